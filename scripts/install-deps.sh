@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs the Debian packages webvox builds, runs and tests with.
+# Idempotent: it asks apt only for what is missing, so a second run is quick and harmless.
+#   scripts/install-deps.sh          what building and running the server needs
+#   scripts/install-deps.sh --test   plus what the test suite and benchmarks need
+set -euo pipefail
+
+runtime_and_build=(
+  build-essential cmake ninja-build pkg-config
+  libboost-dev libboost-system-dev   # Asio + Beast: HTTP/TLS listener
+  libssl-dev                         # TLS, hashing, certificate generation
+  libsqlite3-dev                     # embedded default store
+  libpugixml-dev                     # Vivox XML responses
+  nlohmann-json3-dev                 # JSON (signalling)
+  libspdlog-dev libfmt-dev           # logging
+  libcli11-dev                       # command line
+  libtomlplusplus-dev                # config file
+  python3                            # integration tests and helper scripts
+)
+test_only=(
+  libgtest-dev libgmock-dev libbenchmark-dev
+  clang libclang-rt-14-dev           # libFuzzer targets, sanitizers
+  wrk                                # HTTP benchmark
+  sqlite3                            # inspecting stores in tests
+)
+
+wanted=("${runtime_and_build[@]}")
+if [[ "${1:-}" == "--test" ]]; then wanted+=("${test_only[@]}"); fi
+
+missing=()
+for pkg in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]} == 0)); then exit 0; fi
+
+if [[ $(id -u) -ne 0 ]]; then
+  echo "install-deps: need root to install: ${missing[*]}" >&2
+  exit 1
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"

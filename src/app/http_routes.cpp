@@ -1,0 +1,22 @@
+#include "app/http_routes.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "app/log_redaction.hpp"
+
+namespace webvox::app {
+
+http::Response HttpRoutes::handle(const http::Request& request) {
+  if (spdlog::should_log(spdlog::level::debug)) {
+    spdlog::debug("{} {} {}", request.secure ? "https" : "http", request.method,
+                  redact_target(request.target));
+  }
+  const bool form = request.method == "POST" &&
+                    request.content_type.starts_with("application/x-www-form-urlencoded");
+  if (auto call = vivox::parse_vivox_request(request.target, request.body, form)) {
+    return http::Response{200, "text/xml; charset=utf-8", vivox_.handle(*call), {}};
+  }
+  return http::Response{404, "text/plain; charset=utf-8", "not found\n", {}};
+}
+
+}  // namespace webvox::app

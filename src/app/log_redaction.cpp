@@ -1,0 +1,44 @@
+#include "app/log_redaction.hpp"
+
+#include <array>
+
+namespace webvox::app {
+namespace {
+
+constexpr std::array<std::string_view, 5> kSecretKeys = {"pwd", "new_pwd", "auth_token",
+                                                         "password", "token"};
+
+bool is_secret(std::string_view key) {
+  for (const auto secret : kSecretKeys) {
+    if (key == secret) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string redact_target(std::string_view target) {
+  const auto question = target.find('?');
+  if (question == std::string_view::npos) return std::string(target);
+  std::string out(target.substr(0, question + 1));
+  std::string_view query = target.substr(question + 1);
+  bool first = true;
+  while (true) {
+    const auto amp = query.find('&');
+    const auto pair = query.substr(0, amp);
+    if (!first) out += '&';
+    first = false;
+    const auto eq = pair.find('=');
+    if (eq != std::string_view::npos && is_secret(pair.substr(0, eq))) {
+      out.append(pair.substr(0, eq + 1));
+      out += "***";
+    } else {
+      out.append(pair);
+    }
+    if (amp == std::string_view::npos) break;
+    query = query.substr(amp + 1);
+  }
+  return out;
+}
+
+}  // namespace webvox::app

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <map>
+#include <functional>
+
+namespace webvox::config {
+
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// webvoxd's settings. Each has one name used everywhere: the TOML key ("data-dir"), the
+// command-line flag ("--data-dir") and the environment variable ("WEBVOX_DATA_DIR").
+// Later sources win: defaults, then the TOML file, then the environment, then flags.
+struct Config {
+  std::string listen_host = "127.0.0.1";
+  std::uint16_t listen_port = 8443;
+  std::filesystem::path data_dir = "data";
+  std::string admin_user = "admin";
+  // Absent: read from, or generated into, the data folder (see README).
+  std::optional<std::string> admin_password;
+  // SIP realm in channel URIs; set it to the module's vivox_sip_uri.
+  std::string realm = "localhost";
+  // Both or neither; neither: a self-signed pair is made in the data folder.
+  std::optional<std::filesystem::path> tls_cert;
+  std::optional<std::filesystem::path> tls_key;
+  std::string log_level = "info";
+  unsigned threads = 2;
+};
+
+// "HOST:PORT" with an IPv4 address, "[IPv6]" or "localhost", port 0–65535 (0: any free port).
+void parse_listen(const std::string& text, Config& config);
+
+}  // namespace webvox::config
+
+namespace CLI {
+class App;
+}
+
+namespace webvox::config {
+
+
+// Registers one flag per setting ("--data-dir" ...) plus --config on the app. The values
+// given end up in `flags`, the config file path in `config_file`.
+void add_config_options(CLI::App& app, std::map<std::string, std::string>& flags,
+                        std::string& config_file);
+
+// Builds the effective Config: defaults < config file < environment < flags. Throws
+// ConfigError. `environment` looks up a variable (std::getenv in webvoxd).
+Config resolve_config(const std::string& config_file,
+                      const std::map<std::string, std::string>& flags,
+                      const std::function<std::optional<std::string>(const std::string&)>& environment);
+
+}  // namespace webvox::config

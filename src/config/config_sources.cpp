@@ -1,0 +1,142 @@
+#include "config/config_sources.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <toml++/toml.h>
+
+namespace webvox::config {
+namespace {
+
+unsigned parse_unsigned(const std::string& name, const std::string& text, unsigned low,
+                        unsigned high) {
+  unsigned value = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc{} || ptr != text.data() + text.size() || value < low ||
+      value > high) {
+    throw ConfigError(name + ": '" + text + "' is not a whole number from " + std::to_string(low) +
+                      " to " + std::to_string(high));
+  }
+  return value;
+}
+
+std::string require_non_empty(const std::string& name, const std::string& value) {
+  if (value.empty()) throw ConfigError(name + ": must not be empty");
+  return value;
+}
+
+}  // namespace
+
+const std::map<std::string, std::string>& setting_descriptions() {
+  static const std::map<std::string, std::string> descriptions = {
+      {"listen", "HOST:PORT to serve HTTPS and plain HTTP on (default 127.0.0.1:8443)"},
+      {"data-dir", "folder for the database, TLS files and generated secrets (default ./data)"},
+      {"admin-user", "Vivox admin user the region module signs in as (default admin)"},
+      {"admin-password", "its password (default: generated into DATA_DIR/admin-password)"},
+      {"realm", "SIP realm of channel URIs, the module's vivox_sip_uri (default localhost)"},
+      {"tls-cert", "PEM certificate chain (default: self-signed, made in the data folder)"},
+      {"tls-key", "PEM private key of tls-cert"},
+      {"log-level", "trace, debug, info, warn, error, critical or off (default info)"},
+      {"threads", "network threads (default 2)"},
+  };
+  return descriptions;
+}
+
+std::string environment_name(const std::string& setting) {
+  std::string name = "WEBVOX_" + setting;
+  std::transform(name.begin(), name.end(), name.begin(), [](char c) {
+    return c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  });
+  return name;
+}
+
+Settings read_toml_file(const std::filesystem::path& path) {
+  toml::table table;
+  try {
+    table = toml::parse_file(path.string());
+  } catch (const toml::parse_error& e) {
+    throw ConfigError("config file " + path.string() + ": " + std::string(e.description()) +
+                      " (line " + std::to_string(e.source().begin.line) + ")");
+  }
+  Settings settings;
+  for (const auto& [key, node] : table) {
+    const std::string name(key.str());
+    if (!setting_descriptions().contains(name)) {
+      throw ConfigError("config file " + path.string() + ": unknown key '" + name + "'");
+    }
+    if (const auto text = node.value_exact<std::string>()) {
+      settings[name] = *text;
+    } else if (const auto number = node.value_exact<std::int64_t>()) {
+      settings[name] = std::to_string(*number);
+    } else {
+      throw ConfigError("config file " + path.string() + ": '" + name +
+                        "' must be a string or a whole number");
+    }
+  }
+  return settings;
+}
+
+Settings read_environment(const EnvironmentLookup& lookup) {
+  Settings settings;
+  for (const auto& [name, description] : setting_descriptions()) {
+    if (auto value = lookup(environment_name(name))) settings[name] = *value;
+  }
+  return settings;
+}
+
+void parse_listen(const std::string& text, Config& config) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    throw ConfigError("listen: '" + text + "' is not HOST:PORT");
+  }
+  std::string host = text.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  } else if (host.find(':') != std::string::npos) {
+    throw ConfigError("listen: write an IPv6 address in brackets, as [::1]:8443");
+  }
+  config.listen_host = host == "localhost" ? "127.0.0.1" : host;
+  config.listen_port =
+      static_cast<std::uint16_t>(parse_unsigned("listen port", text.substr(colon + 1), 0, 65535));
+}
+
+void apply_settings(const Settings& settings, Config& config) {
+  for (const auto& [name, value] : settings) {
+    if (name == "listen") {
+      parse_listen(value, config);
+    } else if (name == "data-dir") {
+      config.data_dir = require_non_empty(name, value);
+    } else if (name == "admin-user") {
+      config.admin_user = require_non_empty(name, value);
+    } else if (name == "admin-password") {
+      config.admin_password = require_non_empty(name, value);
+    } else if (name == "realm") {
+      if (value.empty() || value.find_first_of("@ \t/") != std::string::npos) {
+        throw ConfigError("realm: '" + value + "' is not a host name");
+      }
+      config.realm = value;
+    } else if (name == "tls-cert") {
+      config.tls_cert = require_non_empty(name, value);
+    } else if (name == "tls-key") {
+      config.tls_key = require_non_empty(name, value);
+    } else if (name == "log-level") {
+      static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+      if (std::find(std::begin(kLevels), std::end(kLevels), value) == std::end(kLevels)) {
+        throw ConfigError("log-level: '" + value + "' is not one of trace, debug, info, warn, "
+                          "error, critical, off");
+      }
+      config.log_level = value;
+    } else if (name == "threads") {
+      config.threads = parse_unsigned(name, value, 1, 256);
+    } else {
+      throw ConfigError("unknown setting '" + name + "'");
+    }
+  }
+}
+
+void validate(const Config& config) {
+  if (config.tls_cert.has_value() != config.tls_key.has_value()) {
+    throw ConfigError("tls-cert and tls-key must be given together");
+  }
+}
+
+}  // namespace webvox::config

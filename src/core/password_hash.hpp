@@ -1,0 +1,25 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace webvox::core {
+
+// Salted PBKDF2-HMAC-SHA256 in a self-describing string:
+//   pbkdf2-sha256$<iterations>$<salt, base64>$<digest, base64>
+// so the cost can be raised later without invalidating stored hashes.
+class PasswordHasher {
+ public:
+  static constexpr unsigned kDefaultIterations = 20'000;
+
+  explicit PasswordHasher(unsigned iterations = kDefaultIterations);
+
+  std::string hash(std::string_view password) const;
+  // Constant-time comparison of the derived key; false for malformed stored hashes.
+  bool verify(std::string_view password, std::string_view stored_hash) const;
+
+ private:
+  unsigned iterations_;
+};
+
+}  // namespace webvox::core

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace webvox::http {
+
+// The parts of an HTTP request the application looks at, free of Beast types so that
+// handlers can be tested without sockets.
+struct Request {
+  std::string method;  // "GET", "POST", ...
+  std::string target;  // path and query, as sent
+  std::string content_type;
+  std::string body;
+  bool secure = false;  // arrived over TLS
+};
+
+struct Response {
+  unsigned status = 200;
+  std::string content_type = "text/plain; charset=utf-8";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// Answers requests; called concurrently from the server's threads.
+class RequestHandler {
+ public:
+  virtual ~RequestHandler() = default;
+  virtual Response handle(const Request& request) = 0;
+};
+
+}  // namespace webvox::http

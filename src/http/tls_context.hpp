@@ -1,0 +1,23 @@
+#pragma once
+
+#include <boost/asio/ssl/context.hpp>
+#include <filesystem>
+#include <string>
+
+namespace webvox::http {
+
+struct CertificatePaths {
+  std::filesystem::path certificate;
+  std::filesystem::path private_key;
+};
+
+// Writes a self-signed ECDSA P-256 certificate (CN=webvox, SAN localhost and 127.0.0.1,
+// valid ten years) and its key (mode 0600) unless both files already exist. The region
+// module accepts any certificate; browsers need a real one (see README).
+CertificatePaths ensure_self_signed_certificate(const std::filesystem::path& directory);
+
+// A TLS 1.2+ server context for this certificate chain and key. Throws std::runtime_error
+// with a readable message if the files cannot be used.
+boost::asio::ssl::context make_server_tls_context(const CertificatePaths& paths);
+
+}  // namespace webvox::http

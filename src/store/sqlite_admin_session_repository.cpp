@@ -1,0 +1,29 @@
+#include "store/sqlite_admin_session_repository.hpp"
+
+namespace webvox::store {
+
+void SqliteAdminSessionRepository::add(std::string_view token_digest, std::string_view user) {
+  std::lock_guard lock(db_.mutex());
+  auto insert = db_.prepare(
+      "INSERT INTO admin_sessions(token_digest, user, created_at) VALUES (?1, ?2, ?3)");
+  insert.bind(1, token_digest).bind(2, user).bind(3, unix_now()).run();
+}
+
+std::optional<core::AdminSessionState> SqliteAdminSessionRepository::state(
+    std::string_view token_digest) {
+  std::lock_guard lock(db_.mutex());
+  auto query = db_.prepare("SELECT signed_out_at FROM admin_sessions WHERE token_digest = ?1");
+  query.bind(1, token_digest);
+  if (!query.step()) return std::nullopt;
+  return query.is_null(0) ? core::AdminSessionState::Active : core::AdminSessionState::SignedOut;
+}
+
+bool SqliteAdminSessionRepository::sign_out(std::string_view token_digest) {
+  std::lock_guard lock(db_.mutex());
+  auto update = db_.prepare(
+      "UPDATE admin_sessions SET signed_out_at = ifnull(signed_out_at, ?2) WHERE token_digest = ?1");
+  update.bind(1, token_digest).bind(2, unix_now()).run();
+  return db_.changes() > 0;
+}
+
+}  // namespace webvox::store

@@ -1,0 +1,64 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/account_service.hpp"
+#include "core/admin_auth.hpp"
+#include "core/channel_service.hpp"
+#include "vivox/vivox_request.hpp"
+
+namespace webvox::vivox {
+
+struct VivoxServices {
+  core::AdminAuth& admin;
+  core::AccountService& accounts;
+  core::ChannelService& channels;
+};
+
+// The Vivox account-management API as VivoxVoiceModule uses it (shared/spec/vivox-api.md).
+// Every answer is an XML body to send with HTTP 200, errors included: the module cannot
+// read a non-2xx response. Never throws.
+class VivoxApi {
+ public:
+  VivoxApi(VivoxServices services, std::string realm);
+
+  std::string handle(const VivoxRequest& request);
+
+ private:
+  using Handler = std::string (VivoxApi::*)(const Parameters&);
+  struct Route {
+    std::string_view script;
+    Handler handler;
+    bool needs_admin;
+  };
+  static const Route kRoutes[];
+
+  // Sessions (vivox_session_handlers.cpp).
+  std::string sign_in(const Parameters& parameters);
+  std::string sign_out(const Parameters& parameters);
+  // Accounts (vivox_account_handlers.cpp).
+  std::string get_account(const Parameters& parameters);
+  std::string create_account(const Parameters& parameters);
+  std::string set_password(const Parameters& parameters);
+  // Channels and directories (vivox_channel_handlers.cpp).
+  std::string modify_channel(const Parameters& parameters);
+  std::string create_channel(const Parameters& parameters);
+  std::string delete_channel(const Parameters& parameters);
+  std::string search_channels(const Parameters& parameters);
+
+  VivoxServices services_;
+  std::string realm_;
+};
+
+// The error answer for a token that does not admit an admin call, or nothing if it does.
+std::optional<std::string> rejection_for(core::TokenCheck check);
+
+// The value of a required parameter, or the error answer (300) naming it.
+struct RequiredParameter {
+  std::string_view value;
+  std::optional<std::string> error;
+};
+RequiredParameter require(const Parameters& parameters, std::string_view key);
+
+}  // namespace webvox::vivox
