@@ -30,10 +30,23 @@ core::Channel read_channel(const Statement& row) {
 
 }  // namespace
 
+std::optional<core::Channel> SqliteChannelRepository::find_by_name_locked(
+    const std::string& name, std::optional<core::ChannelId> parent) {
+  auto query = db_.prepare(select_where("name = ?1 AND ifnull(parent_id, 0) = ?2"));
+  query.bind(1, name).bind(2, parent.value_or(0));
+  if (!query.step()) return std::nullopt;
+  return read_channel(query);
+}
+
 core::CreateResult SqliteChannelRepository::create_if_absent(const core::NewChannel& channel) {
   std::lock_guard lock(db_.mutex());
+  // Look first: a conflicting INSERT would still use up an AUTOINCREMENT id.
+  if (auto existing = find_by_name_locked(channel.name, channel.parent)) {
+    return core::CreateResult{std::move(*existing), false};
+  }
   const auto& props = channel.properties;
   {
+    // The unique index still guards against another process sharing the file.
     auto insert = db_.prepare(
         "INSERT INTO channels(name, description, parent_id, type, mode, distance_model, roll_off, "
         "max_range, clamping_distance, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
@@ -51,10 +64,9 @@ core::CreateResult SqliteChannelRepository::create_if_absent(const core::NewChan
         .run();
   }
   const bool created = db_.changes() > 0;
-  auto query = db_.prepare(select_where("name = ?1 AND ifnull(parent_id, 0) = ?2"));
-  query.bind(1, channel.name).bind(2, channel.parent.value_or(0));
-  if (!query.step()) throw StoreError("channel vanished right after its creation");
-  return core::CreateResult{read_channel(query), created};
+  auto stored = find_by_name_locked(channel.name, channel.parent);
+  if (!stored) throw StoreError("channel vanished right after its creation");
+  return core::CreateResult{std::move(*stored), created};
 }
 
 std::optional<core::Channel> SqliteChannelRepository::find_locked(core::ChannelId id) {

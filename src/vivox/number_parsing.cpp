@@ -1,6 +1,7 @@
 #include "vivox/number_parsing.hpp"
 
 #include <charconv>
+#include <cmath>
 #include <limits>
 #include <string>
 
@@ -26,7 +27,9 @@ double parse_decimal(std::string_view text) {
   double value = 0;
   const char* end = normalized.data() + normalized.size();
   const auto [ptr, ec] = std::from_chars(normalized.data(), end, value, std::chars_format::fixed);
-  if (normalized.empty() || ec != std::errc{} || ptr != end) return kNotANumber;
+  if (normalized.empty() || ec != std::errc{} || ptr != end || !std::isfinite(value)) {
+    return kNotANumber;
+  }
   return value;
 }
 

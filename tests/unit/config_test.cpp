@@ -1,0 +1,122 @@
+#include "config/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <CLI/CLI.hpp>
+#include <fstream>
+#include <unistd.h>
+
+#include "config/config_sources.hpp"
+
+using namespace webvox::config;
+
+namespace {
+
+struct Fixture {
+  std::map<std::string, std::string> env;
+  std::map<std::string, std::string> flags;
+  std::string file;
+
+  Config resolve() {
+    return resolve_config(file, flags, [this](const std::string& name) -> std::optional<std::string> {
+      const auto it = env.find(name);
+      if (it == env.end()) return std::nullopt;
+      return it->second;
+    });
+  }
+};
+
+std::string write_toml(const std::string& text) {
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("webvox-config-" + std::to_string(::getpid()) + "-" +
+                     ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".toml");
+  std::ofstream(path) << text;
+  return path.string();
+}
+
+}  // namespace
+
+TEST(Config, Defaults) {
+  Fixture f;
+  const auto config = f.resolve();
+  EXPECT_EQ(config.listen_host, "127.0.0.1");
+  EXPECT_EQ(config.listen_port, 8443);
+  EXPECT_EQ(config.data_dir, "data");
+  EXPECT_FALSE(config.admin_password);
+  EXPECT_FALSE(config.tls_cert);
+}
+
+TEST(Config, FlagsBeatEnvironmentWhichBeatsTheFile) {
+  Fixture f;
+  f.file = write_toml("realm = \"file.example\"\nlisten = \"127.0.0.1:1000\"\nthreads = 3\n"
+                      "admin-user = \"file-admin\"\n");
+  f.env["WEBVOX_REALM"] = "env.example";
+  f.env["WEBVOX_LISTEN"] = "127.0.0.1:2000";
+  f.flags["realm"] = "flag.example";
+  const auto config = f.resolve();
+  EXPECT_EQ(config.realm, "flag.example");
+  EXPECT_EQ(config.listen_port, 2000);
+  EXPECT_EQ(config.threads, 3u);
+  EXPECT_EQ(config.admin_user, "file-admin");
+}
+
+TEST(Config, ConfigFileFromEnvironment) {
+  Fixture f;
+  f.env["WEBVOX_CONFIG"] = write_toml("data-dir = \"/var/lib/webvox\"\n");
+  EXPECT_EQ(f.resolve().data_dir, "/var/lib/webvox");
+}
+
+TEST(Config, UnknownKeysAndBadValuesAreErrors) {
+  Fixture f;
+  f.file = write_toml("listen = \"127.0.0.1:8443\"\nlisten_port = 5\n");
+  EXPECT_THROW(f.resolve(), ConfigError);
+  f.file = write_toml("threads = true\n");
+  EXPECT_THROW(f.resolve(), ConfigError);
+  f.file = write_toml("this is not toml");
+  EXPECT_THROW(f.resolve(), ConfigError);
+  f.file = "/nonexistent/webvox.toml";
+  EXPECT_THROW(f.resolve(), ConfigError);
+}
+
+TEST(Config, ListenAddresses) {
+  Config config;
+  parse_listen("0.0.0.0:443", config);
+  EXPECT_EQ(config.listen_host, "0.0.0.0");
+  EXPECT_EQ(config.listen_port, 443);
+  parse_listen("[::1]:8443", config);
+  EXPECT_EQ(config.listen_host, "::1");
+  parse_listen("localhost:0", config);
+  EXPECT_EQ(config.listen_host, "127.0.0.1");
+  EXPECT_EQ(config.listen_port, 0);
+  for (const char* bad : {"8443", ":8443", "127.0.0.1:70000", "127.0.0.1:", "127.0.0.1:x",
+                          "::1:8443", "127.0.0.1:-1"}) {
+    EXPECT_THROW(parse_listen(bad, config), ConfigError) << bad;
+  }
+}
+
+TEST(Config, OtherValidation) {
+  Fixture f;
+  f.flags["tls-cert"] = "/etc/cert.pem";
+  EXPECT_THROW(f.resolve(), ConfigError);
+  f.flags["tls-key"] = "/etc/key.pem";
+  EXPECT_NO_THROW(f.resolve());
+  for (const auto& [name, value] : std::map<std::string, std::string>{
+           {"log-level", "loud"}, {"threads", "0"}, {"realm", "a@b"}, {"admin-user", ""}}) {
+    Fixture g;
+    g.flags[name] = value;
+    EXPECT_THROW(g.resolve(), ConfigError) << name;
+  }
+}
+
+TEST(Config, CommandLineFlagsHaveTheSettingNames) {
+  CLI::App app;
+  std::map<std::string, std::string> flags;
+  std::string file;
+  add_config_options(app, flags, file);
+  const char* argv[] = {"webvoxd", "--listen", "127.0.0.1:9000", "--data-dir", "/tmp/x",
+                        "--config", "/etc/webvox.toml"};
+  app.parse(7, const_cast<char**>(argv));
+  EXPECT_EQ(flags["listen"], "127.0.0.1:9000");
+  EXPECT_EQ(flags["data-dir"], "/tmp/x");
+  EXPECT_EQ(file, "/etc/webvox.toml");
+}

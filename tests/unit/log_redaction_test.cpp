@@ -1,0 +1,18 @@
+#include "app/log_redaction.hpp"
+
+#include <gtest/gtest.h>
+
+using webvox::app::redact_target;
+
+TEST(LogRedaction, HidesSecretValues) {
+  EXPECT_EQ(redact_target("/api2/viv_signin.php?userid=admin&pwd=s3cret"),
+            "/api2/viv_signin.php?userid=admin&pwd=***");
+  EXPECT_EQ(redact_target("/api2/viv_adm_password.php?user_name=x&new_pwd=p&auth_token=T"),
+            "/api2/viv_adm_password.php?user_name=x&new_pwd=***&auth_token=***");
+}
+
+TEST(LogRedaction, LeavesEverythingElse) {
+  EXPECT_EQ(redact_target("/api2/viv_chan_search.php?&cond_chanparent=5"),
+            "/api2/viv_chan_search.php?&cond_chanparent=5");
+  EXPECT_EQ(redact_target("/plain"), "/plain");
+}
