@@ -18,12 +18,14 @@ void add_config_options(CLI::App& app, std::map<std::string, std::string>& flags
 
 Config resolve_config(const std::string& config_file, const Settings& flags,
                       const EnvironmentLookup& environment) {
-  Config config;
   std::string file = config_file;
   if (file.empty()) file = environment("WEBVOX_CONFIG").value_or("");
-  if (!file.empty()) apply_settings(read_toml_file(file), config);
-  apply_settings(read_environment(environment), config);
-  apply_settings(flags, config);
+  // Merge before validating, so that a bad value that a later source overrides is harmless.
+  Settings merged = file.empty() ? Settings{} : read_toml_file(file);
+  for (const auto& [name, value] : read_environment(environment)) merged[name] = value;
+  for (const auto& [name, value] : flags) merged[name] = value;
+  Config config;
+  apply_settings(merged, config);
   validate(config);
   return config;
 }

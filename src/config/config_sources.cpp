@@ -31,7 +31,7 @@ const std::map<std::string, std::string>& setting_descriptions() {
       {"listen", "HOST:PORT to serve HTTPS and plain HTTP on (default 127.0.0.1:8443)"},
       {"data-dir", "folder for the database, TLS files and generated secrets (default ./data)"},
       {"admin-user", "Vivox admin user the region module signs in as (default admin)"},
-      {"admin-password", "its password (default: generated into DATA_DIR/admin-password)"},
+      {"admin-password", "password of admin-user (default: generated into DATA_DIR/admin-password)"},
       {"realm", "SIP realm of channel URIs, the module's vivox_sip_uri (default localhost)"},
       {"tls-cert", "PEM certificate chain (default: self-signed, made in the data folder)"},
       {"tls-key", "PEM private key of tls-cert"},

@@ -18,7 +18,7 @@ struct ChannelQuery {
 
 struct CreateResult {
   Channel channel;
-  bool created = false;  // false: a channel of that name and parent already existed
+  bool created = false;  // false: one of that name, parent and kind (directory or not) existed
 };
 
 enum class DeleteResult { Deleted, NotFound, NotEmpty };

@@ -34,11 +34,13 @@ class ChannelService {
  public:
   static constexpr std::size_t kMaxNameLength = 256;
   static constexpr std::size_t kMaxDescriptionLength = 1024;
-  static constexpr std::size_t kMaxPageSize = 1000;
+  // Standard regions hold at most 4096 parcels; var regions more.
+  static constexpr std::size_t kMaxPageSize = 10000;
 
   explicit ChannelService(ChannelRepository& repository);
 
-  // Idempotent by (name, parent): creating an existing channel returns it unchanged.
+  // Idempotent by (name, parent, directory or not): creating an existing channel returns it
+  // unchanged.
   CreateChannelOutcome create(const CreateChannelRequest& request);
   // With a parent, the channel must be a child of it.
   ChannelError remove(ChannelId id, std::optional<ChannelId> parent);

@@ -31,9 +31,10 @@ core::Channel read_channel(const Statement& row) {
 }  // namespace
 
 std::optional<core::Channel> SqliteChannelRepository::find_by_name_locked(
-    const std::string& name, std::optional<core::ChannelId> parent) {
-  auto query = db_.prepare(select_where("name = ?1 AND ifnull(parent_id, 0) = ?2"));
-  query.bind(1, name).bind(2, parent.value_or(0));
+    const std::string& name, std::optional<core::ChannelId> parent, bool directory) {
+  auto query = db_.prepare(
+      select_where("name = ?1 AND ifnull(parent_id, 0) = ?2 AND (type = 'dir') = ?3"));
+  query.bind(1, name).bind(2, parent.value_or(0)).bind(3, std::int64_t{directory});
   if (!query.step()) return std::nullopt;
   return read_channel(query);
 }
@@ -41,7 +42,8 @@ std::optional<core::Channel> SqliteChannelRepository::find_by_name_locked(
 core::CreateResult SqliteChannelRepository::create_if_absent(const core::NewChannel& channel) {
   std::lock_guard lock(db_.mutex());
   // Look first: a conflicting INSERT would still use up an AUTOINCREMENT id.
-  if (auto existing = find_by_name_locked(channel.name, channel.parent)) {
+  const bool directory = channel.properties.type == core::ChannelType::Directory;
+  if (auto existing = find_by_name_locked(channel.name, channel.parent, directory)) {
     return core::CreateResult{std::move(*existing), false};
   }
   const auto& props = channel.properties;
@@ -64,7 +66,7 @@ core::CreateResult SqliteChannelRepository::create_if_absent(const core::NewChan
         .run();
   }
   const bool created = db_.changes() > 0;
-  auto stored = find_by_name_locked(channel.name, channel.parent);
+  auto stored = find_by_name_locked(channel.name, channel.parent, directory);
   if (!stored) throw StoreError("channel vanished right after its creation");
   return core::CreateResult{std::move(*stored), created};
 }

@@ -17,7 +17,8 @@ class SqliteChannelRepository final : public core::ChannelRepository {
  private:
   std::optional<core::Channel> find_locked(core::ChannelId id);
   std::optional<core::Channel> find_by_name_locked(const std::string& name,
-                                                   std::optional<core::ChannelId> parent);
+                                                   std::optional<core::ChannelId> parent,
+                                                   bool directory);
 
   SqliteDatabase& db_;
 };

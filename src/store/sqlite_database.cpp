@@ -38,8 +38,10 @@ CREATE TABLE channels (
   clamping_distance INTEGER NOT NULL,
   created_at        INTEGER NOT NULL
 );
--- Creation is idempotent by (name, parent); a channel without a parent counts as parent 0.
-CREATE UNIQUE INDEX channels_by_name_parent ON channels(name, ifnull(parent_id, 0));
+-- Creation is idempotent by (name, parent, directory or not); no parent counts as parent 0.
+-- Directories and channels never stand in for each other: a parcel name that smuggles
+-- "chan_type=dir" into a create must not block that parcel's voice channel for good.
+CREATE UNIQUE INDEX channels_by_name_parent ON channels(name, ifnull(parent_id, 0), type = 'dir');
 CREATE INDEX channels_by_parent ON channels(parent_id);
 -- Vivox-like ids: the first channel is 1001.
 INSERT INTO sqlite_sequence(name, seq) VALUES ('channels', 1000);

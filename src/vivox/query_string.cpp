@@ -35,12 +35,21 @@ std::optional<std::string_view> Parameters::get(std::string_view key) const {
   return std::string_view(it->second);
 }
 
+std::optional<std::string_view> Parameters::get_last(std::string_view key) const {
+  const auto it = std::find_if(entries_.rbegin(), entries_.rend(),
+                               [key](const auto& entry) { return entry.first == key; });
+  if (it == entries_.rend()) return std::nullopt;
+  return std::string_view(it->second);
+}
+
 void Parameters::add(std::string key, std::string value) {
-  if (!get(key)) entries_.emplace_back(std::move(key), std::move(value));
+  entries_.emplace_back(std::move(key), std::move(value));
 }
 
 void Parameters::merge(const Parameters& other) {
-  for (const auto& [key, value] : other.entries_) add(key, value);
+  for (const auto& [key, value] : other.entries_) {
+    if (!get(key)) add(key, value);
+  }
 }
 
 std::string percent_decode(std::string_view text, bool plus_is_space) {

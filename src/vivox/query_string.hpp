@@ -8,11 +8,13 @@
 
 namespace webvox::vivox {
 
-// Decoded request parameters. The first occurrence of a key wins.
+// Decoded request parameters, in order, duplicates kept. get() answers the first occurrence.
 class Parameters {
  public:
   std::optional<std::string_view> get(std::string_view key) const;
-  // Adds key=value unless the key is already present.
+  // The last occurrence: for keys the module writes after a raw, user-controlled value
+  // (a parcel name in chan_desc can smuggle in "&chan_type=dir"; the genuine one follows).
+  std::optional<std::string_view> get_last(std::string_view key) const;
   void add(std::string key, std::string value);
   // Adds every parameter of `other` whose key is not present yet.
   void merge(const Parameters& other);

@@ -9,14 +9,16 @@
 namespace webvox::vivox {
 namespace {
 
-std::optional<std::string> optional_text(const Parameters& parameters, std::string_view key) {
-  const auto value = parameters.get(key);
+// The channel properties follow chan_desc, which carries the parcel name raw: a name like
+// "x&chan_type=dir" adds a key before the genuine one, so the last occurrence counts.
+std::optional<std::string> property_text(const Parameters& parameters, std::string_view key) {
+  const auto value = parameters.get_last(key);
   if (!value) return std::nullopt;
   return std::string(*value);
 }
 
-std::optional<double> optional_number(const Parameters& parameters, std::string_view key) {
-  const auto value = parameters.get(key);
+std::optional<double> property_number(const Parameters& parameters, std::string_view key) {
+  const auto value = parameters.get_last(key);
   if (!value) return std::nullopt;
   return parse_decimal(*value);
 }
@@ -60,12 +62,12 @@ std::string VivoxApi::create_channel(const Parameters& parameters) {
   request.parent = parent.id;
   // Every parameter after chan_desc may be missing (a '#' in a parcel name cuts the query):
   // absent values take the module's defaults.
-  request.properties.type = optional_text(parameters, "chan_type");
-  request.properties.mode = optional_text(parameters, "chan_mode");
-  request.properties.distance_model = optional_number(parameters, "chan_dist_model");
-  request.properties.roll_off = optional_number(parameters, "chan_roll_off");
-  request.properties.max_range = optional_number(parameters, "chan_max_range");
-  request.properties.clamping_distance = optional_number(parameters, "chan_clamping_distance");
+  request.properties.type = property_text(parameters, "chan_type");
+  request.properties.mode = property_text(parameters, "chan_mode");
+  request.properties.distance_model = property_number(parameters, "chan_dist_model");
+  request.properties.roll_off = property_number(parameters, "chan_roll_off");
+  request.properties.max_range = property_number(parameters, "chan_max_range");
+  request.properties.clamping_distance = property_number(parameters, "chan_clamping_distance");
 
   const auto outcome = services_.channels.create(request);
   switch (outcome.error) {
@@ -115,15 +117,17 @@ std::string VivoxApi::search_channels(const Parameters& parameters) {
   const auto parent = optional_id(parameters, "cond_chanparent");
   if (parent.malformed) return invalid("cond_chanparent");
   query.parent = parent.id;
-  if (const auto offset = parameters.get("page_offset"); offset && !offset->empty()) {
-    const auto value = parse_count(*offset);
-    if (!value) return invalid("page_offset");
-    query.offset = *value;
-  }
-  if (const auto size = parameters.get("page_size"); size && !size->empty()) {
-    const auto value = parse_count(*size);
-    if (!value) return invalid("page_size");
-    query.limit = *value;
+  // A search by name or parent answers every match: the module reads one listing and acts on
+  // all of it (RemoveRegion deletes each child, then the directory). Only an unfiltered
+  // listing is paged by default.
+  if (query.name || query.parent) query.limit = core::ChannelService::kMaxPageSize;
+  for (const auto& [key, target] : {std::pair{"page_offset", &query.offset},
+                                    std::pair{"page_size", &query.limit}}) {
+    const auto text = parameters.get(key);
+    if (!text || text->empty()) continue;
+    const auto value = parse_count(*text);
+    if (!value) return invalid(key);
+    *target = *value;
   }
   return channel_search_response(services_.channels.search(query), realm_);
 }
