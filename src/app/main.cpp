@@ -77,7 +77,7 @@ int serve(const config::Config& config) {
 
   auto tls = http::make_server_tls_context(certificate_paths(config));
   boost::asio::io_context io(static_cast<int>(config.threads));
-  http::HttpServer server(io, tls, routes);
+  http::HttpServer server(io, tls, routes, nullptr);
   server.listen({boost::asio::ip::make_address(config.listen_host), config.listen_port});
 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);

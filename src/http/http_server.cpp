@@ -13,8 +13,8 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
 HttpServer::HttpServer(asio::io_context& io, asio::ssl::context& tls, RequestHandler& handler,
-                       ServerLimits limits)
-    : io_(io), tls_(tls), handler_(handler), limits_(limits), acceptor_(io), retry_timer_(io) {}
+                       WebSocketService* websockets, ServerLimits limits)
+    : io_(io), tls_(tls), handler_(handler), websockets_(websockets), limits_(limits), acceptor_(io), retry_timer_(io) {}
 
 HttpServer::~HttpServer() { stop(); }
 
@@ -63,7 +63,7 @@ void HttpServer::accept() {
     {
       boost::system::error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
-      serve_connection(std::move(socket), tls_, handler_, limits_);
+      serve_connection(std::move(socket), tls_, {handler_, websockets_, limits_});
     }
     accept();
   });

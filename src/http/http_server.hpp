@@ -10,6 +10,7 @@
 #include <string>
 
 #include "http/http_message.hpp"
+#include "http/websocket.hpp"
 
 namespace webvox::http {
 
@@ -17,6 +18,8 @@ struct ServerLimits {
   std::size_t max_header_bytes = 16 * 1024;
   std::size_t max_body_bytes = 64 * 1024;
   std::chrono::seconds idle_timeout{30};  // per read/write/handshake
+  std::size_t max_websocket_message_bytes = 64 * 1024;
+  std::chrono::seconds websocket_first_deadline{10};
 };
 
 // One TCP listener that serves both HTTPS and plain HTTP on the same port: the region
@@ -24,8 +27,9 @@ struct ServerLimits {
 // Each connection is told apart by its first bytes (a TLS ClientHello starts with 0x16).
 class HttpServer {
  public:
+  // `websockets` may be null: then no request upgrades.
   HttpServer(boost::asio::io_context& io, boost::asio::ssl::context& tls, RequestHandler& handler,
-             ServerLimits limits = {});
+             WebSocketService* websockets, ServerLimits limits = {});
   ~HttpServer();
 
   // Binds and starts accepting; throws std::system_error with the OS reason on failure.
@@ -41,6 +45,7 @@ class HttpServer {
   boost::asio::io_context& io_;
   boost::asio::ssl::context& tls_;
   RequestHandler& handler_;
+  WebSocketService* websockets_;
   ServerLimits limits_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer retry_timer_;

@@ -4,10 +4,14 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <spdlog/spdlog.h>
 
 #include <memory>
 #include <optional>
+
+#include "http/websocket_session.hpp"
 
 namespace webvox::http {
 namespace {
@@ -55,8 +59,8 @@ BeastResponse plain_error(bhttp::status status, std::string_view message, unsign
 template <class Derived>
 class Session {
  public:
-  Session(beast::flat_buffer buffer, RequestHandler& handler, const ServerLimits& limits)
-      : buffer_(std::move(buffer)), handler_(handler), limits_(limits) {}
+  Session(beast::flat_buffer buffer, ConnectionServices services)
+      : buffer_(std::move(buffer)), services_(services), limits_(services.limits) {}
 
  protected:
   void read_request() {
@@ -86,15 +90,27 @@ class Session {
       spdlog::debug("bad HTTP request: {}", ec.message());
       return send(plain_error(bhttp::status::bad_request, "bad request", 11), false);
     }
-    const BeastRequest request = parser_->release();
+    BeastRequest request = parser_->release();
+    auto app_request = to_request(request, Derived::kSecure);
+    if (beast::websocket::is_upgrade(request) && services_.websockets &&
+        services_.websockets->accepts(app_request)) {
+      return upgrade(std::move(request), std::move(app_request));
+    }
     Response response;
     try {
-      response = handler_.handle(to_request(request, Derived::kSecure));
+      response = services_.handler.handle(app_request);
     } catch (const std::exception& e) {
       spdlog::error("request handler failed: {}", e.what());
       response = Response{500, "text/plain; charset=utf-8", "internal server error\n", {}};
     }
     send(to_beast(std::move(response), request), request.keep_alive());
+  }
+
+  void upgrade(BeastRequest request, Request app_request) {
+    using Stream = std::remove_reference_t<decltype(derived().release_stream())>;
+    std::make_shared<detail::WebSocketSession<Stream>>(derived().release_stream(),
+                                                       *services_.websockets, limits_)
+        ->start(std::move(request), std::move(app_request));
   }
 
   void send(BeastResponse response, bool keep_alive) {
@@ -113,7 +129,7 @@ class Session {
   beast::flat_buffer buffer_;
 
  private:
-  RequestHandler& handler_;
+  ConnectionServices services_;
   const ServerLimits& limits_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::shared_ptr<BeastResponse> response_;
@@ -124,12 +140,12 @@ class PlainSession : public Session<PlainSession>,
  public:
   static constexpr bool kSecure = false;
 
-  PlainSession(beast::tcp_stream&& stream, beast::flat_buffer buffer, RequestHandler& handler,
-               const ServerLimits& limits)
-      : Session(std::move(buffer), handler, limits), stream_(std::move(stream)) {}
+  PlainSession(beast::tcp_stream&& stream, beast::flat_buffer buffer, ConnectionServices services)
+      : Session(std::move(buffer), services), stream_(std::move(stream)) {}
 
   void start() { read_request(); }
   beast::tcp_stream& stream() { return stream_; }
+  beast::tcp_stream release_stream() { return std::move(stream_); }
   void shutdown() {
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
@@ -144,8 +160,8 @@ class TlsSession : public Session<TlsSession>, public std::enable_shared_from_th
   static constexpr bool kSecure = true;
 
   TlsSession(beast::tcp_stream&& stream, asio::ssl::context& tls, beast::flat_buffer buffer,
-             RequestHandler& handler, const ServerLimits& limits)
-      : Session(std::move(buffer), handler, limits), stream_(std::move(stream), tls) {}
+             ConnectionServices services)
+      : Session(std::move(buffer), services), stream_(std::move(stream), tls) {}
 
   void start() {
     beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(30));
@@ -161,6 +177,7 @@ class TlsSession : public Session<TlsSession>, public std::enable_shared_from_th
                             });
   }
   beast::ssl_stream<beast::tcp_stream>& stream() { return stream_; }
+  beast::ssl_stream<beast::tcp_stream> release_stream() { return std::move(stream_); }
   void shutdown() {
     beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
     stream_.async_shutdown([self = shared_from_this()](beast::error_code) {});
@@ -172,9 +189,8 @@ class TlsSession : public Session<TlsSession>, public std::enable_shared_from_th
 
 class DetectSession : public std::enable_shared_from_this<DetectSession> {
  public:
-  DetectSession(tcp::socket&& socket, asio::ssl::context& tls, RequestHandler& handler,
-                const ServerLimits& limits)
-      : stream_(std::move(socket)), tls_(tls), handler_(handler), limits_(limits) {}
+  DetectSession(tcp::socket&& socket, asio::ssl::context& tls, ConnectionServices services)
+      : stream_(std::move(socket)), tls_(tls), services_(services) {}
 
   void start() {
     // Run on the connection's strand.
@@ -183,7 +199,7 @@ class DetectSession : public std::enable_shared_from_this<DetectSession> {
 
  private:
   void detect() {
-    stream_.expires_after(limits_.idle_timeout);
+    stream_.expires_after(services_.limits.idle_timeout);
     beast::async_detect_ssl(stream_, buffer_,
                             [self = shared_from_this()](beast::error_code ec, bool is_tls) {
                               self->on_detect(ec, is_tls);
@@ -193,26 +209,22 @@ class DetectSession : public std::enable_shared_from_this<DetectSession> {
   void on_detect(beast::error_code ec, bool is_tls) {
     if (ec) return;  // closed or timed out before saying anything
     if (is_tls) {
-      std::make_shared<TlsSession>(std::move(stream_), tls_, std::move(buffer_), handler_, limits_)
-          ->start();
+      std::make_shared<TlsSession>(std::move(stream_), tls_, std::move(buffer_), services_)->start();
     } else {
-      std::make_shared<PlainSession>(std::move(stream_), std::move(buffer_), handler_, limits_)
-          ->start();
+      std::make_shared<PlainSession>(std::move(stream_), std::move(buffer_), services_)->start();
     }
   }
 
   beast::tcp_stream stream_;
   asio::ssl::context& tls_;
-  RequestHandler& handler_;
-  const ServerLimits& limits_;
+  ConnectionServices services_;
   beast::flat_buffer buffer_;
 };
 
 }  // namespace
 
-void serve_connection(tcp::socket socket, asio::ssl::context& tls, RequestHandler& handler,
-                      const ServerLimits& limits) {
-  std::make_shared<DetectSession>(std::move(socket), tls, handler, limits)->start();
+void serve_connection(tcp::socket socket, asio::ssl::context& tls, ConnectionServices services) {
+  std::make_shared<DetectSession>(std::move(socket), tls, services)->start();
 }
 
 }  // namespace webvox::http

@@ -1,0 +1,138 @@
+#pragma once
+// Internal to src/http: the WebSocket side of a connection after an upgrade, for plain and
+// TLS streams alike. Included by http_session.cpp only.
+
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <deque>
+#include <memory>
+#include <spdlog/spdlog.h>
+#include <string>
+
+#include "http/http_server.hpp"
+#include "http/websocket.hpp"
+
+namespace webvox::http::detail {
+
+template <class Stream>
+class WebSocketSession final : public WebSocketConnection,
+                               public std::enable_shared_from_this<WebSocketSession<Stream>> {
+ public:
+  WebSocketSession(Stream&& stream, WebSocketService& service, const ServerLimits& limits)
+      : ws_(std::move(stream)), service_(service), limits_(limits), deadline_(ws_.get_executor()) {}
+
+  void start(boost::beast::http::request<boost::beast::http::string_body> upgrade, Request request) {
+    namespace websocket = boost::beast::websocket;
+    // The WebSocket layer keeps its own timeouts (and pings idle peers); the TCP one must go.
+    boost::beast::get_lowest_layer(ws_).expires_never();
+    ws_.set_option(websocket::stream_base::timeout::suggested(boost::beast::role_type::server));
+    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
+      response.set(boost::beast::http::field::server, "webvox");
+    }));
+    ws_.read_message_max(limits_.max_websocket_message_bytes);
+    ws_.async_accept(upgrade, [self = this->shared_from_this(),
+                               request = std::move(request)](boost::beast::error_code ec) {
+      if (ec) return spdlog::debug("WebSocket handshake failed: {}", ec.message());
+      self->handler_ = self->service_.open(request, self);
+      if (!self->handler_) return self->close(1011, "unavailable");
+      self->arm_deadline();
+      self->read();
+    });
+  }
+
+  void send(std::string text) override {
+    boost::asio::post(ws_.get_executor(),
+                      [self = this->shared_from_this(), text = std::move(text)]() mutable {
+                        if (self->closing_ || self->closed_) return;
+                        self->queue_.push_back(std::move(text));
+                        if (self->queue_.size() == 1) self->write_next();
+                      });
+  }
+
+  void close(std::uint16_t code, std::string reason) override {
+    boost::asio::post(ws_.get_executor(), [self = this->shared_from_this(), code,
+                                           reason = std::move(reason)]() mutable {
+      self->begin_close(code, reason);
+    });
+  }
+
+ private:
+  // Queued frames are still written first; the close frame follows the last of them.
+  void begin_close(std::uint16_t code, std::string_view reason) {
+    if (closing_ || closed_) return;
+    closing_ = true;
+    close_reason_.code = code;
+    close_reason_.reason = std::string(reason);
+    if (queue_.empty()) send_close();
+  }
+
+  void arm_deadline() {
+    deadline_.expires_after(limits_.websocket_first_deadline);
+    deadline_.async_wait([self = this->shared_from_this()](boost::beast::error_code ec) {
+      if (!ec && !self->closed_ && self->handler_) self->handler_->on_deadline();
+    });
+  }
+
+  void read() {
+    ws_.async_read(buffer_, [self = this->shared_from_this()](boost::beast::error_code ec, std::size_t) {
+      self->on_read(ec);
+    });
+  }
+
+  void on_read(boost::beast::error_code ec) {
+    if (ec == boost::beast::websocket::error::message_too_big) {
+      return begin_close(1009, "message too big");
+    }
+    if (ec) return finish();
+    if (!ws_.got_text()) return begin_close(1003, "text frames only");
+    const auto data = buffer_.data();
+    handler_->on_message(std::string_view(static_cast<const char*>(data.data()), data.size()));
+    buffer_.consume(buffer_.size());
+    read();
+  }
+
+  void write_next() {
+    ws_.text(true);
+    ws_.async_write(boost::asio::buffer(queue_.front()),
+                    [self = this->shared_from_this()](boost::beast::error_code ec, std::size_t) {
+                      if (ec) return self->finish();
+                      self->queue_.pop_front();
+                      if (!self->queue_.empty()) return self->write_next();
+                      if (self->closing_) self->send_close();
+                    });
+  }
+
+  void send_close() {
+    ws_.async_close(close_reason_, [self = this->shared_from_this()](boost::beast::error_code) {
+      self->finish();
+    });
+  }
+
+  // Called once the socket is unusable: tell the application exactly once.
+  void finish() {
+    if (closed_) return;
+    closed_ = true;
+    deadline_.cancel();
+    queue_.clear();
+    if (handler_) handler_->on_close();
+    handler_.reset();  // breaks the handler -> connection -> handler cycle
+  }
+
+  boost::beast::websocket::stream<Stream> ws_;
+  WebSocketService& service_;
+  const ServerLimits& limits_;
+  boost::asio::steady_timer deadline_;
+  boost::beast::flat_buffer buffer_;
+  std::deque<std::string> queue_;
+  std::shared_ptr<WebSocketHandler> handler_;
+  boost::beast::websocket::close_reason close_reason_;
+  bool closing_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace webvox::http::detail

@@ -1,0 +1,34 @@
+#include "signalling/server_message.hpp"
+
+namespace webvox::signalling {
+
+using nlohmann::json;
+
+json to_json(const MemberInfo& member) {
+  return {{"member", member.member},
+          {"account", member.account},
+          {"name", member.name.empty() ? member.account : member.name},
+          {"muted", member.muted},
+          {"speaking", member.speaking}};
+}
+
+json channel_info(const core::ChannelProperties& properties) {
+  return {{"type", core::to_string(properties.type)},
+          {"mode", core::to_string(properties.mode)},
+          {"distanceModel", static_cast<int>(properties.distance_model)},
+          {"rollOff", properties.roll_off},
+          {"maxRange", properties.max_range},
+          {"clampingDistance", properties.clamping_distance}};
+}
+
+std::string serialize(const json& message) {
+  return message.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string error_message(const json& id, std::string_view code, std::string_view text) {
+  json message = {{"type", "error"}, {"code", code}, {"message", text}};
+  if (!id.is_null()) message["id"] = id;
+  return serialize(message);
+}
+
+}  // namespace webvox::signalling

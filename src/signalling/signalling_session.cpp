@@ -1,0 +1,151 @@
+#include "signalling/signalling_session.hpp"
+
+#include <variant>
+
+#include "core/channel_uri.hpp"
+#include "signalling/signalling_hub.hpp"
+
+namespace webvox::signalling {
+
+using nlohmann::json;
+
+SignallingSession::SignallingSession(SignallingHub& hub, std::shared_ptr<PeerLink> link,
+                                     std::string member_id)
+    : hub_(hub), link_(std::move(link)), member_id_(std::move(member_id)) {}
+
+void SignallingSession::reply_error(const json& id, std::string_view code, std::string_view text) {
+  link_->send(error_message(id, code, text));
+}
+
+bool SignallingSession::admit(const SessionClock& clock) {
+  if (bucket_.try_take(clock.monotonic_seconds)) return true;
+  drops_.push_back(clock.monotonic_seconds);
+  while (!drops_.empty() && drops_.front() < clock.monotonic_seconds - Limits::kDropWindowSeconds) {
+    drops_.pop_front();
+  }
+  if (drops_.size() >= Limits::kDropsBeforeClose) {
+    closed_ = true;
+    leave_channel();
+    link_->close(close_code::kPolicyViolation, "flooding");
+  } else {
+    reply_error(nullptr, "rate_limited", "too many messages; this one was dropped");
+  }
+  return false;
+}
+
+void SignallingSession::on_message(std::string_view text, const SessionClock& clock) {
+  if (closed_ || !admit(clock)) return;
+  auto parsed = parse_client_message(text);
+  if (const auto* error = std::get_if<MessageError>(&parsed)) {
+    return reply_error(error->id, "bad_message", error->message);
+  }
+  auto& message = std::get<ParsedMessage>(parsed);
+  if (!signed_in() && !std::holds_alternative<Hello>(message.message)) {
+    return reply_error(message.id, "auth_required", "send hello first");
+  }
+  std::visit([&](const auto& body) { handle(message.id, body, clock); }, message.message);
+}
+
+void SignallingSession::on_closed() {
+  closed_ = true;
+  leave_channel();
+}
+
+void SignallingSession::leave_channel() {
+  if (!channel_) return;
+  hub_.leave(*channel_, member_id_);
+  channel_.reset();
+  channel_uri_.clear();
+}
+
+void SignallingSession::handle(const json& id, const Hello& hello, const SessionClock& clock) {
+  if (signed_in()) return reply_error(id, "already_signed_in", "this connection is signed in");
+  const auto& context = hub_.context();
+  std::string account;
+  std::string name = hello.name;
+  if (hello.token) {
+    const auto verified = context.join_tokens.verify(*hello.token, clock.unix_seconds);
+    const auto* claims = std::get_if<core::JoinClaims>(&verified);
+    if (!claims) {
+      const bool expired = std::get<core::JoinTokenError>(verified) == core::JoinTokenError::Expired;
+      reply_error(id, "auth_failed", expired ? "this join link has expired" : "invalid join token");
+      closed_ = true;
+      return link_->close(close_code::kPolicyViolation, "auth_failed");
+    }
+    account = claims->account;
+    token_channel_ = claims->channel_uri;
+    if (name.empty()) name = clean_display_name(claims->name);
+  } else if (context.accounts.verify_password(*hello.account, *hello.password)) {
+    account = *hello.account;
+  } else {
+    reply_error(id, "auth_failed", "wrong account or password");
+    closed_ = true;
+    return link_->close(close_code::kPolicyViolation, "auth_failed");
+  }
+  account_ = account;
+  name_ = name;
+  json welcome = {{"type", "welcome"},
+                  {"protocol", 1},
+                  {"member", member_id_},
+                  {"account", account},
+                  {"name", name.empty() ? account : name},
+                  {"iceServers", ice_servers_for(context.ice, account, clock.unix_seconds)}};
+  if (token_channel_) welcome["channel"] = *token_channel_;
+  if (!id.is_null()) welcome["id"] = id;
+  link_->send(serialize(welcome));
+}
+
+void SignallingSession::handle(const json& id, const Join& join, const SessionClock&) {
+  const auto& context = hub_.context();
+  if (token_channel_ && join.channel != *token_channel_) {
+    return reply_error(id, "forbidden", "this join link is for another channel");
+  }
+  const auto channel_id = core::parse_channel_uri(join.channel, context.realm);
+  const auto channel = channel_id ? context.channels.find(*channel_id) : std::nullopt;
+  if (!channel || channel->is_directory()) {
+    return reply_error(id, "not_found", "no such channel");
+  }
+  leave_channel();
+  const MemberInfo self{member_id_, *account_, name_, false, false};
+  const auto outcome = hub_.join(channel->id, self, link_);
+  if (outcome.full) return reply_error(id, "channel_full", "the channel is full");
+  channel_ = channel->id;
+  channel_uri_ = join.channel;
+  auto members = json::array();
+  for (const auto& member : outcome.others) members.push_back(to_json(member));
+  json joined = {{"type", "joined"},
+                 {"channel", join.channel},
+                 {"self", to_json(self)},
+                 {"channelInfo", channel_info(channel->properties)},
+                 {"members", members}};
+  if (!id.is_null()) joined["id"] = id;
+  link_->send(serialize(joined));
+}
+
+void SignallingSession::handle(const json& id, const Leave&, const SessionClock&) {
+  if (!channel_) return reply_error(id, "not_in_channel", "not in a channel");
+  json left = {{"type", "left"}, {"channel", channel_uri_}};
+  if (!id.is_null()) left["id"] = id;
+  leave_channel();
+  link_->send(serialize(left));
+}
+
+void SignallingSession::handle(const json& id, const Signal& signal, const SessionClock&) {
+  if (!channel_) return reply_error(id, "not_in_channel", "join a channel first");
+  if (!hub_.relay(*channel_, member_id_, signal.to, signal.data)) {
+    reply_error(id, "unknown_member", "no such member in your channel");
+  }
+}
+
+void SignallingSession::handle(const json& id, const State& state, const SessionClock&) {
+  if (!channel_) return reply_error(id, "not_in_channel", "join a channel first");
+  hub_.update_state(*channel_, member_id_, state.muted, state.speaking);
+}
+
+void SignallingSession::handle(const json& id, const Ping&, const SessionClock&) {
+  json pong = {{"type", "pong"}};
+  if (!id.is_null()) pong["id"] = id;
+  link_->send(serialize(pong));
+}
+
+}  // namespace webvox::signalling
