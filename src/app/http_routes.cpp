@@ -16,6 +16,12 @@ http::Response HttpRoutes::handle(const http::Request& request) {
   if (auto call = vivox::parse_vivox_request(request.target, request.body, form)) {
     return http::Response{200, "text/xml; charset=utf-8", vivox_.handle(*call), {}};
   }
+  if (join_tokens_) {
+    if (auto response = join_tokens_->serve(request)) return std::move(*response);
+  }
+  if (files_) {
+    if (auto response = files_->serve(request)) return std::move(*response);
+  }
   return http::Response{404, "text/plain; charset=utf-8", "not found\n", {}};
 }
 

@@ -1,20 +1,28 @@
 #pragma once
 
+#include "app/join_token_api.hpp"
+#include "app/static_files.hpp"
 #include "http/http_message.hpp"
 #include "vivox/vivox_api.hpp"
 
 namespace webvox::app {
 
-// Maps HTTP requests to the application: /…/api2/viv_*.php to the Vivox API (always HTTP
-// 200 with an XML body, errors included), everything else to a plain 404.
+// Maps HTTP requests to the application: /…/api2/{script} to the Vivox API (always HTTP 200
+// with an XML body, errors included), /admin/join-tokens to the token API, other paths to the
+// browser client's files, and anything else to a plain 404. (The WebSocket at /signal is
+// served before routing, see SignallingEndpoint.)
 class HttpRoutes final : public http::RequestHandler {
  public:
-  explicit HttpRoutes(vivox::VivoxApi& vivox) : vivox_(vivox) {}
+  // `join_tokens` and `files` may be null (tests of the Vivox API alone).
+  HttpRoutes(vivox::VivoxApi& vivox, const JoinTokenApi* join_tokens, const StaticFiles* files)
+      : vivox_(vivox), join_tokens_(join_tokens), files_(files) {}
 
   http::Response handle(const http::Request& request) override;
 
  private:
   vivox::VivoxApi& vivox_;
+  const JoinTokenApi* join_tokens_;
+  const StaticFiles* files_;
 };
 
 }  // namespace webvox::app

@@ -1,4 +1,4 @@
-// webvoxd: wires configuration, storage, the Vivox API and the network edge together.
+// webvoxd: wires configuration, storage, the Vivox API, signalling and the network edge.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -6,21 +6,27 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
-#include <cstdio>
+#include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <thread>
 #include <vector>
 
-#include "app/admin_password.hpp"
 #include "app/data_directory.hpp"
 #include "app/http_routes.hpp"
+#include "app/join_token_api.hpp"
+#include "app/secrets.hpp"
+#include "app/signalling_endpoint.hpp"
+#include "app/static_files.hpp"
 #include "config/config.hpp"
 #include "core/account_service.hpp"
 #include "core/admin_auth.hpp"
 #include "core/channel_service.hpp"
+#include "core/join_token.hpp"
+#include "core/secure_random.hpp"
 #include "http/http_server.hpp"
 #include "http/tls_context.hpp"
+#include "signalling/signalling_hub.hpp"
 #include "store/sqlite_account_repository.hpp"
 #include "store/sqlite_admin_session_repository.hpp"
 #include "store/sqlite_channel_repository.hpp"
@@ -35,6 +41,12 @@ std::optional<std::string> from_environment(const std::string& name) {
   const char* value = std::getenv(name.c_str());
   if (!value) return std::nullopt;
   return std::string(value);
+}
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 core::AdminCredentials admin_credentials(const config::Config& config) {
@@ -53,31 +65,59 @@ core::AdminCredentials admin_credentials(const config::Config& config) {
   return {config.admin_user, password.value};
 }
 
+core::JoinTokenSigner join_token_signer(const config::Config& config) {
+  const auto key = config.token_key ? *config.token_key
+                                    : app::load_or_create_token_key(config.data_dir).value;
+  try {
+    return core::JoinTokenSigner(core::base64url_decode(key));
+  } catch (const std::invalid_argument& e) {
+    throw config::ConfigError(std::string("token-key: ") + e.what());
+  }
+}
+
 http::CertificatePaths certificate_paths(const config::Config& config) {
   if (config.tls_cert) return {*config.tls_cert, *config.tls_key};
   return http::ensure_self_signed_certificate(config.data_dir);
 }
 
+// The store and the domain services over it, shared by the server and the subcommands.
+struct Services {
+  explicit Services(const config::Config& config)
+      : database((app::prepare_data_directory(config.data_dir),
+                  store::SqliteDatabase::file_in(config.data_dir))) {}
+
+  store::SqliteDatabase database;
+  store::SqliteAccountRepository account_repository{database};
+  store::SqliteAdminSessionRepository session_repository{database};
+  store::SqliteChannelRepository channel_repository{database};
+  core::PasswordHasher hasher;
+  core::AccountService accounts{account_repository, hasher};
+  core::ChannelService channels{channel_repository};
+};
+
 int serve(const config::Config& config) {
-  spdlog::set_default_logger(spdlog::stderr_color_mt("webvoxd"));
-  spdlog::set_level(spdlog::level::from_str(config.log_level));
+  Services services(config);
+  core::AdminAuth admin(services.session_repository, admin_credentials(config));
+  const auto signer = join_token_signer(config);
 
-  app::prepare_data_directory(config.data_dir);
-  store::SqliteDatabase database(store::SqliteDatabase::file_in(config.data_dir));
-  store::SqliteAccountRepository account_repository(database);
-  store::SqliteAdminSessionRepository session_repository(database);
-  store::SqliteChannelRepository channel_repository(database);
+  vivox::VivoxApi vivox_api({admin, services.accounts, services.channels}, config.realm);
+  const app::JoinTokenIssuer issuer(signer, services.channels, config.realm);
+  const app::JoinTokenApi join_token_api(admin, issuer, unix_now);
+  const app::StaticFiles files(config.web_root.empty() ? WEBVOX_DEFAULT_WEB_ROOT : config.web_root);
+  app::HttpRoutes routes(vivox_api, &join_token_api, &files);
 
-  const core::PasswordHasher hasher;
-  core::AdminAuth admin(session_repository, admin_credentials(config));
-  core::AccountService accounts(account_repository, hasher);
-  core::ChannelService channels(channel_repository);
-  vivox::VivoxApi vivox_api({admin, accounts, channels}, config.realm);
-  app::HttpRoutes routes(vivox_api);
+  signalling::SignallingHub hub({services.accounts,
+                                 services.channels,
+                                 signer,
+                                 {config.stun_urls, config.turn_urls, config.turn_secret,
+                                  static_cast<std::int64_t>(config.turn_ttl)},
+                                 config.realm,
+                                 config.max_channel_members});
+  app::SignallingEndpoint signalling_endpoint(hub);
 
   auto tls = http::make_server_tls_context(certificate_paths(config));
   boost::asio::io_context io(static_cast<int>(config.threads));
-  http::HttpServer server(io, tls, routes, nullptr);
+  http::HttpServer server(io, tls, routes, &signalling_endpoint);
   server.listen({boost::asio::ip::make_address(config.listen_host), config.listen_port});
 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -100,20 +140,48 @@ int serve(const config::Config& config) {
   return 0;
 }
 
+// `webvoxd token`: prints a join token, signed with the server's key, for an existing channel.
+int issue_token(const config::Config& config, const app::JoinTokenRequest& request) {
+  Services services(config);
+  const auto signer = join_token_signer(config);
+  const app::JoinTokenIssuer issuer(signer, services.channels, config.realm);
+  const auto outcome = issuer.issue(request, unix_now());
+  if (const auto* refusal = std::get_if<app::JoinTokenRefusal>(&outcome)) {
+    std::cerr << "webvoxd token: " << refusal->reason << std::endl;
+    return 1;
+  }
+  std::cout << std::get<app::IssuedJoinToken>(outcome).token << std::endl;
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App cli{"webvoxd: a Vivox-compatible voice server for OpenSimulator"};
+  cli.fallthrough();  // config flags may also follow a subcommand
   std::map<std::string, std::string> flags;
   std::string config_file;
   config::add_config_options(cli, flags, config_file);
+
+  app::JoinTokenRequest token_request;
+  auto* token = cli.add_subcommand("token", "print a join token for one account and channel");
+  token->add_option("--account", token_request.account, "voice account name")->required();
+  token->add_option("--channel", token_request.channel_uri, "channel URI, sip:confctl-…@realm")
+      ->required();
+  token->add_option("--name", token_request.name, "display name shown to the others");
+  token->add_option("--ttl", token_request.ttl_seconds, "seconds the token stays valid (≤ 7 days)")
+      ->capture_default_str();
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return cli.exit(e);
   }
   try {
-    return serve(config::resolve_config(config_file, flags, from_environment));
+    const auto config = config::resolve_config(config_file, flags, from_environment);
+    spdlog::set_default_logger(spdlog::stderr_color_mt("webvoxd"));
+    spdlog::set_level(spdlog::level::from_str(config.log_level));
+    if (token->parsed()) return issue_token(config, token_request);
+    return serve(config);
   } catch (const std::exception& e) {
     std::cerr << "webvoxd: " << e.what() << std::endl;
     return 1;

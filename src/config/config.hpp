@@ -5,6 +5,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 #include <map>
 #include <functional>
 
@@ -32,6 +33,16 @@ struct Config {
   std::optional<std::filesystem::path> tls_key;
   std::string log_level = "info";
   unsigned threads = 2;
+  // The browser client's files; empty: the web/ folder of the source tree webvoxd was built from.
+  std::filesystem::path web_root;
+  // Join-token signing key (base64url, at least 32 bytes); absent: DATA_DIR/token-key.
+  std::optional<std::string> token_key;
+  // ICE servers for WebRTC clients; TURN credentials need turn_secret (coturn use-auth-secret).
+  std::vector<std::string> stun_urls;
+  std::vector<std::string> turn_urls;
+  std::string turn_secret;
+  unsigned turn_ttl = 86400;
+  unsigned max_channel_members = 32;
 };
 
 // "HOST:PORT" with an IPv4 address, "[IPv6]" or "localhost", port 0–65535 (0: any free port).

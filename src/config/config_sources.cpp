@@ -24,6 +24,28 @@ std::string require_non_empty(const std::string& name, const std::string& value)
   return value;
 }
 
+// "a, b" -> {"a", "b"}; each must start with one of the schemes.
+std::vector<std::string> split_urls(const std::string& name, const std::string& text,
+                                    std::initializer_list<std::string_view> schemes) {
+  std::vector<std::string> urls;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const auto comma = text.find(',', start);
+    std::string url = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    url.erase(0, url.find_first_not_of(' '));
+    url.erase(url.find_last_not_of(' ') + 1);
+    if (!url.empty()) {
+      const bool known = std::any_of(schemes.begin(), schemes.end(),
+                                     [&url](std::string_view s) { return url.starts_with(s); });
+      if (!known) throw ConfigError(name + ": '" + url + "' has the wrong scheme");
+      urls.push_back(url);
+    }
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return urls;
+}
+
 }  // namespace
 
 const std::map<std::string, std::string>& setting_descriptions() {
@@ -37,6 +59,13 @@ const std::map<std::string, std::string>& setting_descriptions() {
       {"tls-key", "PEM private key of tls-cert"},
       {"log-level", "trace, debug, info, warn, error, critical or off (default info)"},
       {"threads", "network threads (default 2)"},
+      {"web-root", "folder of the browser client (default: web/ of the source tree)"},
+      {"token-key", "join-token signing key, base64url of 32+ bytes (default: DATA_DIR/token-key)"},
+      {"stun-urls", "comma-separated STUN URLs for clients, e.g. stun:stun.example.org:3478"},
+      {"turn-urls", "comma-separated TURN URLs for clients (needs turn-secret)"},
+      {"turn-secret", "coturn static-auth-secret for time-limited TURN credentials"},
+      {"turn-ttl", "lifetime of TURN credentials in seconds (default 86400)"},
+      {"max-channel-members", "most members in one peer-to-peer channel (default 32)"},
   };
   return descriptions;
 }
@@ -127,6 +156,20 @@ void apply_settings(const Settings& settings, Config& config) {
       config.log_level = value;
     } else if (name == "threads") {
       config.threads = parse_unsigned(name, value, 1, 256);
+    } else if (name == "web-root") {
+      config.web_root = require_non_empty(name, value);
+    } else if (name == "token-key") {
+      config.token_key = require_non_empty(name, value);
+    } else if (name == "stun-urls") {
+      config.stun_urls = split_urls(name, value, {"stun:", "stuns:"});
+    } else if (name == "turn-urls") {
+      config.turn_urls = split_urls(name, value, {"turn:", "turns:"});
+    } else if (name == "turn-secret") {
+      config.turn_secret = require_non_empty(name, value);
+    } else if (name == "turn-ttl") {
+      config.turn_ttl = parse_unsigned(name, value, 60, 7 * 86400);
+    } else if (name == "max-channel-members") {
+      config.max_channel_members = parse_unsigned(name, value, 2, 256);
     } else {
       throw ConfigError("unknown setting '" + name + "'");
     }
@@ -136,6 +179,9 @@ void apply_settings(const Settings& settings, Config& config) {
 void validate(const Config& config) {
   if (config.tls_cert.has_value() != config.tls_key.has_value()) {
     throw ConfigError("tls-cert and tls-key must be given together");
+  }
+  if (!config.turn_urls.empty() && config.turn_secret.empty()) {
+    throw ConfigError("turn-urls need turn-secret (coturn's static-auth-secret)");
   }
 }
 

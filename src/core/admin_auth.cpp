@@ -14,11 +14,15 @@ std::string AdminAuth::digest_of(std::string_view token) {
   return base64url_encode(digest.data(), digest.size());
 }
 
-std::optional<std::string> AdminAuth::sign_in(std::string_view user, std::string_view password) {
+bool AdminAuth::credentials_match(std::string_view user, std::string_view password) const {
   // Evaluate both comparisons so that timing does not tell which one failed.
   const bool user_ok = secrets_equal(user, credentials_.user);
   const bool password_ok = secrets_equal(password, credentials_.password);
-  if (!(user_ok & password_ok)) return std::nullopt;
+  return user_ok & password_ok;
+}
+
+std::optional<std::string> AdminAuth::sign_in(std::string_view user, std::string_view password) {
+  if (!credentials_match(user, password)) return std::nullopt;
   auto token = random_url_token();
   sessions_.add(digest_of(token), user);
   return token;

@@ -29,6 +29,8 @@ class AdminAuth {
 
   AdminAuth(AdminSessionRepository& sessions, AdminCredentials credentials);
 
+  // Constant-time check of the admin user and password.
+  bool credentials_match(std::string_view user, std::string_view password) const;
   // A fresh token, or nothing if the credentials are wrong.
   std::optional<std::string> sign_in(std::string_view user, std::string_view password);
   // Ends the session of this token; false if the token was never issued.

@@ -24,6 +24,8 @@ class JoinTokenSigner {
  public:
   static constexpr std::size_t kMinKeyBytes = 32;
   static constexpr std::size_t kMaxTokenLength = 2048;
+  static constexpr std::int64_t kDefaultTtlSeconds = 3600;
+  static constexpr std::int64_t kMaxTtlSeconds = 7 * 86400;
 
   // Throws std::invalid_argument for keys shorter than kMinKeyBytes.
   explicit JoinTokenSigner(std::vector<unsigned char> key);

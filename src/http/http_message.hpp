@@ -12,6 +12,7 @@ struct Request {
   std::string method;  // "GET", "POST", ...
   std::string target;  // path and query, as sent
   std::string content_type;
+  std::string authorization;  // the Authorization header
   std::string body;
   bool secure = false;  // arrived over TLS
 };

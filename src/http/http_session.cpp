@@ -28,6 +28,7 @@ Request to_request(const BeastRequest& in, bool secure) {
   out.method = std::string(in.method_string());
   out.target = std::string(in.target());
   out.content_type = std::string(in[bhttp::field::content_type]);
+  out.authorization = std::string(in[bhttp::field::authorization]);
   out.body = in.body();
   out.secure = secure;
   return out;

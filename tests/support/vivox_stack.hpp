@@ -40,7 +40,7 @@ struct VivoxStack {
   core::AccountService accounts{account_repository, hasher};
   core::ChannelService channels{channel_repository};
   vivox::VivoxApi api{{admin, accounts, channels}, std::string(kRealm)};
-  app::HttpRoutes routes{api};
+  app::HttpRoutes routes{api, nullptr, nullptr};
 };
 
 }  // namespace webvox::test_support
