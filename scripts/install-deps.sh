@@ -22,6 +22,11 @@ test_only=(
   clang libclang-rt-14-dev           # libFuzzer targets, sanitizers
   wrk                                # HTTP benchmark
   sqlite3                            # inspecting stores in tests
+  iproute2 util-linux                # loopback-only network namespaces (ip, unshare) for WebRTC tests
+  python3-websockets                 # signalling tests
+  python3-aiortc python3-numpy       # a scripted WebRTC peer and its tone detector
+  chromium sox                       # real-browser tests with fake microphones playing tones
+  nodejs                             # playwright-core drives Debian's chromium
 )
 
 wanted=("${runtime_and_build[@]}")
@@ -31,6 +36,8 @@ missing=()
 for pkg in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
+# Some Node.js builds bring their own npm; Debian's npm package would clash with them.
+if [[ "${1:-}" == "--test" ]] && ! command -v npm >/dev/null 2>&1; then missing+=(npm); fi
 if ((${#missing[@]} == 0)); then exit 0; fi
 
 if [[ $(id -u) -ne 0 ]]; then

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (fuzz/) with clang into their own build directory and runs
+# them over copies of their seed corpora (fuzz/corpus/<target>/, never written to).
+#   scripts/fuzz.sh smoke            every target for a few seconds (~1 minute in all);
+#                                    what scripts/test.sh runs
+#   scripts/fuzz.sh long [seconds]   every target for [seconds] each (default 600), keeping
+#                                    the grown corpus in the build directory between runs
+#   scripts/fuzz.sh build            only configure and build
+# Prints one line per target with its number of executions; exits non-zero if any target
+# crashed (the input is kept in <build>/fuzz-work/<target>/artifacts-<time>/, and a command
+# to replay it is printed). Environment: WEBVOX_FUZZ_BUILD_DIR (default build-fuzz), WEBVOX_FUZZ_TARGETS
+# (space-separated subset), WEBVOX_FUZZ_SMOKE_SECONDS (per target, default 20).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode=${1:-smoke}
+case "$mode" in
+  smoke) seconds=${WEBVOX_FUZZ_SMOKE_SECONDS:-20} ;;
+  long) seconds=${2:-600} ;;
+  build) seconds=0 ;;
+  *)
+    echo "usage: scripts/fuzz.sh smoke | long [seconds] | build" >&2
+    exit 2
+    ;;
+esac
+if ! [[ "$seconds" =~ ^[0-9]+$ ]]; then
+  echo "fuzz: seconds must be a whole number, not '$seconds'" >&2
+  exit 2
+fi
+
+build_dir=${WEBVOX_FUZZ_BUILD_DIR:-build-fuzz}
+targets=(${WEBVOX_FUZZ_TARGETS:-fuzz_query_string fuzz_xml_text fuzz_vivox_router})
+
+if ! command -v clang >/dev/null || ! command -v clang++ >/dev/null; then
+  echo "fuzz: clang is not installed (scripts/install-deps.sh --test installs it)" >&2
+  exit 1
+fi
+
+# A build directory of its own: the fuzz targets need clang and instrumented libraries,
+# the main build/ stays as it is.
+CC=clang CXX=clang++ cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DWEBVOX_FUZZ=ON -DWEBVOX_TESTS=OFF -DWEBVOX_BENCH=OFF >/dev/null
+cmake --build "$build_dir" --parallel "$(nproc)" --target "${targets[@]}"
+if [[ "$mode" == build ]]; then exit 0; fi
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:allocator_may_return_null=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+work_root="$build_dir/fuzz-work"
+stamp=$(date +%Y%m%d-%H%M%S)
+failed=()
+summary=()
+for target in "${targets[@]}"; do
+  binary="$build_dir/fuzz/$target"
+  seeds="fuzz/corpus/$target"
+  work="$work_root/$target"
+  mkdir -p "$work"
+  # The fuzzer adds inputs to its first corpus directory: give it a copy, never the seeds.
+  if [[ "$mode" == smoke ]]; then
+    corpus="$work/corpus-smoke"
+    rm -rf "$corpus"
+  else
+    corpus="$work/corpus-long"
+  fi
+  artifacts="$work/artifacts-$stamp"
+  mkdir -p "$corpus" "$artifacts"
+  if [[ -d "$seeds" ]]; then cp -f "$seeds"/* "$corpus"/ 2>/dev/null || true; fi
+
+  flags=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=4096
+         -print_final_stats=1 -artifact_prefix="$artifacts/")
+  if [[ -f "fuzz/$target.dict" ]]; then flags+=(-dict="fuzz/$target.dict"); fi
+
+  log="$work/$mode.log"
+  echo "fuzz: running $target for ${seconds}s (log: $log)"
+  status=0
+  "$binary" "${flags[@]}" "$corpus" >"$log" 2>&1 || status=$?
+  executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+  corpus_size=$(find "$corpus" -type f | wc -l)
+  if [[ $status -eq 0 ]]; then
+    line="fuzz: $target: ${executions:-?} executions in ${seconds}s, corpus $corpus_size inputs, no crash"
+  else
+    line="fuzz: $target: ${executions:-?} executions, FAILED (exit $status)"
+    failed+=("$target")
+    echo "---- last lines of $log ----" >&2
+    tail -n 60 "$log" >&2
+    for artifact in "$artifacts"/*; do
+      [[ -e "$artifact" ]] || continue
+      echo "fuzz: reproduce with: $binary $artifact" >&2
+    done
+  fi
+  rmdir "$artifacts" 2>/dev/null || true  # only kept when something was saved
+  echo "$line"
+  summary+=("$line")
+done
+
+echo "fuzz: summary ($mode)"
+printf '  %s\n' "${summary[@]}"
+if ((${#failed[@]} > 0)); then
+  echo "fuzz: FAILED: ${failed[*]}" >&2
+  exit 1
+fi
