@@ -104,6 +104,9 @@ boost::asio::ssl::context make_server_tls_context(const CertificatePaths& paths)
   if (ec) fail("cannot use TLS certificate " + paths.certificate.string() + ": " + ec.message());
   context.use_private_key_file(paths.private_key.string(), ssl::context::pem, ec);
   if (ec) fail("cannot use TLS key " + paths.private_key.string() + ": " + ec.message());
+  // One resumption ticket per handshake instead of OpenSSL's two: the module reconnects for
+  // every call and uses at most one.
+  SSL_CTX_set_num_tickets(context.native_handle(), 1);
   if (SSL_CTX_check_private_key(context.native_handle()) != 1) {
     fail("TLS key " + paths.private_key.string() + " does not match the certificate");
   }

@@ -1,5 +1,7 @@
 #include "store/sqlite_channel_repository.hpp"
 
+#include <algorithm>
+
 namespace webvox::store {
 namespace {
 
@@ -86,17 +88,28 @@ std::optional<core::Channel> SqliteChannelRepository::find(core::ChannelId id) {
 std::vector<core::Channel> SqliteChannelRepository::search(const core::ChannelQuery& query) {
   std::lock_guard lock(db_.mutex());
   // One statement per query shape, so SQLite can pick the index for each (a generic
-  // "?1 IS NULL OR name = ?1" would make it scan the table).
+  // "?1 IS NULL OR name = ?1" would make it scan the table). A name matches a handful of rows:
+  // sorting those here is cheaper than the temporary B-tree SQLite builds for ORDER BY id.
   std::string condition = "1";
   if (query.name) condition += " AND name = ?1";
   if (query.parent) condition += " AND parent_id = ?2";
-  auto statement = db_.prepare(select_where(condition + " ORDER BY id LIMIT ?3 OFFSET ?4"));
+  if (!query.name) condition += " ORDER BY id LIMIT ?3 OFFSET ?4";
+  auto statement = db_.prepare(select_where(condition));
   if (query.name) statement.bind(1, *query.name);
   if (query.parent) statement.bind(2, *query.parent);
-  statement.bind(3, static_cast<std::int64_t>(query.limit))
-      .bind(4, static_cast<std::int64_t>(query.offset));
+  if (!query.name) {
+    statement.bind(3, static_cast<std::int64_t>(query.limit))
+        .bind(4, static_cast<std::int64_t>(query.offset));
+  }
   std::vector<core::Channel> channels;
   while (statement.step()) channels.push_back(read_channel(statement));
+  if (query.name) {
+    std::sort(channels.begin(), channels.end(),
+              [](const auto& a, const auto& b) { return a.id < b.id; });
+    const auto first = std::min(query.offset, channels.size());
+    channels.erase(channels.begin(), channels.begin() + static_cast<std::ptrdiff_t>(first));
+    if (channels.size() > query.limit) channels.resize(query.limit);
+  }
   return channels;
 }
 
