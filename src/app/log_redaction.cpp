@@ -2,13 +2,17 @@
 
 #include <array>
 
+#include "vivox/query_string.hpp"
+
 namespace webvox::app {
 namespace {
 
 constexpr std::array<std::string_view, 5> kSecretKeys = {"pwd", "new_pwd", "auth_token",
                                                          "password", "token"};
 
-bool is_secret(std::string_view key) {
+// Compared decoded, as the API reads keys: "auth%5Ftoken" is the token too.
+bool is_secret(std::string_view raw_key) {
+  const auto key = vivox::percent_decode(raw_key, false);
   for (const auto secret : kSecretKeys) {
     if (key == secret) return true;
   }

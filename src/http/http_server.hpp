@@ -19,6 +19,8 @@ struct ServerLimits {
   std::size_t max_body_bytes = 64 * 1024;
   std::chrono::seconds idle_timeout{30};  // per read/write/handshake
   std::size_t max_websocket_message_bytes = 64 * 1024;
+  // Unsent bytes one WebSocket may hold before its peer counts as not reading and is dropped.
+  std::size_t max_websocket_queue_bytes = 4 * 1024 * 1024;
   std::chrono::seconds websocket_first_deadline{10};
 };
 

@@ -49,6 +49,14 @@ class WebSocketSession final : public WebSocketConnection,
     boost::asio::post(ws_.get_executor(),
                       [self = this->shared_from_this(), text = std::move(text)]() mutable {
                         if (self->closing_ || self->closed_) return;
+                        self->queued_bytes_ += text.size();
+                        if (self->queued_bytes_ > self->limits_.max_websocket_queue_bytes) {
+                          // A peer that does not read would make us hold its messages forever.
+                          spdlog::debug("WebSocket peer too slow; dropping it");
+                          boost::beast::error_code ignored;
+                          boost::beast::get_lowest_layer(self->ws_).socket().close(ignored);
+                          return self->finish();
+                        }
                         self->queue_.push_back(std::move(text));
                         if (self->queue_.size() == 1) self->write_next();
                       });
@@ -85,6 +93,8 @@ class WebSocketSession final : public WebSocketConnection,
   }
 
   void on_read(boost::beast::error_code ec) {
+    // A read that was already under way can complete after a failed write ended the session.
+    if (closed_) return;
     if (ec == boost::beast::websocket::error::message_too_big) {
       return begin_close(1009, "message too big");
     }
@@ -100,7 +110,8 @@ class WebSocketSession final : public WebSocketConnection,
     ws_.text(true);
     ws_.async_write(boost::asio::buffer(queue_.front()),
                     [self = this->shared_from_this()](boost::beast::error_code ec, std::size_t) {
-                      if (ec) return self->finish();
+                      if (ec || self->closed_) return self->finish();
+                      self->queued_bytes_ -= self->queue_.front().size();
                       self->queue_.pop_front();
                       if (!self->queue_.empty()) return self->write_next();
                       if (self->closing_) self->send_close();
@@ -118,7 +129,6 @@ class WebSocketSession final : public WebSocketConnection,
     if (closed_) return;
     closed_ = true;
     deadline_.cancel();
-    queue_.clear();
     if (handler_) handler_->on_close();
     handler_.reset();  // breaks the handler -> connection -> handler cycle
   }
@@ -128,7 +138,8 @@ class WebSocketSession final : public WebSocketConnection,
   const ServerLimits& limits_;
   boost::asio::steady_timer deadline_;
   boost::beast::flat_buffer buffer_;
-  std::deque<std::string> queue_;
+  std::deque<std::string> queue_;  // the front is being written while the queue is not empty
+  std::size_t queued_bytes_ = 0;
   std::shared_ptr<WebSocketHandler> handler_;
   boost::beast::websocket::close_reason close_reason_;
   bool closing_ = false;

@@ -79,7 +79,8 @@ void SignallingHub::update_state(core::ChannelId channel, const std::string& mem
   if (entry == room->second.end()) return;
   auto& info = entry->second.info;
   if (muted) info.muted = *muted;
-  if (speaking) info.speaking = *speaking && !info.muted;
+  if (speaking) info.speaking = *speaking;
+  if (info.muted) info.speaking = false;  // a muted member is never heard
   broadcast(room->second, member,
             serialize({{"type", "member-state"},
                        {"member", member},

@@ -105,10 +105,13 @@ void SignallingSession::handle(const json& id, const Join& join, const SessionCl
   if (!channel || channel->is_directory()) {
     return reply_error(id, "not_found", "no such channel");
   }
-  leave_channel();
+  // Re-joining the same channel starts afresh; for another channel, the old one is left only
+  // once the new one has admitted us (a full channel must not cost the old membership).
+  if (channel_ == channel->id) leave_channel();
   const MemberInfo self{member_id_, *account_, name_, false, false};
   const auto outcome = hub_.join(channel->id, self, link_);
   if (outcome.full) return reply_error(id, "channel_full", "the channel is full");
+  leave_channel();
   channel_ = channel->id;
   channel_uri_ = join.channel;
   auto members = json::array();

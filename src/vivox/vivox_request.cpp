@@ -41,8 +41,9 @@ std::optional<VivoxRequest> parse_vivox_request(std::string_view target, std::st
   if (!script) return std::nullopt;
   VivoxRequest request;
   request.script = std::string(*script);
-  const auto question = target.find('?');
-  if (question != std::string_view::npos) {
+  // A '?' inside a fragment starts no query: a fragment is never part of a request.
+  const auto question = target.find_first_of("?#");
+  if (question != std::string_view::npos && target[question] == '?') {
     request.parameters = parse_query(target.substr(question + 1));
   }
   if (body_is_form) request.parameters.merge(parse_form(body));

@@ -11,6 +11,11 @@ TEST(LogRedaction, HidesSecretValues) {
             "/api2/viv_adm_password.php?user_name=x&new_pwd=***&auth_token=***");
 }
 
+TEST(LogRedaction, RecognisesEncodedKeys) {
+  EXPECT_EQ(redact_target("/api2/viv_get_acct.php?auth%5Ftoken=T&p%77d=s"),
+            "/api2/viv_get_acct.php?auth%5Ftoken=***&p%77d=***");
+}
+
 TEST(LogRedaction, LeavesEverythingElse) {
   EXPECT_EQ(redact_target("/api2/viv_chan_search.php?&cond_chanparent=5"),
             "/api2/viv_chan_search.php?&cond_chanparent=5");

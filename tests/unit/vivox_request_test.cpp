@@ -39,3 +39,9 @@ TEST(VivoxRequest, IgnoresBodyUnlessItIsAForm) {
   ASSERT_TRUE(request);
   EXPECT_FALSE(request->parameters.get("userid"));
 }
+
+TEST(VivoxRequest, NoParametersFromAFragment) {
+  const auto request = parse_vivox_request("/api2/viv_signin.php#x?userid=a&pwd=b", "", false);
+  ASSERT_TRUE(request);
+  EXPECT_FALSE(request->parameters.get("userid"));
+}
