@@ -1,0 +1,34 @@
+// Client signalling messages (docs/signalling.md) straight off the WebSocket: the parser must
+// never throw or crash, and whatever it accepts must respect the protocol's limits.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <variant>
+
+#include "fuzz_checks.hpp"
+#include "signalling/client_message.hpp"
+#include "signalling/server_message.hpp"
+
+using namespace webvox::signalling;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  const auto parsed = parse_client_message(text);
+  if (const auto* error = std::get_if<MessageError>(&parsed)) {
+    // The error reply must serialise (ids are echoed back).
+    (void)error_message(error->id, "bad_message", error->message);
+    return 0;
+  }
+  const auto& message = std::get<ParsedMessage>(parsed);
+  if (const auto* hello = std::get_if<Hello>(&message.message)) {
+    if (hello->name.size() > MessageLimits::kMaxNameBytes) fail("display name over the limit");
+    if (hello->token.has_value() == (hello->account.has_value() && hello->password.has_value())) {
+      fail("hello accepted without exactly one way to sign in");
+    }
+  }
+  if (const auto* signal = std::get_if<Signal>(&message.message)) {
+    if (signal->data.size() != 1) fail("signal data with other than one field");
+    (void)serialize(signal->data);
+  }
+  return 0;
+}
