@@ -929,3 +929,102 @@ def pbkdf2_matches(stored_hash, password):
     derived = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), base64.b64decode(salt),
                                   int(iterations))
     return derived == base64.b64decode(digest)
+
+
+# --------------------------------------------------------------------------------------------
+# Signalling (docs/signalling.md): URLs, join tokens (the WebSocket client itself is in
+# signalling_client.py, which needs python3-websockets)
+# --------------------------------------------------------------------------------------------
+
+def signal_url(server, tls=False):
+    """ws://127.0.0.1:PORT/signal (or wss://) for a running WebvoxServer."""
+    return "%s://%s:%d/signal" % ("wss" if tls else "ws", server.host, server.port)
+
+
+def basic_auth(user=ADMIN_USER, password=ADMIN_PASSWORD):
+    return "Basic " + base64.b64encode(("%s:%s" % (user, password)).encode("utf-8")).decode("ascii")
+
+
+def admin_join_token_request(server, body, user=ADMIN_USER, password=ADMIN_PASSWORD, tls=False):
+    """POST /admin/join-tokens with HTTP Basic credentials. `body` is a dict (sent as JSON) or
+    raw bytes. Returns (HttpResponse, parsed JSON body or None)."""
+    import json
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode("utf-8")
+    headers = [("Content-Type", "application/json")]
+    if user is not None:
+        headers.append(("Authorization", basic_auth(user, password)))
+    http = module_request(server.port, "/admin/join-tokens", tls=tls, method="POST", body=raw,
+                          extra_headers=headers)
+    try:
+        parsed = json.loads(http.body.decode("utf-8"))
+    except ValueError:
+        parsed = None
+    return http, parsed
+
+
+def admin_join_token(server, account, channel, name=None, ttl=None):
+    """A join token from the admin endpoint (asserts a 200); returns the answer's dict
+    {token, expires, url}."""
+    body = {"account": account, "channel": channel}
+    if name is not None:
+        body["name"] = name
+    if ttl is not None:
+        body["ttl"] = ttl
+    http, parsed = admin_join_token_request(server, body)
+    if http.status != 200 or not isinstance(parsed, dict) or "token" not in parsed:
+        raise ServerError("POST /admin/join-tokens %r -> %r" % (body, http))
+    return parsed
+
+
+def cli_join_token(server, account, channel, name=None, ttl=None):
+    """`webvoxd token ...` with the server's own configuration (data dir, realm, admin); returns
+    (exit code, stdout, stderr)."""
+    args = ["token", "--account", account, "--channel", channel]
+    if name is not None:
+        args += ["--name", name]
+    if ttl is not None:
+        args += ["--ttl", str(ttl)]
+    config = [a for a in server.args]
+    # The same settings as the server, minus where it listens.
+    if "--listen" in config:
+        i = config.index("--listen")
+        del config[i:i + 2]
+    return run_to_exit(args + config)
+
+
+def _b64url(raw):
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def _b64url_decode(text):
+    text = text.strip()
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def token_key(data_dir):
+    """The join-token key webvoxd generated into DATA_DIR/token-key (raw bytes)."""
+    with open(os.path.join(data_dir, "token-key"), "r", encoding="ascii") as f:
+        return _b64url_decode(f.read())
+
+
+def mint_join_token(key, account, channel, expires, name=None, payload=None):
+    """A v1 join token signed with `key` (raw bytes) the way docs/signalling.md describes:
+    v1.<base64url JSON payload>.<base64url HMAC-SHA256 over 'v1.<payload>'>. `payload`
+    (a dict) replaces the usual claims, for malformed-token tests."""
+    import hashlib
+    import hmac
+    import json
+    if payload is None:
+        payload = {"acct": account, "chan": channel, "exp": int(expires)}
+        if name is not None:
+            payload["name"] = name
+    signed = "v1." + _b64url(json.dumps(payload, separators=(",", ":")).encode("utf-8"))
+    return signed + "." + _b64url(hmac.new(key, signed.encode("ascii"), hashlib.sha256).digest())
+
+
+def turn_credential(secret, username):
+    """coturn's REST credential: base64(HMAC-SHA1(secret, username))."""
+    import hashlib
+    import hmac
+    return base64.b64encode(hmac.new(secret.encode("utf-8"), username.encode("utf-8"),
+                                     hashlib.sha1).digest()).decode("ascii")
