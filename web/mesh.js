@@ -1,0 +1,258 @@
+// One RTCPeerConnection per other member of the channel (a full mesh), audio only.
+//
+// First contact follows the protocol: the newcomer offers to every member listed in
+// `joined`; members already in the channel create their side when told `member-joined` and
+// wait for that offer. Everything after that (ICE restarts, any renegotiation) uses the
+// "perfect negotiation" pattern, where the member with the smaller id is the polite one and
+// yields on an offer collision.
+//
+// Each side always has exactly one sendrecv audio transceiver. Changing microphones, or
+// getting one after starting listen-only, is a replaceTrack on its sender: no renegotiation.
+
+const DISCONNECTED_GRACE_MS = 4000; // 'disconnected' often heals by itself within seconds
+const RESTART_BACKOFF_MS = [0, 2000, 5000, 10000, 20000, 30000];
+
+export class Mesh extends EventTarget {
+  // send(to, data) relays a `signal`; getTrack() returns the current mic track or null.
+  constructor({ selfId, iceServers, send, getTrack }) {
+    super();
+    this.selfId = selfId;
+    this.iceServers = iceServers ?? [];
+    this._send = send;
+    this._getTrack = getTrack;
+    this.peers = new Map();
+  }
+
+  // initiator: we are the newcomer and make the first offer.
+  add(member, { initiator }) {
+    let peer = this.peers.get(member);
+    if (peer) return peer;
+    peer = new Peer(this, member, initiator);
+    this.peers.set(member, peer);
+    this.dispatchEvent(new CustomEvent('peer', { detail: peer }));
+    return peer;
+  }
+
+  get(member) {
+    return this.peers.get(member);
+  }
+
+  remove(member) {
+    const peer = this.peers.get(member);
+    if (!peer) return;
+    this.peers.delete(member);
+    peer.close();
+  }
+
+  closeAll() {
+    for (const member of [...this.peers.keys()]) this.remove(member);
+  }
+
+  // A signal from someone we have no connection with yet can only be the newcomer's first
+  // offer racing its `member-joined` (or a leftover from an old session, which is ignored).
+  handleSignal(from, data) {
+    let peer = this.peers.get(from);
+    if (!peer) {
+      if (data?.description?.type !== 'offer') return;
+      peer = this.add(from, { initiator: false });
+    }
+    peer.handle(data);
+  }
+
+  async replaceTrack(track) {
+    await Promise.all([...this.peers.values()].map((p) => p.replaceTrack(track)));
+  }
+
+  // After a network change every path may be stale; ask each connection for fresh candidates.
+  restartAll(reason) {
+    for (const peer of this.peers.values()) peer.restartIce(reason);
+  }
+}
+
+class Peer extends EventTarget {
+  constructor(mesh, member, initiator) {
+    super();
+    this.mesh = mesh;
+    this.member = member;
+    this.initiator = initiator;
+    // Plain code-unit comparison: both sides compute the same answer from the same two ids.
+    this.polite = mesh.selfId < member;
+    this.stream = null;
+    this.closed = false;
+    this.restarts = 0;
+    this._makingOffer = false;
+    this._ignoreOffer = false;
+    this._answerPending = false;
+    this._chain = Promise.resolve();
+    this._restartTimer = 0;
+    this._graceTimer = 0;
+
+    const pc = new RTCPeerConnection({
+      iceServers: mesh.iceServers,
+      bundlePolicy: 'max-bundle',
+      rtcpMuxPolicy: 'require',
+    });
+    this.pc = pc;
+    pc.onnegotiationneeded = () => this._negotiate();
+    pc.onicecandidate = ({ candidate }) => {
+      this._signal({ candidate: candidate ? candidate.toJSON() : null });
+    };
+    pc.ontrack = ({ track }) => {
+      if (this.stream?.getTracks()[0] === track) return;
+      // A stream of our own, not the sender's msid stream: the answerer attaches its mic with
+      // replaceTrack, which carries no stream association.
+      this.stream = new MediaStream([track]);
+      this.dispatchEvent(new CustomEvent('track', { detail: this.stream }));
+    };
+    pc.onconnectionstatechange = () => this._onConnectionState();
+
+    if (initiator) {
+      // Firing negotiationneeded is what sends the first offer.
+      pc.addTransceiver(mesh._getTrack() ?? 'audio', { direction: 'sendrecv' });
+    }
+  }
+
+  get connectionState() {
+    return this.closed ? 'closed' : this.pc.connectionState;
+  }
+
+  handle(data) {
+    // Strictly in arrival order: a candidate must not overtake the description it belongs to.
+    this._chain = this._chain.then(() => this._handle(data)).catch((err) => this._fail(err));
+    return this._chain;
+  }
+
+  async replaceTrack(track) {
+    if (this.closed) return;
+    for (const t of this.pc.getTransceivers()) {
+      if (isAudio(t) && !t.stopped && t.sender.track !== track) await t.sender.replaceTrack(track);
+    }
+  }
+
+  restartIce(reason) {
+    if (this.closed || !this.pc.remoteDescription) return; // nothing negotiated yet to restart
+    clearTimeout(this._restartTimer);
+    this._restartTimer = 0;
+    this.restarts++;
+    this.dispatchEvent(new CustomEvent('restart', { detail: { reason, attempt: this.restarts } }));
+    this.pc.restartIce(); // fires negotiationneeded; perfect negotiation sorts out who offers
+  }
+
+  close() {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this._restartTimer);
+    clearTimeout(this._graceTimer);
+    this.pc.onnegotiationneeded = this.pc.onicecandidate = this.pc.ontrack = null;
+    this.pc.onconnectionstatechange = null;
+    this.pc.close();
+    this.dispatchEvent(new CustomEvent('state', { detail: 'closed' }));
+  }
+
+  async _negotiate() {
+    if (this.closed) return;
+    try {
+      this._makingOffer = true;
+      await this.pc.setLocalDescription();
+      this._signal({ description: this.pc.localDescription.toJSON() });
+    } catch (err) {
+      this._fail(err);
+    } finally {
+      this._makingOffer = false;
+    }
+  }
+
+  async _handle({ description, candidate } = {}) {
+    if (this.closed) return;
+    const pc = this.pc;
+    if (description) {
+      const readyForOffer =
+        !this._makingOffer && (pc.signalingState === 'stable' || this._answerPending);
+      const collision = description.type === 'offer' && !readyForOffer;
+      this._ignoreOffer = !this.polite && collision;
+      if (this._ignoreOffer) return;
+      if (description.type === 'answer' && pc.signalingState !== 'have-local-offer') {
+        return; // a late answer to an offer we already rolled back
+      }
+      this._answerPending = description.type === 'answer';
+      try {
+        await pc.setRemoteDescription(description); // rolls back our own offer if polite
+      } finally {
+        this._answerPending = false;
+      }
+      if (description.type === 'offer') {
+        await this._sendOurAudio();
+        await pc.setLocalDescription();
+        this._signal({ description: pc.localDescription.toJSON() });
+      }
+    } else if (candidate !== undefined) {
+      if (candidate === null) return; // end-of-candidates: nothing to do for us
+      try {
+        await pc.addIceCandidate(candidate);
+      } catch (err) {
+        // Candidates for an offer we chose to ignore are expected to fail.
+        if (!this._ignoreOffer) throw err;
+      }
+    }
+  }
+
+  // On the answering side the offer created a recvonly transceiver; turn it into sendrecv with
+  // our mic before answering, so one round trip sets up audio both ways.
+  async _sendOurAudio() {
+    const track = this.mesh._getTrack();
+    for (const t of this.pc.getTransceivers()) {
+      if (!isAudio(t) || t.stopped) continue;
+      if (t.direction === 'recvonly' || t.direction === 'inactive') t.direction = 'sendrecv';
+      if (t.sender.track !== track) await t.sender.replaceTrack(track);
+      break;
+    }
+  }
+
+  _onConnectionState() {
+    const state = this.pc.connectionState;
+    this.dispatchEvent(new CustomEvent('state', { detail: state }));
+    clearTimeout(this._graceTimer);
+    this._graceTimer = 0;
+    if (state === 'connected') {
+      this.restarts = 0;
+      clearTimeout(this._restartTimer);
+      this._restartTimer = 0;
+    } else if (state === 'disconnected') {
+      this._graceTimer = setTimeout(() => {
+        if (this.pc.connectionState === 'disconnected') this.restartIce('disconnected');
+      }, DISCONNECTED_GRACE_MS);
+    } else if (state === 'failed') {
+      this._scheduleRestart();
+    }
+  }
+
+  // Keep retrying while failed, backing off so two unreachable peers do not spin.
+  _scheduleRestart() {
+    if (this.closed || this._restartTimer) return;
+    const delay = RESTART_BACKOFF_MS[Math.min(this.restarts, RESTART_BACKOFF_MS.length - 1)];
+    this._restartTimer = setTimeout(() => {
+      this._restartTimer = 0;
+      if (this.closed || this.pc.connectionState !== 'failed') return;
+      this.restartIce('failed');
+      // A restart that itself fails fires 'failed' again; if it just hangs, try again anyway.
+      this._restartTimer = setTimeout(() => {
+        this._restartTimer = 0;
+        if (this.pc.connectionState === 'failed') this._scheduleRestart();
+      }, 15000);
+    }, delay);
+  }
+
+  _signal(data) {
+    if (!this.closed) this.mesh._send(this.member, data);
+  }
+
+  _fail(err) {
+    if (this.closed) return;
+    console.warn(`webvox: negotiation with ${this.member} failed:`, err);
+    this.dispatchEvent(new CustomEvent('error', { detail: err }));
+  }
+}
+
+function isAudio(transceiver) {
+  return transceiver.receiver.track?.kind === 'audio';
+}

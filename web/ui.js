@@ -1,0 +1,253 @@
+// DOM rendering. Knows nothing about the protocol: app.js decides what to show, this module
+// decides how it looks.
+
+const $ = (sel, root = document) => root.querySelector(sel);
+
+export const els = {
+  conn: $('[data-testid="signalling-status"]'),
+  connLabel: $('.conn-label'),
+  banner: $('#banner'),
+  bannerTitle: $('#banner .banner-title'),
+  bannerText: $('#banner .banner-text'),
+  bannerActions: $('#banner .banner-actions'),
+  bannerClose: $('#banner .banner-close'),
+  views: {
+    signin: $('#view-signin'),
+    connecting: $('#view-connecting'),
+    lobby: $('#view-lobby'),
+    call: $('#view-call'),
+  },
+  signinForm: $('#signin-form'),
+  account: $('#signin-account'),
+  password: $('#signin-password'),
+  name: $('#signin-name'),
+  signinSubmit: $('[data-testid="signin-submit"]'),
+  connectingText: $('#connecting-text'),
+  connectingCancel: $('#connecting-cancel'),
+  whoami: $('#whoami'),
+  lobbyAvatar: $('#lobby-avatar'),
+  signout: $('#signout'),
+  joinForm: $('#join-form'),
+  channel: $('#channel-input'),
+  joinButton: $('#join-button'),
+  callTitle: $('#call-title'),
+  callCount: $('#call-count'),
+  mute: $('#mute-button'),
+  muteLabel: $('#mute-button .mute-label'),
+  leave: $('#leave-button'),
+  soundNotice: $('#sound-notice'),
+  soundEnable: $('#sound-enable'),
+  participants: $('#participants'),
+  devices: $('#devices'),
+  micSelect: $('#mic-select'),
+  micMeter: $('#mic-meter'),
+  micAllow: $('#mic-allow'),
+  speakerField: $('#speaker-field'),
+  speakerSelect: $('#speaker-select'),
+  template: $('#participant-template'),
+};
+
+const CONN_LABELS = {
+  idle: 'Not connected',
+  connecting: 'Connecting…',
+  'signed-in': 'Connected',
+  reconnecting: 'Reconnecting…',
+  closed: 'Disconnected',
+};
+
+export function showConnection(state, { retryIn = 0, inChannel = false } = {}) {
+  els.conn.dataset.state = state;
+  let label = CONN_LABELS[state] ?? state;
+  if (state === 'signed-in' && inChannel) label = 'Connected · in channel';
+  if (state === 'reconnecting' && retryIn > 1500) label = `Reconnecting in ${Math.round(retryIn / 1000)} s…`;
+  els.connLabel.textContent = label;
+}
+
+export function showView(name) {
+  for (const [key, el] of Object.entries(els.views)) el.hidden = key !== name;
+  els.devices.hidden = !(name === 'lobby' || name === 'call');
+}
+
+// kind: 'error' | 'warning' | 'info'. code goes to data-code so tests and styles can tell
+// messages apart without parsing text.
+// dismissible: false for messages that are the only thing on screen (closing them would
+// leave an empty page).
+export function showBanner({ code = '', title, text = '', kind = 'error', actions = [], dismissible = true }) {
+  const b = els.banner;
+  els.bannerClose.hidden = !dismissible;
+  b.dataset.code = code;
+  b.dataset.kind = kind;
+  b.setAttribute('role', kind === 'error' ? 'alert' : 'status');
+  els.bannerTitle.textContent = title;
+  els.bannerText.textContent = text;
+  els.bannerActions.replaceChildren(
+    ...actions.map(({ label, onClick, primary }) => {
+      const btn = document.createElement('button');
+      btn.type = 'button';
+      btn.className = `button small${primary ? ' primary' : ''}`;
+      btn.textContent = label;
+      btn.addEventListener('click', onClick);
+      return btn;
+    }),
+  );
+  b.hidden = false;
+}
+
+export function hideBanner(code) {
+  if (code !== undefined && els.banner.dataset.code !== code) return;
+  els.banner.hidden = true;
+  els.banner.dataset.code = '';
+}
+
+export function bannerCode() {
+  return els.banner.hidden ? null : els.banner.dataset.code;
+}
+
+export function setBusy(button, busy) {
+  button.disabled = busy;
+  if (busy) button.setAttribute('aria-busy', 'true');
+  else button.removeAttribute('aria-busy');
+}
+
+export function setSignedInAs(name, account) {
+  els.whoami.textContent = name || account;
+  els.whoami.title = account;
+  paintAvatar(els.lobbyAvatar, name || account, account);
+}
+
+export function setMuted(muted) {
+  els.mute.setAttribute('aria-pressed', String(muted));
+  els.muteLabel.textContent = muted ? 'Unmute' : 'Mute';
+  els.mute.title = `${muted ? 'Unmute' : 'Mute'} (M)`;
+}
+
+export function setCallTitle(channel, count) {
+  els.callTitle.textContent = prettyChannel(channel);
+  els.callTitle.title = channel;
+  els.callCount.textContent = count === 1 ? 'Just you so far' : `${count} people`;
+}
+
+export function fillSelect(select, devices, selected, fallbackLabel) {
+  const options = devices.map(({ deviceId, label }) => new Option(label, deviceId));
+  if (!options.length) options.push(new Option(fallbackLabel, ''));
+  select.replaceChildren(...options);
+  if (selected && devices.some((d) => d.deviceId === selected)) select.value = selected;
+}
+
+// 0…1 from a dBFS level; -60 dB and below reads as empty.
+export function levelFraction(db) {
+  return Math.max(0, Math.min(1, (db + 60) / 50));
+}
+
+export function setMicMeter(db) {
+  const t = `scaleX(${(Math.round(levelFraction(db) * 50) / 50).toFixed(2)})`;
+  if (els.micMeter.style.transform !== t) els.micMeter.style.transform = t;
+}
+
+// ── participant rows ──
+
+const rows = new Map(); // member id → li
+
+export function upsertParticipant(p, { self = false, onVolume } = {}) {
+  let li = rows.get(p.member);
+  if (!li) {
+    li = els.template.content.firstElementChild.cloneNode(true);
+    li.dataset.member = p.member;
+    li.dataset.speaking = 'false';
+    if (self) {
+      li.classList.add('self');
+      li.dataset.self = 'true';
+    }
+    const range = li.querySelector('input[type="range"]');
+    const out = li.querySelector('.volume-value');
+    range.addEventListener('input', () => {
+      out.value = `${range.value}%`;
+      range.setAttribute('aria-valuetext', `${range.value} percent`);
+      onVolume?.(Number(range.value) / 100);
+    });
+    rows.set(p.member, li);
+    if (self) els.participants.prepend(li);
+    else els.participants.append(li);
+  }
+  const display = p.name || p.account;
+  li.dataset.account = p.account;
+  li.querySelector('.name').textContent = display;
+  if (self) {
+    const tag = document.createElement('span');
+    tag.className = 'you-tag';
+    tag.textContent = '(you)';
+    li.querySelector('.name').append(tag);
+  }
+  li.querySelector('.account').textContent = p.name && p.name !== p.account ? p.account : '';
+  li.querySelector('.account').title = p.account;
+  li.querySelector('.volume-label').textContent = `Volume for ${display}`;
+  paintAvatar(li.querySelector('.avatar'), display, p.account);
+  li.classList.toggle('muted', !!p.muted);
+  li.dataset.muted = String(!!p.muted);
+  if (p.volume !== undefined) {
+    const range = li.querySelector('input[type="range"]');
+    range.value = String(Math.round(p.volume * 100));
+    li.querySelector('.volume-value').value = `${range.value}%`;
+  }
+  return li;
+}
+
+export function setSpeaking(member, speaking) {
+  const li = rows.get(member);
+  if (!li || li.classList.contains('speaking') === speaking) return;
+  li.classList.toggle('speaking', speaking);
+  li.dataset.speaking = String(speaking);
+}
+
+const PEER_LABELS = {
+  new: 'connecting…',
+  connecting: 'connecting…',
+  connected: 'connected',
+  disconnected: 'connection unstable…',
+  failed: "can't reach — retrying",
+  closed: 'disconnected',
+  waiting: 'waiting for their offer…',
+};
+
+export function setPeerState(member, state) {
+  const li = rows.get(member);
+  if (!li) return;
+  const el = li.querySelector('.peer-state');
+  el.dataset.state = state;
+  li.dataset.connectionState = state;
+  el.textContent = PEER_LABELS[state] ?? state;
+}
+
+export function removeParticipant(member) {
+  rows.get(member)?.remove();
+  rows.delete(member);
+}
+
+export function clearParticipants() {
+  rows.clear();
+  els.participants.replaceChildren();
+}
+
+function paintAvatar(el, display, account) {
+  const initials = (display || '?')
+    .split(/[\s._-]+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((w) => [...w][0].toUpperCase())
+    .join('') || '?';
+  const target = el.querySelector('.initials') ?? el;
+  target.textContent = initials;
+  el.style.setProperty('--hue', String(hash(account || display) % 360));
+}
+
+function hash(s) {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+// "sip:confctl-1001@voice.example.org" reads better as "confctl-1001 · voice.example.org".
+function prettyChannel(uri) {
+  const m = /^sip:([^@]+)@(.+)$/.exec(uri || '');
+  return m ? `${m[1]} · ${m[2]}` : uri || '';
+}
