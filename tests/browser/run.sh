@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs the browser voice tests inside a loopback-only network namespace.
+#   bash tests/browser/run.sh [PATH/TO/webvoxd] [extra node --test arguments…]
+# webvoxd: first argument, else $WEBVOXD, else <repo>/build/webvoxd.
+# Needs /usr/bin/chromium (or $CHROMIUM), sox, node ≥ 20 + npm, unshare and ip; exits 77
+# (CTest: skipped) when the browser or sox is missing.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+webvoxd=${WEBVOXD:-$here/../../build/webvoxd}
+if [[ $# -gt 0 && $1 != -* ]]; then webvoxd=$1; shift; fi
+if [[ ! -x $webvoxd ]]; then
+  echo "run.sh: webvoxd not found or not executable: $webvoxd" >&2
+  exit 2
+fi
+export WEBVOXD=$(realpath "$webvoxd")
+
+for tool in "${CHROMIUM:-/usr/bin/chromium}" sox; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    echo "run.sh: $tool is missing (scripts/install-deps.sh --test installs it); skipping" >&2
+    exit 77
+  fi
+done
+
+bash "$here/ensure-deps.sh"
+
+# The namespace has only a loopback interface: webvoxd, the browsers and any WebRTC traffic
+# cannot reach or be reached from anything else. Root gets a plain network namespace; anyone
+# else a user namespace that maps them to root inside it.
+unshare_args=(-n)
+if [[ $(id -u) -ne 0 ]]; then unshare_args=(-r -n); fi
+cd "$here"
+exec unshare "${unshare_args[@]}" sh -c 'ip link set lo up && exec node --test --test-reporter=spec "$@" voice.test.mjs' sh "$@"
