@@ -97,13 +97,7 @@ class AiortcMeshTest(unittest.IsolatedAsyncioTestCase):
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            code = cls.server.stop()
-            if code != 0:
-                raise AssertionError("webvoxd exited %s on SIGTERM\n%s"
-                                     % (code, cls.server.describe()))
-        finally:
-            cls._holder.doCleanups()
+        h.stop_shared_server(cls)
 
     async def asyncSetUp(self):
         asyncio.get_running_loop().set_debug(False)  # debug mode is far too slow for media

@@ -37,13 +37,7 @@ class ServerCase(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            code = cls.server.stop()
-            if code != 0:
-                raise AssertionError("webvoxd exited %s on SIGTERM\n%s"
-                                     % (code, cls.server.describe()))
-        finally:
-            cls._holder.doCleanups()
+        h.stop_shared_server(cls)
 
     def setUp(self):
         self.module = self.server.module()

@@ -66,13 +66,7 @@ class SignallingCase(unittest.IsolatedAsyncioTestCase):
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            code = cls.server.stop()
-            if code != 0:
-                raise AssertionError("webvoxd exited %s on SIGTERM\n%s"
-                                     % (code, cls.server.describe()))
-        finally:
-            cls._holder.doCleanups()
+        h.stop_shared_server(cls)
 
     async def asyncSetUp(self):
         # IsolatedAsyncioTestCase runs the loop in debug mode, which records a traceback for
