@@ -79,16 +79,20 @@ SqliteDatabase::SqliteDatabase(const std::string& path) : cache_(new StatementCa
     execute("PRAGMA foreign_keys=ON");
     migrate();
   } catch (...) {
-    sqlite3_close(db_);
-    delete cache_;
+    release();  // a failed migration may have left prepared statements behind
     throw;
   }
 }
 
-SqliteDatabase::~SqliteDatabase() {
+SqliteDatabase::~SqliteDatabase() { release(); }
+
+void SqliteDatabase::release() {
+  // Statements first: sqlite3_close refuses (and leaks) a connection that still has some.
   for (auto& [sql, stmt] : cache_->statements) sqlite3_finalize(stmt);
   delete cache_;
+  cache_ = nullptr;
   sqlite3_close(db_);
+  db_ = nullptr;
 }
 
 void SqliteDatabase::fail(std::string_view what) const {

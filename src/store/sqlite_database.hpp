@@ -73,6 +73,7 @@ class SqliteDatabase {
 
  private:
   void migrate();
+  void release();
 
   sqlite3* db_ = nullptr;
   std::mutex mutex_;
