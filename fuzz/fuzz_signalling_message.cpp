@@ -10,6 +10,7 @@
 #include "signalling/server_message.hpp"
 
 using namespace webvox::signalling;
+using webvox::fuzz::fail;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
