@@ -151,9 +151,10 @@ void check_request(std::string_view input) {
     WEBVOX_FUZZ_CHECK(request.has_value() == expected_script.has_value(), target);
     if (!request) continue;
     WEBVOX_FUZZ_CHECK(request->script == *expected_script, target);
+    // The query starts at the first '?' before any '#': a fragment is never sent.
     const auto question = target.find('?');
     Pairs model;
-    if (question != std::string_view::npos) {
+    if (question != std::string_view::npos && question < target.find('#')) {
       auto query = target.substr(question + 1);
       query = query.substr(0, query.find('#'));
       model = reference_pairs(query, false);
