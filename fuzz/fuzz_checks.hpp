@@ -4,8 +4,10 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace webvox::fuzz {
 
@@ -92,6 +94,22 @@ inline void replace_all(std::string& text, std::string_view from, std::string_vi
   for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
     text.replace(at, from.size(), to);
   }
+}
+
+// Independent oracle for "…/api2/{script}" (written apart from parse_vivox_request): the last
+// two non-empty segments of the path.
+inline std::optional<std::string> reference_api2_script(std::string_view target) {
+  const auto path = target.substr(0, target.find_first_of("?#"));
+  std::vector<std::string_view> segments;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    auto end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    if (end > start) segments.push_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  if (segments.size() < 2 || segments[segments.size() - 2] != "api2") return std::nullopt;
+  return std::string(segments.back());
 }
 
 }  // namespace webvox::fuzz

@@ -126,26 +126,11 @@ void check_decode(std::string_view text) {
       vivox::percent_decode(text, false).size() == vivox::percent_decode(text, true).size(), text);
 }
 
-// Independent oracle for "…/api2/{script}": last two non-empty segments of the path.
-std::optional<std::string> reference_script(std::string_view target) {
-  const auto path = target.substr(0, target.find_first_of("?#"));
-  std::vector<std::string_view> segments;
-  std::size_t start = 0;
-  while (start <= path.size()) {
-    auto end = path.find('/', start);
-    if (end == std::string_view::npos) end = path.size();
-    if (end > start) segments.push_back(path.substr(start, end - start));
-    start = end + 1;
-  }
-  if (segments.size() < 2 || segments[segments.size() - 2] != "api2") return std::nullopt;
-  return std::string(segments.back());
-}
-
 void check_request(std::string_view input) {
   const auto newline = input.find('\n');
   const auto target = input.substr(0, newline);
   const auto body = newline == std::string_view::npos ? std::string_view{} : input.substr(newline + 1);
-  const auto expected_script = reference_script(target);
+  const auto expected_script = webvox::fuzz::reference_api2_script(target);
   for (const bool form : {false, true}) {
     const auto request = vivox::parse_vivox_request(target, body, form);
     WEBVOX_FUZZ_CHECK(request.has_value() == expected_script.has_value(), target);

@@ -160,21 +160,6 @@ void substitute(http::Request& request, const Stack& stack, const InputState& st
   }
 }
 
-// Independent of parse_vivox_request: the last two non-empty path segments are api2/{x}.
-std::optional<std::string> api2_script(std::string_view target) {
-  const auto path = target.substr(0, target.find_first_of("?#"));
-  std::vector<std::string_view> segments;
-  std::size_t start = 0;
-  while (start <= path.size()) {
-    auto end = path.find('/', start);
-    if (end == std::string_view::npos) end = path.size();
-    if (end > start) segments.push_back(path.substr(start, end - start));
-    start = end + 1;
-  }
-  if (segments.size() < 2 || segments[segments.size() - 2] != "api2") return std::nullopt;
-  return std::string(segments.back());
-}
-
 // The parameters the server saw, reconstructed the documented way.
 vivox::Parameters parameters_of(const http::Request& request) {
   vivox::Parameters parameters;
@@ -247,7 +232,7 @@ void check_properties(const core::ChannelProperties& p, const std::string& body)
 
 void check_response(Stack& stack, const http::Request& request, const http::Response& response,
                     InputState& state) {
-  const auto script = api2_script(request.target);
+  const auto script = webvox::fuzz::reference_api2_script(request.target);
   if (!script) {
     WEBVOX_FUZZ_CHECK(response.status == 404, request.target);
     WEBVOX_FUZZ_CHECK(response.body == "not found\n", request.target);
