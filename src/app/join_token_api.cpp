@@ -56,7 +56,7 @@ std::variant<IssuedJoinToken, JoinTokenRefusal> JoinTokenIssuer::issue(
   const auto channel = id ? channels_.find(*id) : std::nullopt;
   if (!channel || channel->is_directory()) return JoinTokenRefusal{404, "no such channel"};
   const core::JoinClaims claims{request.account, request.channel_uri, now + request.ttl_seconds,
-                                signalling::clean_display_name(request.name)};
+                                signalling::clean_display_name(request.name), request.moderator};
   return IssuedJoinToken{signer_.sign(claims), claims.expires};
 }
 
@@ -79,9 +79,10 @@ std::optional<http::Response> JoinTokenApi::serve(const http::Request& request) 
     token_request.account = body.at("account").get<std::string>();
     token_request.channel_uri = body.at("channel").get<std::string>();
     token_request.name = body.value("name", std::string());
+    token_request.moderator = body.value("moderator", false);
     token_request.ttl_seconds = body.value("ttl", core::JoinTokenSigner::kDefaultTtlSeconds);
   } catch (const json::exception&) {
-    return error(400, "body must be JSON with account, channel and optionally name and ttl");
+    return error(400, "body must be JSON with account, channel and optionally name, moderator and ttl");
   }
   const auto outcome = issuer_.issue(token_request, unix_now_());
   if (const auto* refusal = std::get_if<JoinTokenRefusal>(&outcome)) {

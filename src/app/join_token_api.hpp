@@ -17,6 +17,7 @@ struct JoinTokenRequest {
   std::string account;
   std::string channel_uri;
   std::string name;
+  bool moderator = false;
   std::int64_t ttl_seconds = core::JoinTokenSigner::kDefaultTtlSeconds;
 };
 

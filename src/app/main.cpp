@@ -169,6 +169,8 @@ int main(int argc, char** argv) {
   token->add_option("--channel", token_request.channel_uri, "channel URI, sip:confctl-…@realm")
       ->required();
   token->add_option("--name", token_request.name, "display name shown to the others");
+  token->add_flag("--moderator", token_request.moderator,
+                  "may grant the floor in lecture, presentation and auditorium channels");
   token->add_option("--ttl", token_request.ttl_seconds, "seconds the token stays valid (≤ 7 days)")
       ->capture_default_str();
   try {

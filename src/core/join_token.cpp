@@ -45,6 +45,7 @@ std::string JoinTokenSigner::sign(const JoinClaims& claims) const {
   nlohmann::json payload = {{"acct", claims.account}, {"chan", claims.channel_uri},
                             {"exp", claims.expires}};
   if (!claims.name.empty()) payload["name"] = claims.name;
+  if (claims.moderator) payload["mod"] = true;
   const auto text = payload.dump();
   std::string token{kVersion};
   token += '.';
@@ -75,6 +76,7 @@ std::variant<JoinClaims, JoinTokenError> JoinTokenSigner::verify(std::string_vie
     claims.channel_uri = payload.at("chan").get<std::string>();
     claims.expires = payload.at("exp").get<std::int64_t>();
     claims.name = payload.value("name", std::string());
+    claims.moderator = payload.value("mod", false);
   } catch (const std::exception&) {
     return JoinTokenError::Malformed;
   }

@@ -14,6 +14,7 @@ struct JoinClaims {
   std::string channel_uri;
   std::int64_t expires = 0;  // unix seconds
   std::string name;          // display name, may be empty
+  bool moderator = false;    // may grant the floor in moderated channels
 };
 
 enum class JoinTokenError { Malformed, BadSignature, Expired };
