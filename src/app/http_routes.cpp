@@ -19,6 +19,9 @@ http::Response HttpRoutes::handle(const http::Request& request) {
   if (join_tokens_) {
     if (auto response = join_tokens_->serve(request)) return std::move(*response);
   }
+  if (world_) {
+    if (auto response = world_->serve(request)) return std::move(*response);
+  }
   if (files_) {
     if (auto response = files_->serve(request)) return std::move(*response);
   }

@@ -2,20 +2,24 @@
 
 #include "app/join_token_api.hpp"
 #include "app/static_files.hpp"
+#include "app/world_api.hpp"
 #include "http/http_message.hpp"
 #include "vivox/vivox_api.hpp"
 
 namespace webvox::app {
 
 // Maps HTTP requests to the application: /…/api2/{script} to the Vivox API (always HTTP 200
-// with an XML body, errors included), /admin/join-tokens to the token API, other paths to the
-// browser client's files, and anything else to a plain 404. (The WebSocket at /signal is
+// with an XML body, errors included), /admin/join-tokens to the token API, /world/… and /j/…
+// to the in-world HUD endpoints (when world-secret is set), other paths to the browser
+// client's files, and anything else to a plain 404. (The WebSocket at /signal is
 // served before routing, see SignallingEndpoint.)
 class HttpRoutes final : public http::RequestHandler {
  public:
-  // `join_tokens` and `files` may be null (tests of the Vivox API alone).
-  HttpRoutes(vivox::VivoxApi& vivox, const JoinTokenApi* join_tokens, const StaticFiles* files)
-      : vivox_(vivox), join_tokens_(join_tokens), files_(files) {}
+  // `join_tokens`, `files` and `world` may be null (tests of the Vivox API alone; `world`:
+  // no world-secret, so those paths answer 404).
+  HttpRoutes(vivox::VivoxApi& vivox, const JoinTokenApi* join_tokens, const StaticFiles* files,
+             WorldApi* world = nullptr)
+      : vivox_(vivox), join_tokens_(join_tokens), files_(files), world_(world) {}
 
   http::Response handle(const http::Request& request) override;
 
@@ -23,6 +27,7 @@ class HttpRoutes final : public http::RequestHandler {
   vivox::VivoxApi& vivox_;
   const JoinTokenApi* join_tokens_;
   const StaticFiles* files_;
+  WorldApi* world_;
 };
 
 }  // namespace webvox::app

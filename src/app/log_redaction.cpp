@@ -7,8 +7,11 @@
 namespace webvox::app {
 namespace {
 
-constexpr std::array<std::string_view, 5> kSecretKeys = {"pwd", "new_pwd", "auth_token",
-                                                         "password", "token"};
+constexpr std::array<std::string_view, 6> kSecretKeys = {"pwd",      "new_pwd", "auth_token",
+                                                         "password", "token",   "secret"};
+
+// Join-link paths (/j/<code>, docs/world.md): the code admits its holder like a token does.
+constexpr std::string_view kLinkPrefix = "/j/";
 
 // Compared decoded, as the API reads keys: "auth%5Ftoken" is the token too.
 bool is_secret(std::string_view raw_key) {
@@ -23,8 +26,15 @@ bool is_secret(std::string_view raw_key) {
 
 std::string redact_target(std::string_view target) {
   const auto question = target.find('?');
-  if (question == std::string_view::npos) return std::string(target);
-  std::string out(target.substr(0, question + 1));
+  std::string out;
+  if (target.starts_with(kLinkPrefix)) {
+    out.append(kLinkPrefix);
+    out += "***";
+  } else {
+    out.append(target.substr(0, question));
+  }
+  if (question == std::string_view::npos) return out;
+  out += '?';
   std::string_view query = target.substr(question + 1);
   bool first = true;
   while (true) {

@@ -43,6 +43,8 @@ struct Config {
   std::string turn_secret;
   unsigned turn_ttl = 86400;
   unsigned max_channel_members = 32;
+  // Shared with the grid's in-world HUDs (docs/world.md); empty: /world/... and /j/... are off.
+  std::string world_secret;
 };
 
 // "HOST:PORT" with an IPv4 address, "[IPv6]" or "localhost", port 0–65535 (0: any free port).

@@ -66,6 +66,7 @@ const std::map<std::string, std::string>& setting_descriptions() {
       {"turn-secret", "coturn static-auth-secret for time-limited TURN credentials"},
       {"turn-ttl", "lifetime of TURN credentials in seconds (default 86400)"},
       {"max-channel-members", "most members in one peer-to-peer channel (default 32)"},
+      {"world-secret", "secret shared with the grid's in-world HUDs; enables /world/ (docs/world.md)"},
   };
   return descriptions;
 }
@@ -168,6 +169,11 @@ void apply_settings(const Settings& settings, Config& config) {
       config.turn_secret = require_non_empty(name, value);
     } else if (name == "turn-ttl") {
       config.turn_ttl = parse_unsigned(name, value, 60, 7 * 86400);
+    } else if (name == "world-secret") {
+      // Every copy of the HUD script carries it, so it is the only thing that tells a
+      // resident's HUD from anyone on the internet: no short, guessable values.
+      if (value.size() < 16) throw ConfigError("world-secret: must be at least 16 characters");
+      config.world_secret = value;
     } else if (name == "max-channel-members") {
       config.max_channel_members = parse_unsigned(name, value, 2, 256);
     } else {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -15,6 +16,18 @@ struct Request {
   std::string authorization;  // the Authorization header
   std::string body;
   bool secure = false;  // arrived over TLS
+  // The X-SecondLife-* headers a simulator adds to an in-world script's llHTTPRequest
+  // (docs/world.md), names lower-cased. No other headers are copied: most requests are the
+  // region module's, on the hot path.
+  std::vector<std::pair<std::string, std::string>> secondlife_headers;
+
+  // The value of the first such header named `lower_name`, or empty.
+  std::string_view secondlife_header(std::string_view lower_name) const {
+    for (const auto& [name, value] : secondlife_headers) {
+      if (name == lower_name) return value;
+    }
+    return {};
+  }
 };
 
 struct Response {

@@ -8,8 +8,10 @@
 #include <boost/beast/websocket/ssl.hpp>
 #include <spdlog/spdlog.h>
 
+#include <cctype>
 #include <memory>
 #include <optional>
+#include <string_view>
 
 #include "http/websocket_session.hpp"
 
@@ -31,6 +33,18 @@ Request to_request(const BeastRequest& in, bool secure) {
   out.authorization = std::string(in[bhttp::field::authorization]);
   out.body = in.body();
   out.secure = secure;
+  static constexpr char kSecondLife[] = "x-secondlife-";
+  constexpr std::size_t kPrefix = sizeof(kSecondLife) - 1;
+  for (const auto& field : in) {
+    const auto name = field.name_string();
+    if (name.size() > kPrefix &&
+        beast::iequals(name.substr(0, kPrefix), beast::string_view(kSecondLife, kPrefix))) {
+      std::string lower(name.data(), name.size());
+      for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      const auto value = field.value();
+      out.secondlife_headers.emplace_back(std::move(lower), std::string(value.data(), value.size()));
+    }
+  }
   return out;
 }
 

@@ -120,3 +120,15 @@ TEST(Config, CommandLineFlagsHaveTheSettingNames) {
   EXPECT_EQ(flags["data-dir"], "/tmp/x");
   EXPECT_EQ(file, "/etc/webvox.toml");
 }
+
+TEST(Config, WorldSecretIsOffByDefaultAndNeverShort) {
+  Fixture f;
+  EXPECT_TRUE(f.resolve().world_secret.empty());
+  f.env["WEBVOX_WORLD_SECRET"] = "from-the-environment-1234";
+  EXPECT_EQ(f.resolve().world_secret, "from-the-environment-1234");
+  f.flags["world-secret"] = "from-the-command-line-12";
+  EXPECT_EQ(f.resolve().world_secret, "from-the-command-line-12");
+  Fixture g;
+  g.flags["world-secret"] = "short";
+  EXPECT_THROW(g.resolve(), ConfigError);
+}

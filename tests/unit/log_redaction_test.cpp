@@ -21,3 +21,9 @@ TEST(LogRedaction, LeavesEverythingElse) {
             "/api2/viv_chan_search.php?&cond_chanparent=5");
   EXPECT_EQ(redact_target("/plain"), "/plain");
 }
+
+TEST(LogRedaction, HidesWorldSecretsAndJoinLinkCodes) {
+  EXPECT_EQ(redact_target("/world/position?secret=abc&pos=1"), "/world/position?secret=***&pos=1");
+  EXPECT_EQ(redact_target("/j/Zm9vYmFyYmF6cXV4cXV1eA"), "/j/***");
+  EXPECT_EQ(redact_target("/j/Zm9vYmFyYmF6cXV4cXV1eA?x=1"), "/j/***?x=1");
+}

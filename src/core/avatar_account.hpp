@@ -1,0 +1,15 @@
+#pragma once
+
+#include <string>
+
+#include "core/uuid.hpp"
+
+namespace webvox::core {
+
+// The voice account VivoxVoiceModule provisions for an avatar (spec §7):
+// "x" + Base64(the UUID's 16 bytes) with '+' -> '-' and '/' -> '_', padding kept, so always
+// 25 characters ending in "==". The viewer derives the same name itself; anything that
+// speaks for an avatar (an in-world HUD) must land on exactly this account.
+std::string avatar_account_name(const Uuid& avatar);
+
+}  // namespace webvox::core

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <cstddef>
+#include <list>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "core/token_bucket.hpp"
+
+namespace webvox::core {
+
+// One token bucket per key (an avatar, say), in bounded memory: at most `capacity` keys are
+// remembered. When a new key arrives with the table full, the key seen longest ago is
+// forgotten; that key starts again with a full bucket, so under a flood of distinct keys the
+// limit for any one key can only get more lenient, never shut out a key that was not
+// flooding. Not thread-safe; time is passed in (seconds, any monotonic origin).
+class KeyedRateLimiter {
+ public:
+  KeyedRateLimiter(double rate, double burst, std::size_t capacity);
+
+  bool try_take(std::string_view key, double now_seconds);
+  std::size_t size() const { return buckets_.size(); }
+
+ private:
+  struct Entry {
+    TokenBucket bucket;
+    std::list<std::string>::iterator recency;
+  };
+
+  double rate_;
+  double burst_;
+  std::size_t capacity_;
+  std::list<std::string> recency_;  // front: seen most recently
+  std::unordered_map<std::string, Entry> buckets_;
+};
+
+}  // namespace webvox::core

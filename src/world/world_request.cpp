@@ -1,0 +1,167 @@
+#include "world/world_request.hpp"
+
+#include <charconv>
+#include <cmath>
+
+#include "core/uuid.hpp"
+#include "vivox/query_string.hpp"
+
+namespace webvox::world {
+namespace {
+
+using vivox::Parameters;
+
+// parse_form keeps duplicates; get() answers the first and get_last() the last occurrence,
+// so the two views differ exactly when a key was given more than once.
+bool given_twice(const Parameters& form, std::string_view key) {
+  const auto first = form.get(key);
+  const auto last = form.get_last(key);
+  return first && last && first->data() != last->data();
+}
+
+std::optional<std::string> secret_of(const Parameters& form) {
+  const auto secret = form.get("secret");
+  if (!secret || secret->empty() || secret->size() > WorldRequestLimits::kMaxSecretBytes ||
+      given_twice(form, "secret")) {
+    return std::nullopt;
+  }
+  return std::string(*secret);
+}
+
+std::string_view trim(std::string_view text) {
+  const auto space = [](char c) { return c == ' ' || c == '\t'; };
+  while (!text.empty() && space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && space(text.back())) text.remove_suffix(1);
+  return text;
+}
+
+std::optional<double> parse_number(std::string_view text) {
+  text = trim(text);
+  double value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc{} || end != text.data() + text.size() ||
+      !std::isfinite(value)) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+// The field, or a reason: absent fields are nothing, duplicates are refused.
+std::variant<std::optional<std::string_view>, BadWorldRequest> field(const Parameters& form,
+                                                                       std::string_view key) {
+  if (given_twice(form, key)) return BadWorldRequest{"'" + std::string(key) + "' given twice"};
+  return form.get(key);
+}
+
+std::variant<PositionReport, BadWorldRequest> position_fields(const Parameters& form) {
+  std::optional<std::string_view> values[3];
+  const std::string_view keys[3] = {"pos", "rot", "yaw"};
+  for (int i = 0; i < 3; ++i) {
+    auto value = field(form, keys[i]);
+    if (auto* bad = std::get_if<BadWorldRequest>(&value)) return std::move(*bad);
+    values[i] = std::get<0>(value);
+  }
+  const auto& [pos, rot, yaw_text] = values;
+  if (!pos) return BadWorldRequest{"'pos' is missing: pos=<x, y, z> in region metres"};
+  const auto xyz = parse_lsl_tuple(*pos, 3);
+  if (!xyz) return BadWorldRequest{"'pos' is not a vector <x, y, z> of finite numbers"};
+  if (rot && yaw_text) return BadWorldRequest{"give 'rot' or 'yaw', not both"};
+
+  double yaw = 0;
+  if (rot) {
+    const auto xyzs = parse_lsl_tuple(*rot, 4);
+    if (!xyzs) return BadWorldRequest{"'rot' is not a rotation <x, y, z, s> of finite numbers"};
+    const auto heading = core::yaw_of({(*xyzs)[0], (*xyzs)[1], (*xyzs)[2], (*xyzs)[3]});
+    if (const auto* error = std::get_if<core::PositionError>(&heading)) {
+      return BadWorldRequest{"'rot': " + error->message};
+    }
+    yaw = std::get<double>(heading);
+  } else if (yaw_text) {
+    const auto value = parse_number(*yaw_text);
+    if (!value) return BadWorldRequest{"'yaw' is not a finite number of radians"};
+    yaw = *value;
+  }
+  const auto checked = core::validate_position((*xyz)[0], (*xyz)[1], (*xyz)[2], yaw);
+  if (const auto* error = std::get_if<core::PositionError>(&checked)) {
+    return BadWorldRequest{"'pos': " + error->message};
+  }
+  return PositionReport{std::get<core::Position>(checked)};
+}
+
+std::variant<std::string, BadWorldRequest> uuid_field(std::string_view key,
+                                                      std::string_view text) {
+  const auto uuid = core::parse_uuid(text);
+  if (!uuid) return BadWorldRequest{"'" + std::string(key) + "' is not a UUID"};
+  if (core::is_nil(*uuid)) return BadWorldRequest{"'" + std::string(key) + "' is the null key"};
+  return core::format_uuid(*uuid);
+}
+
+std::variant<LinkRequest, BadWorldRequest> link_fields(const Parameters& form) {
+  std::optional<std::string_view> values[3];
+  const std::string_view keys[3] = {"parcel", "estate_voice", "region"};
+  for (int i = 0; i < 3; ++i) {
+    auto value = field(form, keys[i]);
+    if (auto* bad = std::get_if<BadWorldRequest>(&value)) return std::move(*bad);
+    values[i] = std::get<0>(value);
+  }
+  const auto& [parcel, estate_voice, region] = values;
+  LinkRequest request;
+  if (!parcel) return BadWorldRequest{"'parcel' is missing: the PARCEL_DETAILS_ID of the parcel"};
+  auto parcel_id = uuid_field("parcel", *parcel);
+  if (auto* bad = std::get_if<BadWorldRequest>(&parcel_id)) return std::move(*bad);
+  request.parcel_id = std::move(std::get<std::string>(parcel_id));
+  if (estate_voice) {
+    if (*estate_voice != "0" && *estate_voice != "1") {
+      return BadWorldRequest{"'estate_voice' must be 0 or 1"};
+    }
+    request.estate_voice = *estate_voice == "1";
+  }
+  if (region) {
+    auto region_id = uuid_field("region", *region);
+    if (auto* bad = std::get_if<BadWorldRequest>(&region_id)) return std::move(*bad);
+    request.region_id = std::move(std::get<std::string>(region_id));
+  }
+  return request;
+}
+
+template <class T, class Fields>
+ParsedWorldRequest<T> parse(std::string_view body, Fields fields) {
+  if (body.size() > WorldRequestLimits::kMaxBodyBytes) {
+    return {std::nullopt, BadWorldRequest{"the body is over " +
+                                          std::to_string(WorldRequestLimits::kMaxBodyBytes) +
+                                          " bytes"}};
+  }
+  const auto form = vivox::parse_form(body);
+  return {secret_of(form), fields(form)};
+}
+
+}  // namespace
+
+std::optional<std::array<double, 4>> parse_lsl_tuple(std::string_view text, std::size_t count) {
+  text = trim(text);
+  if (count == 0 || count > 4 || text.size() < 2 || text.front() != '<' || text.back() != '>') {
+    return std::nullopt;
+  }
+  text = text.substr(1, text.size() - 2);
+  std::array<double, 4> values{};
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto comma = text.find(',');
+    const bool last = i + 1 == count;
+    if (last != (comma == std::string_view::npos)) return std::nullopt;
+    const auto value = parse_number(text.substr(0, comma));
+    if (!value) return std::nullopt;
+    values[i] = *value;
+    if (!last) text.remove_prefix(comma + 1);
+  }
+  return values;
+}
+
+ParsedWorldRequest<PositionReport> parse_position_report(std::string_view body) {
+  return parse<PositionReport>(body, position_fields);
+}
+
+ParsedWorldRequest<LinkRequest> parse_link_request(std::string_view body) {
+  return parse<LinkRequest>(body, link_fields);
+}
+
+}  // namespace webvox::world
