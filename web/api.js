@@ -3,7 +3,7 @@
 
 import { FLOOR_DB } from './audio.js';
 
-export function installApi({ sig, audio, app, bannerCode, actions }) {
+export function installApi({ sig, audio, app, reporter, bannerCode, actions }) {
   window.webvox = {
     ...actions,
 
@@ -20,16 +20,72 @@ export function installApi({ sig, audio, app, bannerCode, actions }) {
         audioContext: audio.ctx?.state ?? 'none',
         mic: audio.track ? { label: audio.track.label, deviceId: audio.deviceId, enabled: audio.track.enabled } : null,
         error: bannerCode(),
-        members: [...app.members.values()].map((m) => ({
-          member: m.member,
-          account: m.account,
-          name: m.name,
-          muted: m.muted,
-          speaking: m.heard,
-          reportedSpeaking: m.speaking,
-          connectionState: app.mesh?.get(m.member)?.connectionState ?? 'new',
-        })),
+        channelInfo: app.space?.channelInfo ?? null,
+        role: app.space?.self.role ?? null,
+        floor: app.space ? app.space.self.floor !== false : null,
+        hand: app.space?.self.hand ?? null,
+        members: [...app.members.values()].map((m) => {
+          const s = app.space?.others.get(m.member);
+          return {
+            member: m.member,
+            account: m.account,
+            name: m.name,
+            muted: m.muted,
+            speaking: m.heard,
+            reportedSpeaking: m.speaking,
+            connectionState: app.mesh?.get(m.member)?.connectionState ?? 'new',
+            role: s?.role ?? 'participant',
+            floor: s ? s.floor !== false : true,
+            hand: !!s?.hand,
+          };
+        }),
       };
+    },
+
+    // What this page knows of where everyone stands, and what it makes of it: per member the
+    // gain (0…1) and pan (−1 left … +1 right) it plays them at.
+    positions() {
+      const space = app.space;
+      if (!space) return null;
+      return {
+        self: { member: space.self.member, ...(space.self.position ?? {}), source: space.self.source, placedByWorld: space.placedByWorld() },
+        members: [...space.others.values()].filter((o) => app.members.has(o.member)).map((o) => ({
+          member: o.member,
+          account: app.members.get(o.member)?.account ?? '',
+          position: o.position ? { ...o.position, source: o.source } : null,
+          gain: round4(space.gainFor(o.member)),
+          pan: round4(space.panFor(o.member)),
+        })),
+        positionsSent: reporter.sentCount,
+      };
+    },
+
+    // The server's lists: whom we hear, who hears us (null: the server did not say).
+    audible() {
+      return app.space?.audible ? [...app.space.audible] : null;
+    },
+
+    listeners() {
+      return app.space?.listeners ? [...app.space.listeners] : null;
+    },
+
+    // {member: dBFS} of what this page plays for each member: after distance, direction and
+    // volume, both output channels' power together. Silence reads -200.
+    heardLevels() {
+      const out = {};
+      for (const id of app.members.keys()) out[id] = round1(audio.heardLevel(id));
+      return out;
+    },
+
+    // {member: {bytesSent, bytesReceived}}: the audio RTP counters of the connection with each
+    // member (getStats outbound-rtp / inbound-rtp).
+    async rtpCounters() {
+      const peers = [...(app.mesh?.peers.values() ?? [])];
+      const entries = await Promise.all(peers.map(async (peer) => {
+        const s = await audioStats(peer.pc);
+        return [peer.member, { bytesSent: s.outboundBytes, bytesReceived: s.inboundBytes, sending: !!senderTrack(peer.pc) }];
+      }));
+      return Object.fromEntries(entries);
     },
 
     remoteLevels() {
@@ -80,6 +136,15 @@ async function audioStats(pc) {
   });
   if (codecId) out.codec = report.get(codecId)?.mimeType ?? null;
   return out;
+}
+
+function senderTrack(pc) {
+  if (pc.signalingState === 'closed') return null;
+  return pc.getSenders().find((s) => s.track?.kind === 'audio')?.track ?? null;
+}
+
+function round4(x) {
+  return Math.round(x * 1e4) / 1e4;
 }
 
 function round1(x) {

@@ -4,6 +4,10 @@
 import { Signalling } from './signalling.js';
 import { AudioEngine, SpeakingDetector, FLOOR_DB } from './audio.js';
 import { Mesh } from './mesh.js';
+import { ChannelSpace } from './space.js';
+import { PositionReporter } from './position-reporter.js';
+import { MiniMap } from './minimap.js';
+import { audibleRange, wrapAngle } from './positional.js';
 import * as ui from './ui.js';
 import { messages } from './messages.js';
 import { store } from './store.js';
@@ -29,7 +33,15 @@ const app = {
   sentSpeaking: false,
   speakingTimer: 0,
   micId: store.get('mic') ?? '',
+  space: null, // ChannelSpace of the channel we are in: positions, floor, who hears whom
+  ownPositions: new Map(), // channel URI → our last position there, kept across reconnects
 };
+
+// Our position goes to the server at most 10/s and only when it changed noticeably.
+const reporter = new PositionReporter((p) => sig.send({
+  type: 'position', x: round(p.x, 3), y: round(p.y, 3), z: round(p.z, 3), yaw: round(p.yaw, 4),
+}));
+const minimap = new MiniMap(els.minimap, { summary: els.minimapSummary, onMove: (p) => moveSelf(p) });
 
 const localDetector = new SpeakingDetector();
 const remoteDetectors = new Map();
@@ -163,11 +175,15 @@ function onJoined(msg) {
   app.joinedMsg = msg;
   app.sentSpeaking = false;
   const w = sig.welcome;
+  const space = new ChannelSpace({ selfId: w.member, channelInfo: msg.channelInfo });
+  space.applyJoined(msg);
+  app.space = space;
   app.mesh = new Mesh({
     selfId: w.member,
     iceServers: w.iceServers ?? [],
     send: (to, data) => sig.send({ type: 'signal', to, data }),
     getTrack: () => audio.track,
+    sendsTo: (member) => space.sendsTo(member),
   });
   app.mesh.addEventListener('peer', (e) => wirePeer(e.detail));
   ui.upsertParticipant({ member: w.member, account: w.account, name: w.name, muted: app.muted }, { self: true });
@@ -175,6 +191,9 @@ function onJoined(msg) {
   // We are the newcomer: we offer to everyone already here.
   for (const m of msg.members ?? []) addMember(m, { initiator: true });
   if (app.muted) sig.send({ type: 'state', muted: true, speaking: false });
+  space.addEventListener('change', () => onSpaceChange(space));
+  placeSelfAfterJoin();
+  onSpaceChange(space);
   ui.showView('call');
   ui.showConnection(sig.state, { inChannel: true });
   updateCallHeader();
@@ -198,6 +217,10 @@ async function leave() {
 function teardownMesh() {
   app.mesh?.closeAll();
   app.mesh = null;
+  app.space = null;
+  reporter.reset();
+  ui.showSpace({ inChannel: false });
+  ui.showFloor({ moderated: false });
   audio.removeAllRemotes();
   app.members.clear();
   remoteDetectors.clear();
@@ -237,6 +260,7 @@ function addMember(m, { initiator }) {
     { ...member, volume: volumeFor(member.account) },
     { onVolume: (v) => setVolume(member.member, v) },
   );
+  app.space?.upsert(m);
   ui.setPeerState(m.member, initiator ? 'new' : 'waiting');
   app.mesh.add(m.member, { initiator });
   updateCallHeader();
@@ -247,6 +271,7 @@ function removeMember(id) {
   audio.forget(id);
   remoteDetectors.delete(id);
   app.members.delete(id);
+  app.space?.remove(id);
   ui.removeParticipant(id);
   updatePeerBanner();
   updateCallHeader();
@@ -258,6 +283,8 @@ function wirePeer(peer) {
     addMember({ member: peer.member, account: '', name: '' }, { initiator: false });
   }
   peer.addEventListener('track', (e) => {
+    // Placed before it plays: someone out of range must not start at full level.
+    placeMember(peer.member);
     audio.addRemote(peer.member, e.detail);
     audio.setVolume(peer.member, volumeFor(app.members.get(peer.member)?.account));
     updateSoundNotice();
@@ -321,7 +348,7 @@ async function openMic(deviceId) {
     ui.hideBanner(code);
   }
   track.addEventListener('ended', () => onMicEnded(track));
-  await app.mesh?.replaceTrack(track);
+  await app.mesh?.refreshTracks();
   await refreshDevices();
   return track;
 }
@@ -410,13 +437,120 @@ function tick() {
       let det = remoteDetectors.get(m.member);
       if (!det) remoteDetectors.set(m.member, (det = new SpeakingDetector()));
       m.level = audio.remoteLevel(m.member);
-      heard = det.update(m.level, now);
+      // Audio still arriving from someone we no longer hear (out of range a moment ago)
+      // is not speaking to us.
+      heard = det.update(m.level, now) && audio.placement(m.member).gain > 0;
     }
     m.heard = heard;
     // Before audio flows, the server's relayed flag is the best we have.
     const shown = audio.hasRemote(m.member) && !audio.suspended ? heard : heard || m.speaking;
     ui.setSpeaking(m.member, shown);
   }
+  if (app.space?.positional) updateMinimap(app.space);
+}
+
+// ── positions, hearing and the floor ──
+
+// Right after joining: where the world put us, else where we were in this channel before a
+// reconnect, else a spot near the middle of the region. Sent at once, so the others hear us
+// by distance from the start.
+function placeSelfAfterJoin() {
+  const space = app.space;
+  if (space.placedByWorld()) return;
+  const pos = space.self.position ?? app.ownPositions.get(app.channel) ?? defaultSpot();
+  reporter.reset();
+  moveSelf(pos, { force: true });
+}
+
+function defaultSpot() {
+  // A few metres around the centre of a standard 256 m region, facing the centre: people
+  // who join without an in-world position start within earshot of each other.
+  const angle = Math.random() * 2 * Math.PI;
+  const r = 1 + Math.random() * 3;
+  return { x: 128 + r * Math.cos(angle), y: 128 + r * Math.sin(angle), z: 25, yaw: wrapAngle(angle + Math.PI) };
+}
+
+// Moves us (any of x, y, z, yaw; the rest stays). force: send even a tiny change (still at
+// most 10/s). Ignored while the world places us, as the server would ignore it too.
+function moveSelf(change, { force = false } = {}) {
+  const space = app.space;
+  if (!space || !app.channel) return null;
+  if (space.placedByWorld()) return null;
+  const cur = space.self.position ?? { x: 128, y: 128, z: 25, yaw: 0 };
+  const pos = {
+    x: clamp(num(change.x, cur.x), 0, 8192),
+    y: clamp(num(change.y, cur.y), 0, 8192),
+    z: clamp(num(change.z, cur.z), -1000, 10000),
+    yaw: wrapAngle(num(change.yaw, cur.yaw)),
+  };
+  app.ownPositions.set(app.channel, pos);
+  space.setOwnPosition(pos);
+  reporter.report(pos, { force });
+  return pos;
+}
+
+// window.webvox.setPosition: sends right away (no movement threshold), within the rate limit.
+function setPosition(p) {
+  if (!app.space) throw Object.assign(new Error('not in a channel'), { code: 'not_in_channel' });
+  const pos = moveSelf(p ?? {}, { force: true });
+  if (!pos) throw Object.assign(new Error('placed by the world'), { code: 'placed_by_world' });
+  return { ...pos };
+}
+
+function raiseHand(raised) {
+  if (!app.space) return false;
+  raised = !!raised;
+  sig.send({ type: 'hand', raised });
+  // Shown at once; the server's member-state confirms (or corrects) it.
+  app.space.applyMemberState({ member: app.space.self.member, hand: raised });
+  return raised;
+}
+
+// Moderators: let a participant speak (granted) or stop them. The server checks the role.
+function setFloor(member, granted) {
+  if (!app.space) return false;
+  return sig.send({ type: 'floor', member, granted: !!granted });
+}
+
+function placeMember(id) {
+  const space = app.space;
+  if (space) audio.setPlacement(id, { gain: space.gainFor(id), pan: space.panFor(id) });
+}
+
+// Anything in the space changed: gains and directions, whom we send to, and what we show.
+function onSpaceChange(space) {
+  if (space !== app.space) return;
+  for (const id of app.members.keys()) {
+    placeMember(id);
+    const s = space.others.get(id);
+    ui.setMemberSpace(id, {
+      role: s?.role, floor: s?.floor, hand: s?.hand, audible: space.hears(id),
+      canGrant: space.isModerator && space.floorModerated, name: displayName(app.members.get(id)),
+    });
+  }
+  ui.setMemberSpace(sig.welcome.member, { role: space.self.role, floor: space.self.floor, hand: space.self.hand });
+  app.mesh?.refreshTracks().catch((err) => console.warn('webvox: switching senders', err));
+  ui.showFloor({
+    moderated: space.floorModerated, mode: space.mode, floor: space.self.floor !== false,
+    hand: space.self.hand, moderator: space.isModerator,
+  });
+  ui.showSpace({ inChannel: true, positional: space.positional, draggable: !space.placedByWorld() });
+  if (space.positional) updateMinimap(space);
+}
+
+function updateMinimap(space) {
+  minimap.update({
+    self: { position: space.self.position, speaking: app.speaking },
+    others: [...app.members.values()].map((m) => ({
+      member: m.member,
+      name: displayName(m),
+      position: space.others.get(m.member)?.position ?? null,
+      speaking: m.heard,
+      audible: space.hears(m.member),
+    })),
+    range: audibleRange(space.channelInfo),
+    draggable: !space.placedByWorld(),
+  });
 }
 
 // ── presentation helpers ──
@@ -527,11 +661,16 @@ sig.addEventListener('member-left', (e) => {
 
 sig.addEventListener('member-state', (e) => {
   const { member, muted, speaking } = e.detail;
+  app.space?.applyMemberState(e.detail); // floor and hand, ours included
   const m = app.members.get(member);
   if (!m) return;
   if (typeof muted === 'boolean') m.muted = muted;
   if (typeof speaking === 'boolean') m.speaking = speaking;
   ui.upsertParticipant(m);
+});
+
+sig.addEventListener('positions', (e) => {
+  if (app.channel && app.space) app.space.applyPositions(e.detail);
 });
 
 sig.addEventListener('signal', (e) => {
@@ -628,7 +767,14 @@ window.addEventListener('pageshow', (e) => {
 setInterval(tick, 60);
 setInterval(updateSoundNotice, 1000);
 
-installApi({ sig, audio, app, bannerCode: ui.bannerCode, actions: { signIn, signOut, join, leave, setMuted, selectMic, setVolume } });
+els.hand.addEventListener('click', () => raiseHand(!app.space?.self.hand));
+ui.onFloorButton((member, grant) => setFloor(member, grant));
+
+installApi({
+  sig, audio, app, reporter,
+  bannerCode: ui.bannerCode,
+  actions: { signIn, signOut, join, leave, setMuted, selectMic, setVolume, setPosition, raiseHand, setFloor },
+});
 
 // ── start ──
 
@@ -637,6 +783,20 @@ function normaliseCreds({ account = '', password = '', token = '', name = '' } =
   if (token) creds.token = String(token).trim();
   else Object.assign(creds, { account: String(account ?? '').trim(), password: String(password ?? '') });
   return creds;
+}
+
+function num(v, fallback) {
+  const n = Number(v);
+  return v === undefined || v === null || !Number.isFinite(n) ? fallback : n;
+}
+
+function clamp(v, lo, hi) {
+  return Math.min(hi, Math.max(lo, v));
+}
+
+function round(v, digits) {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
 }
 
 function sameCreds(a, b) {

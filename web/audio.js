@@ -1,11 +1,24 @@
 // Microphone capture, remote playback with per-person gain, and level analysis.
 //
-// One AudioContext for everything. Remote streams are played through WebAudio
-// (source → gain → destination) so each person gets a volume control; each also feeds an
-// AnalyserNode *before* the gain, so what we measure is what the peer sent, not what the
-// listener chose to hear.
+// One AudioContext for everything. Each remote stream is played through WebAudio:
+//
+//   source ─┬─ analyser ("received": what the peer sent; speaking detection)
+//           └─ placement gain → panner → volume gain ─┬─ destination
+//                                                     └─ splitter → analyser L, analyser R ("heard")
+//
+// The placement gain is the positional gain (distance, channel mode; 0 when not audible),
+// the panner only the direction: a StereoPannerNode, whose equal-power law keeps
+// L² + R² equal to the mono input's power at every pan, so it adds no attenuation of its own
+// (a PannerNode's distance models could not express the spec's curves anyway). The volume
+// gain is the listener's own per-person setting. "Heard" levels are read as the power summed
+// over both ears, so they differ from "received" by exactly the placement gain times the
+// volume, wherever the speaker stands.
 
 const REMOTE_FFT = 8192; // ~5.9 Hz bins at 48 kHz: enough to tell test tones apart
+const HEARD_FFT = 2048; // level only (no spectrum): ~43 ms of the output per read
+// Time constant of gain and pan changes: smooth enough that 10 position updates a second
+// glide instead of stepping (no clicks), quick enough to follow a walk.
+const RAMP_S = 0.03;
 const LOCAL_FFT = 2048; // short window keeps the local speaking indicator snappy
 const FLOOR_DB = -200; // stands in for -Infinity (silence) so results survive JSON
 
@@ -26,8 +39,9 @@ export class AudioEngine {
     this.muted = false;
     this.processing = true;
     this._local = null; // {source, analyser, buf}
-    this._remotes = new Map(); // member → {stream, el, source, analyser, gain, buf, freq}
+    this._remotes = new Map(); // member → {stream, el, source, analyser, place, panner, gain, heard, buf, freq}
     this._volumes = new Map(); // member → 0…2, kept across stream replacements
+    this._placements = new Map(); // member → {gain 0…1, pan −1…1}, likewise
   }
 
   get track() {
@@ -126,14 +140,28 @@ export class AudioEngine {
     const analyser = ctx.createAnalyser();
     analyser.fftSize = REMOTE_FFT;
     analyser.smoothingTimeConstant = 0.5;
+    const placement = this._placements.get(member) ?? { gain: 1, pan: 0 };
+    // Voice is mono; a decoder may hand us the same signal on two channels. Mixing down to one
+    // before the panner makes the pan law (and so the heard level) the same either way.
+    const place = new GainNode(ctx, { gain: placement.gain, channelCount: 1, channelCountMode: 'explicit', channelInterpretation: 'speakers' });
+    const panner = new StereoPannerNode(ctx, { pan: placement.pan });
     const gain = ctx.createGain();
     gain.gain.value = this._volumes.get(member) ?? 1;
+    const splitter = ctx.createChannelSplitter(2);
+    const heard = [0, 1].map(() => {
+      const a = ctx.createAnalyser();
+      a.fftSize = HEARD_FFT;
+      return a;
+    });
     source.connect(analyser);
-    source.connect(gain);
-    gain.connect(ctx.destination);
+    source.connect(place).connect(panner).connect(gain).connect(ctx.destination);
+    gain.connect(splitter);
+    splitter.connect(heard[0], 0);
+    splitter.connect(heard[1], 1);
     this._remotes.set(member, {
-      stream, el, source, analyser, gain,
+      stream, el, source, analyser, place, panner, gain, splitter, heard,
       buf: new Float32Array(analyser.fftSize),
+      heardBuf: new Float32Array(HEARD_FFT),
       freq: new Float32Array(analyser.frequencyBinCount),
     });
     this.resume();
@@ -143,7 +171,10 @@ export class AudioEngine {
     const r = this._remotes.get(member);
     if (!r) return;
     r.source.disconnect();
+    r.place.disconnect();
+    r.panner.disconnect();
     r.gain.disconnect();
+    r.splitter.disconnect();
     r.el.pause();
     r.el.srcObject = null;
     this._remotes.delete(member);
@@ -152,11 +183,13 @@ export class AudioEngine {
   removeAllRemotes() {
     for (const member of [...this._remotes.keys()]) this.removeRemote(member);
     this._volumes.clear();
+    this._placements.clear();
   }
 
   forget(member) {
     this.removeRemote(member);
     this._volumes.delete(member);
+    this._placements.delete(member);
   }
 
   hasRemote(member) {
@@ -169,6 +202,33 @@ export class AudioEngine {
     const r = this._remotes.get(member);
     if (!r) return;
     r.gain.gain.setTargetAtTime(volume, this.ctx.currentTime, 0.02);
+  }
+
+  // Where a member sounds from: gain 0…1 (distance, channel mode; 0 = not heard) and pan
+  // −1 (left) … +1 (right). Ramped, so moving around never clicks.
+  setPlacement(member, { gain, pan }) {
+    const last = this._placements.get(member);
+    if (last && last.gain === gain && last.pan === pan) return;
+    this._placements.set(member, { gain, pan });
+    const r = this._remotes.get(member);
+    if (!r) return;
+    const t = this.ctx.currentTime;
+    r.place.gain.setTargetAtTime(gain, t, RAMP_S);
+    r.panner.pan.setTargetAtTime(pan, t, RAMP_S);
+  }
+
+  placement(member) {
+    return this._placements.get(member) ?? { gain: 1, pan: 0 };
+  }
+
+  // What the listener hears of a member, in dBFS: the power of both output channels together,
+  // after placement, direction and volume. Silence reads as FLOOR_DB.
+  heardLevel(member) {
+    const r = this._remotes.get(member);
+    if (!r) return FLOOR_DB;
+    let power = 0;
+    for (const a of r.heard) power += meanSquare(a, r.heardBuf);
+    return power > 0 ? Math.max(FLOOR_DB, 10 * Math.log10(power)) : FLOOR_DB;
   }
 
   // RMS level in dBFS of the local mic (after mute: a muted track reads as silence).
@@ -232,12 +292,16 @@ export class SpeakingDetector {
   }
 }
 
-function rmsDb(analyser, buf) {
+function meanSquare(analyser, buf) {
   analyser.getFloatTimeDomainData(buf);
   let sum = 0;
   for (let i = 0; i < buf.length; i++) sum += buf[i] * buf[i];
-  const rms = Math.sqrt(sum / buf.length);
-  return rms > 0 ? Math.max(FLOOR_DB, 20 * Math.log10(rms)) : FLOOR_DB;
+  return sum / buf.length;
+}
+
+function rmsDb(analyser, buf) {
+  const ms = meanSquare(analyser, buf);
+  return ms > 0 ? Math.max(FLOOR_DB, 10 * Math.log10(ms)) : FLOOR_DB;
 }
 
 function spectrumPeak(analyser, freq) {

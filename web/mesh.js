@@ -8,19 +8,28 @@
 //
 // Each side always has exactly one sendrecv audio transceiver. Changing microphones, or
 // getting one after starting listen-only, is a replaceTrack on its sender: no renegotiation.
+// The same goes for whom we talk to: a member that does not hear us (out of range, or we lack
+// the floor) gets a null track, so no RTP flows to it, and the mic again when it does.
 
 const DISCONNECTED_GRACE_MS = 4000; // 'disconnected' often heals by itself within seconds
 const RESTART_BACKOFF_MS = [0, 2000, 5000, 10000, 20000, 30000];
 
 export class Mesh extends EventTarget {
-  // send(to, data) relays a `signal`; getTrack() returns the current mic track or null.
-  constructor({ selfId, iceServers, send, getTrack }) {
+  // send(to, data) relays a `signal`; getTrack() returns the current mic track or null;
+  // sendsTo(member) says whether that member should get our voice now.
+  constructor({ selfId, iceServers, send, getTrack, sendsTo = () => true }) {
     super();
     this.selfId = selfId;
     this.iceServers = iceServers ?? [];
     this._send = send;
     this._getTrack = getTrack;
+    this._sendsTo = sendsTo;
     this.peers = new Map();
+  }
+
+  // The track a member's sender should carry right now.
+  trackFor(member) {
+    return this._sendsTo(member) ? this._getTrack() : null;
   }
 
   // initiator: we are the newcomer and make the first offer.
@@ -59,8 +68,10 @@ export class Mesh extends EventTarget {
     peer.handle(data);
   }
 
-  async replaceTrack(track) {
-    await Promise.all([...this.peers.values()].map((p) => p.replaceTrack(track)));
+  // Puts the right track on every sender: after a mic change, and whenever who hears us
+  // changes. Senders that already carry it are left alone.
+  async refreshTracks() {
+    await Promise.all([...this.peers.values()].map((p) => p.replaceTrack(this.trackFor(p.member))));
   }
 
   // After a network change every path may be stale; ask each connection for fresh candidates.
@@ -108,7 +119,7 @@ class Peer extends EventTarget {
 
     if (initiator) {
       // Firing negotiationneeded is what sends the first offer.
-      pc.addTransceiver(mesh._getTrack() ?? 'audio', { direction: 'sendrecv' });
+      pc.addTransceiver(mesh.trackFor(member) ?? 'audio', { direction: 'sendrecv' });
     }
   }
 
@@ -199,7 +210,7 @@ class Peer extends EventTarget {
   // On the answering side the offer created a recvonly transceiver; turn it into sendrecv with
   // our mic before answering, so one round trip sets up audio both ways.
   async _sendOurAudio() {
-    const track = this.mesh._getTrack();
+    const track = this.mesh.trackFor(this.member);
     for (const t of this.pc.getTransceivers()) {
       if (!isAudio(t) || t.stopped) continue;
       if (t.direction === 'recvonly' || t.direction === 'inactive') t.direction = 'sendrecv';

@@ -45,6 +45,14 @@ export const els = {
   speakerField: $('#speaker-field'),
   speakerSelect: $('#speaker-select'),
   template: $('#participant-template'),
+  floorNotice: $('#floor-notice'),
+  floorText: $('#floor-text'),
+  hand: $('#hand-button'),
+  space: $('#space'),
+  minimap: $('#minimap'),
+  minimapHint: $('#minimap-hint'),
+  minimapSummary: $('#minimap-summary'),
+  spaceNote: $('#space-note'),
 };
 
 const CONN_LABELS = {
@@ -158,6 +166,9 @@ export function upsertParticipant(p, { self = false, onVolume } = {}) {
       li.classList.add('self');
       li.dataset.self = 'true';
     }
+    li.querySelector('.floor-button').addEventListener('click', (e) => {
+      floorHandler?.(p.member, e.currentTarget.dataset.grant === 'true');
+    });
     const range = li.querySelector('input[type="range"]');
     const out = li.querySelector('.volume-value');
     range.addEventListener('input', () => {
@@ -190,6 +201,71 @@ export function upsertParticipant(p, { self = false, onVolume } = {}) {
     li.querySelector('.volume-value').value = `${range.value}%`;
   }
   return li;
+}
+
+// ── floor, roles and range (moderated and positional channels) ──
+
+let floorHandler = null;
+
+// fn(member, grant) runs when a moderator presses a row's floor button.
+export function onFloorButton(fn) {
+  floorHandler = fn;
+}
+
+// role, floor (may speak), hand (raised), audible (we hear them; false greys the row), and
+// canGrant: this page is a moderator in a moderated channel, so the row gets a floor button.
+export function setMemberSpace(member, { role, floor, hand, audible, canGrant, name }) {
+  const li = rows.get(member);
+  if (!li) return;
+  setData(li, 'role', role);
+  setData(li, 'floor', String(floor !== false));
+  setData(li, 'hand', String(!!hand));
+  setData(li, 'audible', String(audible !== false));
+  const btn = li.querySelector('.floor-button');
+  const show = !!canGrant && role !== 'moderator';
+  btn.hidden = !show;
+  if (show) {
+    const grant = floor === false;
+    btn.dataset.grant = String(grant);
+    const text = grant ? 'Give the floor' : 'Take the floor';
+    if (btn.textContent !== text) btn.textContent = text;
+    btn.setAttribute('aria-label', `${grant ? 'Let' : 'Stop'} ${name || 'them'} ${grant ? 'speak' : 'speaking'}`);
+  }
+}
+
+// What the channel's mode means for us: shown only when it limits who speaks.
+// state: {moderated, mode, floor, hand, moderator}.
+export function showFloor({ moderated, mode, floor, hand, moderator }) {
+  const n = els.floorNotice;
+  n.hidden = !moderated;
+  if (!moderated) return;
+  n.dataset.floor = String(floor);
+  let text;
+  if (moderator) text = `You moderate this ${mode} channel: you can give people the floor.`;
+  else if (floor) text = 'You have the floor: the channel hears you.';
+  else if (hand) text = `Your hand is raised. A moderator can give you the floor; until then nobody hears you (${mode} channel).`;
+  else text = `Only people with the floor are heard here (${mode} channel), so nobody hears you now. Raise your hand to ask.`;
+  if (els.floorText.textContent !== text) els.floorText.textContent = text;
+  els.hand.hidden = moderator || floor;
+  els.hand.setAttribute('aria-pressed', String(!!hand));
+  els.hand.textContent = hand ? 'Lower hand' : 'Raise hand';
+}
+
+// positional: show the map (and hide the note); draggable false: the world places us.
+export function showSpace({ inChannel, positional, draggable }) {
+  els.space.hidden = !(inChannel && positional);
+  els.spaceNote.hidden = !(inChannel && !positional);
+  if (!positional) return;
+  els.minimap.dataset.draggable = String(draggable);
+  const hint = draggable
+    ? 'Drag yourself on the map, or focus it and use the arrow keys to move (Shift: 5 m) and Q / E to turn.'
+    : 'Your avatar in-world places you here: move it to move.';
+  if (els.minimapHint.textContent !== hint) els.minimapHint.textContent = hint;
+}
+
+function setData(el, key, value) {
+  if (value === undefined) return;
+  if (el.dataset[key] !== value) el.dataset[key] = value;
 }
 
 export function setSpeaking(member, speaking) {

@@ -177,23 +177,25 @@ export class Server {
     return { account: username, password, initialPassword: `${password}-initial` };
   }
 
-  async createChannel(name, type = 'positional') {
+  // properties: further viv_chan_mod.php parameters, as the module sends them
+  // (chan_mode, chan_dist_model, chan_max_range, chan_clamping_distance, chan_roll_off).
+  async createChannel(name, type = 'positional', properties = {}) {
     const auth_token = await this.adminToken();
-    const body = await this.vivox('viv_chan_mod.php', { mode: 'create', chan_name: name, auth_token, chan_type: type });
+    const body = await this.vivox('viv_chan_mod.php', { mode: 'create', chan_name: name, auth_token, chan_type: type, ...properties });
     const uri = xmlField(body, 'chan_uri');
     if (!uri) throw new Error(`no chan_uri in ${body}`);
     return uri;
   }
 
   // POST /admin/join-tokens → {token, expires, url}; on an error status → {status, error}.
-  async joinToken({ account, channel, name, ttl }) {
+  async joinToken({ account, channel, name, ttl, moderator }) {
     const res = await fetch(`${this.base}/admin/join-tokens`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
         authorization: `Basic ${Buffer.from(`${ADMIN_USER}:${ADMIN_PASSWORD}`).toString('base64')}`,
       },
-      body: JSON.stringify({ account, channel, name, ttl }),
+      body: JSON.stringify({ account, channel, name, ttl, ...(moderator ? { moderator: true } : {}) }),
     });
     const body = await res.json();
     if (!res.ok) return { status: res.status, ...body };

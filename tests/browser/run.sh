@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs the browser voice tests inside a loopback-only network namespace.
-#   bash tests/browser/run.sh [PATH/TO/webvoxd] [extra node --test arguments…]
-# webvoxd: first argument, else $WEBVOXD, else <repo>/build/webvoxd.
+# Runs browser tests inside a loopback-only network namespace.
+#   bash tests/browser/run.sh [PATH/TO/webvoxd] [NAME.test.mjs…] [extra node --test arguments…]
+# webvoxd: first argument, else $WEBVOXD, else <repo>/build/webvoxd. Test files (in this
+# folder): the arguments ending in .test.mjs, else voice.test.mjs.
 # Needs /usr/bin/chromium (or $CHROMIUM), sox, node ≥ 20 + npm, unshare and ip; exits 77
 # (CTest: skipped) when the browser or sox is missing.
 set -euo pipefail
@@ -29,5 +30,12 @@ bash "$here/ensure-deps.sh"
 # else a user namespace that maps them to root inside it.
 unshare_args=(-n)
 if [[ $(id -u) -ne 0 ]]; then unshare_args=(-r -n); fi
+tests=()
+node_args=()
+for arg in "$@"; do
+  if [[ $arg == *.test.mjs ]]; then tests+=("$(basename "$arg")"); else node_args+=("$arg"); fi
+done
+if [[ ${#tests[@]} -eq 0 ]]; then tests=(voice.test.mjs); fi
+
 cd "$here"
-exec unshare "${unshare_args[@]}" sh -c 'ip link set lo up && exec node --test --test-reporter=spec "$@" voice.test.mjs' sh "$@"
+exec unshare "${unshare_args[@]}" sh -c 'ip link set lo up && exec node --test --test-reporter=spec "$@"' sh "${node_args[@]}" "${tests[@]}"
