@@ -16,8 +16,10 @@
 #include "app/http_routes.hpp"
 #include "app/join_token_api.hpp"
 #include "app/secrets.hpp"
+#include "app/position_ticker.hpp"
 #include "app/signalling_endpoint.hpp"
 #include "app/static_files.hpp"
+#include "app/world_api.hpp"
 #include "config/config.hpp"
 #include "core/account_service.hpp"
 #include "core/admin_auth.hpp"
@@ -32,6 +34,7 @@
 #include "store/sqlite_channel_repository.hpp"
 #include "store/sqlite_database.hpp"
 #include "vivox/vivox_api.hpp"
+#include "world/link_code_store.hpp"
 
 namespace {
 
@@ -46,6 +49,12 @@ std::optional<std::string> from_environment(const std::string& name) {
 std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// The signalling hub's clock (SignallingEndpoint uses the same origin).
+double monotonic_now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
 }
 
@@ -104,7 +113,6 @@ int serve(const config::Config& config) {
   const app::JoinTokenIssuer issuer(signer, services.channels, config.realm);
   const app::JoinTokenApi join_token_api(admin, issuer, unix_now);
   const app::StaticFiles files(config.web_root.empty() ? WEBVOX_DEFAULT_WEB_ROOT : config.web_root);
-  app::HttpRoutes routes(vivox_api, &join_token_api, &files);
 
   signalling::SignallingHub hub({services.accounts,
                                  services.channels,
@@ -115,9 +123,23 @@ int serve(const config::Config& config) {
                                  config.max_channel_members});
   app::SignallingEndpoint signalling_endpoint(hub);
 
+  world::InMemoryLinkCodeStore link_codes(app::WorldLimits::kMaxLinkCodes);
+  std::optional<app::WorldApi> world_api;
+  if (!config.world_secret.empty()) {
+    world_api.emplace(
+        config.world_secret, config.realm, issuer, services.channels, link_codes,
+        [&hub](const std::string& account, const core::Position& position, double now) {
+          hub.place_from_world(account, position, now);
+        },
+        app::WorldClock{monotonic_now, unix_now});
+  }
+  app::HttpRoutes routes(vivox_api, &join_token_api, &files, world_api ? &*world_api : nullptr);
+
   auto tls = http::make_server_tls_context(certificate_paths(config));
   boost::asio::io_context io(static_cast<int>(config.threads));
   http::HttpServer server(io, tls, routes, &signalling_endpoint);
+  app::PositionTicker position_ticker(io, hub);
+  position_ticker.start();
   server.listen({boost::asio::ip::make_address(config.listen_host), config.listen_port});
 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);

@@ -40,6 +40,47 @@ std::optional<bool> optional_bool(const json& object, const char* name) {
   return value->get<bool>();
 }
 
+bool required_bool(const json& object, const char* name) {
+  const auto value = optional_bool(object, name);
+  if (!value) throw Invalid{std::string(name) + " is required"};
+  return *value;
+}
+
+double number(const json& value, const std::string& name) {
+  if (!value.is_number()) throw Invalid{name + " must be a number"};
+  return value.get<double>();
+}
+
+double required_number(const json& object, const char* name) {
+  const json* value = field(object, name);
+  if (!value) throw Invalid{std::string(name) + " is required"};
+  return number(*value, name);
+}
+
+double heading(const json& object) {
+  const json* yaw = field(object, "yaw");
+  const json* rotation = field(object, "rotation");
+  if (yaw && rotation) throw Invalid{"give yaw or rotation, not both"};
+  if (yaw) return number(*yaw, "yaw");
+  if (!rotation) return 0;
+  if (!rotation->is_array() || rotation->size() != 4) {
+    throw Invalid{"rotation must be [x, y, z, s]"};
+  }
+  const core::Quaternion q{number((*rotation)[0], "rotation"), number((*rotation)[1], "rotation"),
+                           number((*rotation)[2], "rotation"), number((*rotation)[3], "rotation")};
+  const auto angle = core::yaw_of(q);
+  if (const auto* error = std::get_if<core::PositionError>(&angle)) throw Invalid{error->message};
+  return std::get<double>(angle);
+}
+
+PositionUpdate parse_position(const json& object) {
+  const auto checked =
+      core::validate_position(required_number(object, "x"), required_number(object, "y"),
+                              required_number(object, "z"), heading(object));
+  if (const auto* error = std::get_if<core::PositionError>(&checked)) throw Invalid{error->message};
+  return PositionUpdate{std::get<core::Position>(checked)};
+}
+
 Hello parse_hello(const json& object) {
   Hello hello;
   hello.account = optional_string(object, "account");
@@ -103,6 +144,9 @@ ClientMessage parse_body(const std::string& type, const json& object) {
   if (type == "signal") return parse_signal(object);
   if (type == "state") return State{optional_bool(object, "muted"), optional_bool(object, "speaking")};
   if (type == "ping") return Ping{};
+  if (type == "position") return parse_position(object);
+  if (type == "floor") return Floor{required_string(object, "member", 64), required_bool(object, "granted")};
+  if (type == "hand") return Hand{required_bool(object, "raised")};
   throw Invalid{"unknown message type '" + type.substr(0, 32) + "'"};
 }
 

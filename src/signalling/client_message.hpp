@@ -6,6 +6,8 @@
 #include <string_view>
 #include <variant>
 
+#include "core/position.hpp"
+
 namespace webvox::signalling {
 
 struct Hello {
@@ -27,8 +29,19 @@ struct State {
   std::optional<bool> speaking;
 };
 struct Ping {};
+struct PositionUpdate {
+  core::Position position;  // validated: finite, in bounds, yaw in (-pi, pi]
+};
+struct Floor {
+  std::string member;
+  bool granted = false;
+};
+struct Hand {
+  bool raised = false;
+};
 
-using ClientMessage = std::variant<Hello, Join, Leave, Signal, State, Ping>;
+using ClientMessage =
+    std::variant<Hello, Join, Leave, Signal, State, Ping, PositionUpdate, Floor, Hand>;
 
 struct ParsedMessage {
   nlohmann::json id;  // null when the client sent none

@@ -5,11 +5,30 @@ namespace webvox::signalling {
 using nlohmann::json;
 
 json to_json(const MemberInfo& member) {
-  return {{"member", member.member},
-          {"account", member.account},
-          {"name", member.name.empty() ? member.account : member.name},
-          {"muted", member.muted},
-          {"speaking", member.speaking}};
+  json object = {{"member", member.member},
+                 {"account", member.account},
+                 {"name", member.name.empty() ? member.account : member.name},
+                 {"muted", member.muted},
+                 {"speaking", member.speaking},
+                 {"role", core::to_string(member.role)},
+                 {"floor", member.floor},
+                 {"hand", member.hand}};
+  if (member.position) object["position"] = to_json(*member.position);
+  return object;
+}
+
+json to_json(const PlacedPosition& placed) {
+  const auto& p = placed.position;
+  return {{"x", p.x},
+          {"y", p.y},
+          {"z", p.z},
+          {"yaw", p.yaw},
+          {"source", placed.source == PositionSource::World ? "world" : "client"}};
+}
+
+json member_state_message(const MemberInfo& member) {
+  return {{"type", "member-state"}, {"member", member.member}, {"muted", member.muted},
+          {"speaking", member.speaking}, {"floor", member.floor}, {"hand", member.hand}};
 }
 
 json channel_info(const core::ChannelProperties& properties) {

@@ -4,9 +4,20 @@
 #include <string>
 #include <string_view>
 
+#include <optional>
+
 #include "core/channel.hpp"
+#include "core/hearing.hpp"
+#include "core/position.hpp"
 
 namespace webvox::signalling {
+
+enum class PositionSource { Client, World };
+
+struct PlacedPosition {
+  core::Position position;
+  PositionSource source = PositionSource::Client;
+};
 
 // A member of a channel as the others see it.
 struct MemberInfo {
@@ -15,9 +26,16 @@ struct MemberInfo {
   std::string name;
   bool muted = false;
   bool speaking = false;
+  core::Role role = core::Role::Participant;
+  bool floor = true;  // may speak now, by the channel's mode
+  bool hand = false;  // asks for the floor
+  std::optional<PlacedPosition> position;
 };
 
 nlohmann::json to_json(const MemberInfo& member);
+// A position as `positions` and member objects carry it (without the member id).
+nlohmann::json to_json(const PlacedPosition& placed);
+nlohmann::json member_state_message(const MemberInfo& member);
 nlohmann::json channel_info(const core::ChannelProperties& properties);
 
 // Serialises a server message; invalid UTF-8 (never expected) is replaced, not thrown.

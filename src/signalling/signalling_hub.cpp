@@ -13,44 +13,57 @@ std::shared_ptr<SignallingSession> SignallingHub::connect(std::shared_ptr<PeerLi
   return std::make_shared<SignallingSession>(*this, std::move(link), core::random_url_token(9));
 }
 
-void SignallingHub::broadcast(const Room& room, const std::string& except,
-                              const std::string& message) {
-  for (const auto& [id, entry] : room) {
-    if (id != except) entry.link->send(message);
-  }
+ChannelRoom* SignallingHub::room_locked(core::ChannelId channel) {
+  const auto room = rooms_.find(channel);
+  return room == rooms_.end() ? nullptr : &room->second;
 }
 
 void SignallingHub::remove_locked(core::ChannelId channel, const std::string& member) {
-  const auto room = rooms_.find(channel);
-  if (room == rooms_.end() || room->second.erase(member) == 0) return;
-  broadcast(room->second, member, serialize({{"type", "member-left"}, {"member", member}}));
-  if (room->second.empty()) rooms_.erase(room);
+  auto* room = room_locked(channel);
+  if (!room || !room->contains(member)) return;
+  room->remove(member);
+  if (room->empty()) {
+    rooms_.erase(channel);
+  } else {
+    room->push_positions();  // the others' audible lists lost this member
+  }
 }
 
-SignallingHub::JoinOutcome SignallingHub::join(core::ChannelId channel, const MemberInfo& self,
-                                               std::shared_ptr<PeerLink> link) {
+SignallingHub::JoinOutcome SignallingHub::join(
+    core::ChannelId channel, const core::ChannelProperties& properties, MemberInfo self,
+    std::shared_ptr<PeerLink> link, std::optional<core::ChannelId> previous, double now,
+    const std::function<std::string(const JoinOutcome&)>& joined) {
   std::lock_guard lock(mutex_);
-  auto& room = rooms_[channel];
-  for (auto it = room.begin(); it != room.end(); ++it) {
-    if (it->second.info.account == self.account && it->first != self.member) {
-      const auto replaced = it->second;
-      replaced.link->send(error_message(nullptr, "replaced",
+  auto* room = &rooms_.try_emplace(channel, properties).first->second;
+  if (const auto older = room->other_connection_of(self.account, self.member)) {
+    room->send_to(*older, error_message(nullptr, "replaced",
                                         "this account joined the channel from another connection"));
-      replaced.link->close(close_code::kReplaced, "replaced");
-      remove_locked(channel, replaced.info.member);
-      break;
-    }
+    room->close_member(*older, close_code::kReplaced, "replaced");
+    remove_locked(channel, *older);
+    room = &rooms_.try_emplace(channel, properties).first->second;  // may have been emptied
   }
-  auto& current = rooms_[channel];  // remove_locked may have erased an emptied room
   JoinOutcome outcome;
-  if (current.size() >= context_.max_members_per_channel) {
+  if (room->size() >= context_.max_members_per_channel) {
     outcome.full = true;
-    if (current.empty()) rooms_.erase(channel);
+    if (room->empty()) rooms_.erase(channel);
     return outcome;
   }
-  for (const auto& [id, entry] : current) outcome.others.push_back(entry.info);
-  broadcast(current, self.member, serialize({{"type", "member-joined"}, {"member", to_json(self)}}));
-  current[self.member] = Entry{self, std::move(link)};
+  if (const auto world = world_positions_.find(self.account);
+      world != world_positions_.end() && now - world->second.received < kPendingWorldSeconds) {
+    self.position = PlacedPosition{world->second.position, PositionSource::World};
+  }
+  if (previous && *previous != channel) remove_locked(*previous, self.member);
+  outcome.others = room->members();
+  auto admission = room->admit(std::move(self), link);
+  if (admission.self.position && admission.self.position->source == PositionSource::World) {
+    room->place_from_world(admission.self.account, admission.self.position->position,
+                           world_positions_[admission.self.account].received +
+                               kWorldPrecedenceSeconds);
+  }
+  outcome.self = std::move(admission.self);
+  outcome.hearing = std::move(admission.hearing);
+  link->send(joined(outcome));
+  room->push_positions();
   return outcome;
 }
 
@@ -62,36 +75,72 @@ void SignallingHub::leave(core::ChannelId channel, const std::string& member) {
 bool SignallingHub::relay(core::ChannelId channel, const std::string& from, const std::string& to,
                           const json& data) {
   std::lock_guard lock(mutex_);
-  const auto room = rooms_.find(channel);
-  if (room == rooms_.end() || !room->second.contains(from)) return false;
-  const auto target = room->second.find(to);
-  if (target == room->second.end() || to == from) return false;
-  target->second.link->send(serialize({{"type", "signal"}, {"from", from}, {"data", data}}));
-  return true;
+  const auto* room = room_locked(channel);
+  if (!room || !room->contains(from) || to == from) return false;
+  return room->send_to(to, serialize({{"type", "signal"}, {"from", from}, {"data", data}}));
 }
 
 void SignallingHub::update_state(core::ChannelId channel, const std::string& member,
                                  std::optional<bool> muted, std::optional<bool> speaking) {
   std::lock_guard lock(mutex_);
-  const auto room = rooms_.find(channel);
-  if (room == rooms_.end()) return;
-  const auto entry = room->second.find(member);
-  if (entry == room->second.end()) return;
-  auto& info = entry->second.info;
-  if (muted) info.muted = *muted;
-  if (speaking) info.speaking = *speaking;
-  if (info.muted) info.speaking = false;  // a muted member is never heard
-  broadcast(room->second, member,
-            serialize({{"type", "member-state"},
-                       {"member", member},
-                       {"muted", info.muted},
-                       {"speaking", info.speaking}}));
+  if (auto* room = room_locked(channel)) room->update_state(member, muted, speaking);
+}
+
+ChannelRoom::FloorResult SignallingHub::set_floor(core::ChannelId channel, const std::string& by,
+                                                  const std::string& target, bool granted) {
+  std::lock_guard lock(mutex_);
+  auto* room = room_locked(channel);
+  if (!room) return ChannelRoom::FloorResult::UnknownMember;
+  const auto result = room->set_floor(by, target, granted);
+  room->push_positions();  // hearing follows the floor at once
+  return result;
+}
+
+void SignallingHub::set_hand(core::ChannelId channel, const std::string& member, bool raised) {
+  std::lock_guard lock(mutex_);
+  if (auto* room = room_locked(channel)) room->set_hand(member, raised);
+}
+
+bool SignallingHub::place(core::ChannelId channel, const std::string& member,
+                          const core::Position& position, double now) {
+  std::lock_guard lock(mutex_);
+  auto* room = room_locked(channel);
+  return room && room->place(member, position, now);
+}
+
+void SignallingHub::remember_world_position_locked(const std::string& account,
+                                                   const core::Position& position, double now) {
+  if (world_positions_.size() >= kMaxPendingWorldPositions &&
+      !world_positions_.contains(account)) {
+    std::erase_if(world_positions_, [now](const auto& item) {
+      return now - item.second.received >= kPendingWorldSeconds;
+    });
+    // Still full of fresh entries: forget an arbitrary one rather than grow without bound.
+    if (world_positions_.size() >= kMaxPendingWorldPositions) {
+      world_positions_.erase(world_positions_.begin());
+    }
+  }
+  world_positions_[account] = {position, now};
+}
+
+void SignallingHub::place_from_world(const std::string& account, const core::Position& position,
+                                     double now) {
+  std::lock_guard lock(mutex_);
+  remember_world_position_locked(account, position, now);
+  for (auto& [id, room] : rooms_) {
+    room.place_from_world(account, position, now + kWorldPrecedenceSeconds);
+  }
+}
+
+void SignallingHub::push_positions() {
+  std::lock_guard lock(mutex_);
+  for (auto& [id, room] : rooms_) room.push_positions();
 }
 
 std::size_t SignallingHub::member_count(core::ChannelId channel) {
   std::lock_guard lock(mutex_);
-  const auto room = rooms_.find(channel);
-  return room == rooms_.end() ? 0 : room->second.size();
+  const auto* room = room_locked(channel);
+  return room ? room->size() : 0;
 }
 
 }  // namespace webvox::signalling

@@ -19,6 +19,11 @@ void SignallingSession::reply_error(const json& id, std::string_view code, std::
 
 bool SignallingSession::admit(const SessionClock& clock) {
   if (bucket_.try_take(clock.monotonic_seconds)) return true;
+  return note_drop(clock);
+}
+
+// Counts a dropped message towards closing a flooding connection; always false.
+bool SignallingSession::note_drop(const SessionClock& clock) {
   drops_.push_back(clock.monotonic_seconds);
   while (!drops_.empty() && drops_.front() < clock.monotonic_seconds - Limits::kDropWindowSeconds) {
     drops_.pop_front();
@@ -58,6 +63,12 @@ void SignallingSession::leave_channel() {
   channel_uri_.clear();
 }
 
+void SignallingSession::refuse_sign_in(const json& id, std::string_view text) {
+  reply_error(id, "auth_failed", text);
+  closed_ = true;
+  link_->close(close_code::kPolicyViolation, "auth_failed");
+}
+
 void SignallingSession::handle(const json& id, const Hello& hello, const SessionClock& clock) {
   if (signed_in()) return reply_error(id, "already_signed_in", "this connection is signed in");
   const auto& context = hub_.context();
@@ -68,19 +79,16 @@ void SignallingSession::handle(const json& id, const Hello& hello, const Session
     const auto* claims = std::get_if<core::JoinClaims>(&verified);
     if (!claims) {
       const bool expired = std::get<core::JoinTokenError>(verified) == core::JoinTokenError::Expired;
-      reply_error(id, "auth_failed", expired ? "this join link has expired" : "invalid join token");
-      closed_ = true;
-      return link_->close(close_code::kPolicyViolation, "auth_failed");
+      return refuse_sign_in(id, expired ? "this join link has expired" : "invalid join token");
     }
     account = claims->account;
     token_channel_ = claims->channel_uri;
+    if (claims->moderator) role_ = core::Role::Moderator;
     if (name.empty()) name = clean_display_name(claims->name);
   } else if (context.accounts.verify_password(*hello.account, *hello.password)) {
     account = *hello.account;
   } else {
-    reply_error(id, "auth_failed", "wrong account or password");
-    closed_ = true;
-    return link_->close(close_code::kPolicyViolation, "auth_failed");
+    return refuse_sign_in(id, "wrong account or password");
   }
   account_ = account;
   name_ = name;
@@ -95,7 +103,7 @@ void SignallingSession::handle(const json& id, const Hello& hello, const Session
   link_->send(serialize(welcome));
 }
 
-void SignallingSession::handle(const json& id, const Join& join, const SessionClock&) {
+void SignallingSession::handle(const json& id, const Join& join, const SessionClock& clock) {
   const auto& context = hub_.context();
   if (token_channel_ && join.channel != *token_channel_) {
     return reply_error(id, "forbidden", "this join link is for another channel");
@@ -108,21 +116,29 @@ void SignallingSession::handle(const json& id, const Join& join, const SessionCl
   // Re-joining the same channel starts afresh; for another channel, the old one is left only
   // once the new one has admitted us (a full channel must not cost the old membership).
   if (channel_ == channel->id) leave_channel();
-  const MemberInfo self{member_id_, *account_, name_, false, false};
-  const auto outcome = hub_.join(channel->id, self, link_);
+  MemberInfo self;
+  self.member = member_id_;
+  self.account = *account_;
+  self.name = name_;
+  self.role = role_;
+  const auto joined_message = [&](const SignallingHub::JoinOutcome& outcome) {
+    auto members = json::array();
+    for (const auto& member : outcome.others) members.push_back(to_json(member));
+    json joined = {{"type", "joined"},
+                   {"channel", join.channel},
+                   {"self", to_json(outcome.self)},
+                   {"channelInfo", channel_info(channel->properties)},
+                   {"members", members},
+                   {"audible", outcome.hearing.audible},
+                   {"listeners", outcome.hearing.listeners}};
+    if (!id.is_null()) joined["id"] = id;
+    return serialize(joined);
+  };
+  const auto outcome = hub_.join(channel->id, channel->properties, std::move(self), link_,
+                                 channel_, clock.monotonic_seconds, joined_message);
   if (outcome.full) return reply_error(id, "channel_full", "the channel is full");
-  leave_channel();
   channel_ = channel->id;
   channel_uri_ = join.channel;
-  auto members = json::array();
-  for (const auto& member : outcome.others) members.push_back(to_json(member));
-  json joined = {{"type", "joined"},
-                 {"channel", join.channel},
-                 {"self", to_json(self)},
-                 {"channelInfo", channel_info(channel->properties)},
-                 {"members", members}};
-  if (!id.is_null()) joined["id"] = id;
-  link_->send(serialize(joined));
 }
 
 void SignallingSession::handle(const json& id, const Leave&, const SessionClock&) {
@@ -143,6 +159,35 @@ void SignallingSession::handle(const json& id, const Signal& signal, const Sessi
 void SignallingSession::handle(const json& id, const State& state, const SessionClock&) {
   if (!channel_) return reply_error(id, "not_in_channel", "join a channel first");
   hub_.update_state(*channel_, member_id_, state.muted, state.speaking);
+}
+
+void SignallingSession::handle(const json& id, const PositionUpdate& update,
+                               const SessionClock& clock) {
+  if (!channel_) return reply_error(id, "not_in_channel", "join a channel first");
+  if (!position_bucket_.try_take(clock.monotonic_seconds)) {
+    note_drop(clock);
+    return;
+  }
+  hub_.place(*channel_, member_id_, update.position, clock.monotonic_seconds);
+}
+
+void SignallingSession::handle(const json& id, const Floor& floor, const SessionClock&) {
+  if (!channel_) return reply_error(id, "not_in_channel", "join a channel first");
+  switch (hub_.set_floor(*channel_, member_id_, floor.member, floor.granted)) {
+    case ChannelRoom::FloorResult::Changed:
+      return;
+    case ChannelRoom::FloorResult::Forbidden:
+      return reply_error(id, "forbidden", "only moderators may grant the floor");
+    case ChannelRoom::FloorResult::UnknownMember:
+      return reply_error(id, "unknown_member", "no such member in your channel");
+    case ChannelRoom::FloorResult::NotModerated:
+      return reply_error(id, "not_moderated", "everyone may speak in an open channel");
+  }
+}
+
+void SignallingSession::handle(const json& id, const Hand& hand, const SessionClock&) {
+  if (!channel_) return reply_error(id, "not_in_channel", "join a channel first");
+  hub_.set_hand(*channel_, member_id_, hand.raised);
 }
 
 void SignallingSession::handle(const json& id, const Ping&, const SessionClock&) {

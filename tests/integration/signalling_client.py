@@ -9,6 +9,7 @@ its own reply).
 """
 
 import asyncio
+import collections
 import itertools
 import json
 
@@ -39,6 +40,10 @@ class SignalClient:
         self.member = None      # our member id, from welcome
         self.welcome = None
         self.joined = None
+        # `positions` updates (who hears whom) follow joins and leaves at the server's pace;
+        # recv() sets them aside so that tests of the rest of the protocol read a fixed order.
+        self.positions = []
+        self._set_aside = collections.deque()  # non-positions messages read by expect_positions
 
     @classmethod
     async def connect(cls, url, label="", timeout=TIMEOUT):
@@ -70,8 +75,40 @@ class SignalClient:
         self.ws.transport.write(b"".join(frames))
 
     async def recv(self, timeout=TIMEOUT):
-        """The next message as a dict. Raises Closed if the socket closes, asyncio.TimeoutError
-        (as AssertionError) if nothing arrives in time."""
+        """The next message other than `positions` (kept in self.positions) as a dict. Raises
+        Closed if the socket closes, AssertionError if nothing arrives in time."""
+        if self._set_aside:
+            return self._set_aside.popleft()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            message = await self.recv_any(max(0.0, deadline - loop.time()))
+            if message["type"] != "positions":
+                return message
+            self.positions.append(message)
+
+    async def expect_positions(self, check=lambda message: True, timeout=TIMEOUT):
+        """Waits for a `positions` message for which check(message) holds; other messages read
+        meanwhile stay queued for recv()."""
+        for message in self.positions:
+            if check(message):
+                self.positions = self.positions[self.positions.index(message) + 1:]
+                return message
+        self.positions = []
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise AssertionError("%r: no matching positions within %.1f s" % (self, timeout))
+            message = await self.recv_any(remaining)
+            if message["type"] != "positions":
+                self._set_aside.append(message)
+            elif check(message):
+                return message
+
+    async def recv_any(self, timeout=TIMEOUT):
+        """The next message of any type, as a dict."""
         try:
             raw = await asyncio.wait_for(self.ws.recv(), timeout)
         except asyncio.TimeoutError:
@@ -105,7 +142,8 @@ class SignalClient:
         return message
 
     async def expect_closed(self, timeout=TIMEOUT):
-        """Reads until the server closes the socket; returns (code, reason, messages read)."""
+        """Reads until the server closes the socket; returns (code, reason, messages read other
+        than `positions`)."""
         messages = []
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
@@ -121,13 +159,26 @@ class SignalClient:
             except websockets.ConnectionClosed as e:
                 return (e.rcvd.code if e.rcvd else None, e.rcvd.reason if e.rcvd else None,
                         messages)
-            messages.append(json.loads(raw) if isinstance(raw, str) else raw)
+            message = json.loads(raw) if isinstance(raw, str) else raw
+            if isinstance(message, dict) and message.get("type") == "positions":
+                self.positions.append(message)
+            else:
+                messages.append(message)
 
     async def assert_quiet(self, timeout=TIMEOUT):
         """Asserts that nothing is waiting for this client: a ping's pong comes next."""
         ping_id = "quiet-%d" % next(_ids)
         await self.send({"type": "ping", "id": ping_id})
         message = await self.recv(timeout)
+        if message != {"type": "pong", "id": ping_id}:
+            raise AssertionError("%r: expected nothing before the pong, got %r" % (self, message))
+        self.positions = []  # what came before the pong is settled
+
+    async def assert_nothing_at_all(self, timeout=TIMEOUT):
+        """Like assert_quiet, but `positions` updates count too."""
+        ping_id = "quiet-%d" % next(_ids)
+        await self.send({"type": "ping", "id": ping_id})
+        message = await self.recv_any(timeout)
         if message != {"type": "pong", "id": ping_id}:
             raise AssertionError("%r: expected nothing before the pong, got %r" % (self, message))
 

@@ -121,7 +121,8 @@ class SignallingCase(unittest.IsolatedAsyncioTestCase):
     def assert_member_info(self, info, client, name=None):
         self.assertEqual(info, {"member": client.member, "account": client.account,
                                 "name": name or client.account, "muted": False,
-                                "speaking": False})
+                                "speaking": False, "role": "participant", "floor": True,
+                                "hand": False})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -440,13 +441,13 @@ class ChannelTest(SignallingCase):
         # member-state
         await a2.send({"type": "state", "muted": True})
         self.assertEqual(await a1.recv(), {"type": "member-state", "member": a2.member,
-                                           "muted": True, "speaking": False})
-        await a2.send({"type": "state", "muted": False, "speaking": True})
+                                           "muted": True, "speaking": False, "floor": True, "hand": False})
+        await a2.send({"type": "state", "muted": False, "speaking": True, "floor": True, "hand": False})
         self.assertEqual(await a1.recv(), {"type": "member-state", "member": a2.member,
-                                           "muted": False, "speaking": True})
+                                           "muted": False, "speaking": True, "floor": True, "hand": False})
         await a2.send({"type": "state"})  # both left out: the current state again
         self.assertEqual(await a1.recv(), {"type": "member-state", "member": a2.member,
-                                           "muted": False, "speaking": True})
+                                           "muted": False, "speaking": True, "floor": True, "hand": False})
         await a2.assert_quiet()  # not echoed to the sender
         await b1.assert_quiet()
         # A newcomer sees the current state.

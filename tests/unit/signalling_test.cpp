@@ -21,6 +21,22 @@ struct FakeLink final : signalling::PeerLink {
   void send(std::string text) override { sent.push_back(json::parse(text)); }
   void close(std::uint16_t code, std::string) override { closed_with = code; }
   json last() const { return sent.empty() ? json() : sent.back(); }
+  // The latest message of one type: joins and leaves are followed by `positions` updates.
+  json last_of(const std::string& type) const {
+    for (auto it = sent.rbegin(); it != sent.rend(); ++it) {
+      if ((*it)["type"] == type) return *it;
+    }
+    return json();
+  }
+  json last_state_of(const std::string& member) const {
+    for (auto it = sent.rbegin(); it != sent.rend(); ++it) {
+      if ((*it)["type"] == "member-state" && (*it)["member"] == member) return *it;
+    }
+    return json();
+  }
+  std::size_t count_of(const std::string& type) const {
+    return std::count_if(sent.begin(), sent.end(), [&](const json& m) { return m["type"] == type; });
+  }
   std::vector<std::string> types() const {
     std::vector<std::string> out;
     for (const auto& m : sent) out.push_back(m["type"]);
@@ -51,6 +67,12 @@ class SignallingTest : public ::testing::Test {
     dir.name = "d";
     dir.properties.type = "dir";
     channels.create(dir);
+    for (const char* mode : {"lecture", "auditorium"}) {  // 1004, 1005
+      core::CreateChannelRequest moderated;
+      moderated.name = mode;
+      moderated.properties.mode = mode;
+      channels.create(moderated);
+    }
   }
 
   Client connect() {
@@ -74,6 +96,20 @@ class SignallingTest : public ::testing::Test {
   static constexpr const char* kC1 = "sip:confctl-1001@voice.example.org";
   static constexpr const char* kC2 = "sip:confctl-1002@voice.example.org";
   static constexpr const char* kDir = "sip:confctl-1003@voice.example.org";
+  static constexpr const char* kLecture = "sip:confctl-1004@voice.example.org";
+  static constexpr const char* kAuditorium = "sip:confctl-1005@voice.example.org";
+
+  // Joins with a join token, as a moderator or not.
+  Client joined_by_token(const std::string& account, const std::string& uri, bool moderator) {
+    auto client = connect();
+    client.send({{"type", "hello"}, {"token", signer.sign({account, uri, 2000, "", moderator})}});
+    client.send({{"type", "join"}, {"channel", uri}});
+    EXPECT_EQ(client.link->last()["type"], "joined");
+    return client;
+  }
+  static json position(double x, double y = 0, double z = 0, double yaw = 0) {
+    return {{"type", "position"}, {"x", x}, {"y", y}, {"z", z}, {"yaw", yaw}};
+  }
 
   store::SqliteDatabase db{":memory:"};
   store::SqliteAccountRepository account_repository{db};
@@ -118,8 +154,7 @@ TEST_F(SignallingTest, JoinListsOthersAndTellsThem) {
   auto b = joined("xB", "pb", kC1);
   ASSERT_EQ(b.link->last()["members"].size(), 1u);
   EXPECT_EQ(b.link->last()["members"][0]["member"], a.session->member_id());
-  EXPECT_EQ(a.link->last()["type"], "member-joined");
-  EXPECT_EQ(a.link->last()["member"]["member"], b.session->member_id());
+  EXPECT_EQ(a.link->last_of("member-joined")["member"]["member"], b.session->member_id());
 }
 
 TEST_F(SignallingTest, NothingCrossesChannels) {
@@ -147,7 +182,7 @@ TEST_F(SignallingTest, SignalReachesOnlyItsTarget) {
   EXPECT_EQ(a.link->last()["type"], "signal");
   EXPECT_EQ(a.link->last()["from"], c.session->member_id());
   EXPECT_EQ(a.link->last()["data"], data);
-  EXPECT_EQ(b.link->last()["type"], "member-joined");  // b saw c join, no signal
+  EXPECT_EQ(b.link->count_of("signal"), 0u);  // b saw c join, no signal
   EXPECT_EQ(c.link->sent.size(), c_seen);               // no error for c
 }
 
@@ -156,7 +191,7 @@ TEST_F(SignallingTest, LeavingAndClosingTellTheOthers) {
   auto b = joined("xB", "pb", kC1);
   b.send({{"type", "leave"}, {"id", "l"}});
   EXPECT_EQ(b.link->last()["type"], "left");
-  EXPECT_EQ(a.link->last()["type"], "member-left");
+  EXPECT_EQ(a.link->last_of("member-left")["member"], b.session->member_id());
   EXPECT_EQ(hub.member_count(1001), 1u);
   a.session->on_closed();
   EXPECT_EQ(hub.member_count(1001), 0u);
@@ -228,6 +263,181 @@ TEST_F(SignallingTest, FloodingIsThrottledThenDropped) {
   EXPECT_EQ(a.link->last()["type"], "pong");
   for (int i = 0; i < 200 && !a.link->closed_with; ++i) a.send({{"type", "ping"}}, 0.1);
   EXPECT_EQ(a.link->closed_with, signalling::close_code::kPolicyViolation);
+}
+
+// ── positions and hearing ──
+
+TEST_F(SignallingTest, PositionsAreCheckedAndRateLimited) {
+  auto a = joined("xA", "pa", kC1);
+  for (const json& bad : {json{{"type", "position"}, {"x", -5}, {"y", 0}, {"z", 0}},
+                          json{{"type", "position"}, {"x", "1"}, {"y", 0}, {"z", 0}},
+                          json{{"type", "position"}, {"x", 1}, {"y", 0}},
+                          json{{"type", "position"}, {"x", 1}, {"y", 0}, {"z", 1e9}},
+                          json{{"type", "position"}, {"x", 1}, {"y", 0}, {"z", 0}, {"yaw", 1}, {"rotation", {0, 0, 0, 1}}},
+                          json{{"type", "position"}, {"x", 1}, {"y", 0}, {"z", 0}, {"rotation", {0, 0, 0, 0}}},
+                          json{{"type", "position"}, {"x", 1}, {"y", 0}, {"z", 0}, {"rotation", {0, 0, 1}}}}) {
+    a.send(bad, 0);
+    EXPECT_EQ(a.link->last()["code"], "bad_message") << bad.dump();
+  }
+  const auto before = a.link->sent.size();
+  for (int i = 0; i < 10; ++i) a.send(position(10 + i), 1.0);
+  EXPECT_EQ(a.link->sent.size(), before);  // accepted silently
+  a.send(position(30), 1.0);
+  EXPECT_EQ(a.link->last()["code"], "rate_limited");
+  a.send(position(31), 1.1);  // 10 per second refill
+  EXPECT_EQ(a.link->sent.size(), before + 1);
+  auto b = connect();
+  b.send({{"type", "hello"}, {"account", "xB"}, {"password", "pb"}});
+  b.send(position(1), 0);
+  EXPECT_EQ(b.link->last()["code"], "not_in_channel");
+}
+
+TEST_F(SignallingTest, EachMemberLearnsPositionsAndWhomItHears) {
+  auto a = joined("xA", "pa", kC1);
+  auto b = joined("xB", "pb", kC1);
+  // Unplaced members hear each other at full level until they report positions.
+  EXPECT_EQ(b.link->last()["audible"], json::array({a.session->member_id()}));
+  EXPECT_EQ(a.link->last_of("positions")["listeners"], json::array({b.session->member_id()}));
+  a.send(position(0), 0);
+  b.send(position(25, 0, 0, 3.0), 0);
+  hub.push_positions();
+  const auto seen = a.link->last();
+  EXPECT_EQ(seen["type"], "positions");
+  ASSERT_EQ(seen["members"].size(), 1u);  // not its own: it knows where it put itself
+  EXPECT_EQ(seen["members"][0]["member"], b.session->member_id());
+  EXPECT_EQ(seen["members"][0]["x"], 25.0);
+  EXPECT_EQ(seen["members"][0]["yaw"], 3.0);
+  EXPECT_EQ(seen["members"][0]["source"], "client");
+  EXPECT_EQ(seen["audible"], json::array({b.session->member_id()}));
+  // Module defaults (linear, ref 10, max 60, r 2) fall silent at 35 m: out of range.
+  b.send(position(40), 1);
+  hub.push_positions();
+  EXPECT_EQ(a.link->last()["audible"], json::array());
+  EXPECT_EQ(a.link->last()["listeners"], json::array());
+  EXPECT_EQ(b.link->last()["audible"], json::array());
+  EXPECT_EQ(b.link->last()["members"], json::array());  // a did not move
+  b.send(position(34), 2);
+  hub.push_positions();
+  EXPECT_EQ(a.link->last()["audible"], json::array({b.session->member_id()}));
+}
+
+TEST_F(SignallingTest, PositionUpdatesAreBatchedPerPush) {
+  auto a = joined("xA", "pa", kC1);
+  auto b = joined("xB", "pb", kC1);
+  hub.push_positions();
+  const auto before = a.link->count_of("positions");
+  for (int i = 0; i < 8; ++i) b.send(position(1 + i), 0.1 * i);
+  hub.push_positions();
+  hub.push_positions();  // nothing new: nothing sent
+  EXPECT_EQ(a.link->count_of("positions"), before + 1);
+  EXPECT_EQ(a.link->last()["members"][0]["x"], 8.0);
+}
+
+TEST_F(SignallingTest, PositionsStayInTheirChannel) {
+  auto c = joined("xC", "pc", kC2);
+  auto a = joined("xA", "pa", kC1);
+  auto b = joined("xB", "pb", kC1);
+  a.send(position(3), 0);
+  b.send(position(4), 0);
+  hub.place_from_world("xA", {5, 5, 5, 0}, 0);
+  hub.push_positions();
+  EXPECT_EQ(c.link->count_of("positions"), 0u);
+  for (const auto& message : c.link->sent) {
+    EXPECT_EQ(message.dump().find(a.session->member_id()), std::string::npos) << message.dump();
+  }
+  // Leaving forgets the position: a newcomer in the channel does not learn it.
+  b.send({{"type", "leave"}});
+  auto b2 = joined("xB", "pb", kC1);
+  EXPECT_EQ(b2.link->last()["members"][0]["position"]["x"], 5.0);  // a's world position
+  a.send({{"type", "leave"}});
+  auto a2 = joined("xC", "pc", kC1);
+  for (const auto& member : a2.link->last()["members"]) EXPECT_FALSE(member.contains("position"));
+}
+
+TEST_F(SignallingTest, WorldPositionsPlaceNewcomersAndOverrideClients) {
+  hub.place_from_world("xB", {100, 50, 20, 1.0}, 0);
+  auto a = joined("xA", "pa", kC1);
+  a.send(position(100, 45), 0);
+  auto b = connect();
+  b.send({{"type", "hello"}, {"account", "xB"}, {"password", "pb"}}, 1);
+  b.send({{"type", "join"}, {"channel", kC1}}, 1);
+  const auto joined_message = b.link->last_of("joined");
+  EXPECT_EQ(joined_message["self"]["position"]["source"], "world");
+  EXPECT_EQ(joined_message["self"]["position"]["y"], 50.0);
+  hub.push_positions();
+  EXPECT_EQ(a.link->last()["members"][0]["source"], "world");
+  // Its own client cannot move it while the world does…
+  b.send(position(1), 2);
+  hub.push_positions();
+  EXPECT_EQ(a.link->last()["members"][0]["x"], 100.0);
+  hub.place_from_world("xB", {101, 50, 20, 1.0}, 3);
+  hub.push_positions();
+  EXPECT_EQ(b.link->last()["members"][0]["x"], 101.0);  // told where the world put it
+  EXPECT_EQ(b.link->last()["members"][0]["member"], b.session->member_id());
+  // …until the world has gone quiet.
+  b.send(position(7), 3 + signalling::SignallingHub::kWorldPrecedenceSeconds + 0.1);
+  hub.push_positions();
+  EXPECT_EQ(a.link->last()["members"][0]["x"], 7.0);
+  EXPECT_EQ(a.link->last()["members"][0]["source"], "client");
+}
+
+TEST_F(SignallingTest, StaleWorldPositionsAreNotApplied) {
+  hub.place_from_world("xB", {100, 50, 20, 1.0}, 0);
+  auto b = connect();
+  const double later = signalling::SignallingHub::kPendingWorldSeconds + 1;
+  b.send({{"type", "hello"}, {"account", "xB"}, {"password", "pb"}}, later);
+  b.send({{"type", "join"}, {"channel", kC1}}, later);
+  EXPECT_FALSE(b.link->last()["self"].contains("position"));
+}
+
+// ── channel modes ──
+
+TEST_F(SignallingTest, LectureParticipantsSpeakOnlyWithTheFloor) {
+  auto m = joined_by_token("xA", kLecture, true);
+  EXPECT_EQ(m.link->last()["self"]["role"], "moderator");
+  EXPECT_EQ(m.link->last()["self"]["floor"], true);
+  auto p = joined_by_token("xB", kLecture, false);
+  const auto joined_message = p.link->last();
+  EXPECT_EQ(joined_message["self"]["floor"], false);
+  EXPECT_EQ(joined_message["listeners"], json::array());  // sends to no one
+  EXPECT_EQ(joined_message["audible"], json::array({m.session->member_id()}));
+  EXPECT_EQ(m.link->last()["audible"], json::array());
+  p.send({{"type", "state"}, {"speaking", true}});
+  EXPECT_EQ(m.link->last()["speaking"], false);  // never relayed as heard
+  p.send({{"type", "hand"}, {"raised", true}});
+  EXPECT_EQ(m.link->last()["hand"], true);
+  p.send({{"type", "floor"}, {"member", p.session->member_id()}, {"granted", true}});
+  EXPECT_EQ(p.link->last()["code"], "forbidden");
+  m.send({{"type", "floor"}, {"member", p.session->member_id()}, {"granted", true}});
+  EXPECT_EQ(p.link->last_of("member-state")["floor"], true);
+  EXPECT_EQ(p.link->last_of("member-state")["hand"], false);
+  EXPECT_EQ(p.link->last()["listeners"], json::array({m.session->member_id()}));
+  EXPECT_EQ(m.link->last()["audible"], json::array({p.session->member_id()}));
+  m.send({{"type", "floor"}, {"member", p.session->member_id()}, {"granted", false}});
+  EXPECT_EQ(m.link->last()["audible"], json::array());
+  m.send({{"type", "floor"}, {"member", "nobody"}, {"granted", true}});
+  EXPECT_EQ(m.link->last()["code"], "unknown_member");
+}
+
+TEST_F(SignallingTest, AuditoriumHasOneAudienceMicrophone) {
+  auto m = joined_by_token("xA", kAuditorium, true);
+  auto p1 = joined_by_token("xB", kAuditorium, false);
+  auto p2 = joined_by_token("xC", kAuditorium, false);
+  m.send({{"type", "floor"}, {"member", p1.session->member_id()}, {"granted", true}});
+  EXPECT_EQ(p1.link->last_state_of(p1.session->member_id())["floor"], true);
+  m.send({{"type", "floor"}, {"member", p2.session->member_id()}, {"granted", true}});
+  EXPECT_EQ(p1.link->last_state_of(p1.session->member_id())["floor"], false);
+  EXPECT_EQ(m.link->last_state_of(p1.session->member_id())["floor"], false);
+  EXPECT_EQ(p1.link->last()["listeners"], json::array());
+  EXPECT_EQ(m.link->last()["audible"], json::array({p2.session->member_id()}));
+}
+
+TEST_F(SignallingTest, OpenChannelsNeedNoFloor) {
+  auto m = joined_by_token("xA", kC1, true);
+  auto p = joined_by_token("xB", kC1, false);
+  EXPECT_EQ(p.link->last()["self"]["floor"], true);
+  m.send({{"type", "floor"}, {"member", p.session->member_id()}, {"granted", false}});
+  EXPECT_EQ(m.link->last()["code"], "not_moderated");
 }
 
 TEST(ClientMessage, ChecksShapes) {
