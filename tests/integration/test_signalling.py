@@ -872,6 +872,81 @@ class IceServersTest(SignallingCase):
         self.check_ice_servers(welcome, "xturn-guest==", before, after)
 
 
+class PositionsTest(SignallingCase):
+    """Positions and hearing over a real socket (docs/signalling.md "Positions and hearing").
+    Channels carry the module's defaults: linear, ref 10, max 60, roll-off 2 (silent from
+    35 m)."""
+
+    @staticmethod
+    def position(x, y=0.0, z=0.0, yaw=0.0):
+        return {"type": "position", "x": x, "y": y, "z": z, "yaw": yaw}
+
+    async def test_hearing_follows_distance(self):
+        channel = self.new_channel()
+        a = await self.member(channel, label="a")
+        b = await self.member(channel, label="b")
+        await a.send(self.position(100, 100))
+        await b.send(self.position(140, 100))  # 40 m: beyond where the voice falls silent
+        update = await a.expect_positions(
+            lambda m: any(p["member"] == b.member and p["x"] == 140 for p in m["members"]))
+        if update["audible"]:  # the first push may predate b's move; the next one cannot
+            update = await a.expect_positions(lambda m: m["audible"] == [])
+        self.assertEqual(update["listeners"], [])
+        await b.expect_positions(lambda m: m["audible"] == [] and m["listeners"] == [])
+        await b.send(self.position(125, 100, 0, 3.14))  # 25 m
+        update = await a.expect_positions(lambda m: m["audible"] == [b.member])
+        self.assertEqual(update["listeners"], [b.member])
+        moved = [p for p in update["members"] if p["member"] == b.member]
+        self.assertEqual(moved, [{"member": b.member, "x": 125, "y": 100, "z": 0, "yaw": 3.14,
+                                  "source": "client"}])
+
+    async def test_updates_are_batched_by_the_push_tick(self):
+        channel = self.new_channel()
+        a = await self.member(channel, label="a")
+        b = await self.member(channel, label="b")
+        await a.expect("member-joined")
+        await a.assert_quiet()
+        # Ten moves in one write (b's whole burst allowance) reach the server together; pushed
+        # one by one they would make ten updates, batched by the 100 ms tick one or two.
+        b.send_burst([self.position(50 + step) for step in range(10)])
+        pushes = 0
+        while True:
+            last = await a.recv_any()
+            self.assertEqual(last["type"], "positions")
+            pushes += 1
+            if any(p["x"] == 59 for p in last["members"] if p["member"] == b.member):
+                break
+        self.assertLessEqual(pushes, 2)
+        self.assertEqual(last["audible"], [b.member])
+        await b.assert_quiet()  # none of b's moves was refused
+        await a.assert_nothing_at_all()
+
+    async def test_bad_positions_are_refused(self):
+        a = await self.member(self.new_channel(), label="a")
+        for bad in [dict(self.position(-1)), dict(self.position(1, 1, 20000)),
+                    {"type": "position", "x": 1, "y": 1}, {"type": "position", "x": "1", "y": 1, "z": 1}]:
+            await a.send(bad)
+            await a.expect_error("bad_message")
+        await a.send('{"type":"position","x":NaN,"y":1,"z":1}')
+        await a.expect_error("bad_message")
+        await a.assert_quiet()
+
+    async def test_positions_flood_is_rate_limited(self):
+        a = await self.member(self.new_channel(), label="a")
+        a.send_burst([self.position(10 + i) for i in range(15)])
+        await a.expect_error("rate_limited")
+
+    async def test_positions_never_reach_another_channel(self):
+        outsider = await self.member(self.new_channel(), label="outsider")
+        channel = self.new_channel()
+        a = await self.member(channel, label="a")
+        b = await self.member(channel, label="b")
+        await a.send(self.position(10, 10))
+        await b.send(self.position(12, 10))
+        await a.expect_positions(lambda m: any(p["member"] == b.member for p in m["members"]))
+        await outsider.assert_nothing_at_all()
+
+
 class TurnWithoutSecretTest(unittest.TestCase):
 
     def test_turn_urls_without_a_secret_are_refused_at_start(self):
