@@ -132,6 +132,7 @@ int serve(const config::Config& config) {
           hub.place_from_world(account, position, now);
         },
         app::WorldClock{monotonic_now, unix_now});
+    spdlog::info("world-secret set: /world/position, /world/link and /j/ links are on");
   }
   app::HttpRoutes routes(vivox_api, &join_token_api, &files, world_api ? &*world_api : nullptr);
 
