@@ -107,7 +107,9 @@ async function expectLayout(k, layout) {
 }
 
 // Reads heard (after gain, direction and volume) and received (as sent) levels until the
-// last few readings agree with each other, then returns their medians per member.
+// last few readings are all audible and agree with each other, then returns their medians per
+// member. (A stream can pause while the test places people one after the other: somebody may
+// be out of range for a moment.)
 async function steadyLevels(k, members, { count = 8, spreadDb = 1.0 } = {}) {
   const history = [];
   const read = async () => {
@@ -117,7 +119,7 @@ async function steadyLevels(k, members, { count = 8, spreadDb = 1.0 } = {}) {
   };
   const stable = (recent) => recent.length === count && members.every((m) => {
     const hs = recent.map((r) => r.heard[ids[m]] ?? -200);
-    return Math.max(...hs) - Math.min(...hs) <= spreadDb;
+    return Math.min(...hs) > AUDIBLE_DB && Math.max(...hs) - Math.min(...hs) <= spreadDb;
   });
   const recent = await explained(waitFor(read, stable, { timeout: AUDIO_TIMEOUT, interval: 150, what: `${k}'s levels of ${members} to settle` }));
   const out = {};
