@@ -1,14 +1,9 @@
 #include "core/uuid.hpp"
 
+#include "core/hex_digit.hpp"
+
 namespace webvox::core {
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 constexpr std::size_t kTextLength = 36;
 
@@ -26,7 +21,7 @@ std::optional<Uuid> parse_uuid(std::string_view text) {
       if (text[i] != '-') return std::nullopt;
       continue;
     }
-    const int value = hex_value(text[i]);
+    const int value = hex_digit_value(text[i]);
     if (value < 0) return std::nullopt;
     if (high < 0) {
       high = value;

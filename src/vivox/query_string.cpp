@@ -1,16 +1,11 @@
 #include "vivox/query_string.hpp"
 
+#include "core/hex_digit.hpp"
+
 #include <algorithm>
 
 namespace webvox::vivox {
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 Parameters parse_pairs(std::string_view text, bool plus_is_space) {
   Parameters parameters;
@@ -58,8 +53,8 @@ std::string percent_decode(std::string_view text, bool plus_is_space) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (c == '%' && i + 2 < text.size()) {
-      const int high = hex_value(text[i + 1]);
-      const int low = hex_value(text[i + 2]);
+      const int high = core::hex_digit_value(text[i + 1]);
+      const int low = core::hex_digit_value(text[i + 2]);
       if (high >= 0 && low >= 0) {
         out.push_back(static_cast<char>(high * 16 + low));
         i += 2;
