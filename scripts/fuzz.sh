@@ -9,13 +9,13 @@
 # Prints one line per target with its number of executions; exits non-zero if any target
 # crashed (the input is kept in <build>/fuzz-work/<target>/artifacts-<time>/, and a command
 # to replay it is printed). Environment: WEBVOX_FUZZ_BUILD_DIR (default build-fuzz), WEBVOX_FUZZ_TARGETS
-# (space-separated subset), WEBVOX_FUZZ_SMOKE_SECONDS (per target, default 20).
+# (space-separated subset), WEBVOX_FUZZ_SMOKE_SECONDS (per target, default 10).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode=${1:-smoke}
 case "$mode" in
-  smoke) seconds=${WEBVOX_FUZZ_SMOKE_SECONDS:-20} ;;
+  smoke) seconds=${WEBVOX_FUZZ_SMOKE_SECONDS:-10} ;;
   long) seconds=${2:-600} ;;
   build) seconds=0 ;;
   *)
