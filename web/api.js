@@ -2,6 +2,7 @@
 // read-outs of state, audio levels and RTP counters. Documented in README.md.
 
 import { FLOOR_DB } from './audio.js';
+import { miniMapOf } from './minimap.js';
 
 export function installApi({ sig, audio, app, reporter, bannerCode, actions }) {
   window.webvox = {
@@ -86,6 +87,13 @@ export function installApi({ sig, audio, app, reporter, bannerCode, actions }) {
         return [peer.member, { bytesSent: s.outboundBytes, bytesReceived: s.inboundBytes, sending: !!senderTrack(peer.pc) }];
       }));
       return Object.fromEntries(entries);
+    },
+
+    // Test hook: where the region point {x, y} is on the mini-map now, in viewport CSS pixels
+    // (a pointer event's clientX / clientY there), or null while the map shows nothing. Lets a
+    // test drag with real pointer input; the movement itself goes through the map's handlers.
+    mapPoint(p) {
+      return miniMapOf(document.querySelector('[data-testid="minimap"]'))?.clientPoint(p) ?? null;
     },
 
     remoteLevels() {

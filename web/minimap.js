@@ -14,6 +14,13 @@ const TURN_RAD = Math.PI / 12; // 15°
 const VIEW_MARGIN = 1.3; // the view reaches 30 % beyond the audible circle
 const MIN_HALF_VIEW_M = 5;
 
+// canvas → its MiniMap, for the test hook window.webvox.mapPoint (api.js).
+const maps = new WeakMap();
+
+export function miniMapOf(canvas) {
+  return (canvas && maps.get(canvas)) ?? null;
+}
+
 export class MiniMap {
   // canvas: a <canvas> (sized by CSS); summary: an element that gets a text description of
   // the map for screen readers.
@@ -40,6 +47,7 @@ export class MiniMap {
     canvas.addEventListener('keydown', this._onKey);
     this._resize = new ResizeObserver(() => this._schedule(true));
     this._resize.observe(canvas);
+    maps.set(canvas, this);
   }
 
   // model: {self: {position, name, speaking}, others: [{member, name, position, speaking,
@@ -50,6 +58,7 @@ export class MiniMap {
   }
 
   destroy() {
+    maps.delete(this.canvas);
     clearTimeout(this._timer);
     this._resize.disconnect();
     const c = this.canvas;
@@ -234,9 +243,27 @@ export class MiniMap {
   }
 
   _moveTo(e, view) {
-    const rect = this.canvas.getBoundingClientRect();
-    const w = view.toWorld(e.clientX - rect.left, e.clientY - rect.top);
+    const o = this._origin();
+    const w = view.toWorld(e.clientX - o.x, e.clientY - o.y);
     this.onMove({ x: w.x, y: w.y });
+  }
+
+  // The drawing's top-left corner in viewport CSS pixels: inside the canvas' border, where
+  // the map's screen coordinates start.
+  _origin() {
+    const rect = this.canvas.getBoundingClientRect();
+    return { x: rect.left + this.canvas.clientLeft, y: rect.top + this.canvas.clientTop };
+  }
+
+  // Where the region point {x, y} is on the map now, in viewport CSS pixels (a pointer event's
+  // clientX / clientY there), by the geometry that drawing and dragging use; null while the map
+  // shows nothing. For tests (window.webvox.mapPoint): pressing there hits what is drawn there.
+  clientPoint(p) {
+    const view = this._view();
+    if (!view || !this.canvas.isConnected || this.canvas.clientWidth === 0) return null;
+    const o = this._origin();
+    const s = view.toScreen(p);
+    return { x: o.x + s.x, y: o.y + s.y };
   }
 
   _keyDown(e) {

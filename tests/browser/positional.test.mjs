@@ -6,7 +6,9 @@
 // 20·log10(1/0.4) = 7.96 dB apart. B at 40 m must not be heard and must not be sent at all
 // (RTP byte counters stop on both ends); back at 25 m it is again. In a non-positional channel
 // both are heard alike wherever they stand. In a lecture channel a participant is silent until
-// a moderator gives it the floor.
+// a moderator gives it the floor. And the same through the mini-map, as a newcomer uses it:
+// real mouse drags on the map canvas move the listener and then speaker A away step by step,
+// and what the listener hears follows the channel's numbers.
 //
 // Run through run.sh (loopback-only network namespace):
 //   bash tests/browser/run.sh [webvoxd] positional.test.mjs
@@ -33,6 +35,13 @@ const STALL_MS = 3000;
 const POSITIONAL = {
   chan_dist_model: '2', chan_max_range: '60', chan_clamping_distance: '10', chan_roll_off: '2',
 };
+// The same numbers, for the expected gain (docs/signalling.md, "Positions and hearing").
+const REF_M = 10;
+const MAX_M = 60;
+const ROLL_OFF = 2;
+const linearGain = (d) => (d <= REF_M ? 1 : d > MAX_M ? 0 : Math.max(0, 1 - ROLL_OFF * (d - REF_M) / (MAX_M - REF_M)));
+// How close a drag must land to where the mouse let go (a map pixel is about 0.24 m).
+const DRAG_TOLERANCE_M = 0.5;
 
 const people = {
   lis: { account: 'xLisPositional', password: 'lis-pw-3', name: 'Lis', hz: 880 }, // the listener
@@ -133,6 +142,32 @@ async function steadyLevels(k, members, { count = 8, spreadDb = 1.0 } = {}) {
   return out;
 }
 
+// Drags k's own dot on its mini-map to the region point `target` ({x, y}) with the mouse, as a
+// person does: press on the dot, move there in a few steps, let go. window.webvox.mapPoint only
+// turns region points into page pixels; the move itself is the map's pointer handling. Returns
+// where k's page then says it stands, once `watcher` has been told the same by the server.
+async function dragSelf(k, target, watcher) {
+  const page = pages[k];
+  const map = page.getByTestId('minimap');
+  await map.scrollIntoViewIfNeeded();
+  const { from, to } = await api(k, (t) => ({ from: window.webvox.mapPoint(window.webvox.positions().self), to: window.webvox.mapPoint(t) }), target);
+  const box = await map.boundingBox();
+  const inside = (p) => p && box && p.x > box.x && p.x < box.x + box.width && p.y > box.y && p.y < box.y + box.height;
+  assert.ok(inside(from) && inside(to), `${k}: dot ${JSON.stringify(from)} and target ${JSON.stringify(to)} must be on the map ${JSON.stringify(box)}`);
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(to.x, to.y, { steps: 8 });
+  await page.mouse.up();
+  const self = await explained(waitFor(() => api(k, () => window.webvox.positions().self),
+    (s) => Math.hypot(s.x - target.x, s.y - target.y) <= DRAG_TOLERANCE_M,
+    { timeout: UI_TIMEOUT, what: `${k}'s drag on the map to move it to ${target.x.toFixed(2)}, ${target.y.toFixed(2)}` }));
+  await explained(waitFor(() => api(watcher, () => window.webvox.positions()), (pos) => {
+    const p = pos?.members.find((m) => m.member === ids[k])?.position;
+    return p && Math.abs(p.x - self.x) < 1e-3 && Math.abs(p.y - self.y) < 1e-3;
+  }, { timeout: UI_TIMEOUT, what: `${watcher} to see ${k} where the drag left it` }));
+  return self;
+}
+
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
@@ -176,6 +211,7 @@ describe('positional audio in real browsers', { timeout: 6 * TEST_TIMEOUT }, () 
     server = await new Server({ dir: tmp }).start();
     for (const p of Object.values(people)) await server.createAccount(p.account, p.password);
     channels.positional = await server.createChannel('positional-test', 'positional', POSITIONAL);
+    channels.drag = await server.createChannel('drag-test', 'positional', POSITIONAL);
     channels.flat = await server.createChannel('flat-test', 'channel');
     channels.lecture = await server.createChannel('lecture-test', 'channel', { chan_mode: 'lecture' });
     await Promise.all(Object.keys(people).map(async (k) => {
@@ -257,6 +293,83 @@ describe('positional audio in real browsers', { timeout: 6 * TEST_TIMEOUT }, () 
     const ratio2 = again.ana.heard - again.ben.heard;
     console.log(`# back at 25 m: heard ana ${again.ana.heard} dB, ben ${again.ben.heard} dB → ${ratio2.toFixed(2)} dB`);
     assert.ok(Math.abs(ratio2 - 20 * Math.log10(1 / 0.4)) <= RATIO_TOLERANCE_DB, `heard ratio after return ${ratio2} dB`);
+  });
+
+  it('dragging on the mini-map: the voice fades and cuts off where the channel says', { timeout: TEST_TIMEOUT }, async () => {
+    // Two newcomers in a fresh channel: the page puts each 1–4 m from the region centre.
+    await joinAll(['lis', 'ana'], channels.drag);
+    for (const k of ['lis', 'ana']) {
+      const map = pages[k].getByTestId('minimap');
+      await map.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+      await explained(waitFor(() => map.getAttribute('data-draggable'), (d) => d === 'true', { timeout: UI_TIMEOUT, what: `${k}'s map to be draggable` }));
+      await explained(waitFor(() => api(k, () => window.webvox.positions()?.self), (s) => Number.isFinite(s?.x), { timeout: UI_TIMEOUT, what: `${k} to have a position` }));
+    }
+    // Lis drags itself 3 m west on its map; Ana then walks away from Lis along the line from
+    // Lis through where she stands (any bearing: the pan does not change the heard level).
+    const start = await api('lis', () => window.webvox.positions().self);
+    const lis = await dragSelf('lis', { x: start.x - 3, y: start.y }, 'ana');
+    const anaStart = await api('ana', () => window.webvox.positions().self);
+    const away = Math.hypot(anaStart.x - lis.x, anaStart.y - lis.y);
+    const dir = away > 0.5 ? { x: (anaStart.x - lis.x) / away, y: (anaStart.y - lis.y) / away } : { x: 1, y: 0 };
+    const pointAt = (d) => ({ x: lis.x + dir.x * d, y: lis.y + dir.y * d });
+
+    // Where Ana ended up, as Lis's page knows it: distance, and the gain it plays her at.
+    const heardAs = async () => {
+      const pos = await api('lis', () => window.webvox.positions());
+      const me = pos.self;
+      const p = pos.members.find((m) => m.member === ids.ana);
+      return { d: Math.hypot(p.position.x - me.x, p.position.y - me.y, (p.position.z ?? 0) - (me.z ?? 0)), gain: p.gain };
+    };
+    const stepTo = async (d) => {
+      await dragSelf('ana', pointAt(d), 'lis');
+      const h = await heardAs();
+      assert.ok(Math.abs(h.gain - linearGain(h.d)) <= 1e-3, `lis plays ana at ${h.d.toFixed(2)} m with gain ${h.gain}, the formula says ${linearGain(h.d).toFixed(4)}`);
+      return h;
+    };
+
+    // Within the clamping distance: the reference level.
+    const near = await stepTo(5);
+    assert.ok(near.d <= REF_M, `ana at ${near.d} m`);
+    await explained(waitFor(() => api('lis', () => window.webvox.remoteLevels()), (ls) =>
+      ls.some((l) => l.member === ids.ana && hzNear(l.peakHz, people.ana.hz) && l.levelDb > AUDIBLE_DB),
+    { timeout: AUDIO_TIMEOUT, interval: 200, what: 'lis to receive ana\'s tone' }));
+    const ref = (await steadyLevels('lis', ['ana'])).ana.heard;
+    console.log(`# map drag: ana at ${near.d.toFixed(2)} m heard at ${ref} dB (reference)`);
+
+    // Fading: each step's level relative to the reference is 20·log10(gain(d)).
+    for (const want of [20, 30]) {
+      const h = await stepTo(want);
+      const level = (await steadyLevels('lis', ['ana'])).ana.heard;
+      const expected = 20 * Math.log10(linearGain(h.d));
+      console.log(`# map drag: ana at ${h.d.toFixed(2)} m, gain ${h.gain}: heard ${level} dB, ${(level - ref).toFixed(2)} dB vs reference (want ${expected.toFixed(2)})`);
+      assert.ok(Math.abs(level - ref - expected) <= RATIO_TOLERANCE_DB, `ana at ${h.d.toFixed(2)} m: ${(level - ref).toFixed(2)} dB, want ${expected.toFixed(2)} dB`);
+    }
+
+    // Beyond 35 m the linear model is silent: nothing played, nothing sent either way.
+    const far = await stepTo(42);
+    assert.ok(far.d > REF_M + (MAX_M - REF_M) / ROLL_OFF, `ana at ${far.d} m`);
+    assert.equal(far.gain, 0);
+    await explained(waitFor(async () => ({
+      audible: await api('lis', () => window.webvox.audible()),
+      listeners: await api('ana', () => window.webvox.listeners()),
+    }), (x) => x.audible && !x.audible.includes(ids.ana) && x.listeners && !x.listeners.includes(ids.lis),
+    { timeout: UI_TIMEOUT, what: 'the server to take ana out of lis\'s hearing' }));
+    const [anaStopped, lisStopped] = await Promise.all([
+      expectStream('ana', 'lis', { stopped: true }),
+      expectStream('lis', 'ana', { stopped: true }),
+    ]);
+    assert.equal(anaStopped.to.sending, false, 'ana\'s sender towards lis carries no track');
+    const silent = await explained(waitFor(() => api('lis', () => window.webvox.heardLevels()), (h) => h[ids.ana] < SILENT_DB,
+      { timeout: UI_TIMEOUT, what: 'ana to fall silent at lis' }));
+    console.log(`# map drag: ana at ${far.d.toFixed(2)} m: heard ${silent[ids.ana]} dB; ana→lis bytes ${anaStopped.from.bytesSent}→${anaStopped.to.bytesSent} (lis got ${anaStopped.from.bytesReceived}→${anaStopped.to.bytesReceived}), lis→ana ${lisStopped.from.bytesSent}→${lisStopped.to.bytesSent} over ${anaStopped.to.t - anaStopped.from.t} ms`);
+
+    // Dragged back into range: the stream resumes at the level the formula gives.
+    const back = await stepTo(25);
+    const resumed = await expectStream('ana', 'lis', { stopped: false });
+    const level = (await steadyLevels('lis', ['ana'])).ana.heard;
+    const expected = 20 * Math.log10(linearGain(back.d));
+    console.log(`# map drag: back at ${back.d.toFixed(2)} m: bytesSent ${resumed.from.bytesSent}→${resumed.to.bytesSent}; heard ${level} dB, ${(level - ref).toFixed(2)} dB vs reference (want ${expected.toFixed(2)})`);
+    assert.ok(Math.abs(level - ref - expected) <= RATIO_TOLERANCE_DB, `ana back at ${back.d.toFixed(2)} m: ${(level - ref).toFixed(2)} dB, want ${expected.toFixed(2)} dB`);
   });
 
   it('a non-positional channel plays everyone alike wherever they stand', { timeout: TEST_TIMEOUT }, async () => {
