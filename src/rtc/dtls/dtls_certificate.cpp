@@ -1,0 +1,13 @@
+#include "rtc/dtls/dtls_certificate.hpp"
+
+namespace webvox::rtc {
+
+DtlsCertificate DtlsCertificate::generate() {
+  return DtlsCertificate(core::make_self_signed_certificate({"webvox", "", 30, false}));
+}
+
+DtlsCertificate::DtlsCertificate(core::SelfSignedCertificate certificate)
+    : certificate_(std::move(certificate)),
+      fingerprint_(core::sha256_fingerprint(certificate_.certificate.get())) {}
+
+}  // namespace webvox::rtc

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <string>
+
+#include "core/self_signed_certificate.hpp"
+
+namespace webvox::rtc {
+
+// The certificate webvoxd shows in every DTLS handshake. Browsers do the same: one fresh,
+// self-signed certificate per process, authenticated by its fingerprint in the SDP rather
+// than by a CA.
+class DtlsCertificate {
+ public:
+  // A new ECDSA P-256 certificate, valid 30 days.
+  static DtlsCertificate generate();
+
+  EVP_PKEY* key() const { return certificate_.key.get(); }
+  X509* certificate() const { return certificate_.certificate.get(); }
+  // For a=fingerprint:sha-256 …
+  const std::string& fingerprint() const { return fingerprint_; }
+
+ private:
+  explicit DtlsCertificate(core::SelfSignedCertificate certificate);
+
+  core::SelfSignedCertificate certificate_;
+  std::string fingerprint_;
+};
+
+}  // namespace webvox::rtc
