@@ -8,7 +8,8 @@ set -euo pipefail
 runtime_and_build=(
   build-essential cmake ninja-build pkg-config
   libboost-dev libboost-system-dev   # Asio + Beast: HTTP/TLS listener
-  libssl-dev                         # TLS, hashing, certificate generation
+  libssl-dev                         # TLS, DTLS, hashing, certificate generation
+  libsrtp2-dev                       # SRTP for server-forwarded media
   libsqlite3-dev                     # embedded default store
   libpugixml-dev                     # Vivox XML responses
   nlohmann-json3-dev                 # JSON (signalling)
