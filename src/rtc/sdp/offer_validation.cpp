@@ -231,7 +231,9 @@ std::optional<OfferError> extract_transport(const SessionDescription& offer,
     if (own && *own != *credentials) {
       return OfferError{OfferErrorCode::InconsistentIceCredentials, i, *media.mid};
     }
-    if (effective_fingerprints(offer, media) != fingerprints) {
+    // A bundled section may leave its transport to the BUNDLE tag (RFC 8843 §7.1.3).
+    const auto& own_fingerprints = media.transport.fingerprints;
+    if (!own_fingerprints.empty() && own_fingerprints != fingerprints) {
       return OfferError{OfferErrorCode::InconsistentFingerprints, i, *media.mid};
     }
   }
