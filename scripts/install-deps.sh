@@ -9,7 +9,9 @@ runtime_and_build=(
   build-essential cmake ninja-build pkg-config
   libboost-dev libboost-system-dev   # Asio + Beast: HTTP/TLS listener
   libssl-dev                         # TLS, DTLS, hashing, certificate generation
+  zlib1g-dev                         # CRC-32 for the STUN FINGERPRINT attribute
   libsrtp2-dev                       # SRTP for server-forwarded media
+  libusrsctp-dev                     # SCTP for WebRTC data channels
   libsqlite3-dev                     # embedded default store
   libpugixml-dev                     # Vivox XML responses
   nlohmann-json3-dev                 # JSON (signalling)

@@ -8,7 +8,9 @@
 namespace webvox::rtc::stun {
 namespace {
 
-constexpr std::uint16_t kTopTwoBits = 0xC000;
+// RFC 8489 only needs the top two bits clear; RFC 7983 also reserves methods 0x100-0xFFF so
+// that a STUN message's first byte is 0-3 and never collides with DTLS (20-63) or ZRTP.
+constexpr std::uint8_t kLargestFirstByte = 3;
 
 std::uint16_t method_of(std::uint16_t type) {
   return static_cast<std::uint16_t>((type & 0x000F) | ((type & 0x00E0) >> 1) |
@@ -150,7 +152,7 @@ std::uint16_t encode_message_type(std::uint16_t method, StunClass message_class)
 std::variant<StunMessage, StunParseError> parse_stun_message(std::span<const std::uint8_t> bytes) {
   if (bytes.size() < kHeaderSize) return StunParseError::TooShort;
   const std::uint16_t type = read_u16(bytes, 0);
-  if ((type & kTopTwoBits) != 0 || read_u32(bytes, 4) != kMagicCookie) {
+  if (bytes[0] > kLargestFirstByte || read_u32(bytes, 4) != kMagicCookie) {
     return StunParseError::NotStun;
   }
   const std::size_t length = read_u16(bytes, 2);

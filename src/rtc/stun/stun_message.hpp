@@ -57,7 +57,7 @@ struct StunMessage {
 
 enum class StunParseError {
   TooShort,                   // less than a header
-  NotStun,                    // top bits of the type set, or no magic cookie
+  NotStun,                    // first byte over 3 (RFC 7983), or no magic cookie
   LengthNotMultipleOfFour,    // STUN attributes are 32-bit aligned
   Truncated,                  // fewer bytes than the header's length says
   TrailingBytes,              // more bytes than the header's length says

@@ -1,0 +1,188 @@
+// STUN datagrams and ICE-TCP streams straight off the network: parsing must never crash, the
+// RFC 7983 classifier must agree with the parser, what parses must re-serialise to the same
+// message, and the ICE-lite responder must answer consistently.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "fuzz_checks.hpp"
+#include "rtc/stun/ice_lite_responder.hpp"
+#include "rtc/stun/ice_tcp_framing.hpp"
+#include "rtc/stun/message_integrity.hpp"
+#include "rtc/stun/packet_classifier.hpp"
+#include "rtc/stun/stun_message.hpp"
+#include "rtc/stun/stun_writer.hpp"
+
+using namespace webvox::rtc::stun;
+using webvox::fuzz::fail;
+
+namespace {
+
+constexpr std::string_view kPassword = "fuzz-password-0123456789";
+const auto kSource = TransportAddress::ipv4({198, 51, 100, 1}, 3478);
+const IceTime kNow{};
+
+std::string_view as_text(std::span<const std::uint8_t> bytes) {
+  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+
+// Offsets are compared only when nothing was left out (attributes after MESSAGE-INTEGRITY
+// are dropped, moving FINGERPRINT forward).
+bool same_message(const StunMessage& a, const StunMessage& b) {
+  const bool same_layout = a.bytes.size() == b.bytes.size();
+  if (a.method != b.method || a.message_class != b.message_class ||
+      a.transaction_id != b.transaction_id || a.attributes.size() != b.attributes.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < a.attributes.size(); ++i) {
+    const auto& x = a.attributes[i];
+    const auto& y = b.attributes[i];
+    if (x.type != y.type || as_text(x.value) != as_text(y.value)) return false;
+    if (same_layout && x.offset != y.offset) return false;
+  }
+  if (same_layout && (a.message_integrity_offset != b.message_integrity_offset ||
+                      a.fingerprint_offset != b.fingerprint_offset)) {
+    return false;
+  }
+  const auto error_of = [](const StunMessage& m) {
+    return m.error_code ? std::optional(std::pair(m.error_code->code, m.error_code->reason))
+                        : std::nullopt;
+  };
+  return error_of(a) == error_of(b) && a.username == b.username && a.priority == b.priority &&
+         a.use_candidate == b.use_candidate && a.ice_controlling == b.ice_controlling &&
+         a.ice_controlled == b.ice_controlled && a.xor_mapped_address == b.xor_mapped_address &&
+         a.message_integrity_offset.has_value() == b.message_integrity_offset.has_value() &&
+         a.fingerprint_offset.has_value() == b.fingerprint_offset.has_value() &&
+         a.unknown_comprehension_required == b.unknown_comprehension_required;
+}
+
+void check_reserialisation(const StunMessage& message, std::span<const std::uint8_t> input) {
+  const auto again = reserialize(message);
+  const auto reparsed = parse_stun_message(again);
+  const auto* copy = std::get_if<StunMessage>(&reparsed);
+  if (copy == nullptr) fail("re-serialised message does not parse", as_text(input));
+  if (!same_message(message, *copy)) fail("re-serialised message differs", as_text(input));
+  if (reserialize(*copy) != again) fail("re-serialisation not stable", as_text(input));
+}
+
+// Returns the response's XOR-MAPPED-ADDRESS.
+std::optional<TransportAddress> check_response(std::span<const std::uint8_t> response,
+                                               const StunMessage& request,
+                                               StunClass expected_class,
+                                               std::span<const std::uint8_t> input) {
+  const auto parsed = parse_stun_message(response);
+  const auto* message = std::get_if<StunMessage>(&parsed);
+  if (message == nullptr) fail("response does not parse", as_text(input));
+  if (!message->is(kBindingMethod, expected_class)) fail("response of the wrong type", as_text(input));
+  if (message->transaction_id != request.transaction_id) fail("response transaction id", as_text(input));
+  if (check_fingerprint(*message) != AttributeCheck::Valid) fail("response fingerprint", as_text(input));
+  return message->xor_mapped_address;
+}
+
+// The parsed attributes signed again with a known password, so that the authenticated paths
+// of the responder are reached, not only the rejections of forged MACs.
+void check_responder_on_signed_copy(const StunMessage& message, std::span<const std::uint8_t> input) {
+  // Room for MESSAGE-INTEGRITY and FINGERPRINT within STUN's 64 KiB.
+  if (!message.username || message.bytes.size() > 60000) return;
+  const auto username = split_username(*message.username);
+  if (!username) return;
+  StunMessageBuilder builder(message.method, message.message_class, message.transaction_id);
+  for (const auto& attr : message.attributes) {
+    if (attr.type == attribute::kMessageIntegrity || attr.type == attribute::kFingerprint) break;
+    builder.add_attribute(attr.type, attr.value);
+  }
+  const auto signed_request = std::move(builder).finish(kPassword, true);
+  const auto reparsed = parse_stun_message(signed_request);
+  const auto* request = std::get_if<StunMessage>(&reparsed);
+  if (request == nullptr) fail("signed copy does not parse", as_text(input));
+
+  IceSessionTable sessions;
+  sessions.add(IceLiteSession({std::string(username->local_ufrag), std::string(kPassword)}));
+  const auto outcome = respond_to_stun(signed_request, kSource, sessions, kNow);
+  if (const auto* accepted = std::get_if<CheckAccepted>(&outcome)) {
+    const auto mapped =
+        check_response(accepted->response, *request, StunClass::SuccessResponse, input);
+    if (mapped != kSource) fail("mapped address is not the source", as_text(input));
+    if (accepted->nominated != request->use_candidate) fail("nomination", as_text(input));
+  } else if (const auto* rejected = std::get_if<CheckRejected>(&outcome)) {
+    if (rejected->reason == RejectionReason::BadIntegrity ||
+        rejected->reason == RejectionReason::UnknownUsername) {
+      fail("correctly signed check refused as unauthenticated", as_text(input));
+    }
+    (void)check_response(rejected->response, *request, StunClass::ErrorResponse, input);
+  } else if (message.is(kBindingMethod, StunClass::Request)) {
+    fail("correctly signed Binding request dropped", as_text(input));
+  }
+}
+
+void check_stun(std::span<const std::uint8_t> input) {
+  const auto kind = classify_packet(input);
+  const auto parsed = parse_stun_message(input);
+  const auto* message = std::get_if<StunMessage>(&parsed);
+  if (message == nullptr) return;
+  if (kind != PacketKind::Stun) fail("parsed STUN the classifier calls something else", as_text(input));
+  (void)check_message_integrity(*message, kPassword);
+  (void)check_fingerprint(*message);
+  check_reserialisation(*message, input);
+  check_responder_on_signed_copy(*message, input);
+
+  IceSessionTable sessions;  // the input as it came, against a session it may name
+  if (message->username) {
+    if (const auto username = split_username(*message->username)) {
+      sessions.add(IceLiteSession({std::string(username->local_ufrag), std::string(kPassword)}));
+    }
+  }
+  (void)respond_to_stun(input, kSource, sessions, kNow);
+}
+
+// The same stream split in two places must give the same frames as fed whole.
+void check_deframer(std::span<const std::uint8_t> input) {
+  constexpr std::size_t kMaxFrame = 512;
+  IceTcpDeframer whole(kMaxFrame);
+  const auto all_at_once = whole.feed(input);
+
+  IceTcpDeframer pieces(kMaxFrame);
+  const std::size_t cut = input.empty() ? 0 : input[0] % (input.size() + 1);
+  IceTcpDeframer::Frames frames;
+  std::optional<FramingError> error;
+  for (const auto part : {input.first(cut), input.subspan(cut)}) {
+    auto result = pieces.feed(part);
+    if (const auto* failed = std::get_if<FramingError>(&result)) {
+      error = *failed;
+      break;
+    }
+    for (auto& frame : std::get<IceTcpDeframer::Frames>(result)) frames.push_back(std::move(frame));
+    if (pieces.buffered_bytes() > kMaxFrame + 2) fail("deframer buffers more than a frame", as_text(input));
+  }
+  if (const auto* failed = std::get_if<FramingError>(&all_at_once)) {
+    if (error != *failed) fail("split stream and whole stream disagree on the error", as_text(input));
+    return;
+  }
+  if (error) fail("split stream failed where the whole stream did not", as_text(input));
+  const auto& expected = std::get<IceTcpDeframer::Frames>(all_at_once);
+  if (frames != expected) fail("split stream gave other frames", as_text(input));
+  std::size_t consumed = 0;
+  for (const auto& frame : expected) {
+    const auto reframed = std::get<std::vector<std::uint8_t>>(frame_packet(frame));
+    if (as_text(reframed) != as_text(input.subspan(consumed, reframed.size()))) {
+      fail("frame does not re-frame to its bytes", as_text(input));
+    }
+    consumed += reframed.size();
+  }
+  if (consumed + whole.buffered_bytes() != input.size()) fail("deframer lost bytes", as_text(input));
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::span<const std::uint8_t> input(data, size);
+  check_stun(input);
+  check_deframer(input);
+  return 0;
+}
