@@ -1,0 +1,135 @@
+#include "rtc/peer/media_transport.hpp"
+
+#include <utility>
+
+#include "rtc/stun/packet_classifier.hpp"
+
+namespace webvox::rtc {
+
+bool is_rtcp(std::span<const std::uint8_t> packet) {
+  return packet.size() >= 2 && packet[1] >= 192 && packet[1] <= 223;
+}
+
+MediaTransport::MediaTransport(MediaTransportSettings settings, Handlers handlers)
+    : handlers_(std::move(handlers)),
+      ice_(std::move(settings.local_ice), std::move(settings.remote_ufrag)),
+      dtls_role_(settings.dtls_role),
+      dtls_(*settings.certificate, settings.dtls_role, std::move(settings.remote_fingerprint)) {}
+
+std::optional<stun::TransportAddress> MediaTransport::path() const {
+  return chosen_path_ ? chosen_path_ : ice_.nominated_address();
+}
+
+void MediaTransport::start_dtls() {
+  dtls_.start();
+  after_dtls_input();
+}
+
+void MediaTransport::on_datagram(std::span<std::uint8_t> datagram) {
+  switch (stun::classify_packet(datagram)) {
+    case stun::PacketKind::Dtls:
+      dtls_.receive(datagram);
+      return after_dtls_input();
+    case stun::PacketKind::Rtp: {
+      if (!srtp_in_) {
+        ++counters_.dropped;  // media before the keys: nothing to decrypt it with
+        return;
+      }
+      const bool rtcp = is_rtcp(datagram);
+      const auto result = rtcp ? srtp_in_->unprotect_rtcp(datagram) : srtp_in_->unprotect_rtp(datagram);
+      const auto* length = std::get_if<std::size_t>(&result);
+      if (!length) {
+        ++counters_.srtp_errors;
+        return;
+      }
+      const auto plain = datagram.first(*length);
+      if (rtcp) {
+        ++counters_.rtcp_in;
+        if (handlers_.rtcp) handlers_.rtcp(plain);
+      } else {
+        ++counters_.rtp_in;
+        if (handlers_.rtp) handlers_.rtp(plain);
+      }
+      return;
+    }
+    default:
+      ++counters_.dropped;
+      return;
+  }
+}
+
+void MediaTransport::on_tick() {
+  const auto timeout = dtls_.next_timeout();
+  if (timeout && timeout->count() == 0) {
+    dtls_.on_timeout();
+    after_dtls_input();
+  }
+}
+
+void MediaTransport::after_dtls_input() {
+  for (auto& datagram : dtls_.take_outgoing()) queue(std::move(datagram));
+  if (dtls_.state() == DtlsTransport::State::Connected && !srtp_out_) on_dtls_connected();
+  if (sctp_) {
+    for (const auto& packet : dtls_.take_received()) sctp_->receive(packet);
+    flush_sctp();
+  }
+}
+
+void MediaTransport::on_dtls_connected() {
+  const auto& keying = *dtls_.srtp_keying();
+  srtp_in_ = std::make_unique<SrtpSession>(keying.profile, keying.remote, SrtpSession::Direction::Inbound);
+  srtp_out_ = std::make_unique<SrtpSession>(keying.profile, keying.local, SrtpSession::Direction::Outbound);
+  sctp_ = std::make_unique<SctpAssociation>(dtls_role_);
+  sctp_->connect();
+  if (handlers_.connected) handlers_.connected();
+}
+
+void MediaTransport::flush_sctp() {
+  // SCTP and DTLS feed each other (acks answer data): loop until both are quiet.
+  for (;;) {
+    auto packets = sctp_->take_outgoing();
+    if (packets.empty()) break;
+    for (const auto& packet : packets) dtls_.send(packet);
+    for (auto& datagram : dtls_.take_outgoing()) queue(std::move(datagram));
+  }
+  for (auto& event : sctp_->take_events()) {
+    if (handlers_.data_channel) handlers_.data_channel(std::move(event));
+  }
+}
+
+void MediaTransport::queue(std::vector<std::uint8_t> bytes) {
+  const auto to = path();
+  if (!to) {
+    ++counters_.dropped;  // no path yet: DTLS retransmits once there is one
+    return;
+  }
+  outgoing_.push_back({*to, std::move(bytes)});
+}
+
+bool MediaTransport::send_protected(std::span<std::uint8_t> buffer, std::size_t length, bool rtcp) {
+  if (!srtp_out_) return false;
+  const auto result = rtcp ? srtp_out_->protect_rtcp(buffer, length) : srtp_out_->protect_rtp(buffer, length);
+  const auto* protected_length = std::get_if<std::size_t>(&result);
+  if (!protected_length) {
+    ++counters_.srtp_errors;
+    return false;
+  }
+  if (!rtcp) ++counters_.rtp_out;
+  queue({buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(*protected_length)});
+  return true;
+}
+
+bool MediaTransport::send_rtp(std::span<std::uint8_t> buffer, std::size_t length) {
+  return send_protected(buffer, length, false);
+}
+
+bool MediaTransport::send_rtcp(std::span<std::uint8_t> buffer, std::size_t length) {
+  return send_protected(buffer, length, true);
+}
+
+std::vector<MediaTransport::Datagram> MediaTransport::take_outgoing() {
+  if (sctp_) flush_sctp();
+  return std::exchange(outgoing_, {});
+}
+
+}  // namespace webvox::rtc

@@ -1,0 +1,96 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "rtc/dtls/dtls_transport.hpp"
+#include "rtc/sctp/sctp_association.hpp"
+#include "rtc/srtp/srtp_session.hpp"
+#include "rtc/stun/ice_lite_session.hpp"
+#include "rtc/stun/transport_address.hpp"
+
+namespace webvox::rtc {
+
+struct MediaTransportSettings {
+  const DtlsCertificate* certificate = nullptr;
+  DtlsRole dtls_role = DtlsRole::Server;
+  std::string remote_fingerprint;  // sha-256, from the peer's SDP
+  stun::IceCredentials local_ice;  // ours, as our SDP announces them
+  std::string remote_ufrag;        // the peer's ice-ufrag
+};
+
+// Everything one WebRTC peer connection needs on the server's side of one path, above the
+// socket: ICE-lite state, DTLS-SRTP, and data channels over SCTP. The UDP edge hands it the
+// datagrams that belong to it (STUN it answers itself, through ice()), and sends what
+// take_outgoing() yields; nothing here owns a socket or reads a clock. One thread drives it.
+class MediaTransport {
+ public:
+  struct Datagram {
+    stun::TransportAddress to;
+    std::vector<std::uint8_t> bytes;
+  };
+  struct Handlers {
+    std::function<void()> connected;                          // SRTP keys ready
+    std::function<void(std::span<std::uint8_t>)> rtp;         // decrypted in place
+    std::function<void(std::span<std::uint8_t>)> rtcp;        // decrypted in place
+    std::function<void(SctpAssociation::Event)> data_channel;  // opened, message, closed
+  };
+  struct Counters {
+    std::uint64_t rtp_in = 0, rtp_out = 0, rtcp_in = 0, srtp_errors = 0, dropped = 0;
+  };
+
+  MediaTransport(MediaTransportSettings settings, Handlers handlers);
+
+  stun::IceLiteSession& ice() { return ice_; }
+  // Where media goes: the path ICE nominated (server), or the one a client chose.
+  std::optional<stun::TransportAddress> path() const;
+  void set_path(const stun::TransportAddress& address) { chosen_path_ = address; }
+
+  // The DTLS client starts the handshake once its path works.
+  void start_dtls();
+  // A DTLS or SRTP/SRTCP datagram from the peer; `datagram` is decrypted in place.
+  void on_datagram(std::span<std::uint8_t> datagram);
+  // DTLS retransmissions; call every few tens of milliseconds.
+  void on_tick();
+
+  // Encrypts the first `length` bytes of `buffer` in place (it needs SrtpSession::kMaxTrailer
+  // bytes of room after them) and queues the packet; false before SRTP is ready.
+  bool send_rtp(std::span<std::uint8_t> buffer, std::size_t length);
+  bool send_rtcp(std::span<std::uint8_t> buffer, std::size_t length);
+  // Data channels, once `connected` has fired.
+  SctpAssociation* data_channels() { return sctp_.get(); }
+
+  std::vector<Datagram> take_outgoing();
+  bool media_ready() const { return srtp_out_ != nullptr; }
+  DtlsTransport::State dtls_state() const { return dtls_.state(); }
+  const Counters& counters() const { return counters_; }
+
+ private:
+  void after_dtls_input();
+  void on_dtls_connected();
+  void flush_sctp();
+  void queue(std::vector<std::uint8_t> bytes);
+  bool send_protected(std::span<std::uint8_t> buffer, std::size_t length, bool rtcp);
+
+  Handlers handlers_;
+  stun::IceLiteSession ice_;
+  std::optional<stun::TransportAddress> chosen_path_;
+  DtlsRole dtls_role_;
+  DtlsTransport dtls_;
+  std::unique_ptr<SrtpSession> srtp_in_;
+  std::unique_ptr<SrtpSession> srtp_out_;
+  std::unique_ptr<SctpAssociation> sctp_;
+  std::vector<Datagram> outgoing_;
+  Counters counters_;
+};
+
+// RFC 5761 §4: on a muxed port, RTCP packet types 192–223 sit where RTP's marker bit and
+// payload type would be.
+bool is_rtcp(std::span<const std::uint8_t> packet);
+
+}  // namespace webvox::rtc
