@@ -1,0 +1,137 @@
+#include "sfu/forwarding_room.hpp"
+
+#include <algorithm>
+
+#include "rtc/rtp/audio_level.hpp"
+#include "rtc/rtp/rtp_packet.hpp"
+#include "rtc/rtp/rtp_rewrite.hpp"
+
+namespace webvox::sfu {
+
+struct ForwardingRoom::Member {
+  std::string id;
+  PacketSink* sink = nullptr;
+  std::vector<std::uint32_t> slot_ssrcs;
+  core::HearingMember hearing;
+  AudioLevelTracker level;
+  SlotAllocator allocator;
+  std::vector<rtc::rtp::SlotSequencer> sequencers;  // one per slot
+  std::vector<Route> routes;  // as a speaker: the listeners' slots it is on now
+
+  Member(std::string member, PacketSink& packet_sink, std::vector<std::uint32_t> ssrcs,
+         core::Role role, const SlotAllocator::Settings& slot_settings)
+      : id(std::move(member)),
+        sink(&packet_sink),
+        slot_ssrcs(std::move(ssrcs)),
+        hearing{id, role, true, std::nullopt},
+        allocator([&] {
+          auto settings = slot_settings;
+          settings.slots = slot_ssrcs.size();
+          return settings;
+        }()),
+        sequencers(slot_ssrcs.size()) {}
+};
+
+ForwardingRoom::ForwardingRoom(core::ChannelProperties channel, ForwardingSettings settings)
+    : channel_(channel), settings_(settings) {}
+
+ForwardingRoom::~ForwardingRoom() = default;
+
+ForwardingRoom::Member* ForwardingRoom::find(const std::string& member) {
+  const auto it = members_.find(member);
+  return it == members_.end() ? nullptr : it->second.get();
+}
+
+void ForwardingRoom::add(const std::string& member, PacketSink& sink,
+                         std::vector<std::uint32_t> slot_ssrcs, core::Role role) {
+  auto entry = std::make_unique<Member>(member, sink, std::move(slot_ssrcs), role, settings_.slots);
+  entry->hearing.floor = core::has_floor_on_join(channel_.mode, role);
+  members_[member] = std::move(entry);
+}
+
+void ForwardingRoom::remove(const std::string& member) {
+  if (members_.erase(member) > 0) rebuild_routes();  // routes point at members
+}
+
+void ForwardingRoom::place(const std::string& member, const core::Position& position) {
+  if (auto* entry = find(member)) entry->hearing.position = position;
+}
+
+void ForwardingRoom::set_floor(const std::string& member, bool floor) {
+  if (auto* entry = find(member)) entry->hearing.floor = floor;
+}
+
+void ForwardingRoom::on_rtp(const std::string& speaker, std::span<const std::uint8_t> packet,
+                            Clock::time_point now) {
+  ++counters_.received;
+  auto* entry = find(speaker);
+  const auto view = rtc::rtp::parse_rtp_packet(packet);
+  if (!entry || !view) {
+    ++counters_.malformed;
+    return;
+  }
+  const double seconds = std::chrono::duration<double>(now - epoch_).count();
+  if (const auto level = rtc::rtp::read_audio_level(*view, settings_.audio_level_extension_id)) {
+    entry->level.on_packet(level->level_minus_dbov, seconds);
+  }
+  if (entry->routes.empty()) {
+    ++counters_.unrouted;
+    return;
+  }
+  for (const auto& route : entry->routes) {
+    forward(route, packet, view->ssrc, view->sequence_number, view->timestamp, now);
+  }
+}
+
+void ForwardingRoom::forward(const Route& route, std::span<const std::uint8_t> packet,
+                             std::uint32_t source_ssrc, std::uint16_t sequence,
+                             std::uint32_t timestamp, Clock::time_point now) {
+  auto& listener = *route.listener;
+  const auto mapped = listener.sequencers[route.slot].map({source_ssrc, sequence, timestamp}, now);
+  if (!mapped) return;  // duplicate, late, or from before the switch: the receiver needs none
+  scratch_.resize(packet.size() + settings_.trailer_room);
+  std::copy(packet.begin(), packet.end(), scratch_.begin());
+  const std::span<std::uint8_t> out(scratch_.data(), packet.size());
+  rtc::rtp::set_ssrc(out, listener.slot_ssrcs[route.slot]);
+  rtc::rtp::set_sequence_number(out, mapped->sequence_number);
+  rtc::rtp::set_timestamp(out, mapped->timestamp);
+  if (mapped->source_switched) rtc::rtp::set_marker(out, true);
+  listener.sink->send_rtp(scratch_, packet.size());
+  ++counters_.forwarded;
+}
+
+std::vector<ForwardingRoom::SlotUpdate> ForwardingRoom::decide(Clock::time_point now) {
+  std::vector<core::HearingMember> hearing;
+  hearing.reserve(members_.size());
+  for (const auto& [id, member] : members_) hearing.push_back(member->hearing);
+  const auto decided = core::decide_hearing(channel_, hearing);
+  const double seconds = std::chrono::duration<double>(now - epoch_).count();
+
+  std::vector<SlotUpdate> updates;
+  std::size_t index = 0;
+  for (auto& [id, listener] : members_) {
+    std::vector<SlotCandidate> candidates;
+    for (const auto& speaker_id : decided[index++].audible) {
+      const auto& level = members_.at(speaker_id)->level;
+      candidates.push_back({speaker_id, level.level_dbov(), level.silent_for(seconds)});
+    }
+    for (auto& change : listener->allocator.update(candidates, seconds)) {
+      updates.push_back({id, change.slot, std::move(change.next)});
+    }
+  }
+  if (!updates.empty()) rebuild_routes();
+  return updates;
+}
+
+void ForwardingRoom::rebuild_routes() {
+  for (auto& [id, member] : members_) member->routes.clear();
+  for (auto& [id, listener] : members_) {
+    const auto& occupants = listener->allocator.slots();
+    for (std::size_t slot = 0; slot < occupants.size(); ++slot) {
+      if (!occupants[slot]) continue;
+      if (auto* speaker = find(*occupants[slot])) speaker->routes.push_back({listener.get(), slot});
+    }
+  }
+}
+
+}  // namespace webvox::sfu

@@ -1,0 +1,96 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/channel_properties.hpp"
+#include "core/hearing.hpp"
+#include "rtc/rtp/slot_sequencer.hpp"
+#include "sfu/audio_level_tracker.hpp"
+#include "sfu/slot_allocator.hpp"
+
+namespace webvox::sfu {
+
+// Where a listener's forwarded packets go: its media transport in webvoxd (which encrypts and
+// queues them), a counter in benchmarks. `buffer` holds the packet in its first `length` bytes
+// and has room for the SRTP trailer after them.
+class PacketSink {
+ public:
+  virtual ~PacketSink() = default;
+  virtual void send_rtp(std::span<std::uint8_t> buffer, std::size_t length) = 0;
+};
+
+struct ForwardingSettings {
+  std::uint8_t audio_level_extension_id = 1;  // the id the offers negotiated (browsers use 1)
+  std::size_t trailer_room = 148;             // SrtpSession::kMaxTrailer
+  SlotAllocator::Settings slots;
+};
+
+// The selective forwarding of one channel: each speaker's Opus packets go, undecoded, to the
+// listeners that hear it (core::decide_hearing: range, floor) and have it on one of their
+// receive slots (SlotAllocator: the loudest), rewritten so each slot is one continuous stream.
+// Pure: packets and time come in, packets go out through sinks. One thread drives it.
+class ForwardingRoom {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  struct SlotUpdate {
+    std::string listener;
+    std::size_t slot = 0;
+    std::optional<std::string> speaker;  // none: the slot fell silent
+  };
+  struct Counters {
+    std::uint64_t received = 0;
+    std::uint64_t forwarded = 0;
+    std::uint64_t malformed = 0;
+    std::uint64_t unrouted = 0;  // nobody had the speaker on a slot
+  };
+
+  ForwardingRoom(core::ChannelProperties channel, ForwardingSettings settings);
+  ~ForwardingRoom();
+
+  // `slot_ssrcs`: the SSRCs the listener's SDP announced for its receive slots, one per slot.
+  void add(const std::string& member, PacketSink& sink, std::vector<std::uint32_t> slot_ssrcs,
+           core::Role role = core::Role::Participant);
+  void remove(const std::string& member);
+  void place(const std::string& member, const core::Position& position);
+  void set_floor(const std::string& member, bool floor);
+
+  // A speaker's decrypted RTP packet.
+  void on_rtp(const std::string& speaker, std::span<const std::uint8_t> packet, Clock::time_point now);
+
+  // Re-decides who hears whom and who is on which slot; call every few tens of milliseconds.
+  // Returns what changed, for telling each listener who is on which slot.
+  std::vector<SlotUpdate> decide(Clock::time_point now);
+
+  const Counters& counters() const { return counters_; }
+  std::size_t size() const { return members_.size(); }
+
+ private:
+  struct Member;
+  struct Route {
+    Member* listener;
+    std::size_t slot;
+  };
+
+  Member* find(const std::string& member);
+  void forward(const Route& route, std::span<const std::uint8_t> packet,
+               std::uint32_t source_ssrc, std::uint16_t sequence, std::uint32_t timestamp,
+               Clock::time_point now);
+  void rebuild_routes();
+
+  core::ChannelProperties channel_;
+  ForwardingSettings settings_;
+  std::map<std::string, std::unique_ptr<Member>> members_;
+  std::vector<std::uint8_t> scratch_;
+  Counters counters_;
+  Clock::time_point epoch_ = Clock::now();
+};
+
+}  // namespace webvox::sfu

@@ -1,0 +1,170 @@
+// Selective forwarding in one channel: who gets whose packets, on which slot, rewritten how.
+#include <gtest/gtest.h>
+
+#include "rtc/rtp/rtp_packet.hpp"
+#include "sfu/forwarding_room.hpp"
+
+using namespace webvox;
+using namespace webvox::sfu;
+using Clock = ForwardingRoom::Clock;
+
+namespace {
+
+// Opus with an RFC 6464 audio level (one-byte header extension, id 1): voice at -20 dBov.
+std::vector<std::uint8_t> voice_packet(std::uint32_t ssrc, std::uint16_t sequence,
+                                       std::uint32_t timestamp, std::uint8_t level = 20) {
+  std::vector<std::uint8_t> p{0x90, 111,
+                              static_cast<std::uint8_t>(sequence >> 8), static_cast<std::uint8_t>(sequence),
+                              static_cast<std::uint8_t>(timestamp >> 24), static_cast<std::uint8_t>(timestamp >> 16),
+                              static_cast<std::uint8_t>(timestamp >> 8), static_cast<std::uint8_t>(timestamp),
+                              static_cast<std::uint8_t>(ssrc >> 24), static_cast<std::uint8_t>(ssrc >> 16),
+                              static_cast<std::uint8_t>(ssrc >> 8), static_cast<std::uint8_t>(ssrc),
+                              0xBE, 0xDE, 0x00, 0x01,
+                              0x10, static_cast<std::uint8_t>(0x80 | level), 0x00, 0x00};
+  for (int i = 0; i < 40; ++i) p.push_back(static_cast<std::uint8_t>(ssrc + i));
+  return p;
+}
+
+struct RecordingSink : PacketSink {
+  std::vector<rtc::rtp::RtpPacketView> views;
+  std::vector<std::vector<std::uint8_t>> packets;
+  void send_rtp(std::span<std::uint8_t> buffer, std::size_t length) override {
+    EXPECT_GE(buffer.size(), length + 148);  // room for the SRTP trailer
+    packets.emplace_back(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(length));
+  }
+  std::vector<std::uint32_t> ssrcs() const {
+    std::vector<std::uint32_t> out;
+    for (const auto& p : packets) out.push_back(rtc::rtp::parse_rtp_packet(p)->ssrc);
+    return out;
+  }
+  std::size_t count_from_payload(std::uint32_t speaker_ssrc) const {
+    // Payload bytes start at the speaker's ssrc (see voice_packet): tells whose voice it is.
+    std::size_t n = 0;
+    for (const auto& p : packets) n += rtc::rtp::parse_rtp_packet(p)->payload[0] == static_cast<std::uint8_t>(speaker_ssrc);
+    return n;
+  }
+};
+
+struct Room {
+  core::ChannelProperties channel;  // linear, ref 10, max 60, r 2: silent from 35 m
+  ForwardingSettings settings;
+  std::unique_ptr<ForwardingRoom> room;
+  std::map<std::string, RecordingSink> sinks;
+  Clock::time_point now = Clock::now();
+
+  explicit Room(core::ChannelMode mode = core::ChannelMode::Open, std::size_t slots = 2) {
+    channel.mode = mode;
+    settings.slots.slots = slots;
+    room = std::make_unique<ForwardingRoom>(channel, settings);
+  }
+  void add(const std::string& id, double x, std::uint32_t ssrc_base,
+           core::Role role = core::Role::Participant, std::size_t slots = 2) {
+    std::vector<std::uint32_t> ssrcs;
+    for (std::size_t i = 0; i < slots; ++i) ssrcs.push_back(ssrc_base + static_cast<std::uint32_t>(i));
+    room->add(id, sinks[id], ssrcs, role);
+    room->place(id, {x, 0, 0, 0});
+  }
+  // Every speaker sends one 20 ms packet; then the room decides.
+  void talk(const std::vector<std::pair<std::string, std::uint32_t>>& speakers, int packets,
+            std::uint16_t first_sequence = 1) {
+    for (int i = 0; i < packets; ++i) {
+      for (const auto& [id, ssrc] : speakers) {
+        const auto seq = static_cast<std::uint16_t>(first_sequence + i);
+        room->on_rtp(id, voice_packet(ssrc, seq, seq * 960u), now);
+      }
+      now += std::chrono::milliseconds(20);
+      room->decide(now);
+    }
+  }
+};
+
+}  // namespace
+
+TEST(ForwardingRoom, ListenersGetTheSpeakersInRangeOnTheirOwnSlots) {
+  Room r;
+  r.add("l", 0, 1000);
+  r.add("a", 5, 2000);
+  r.add("b", 25, 3000);
+  r.add("c", 40, 4000);  // 40 m from l: silent for l, so never sent to l
+  r.talk({{"a", 0xA}, {"b", 0xB}, {"c", 0xC}}, 50);
+  const auto& l = r.sinks["l"];
+  EXPECT_GT(l.count_from_payload(0xA), 40u);
+  EXPECT_GT(l.count_from_payload(0xB), 40u);
+  EXPECT_EQ(l.count_from_payload(0xC), 0u);
+  for (const auto ssrc : l.ssrcs()) EXPECT_TRUE(ssrc == 1000 || ssrc == 1001) << ssrc;
+  // c hears b (15 m) but not a (35 m, exactly where the voice falls silent).
+  EXPECT_GT(r.sinks["c"].count_from_payload(0xB), 40u);
+  EXPECT_EQ(r.sinks["c"].count_from_payload(0xA), 0u);
+  EXPECT_EQ(r.sinks["a"].count_from_payload(0xA), 0u);  // never one's own voice
+}
+
+TEST(ForwardingRoom, EachSlotIsOneContinuousStream) {
+  Room r;
+  r.add("l", 0, 1000, core::Role::Participant, 1);  // one slot: speakers must take turns
+  r.add("a", 5, 2000);
+  r.add("b", 6, 3000);
+  r.talk({{"a", 0xA}}, 30, 100);
+  r.now += std::chrono::seconds(3);  // a falls silent for longer than the hold time
+  r.room->decide(r.now);
+  r.talk({{"b", 0xB}}, 30, 5000);
+  const auto& packets = r.sinks["l"].packets;
+  ASSERT_GT(packets.size(), 50u);
+  std::uint16_t previous_sequence = 0;
+  std::uint32_t previous_timestamp = 0;
+  bool switched = false;
+  for (std::size_t i = 0; i < packets.size(); ++i) {
+    const auto view = rtc::rtp::parse_rtp_packet(packets[i]);
+    EXPECT_EQ(view->ssrc, 1000u);
+    if (i > 0) {
+      EXPECT_EQ(view->sequence_number, static_cast<std::uint16_t>(previous_sequence + 1));
+      EXPECT_GT(view->timestamp, previous_timestamp);
+      if (view->payload[0] == 0xB && !switched) {
+        switched = true;
+        EXPECT_TRUE(view->marker);  // a new voice on the slot
+        EXPECT_GE(view->timestamp - previous_timestamp, 48000u * 3);  // the silence, in time
+      }
+    }
+    previous_sequence = view->sequence_number;
+    previous_timestamp = view->timestamp;
+  }
+  EXPECT_TRUE(switched);
+}
+
+TEST(ForwardingRoom, WithoutTheFloorNothingIsForwarded) {
+  Room r(core::ChannelMode::Lecture);
+  r.add("m", 0, 1000, core::Role::Moderator);
+  r.add("p", 3, 2000);
+  r.talk({{"m", 0xD}, {"p", 0xE}}, 20);
+  EXPECT_EQ(r.sinks["m"].count_from_payload(0xE), 0u);
+  EXPECT_GT(r.sinks["p"].count_from_payload(0xD), 10u);
+  r.room->set_floor("p", true);
+  r.talk({{"p", 0xE}}, 20, 100);
+  EXPECT_GT(r.sinks["m"].count_from_payload(0xE), 10u);
+}
+
+TEST(ForwardingRoom, SilentSpeakersTakeNoSlotAndMalformedPacketsAreCounted) {
+  Room r;
+  r.add("l", 0, 1000);
+  r.add("a", 5, 2000);
+  for (int i = 0; i < 20; ++i) {
+    r.room->on_rtp("a", voice_packet(0xA, static_cast<std::uint16_t>(i), i * 960u, 127), r.now);
+    r.now += std::chrono::milliseconds(20);
+    r.room->decide(r.now);
+  }
+  EXPECT_TRUE(r.sinks["l"].packets.empty());
+  r.room->on_rtp("a", std::vector<std::uint8_t>{0x80, 111, 0}, r.now);
+  r.room->on_rtp("nobody", voice_packet(1, 1, 1), r.now);
+  EXPECT_EQ(r.room->counters().malformed, 2u);
+}
+
+TEST(ForwardingRoom, LeavingStopsForwardingAtOnce) {
+  Room r;
+  r.add("l", 0, 1000);
+  r.add("a", 5, 2000);
+  r.talk({{"a", 0xA}}, 10);
+  const auto before = r.sinks["l"].packets.size();
+  r.room->remove("l");
+  r.talk({{"a", 0xA}}, 10, 500);
+  EXPECT_EQ(r.sinks["l"].packets.size(), before);
+  EXPECT_EQ(r.room->size(), 1u);
+}
