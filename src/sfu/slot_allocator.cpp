@@ -4,17 +4,11 @@
 #include <unordered_map>
 
 namespace webvox::sfu {
-namespace {
-
-using CandidateIndex = std::unordered_map<std::string_view, const SlotCandidate*>;
-
-CandidateIndex index_of(std::span<const SlotCandidate> candidates) {
+SlotAllocator::CandidateIndex SlotAllocator::index_of(std::span<const SlotCandidate> candidates) {
   CandidateIndex index;
   for (const auto& candidate : candidates) index.emplace(candidate.speaker, &candidate);
   return index;
 }
-
-}  // namespace
 
 SlotAllocator::SlotAllocator(Settings settings)
     : settings_(settings), occupants_(settings.slots), tenure_(settings.slots) {}
@@ -32,9 +26,9 @@ void SlotAllocator::assign(std::size_t slot, std::optional<std::string> speaker,
   tenure_[slot].since = now;
 }
 
-std::optional<std::size_t> SlotAllocator::weakest_displaceable(
-    std::span<const SlotCandidate> candidates, double challenger_level, double now) const {
-  const auto index = index_of(candidates);
+std::optional<std::size_t> SlotAllocator::weakest_displaceable(const CandidateIndex& index,
+                                                                double challenger_level,
+                                                                double now) const {
   std::optional<std::size_t> quiet_longest;
   std::optional<std::size_t> weakest;
   for (std::size_t slot = 0; slot < occupants_.size(); ++slot) {
@@ -83,7 +77,7 @@ std::vector<SlotAllocator::Change> SlotAllocator::update(
       assign(static_cast<std::size_t>(empty - occupants_.begin()), challenger->speaker, now, changes);
       continue;
     }
-    const auto slot = weakest_displaceable(candidates, challenger->level_dbov, now);
+    const auto slot = weakest_displaceable(index, challenger->level_dbov, now);
     // Quieter challengers cannot win where a louder one could not.
     if (!slot) break;
     assign(*slot, challenger->speaker, now, changes);

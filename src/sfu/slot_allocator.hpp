@@ -4,6 +4,8 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace webvox::sfu {
@@ -52,7 +54,9 @@ class SlotAllocator {
 
   void assign(std::size_t slot, std::optional<std::string> speaker, double now,
               std::vector<Change>& changes);
-  std::optional<std::size_t> weakest_displaceable(std::span<const SlotCandidate> candidates,
+  using CandidateIndex = std::unordered_map<std::string_view, const SlotCandidate*>;
+  static CandidateIndex index_of(std::span<const SlotCandidate> candidates);
+  std::optional<std::size_t> weakest_displaceable(const CandidateIndex& index,
                                                   double challenger_level, double now) const;
 
   Settings settings_;
