@@ -42,7 +42,8 @@ std::optional<ExtensionElement> HeaderExtensionReader::next() {
 }
 
 std::optional<ExtensionElement> HeaderExtensionReader::next_one_byte() {
-  while (offset_ < data_.size() && data_[offset_] == 0) ++offset_;
+  // Id 0 is padding whatever its length bits say (libwebrtc reads it so too): one byte each.
+  while (offset_ < data_.size() && (data_[offset_] >> 4) == 0) ++offset_;
   if (offset_ >= data_.size()) return std::nullopt;
   const std::size_t start = offset_;
   const std::uint8_t id = data_[start] >> 4;

@@ -66,6 +66,19 @@ TEST(HeaderExtension, ReadsTwoByteFormWithEmptyAndLongElements) {
   EXPECT_EQ(elements[2].data[0], 0x7f);
 }
 
+TEST(HeaderExtension, OneByteIdZeroIsASinglePaddingByteWhateverItsLength) {
+  Bytes packet(samples::kChromeOpus.begin(), samples::kChromeOpus.end());
+  packet[25] = 0x01;  // id 0, "2 bytes": still one byte of padding
+  packet[26] = 0x40;  // id 4, 1 byte
+  packet[27] = 0x99;
+  std::optional<ExtensionError> error;
+  const auto elements = elements_of(packet, &error);
+  EXPECT_FALSE(error.has_value());
+  ASSERT_EQ(elements.size(), 4u);
+  EXPECT_EQ(elements[3].id, 4);
+  EXPECT_EQ(elements[3].data[0], 0x99);
+}
+
 TEST(HeaderExtension, StopsAtReservedIdFifteen) {
   Bytes packet(samples::kChromeOpus.begin(), samples::kChromeOpus.end());
   packet[18] = 0xf2;  // abs-send-time's header byte becomes id 15
