@@ -57,7 +57,7 @@ struct BrowserOffer {
   Fingerprint fingerprint;          // the browser's sha-256 certificate fingerprint
   SetupRole offered_setup = SetupRole::ActPass;
   SetupRole server_setup = SetupRole::Passive;
-  std::vector<std::string> bundle_mids;  // accepted sections, BUNDLE tag first
+  std::vector<std::string> bundle_mids;  // accepted sections, in m= line order
   std::vector<OfferedSection> sections;  // one per m= line of the offer, in order
 };
 

@@ -190,19 +190,20 @@ Expected<BundleTransport, OfferError> find_bundle(const SessionDescription& offe
   if (group == nullptr) return fail(OfferErrorCode::MissingBundleGroup);
   BundleTransport bundle;
   std::optional<std::size_t> tag;
+  // The tag is the first mid of the group that names an accepted section; the mids are kept
+  // in m= line order (unique, as check_mids made them), the order the answer lists them in.
   for (const auto& mid : group->mids) {
-    for (std::size_t i = 0; i < offer.media.size(); ++i) {
-      if (roles[i] == SectionRole::Rejected || offer.media[i].mid != mid) continue;
-      if (!tag) tag = i;
-      bundle.mids.push_back(mid);
+    for (std::size_t i = 0; i < offer.media.size() && !tag; ++i) {
+      if (roles[i] != SectionRole::Rejected && offer.media[i].mid == mid) tag = i;
     }
   }
   for (std::size_t i = 0; i < offer.media.size(); ++i) {
     if (roles[i] == SectionRole::Rejected) continue;
     const auto& mid = *offer.media[i].mid;
-    if (std::find(bundle.mids.begin(), bundle.mids.end(), mid) == bundle.mids.end()) {
+    if (std::find(group->mids.begin(), group->mids.end(), mid) == group->mids.end()) {
       return fail(OfferErrorCode::SectionNotBundled, i, mid);
     }
+    bundle.mids.push_back(mid);
   }
   if (!tag) return fail(OfferErrorCode::NoAudioSection);
   bundle.tag_index = *tag;
