@@ -34,7 +34,8 @@ export function installApi({ sig, audio, app, reporter, bannerCode, actions }) {
             muted: m.muted,
             speaking: m.heard,
             reportedSpeaking: m.speaking,
-            connectionState: app.mesh?.get(m.member)?.connectionState ?? 'new',
+            // Server-forwarded: everyone is reached through the one connection to the server.
+            connectionState: app.sfu?.connectionState ?? app.mesh?.get(m.member)?.connectionState ?? 'new',
             role: s?.role ?? 'participant',
             floor: s ? s.floor !== false : true,
             hand: !!s?.hand,
@@ -70,8 +71,22 @@ export function installApi({ sig, audio, app, reporter, bannerCode, actions }) {
       return app.space?.listeners ? [...app.space.listeners] : null;
     },
 
+    // How voice travels in the channel we are in: 'mesh' (peer to peer), 'sfu' (through the
+    // server), null outside a channel.
+    forwarding() {
+      if (app.sfu) return 'sfu';
+      return app.mesh ? 'mesh' : null;
+    },
+
+    // Server-forwarded voice: {mid: member id | null} of the receive slots, as the server's
+    // latest `slots` table says; null in a mesh or outside a channel.
+    slots() {
+      return app.sfu ? app.sfu.table() : null;
+    },
+
     // {member: dBFS} of what this page plays for each member: after distance, direction and
-    // volume, both output channels' power together. Silence reads -200.
+    // volume, both output channels' power together. Silence reads -200 (also for a member on
+    // no receive slot, with server-forwarded voice).
     heardLevels() {
       const out = {};
       for (const id of app.members.keys()) out[id] = round1(audio.heardLevel(id));
@@ -80,7 +95,15 @@ export function installApi({ sig, audio, app, reporter, bannerCode, actions }) {
 
     // {member: {bytesSent, bytesReceived}}: the audio RTP counters of the connection with each
     // member (getStats outbound-rtp / inbound-rtp).
+    // Server-forwarded: {sfu: {bytesSent, bytesReceived, sending}, member: {bytesReceived, slot}}
+    // where a member's bytes are those its slots received while it was on them.
     async rtpCounters() {
+      if (app.sfu) {
+        const { sfu, members } = await app.sfu.counters();
+        const out = { sfu };
+        for (const id of app.members.keys()) out[id] = members[id] ?? { bytesReceived: 0, slot: null };
+        return out;
+      }
       const peers = [...(app.mesh?.peers.values() ?? [])];
       const entries = await Promise.all(peers.map(async (peer) => {
         const s = await audioStats(peer.pc);
@@ -110,6 +133,13 @@ export function installApi({ sig, audio, app, reporter, bannerCode, actions }) {
     },
 
     async peerStats() {
+      if (app.sfu) {
+        const pc = app.sfu.pc;
+        return [{
+          member: 'sfu', account: '', connectionState: app.sfu.connectionState,
+          ...(pc ? await audioStats(pc) : {}),
+        }];
+      }
       const peers = [...(app.mesh?.peers.values() ?? [])];
       return Promise.all(peers.map(async (peer) => ({
         member: peer.member,

@@ -4,6 +4,7 @@
 import { Signalling } from './signalling.js';
 import { AudioEngine, SpeakingDetector, FLOOR_DB } from './audio.js';
 import { Mesh } from './mesh.js';
+import { SfuLink } from './sfu.js';
 import { ChannelSpace } from './space.js';
 import { PositionReporter } from './position-reporter.js';
 import { MiniMap } from './minimap.js';
@@ -26,7 +27,8 @@ const app = {
   wantChannel: null, // channel to be in; survives reconnects so we can re-join
   joining: null, // {uri, promise} while a join is in flight
   joinGen: 0, // bumped by every join/leave/sign-in, so a stale join knows to stop
-  mesh: null,
+  mesh: null, // peer-to-peer voice (channelInfo.forwarding 'mesh')…
+  sfu: null, // …or one connection to the server, which forwards (forwarding 'sfu')
   members: new Map(), // member id → {member, account, name, muted, speaking, heard, level}
   muted: false,
   speaking: false,
@@ -178,14 +180,24 @@ function onJoined(msg) {
   const space = new ChannelSpace({ selfId: w.member, channelInfo: msg.channelInfo });
   space.applyJoined(msg);
   app.space = space;
-  app.mesh = new Mesh({
-    selfId: w.member,
-    iceServers: w.iceServers ?? [],
-    send: (to, data) => sig.send({ type: 'signal', to, data }),
-    getTrack: () => audio.track,
-    sendsTo: (member) => space.sendsTo(member),
-  });
-  app.mesh.addEventListener('peer', (e) => wirePeer(e.detail));
+  if (msg.channelInfo?.forwarding === 'sfu') {
+    app.sfu = new SfuLink({
+      slots: msg.channelInfo.slots,
+      request: (m) => sig.request(m),
+      getTrack: () => audio.track,
+      sending: () => space.sendsToAnyone(),
+    });
+    wireSfu(app.sfu);
+  } else {
+    app.mesh = new Mesh({
+      selfId: w.member,
+      iceServers: w.iceServers ?? [],
+      send: (to, data) => sig.send({ type: 'signal', to, data }),
+      getTrack: () => audio.track,
+      sendsTo: (member) => space.sendsTo(member),
+    });
+    app.mesh.addEventListener('peer', (e) => wirePeer(e.detail));
+  }
   ui.upsertParticipant({ member: w.member, account: w.account, name: w.name, muted: app.muted }, { self: true });
   ui.setPeerState(w.member, '');
   // We are the newcomer: we offer to everyone already here.
@@ -194,6 +206,7 @@ function onJoined(msg) {
   space.addEventListener('change', () => onSpaceChange(space));
   placeSelfAfterJoin();
   onSpaceChange(space);
+  app.sfu?.start(); // after placing ourselves: the server forwards by the positions it has
   ui.showView('call');
   ui.showConnection(sig.state, { inChannel: true });
   updateCallHeader();
@@ -217,6 +230,8 @@ async function leave() {
 function teardownMesh() {
   app.mesh?.closeAll();
   app.mesh = null;
+  app.sfu?.close();
+  app.sfu = null;
   app.space = null;
   reporter.reset();
   ui.showSpace({ inChannel: false });
@@ -244,7 +259,7 @@ function teardownCall() {
 // ── members and peers ──
 
 function addMember(m, { initiator }) {
-  if (!app.mesh || m.member === sig.welcome?.member) return;
+  if ((!app.mesh && !app.sfu) || m.member === sig.welcome?.member) return;
   const existing = app.members.get(m.member);
   const member = {
     member: m.member,
@@ -260,9 +275,15 @@ function addMember(m, { initiator }) {
     { ...member, volume: volumeFor(member.account) },
     { onVolume: (v) => setVolume(member.member, v) },
   );
+  // Known before they are ever on a slot: the slot takes their volume when they are.
+  audio.setVolume(m.member, volumeFor(member.account));
   app.space?.upsert(m);
-  ui.setPeerState(m.member, initiator ? 'new' : 'waiting');
-  app.mesh.add(m.member, { initiator });
+  if (app.sfu) {
+    ui.setPeerState(m.member, app.sfu.connectionState);
+  } else {
+    ui.setPeerState(m.member, initiator ? 'new' : 'waiting');
+    app.mesh.add(m.member, { initiator });
+  }
   updateCallHeader();
 }
 
@@ -296,7 +317,34 @@ function wirePeer(peer) {
   });
 }
 
+// Server-forwarded voice: every member is reached through the one connection, so its state
+// is everyone's, and each receive slot plays as the member the server says is on it.
+function wireSfu(link) {
+  link.addEventListener('slots', () => {
+    if (app.sfu !== link) return;
+    const live = new Set();
+    for (const { mid, stream, member } of link.slots()) {
+      live.add(mid);
+      audio.setSlotStream(mid, stream);
+      // Placed before it plays: someone out of range must not start at full level.
+      if (member) placeMember(member);
+      audio.assignSlot(mid, member);
+    }
+    for (const mid of audio.slotMids()) if (!live.has(mid)) audio.removeSlot(mid);
+    updateSoundNotice();
+  });
+  link.addEventListener('state', (e) => {
+    if (app.sfu !== link) return;
+    for (const id of app.members.keys()) ui.setPeerState(id, e.detail);
+    updatePeerBanner();
+  });
+}
+
 function updatePeerBanner() {
+  if (app.sfu) {
+    if (app.sfu.connectionState !== 'failed') return ui.hideBanner('peer_failed');
+    return ui.showBanner({ code: 'peer_failed', kind: 'warning', ...messages.serverAudioFailed() });
+  }
   const failed = [...(app.mesh?.peers.values() ?? [])].filter((p) => p.connectionState === 'failed');
   if (!failed.length) return ui.hideBanner('peer_failed');
   const names = failed.map((p) => displayName(app.members.get(p.member)));
@@ -349,6 +397,7 @@ async function openMic(deviceId) {
   }
   track.addEventListener('ended', () => onMicEnded(track));
   await app.mesh?.refreshTracks();
+  await app.sfu?.refreshTrack();
   await refreshDevices();
   return track;
 }
@@ -530,6 +579,7 @@ function onSpaceChange(space) {
   }
   ui.setMemberSpace(sig.welcome.member, { role: space.self.role, floor: space.self.floor, hand: space.self.hand });
   app.mesh?.refreshTracks().catch((err) => console.warn('webvox: switching senders', err));
+  app.sfu?.refreshTrack().catch((err) => console.warn('webvox: switching sender', err));
   ui.showFloor({
     moderated: space.floorModerated, mode: space.mode, floor: space.self.floor !== false,
     hand: space.self.hand, moderator: space.isModerator,
@@ -673,6 +723,10 @@ sig.addEventListener('positions', (e) => {
   if (app.channel && app.space) app.space.applyPositions(e.detail);
 });
 
+sig.addEventListener('slots', (e) => {
+  app.sfu?.handleSlots(e.detail);
+});
+
 sig.addEventListener('signal', (e) => {
   const { from, data } = e.detail;
   if (app.mesh && from && data) app.mesh.handleSignal(from, data);
@@ -750,6 +804,7 @@ navigator.mediaDevices?.addEventListener?.('devicechange', () => refreshDevices(
 function onNetworkChange(reason) {
   sig.retryNow();
   app.mesh?.restartAll(reason);
+  app.sfu?.restart(reason);
 }
 window.addEventListener('online', () => {
   ui.hideBanner('offline');

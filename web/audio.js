@@ -1,6 +1,7 @@
 // Microphone capture, remote playback with per-person gain, and level analysis.
 //
-// One AudioContext for everything. Each remote stream is played through WebAudio:
+// One AudioContext for everything. Each remote stream (a mesh peer's, or a server-forwarded
+// receive slot's, played as the member on it) is played through WebAudio:
 //
 //   source ─┬─ analyser ("received": what the peer sent; speaking detection)
 //           └─ placement gain → panner → volume gain ─┬─ destination
@@ -42,6 +43,7 @@ export class AudioEngine {
     this._remotes = new Map(); // member → {stream, el, source, analyser, place, panner, gain, heard, buf, freq}
     this._volumes = new Map(); // member → 0…2, kept across stream replacements
     this._placements = new Map(); // member → {gain 0…1, pan −1…1}, likewise
+    this._slots = new Map(); // receive slot mid → chain (as in _remotes, plus slot and member)
   }
 
   get track() {
@@ -129,6 +131,84 @@ export class AudioEngine {
 
   addRemote(member, stream) {
     this.removeRemote(member);
+    const placement = this._placements.get(member) ?? { gain: 1, pan: 0 };
+    const r = this._playChain(stream, placement, this._volumes.get(member) ?? 1);
+    r.member = member;
+    this._remotes.set(member, r);
+    this.resume();
+  }
+
+  removeRemote(member) {
+    const r = this._remotes.get(member);
+    if (!r) return;
+    if (r.slot) {
+      // A slot outlives whoever is on it: only silence it until the server puts someone there.
+      this._assign(r, null);
+      return;
+    }
+    this._stopChain(r);
+    this._remotes.delete(member);
+  }
+
+  // ── receive slots (server-forwarded voice, web/sfu.js) ──
+  //
+  // A slot's stream carries whichever member the server put on it. It keeps one chain for its
+  // lifetime (media element, source, analysers) and re-targets that chain's gain, pan and
+  // volume to the member now on it, ramped like any placement change, so a new speaker or an
+  // emptied slot fades instead of clicking and no graph is rebuilt per change. While a member
+  // is on a slot, every per-member call (levels, placement, volume) reaches that chain.
+
+  // Plays `stream` as receive slot `mid` (silent until assigned). The same stream again is a
+  // no-op; another stream replaces the slot's chain.
+  setSlotStream(mid, stream) {
+    const old = this._slots.get(mid);
+    if (old?.stream === stream) return;
+    if (old) this.removeSlot(mid);
+    const r = this._playChain(stream, { gain: 0, pan: 0 }, 1);
+    Object.assign(r, { slot: mid, member: null });
+    this._slots.set(mid, r);
+    this.resume();
+  }
+
+  // Who is heard on slot `mid` now (null: nobody).
+  assignSlot(mid, member) {
+    const r = this._slots.get(mid);
+    if (r) this._assign(r, member ?? null);
+  }
+
+  removeSlot(mid) {
+    const r = this._slots.get(mid);
+    if (!r) return;
+    if (r.member && this._remotes.get(r.member) === r) this._remotes.delete(r.member);
+    this._stopChain(r);
+    this._slots.delete(mid);
+  }
+
+  slotMids() {
+    return [...this._slots.keys()];
+  }
+
+  _assign(r, member) {
+    if (r.member === member) return;
+    if (r.member && this._remotes.get(r.member) === r) this._remotes.delete(r.member);
+    if (member) {
+      // A member is heard on one slot at a time: moving to another silences the old one.
+      const other = this._remotes.get(member);
+      if (other?.slot) this._assign(other, null);
+      else if (other) this.removeRemote(member);
+      this._remotes.set(member, r);
+    }
+    r.member = member;
+    const placement = member ? this.placement(member) : { gain: 0, pan: r.panner.pan.value };
+    const t = this.ctx.currentTime;
+    r.place.gain.setTargetAtTime(placement.gain, t, RAMP_S);
+    r.panner.pan.setTargetAtTime(placement.pan, t, RAMP_S);
+    r.gain.gain.setTargetAtTime(member ? this._volumes.get(member) ?? 1 : 1, t, RAMP_S);
+  }
+
+  // source → analyser, and source → placement gain → panner → volume → speakers (+ heard
+  // analysers): one remote stream's playback.
+  _playChain(stream, placement, volume) {
     const ctx = this.context();
     // Chromium feeds a remote WebRTC stream into WebAudio only while some media element is
     // also consuming it; the element stays muted because playback goes through the graph.
@@ -140,13 +220,12 @@ export class AudioEngine {
     const analyser = ctx.createAnalyser();
     analyser.fftSize = REMOTE_FFT;
     analyser.smoothingTimeConstant = 0.5;
-    const placement = this._placements.get(member) ?? { gain: 1, pan: 0 };
     // Voice is mono; a decoder may hand us the same signal on two channels. Mixing down to one
     // before the panner makes the pan law (and so the heard level) the same either way.
     const place = new GainNode(ctx, { gain: placement.gain, channelCount: 1, channelCountMode: 'explicit', channelInterpretation: 'speakers' });
     const panner = new StereoPannerNode(ctx, { pan: placement.pan });
     const gain = ctx.createGain();
-    gain.gain.value = this._volumes.get(member) ?? 1;
+    gain.gain.value = volume;
     const splitter = ctx.createChannelSplitter(2);
     const heard = [0, 1].map(() => {
       const a = ctx.createAnalyser();
@@ -158,18 +237,15 @@ export class AudioEngine {
     gain.connect(splitter);
     splitter.connect(heard[0], 0);
     splitter.connect(heard[1], 1);
-    this._remotes.set(member, {
+    return {
       stream, el, source, analyser, place, panner, gain, splitter, heard,
       buf: new Float32Array(analyser.fftSize),
       heardBuf: new Float32Array(HEARD_FFT),
       freq: new Float32Array(analyser.frequencyBinCount),
-    });
-    this.resume();
+    };
   }
 
-  removeRemote(member) {
-    const r = this._remotes.get(member);
-    if (!r) return;
+  _stopChain(r) {
     r.source.disconnect();
     r.place.disconnect();
     r.panner.disconnect();
@@ -177,10 +253,10 @@ export class AudioEngine {
     r.splitter.disconnect();
     r.el.pause();
     r.el.srcObject = null;
-    this._remotes.delete(member);
   }
 
   removeAllRemotes() {
+    for (const mid of [...this._slots.keys()]) this.removeSlot(mid);
     for (const member of [...this._remotes.keys()]) this.removeRemote(member);
     this._volumes.clear();
     this._placements.clear();

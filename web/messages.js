@@ -126,6 +126,10 @@ export const messages = {
     text: 'It may have been unplugged. Switching to your default microphone.',
   }),
 
+  serverAudioFailed: () => ({
+    title: 'Can’t reach the voice server’s audio',
+    text: 'A network between you and the server may be blocking audio. Retrying…',
+  }),
   peerFailed: (names) => ({
     title: `Can’t reach ${listNames(names)}`,
     text: 'A network between you may be blocking direct audio. Retrying…',

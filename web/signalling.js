@@ -11,7 +11,7 @@
 //   reconnected   welcome message    signed in again after the socket had dropped
 //   lost          {code, reason}     the signed-in socket dropped; a reconnect follows
 //   fatal         error message      auth_failed or replaced: no automatic reconnect
-//   member-joined | member-left | member-state | positions | signal | error   server pushes, as received
+//   member-joined | member-left | member-state | positions | signal | slots | error   server pushes, as received
 
 export function defaultSignalUrl() {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/signal`;
@@ -35,7 +35,7 @@ const PONG_WITHIN_MS = 10000;
 const RATE_PER_S = 40;
 const BURST = 150;
 const CLOSE_REPLACED = 4001;
-const PUSH_TYPES = new Set(['member-joined', 'member-left', 'member-state', 'positions', 'signal']);
+const PUSH_TYPES = new Set(['member-joined', 'member-left', 'member-state', 'positions', 'signal', 'slots']);
 
 export class Signalling extends EventTarget {
   constructor({ url = defaultSignalUrl() } = {}) {

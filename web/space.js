@@ -141,6 +141,13 @@ export class ChannelSpace extends EventTarget {
     return this.listeners ? this.listeners.has(id) : true;
   }
 
+  // Whether our microphone goes out at all (server-forwarded voice: to the server, which
+  // forwards it to our listeners): not without the floor, nor while nobody hears us.
+  sendsToAnyone() {
+    if (this.self.floor === false) return false;
+    return this.listeners ? this.listeners.size > 0 : true;
+  }
+
   _applyLists(msg) {
     if (Array.isArray(msg.audible)) this.audible = new Set(msg.audible);
     if (Array.isArray(msg.listeners)) this.listeners = new Set(msg.listeners);

@@ -83,9 +83,11 @@ export function webvoxdPath() {
 }
 
 export class Server {
-  constructor({ binary = webvoxdPath(), dir = makeTempDir('webvoxd-') } = {}) {
+  // args: further webvoxd options, after the ones every test needs (e.g. ['--media-mode', 'sfu']).
+  constructor({ binary = webvoxdPath(), dir = makeTempDir('webvoxd-'), args = [] } = {}) {
     this.binary = binary;
     this.dir = dir;
+    this.extraArgs = args;
     this.proc = null;
     this.port = 0;
     this.logFile = path.join(dir, 'webvoxd.log');
@@ -101,7 +103,7 @@ export class Server {
 
   async start({ timeout = 20000 } = {}) {
     const args = ['--data-dir', path.join(this.dir, 'data'), '--listen', '127.0.0.1:0',
-      '--admin-user', ADMIN_USER, '--admin-password', ADMIN_PASSWORD, '--realm', REALM];
+      '--admin-user', ADMIN_USER, '--admin-password', ADMIN_PASSWORD, '--realm', REALM, ...this.extraArgs];
     this.proc = spawn(this.binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const log = createWriteStream(this.logFile);
     this.proc.stderr.pipe(log);
