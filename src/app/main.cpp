@@ -17,6 +17,7 @@
 #include "app/join_token_api.hpp"
 #include "app/secrets.hpp"
 #include "app/position_ticker.hpp"
+#include "app/sfu_service.hpp"
 #include "app/signalling_endpoint.hpp"
 #include "app/static_files.hpp"
 #include "app/world_api.hpp"
@@ -104,6 +105,29 @@ struct Services {
   core::ChannelService channels{channel_repository};
 };
 
+// Voice through the server: one UDP port (by default the listen port's number) that
+// browsers reach at the advertised addresses.
+std::unique_ptr<app::SfuService> make_sfu(const config::Config& config) {
+  const auto host = boost::asio::ip::make_address(config.listen_host);
+  app::SfuService::Settings settings;
+  settings.listen = {host, config.media_port.value_or(config.listen_port)};
+  settings.advertised_addresses = config.media_addresses;
+  if (settings.advertised_addresses.empty()) {
+    if (host.is_unspecified()) {
+      spdlog::warn("media-addresses is not set and webvoxd listens on all addresses: "
+                   "browsers are told 127.0.0.1; set media-addresses to this host's public IP");
+      settings.advertised_addresses = {"127.0.0.1"};
+    } else {
+      settings.advertised_addresses = {config.listen_host};
+    }
+  }
+  settings.slots = config.sfu_slots;
+  auto sfu = std::make_unique<app::SfuService>(settings);
+  spdlog::info("voice is forwarded by the server on UDP port {} ({} slots per listener)",
+               sfu->udp_port(), settings.slots);
+  return sfu;
+}
+
 int serve(const config::Config& config) {
   Services services(config);
   core::AdminAuth admin(services.session_repository, admin_credentials(config));
@@ -114,13 +138,17 @@ int serve(const config::Config& config) {
   const app::JoinTokenApi join_token_api(admin, issuer, unix_now);
   const app::StaticFiles files(config.web_root.empty() ? WEBVOX_DEFAULT_WEB_ROOT : config.web_root);
 
+  std::unique_ptr<app::SfuService> sfu;
+  if (config.media_mode == "sfu") sfu = make_sfu(config);
+
   signalling::SignallingHub hub({services.accounts,
                                  services.channels,
                                  signer,
                                  {config.stun_urls, config.turn_urls, config.turn_secret,
                                   static_cast<std::int64_t>(config.turn_ttl)},
                                  config.realm,
-                                 config.max_channel_members});
+                                 config.max_channel_members,
+                                 sfu.get()});
   app::SignallingEndpoint signalling_endpoint(hub);
 
   world::InMemoryLinkCodeStore link_codes(app::WorldLimits::kMaxLinkCodes);

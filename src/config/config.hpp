@@ -45,6 +45,15 @@ struct Config {
   unsigned max_channel_members = 32;
   // Shared with the grid's in-world HUDs (docs/world.md); empty: /world/... and /j/... are off.
   std::string world_secret;
+  // How voice flows: "mesh" (peer to peer, the server only signals) or "sfu" (through the
+  // server, on one UDP port).
+  std::string media_mode = "mesh";
+  // The SFU's UDP port; absent: the same number as the listen port.
+  std::optional<std::uint16_t> media_port;
+  // Addresses browsers reach the media port at (a public IP behind NAT, in a container);
+  // empty: the listen address (127.0.0.1 when it listens on all addresses).
+  std::vector<std::string> media_addresses;
+  unsigned sfu_slots = 8;
 };
 
 // "HOST:PORT" with an IPv4 address, "[IPv6]" or "localhost", port 0–65535 (0: any free port).

@@ -1,3 +1,5 @@
+#include <arpa/inet.h>
+
 #include "config/config_sources.hpp"
 
 #include <algorithm>
@@ -25,25 +27,44 @@ std::string require_non_empty(const std::string& name, const std::string& value)
 }
 
 // "a, b" -> {"a", "b"}; each must start with one of the schemes.
-std::vector<std::string> split_urls(const std::string& name, const std::string& text,
-                                    std::initializer_list<std::string_view> schemes) {
-  std::vector<std::string> urls;
+// Comma-separated items, trimmed; empty items are skipped.
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
   std::size_t start = 0;
   while (start <= text.size()) {
     const auto comma = text.find(',', start);
-    std::string url = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    url.erase(0, url.find_first_not_of(' '));
-    url.erase(url.find_last_not_of(' ') + 1);
-    if (!url.empty()) {
-      const bool known = std::any_of(schemes.begin(), schemes.end(),
-                                     [&url](std::string_view s) { return url.starts_with(s); });
-      if (!known) throw ConfigError(name + ": '" + url + "' has the wrong scheme");
-      urls.push_back(url);
-    }
+    std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    if (!item.empty()) items.push_back(item);
     if (comma == std::string::npos) break;
     start = comma + 1;
   }
+  return items;
+}
+
+std::vector<std::string> split_urls(const std::string& name, const std::string& text,
+                                    std::initializer_list<std::string_view> schemes) {
+  auto urls = split_list(text);
+  for (const auto& url : urls) {
+    const bool known = std::any_of(schemes.begin(), schemes.end(),
+                                   [&url](std::string_view s) { return url.starts_with(s); });
+    if (!known) throw ConfigError(name + ": '" + url + "' has the wrong scheme");
+  }
   return urls;
+}
+
+// IP addresses only: browsers get them as ICE candidates, where names would need DNS.
+std::vector<std::string> split_addresses(const std::string& name, const std::string& text) {
+  auto addresses = split_list(text);
+  for (const auto& address : addresses) {
+    unsigned char buffer[sizeof(in6_addr)];
+    if (inet_pton(AF_INET, address.c_str(), buffer) != 1 &&
+        inet_pton(AF_INET6, address.c_str(), buffer) != 1) {
+      throw ConfigError(name + ": '" + address + "' is not an IP address");
+    }
+  }
+  return addresses;
 }
 
 }  // namespace
@@ -67,6 +88,10 @@ const std::map<std::string, std::string>& setting_descriptions() {
       {"turn-ttl", "lifetime of TURN credentials in seconds (default 86400)"},
       {"max-channel-members", "most members in one peer-to-peer channel (default 32)"},
       {"world-secret", "secret shared with the grid's in-world HUDs; enables /world/ (docs/world.md)"},
+      {"media-mode", "mesh (peer to peer, default) or sfu (voice forwarded by the server)"},
+      {"media-port", "UDP port of server-forwarded media (default: the listen port's number)"},
+      {"media-addresses", "comma-separated IP addresses browsers reach the media port at"},
+      {"sfu-slots", "voices each listener receives at once in sfu mode (default 8)"},
   };
   return descriptions;
 }
@@ -174,6 +199,15 @@ void apply_settings(const Settings& settings, Config& config) {
       // resident's HUD from anyone on the internet: no short, guessable values.
       if (value.size() < 16) throw ConfigError("world-secret: must be at least 16 characters");
       config.world_secret = value;
+    } else if (name == "media-mode") {
+      if (value != "mesh" && value != "sfu") throw ConfigError("media-mode: must be mesh or sfu");
+      config.media_mode = value;
+    } else if (name == "media-port") {
+      config.media_port = static_cast<std::uint16_t>(parse_unsigned(name, value, 0, 65535));
+    } else if (name == "media-addresses") {
+      config.media_addresses = split_addresses(name, value);
+    } else if (name == "sfu-slots") {
+      config.sfu_slots = parse_unsigned(name, value, 1, 32);
     } else if (name == "max-channel-members") {
       config.max_channel_members = parse_unsigned(name, value, 2, 256);
     } else {

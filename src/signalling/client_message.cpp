@@ -147,6 +147,7 @@ ClientMessage parse_body(const std::string& type, const json& object) {
   if (type == "position") return parse_position(object);
   if (type == "floor") return Floor{required_string(object, "member", 64), required_bool(object, "granted")};
   if (type == "hand") return Hand{required_bool(object, "raised")};
+  if (type == "sfu-offer") return SfuOffer{required_string(object, "sdp", MessageLimits::kMaxSdpBytes)};
   throw Invalid{"unknown message type '" + type.substr(0, 32) + "'"};
 }
 

@@ -39,9 +39,12 @@ struct Floor {
 struct Hand {
   bool raised = false;
 };
+struct SfuOffer {
+  std::string sdp;
+};
 
 using ClientMessage =
-    std::variant<Hello, Join, Leave, Signal, State, Ping, PositionUpdate, Floor, Hand>;
+    std::variant<Hello, Join, Leave, Signal, State, Ping, PositionUpdate, Floor, Hand, SfuOffer>;
 
 struct ParsedMessage {
   nlohmann::json id;  // null when the client sent none

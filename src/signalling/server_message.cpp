@@ -1,5 +1,7 @@
 #include "signalling/server_message.hpp"
 
+#include "signalling/media_forwarding.hpp"
+
 namespace webvox::signalling {
 
 using nlohmann::json;
@@ -31,13 +33,16 @@ json member_state_message(const MemberInfo& member) {
           {"speaking", member.speaking}, {"floor", member.floor}, {"hand", member.hand}};
 }
 
-json channel_info(const core::ChannelProperties& properties) {
-  return {{"type", core::to_string(properties.type)},
+json channel_info(const core::ChannelProperties& properties, const MediaForwarding* forwarding) {
+  json info = {{"type", core::to_string(properties.type)},
           {"mode", core::to_string(properties.mode)},
           {"distanceModel", static_cast<int>(properties.distance_model)},
           {"rollOff", properties.roll_off},
           {"maxRange", properties.max_range},
-          {"clampingDistance", properties.clamping_distance}};
+          {"clampingDistance", properties.clamping_distance},
+          {"forwarding", forwarding ? "sfu" : "mesh"}};
+  if (forwarding) info["slots"] = forwarding->slots();
+  return info;
 }
 
 std::string serialize(const json& message) {

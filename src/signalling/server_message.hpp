@@ -36,7 +36,10 @@ nlohmann::json to_json(const MemberInfo& member);
 // A position as `positions` and member objects carry it (without the member id).
 nlohmann::json to_json(const PlacedPosition& placed);
 nlohmann::json member_state_message(const MemberInfo& member);
-nlohmann::json channel_info(const core::ChannelProperties& properties);
+class MediaForwarding;
+// The channel's properties as clients use them, and how media flows in it.
+nlohmann::json channel_info(const core::ChannelProperties& properties,
+                            const MediaForwarding* forwarding = nullptr);
 
 // Serialises a server message; invalid UTF-8 (never expected) is replaced, not thrown.
 std::string serialize(const nlohmann::json& message);

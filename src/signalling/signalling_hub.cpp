@@ -22,6 +22,7 @@ void SignallingHub::remove_locked(core::ChannelId channel, const std::string& me
   auto* room = room_locked(channel);
   if (!room || !room->contains(member)) return;
   room->remove(member);
+  if (context_.forwarding) context_.forwarding->leave(channel, member);
   if (room->empty()) {
     rooms_.erase(channel);
   } else {
@@ -60,6 +61,9 @@ SignallingHub::JoinOutcome SignallingHub::join(
                            world_positions_[admission.self.account].received +
                                kWorldPrecedenceSeconds);
   }
+  if (context_.forwarding && admission.self.position) {
+    context_.forwarding->place(channel, admission.self.member, admission.self.position->position);
+  }
   outcome.self = std::move(admission.self);
   outcome.hearing = std::move(admission.hearing);
   link->send(joined(outcome));
@@ -92,6 +96,11 @@ ChannelRoom::FloorResult SignallingHub::set_floor(core::ChannelId channel, const
   auto* room = room_locked(channel);
   if (!room) return ChannelRoom::FloorResult::UnknownMember;
   const auto result = room->set_floor(by, target, granted);
+  if (context_.forwarding && result == ChannelRoom::FloorResult::Changed) {
+    for (const auto& member : room->members()) {
+      context_.forwarding->set_floor(channel, member.member, member.floor);
+    }
+  }
   room->push_positions();  // hearing follows the floor at once
   return result;
 }
@@ -105,7 +114,9 @@ bool SignallingHub::place(core::ChannelId channel, const std::string& member,
                           const core::Position& position, double now) {
   std::lock_guard lock(mutex_);
   auto* room = room_locked(channel);
-  return room && room->place(member, position, now);
+  if (!room || !room->place(member, position, now)) return false;
+  if (context_.forwarding) context_.forwarding->place(channel, member, position);
+  return true;
 }
 
 void SignallingHub::remember_world_position_locked(const std::string& account,
@@ -129,6 +140,10 @@ void SignallingHub::place_from_world(const std::string& account, const core::Pos
   remember_world_position_locked(account, position, now);
   for (auto& [id, room] : rooms_) {
     room.place_from_world(account, position, now + kWorldPrecedenceSeconds);
+    if (!context_.forwarding) continue;
+    for (const auto& member : room.members()) {
+      if (member.account == account) context_.forwarding->place(id, member.member, position);
+    }
   }
 }
 

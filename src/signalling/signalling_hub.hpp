@@ -15,6 +15,7 @@
 #include "core/position.hpp"
 #include "signalling/channel_room.hpp"
 #include "signalling/ice_servers.hpp"
+#include "signalling/media_forwarding.hpp"
 #include "signalling/peer_link.hpp"
 #include "signalling/server_message.hpp"
 
@@ -29,6 +30,8 @@ struct SignallingContext {
   IceServerConfig ice;
   std::string realm;
   std::size_t max_members_per_channel = 32;
+  // Set when voice goes through the server (media-mode sfu); none: peer-to-peer mesh.
+  MediaForwarding* forwarding = nullptr;
 };
 
 // Who is in which channel, and delivery between them. Thread-safe: each connection's session

@@ -127,7 +127,7 @@ void SignallingSession::handle(const json& id, const Join& join, const SessionCl
     json joined = {{"type", "joined"},
                    {"channel", join.channel},
                    {"self", to_json(outcome.self)},
-                   {"channelInfo", channel_info(channel->properties)},
+                   {"channelInfo", channel_info(channel->properties, context.forwarding)},
                    {"members", members},
                    {"audible", outcome.hearing.audible},
                    {"listeners", outcome.hearing.listeners}};
@@ -138,6 +138,7 @@ void SignallingSession::handle(const json& id, const Join& join, const SessionCl
                                  channel_, clock.monotonic_seconds, joined_message);
   if (outcome.full) return reply_error(id, "channel_full", "the channel is full");
   channel_ = channel->id;
+  channel_properties_ = channel->properties;
   channel_uri_ = join.channel;
 }
 
@@ -188,6 +189,13 @@ void SignallingSession::handle(const json& id, const Floor& floor, const Session
 void SignallingSession::handle(const json& id, const Hand& hand, const SessionClock&) {
   if (!channel_) return reply_error(id, "not_in_channel", "join a channel first");
   hub_.set_hand(*channel_, member_id_, hand.raised);
+}
+
+void SignallingSession::handle(const json& id, const SfuOffer& offer, const SessionClock&) {
+  if (!channel_) return reply_error(id, "not_in_channel", "join a channel first");
+  auto* forwarding = hub_.context().forwarding;
+  if (!forwarding) return reply_error(id, "sfu_off", "this server forwards no media: use the mesh");
+  forwarding->negotiate(*channel_, channel_properties_, member_id_, role_, offer.sdp, link_, id);
 }
 
 void SignallingSession::handle(const json& id, const Ping&, const SessionClock&) {

@@ -57,6 +57,7 @@ class SignallingSession {
   void handle(const nlohmann::json& id, const PositionUpdate& update, const SessionClock& clock);
   void handle(const nlohmann::json& id, const Floor& floor, const SessionClock& clock);
   void handle(const nlohmann::json& id, const Hand& hand, const SessionClock& clock);
+  void handle(const nlohmann::json& id, const SfuOffer& offer, const SessionClock& clock);
 
   // False (and the client told) if the message must be dropped for flooding.
   bool admit(const SessionClock& clock);
@@ -73,6 +74,7 @@ class SignallingSession {
   core::Role role_ = core::Role::Participant;
   std::optional<std::string> token_channel_;  // a join token admits to this channel only
   std::optional<core::ChannelId> channel_;
+  core::ChannelProperties channel_properties_;
   std::string channel_uri_;
   core::TokenBucket bucket_{Limits::kMessagesPerSecond, Limits::kBurst};
   core::TokenBucket position_bucket_{Limits::kPositionsPerSecond, Limits::kPositionBurst};

@@ -425,7 +425,7 @@ class ChannelTest(SignallingCase):
         self.assertEqual(joined["id"], 1)
         self.assertEqual(joined["channelInfo"], {
             "type": "positional", "mode": "open", "distanceModel": 2, "rollOff": 2,
-            "maxRange": 60, "clampingDistance": 10})
+            "maxRange": 60, "clampingDistance": 10, "forwarding": "mesh"})
         b1 = await self.member(channel_b, label="b1")
 
         # member-joined

@@ -1,0 +1,287 @@
+#include "app/sfu_service.hpp"
+
+#include <boost/asio/post.hpp>
+#include <openssl/rand.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <set>
+
+#include "core/secure_random.hpp"
+#include "rtc/sdp/answer_builder.hpp"
+#include "rtc/sdp/offer_validation.hpp"
+#include "rtc/sdp/sdp_parser.hpp"
+#include "signalling/server_message.hpp"
+
+namespace webvox::app {
+
+namespace asio = boost::asio;
+using nlohmann::json;
+
+namespace {
+
+// ICE ufrag and password characters are letters, digits, '+' and '/' (RFC 8839 §5.4).
+std::string ice_token(std::size_t bytes) {
+  auto token = core::random_url_token(bytes);
+  std::replace(token.begin(), token.end(), '-', '+');
+  std::replace(token.begin(), token.end(), '_', '/');
+  return token;
+}
+
+std::uint32_t random_ssrc() {
+  std::uint32_t ssrc = 0;
+  while (ssrc == 0) RAND_bytes(reinterpret_cast<unsigned char*>(&ssrc), sizeof ssrc);
+  return ssrc;
+}
+
+// The DTLS code compares fingerprints in SDP's "AB:CD:…" form.
+std::string colon_hex(const std::vector<std::uint8_t>& digest) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (std::size_t i = 0; i < digest.size(); ++i) {
+    if (i) out += ':';
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 15];
+  }
+  return out;
+}
+
+std::vector<std::uint8_t> digest_of(const std::string& colon_hex_text) {
+  std::vector<std::uint8_t> out;
+  for (std::size_t i = 0; i + 1 < colon_hex_text.size(); i += 3) {
+    out.push_back(static_cast<std::uint8_t>(std::stoi(colon_hex_text.substr(i, 2), nullptr, 16)));
+  }
+  return out;
+}
+
+void reply(signalling::PeerLink& link, json message, const json& id) {
+  if (!id.is_null()) message["id"] = id;
+  link.send(signalling::serialize(message));
+}
+
+}  // namespace
+
+// Forwarded packets for one listener: encrypted by its transport, sent in the edge's batch.
+class TransportSink final : public sfu::PacketSink {
+ public:
+  TransportSink(rtc::MediaTransport& transport, media::UdpMediaEdge& edge)
+      : transport_(transport), edge_(edge) {}
+  void send_rtp(std::span<std::uint8_t> buffer, std::size_t length) override {
+    if (transport_.send_rtp(buffer, length)) edge_.flush(transport_);
+  }
+
+ private:
+  rtc::MediaTransport& transport_;
+  media::UdpMediaEdge& edge_;
+};
+
+struct SfuService::Member {
+  std::shared_ptr<rtc::MediaTransport> transport;
+  std::unique_ptr<TransportSink> sink;
+  std::shared_ptr<signalling::PeerLink> link;
+  std::vector<std::string> slot_mids;
+  std::vector<std::optional<std::string>> slot_members;
+};
+
+struct SfuService::Room {
+  std::unique_ptr<sfu::ForwardingRoom> forwarding;
+  std::map<std::string, Member> members;
+  // Facts that may arrive before a member negotiates.
+  std::map<std::string, core::Position> positions;
+  std::map<std::string, bool> floors;
+};
+
+SfuService::SfuService(Settings settings)
+    : settings_(std::move(settings)),
+      work_(asio::make_work_guard(io_)),
+      certificate_(rtc::DtlsCertificate::generate()),
+      edge_(io_, settings_.listen),
+      port_(edge_.local_endpoint().port()),
+      decide_timer_(io_) {
+  edge_.start();
+  schedule_decide();
+  thread_ = std::thread([this] { io_.run(); });
+}
+
+SfuService::~SfuService() {
+  asio::post(io_, [this] {
+    decide_timer_.cancel();
+    edge_.stop();
+  });
+  work_.reset();
+  io_.stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+void SfuService::negotiate(core::ChannelId channel, const core::ChannelProperties& properties,
+                           const std::string& member, core::Role role, std::string sdp,
+                           std::shared_ptr<signalling::PeerLink> link, json id) {
+  asio::post(io_, [=, this, sdp = std::move(sdp), link = std::move(link), id = std::move(id)] {
+    negotiate_on_media_thread(channel, properties, member, role, sdp, link, id);
+  });
+}
+
+void SfuService::negotiate_on_media_thread(core::ChannelId channel,
+                                           const core::ChannelProperties& properties,
+                                           const std::string& member, core::Role role,
+                                           const std::string& sdp,
+                                           const std::shared_ptr<signalling::PeerLink>& link,
+                                           const json& id) {
+  const auto parsed = rtc::sdp::parse_session_description(sdp);
+  if (!parsed) {
+    return reply(*link, {{"type", "error"}, {"code", "bad_offer"}, {"message", parsed.error().describe()}}, id);
+  }
+  const auto offer = rtc::sdp::validate_offer(parsed.value());
+  if (!offer) {
+    return reply(*link, {{"type", "error"}, {"code", "bad_offer"}, {"message", offer.error().describe()}}, id);
+  }
+  auto& room_pointer = rooms_[channel];
+  if (!room_pointer) {
+    room_pointer = std::make_unique<Room>();
+    sfu::ForwardingSettings forwarding;
+    forwarding.slots.slots = settings_.slots;
+    for (const auto& section : offer->sections) {
+      const auto* audio = std::get_if<rtc::sdp::OfferedAudio>(&section);
+      if (audio && audio->audio_level_extension_id) {
+        forwarding.audio_level_extension_id = *audio->audio_level_extension_id;
+      }
+    }
+    room_pointer->forwarding = std::make_unique<sfu::ForwardingRoom>(properties, forwarding);
+  }
+  auto& room = *room_pointer;
+  drop(room, member);  // a new offer replaces the member's previous connection
+
+  const rtc::stun::IceCredentials local_ice{ice_token(6), ice_token(18)};
+  const bool we_are_passive = offer->server_setup == rtc::sdp::SetupRole::Passive;
+  const std::string speaker = member;
+  auto transport = std::make_shared<rtc::MediaTransport>(
+      rtc::MediaTransportSettings{&certificate_,
+                                  we_are_passive ? rtc::DtlsRole::Server : rtc::DtlsRole::Client,
+                                  colon_hex(offer->fingerprint.digest), local_ice, offer->ice.ufrag},
+      rtc::MediaTransport::Handlers{
+          nullptr,
+          [this, channel, speaker](std::span<std::uint8_t> packet) {
+            const auto it = rooms_.find(channel);
+            if (it != rooms_.end()) {
+              it->second->forwarding->on_rtp(speaker, packet, std::chrono::steady_clock::now());
+            }
+          },
+          nullptr, nullptr});
+
+  rtc::sdp::AnswerOptions options;
+  options.session_id = random_ssrc();
+  options.transport.ice_ufrag = local_ice.ufrag;
+  options.transport.ice_pwd = local_ice.password;
+  options.transport.fingerprint = {std::string(rtc::sdp::kSha256), digest_of(certificate_.fingerprint())};
+  options.transport.advertised_addresses = settings_.advertised_addresses;
+  options.transport.udp_port = port_;
+  Member entry;
+  std::vector<std::uint32_t> slot_ssrcs;
+  for (const auto& section : offer->sections) {
+    const auto* audio = std::get_if<rtc::sdp::OfferedAudio>(&section);
+    if (!audio || audio->direction != rtc::sdp::Direction::RecvOnly) continue;
+    if (slot_ssrcs.size() == settings_.slots) break;
+    const auto ssrc = random_ssrc();
+    options.slot_streams.push_back({audio->mid, {ssrc, "webvox", "webvox", "slot-" + audio->mid}});
+    slot_ssrcs.push_back(ssrc);
+    entry.slot_mids.push_back(audio->mid);
+  }
+  auto description = rtc::sdp::make_answer(*offer, options);
+  // Forwarded packets keep the speaker's header extensions; a MID extension naming the
+  // speaker's own transceiver would misroute them at the listener, so it is not negotiated
+  // and browsers route slots by SSRC.
+  for (auto& section : description.sections) {
+    if (auto* audio = std::get_if<rtc::sdp::LocalAudioSection>(&section)) audio->mid_extension_id.reset();
+  }
+  const auto answer = rtc::sdp::write_description(description);
+  if (!answer) {
+    return reply(*link, {{"type", "error"}, {"code", "internal"}, {"message", "cannot write the answer"}}, id);
+  }
+
+  entry.transport = transport;
+  entry.sink = std::make_unique<TransportSink>(*transport, edge_);
+  entry.link = link;
+  entry.slot_members.resize(entry.slot_mids.size());
+  room.forwarding->add(member, *entry.sink, slot_ssrcs, role);
+  if (const auto p = room.positions.find(member); p != room.positions.end()) {
+    room.forwarding->place(member, p->second);
+  }
+  if (const auto f = room.floors.find(member); f != room.floors.end()) {
+    room.forwarding->set_floor(member, f->second);
+  }
+  edge_.add(transport);
+  room.members[member] = std::move(entry);
+  reply(*link, {{"type", "sfu-answer"}, {"sdp", answer.value()}}, id);
+}
+
+void SfuService::drop(Room& room, const std::string& member) {
+  const auto it = room.members.find(member);
+  if (it == room.members.end()) return;
+  room.forwarding->remove(member);
+  edge_.remove(it->second.transport->ice().local().ufrag);
+  room.members.erase(it);
+}
+
+void SfuService::leave(core::ChannelId channel, const std::string& member) {
+  asio::post(io_, [=, this] {
+    const auto it = rooms_.find(channel);
+    if (it == rooms_.end()) return;
+    drop(*it->second, member);
+    it->second->positions.erase(member);
+    it->second->floors.erase(member);
+    if (it->second->members.empty() && it->second->positions.empty()) rooms_.erase(it);
+  });
+}
+
+void SfuService::place(core::ChannelId channel, const std::string& member,
+                       const core::Position& position) {
+  asio::post(io_, [=, this] {
+    auto& room = rooms_[channel];
+    if (!room) return;  // nobody negotiated yet: positions come again
+    room->positions[member] = position;
+    room->forwarding->place(member, position);
+  });
+}
+
+void SfuService::set_floor(core::ChannelId channel, const std::string& member, bool floor) {
+  asio::post(io_, [=, this] {
+    const auto it = rooms_.find(channel);
+    if (it == rooms_.end()) return;
+    it->second->floors[member] = floor;
+    it->second->forwarding->set_floor(member, floor);
+  });
+}
+
+void SfuService::schedule_decide() {
+  decide_timer_.expires_after(kDecideEvery);
+  decide_timer_.async_wait([this](const boost::system::error_code& error) {
+    if (error) return;
+    decide();
+    schedule_decide();
+  });
+}
+
+void SfuService::decide() {
+  const auto now = std::chrono::steady_clock::now();
+  for (auto& [channel, room] : rooms_) {
+    std::set<std::string> changed;
+    for (auto& update : room->forwarding->decide(now)) {
+      const auto member = room->members.find(update.listener);
+      if (member == room->members.end() || update.slot >= member->second.slot_members.size()) continue;
+      member->second.slot_members[update.slot] = std::move(update.speaker);
+      changed.insert(update.listener);
+    }
+    for (const auto& listener : changed) {
+      const auto& member = room->members.at(listener);
+      auto slots = json::array();
+      for (std::size_t i = 0; i < member.slot_mids.size(); ++i) {
+        json slot = {{"mid", member.slot_mids[i]}, {"member", nullptr}};
+        if (member.slot_members[i]) slot["member"] = *member.slot_members[i];
+        slots.push_back(std::move(slot));
+      }
+      member.link->send(signalling::serialize({{"type", "slots"}, {"slots", slots}}));
+    }
+  }
+}
+
+}  // namespace webvox::app

@@ -1,0 +1,71 @@
+#pragma once
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/udp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "media/udp_media_edge.hpp"
+#include "rtc/dtls/dtls_certificate.hpp"
+#include "sfu/forwarding_room.hpp"
+#include "signalling/media_forwarding.hpp"
+
+namespace webvox::app {
+
+// Server-forwarded voice: negotiates each member's WebRTC connection (SDP), owns the media
+// UDP port and one ForwardingRoom per channel, and tells listeners which member is on which
+// slot. All media work runs on its own thread; the signalling side calls in from anywhere
+// and the calls are posted there.
+class SfuService final : public signalling::MediaForwarding {
+ public:
+  struct Settings {
+    boost::asio::ip::udp::endpoint listen;
+    std::vector<std::string> advertised_addresses;  // what browsers connect to
+    std::size_t slots = 8;
+  };
+  static constexpr auto kDecideEvery = std::chrono::milliseconds(50);
+
+  explicit SfuService(Settings settings);
+  ~SfuService() override;
+
+  std::uint16_t udp_port() const { return port_; }
+
+  std::size_t slots() const override { return settings_.slots; }
+  void negotiate(core::ChannelId channel, const core::ChannelProperties& properties,
+                 const std::string& member, core::Role role, std::string sdp,
+                 std::shared_ptr<signalling::PeerLink> link, nlohmann::json id) override;
+  void leave(core::ChannelId channel, const std::string& member) override;
+  void place(core::ChannelId channel, const std::string& member,
+             const core::Position& position) override;
+  void set_floor(core::ChannelId channel, const std::string& member, bool floor) override;
+
+ private:
+  struct Member;
+  struct Room;
+
+  void negotiate_on_media_thread(core::ChannelId channel, const core::ChannelProperties& properties,
+                                 const std::string& member, core::Role role, const std::string& sdp,
+                                 const std::shared_ptr<signalling::PeerLink>& link,
+                                 const nlohmann::json& id);
+  void drop(Room& room, const std::string& member);
+  void decide();
+  void schedule_decide();
+
+  Settings settings_;
+  boost::asio::io_context io_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
+  rtc::DtlsCertificate certificate_;
+  media::UdpMediaEdge edge_;
+  std::uint16_t port_ = 0;
+  boost::asio::steady_timer decide_timer_;
+  std::map<core::ChannelId, std::unique_ptr<Room>> rooms_;
+  std::thread thread_;
+};
+
+}  // namespace webvox::app
