@@ -20,6 +20,7 @@ import base64
 import itertools
 import json
 import os
+import re
 import socket
 import struct
 import sys
@@ -945,6 +946,82 @@ class PositionsTest(SignallingCase):
         await b.send(self.position(12, 10))
         await a.expect_positions(lambda m: any(p["member"] == b.member for p in m["members"]))
         await outsider.assert_nothing_at_all()
+
+
+def browser_offer(recv_slots=2, ufrag="EsAw", with_fingerprint=True):
+    """An offer in Chromium's shape for the SFU: the microphone (sendonly), receive-only slot
+    transceivers, one BUNDLE group. Addresses and keys are made up."""
+    lines = ["v=0", "o=- 4611731400430051336 2 IN IP4 127.0.0.1", "s=-", "t=0 0",
+             "a=group:BUNDLE " + " ".join(str(i) for i in range(recv_slots + 1)),
+             "a=extmap-allow-mixed", "a=msid-semantic: WMS s1"]
+    for mid in range(recv_slots + 1):
+        lines += ["m=audio 9 UDP/TLS/RTP/SAVPF 111", "c=IN IP4 0.0.0.0", "a=rtcp:9 IN IP4 0.0.0.0",
+                  "a=ice-ufrag:" + ufrag, "a=ice-pwd:P2uYro0UCOQ4zxjKXaWCBui1",
+                  "a=ice-options:trickle"]
+        if with_fingerprint:
+            lines.append("a=fingerprint:sha-256 D2:FA:0E:C3:22:59:5E:14:95:69:92:3D:13:B4:84:24:"
+                         "2C:C2:A2:C0:3E:FD:34:8E:5E:EA:6F:AF:52:CE:E6:0F")
+        lines += ["a=setup:actpass", "a=mid:%d" % mid,
+                  "a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level",
+                  "a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid",
+                  "a=sendonly" if mid == 0 else "a=recvonly",
+                  "a=rtcp-mux", "a=rtcp-rsize", "a=rtpmap:111 opus/48000/2",
+                  "a=fmtp:111 minptime=10;useinbandfec=1"]
+        if mid == 0:
+            lines += ["a=msid:s1 t1", "a=ssrc:1001234567 cname:Yq3mZ8vT2kLp9wXa"]
+    return "\r\n".join(lines) + "\r\n"
+
+
+class SfuNegotiationTest(SignallingCase):
+    """webvoxd --media-mode sfu answers a browser's offer as an ICE-lite, DTLS-passive endpoint
+    with one SSRC per receive slot (docs/signalling.md, "Server-forwarded voice")."""
+
+    server_args = ("--media-mode", "sfu", "--media-port", "0", "--sfu-slots", "4")
+
+    async def test_joined_says_voice_is_forwarded(self):
+        a = await self.member(self.new_channel(), label="a")
+        info = a.joined["channelInfo"]
+        self.assertEqual((info["forwarding"], info["slots"]), ("sfu", 4))
+
+    async def test_an_offer_gets_an_ice_lite_answer_with_a_stream_per_slot(self):
+        a = await self.member(self.new_channel(), label="a")
+        await a.send({"type": "sfu-offer", "id": 5, "sdp": browser_offer(recv_slots=2)})
+        answer = await a.expect("sfu-answer", id=5)
+        sdp = answer["sdp"]
+        self.assertIn("a=ice-lite", sdp)
+        self.assertIn("a=setup:passive", sdp)
+        self.assertRegex(sdp, r"a=fingerprint:sha-256 ([0-9A-F]{2}:){31}[0-9A-F]{2}")
+        self.assertRegex(sdp, r"a=candidate:\S+ 1 udp \d+ 127\.0\.0\.1 \d+ typ host")
+        self.assertNotIn("sdes:mid", sdp)  # slots are routed by SSRC, not by the speaker's MID
+        sections = sdp.split("m=audio")[1:]
+        self.assertEqual(len(sections), 3)
+        self.assertIn("a=recvonly", sections[0])  # the server receives the microphone
+        for slot in sections[1:]:
+            self.assertIn("a=sendonly", slot)
+            self.assertRegex(slot, r"a=ssrc:\d+ cname:")
+        ssrcs = re.findall(r"a=ssrc:(\d+) cname:", sdp)
+        self.assertEqual(len(set(ssrcs)), 2)
+
+    async def test_unusable_offers_are_refused_with_the_reason(self):
+        a = await self.member(self.new_channel(), label="a")
+        for bad in ["not sdp at all", browser_offer(with_fingerprint=False)]:
+            await a.send({"type": "sfu-offer", "sdp": bad})
+            error = await a.expect_error("bad_offer")
+            self.assertTrue(error["message"])
+        await a.assert_quiet()
+
+    async def test_an_offer_needs_a_channel(self):
+        a = await self.signed_in(label="a")
+        await a.send({"type": "sfu-offer", "sdp": browser_offer()})
+        await a.expect_error("not_in_channel")
+
+
+class MeshHasNoSfuTest(SignallingCase):
+    async def test_offers_are_refused_in_mesh_mode(self):
+        a = await self.member(self.new_channel(), label="a")
+        self.assertEqual(a.joined["channelInfo"]["forwarding"], "mesh")
+        await a.send({"type": "sfu-offer", "sdp": browser_offer()})
+        await a.expect_error("sfu_off")
 
 
 class TurnWithoutSecretTest(unittest.TestCase):
