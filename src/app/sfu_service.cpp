@@ -84,6 +84,8 @@ struct SfuService::Member {
 };
 
 struct SfuService::Room {
+  // Made by the first offer, which brings the channel's properties and extension ids;
+  // positions and floor changes may come before it.
   std::unique_ptr<sfu::ForwardingRoom> forwarding;
   std::map<std::string, Member> members;
   // Facts that may arrive before a member negotiates.
@@ -136,8 +138,8 @@ void SfuService::negotiate_on_media_thread(core::ChannelId channel,
     return reply(*link, {{"type", "error"}, {"code", "bad_offer"}, {"message", offer.error().describe()}}, id);
   }
   auto& room_pointer = rooms_[channel];
-  if (!room_pointer) {
-    room_pointer = std::make_unique<Room>();
+  if (!room_pointer) room_pointer = std::make_unique<Room>();
+  if (!room_pointer->forwarding) {
     sfu::ForwardingSettings forwarding;
     forwarding.slots.slots = settings_.slots;
     for (const auto& section : offer->sections) {
@@ -216,7 +218,7 @@ void SfuService::negotiate_on_media_thread(core::ChannelId channel,
 
 void SfuService::drop(Room& room, const std::string& member) {
   const auto it = room.members.find(member);
-  if (it == room.members.end()) return;
+  if (it == room.members.end() || !room.forwarding) return;
   room.forwarding->remove(member);
   edge_.remove(it->second.transport->ice().local().ufrag);
   room.members.erase(it);
@@ -237,9 +239,9 @@ void SfuService::place(core::ChannelId channel, const std::string& member,
                        const core::Position& position) {
   asio::post(io_, [=, this] {
     auto& room = rooms_[channel];
-    if (!room) return;  // nobody negotiated yet: positions come again
-    room->positions[member] = position;
-    room->forwarding->place(member, position);
+    if (!room) room = std::make_unique<Room>();
+    room->positions[member] = position;  // kept for an offer that comes later
+    if (room->forwarding) room->forwarding->place(member, position);
   });
 }
 
@@ -248,7 +250,7 @@ void SfuService::set_floor(core::ChannelId channel, const std::string& member, b
     const auto it = rooms_.find(channel);
     if (it == rooms_.end()) return;
     it->second->floors[member] = floor;
-    it->second->forwarding->set_floor(member, floor);
+    if (it->second->forwarding) it->second->forwarding->set_floor(member, floor);
   });
 }
 
@@ -264,6 +266,7 @@ void SfuService::schedule_decide() {
 void SfuService::decide() {
   const auto now = std::chrono::steady_clock::now();
   for (auto& [channel, room] : rooms_) {
+    if (!room->forwarding) continue;  // nobody has negotiated yet
     std::set<std::string> changed;
     for (auto& update : room->forwarding->decide(now)) {
       const auto member = room->members.find(update.listener);

@@ -1010,6 +1010,19 @@ class SfuNegotiationTest(SignallingCase):
             self.assertTrue(error["message"])
         await a.assert_quiet()
 
+    async def test_positions_before_the_offer_are_kept_not_fatal(self):
+        # Clients report where they stand right after joining, before they offer: the media
+        # side must keep that for later (it once dereferenced a room with no forwarding yet).
+        a = await self.member(self.new_channel(), label="a")
+        await a.send({"type": "position", "x": 10, "y": 10, "z": 0})
+        loop = asyncio.get_running_loop()
+        until = loop.time() + 0.3  # several 50 ms forwarding decisions
+        while loop.time() < until:
+            await a.assert_quiet()  # still answering
+            await asyncio.sleep(0.03)  # pacing the pings under the rate limit
+        await a.send({"type": "sfu-offer", "id": 1, "sdp": browser_offer()})
+        await a.expect("sfu-answer", id=1)
+
     async def test_an_offer_needs_a_channel(self):
         a = await self.signed_in(label="a")
         await a.send({"type": "sfu-offer", "sdp": browser_offer()})
