@@ -57,6 +57,20 @@ export async function waitFor(probe, check = Boolean, { timeout = 15000, interva
 
 // ── files ──
 
+// After a test file: what each page logged, browsers closed, webvoxd stopped (its log shown
+// when something failed), the temporary folder removed.
+export async function tearDown({ pages, browsers, server, tmp }) {
+  for (const [k, page] of Object.entries(pages)) {
+    if (page.webvoxLog?.length) console.log(`# ${k}: page console:\n#   ${page.webvoxLog.join('\n#   ')}`);
+  }
+  await Promise.allSettled(Object.values(browsers).map((b) => b.close()));
+  if (server) {
+    await server.stop();
+    if (process.exitCode) console.error(`webvoxd log (tail):\n${server.logTail()}`);
+  }
+  removeDir(tmp);
+}
+
 export function makeTempDir(prefix = 'webvox-browser-') {
   return mkdtempSync(path.join(tmpdir(), prefix));
 }

@@ -17,7 +17,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  Server, makeTempDir, removeDir, makeTone, launchBrowser, openClient, waitFor, hzNear, SCALE,
+  Server, makeTempDir, makeTone, launchBrowser, openClient, waitFor, hzNear, SCALE, tearDown,
 } from './lib.mjs';
 
 const AUDIO_TIMEOUT = 45000 * SCALE;
@@ -221,17 +221,7 @@ describe('positional audio in real browsers', { timeout: 6 * TEST_TIMEOUT }, () 
     }));
   });
 
-  after(async () => {
-    for (const [k, page] of Object.entries(pages)) {
-      if (page.webvoxLog?.length) console.log(`# ${k}: page console:\n#   ${page.webvoxLog.join('\n#   ')}`);
-    }
-    await Promise.allSettled(Object.values(browsers).map((b) => b.close()));
-    if (server) {
-      await server.stop();
-      if (process.exitCode) console.error(`webvoxd log (tail):\n${server.logTail()}`);
-    }
-    removeDir(tmp);
-  });
+  after(() => tearDown({ pages, browsers, server, tmp }));
 
   it('heard level follows distance; out of range nothing is heard or sent', { timeout: TEST_TIMEOUT }, async () => {
     await joinAll(['lis', 'ana', 'ben'], channels.positional);

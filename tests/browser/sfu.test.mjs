@@ -16,7 +16,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  Server, makeTempDir, removeDir, makeTone, launchBrowser, openClient, waitFor, hzNear, SCALE,
+  Server, makeTempDir, makeTone, launchBrowser, openClient, waitFor, hzNear, SCALE, tearDown,
 } from './lib.mjs';
 
 const AUDIO_TIMEOUT = 30000 * SCALE;
@@ -166,17 +166,7 @@ describe('server-forwarded voice in real browsers', { timeout: 2 * TEST_TIMEOUT 
     }));
   });
 
-  after(async () => {
-    for (const [k, page] of Object.entries(pages)) {
-      if (page.webvoxLog?.length) console.log(`# ${k}: page console:\n#   ${page.webvoxLog.join('\n#   ')}`);
-    }
-    await Promise.allSettled(Object.values(browsers).map((b) => b.close()));
-    if (server) {
-      await server.stop();
-      if (process.exitCode) console.error(`webvoxd log (tail):\n${server.logTail()}`);
-    }
-    removeDir(tmp);
-  });
+  after(() => tearDown({ pages, browsers, server, tmp }));
 
   it('slots play as their members: heard level follows distance; out of range nothing is forwarded', { timeout: TEST_TIMEOUT }, async () => {
     await Promise.all(Object.entries(people).map(async ([k, p]) => {

@@ -14,8 +14,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  REPO, Server, makeTempDir, removeDir, makeTone, launchBrowser, openClient,
-  waitFor, hzNear, SCALE,
+  REPO, Server, makeTempDir, makeTone, launchBrowser, openClient,
+  waitFor, hzNear, SCALE, tearDown,
 } from './lib.mjs';
 
 const AUDIO_TIMEOUT = 45000 * SCALE; // sign-in to tone audible, per page
@@ -139,17 +139,7 @@ describe('voice in real browsers', { timeout: 10 * TEST_TIMEOUT }, () => {
     }));
   });
 
-  after(async () => {
-    for (const [k, page] of Object.entries(pages)) {
-      if (page.webvoxLog?.length) console.log(`# ${k}: page console:\n#   ${page.webvoxLog.join('\n#   ')}`);
-    }
-    await Promise.allSettled(Object.values(browsers).map((b) => b.close()));
-    if (server) {
-      await server.stop();
-      if (process.exitCode) console.error(`webvoxd log (tail):\n${server.logTail()}`);
-    }
-    removeDir(tmp);
-  });
+  after(() => tearDown({ pages, browsers, server, tmp }));
 
   it('three browsers each hear the two others\' tones and not their own', { timeout: TEST_TIMEOUT }, async () => {
     const { alice, bob, carol } = people;
