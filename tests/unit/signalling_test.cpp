@@ -351,7 +351,8 @@ TEST_F(SignallingTest, PositionsStayInTheirChannel) {
   EXPECT_EQ(b2.link->last()["members"][0]["position"]["x"], 5.0);  // a's world position
   a.send({{"type", "leave"}});
   auto a2 = joined("xC", "pc", kC1);
-  for (const auto& member : a2.link->last()["members"]) EXPECT_FALSE(member.contains("position"));
+  const auto joined_again = a2.link->last();  // iterate a named copy, not a temporary's part
+  for (const auto& member : joined_again["members"]) EXPECT_FALSE(member.contains("position"));
 }
 
 TEST_F(SignallingTest, WorldPositionsPlaceNewcomersAndOverrideClients) {
