@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <set>
+#include <stdexcept>
 
 #include "core/secure_random.hpp"
 #include "rtc/sdp/answer_builder.hpp"
@@ -34,24 +35,17 @@ std::uint32_t random_ssrc() {
   return ssrc;
 }
 
-// The DTLS code compares fingerprints in SDP's "AB:CD:…" form.
-std::string colon_hex(const std::vector<std::uint8_t>& digest) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (std::size_t i = 0; i < digest.size(); ++i) {
-    if (i) out += ':';
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
-  return out;
+// The DTLS code compares fingerprints in SDP's "AB:CD:…" form, without the hash name.
+std::string fingerprint_digest_text(const rtc::sdp::Fingerprint& fingerprint) {
+  const auto text = rtc::sdp::format_fingerprint(fingerprint);
+  return text.substr(text.find(' ') + 1);
 }
 
-std::vector<std::uint8_t> digest_of(const std::string& colon_hex_text) {
-  std::vector<std::uint8_t> out;
-  for (std::size_t i = 0; i + 1 < colon_hex_text.size(); i += 3) {
-    out.push_back(static_cast<std::uint8_t>(std::stoi(colon_hex_text.substr(i, 2), nullptr, 16)));
-  }
-  return out;
+rtc::sdp::Fingerprint sdp_fingerprint(const rtc::DtlsCertificate& certificate) {
+  const auto parsed =
+      rtc::sdp::parse_fingerprint(std::string(rtc::sdp::kSha256) + " " + certificate.fingerprint());
+  if (!parsed) throw std::runtime_error("the DTLS certificate's fingerprint does not parse");
+  return parsed.value();
 }
 
 void reply(signalling::PeerLink& link, json message, const json& id) {
@@ -97,6 +91,7 @@ SfuService::SfuService(Settings settings)
     : settings_(std::move(settings)),
       work_(asio::make_work_guard(io_)),
       certificate_(rtc::DtlsCertificate::generate()),
+      local_fingerprint_(sdp_fingerprint(certificate_)),
       edge_(io_, settings_.listen),
       port_(edge_.local_endpoint().port()),
       decide_timer_(io_) {
@@ -159,7 +154,7 @@ void SfuService::negotiate_on_media_thread(core::ChannelId channel,
   auto transport = std::make_shared<rtc::MediaTransport>(
       rtc::MediaTransportSettings{&certificate_,
                                   we_are_passive ? rtc::DtlsRole::Server : rtc::DtlsRole::Client,
-                                  colon_hex(offer->fingerprint.digest), local_ice, offer->ice.ufrag},
+                                  fingerprint_digest_text(offer->fingerprint), local_ice, offer->ice.ufrag},
       rtc::MediaTransport::Handlers{
           nullptr,
           [this, channel, speaker](std::span<std::uint8_t> packet) {
@@ -174,7 +169,7 @@ void SfuService::negotiate_on_media_thread(core::ChannelId channel,
   options.session_id = random_ssrc();
   options.transport.ice_ufrag = local_ice.ufrag;
   options.transport.ice_pwd = local_ice.password;
-  options.transport.fingerprint = {std::string(rtc::sdp::kSha256), digest_of(certificate_.fingerprint())};
+  options.transport.fingerprint = local_fingerprint_;
   options.transport.advertised_addresses = settings_.advertised_addresses;
   options.transport.udp_port = port_;
   Member entry;

@@ -13,6 +13,7 @@
 
 #include "media/udp_media_edge.hpp"
 #include "rtc/dtls/dtls_certificate.hpp"
+#include "rtc/sdp/fingerprint.hpp"
 #include "sfu/forwarding_room.hpp"
 #include "signalling/media_forwarding.hpp"
 
@@ -61,6 +62,7 @@ class SfuService final : public signalling::MediaForwarding {
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   rtc::DtlsCertificate certificate_;
+  rtc::sdp::Fingerprint local_fingerprint_;  // the certificate's, as every answer carries it
   media::UdpMediaEdge edge_;
   std::uint16_t port_ = 0;
   boost::asio::steady_timer decide_timer_;

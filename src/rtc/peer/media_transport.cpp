@@ -2,13 +2,10 @@
 
 #include <utility>
 
+#include "rtc/rtp/rtcp_packet.hpp"
 #include "rtc/stun/packet_classifier.hpp"
 
 namespace webvox::rtc {
-
-bool is_rtcp(std::span<const std::uint8_t> packet) {
-  return packet.size() >= 2 && packet[1] >= 192 && packet[1] <= 223;
-}
 
 MediaTransport::MediaTransport(MediaTransportSettings settings, Handlers handlers)
     : handlers_(std::move(handlers)),
@@ -35,7 +32,7 @@ void MediaTransport::on_datagram(std::span<std::uint8_t> datagram) {
         ++counters_.dropped;  // media before the keys: nothing to decrypt it with
         return;
       }
-      const bool rtcp = is_rtcp(datagram);
+      const bool rtcp = rtp::is_rtcp(datagram);
       const auto result = rtcp ? srtp_in_->unprotect_rtcp(datagram) : srtp_in_->unprotect_rtp(datagram);
       const auto* length = std::get_if<std::size_t>(&result);
       if (!length) {

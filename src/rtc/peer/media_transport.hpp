@@ -89,8 +89,4 @@ class MediaTransport {
   Counters counters_;
 };
 
-// RFC 5761 §4: on a muxed port, RTCP packet types 192–223 sit where RTP's marker bit and
-// payload type would be.
-bool is_rtcp(std::span<const std::uint8_t> packet);
-
 }  // namespace webvox::rtc
