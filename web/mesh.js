@@ -11,6 +11,8 @@
 // The same goes for whom we talk to: a member that does not hear us (out of range, or we lack
 // the floor) gets a null track, so no RTP flows to it, and the mic again when it does.
 
+import { SenderTrack } from './sender-track.js';
+
 const DISCONNECTED_GRACE_MS = 4000; // 'disconnected' often heals by itself within seconds
 const RESTART_BACKOFF_MS = [0, 2000, 5000, 10000, 20000, 30000];
 
@@ -71,7 +73,7 @@ export class Mesh extends EventTarget {
   // Puts the right track on every sender: after a mic change, and whenever who hears us
   // changes. Senders that already carry it are left alone.
   async refreshTracks() {
-    await Promise.all([...this.peers.values()].map((p) => p.replaceTrack(this.trackFor(p.member))));
+    await Promise.all([...this.peers.values()].map((p) => p.syncTrack()));
   }
 
   // After a network change every path may be stale; ask each connection for fresh candidates.
@@ -97,6 +99,7 @@ class Peer extends EventTarget {
     this._chain = Promise.resolve();
     this._restartTimer = 0;
     this._graceTimer = 0;
+    this._senderTrack = new SenderTrack(() => mesh.trackFor(member));
 
     const pc = new RTCPeerConnection({
       iceServers: mesh.iceServers,
@@ -133,11 +136,13 @@ class Peer extends EventTarget {
     return this._chain;
   }
 
-  async replaceTrack(track) {
-    if (this.closed) return;
-    for (const t of this.pc.getTransceivers()) {
-      if (isAudio(t) && !t.stopped && t.sender.track !== track) await t.sender.replaceTrack(track);
-    }
+  // Our audio sender carries what the mesh wants this member to get now.
+  syncTrack() {
+    return this._senderTrack.sync(() => (this.closed ? [] : this._audioSenders()));
+  }
+
+  _audioSenders() {
+    return this.pc.getTransceivers().filter((t) => isAudio(t) && !t.stopped).map((t) => t.sender);
   }
 
   restartIce(reason) {
@@ -210,13 +215,10 @@ class Peer extends EventTarget {
   // On the answering side the offer created a recvonly transceiver; turn it into sendrecv with
   // our mic before answering, so one round trip sets up audio both ways.
   async _sendOurAudio() {
-    const track = this.mesh.trackFor(this.member);
-    for (const t of this.pc.getTransceivers()) {
-      if (!isAudio(t) || t.stopped) continue;
-      if (t.direction === 'recvonly' || t.direction === 'inactive') t.direction = 'sendrecv';
-      if (t.sender.track !== track) await t.sender.replaceTrack(track);
-      break;
-    }
+    const t = this.pc.getTransceivers().find((x) => isAudio(x) && !x.stopped);
+    if (!t) return;
+    if (t.direction === 'recvonly' || t.direction === 'inactive') t.direction = 'sendrecv';
+    await this.syncTrack();
   }
 
   _onConnectionState() {

@@ -19,6 +19,8 @@
 //   state   connectionState   of the current connection
 //   error   Error             an offer was refused or failed (err.code from the server)
 
+import { SenderTrack } from './sender-track.js';
+
 const DISCONNECTED_GRACE_MS = 4000; // 'disconnected' often heals by itself within seconds
 const RESTART_BACKOFF_MS = [0, 2000, 5000, 10000, 20000, 30000];
 // A refused offer stays refused; retrying only makes sense for these.
@@ -47,6 +49,7 @@ export class SfuLink extends EventTarget {
     this._byMember = new Map(); // member → bytes received while on some slot
     this._lastMidBytes = new Map(); // mid → the slot's byte counter at the last sample
     this._sampling = Promise.resolve();
+    this._senderTrack = new SenderTrack(() => this._wantedTrack());
   }
 
   get connectionState() {
@@ -82,11 +85,11 @@ export class SfuLink extends EventTarget {
   }
 
   // The mic (or nothing) on the send transceiver, as getTrack/sending say now.
-  async refreshTrack() {
-    const t = this._sendTransceiver;
-    if (this.closed || !t || t.stopped) return;
-    const track = this._wantedTrack();
-    if (t.sender.track !== track) await t.sender.replaceTrack(track);
+  refreshTrack() {
+    return this._senderTrack.sync(() => {
+      const t = this._sendTransceiver;
+      return this.closed || !t || t.stopped ? [] : [t.sender];
+    });
   }
 
   // After a network change the path may be stale: connect again (only once connected before
