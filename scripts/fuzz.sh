@@ -5,6 +5,8 @@
 #                                    what scripts/test.sh runs
 #   scripts/fuzz.sh long [seconds]   every target for [seconds] each (default 600), keeping
 #                                    the grown corpus in the build directory between runs
+#   scripts/fuzz.sh runs [count]     every target for [count] executions each (default
+#                                    10000000), sharing the long runs' corpus
 #   scripts/fuzz.sh build            only configure and build
 # Prints one line per target with its number of executions; exits non-zero if any target
 # crashed (the input is kept in <build>/fuzz-work/<target>/artifacts-<time>/, and a command
@@ -17,9 +19,17 @@ mode=${1:-smoke}
 case "$mode" in
   smoke) seconds=${WEBVOX_FUZZ_SMOKE_SECONDS:-10} ;;
   long) seconds=${2:-600} ;;
+  runs)
+    seconds=0
+    runs=${2:-10000000}
+    if ! [[ "$runs" =~ ^[0-9]+$ ]]; then
+      echo "fuzz: the number of runs must be a whole number, not '$runs'" >&2
+      exit 2
+    fi
+    ;;
   build) seconds=0 ;;
   *)
-    echo "usage: scripts/fuzz.sh smoke | long [seconds] | build" >&2
+    echo "usage: scripts/fuzz.sh smoke | long [seconds] | runs [count] | build" >&2
     exit 2
     ;;
 esac
@@ -37,10 +47,16 @@ if ! command -v clang >/dev/null || ! command -v clang++ >/dev/null; then
   exit 1
 fi
 
-# A build directory of its own: the fuzz targets need clang and instrumented libraries,
-# the main build/ stays as it is.
-CC=clang CXX=clang++ cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DWEBVOX_FUZZ=ON -DWEBVOX_TESTS=OFF -DWEBVOX_BENCH=OFF >/dev/null
+# A build directory of clang with instrumented libraries, apart from the main build/: by
+# default one of its own with only the fuzz targets; scripts/test.sh passes its sanitizer build,
+# which has them too, so CI compiles the tree once.
+if [[ ! -f "$build_dir/CMakeCache.txt" ]]; then
+  CC=clang CXX=clang++ cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DWEBVOX_FUZZ=ON -DWEBVOX_TESTS=OFF -DWEBVOX_BENCH=OFF >/dev/null
+elif ! grep -q '^WEBVOX_FUZZ:BOOL=ON' "$build_dir/CMakeCache.txt"; then
+  echo "fuzz: $build_dir is configured without -DWEBVOX_FUZZ=ON; use another WEBVOX_FUZZ_BUILD_DIR" >&2
+  exit 2
+fi
 cmake --build "$build_dir" --parallel "$(nproc)" --target "${targets[@]}"
 if [[ "$mode" == build ]]; then exit 0; fi
 
@@ -67,18 +83,26 @@ for target in "${targets[@]}"; do
   mkdir -p "$corpus" "$artifacts"
   if [[ -d "$seeds" ]]; then cp -f "$seeds"/* "$corpus"/ 2>/dev/null || true; fi
 
-  flags=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=4096
+  if [[ "$mode" == runs ]]; then
+    budget=(-runs="$runs")
+    budget_text="$runs executions"
+  else
+    budget=(-max_total_time="$seconds")
+    budget_text="${seconds}s"
+  fi
+  flags=("${budget[@]}" -timeout=10 -rss_limit_mb=2048 -max_len=4096
          -print_final_stats=1 -artifact_prefix="$artifacts/")
   if [[ -f "fuzz/$target.dict" ]]; then flags+=(-dict="fuzz/$target.dict"); fi
 
   log="$work/$mode.log"
-  echo "fuzz: running $target for ${seconds}s (log: $log)"
+  echo "fuzz: running $target for $budget_text (log: $log)"
+  started=$SECONDS
   status=0
   "$binary" "${flags[@]}" "$corpus" >"$log" 2>&1 || status=$?
   executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
   corpus_size=$(find "$corpus" -type f | wc -l)
   if [[ $status -eq 0 ]]; then
-    line="fuzz: $target: ${executions:-?} executions in ${seconds}s, corpus $corpus_size inputs, no crash"
+    line="fuzz: $target: ${executions:-?} executions in $((SECONDS - started))s, corpus $corpus_size inputs, no crash"
   else
     line="fuzz: $target: ${executions:-?} executions, FAILED (exit $status)"
     failed+=("$target")
