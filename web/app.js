@@ -285,11 +285,10 @@ function connectMember(id, { initiator }) {
 // everyone here. Members, volumes, positions and mute stay; only the streams are new.
 function switchForwarding({ forwarding, slots }) {
   const voice = app.voice;
-  if (!voice || !app.space || forwarding === voice.mode) return;
-  audio.removeAllStreams();
+  if (!voice || !app.space || !voice.use(forwarding, slots)) return;
+  audio.removeAllStreams(); // the closed transport's; the new one's arrive later
   remoteDetectors.clear();
-  app.space.channelInfo = { ...app.space.channelInfo, forwarding, slots };
-  voice.use(forwarding, slots);
+  app.space.channelInfo = { ...app.space.channelInfo, forwarding: voice.mode, slots };
   for (const id of app.members.keys()) connectMember(id, { initiator: voice.offersAfterSwitch(id) });
   voice.start();
   updatePeerBanner();
