@@ -3,8 +3,7 @@
 
 import { Signalling } from './signalling.js';
 import { AudioEngine, SpeakingDetector, FLOOR_DB } from './audio.js';
-import { Mesh } from './mesh.js';
-import { SfuLink } from './sfu.js';
+import { VoicePath } from './voice-path.js';
 import { ChannelSpace } from './space.js';
 import { PositionReporter } from './position-reporter.js';
 import { MiniMap } from './minimap.js';
@@ -27,8 +26,9 @@ const app = {
   wantChannel: null, // channel to be in; survives reconnects so we can re-join
   joining: null, // {uri, promise} while a join is in flight
   joinGen: 0, // bumped by every join/leave/sign-in, so a stale join knows to stop
-  mesh: null, // peer-to-peer voice (channelInfo.forwarding 'mesh')…
-  sfu: null, // …or one connection to the server, which forwards (forwarding 'sfu')
+  voice: null, // VoicePath: how voice travels in the channel now, and its transport:
+  get mesh() { return this.voice?.mesh ?? null; }, // peer to peer (forwarding 'mesh')…
+  get sfu() { return this.voice?.sfu ?? null; }, // …or one connection to the server ('sfu')
   members: new Map(), // member id → {member, account, name, muted, speaking, heard, level}
   muted: false,
   speaking: false,
@@ -180,24 +180,18 @@ function onJoined(msg) {
   const space = new ChannelSpace({ selfId: w.member, channelInfo: msg.channelInfo });
   space.applyJoined(msg);
   app.space = space;
-  if (msg.channelInfo?.forwarding === 'sfu') {
-    app.sfu = new SfuLink({
-      slots: msg.channelInfo.slots,
-      request: (m) => sig.request(m),
-      getTrack: () => audio.track,
-      sending: () => space.sendsToAnyone(),
-    });
-    wireSfu(app.sfu);
-  } else {
-    app.mesh = new Mesh({
-      selfId: w.member,
-      iceServers: w.iceServers ?? [],
-      send: (to, data) => sig.send({ type: 'signal', to, data }),
-      getTrack: () => audio.track,
-      sendsTo: (member) => space.sendsTo(member),
-    });
-    app.mesh.addEventListener('peer', (e) => wirePeer(e.detail));
-  }
+  app.voice = new VoicePath({
+    selfId: w.member,
+    iceServers: w.iceServers,
+    send: (to, data) => sig.send({ type: 'signal', to, data }),
+    request: (m) => sig.request(m),
+    getTrack: () => audio.track,
+    sendsTo: (member) => space.sendsTo(member),
+    sending: () => space.sendsToAnyone(),
+    onMesh: (mesh) => mesh.addEventListener('peer', (e) => wirePeer(e.detail)),
+    onSfu: (link) => wireSfu(link),
+  });
+  app.voice.use(msg.channelInfo?.forwarding, msg.channelInfo?.slots);
   ui.upsertParticipant({ member: w.member, account: w.account, name: w.name, muted: app.muted }, { self: true });
   ui.setPeerState(w.member, '');
   // We are the newcomer: we offer to everyone already here.
@@ -206,7 +200,7 @@ function onJoined(msg) {
   space.addEventListener('change', () => onSpaceChange(space));
   placeSelfAfterJoin();
   onSpaceChange(space);
-  app.sfu?.start(); // after placing ourselves: the server forwards by the positions it has
+  app.voice.start(); // after placing ourselves: the server forwards by the positions it has
   ui.showView('call');
   ui.showConnection(sig.state, { inChannel: true });
   updateCallHeader();
@@ -228,10 +222,8 @@ async function leave() {
 }
 
 function teardownMesh() {
-  app.mesh?.closeAll();
-  app.mesh = null;
-  app.sfu?.close();
-  app.sfu = null;
+  app.voice?.close();
+  app.voice = null;
   app.space = null;
   reporter.reset();
   ui.showSpace({ inChannel: false });
@@ -259,7 +251,7 @@ function teardownCall() {
 // ── members and peers ──
 
 function addMember(m, { initiator }) {
-  if ((!app.mesh && !app.sfu) || m.member === sig.welcome?.member) return;
+  if (!app.voice || m.member === sig.welcome?.member) return;
   const existing = app.members.get(m.member);
   const member = {
     member: m.member,
@@ -278,17 +270,33 @@ function addMember(m, { initiator }) {
   // Known before they are ever on a slot: the slot takes their volume when they are.
   audio.setVolume(m.member, volumeFor(member.account));
   app.space?.upsert(m);
-  if (app.sfu) {
-    ui.setPeerState(m.member, app.sfu.connectionState);
-  } else {
-    ui.setPeerState(m.member, initiator ? 'new' : 'waiting');
-    app.mesh.add(m.member, { initiator });
-  }
+  connectMember(m.member, { initiator });
   updateCallHeader();
 }
 
+// Voice with a member over the transport in use; the row shows how far that got.
+function connectMember(id, { initiator }) {
+  if (app.sfu) return ui.setPeerState(id, app.sfu.connectionState);
+  ui.setPeerState(id, initiator ? 'new' : 'waiting');
+  app.voice.add(id, { initiator });
+}
+
+// The server switched the channel between peer to peer and forwarded: a new transport for
+// everyone here. Members, volumes, positions and mute stay; only the streams are new.
+function switchForwarding({ forwarding, slots }) {
+  const voice = app.voice;
+  if (!voice || !app.space || !voice.use(forwarding, slots)) return;
+  audio.removeAllStreams(); // the closed transport's; the new one's arrive later
+  remoteDetectors.clear();
+  app.space.channelInfo = { ...app.space.channelInfo, forwarding: voice.mode, slots };
+  for (const id of app.members.keys()) connectMember(id, { initiator: voice.offersAfterSwitch(id) });
+  voice.start();
+  updatePeerBanner();
+  updateSoundNotice();
+}
+
 function removeMember(id) {
-  app.mesh?.remove(id);
+  app.voice?.remove(id);
   audio.forget(id);
   remoteDetectors.delete(id);
   app.members.delete(id);
@@ -396,8 +404,7 @@ async function openMic(deviceId) {
     ui.hideBanner(code);
   }
   track.addEventListener('ended', () => onMicEnded(track));
-  await app.mesh?.refreshTracks();
-  await app.sfu?.refreshTrack();
+  await app.voice?.refreshTracks();
   await refreshDevices();
   return track;
 }
@@ -578,8 +585,7 @@ function onSpaceChange(space) {
     });
   }
   ui.setMemberSpace(sig.welcome.member, { role: space.self.role, floor: space.self.floor, hand: space.self.hand });
-  app.mesh?.refreshTracks().catch((err) => console.warn('webvox: switching senders', err));
-  app.sfu?.refreshTrack().catch((err) => console.warn('webvox: switching sender', err));
+  app.voice?.refreshTracks().catch((err) => console.warn('webvox: switching senders', err));
   ui.showFloor({
     moderated: space.floorModerated, mode: space.mode, floor: space.self.floor !== false,
     hand: space.self.hand, moderator: space.isModerator,
@@ -724,18 +730,24 @@ sig.addEventListener('positions', (e) => {
 });
 
 sig.addEventListener('slots', (e) => {
-  app.sfu?.handleSlots(e.detail);
+  app.voice?.handleSlots(e.detail);
+});
+
+sig.addEventListener('forwarding', (e) => {
+  if (app.channel) switchForwarding(e.detail);
 });
 
 sig.addEventListener('signal', (e) => {
   const { from, data } = e.detail;
-  if (app.mesh && from && data) app.mesh.handleSignal(from, data);
+  if (from && data) app.voice?.handleSignal(from, data);
 });
 
 sig.addEventListener('error', (e) => {
   const { code, message } = e.detail;
-  // Signals to someone who just left, or sent while leaving, are harmless races.
-  if (code === 'unknown_member' || code === 'not_in_channel') return;
+  // Signals to someone who just left, or sent while leaving or while the channel switched
+  // between mesh and forwarded (the server refuses the old transport's last messages), are
+  // harmless races.
+  if (['unknown_member', 'not_in_channel', 'mesh_off', 'sfu_off'].includes(code)) return;
   console.warn('webvox: server error', code, message);
   if (code === 'rate_limited' || code === 'internal') {
     ui.showBanner({ code, kind: 'warning', ...messages.serverError(code, message) });
@@ -803,8 +815,7 @@ navigator.mediaDevices?.addEventListener?.('devicechange', () => refreshDevices(
 // every peer and skip the signalling backoff.
 function onNetworkChange(reason) {
   sig.retryNow();
-  app.mesh?.restartAll(reason);
-  app.sfu?.restart(reason);
+  app.voice?.restart(reason);
 }
 window.addEventListener('online', () => {
   ui.hideBanner('offline');

@@ -256,10 +256,16 @@ export class AudioEngine {
   }
 
   removeAllRemotes() {
-    for (const mid of [...this._slots.keys()]) this.removeSlot(mid);
-    for (const member of [...this._remotes.keys()]) this.removeRemote(member);
+    this.removeAllStreams();
     this._volumes.clear();
     this._placements.clear();
+  }
+
+  // Stops playing every remote stream and slot but keeps each member's volume and placement,
+  // for the streams of a new transport (a channel switching between mesh and forwarded).
+  removeAllStreams() {
+    for (const mid of [...this._slots.keys()]) this.removeSlot(mid);
+    for (const member of [...this._remotes.keys()]) this.removeRemote(member);
   }
 
   forget(member) {

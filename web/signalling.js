@@ -35,7 +35,7 @@ const PONG_WITHIN_MS = 10000;
 const RATE_PER_S = 40;
 const BURST = 150;
 const CLOSE_REPLACED = 4001;
-const PUSH_TYPES = new Set(['member-joined', 'member-left', 'member-state', 'positions', 'signal', 'slots']);
+const PUSH_TYPES = new Set(['member-joined', 'member-left', 'member-state', 'positions', 'signal', 'slots', 'forwarding']);
 
 export class Signalling extends EventTarget {
   constructor({ url = defaultSignalUrl() } = {}) {

@@ -123,7 +123,7 @@ std::unique_ptr<app::SfuService> make_sfu(const config::Config& config) {
   }
   settings.slots = config.sfu_slots;
   auto sfu = std::make_unique<app::SfuService>(settings);
-  spdlog::info("voice is forwarded by the server on UDP port {} ({} slots per listener)",
+  spdlog::info("server-forwarded voice on UDP port {} ({} slots per listener)",
                sfu->udp_port(), settings.slots);
   return sfu;
 }
@@ -138,8 +138,13 @@ int serve(const config::Config& config) {
   const app::JoinTokenApi join_token_api(admin, issuer, unix_now);
   const app::StaticFiles files(config.web_root.empty() ? WEBVOX_DEFAULT_WEB_ROOT : config.web_root);
 
+  // Started unless no channel may ever be forwarded: in auto any channel may grow into it.
   std::unique_ptr<app::SfuService> sfu;
-  if (config.media_mode == "sfu") sfu = make_sfu(config);
+  if (config.media_mode != core::MediaMode::Mesh) sfu = make_sfu(config);
+  spdlog::info("media-mode {}{}", core::to_string(config.media_mode),
+               config.media_mode == core::MediaMode::Auto
+                   ? fmt::format(": channels of more than {} members are forwarded", config.sfu_threshold)
+                   : "");
 
   signalling::SignallingHub hub({services.accounts,
                                  services.channels,
@@ -148,7 +153,8 @@ int serve(const config::Config& config) {
                                   static_cast<std::int64_t>(config.turn_ttl)},
                                  config.realm,
                                  config.max_channel_members,
-                                 sfu.get()});
+                                 sfu.get(),
+                                 {config.media_mode, config.sfu_threshold}});
   app::SignallingEndpoint signalling_endpoint(hub);
 
   world::InMemoryLinkCodeStore link_codes(app::WorldLimits::kMaxLinkCodes);

@@ -226,7 +226,8 @@ void SfuService::leave(core::ChannelId channel, const std::string& member) {
     drop(*it->second, member);
     it->second->positions.erase(member);
     it->second->floors.erase(member);
-    if (it->second->members.empty() && it->second->positions.empty()) rooms_.erase(it);
+    const auto& room = *it->second;
+    if (room.members.empty() && room.positions.empty() && room.floors.empty()) rooms_.erase(it);
   });
 }
 
@@ -242,10 +243,10 @@ void SfuService::place(core::ChannelId channel, const std::string& member,
 
 void SfuService::set_floor(core::ChannelId channel, const std::string& member, bool floor) {
   asio::post(io_, [=, this] {
-    const auto it = rooms_.find(channel);
-    if (it == rooms_.end()) return;
-    it->second->floors[member] = floor;
-    if (it->second->forwarding) it->second->forwarding->set_floor(member, floor);
+    auto& room = rooms_[channel];
+    if (!room) room = std::make_unique<Room>();
+    room->floors[member] = floor;  // kept for an offer that comes later, like positions
+    if (room->forwarding) room->forwarding->set_floor(member, floor);
   });
 }
 

@@ -9,6 +9,8 @@
 #include <map>
 #include <functional>
 
+#include "core/forwarding_policy.hpp"
+
 namespace webvox::config {
 
 class ConfigError : public std::runtime_error {
@@ -45,9 +47,11 @@ struct Config {
   unsigned max_channel_members = 32;
   // Shared with the grid's in-world HUDs (docs/world.md); empty: /world/... and /j/... are off.
   std::string world_secret;
-  // How voice flows: "mesh" (peer to peer, the server only signals) or "sfu" (through the
-  // server, on one UDP port).
-  std::string media_mode = "mesh";
+  // How voice flows: auto (each channel a mesh up to sfu_threshold members, forwarded by the
+  // server beyond), mesh (always peer to peer) or always-sfu (always through the server, on one
+  // UDP port).
+  core::MediaMode media_mode = core::MediaMode::Auto;
+  unsigned sfu_threshold = 4;
   // The SFU's UDP port; absent: the same number as the listen port.
   std::optional<std::uint16_t> media_port;
   // Addresses browsers reach the media port at (a public IP behind NAT, in a container);

@@ -88,10 +88,12 @@ const std::map<std::string, std::string>& setting_descriptions() {
       {"turn-ttl", "lifetime of TURN credentials in seconds (default 86400)"},
       {"max-channel-members", "most members in one peer-to-peer channel (default 32)"},
       {"world-secret", "secret shared with the grid's in-world HUDs; enables /world/ (docs/world.md)"},
-      {"media-mode", "mesh (peer to peer, default) or sfu (voice forwarded by the server)"},
+      {"media-mode", "auto (default: peer to peer up to sfu-threshold members, forwarded by the "
+                     "server beyond), mesh or always-sfu"},
+      {"sfu-threshold", "in media-mode auto, most members of a peer-to-peer channel (default 4)"},
       {"media-port", "UDP port of server-forwarded media (default: the listen port's number)"},
       {"media-addresses", "comma-separated IP addresses browsers reach the media port at"},
-      {"sfu-slots", "voices each listener receives at once in sfu mode (default 8)"},
+      {"sfu-slots", "voices each listener receives at once when forwarded (default 8)"},
   };
   return descriptions;
 }
@@ -200,8 +202,11 @@ void apply_settings(const Settings& settings, Config& config) {
       if (value.size() < 16) throw ConfigError("world-secret: must be at least 16 characters");
       config.world_secret = value;
     } else if (name == "media-mode") {
-      if (value != "mesh" && value != "sfu") throw ConfigError("media-mode: must be mesh or sfu");
-      config.media_mode = value;
+      const auto mode = core::parse_media_mode(value);
+      if (!mode) throw ConfigError("media-mode: must be auto, mesh or always-sfu");
+      config.media_mode = *mode;
+    } else if (name == "sfu-threshold") {
+      config.sfu_threshold = parse_unsigned(name, value, 1, 256);
     } else if (name == "media-port") {
       config.media_port = static_cast<std::uint16_t>(parse_unsigned(name, value, 0, 65535));
     } else if (name == "media-addresses") {

@@ -4,7 +4,8 @@ namespace webvox::signalling {
 
 using nlohmann::json;
 
-ChannelRoom::ChannelRoom(core::ChannelProperties properties) : properties_(properties) {}
+ChannelRoom::ChannelRoom(core::ChannelProperties properties, core::Forwarding forwarding)
+    : properties_(properties), forwarding_(forwarding) {}
 
 const MemberInfo* ChannelRoom::find(const std::string& member) const {
   const auto it = entries_.find(member);

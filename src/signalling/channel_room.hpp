@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/channel_properties.hpp"
+#include "core/forwarding_policy.hpp"
 #include "core/hearing.hpp"
 #include "signalling/peer_link.hpp"
 #include "signalling/server_message.hpp"
@@ -18,9 +19,12 @@ namespace webvox::signalling {
 // Not thread-safe: the hub serialises access.
 class ChannelRoom {
  public:
-  explicit ChannelRoom(core::ChannelProperties properties);
+  ChannelRoom(core::ChannelProperties properties, core::Forwarding forwarding);
 
   const core::ChannelProperties& properties() const { return properties_; }
+  // How media flows among the members now; the hub decides, the room only remembers.
+  core::Forwarding forwarding() const { return forwarding_; }
+  void set_forwarding(core::Forwarding forwarding) { forwarding_ = forwarding; }
   bool empty() const { return entries_.empty(); }
   std::size_t size() const { return entries_.size(); }
   bool contains(const std::string& member) const { return entries_.contains(member); }
@@ -77,6 +81,7 @@ class ChannelRoom {
   std::vector<core::Hearing> decide() const;
 
   core::ChannelProperties properties_;
+  core::Forwarding forwarding_;
   std::map<std::string, Entry> entries_;  // ordered: hearing lists come out sorted
   std::uint64_t version_ = 0;
   bool dirty_ = false;

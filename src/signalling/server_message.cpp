@@ -1,7 +1,5 @@
 #include "signalling/server_message.hpp"
 
-#include "signalling/media_forwarding.hpp"
-
 namespace webvox::signalling {
 
 using nlohmann::json;
@@ -33,16 +31,32 @@ json member_state_message(const MemberInfo& member) {
           {"speaking", member.speaking}, {"floor", member.floor}, {"hand", member.hand}};
 }
 
-json channel_info(const core::ChannelProperties& properties, const MediaForwarding* forwarding) {
+namespace {
+
+// The fields `joined.channelInfo` and `forwarding` share, so both always say the same.
+void add_forwarding(json& object, core::Forwarding forwarding, std::size_t slots) {
+  object["forwarding"] = core::to_string(forwarding);
+  if (forwarding == core::Forwarding::Sfu) object["slots"] = slots;
+}
+
+}  // namespace
+
+json channel_info(const core::ChannelProperties& properties, core::Forwarding forwarding,
+                  std::size_t slots) {
   json info = {{"type", core::to_string(properties.type)},
-          {"mode", core::to_string(properties.mode)},
-          {"distanceModel", static_cast<int>(properties.distance_model)},
-          {"rollOff", properties.roll_off},
-          {"maxRange", properties.max_range},
-          {"clampingDistance", properties.clamping_distance},
-          {"forwarding", forwarding ? "sfu" : "mesh"}};
-  if (forwarding) info["slots"] = forwarding->slots();
+               {"mode", core::to_string(properties.mode)},
+               {"distanceModel", static_cast<int>(properties.distance_model)},
+               {"rollOff", properties.roll_off},
+               {"maxRange", properties.max_range},
+               {"clampingDistance", properties.clamping_distance}};
+  add_forwarding(info, forwarding, slots);
   return info;
+}
+
+json forwarding_message(core::Forwarding forwarding, std::size_t slots) {
+  json message = {{"type", "forwarding"}};
+  add_forwarding(message, forwarding, slots);
+  return message;
 }
 
 std::string serialize(const json& message) {

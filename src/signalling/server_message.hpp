@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "core/channel.hpp"
+#include "core/forwarding_policy.hpp"
 #include "core/hearing.hpp"
 #include "core/position.hpp"
 
@@ -36,10 +37,13 @@ nlohmann::json to_json(const MemberInfo& member);
 // A position as `positions` and member objects carry it (without the member id).
 nlohmann::json to_json(const PlacedPosition& placed);
 nlohmann::json member_state_message(const MemberInfo& member);
-class MediaForwarding;
-// The channel's properties as clients use them, and how media flows in it.
+// The channel's properties as clients use them, and how media flows in it now (`slots`:
+// receive slots per listener, sent only when forwarded).
 nlohmann::json channel_info(const core::ChannelProperties& properties,
-                            const MediaForwarding* forwarding = nullptr);
+                            core::Forwarding forwarding = core::Forwarding::Mesh,
+                            std::size_t slots = 0);
+// Tells a channel's members that its media now flows the other way.
+nlohmann::json forwarding_message(core::Forwarding forwarding, std::size_t slots);
 
 // Serialises a server message; invalid UTF-8 (never expected) is replaced, not thrown.
 std::string serialize(const nlohmann::json& message);

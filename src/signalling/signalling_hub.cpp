@@ -21,12 +21,45 @@ ChannelRoom* SignallingHub::room_locked(core::ChannelId channel) {
 void SignallingHub::remove_locked(core::ChannelId channel, const std::string& member) {
   auto* room = room_locked(channel);
   if (!room || !room->contains(member)) return;
+  if (auto* forwarding = forwarding_of_locked(*room)) forwarding->leave(channel, member);
   room->remove(member);
-  if (context_.forwarding) context_.forwarding->leave(channel, member);
   if (room->empty()) {
     rooms_.erase(channel);
   } else {
     room->push_positions();  // the others' audible lists lost this member
+  }
+}
+
+void SignallingHub::refit_locked(core::ChannelId channel) {
+  if (auto* room = room_locked(channel)) {
+    switch_forwarding_locked(channel, *room, decide_locked(room->forwarding(), room->size()));
+  }
+}
+
+core::Forwarding SignallingHub::decide_locked(core::Forwarding current, std::size_t members) const {
+  if (!context_.forwarding) return core::Forwarding::Mesh;
+  return context_.policy.decide(current, members);
+}
+
+MediaForwarding* SignallingHub::forwarding_of_locked(const ChannelRoom& room) const {
+  return room.forwarding() == core::Forwarding::Sfu ? context_.forwarding : nullptr;
+}
+
+void SignallingHub::switch_forwarding_locked(core::ChannelId channel, ChannelRoom& room,
+                                             core::Forwarding next) {
+  if (room.forwarding() == next) return;
+  room.set_forwarding(next);
+  const auto slots = context_.forwarding ? context_.forwarding->slots() : 0;
+  room.broadcast("", serialize(forwarding_message(next, slots)));
+  const auto members = room.members();
+  if (next == core::Forwarding::Sfu) {
+    // The forwarding only hears of facts while a channel is forwarded: catch it up.
+    for (const auto& member : members) {
+      if (member.position) context_.forwarding->place(channel, member.member, member.position->position);
+      context_.forwarding->set_floor(channel, member.member, member.floor);
+    }
+  } else {
+    for (const auto& member : members) context_.forwarding->leave(channel, member.member);
   }
 }
 
@@ -35,13 +68,18 @@ SignallingHub::JoinOutcome SignallingHub::join(
     std::shared_ptr<PeerLink> link, std::optional<core::ChannelId> previous, double now,
     const std::function<std::string(const JoinOutcome&)>& joined) {
   std::lock_guard lock(mutex_);
-  auto* room = &rooms_.try_emplace(channel, properties).first->second;
+  const auto empty_room = [&] {
+    return ChannelRoom(properties, decide_locked(core::Forwarding::Mesh, 0));
+  };
+  auto* room = &rooms_.try_emplace(channel, empty_room()).first->second;
   if (const auto older = room->other_connection_of(self.account, self.member)) {
     room->send_to(*older, error_message(nullptr, "replaced",
                                         "this account joined the channel from another connection"));
     room->close_member(*older, close_code::kReplaced, "replaced");
+    // Not re-decided here: the newcomer takes its place at once, so the count is unchanged
+    // and a reload must not flip the channel.
     remove_locked(channel, *older);
-    room = &rooms_.try_emplace(channel, properties).first->second;  // may have been emptied
+    room = &rooms_.try_emplace(channel, empty_room()).first->second;  // may have been emptied
   }
   JoinOutcome outcome;
   if (room->size() >= context_.max_members_per_channel) {
@@ -53,7 +91,11 @@ SignallingHub::JoinOutcome SignallingHub::join(
       world != world_positions_.end() && now - world->second.received < kPendingWorldSeconds) {
     self.position = PlacedPosition{world->second.position, PositionSource::World};
   }
-  if (previous && *previous != channel) remove_locked(*previous, self.member);
+  if (previous && *previous != channel) {
+    remove_locked(*previous, self.member);
+    refit_locked(*previous);
+  }
+  switch_forwarding_locked(channel, *room, decide_locked(room->forwarding(), room->size() + 1));
   outcome.others = room->members();
   auto admission = room->admit(std::move(self), link);
   if (admission.self.position && admission.self.position->source == PositionSource::World) {
@@ -61,11 +103,14 @@ SignallingHub::JoinOutcome SignallingHub::join(
                            world_positions_[admission.self.account].received +
                                kWorldPrecedenceSeconds);
   }
-  if (context_.forwarding && admission.self.position) {
-    context_.forwarding->place(channel, admission.self.member, admission.self.position->position);
+  auto* forwarding = forwarding_of_locked(*room);
+  if (forwarding && admission.self.position) {
+    forwarding->place(channel, admission.self.member, admission.self.position->position);
   }
   outcome.self = std::move(admission.self);
   outcome.hearing = std::move(admission.hearing);
+  outcome.forwarding = room->forwarding();
+  outcome.slots = forwarding ? forwarding->slots() : 0;
   link->send(joined(outcome));
   room->push_positions();
   return outcome;
@@ -74,14 +119,30 @@ SignallingHub::JoinOutcome SignallingHub::join(
 void SignallingHub::leave(core::ChannelId channel, const std::string& member) {
   std::lock_guard lock(mutex_);
   remove_locked(channel, member);
+  refit_locked(channel);
 }
 
-bool SignallingHub::relay(core::ChannelId channel, const std::string& from, const std::string& to,
-                          const json& data) {
+SignallingHub::RelayResult SignallingHub::relay(core::ChannelId channel, const std::string& from,
+                                                const std::string& to, const json& data) {
   std::lock_guard lock(mutex_);
   const auto* room = room_locked(channel);
-  if (!room || !room->contains(from) || to == from) return false;
-  return room->send_to(to, serialize({{"type", "signal"}, {"from", from}, {"data", data}}));
+  if (!room || !room->contains(from) || to == from || !room->contains(to)) {
+    return RelayResult::UnknownMember;
+  }
+  if (room->forwarding() != core::Forwarding::Mesh) return RelayResult::NotMesh;
+  room->send_to(to, serialize({{"type", "signal"}, {"from", from}, {"data", data}}));
+  return RelayResult::Relayed;
+}
+
+bool SignallingHub::negotiate(core::ChannelId channel, const std::string& member, core::Role role,
+                              std::string sdp, std::shared_ptr<PeerLink> link, json id) {
+  std::lock_guard lock(mutex_);
+  const auto* room = room_locked(channel);
+  auto* forwarding = room && room->contains(member) ? forwarding_of_locked(*room) : nullptr;
+  if (!forwarding) return false;
+  forwarding->negotiate(channel, room->properties(), member, role, std::move(sdp), std::move(link),
+                        std::move(id));
+  return true;
 }
 
 void SignallingHub::update_state(core::ChannelId channel, const std::string& member,
@@ -96,9 +157,10 @@ ChannelRoom::FloorResult SignallingHub::set_floor(core::ChannelId channel, const
   auto* room = room_locked(channel);
   if (!room) return ChannelRoom::FloorResult::UnknownMember;
   const auto result = room->set_floor(by, target, granted);
-  if (context_.forwarding && result == ChannelRoom::FloorResult::Changed) {
+  auto* forwarding = forwarding_of_locked(*room);
+  if (forwarding && result == ChannelRoom::FloorResult::Changed) {
     for (const auto& member : room->members()) {
-      context_.forwarding->set_floor(channel, member.member, member.floor);
+      forwarding->set_floor(channel, member.member, member.floor);
     }
   }
   room->push_positions();  // hearing follows the floor at once
@@ -115,7 +177,7 @@ bool SignallingHub::place(core::ChannelId channel, const std::string& member,
   std::lock_guard lock(mutex_);
   auto* room = room_locked(channel);
   if (!room || !room->place(member, position, now)) return false;
-  if (context_.forwarding) context_.forwarding->place(channel, member, position);
+  if (auto* forwarding = forwarding_of_locked(*room)) forwarding->place(channel, member, position);
   return true;
 }
 
@@ -140,9 +202,10 @@ void SignallingHub::place_from_world(const std::string& account, const core::Pos
   remember_world_position_locked(account, position, now);
   for (auto& [id, room] : rooms_) {
     room.place_from_world(account, position, now + kWorldPrecedenceSeconds);
-    if (!context_.forwarding) continue;
+    auto* forwarding = forwarding_of_locked(room);
+    if (!forwarding) continue;
     for (const auto& member : room.members()) {
-      if (member.account == account) context_.forwarding->place(id, member.member, position);
+      if (member.account == account) forwarding->place(id, member.member, position);
     }
   }
 }
@@ -156,6 +219,13 @@ std::size_t SignallingHub::member_count(core::ChannelId channel) {
   std::lock_guard lock(mutex_);
   const auto* room = room_locked(channel);
   return room ? room->size() : 0;
+}
+
+std::optional<core::Forwarding> SignallingHub::forwarding(core::ChannelId channel) {
+  std::lock_guard lock(mutex_);
+  const auto* room = room_locked(channel);
+  if (!room) return std::nullopt;
+  return room->forwarding();
 }
 
 }  // namespace webvox::signalling

@@ -30,8 +30,10 @@ struct SignallingContext {
   IceServerConfig ice;
   std::string realm;
   std::size_t max_members_per_channel = 32;
-  // Set when voice goes through the server (media-mode sfu); none: peer-to-peer mesh.
+  // Forwards voice through the server in the channels the policy gives to it; none: every
+  // channel is a peer-to-peer mesh, whatever the policy says.
   MediaForwarding* forwarding = nullptr;
+  core::ForwardingPolicy policy;
 };
 
 // Who is in which channel, and delivery between them. Thread-safe: each connection's session
@@ -49,20 +51,31 @@ class SignallingHub {
     MemberInfo self;  // as the others see it: floor by the channel's mode, position if known
     std::vector<MemberInfo> others;
     core::Hearing hearing;
+    core::Forwarding forwarding = core::Forwarding::Mesh;  // the channel's, with the newcomer
+    std::size_t slots = 0;                                  // receive slots when forwarded
   };
   // Adds the member and tells the others. An older connection of the same account in the
   // channel is replaced: told so, closed and removed. `joined` builds the newcomer's reply,
   // which is sent before anything else that concerns the channel can reach it. The member
   // leaves `previous` only once admitted, and before `joined` goes out, so a full channel
-  // costs no membership and nothing of the old channel follows `joined`.
+  // costs no membership and nothing of the old channel follows `joined`. When the newcomer
+  // makes the channel switch forwarding, the others learn it (`forwarding`) before they learn
+  // of the newcomer, so they never start a mesh connection to it that would be torn down.
   JoinOutcome join(core::ChannelId channel, const core::ChannelProperties& properties,
                    MemberInfo self, std::shared_ptr<PeerLink> link,
                    std::optional<core::ChannelId> previous, double now,
                    const std::function<std::string(const JoinOutcome&)>& joined);
   void leave(core::ChannelId channel, const std::string& member);
-  // False if `to` is not in the channel.
-  bool relay(core::ChannelId channel, const std::string& from, const std::string& to,
-             const nlohmann::json& data);
+  enum class RelayResult { Relayed, UnknownMember, NotMesh };
+  // Peer-to-peer signals only pass in a mesh: in a forwarded channel the server must be the
+  // only way voice travels, or a client could keep sending to peers the floor or range rules
+  // exclude, and listeners would hear some voices twice.
+  RelayResult relay(core::ChannelId channel, const std::string& from, const std::string& to,
+                    const nlohmann::json& data);
+  // Hands an sfu-offer to the forwarding; false (nothing done) unless the channel is forwarded
+  // now. Decided under the same lock as switches, so an offer never outlives a switch back.
+  bool negotiate(core::ChannelId channel, const std::string& member, core::Role role,
+                 std::string sdp, std::shared_ptr<PeerLink> link, nlohmann::json id);
   void update_state(core::ChannelId channel, const std::string& member, std::optional<bool> muted,
                     std::optional<bool> speaking);
   ChannelRoom::FloorResult set_floor(core::ChannelId channel, const std::string& by,
@@ -87,6 +100,8 @@ class SignallingHub {
   static constexpr double kPositionPushSeconds = 0.1;
 
   std::size_t member_count(core::ChannelId channel);
+  // How media flows in the channel now; nullopt while nobody is in it.
+  std::optional<core::Forwarding> forwarding(core::ChannelId channel);
 
  private:
   struct WorldPosition {
@@ -95,7 +110,16 @@ class SignallingHub {
   };
 
   // Call with mutex_ held.
+  // Removes a member without re-deciding the channel's forwarding (see refit_locked).
   void remove_locked(core::ChannelId channel, const std::string& member);
+  // Re-decides the forwarding of a channel whose membership shrank.
+  void refit_locked(core::ChannelId channel);
+  core::Forwarding decide_locked(core::Forwarding current, std::size_t members) const;
+  // Switches the room to `next` (if it is not already): tells every member, and hands the
+  // forwarding the facts it needs (switching on) or takes every member's session away
+  // (switching off).
+  void switch_forwarding_locked(core::ChannelId channel, ChannelRoom& room, core::Forwarding next);
+  MediaForwarding* forwarding_of_locked(const ChannelRoom& room) const;
   ChannelRoom* room_locked(core::ChannelId channel);
   void remember_world_position_locked(const std::string& account, const core::Position& position,
                                       double now);

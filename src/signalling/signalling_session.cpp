@@ -127,7 +127,7 @@ void SignallingSession::handle(const json& id, const Join& join, const SessionCl
     json joined = {{"type", "joined"},
                    {"channel", join.channel},
                    {"self", to_json(outcome.self)},
-                   {"channelInfo", channel_info(channel->properties, context.forwarding)},
+                   {"channelInfo", channel_info(channel->properties, outcome.forwarding, outcome.slots)},
                    {"members", members},
                    {"audible", outcome.hearing.audible},
                    {"listeners", outcome.hearing.listeners}};
@@ -138,7 +138,6 @@ void SignallingSession::handle(const json& id, const Join& join, const SessionCl
                                  channel_, clock.monotonic_seconds, joined_message);
   if (outcome.full) return reply_error(id, "channel_full", "the channel is full");
   channel_ = channel->id;
-  channel_properties_ = channel->properties;
   channel_uri_ = join.channel;
 }
 
@@ -152,8 +151,13 @@ void SignallingSession::handle(const json& id, const Leave&, const SessionClock&
 
 void SignallingSession::handle(const json& id, const Signal& signal, const SessionClock&) {
   if (!channel_) return reply_error(id, "not_in_channel", "join a channel first");
-  if (!hub_.relay(*channel_, member_id_, signal.to, signal.data)) {
-    reply_error(id, "unknown_member", "no such member in your channel");
+  switch (hub_.relay(*channel_, member_id_, signal.to, signal.data)) {
+    case SignallingHub::RelayResult::Relayed:
+      return;
+    case SignallingHub::RelayResult::UnknownMember:
+      return reply_error(id, "unknown_member", "no such member in your channel");
+    case SignallingHub::RelayResult::NotMesh:
+      return reply_error(id, "mesh_off", "voice in this channel goes through the server: use sfu-offer");
   }
 }
 
@@ -193,9 +197,9 @@ void SignallingSession::handle(const json& id, const Hand& hand, const SessionCl
 
 void SignallingSession::handle(const json& id, const SfuOffer& offer, const SessionClock&) {
   if (!channel_) return reply_error(id, "not_in_channel", "join a channel first");
-  auto* forwarding = hub_.context().forwarding;
-  if (!forwarding) return reply_error(id, "sfu_off", "this server forwards no media: use the mesh");
-  forwarding->negotiate(*channel_, channel_properties_, member_id_, role_, offer.sdp, link_, id);
+  if (!hub_.negotiate(*channel_, member_id_, role_, offer.sdp, link_, id)) {
+    reply_error(id, "sfu_off", "voice in this channel goes peer to peer: use the mesh");
+  }
 }
 
 void SignallingSession::handle(const json& id, const Ping&, const SessionClock&) {

@@ -74,7 +74,6 @@ class SignallingSession {
   core::Role role_ = core::Role::Participant;
   std::optional<std::string> token_channel_;  // a join token admits to this channel only
   std::optional<core::ChannelId> channel_;
-  core::ChannelProperties channel_properties_;
   std::string channel_uri_;
   core::TokenBucket bucket_{Limits::kMessagesPerSecond, Limits::kBurst};
   core::TokenBucket position_bucket_{Limits::kPositionsPerSecond, Limits::kPositionBurst};

@@ -97,7 +97,7 @@ export function webvoxdPath() {
 }
 
 export class Server {
-  // args: further webvoxd options, after the ones every test needs (e.g. ['--media-mode', 'sfu']).
+  // args: further webvoxd options, after the ones every test needs (e.g. ['--media-mode', 'always-sfu']).
   constructor({ binary = webvoxdPath(), dir = makeTempDir('webvoxd-'), args = [] } = {}) {
     this.binary = binary;
     this.dir = dir;

@@ -208,7 +208,8 @@ describe('positional audio in real browsers', { timeout: 6 * TEST_TIMEOUT }, () 
   before(async () => {
     tmp = makeTempDir('webvox-positional-');
     const wavs = Object.fromEntries(Object.entries(people).map(([k, p]) => [k, makeTone(tmp, p.hz, 60)]));
-    server = await new Server({ dir: tmp }).start();
+    // Peer to peer throughout: this file is about the mesh (sfu.test.mjs covers forwarding).
+    server = await new Server({ dir: tmp, args: ['--media-mode', 'mesh'] }).start();
     for (const p of Object.values(people)) await server.createAccount(p.account, p.password);
     channels.positional = await server.createChannel('positional-test', 'positional', POSITIONAL);
     channels.drag = await server.createChannel('drag-test', 'positional', POSITIONAL);

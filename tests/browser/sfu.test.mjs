@@ -1,13 +1,18 @@
-// Server-forwarded voice (webvoxd --media-mode sfu) in real browsers: the three-tone case of
-// positional.test.mjs with every voice going through the server instead of peer to peer. Three
-// headless Chromium processes, each with its own sine tone as microphone, placed by the test: a
+// Server-forwarded voice in real browsers, and channels switching to it and back live
+// (webvoxd --media-mode auto --sfu-threshold 3). Three headless Chromium processes, each with
+// its own sine tone as microphone, talk peer to peer; a fourth member (a page in the
+// listener's browser, standing far away) makes the channel forwarded, and the pages must go on
+// hearing each other through the server without reloading. Then the three-tone case of
+// positional.test.mjs with every voice going through the server: a
 // listener at the origin facing east, speaker A 5 m and speaker B 25 m in front of it. In a
 // positional channel with linear, clamping 10 m, max 60 m, roll-off 2 (silent from 35 m) the
 // listener must hear A at gain 1 and B at 0.4: 20·log10(1/0.4) = 7.96 dB apart, although both
 // arrive on receive slots of one connection, so the page must play each slot as the member the
 // server says is on it (each slot's tone is checked to be its member's). B at 40 m: the server
 // stops forwarding B (off the listener's slots, inbound bytes credited to B stand still, nothing
-// of B is played) while A flows on; back at 25 m B is forwarded and heard at 0.4 again.
+// of B is played) while A flows on; back at 25 m B is forwarded and heard at 0.4 again. Last,
+// the fourth and then B leave: at three members the channel stays forwarded, at two it is a
+// mesh again, and the listener and A hear each other peer to peer.
 //
 // Run through run.sh (loopback-only network namespace):
 //   bash tests/browser/run.sh [webvoxd] sfu.test.mjs
@@ -41,6 +46,10 @@ const people = {
   ana: { account: 'xAnaSfu', password: 'ana-pw-4', name: 'Ana', hz: 440 }, // speaker A
   ben: { account: 'xBenSfu', password: 'ben-pw-4', name: 'Ben', hz: 660 }, // speaker B
 };
+// The member beyond the threshold: a page in lis's browser (so with lis's tone), left where the
+// client puts a newcomer, near the region's centre, out of everyone's range.
+const extra = { account: 'xExtraSfu', password: 'extra-pw-4', name: 'Extra' };
+const THRESHOLD = 3;
 
 let tmp;
 let server;
@@ -76,6 +85,37 @@ async function explained(promise) {
     err.message += `\n  ${details.join('\n  ')}`;
     throw err;
   }
+}
+
+async function joinChannel(k, p) {
+  const joined = await api(k, async ({ p, uri }) => {
+    await window.webvox.signIn({ account: p.account, password: p.password, name: p.name });
+    return window.webvox.join(uri);
+  }, { p, uri: channel });
+  ids[k] = joined.self.member;
+  return joined;
+}
+
+// Waits until each page in `ks` uses `forwarding` ('mesh' | 'sfu') for the channel's voice.
+async function expectForwarding(ks, forwarding) {
+  await Promise.all(ks.map((k) => explained(waitFor(() => api(k, () => window.webvox.forwarding()), (f) => f === forwarding,
+    { timeout: UI_TIMEOUT, what: `${k} to switch to ${forwarding}` }))));
+}
+
+// Waits until `k` receives each of `others`' tones, as that member, clearly audible.
+async function expectTones(k, others, what) {
+  await explained(waitFor(() => api(k, () => window.webvox.remoteLevels()), (ls) =>
+    others.every((o) => ls.some((l) => l.member === ids[o] && hzNear(l.peakHz, people[o].hz) && l.levelDb > AUDIBLE_DB)),
+  { timeout: AUDIO_TIMEOUT, interval: 200, what }));
+}
+
+// A mark in each page's window that a reload would wipe.
+async function markPages(ks) {
+  await Promise.all(ks.map((k) => api(k, () => { window.webvoxTestMark = true; })));
+}
+
+async function expectNotReloaded(ks) {
+  for (const k of ks) assert.equal(await api(k, () => window.webvoxTestMark === true), true, `${k} was not reloaded`);
 }
 
 async function place(k, position) {
@@ -153,37 +193,56 @@ async function expectInbound(k, { flowing = [], stopped = [] }) {
   return `${[...flowing, ...stopped].map(show).join(', ')} over ${last.t - base.t} ms`;
 }
 
-describe('server-forwarded voice in real browsers', { timeout: 2 * TEST_TIMEOUT }, () => {
+describe('server-forwarded voice in real browsers', { timeout: 4 * TEST_TIMEOUT }, () => {
   before(async () => {
     tmp = makeTempDir('webvox-sfu-');
     const wavs = Object.fromEntries(Object.entries(people).map(([k, p]) => [k, makeTone(tmp, p.hz, 60)]));
-    server = await new Server({ dir: tmp, args: ['--media-mode', 'sfu'] }).start();
-    for (const p of Object.values(people)) await server.createAccount(p.account, p.password);
+    server = await new Server({ dir: tmp, args: ['--media-mode', 'auto', '--sfu-threshold', String(THRESHOLD)] }).start();
+    for (const p of [...Object.values(people), extra]) await server.createAccount(p.account, p.password);
     channel = await server.createChannel('sfu-test', 'positional', POSITIONAL);
     await Promise.all(Object.keys(people).map(async (k) => {
       browsers[k] = await launchBrowser(wavs[k]);
       pages[k] = await openClient(browsers[k], server);
     }));
+    pages.extra = await openClient(browsers.lis, server);
   });
 
   after(() => tearDown({ pages, browsers, server, tmp }));
 
+  it('a mesh growing past the threshold switches to forwarding live, and the pages go on hearing each other', { timeout: TEST_TIMEOUT }, async () => {
+    for (const [k, p] of Object.entries(people)) {
+      const joined = await joinChannel(k, p);
+      assert.equal(joined.channelInfo?.forwarding, 'mesh', JSON.stringify(joined.channelInfo));
+    }
+    await Promise.all([place('lis', at(0)), place('ana', at(5)), place('ben', at(25))]);
+    await expectLayout('lis', { ana: 5, ben: 25 });
+    await expectTones('lis', ['ana', 'ben'], 'lis to hear ana and ben peer to peer');
+    await expectTones('ana', ['lis', 'ben'], 'ana to hear lis and ben peer to peer');
+    assert.equal((await api('lis', () => window.webvox.peerStats())).length, 2, 'a connection per member');
+    await markPages(Object.keys(people));
+
+    const joined = await joinChannel('extra', extra);
+    assert.equal(joined.channelInfo?.forwarding, 'sfu', JSON.stringify(joined.channelInfo));
+    assert.ok(joined.channelInfo.slots >= 2, `slots: ${joined.channelInfo.slots}`);
+    await expectForwarding(Object.keys(people), 'sfu');
+    await explained(waitFor(() => api('lis', () => window.webvox.peerStats()), (s) => s.length === 1 && s[0].connectionState === 'connected',
+      { timeout: UI_TIMEOUT, what: 'lis\'s one connection, to the server' }));
+    await expectOnSlots('lis', ['ana', 'ben'], 'the server to put ana and ben on lis\'s slots');
+    await expectTones('lis', ['ana', 'ben'], 'lis to hear ana and ben through the server');
+    await expectTones('ana', ['lis', 'ben'], 'ana to hear lis and ben through the server');
+    await expectNotReloaded(Object.keys(people));
+    const state = await api('lis', () => window.webvox.state());
+    assert.equal(state.self, ids.lis, 'same connection, same member');
+    assert.equal(state.channelInfo.forwarding, 'sfu');
+  });
+
   it('slots play as their members: heard level follows distance; out of range nothing is forwarded', { timeout: TEST_TIMEOUT }, async () => {
-    await Promise.all(Object.entries(people).map(async ([k, p]) => {
-      const joined = await api(k, async ({ p, uri }) => {
-        await window.webvox.signIn({ account: p.account, password: p.password, name: p.name });
-        return window.webvox.join(uri);
-      }, { p, uri: channel });
-      assert.equal(joined.channelInfo?.forwarding, 'sfu', JSON.stringify(joined.channelInfo));
-      assert.ok(joined.channelInfo.slots >= 2, `slots: ${joined.channelInfo.slots}`);
-      ids[k] = joined.self.member;
-    }));
     assert.equal(await api('lis', () => window.webvox.forwarding()), 'sfu');
 
     await Promise.all([place('lis', at(0)), place('ana', at(5)), place('ben', at(25))]);
     await expectLayout('lis', { ana: 5, ben: 25 });
     const pos = await api('lis', () => window.webvox.positions());
-    assert.deepEqual(pos.members.filter((m) => m.member !== ids.lis).map((m) => m.gain).sort(), [0.4, 1]);
+    assert.deepEqual(pos.members.filter((m) => m.member === ids.ana || m.member === ids.ben).map((m) => m.gain).sort(), [0.4, 1]);
 
     // One connection to the server, and it connects.
     await explained(waitFor(() => api('lis', () => window.webvox.peerStats()), (s) => s.length === 1 && s[0].connectionState === 'connected',
@@ -220,5 +279,22 @@ describe('server-forwarded voice in real browsers', { timeout: 2 * TEST_TIMEOUT 
     const ratio2 = again.ana.heard - again.ben.heard;
     console.log(`# sfu, ben back at 25 m: lis inbound ${resumed}; heard ana ${again.ana.heard} dB, ben ${again.ben.heard} dB → ${ratio2.toFixed(2)} dB`);
     assert.ok(Math.abs(ratio2 - EXPECTED_RATIO_DB) <= RATIO_TOLERANCE_DB, `heard ratio after return ${ratio2} dB`);
+  });
+
+  it('shrinking below the threshold returns to the mesh live', { timeout: TEST_TIMEOUT }, async () => {
+    await api('extra', () => window.webvox.leave());
+    await explained(waitFor(() => api('lis', () => window.webvox.state().members.length), (n) => n === 2,
+      { timeout: UI_TIMEOUT, what: 'lis to see extra leave' }));
+    // Three is the threshold: still forwarded (a switch back needs two to leave).
+    assert.equal(await api('lis', () => window.webvox.forwarding()), 'sfu');
+    await api('ben', () => window.webvox.leave());
+    await expectForwarding(['lis', 'ana'], 'mesh');
+    await explained(waitFor(() => api('lis', () => window.webvox.peerStats()), (s) => s.length === 1 && s[0].member === ids.ana && s[0].connectionState === 'connected',
+      { timeout: UI_TIMEOUT, what: 'lis\'s peer connection to ana' }));
+    await expectTones('lis', ['ana'], 'lis to hear ana peer to peer again');
+    await expectTones('ana', ['lis'], 'ana to hear lis peer to peer again');
+    const near = await steadyLevels('lis', ['ana']);
+    assert.ok(near.ana.heard > AUDIBLE_DB, `ana heard at ${near.ana.heard} dB`);
+    await expectNotReloaded(['lis', 'ana']);
   });
 });

@@ -128,7 +128,8 @@ describe('voice in real browsers', { timeout: 10 * TEST_TIMEOUT }, () => {
   before(async () => {
     tmp = makeTempDir();
     const wavs = Object.fromEntries(['alice', 'bob', 'carol'].map((k) => [k, makeTone(tmp, people[k].hz, 40)]));
-    server = await new Server({ dir: tmp }).start();
+    // Peer to peer throughout: the aiortc peer speaks only the mesh.
+    server = await new Server({ dir: tmp, args: ['--media-mode', 'mesh'] }).start();
     for (const p of Object.values(people)) await server.createAccount(p.account, p.password);
     channelA = await server.createChannel('browser-test-a');
     channelB = await server.createChannel('browser-test-b');

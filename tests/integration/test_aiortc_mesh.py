@@ -83,7 +83,8 @@ class AiortcMeshTest(unittest.IsolatedAsyncioTestCase):
             raise unittest.SkipTest("aiortc peer unavailable (apt-get install python3-aiortc, "
                                     "run with /usr/bin/python3): %s" % error)
         cls._holder = unittest.TestCase()
-        cls.server = h.start_server(cls._holder)
+        # aiortc peers speak only the peer-to-peer mesh: no channel may switch to forwarding.
+        cls.server = h.start_server(cls._holder, extra_args=("--media-mode", "mesh"))
         cls.url = h.signal_url(cls.server)
         cls.module = cls.server.module(scheme="http")
         if not cls.module.do_admin_login():

@@ -509,6 +509,8 @@ class ChannelTest(SignallingCase):
 # ---------------------------------------------------------------------------------------------
 
 class RelayTest(SignallingCase):
+    # Nine members would make an auto channel forwarded, where peer-to-peer signals stop.
+    server_args = ("--media-mode", "mesh")
 
     async def test_a_member_that_stops_reading_is_dropped_not_buffered_forever(self):
         # The websockets client stops reading its socket once 32 messages wait unread, so
@@ -975,10 +977,10 @@ def browser_offer(recv_slots=2, ufrag="EsAw", with_fingerprint=True):
 
 
 class SfuNegotiationTest(SignallingCase):
-    """webvoxd --media-mode sfu answers a browser's offer as an ICE-lite, DTLS-passive endpoint
-    with one SSRC per receive slot (docs/signalling.md, "Server-forwarded voice")."""
+    """webvoxd --media-mode always-sfu answers a browser's offer as an ICE-lite, DTLS-passive
+    endpoint with one SSRC per receive slot (docs/signalling.md, "Server-forwarded voice")."""
 
-    server_args = ("--media-mode", "sfu", "--media-port", "0", "--sfu-slots", "4")
+    server_args = ("--media-mode", "always-sfu", "--media-port", "0", "--sfu-slots", "4")
 
     async def test_joined_says_voice_is_forwarded(self):
         a = await self.member(self.new_channel(), label="a")
@@ -1031,12 +1033,118 @@ class SfuNegotiationTest(SignallingCase):
         await a.expect_error("not_in_channel")
 
 
-class MeshHasNoSfuTest(SignallingCase):
-    async def test_offers_are_refused_in_mesh_mode(self):
-        a = await self.member(self.new_channel(), label="a")
-        self.assertEqual(a.joined["channelInfo"]["forwarding"], "mesh")
-        await a.send({"type": "sfu-offer", "sdp": browser_offer()})
-        await a.expect_error("sfu_off")
+class ForwardingCase(SignallingCase):
+    """Helpers for channels whose forwarding the server switches by size."""
+
+    async def fill(self, channel, count, label, switch_at=None):
+        """`count` new members of `channel`, each having seen every later one arrive. When the
+        one at index `switch_at` arrives, those already there must be told `forwarding` sfu
+        first; at any other arrival nobody may be told anything but member-joined."""
+        members = []
+        for i in range(count):
+            newcomer = await self.member(channel, label="%s%d" % (label, i))
+            for earlier in members:
+                if i == switch_at:
+                    await earlier.expect("forwarding", forwarding="sfu")
+                joined = await earlier.expect("member-joined")
+                self.assertEqual(joined["member"]["member"], newcomer.member)
+            members.append(newcomer)
+        return members
+
+
+class AutoForwardingTest(ForwardingCase):
+    """media-mode auto (the default): a channel is a mesh up to sfu-threshold (4) members and
+    forwarded beyond; back to a mesh only at 3 or fewer (docs/signalling.md, "Server-forwarded
+    voice")."""
+
+    server_args = ("--media-port", "0")
+
+    async def test_the_fifth_member_switches_everyone_to_the_server(self):
+        channel = self.new_channel()
+        first = await self.fill(channel, 4, "m")
+        for member in first:
+            self.assertEqual(member.joined["channelInfo"]["forwarding"], "mesh")
+            self.assertNotIn("slots", member.joined["channelInfo"])
+            await member.assert_quiet()  # four is not beyond the threshold: nothing switched
+        fifth = await self.member(channel, label="m4")
+        self.assertEqual(fifth.joined["channelInfo"]["forwarding"], "sfu")
+        self.assertEqual(fifth.joined["channelInfo"]["slots"], 8)
+        for member in first:
+            # Told before it learns of the fifth, so it never starts a mesh connection to it.
+            await member.expect("forwarding", forwarding="sfu", slots=8)
+            await member.expect("member-joined")
+        sixth = await self.member(channel, label="m5")
+        self.assertEqual(sixth.joined["channelInfo"]["forwarding"], "sfu")
+        for member in first + [fifth]:
+            await member.expect("member-joined")  # no second switch
+            await member.assert_quiet()
+
+    async def test_forwarded_channels_take_offers_and_refuse_peer_to_peer_signals(self):
+        channel = self.new_channel()
+        a, b, *_ = await self.fill(channel, 5, "f", switch_at=4)
+        await a.send({"type": "signal", "id": 3, "to": b.member, "data": OFFER})
+        await a.expect_error("mesh_off", id=3)
+        await b.assert_quiet()  # nothing relayed
+        await a.send({"type": "sfu-offer", "id": 4, "sdp": browser_offer()})
+        await a.expect("sfu-answer", id=4)
+
+    async def test_leaving_below_the_threshold_returns_to_the_mesh(self):
+        channel = self.new_channel()
+        members = await self.fill(channel, 5, "l", switch_at=4)
+        await members[0].send({"type": "sfu-offer", "id": 1, "sdp": browser_offer()})
+        await members[0].expect("sfu-answer", id=1)
+        # Four left: at the threshold a forwarded channel stays forwarded.
+        await members[4].close()
+        for member in members[:4]:
+            await member.expect("member-left", member=members[4].member)
+            await member.assert_quiet()
+        # Three left: below it, back to a mesh for everyone.
+        await members[3].send({"type": "leave"})
+        await members[3].expect("left")
+        for member in members[:3]:
+            await member.expect("member-left", member=members[3].member)
+            self.assertEqual(await member.expect("forwarding"),
+                             {"type": "forwarding", "forwarding": "mesh"})
+        a, b = members[0], members[1]
+        await a.send({"type": "sfu-offer", "id": 2, "sdp": browser_offer()})
+        await a.expect_error("sfu_off", id=2)
+        await a.signal(b.member, OFFER)
+        message = await b.expect("signal")
+        self.assertEqual((message["from"], message["data"]), (a.member, OFFER))
+        late = await self.member(channel, label="late")
+        self.assertEqual(late.joined["channelInfo"]["forwarding"], "mesh")
+
+
+class MeshModeTest(ForwardingCase):
+    """media-mode mesh: never forwarded, however many join."""
+
+    server_args = ("--media-mode", "mesh")
+
+    async def test_no_channel_is_ever_forwarded(self):
+        channel = self.new_channel()
+        members = await self.fill(channel, 6, "n")  # and nobody is told `forwarding`
+        for member in members:
+            self.assertEqual(member.joined["channelInfo"]["forwarding"], "mesh")
+            await member.assert_quiet()
+        await members[0].send({"type": "sfu-offer", "sdp": browser_offer()})
+        await members[0].expect_error("sfu_off")
+
+
+class AlwaysSfuTest(ForwardingCase):
+    """media-mode always-sfu: forwarded from the first member to the last."""
+
+    server_args = ("--media-mode", "always-sfu", "--media-port", "0")
+
+    async def test_every_channel_is_forwarded_at_any_size(self):
+        channel = self.new_channel()
+        a, b = await self.fill(channel, 2, "s")
+        for member in (a, b):
+            self.assertEqual(member.joined["channelInfo"]["forwarding"], "sfu")
+        await b.close()
+        await a.expect("member-left", member=b.member)
+        await a.assert_quiet()  # alone, and still forwarded: no switch
+        await a.send({"type": "sfu-offer", "id": 1, "sdp": browser_offer()})
+        await a.expect("sfu-answer", id=1)
 
 
 class TurnWithoutSecretTest(unittest.TestCase):

@@ -132,3 +132,40 @@ TEST(Config, WorldSecretIsOffByDefaultAndNeverShort) {
   g.flags["world-secret"] = "short";
   EXPECT_THROW(g.resolve(), ConfigError);
 }
+
+TEST(Config, MediaModeIsAutoWithAThresholdOfFourByDefault) {
+  Fixture f;
+  const auto config = f.resolve();
+  EXPECT_EQ(config.media_mode, webvox::core::MediaMode::Auto);
+  EXPECT_EQ(config.sfu_threshold, 4u);
+}
+
+TEST(Config, MediaModesAndTheirOldName) {
+  const std::pair<const char*, webvox::core::MediaMode> cases[] = {
+      {"auto", webvox::core::MediaMode::Auto},
+      {"mesh", webvox::core::MediaMode::Mesh},
+      {"always-sfu", webvox::core::MediaMode::AlwaysSfu},
+      {"sfu", webvox::core::MediaMode::AlwaysSfu},  // configs written before auto existed
+  };
+  for (const auto& [text, mode] : cases) {
+    Fixture f;
+    f.flags["media-mode"] = text;
+    EXPECT_EQ(f.resolve().media_mode, mode) << text;
+  }
+  for (const char* bad : {"", "SFU", "forward", "auto "}) {
+    Fixture f;
+    f.flags["media-mode"] = bad;
+    EXPECT_THROW(f.resolve(), ConfigError) << bad;
+  }
+}
+
+TEST(Config, SfuThresholdIsAPositiveCount) {
+  Fixture f;
+  f.file = write_toml("sfu-threshold = 2\n");
+  EXPECT_EQ(f.resolve().sfu_threshold, 2u);
+  for (const char* bad : {"0", "-1", "x", "257"}) {
+    Fixture g;
+    g.flags["sfu-threshold"] = bad;
+    EXPECT_THROW(g.resolve(), ConfigError) << bad;
+  }
+}

@@ -44,8 +44,37 @@ struct FakeLink final : signalling::PeerLink {
   }
 };
 
+// The server-forwarding side as the hub drives it: what it was told, per call.
+struct FakeForwarding final : signalling::MediaForwarding {
+  std::vector<std::string> calls;  // "negotiate m", "leave m", "place m x", "floor m 1"
+  std::size_t slots() const override { return 5; }
+  void negotiate(core::ChannelId, const core::ChannelProperties&, const std::string& member,
+                 core::Role, std::string, std::shared_ptr<signalling::PeerLink> link,
+                 json) override {
+    calls.push_back("negotiate " + member);
+    link->send(R"({"type":"sfu-answer","sdp":"v=0"})");
+  }
+  void leave(core::ChannelId, const std::string& member) override {
+    calls.push_back("leave " + member);
+  }
+  void place(core::ChannelId, const std::string& member, const core::Position& position) override {
+    calls.push_back("place " + member + " " + std::to_string(static_cast<int>(position.x)));
+  }
+  void set_floor(core::ChannelId, const std::string& member, bool floor) override {
+    calls.push_back("floor " + member + " " + (floor ? "1" : "0"));
+  }
+  std::size_t count(const std::string& call) const {
+    return std::count(calls.begin(), calls.end(), call);
+  }
+};
+
 class SignallingTest : public ::testing::Test {
  protected:
+  explicit SignallingTest(signalling::MediaForwarding* forwarding = nullptr,
+                          core::ForwardingPolicy policy = {})
+      : hub{{accounts, channels, signer, {{"stun:stun.example.org"}, {}, "", 600},
+             "voice.example.org", 3, forwarding, policy}} {}
+
   struct Client {
     std::shared_ptr<FakeLink> link = std::make_shared<FakeLink>();
     std::shared_ptr<signalling::SignallingSession> session;
@@ -118,8 +147,21 @@ class SignallingTest : public ::testing::Test {
   core::AccountService accounts{account_repository, hasher};
   core::ChannelService channels{channel_repository};
   core::JoinTokenSigner signer{std::vector<unsigned char>(32, 7)};
-  signalling::SignallingHub hub{{accounts, channels, signer, {{"stun:stun.example.org"}, {}, "", 600},
-                                 "voice.example.org", 3}};
+  signalling::SignallingHub hub;
+};
+
+// Auto with a threshold of 2 (the fixture's channels hold 3): a mesh for two, forwarded for
+// three, a mesh again for one.
+class ForwardingSwitchTest : public SignallingTest {
+ protected:
+  ForwardingSwitchTest() : SignallingTest(&forwarding, {core::MediaMode::Auto, 2}) {}
+  static json forwarding_message(const char* mode) {
+    json message = {{"type", "forwarding"}, {"forwarding", mode}};
+    if (std::string(mode) == "sfu") message["slots"] = 5;
+    return message;
+  }
+  // Constructed after the base's hub, which only keeps the address until a member joins.
+  FakeForwarding forwarding;
 };
 
 }  // namespace
@@ -439,6 +481,113 @@ TEST_F(SignallingTest, OpenChannelsNeedNoFloor) {
   EXPECT_EQ(p.link->last()["self"]["floor"], true);
   m.send({{"type", "floor"}, {"member", p.session->member_id()}, {"granted", false}});
   EXPECT_EQ(m.link->last()["code"], "not_moderated");
+}
+
+// ── forwarding by channel size ──
+
+TEST_F(SignallingTest, WithoutAForwarderEveryChannelIsAMesh) {
+  auto a = joined("xA", "pa", kC1);
+  auto b = joined("xB", "pb", kC1);
+  auto c = joined("xC", "pc", kC1);
+  EXPECT_EQ(c.link->last()["channelInfo"]["forwarding"], "mesh");
+  EXPECT_FALSE(c.link->last()["channelInfo"].contains("slots"));
+  EXPECT_EQ(a.link->count_of("forwarding"), 0u);
+  c.send({{"type", "sfu-offer"}, {"sdp", "v=0"}, {"id", 4}});
+  EXPECT_EQ(c.link->last()["code"], "sfu_off");
+  EXPECT_EQ(c.link->last()["id"], 4);
+}
+
+TEST_F(ForwardingSwitchTest, TheMemberBeyondTheThresholdSwitchesEveryoneToTheServer) {
+  auto a = joined("xA", "pa", kC1);
+  auto b = joined("xB", "pb", kC1);
+  EXPECT_EQ(b.link->last()["channelInfo"]["forwarding"], "mesh");
+  EXPECT_EQ(hub.forwarding(1001), core::Forwarding::Mesh);
+  auto c = joined("xC", "pc", kC1);
+  EXPECT_EQ(c.link->last()["channelInfo"]["forwarding"], "sfu");
+  EXPECT_EQ(c.link->last()["channelInfo"]["slots"], 5);
+  EXPECT_EQ(c.link->count_of("forwarding"), 0u);  // its `joined` says so
+  for (auto* member : {&a, &b}) {
+    // Told before they learn of the newcomer, so nobody starts a mesh connection to it.
+    const auto types = member->link->types();
+    const auto switched = std::find(types.begin(), types.end(), "forwarding");
+    ASSERT_NE(switched, types.end());
+    EXPECT_EQ(std::find(switched, types.end(), "member-joined") - switched, 1);
+    EXPECT_EQ(member->link->last_of("forwarding"), forwarding_message("sfu"));
+    EXPECT_EQ(member->link->count_of("forwarding"), 1u);
+  }
+  EXPECT_EQ(hub.forwarding(1001), core::Forwarding::Sfu);
+}
+
+TEST_F(ForwardingSwitchTest, OffersPassOnlyWhenForwardedAndSignalsOnlyInAMesh) {
+  auto a = joined("xA", "pa", kC1);
+  auto b = joined("xB", "pb", kC1);
+  const auto b_id = b.session->member_id();
+  a.send({{"type", "sfu-offer"}, {"sdp", "v=0"}, {"id", 1}});
+  EXPECT_EQ(a.link->last()["code"], "sfu_off");
+  a.send({{"type", "signal"}, {"to", b_id}, {"data", {{"candidate", nullptr}}}});
+  EXPECT_EQ(b.link->last()["type"], "signal");
+  auto c = joined("xC", "pc", kC1);
+  a.send({{"type", "sfu-offer"}, {"sdp", "v=0"}, {"id", 2}});
+  EXPECT_EQ(a.link->last()["type"], "sfu-answer");
+  EXPECT_EQ(forwarding.count("negotiate " + a.session->member_id()), 1u);
+  const auto b_before = b.link->sent.size();
+  a.send({{"type", "signal"}, {"to", b_id}, {"data", {{"candidate", nullptr}}}, {"id", 3}});
+  EXPECT_EQ(a.link->last()["code"], "mesh_off");
+  EXPECT_EQ(a.link->last()["id"], 3);
+  EXPECT_EQ(b.link->sent.size(), b_before);  // nothing relayed
+  a.send({{"type", "signal"}, {"to", "nobody"}, {"data", {{"candidate", nullptr}}}});
+  EXPECT_EQ(a.link->last()["code"], "unknown_member");
+}
+
+TEST_F(ForwardingSwitchTest, TheForwarderLearnsTheFactsAtTheSwitchAndLosesTheSessionsAfter) {
+  auto a = joined("xA", "pa", kC1);
+  a.send(position(20), 1);
+  auto b = joined("xB", "pb", kC1);
+  EXPECT_TRUE(forwarding.calls.empty());  // a mesh is none of its business
+  auto c = joined("xC", "pc", kC1);
+  const auto id = [](const Client& x) { return x.session->member_id(); };
+  EXPECT_EQ(forwarding.count("place " + id(a) + " 20"), 1u);
+  for (const auto* x : {&a, &b}) EXPECT_EQ(forwarding.count("floor " + id(*x) + " 1"), 1u);
+  b.send(position(30), 1);
+  EXPECT_EQ(forwarding.count("place " + id(b) + " 30"), 1u);
+
+  // Down to two: still forwarded (two is the threshold, not below it).
+  c.send({{"type", "leave"}});
+  EXPECT_EQ(forwarding.count("leave " + id(c)), 1u);
+  EXPECT_EQ(a.link->count_of("forwarding"), 1u);
+  EXPECT_EQ(hub.forwarding(1001), core::Forwarding::Sfu);
+  // Down to one: a mesh again, and the forwarder drops the member's session.
+  b.session->on_closed();
+  EXPECT_EQ(a.link->last_of("forwarding"), forwarding_message("mesh"));
+  EXPECT_EQ(a.link->last(), forwarding_message("mesh"));  // after member-left
+  EXPECT_EQ(forwarding.count("leave " + id(a)), 1u);
+  const auto calls = forwarding.calls.size();
+  a.send(position(40), 2);
+  EXPECT_EQ(forwarding.calls.size(), calls);
+}
+
+TEST_F(ForwardingSwitchTest, AReloadInAForwardedChannelAtTheThresholdDoesNotSwitch) {
+  auto a = joined("xA", "pa", kC1);
+  auto b = joined("xB", "pb", kC1);
+  auto c = joined("xC", "pc", kC1);
+  c.send({{"type", "leave"}});
+  ASSERT_EQ(hub.forwarding(1001), core::Forwarding::Sfu);  // two, at the threshold
+  // b's page reloads: its new connection replaces the old one before that one closes.
+  auto b2 = joined("xB", "pb", kC1);
+  EXPECT_EQ(b2.link->last()["channelInfo"]["forwarding"], "sfu");
+  b.session->on_closed();
+  EXPECT_EQ(a.link->count_of("forwarding"), 1u);  // only the switch to sfu
+  EXPECT_EQ(hub.forwarding(1001), core::Forwarding::Sfu);
+}
+
+TEST_F(ForwardingSwitchTest, MovingToAnotherChannelRefitsTheOneLeft) {
+  auto a = joined("xA", "pa", kC1);
+  auto b = joined("xB", "pb", kC1);
+  auto c = joined("xC", "pc", kC1);
+  c.send({{"type", "leave"}});
+  b.send({{"type", "join"}, {"channel", kC2}});
+  EXPECT_EQ(b.link->last()["channelInfo"]["forwarding"], "mesh");
+  EXPECT_EQ(a.link->last(), forwarding_message("mesh"));
 }
 
 TEST(ClientMessage, ChecksShapes) {
