@@ -111,6 +111,12 @@ std::unique_ptr<app::SfuService> make_sfu(const config::Config& config) {
   const auto host = boost::asio::ip::make_address(config.listen_host);
   app::SfuService::Settings settings;
   settings.listen = {host, config.media_port.value_or(config.listen_port)};
+  // Absent: TCP takes the number UDP got (0 in Settings); an explicit 0 turns TCP off.
+  if (config.media_tcp_port && *config.media_tcp_port == 0) {
+    settings.tcp_port.reset();
+  } else {
+    settings.tcp_port = config.media_tcp_port.value_or(0);
+  }
   settings.advertised_addresses = config.media_addresses;
   if (settings.advertised_addresses.empty()) {
     if (host.is_unspecified()) {
@@ -125,6 +131,7 @@ std::unique_ptr<app::SfuService> make_sfu(const config::Config& config) {
   auto sfu = std::make_unique<app::SfuService>(settings);
   spdlog::info("voice is forwarded by the server on UDP port {} ({} slots per listener)",
                sfu->udp_port(), settings.slots);
+  if (const auto tcp = sfu->tcp_port()) spdlog::info("ICE-TCP fallback on TCP port {}", *tcp);
   return sfu;
 }
 

@@ -50,6 +50,9 @@ struct Config {
   std::string media_mode = "mesh";
   // The SFU's UDP port; absent: the same number as the listen port.
   std::optional<std::uint16_t> media_port;
+  // The ICE-TCP fallback port (RFC 6544 passive candidates) for browsers that cannot reach
+  // the UDP port; absent: the number the UDP media port has; 0: no TCP fallback.
+  std::optional<std::uint16_t> media_tcp_port;
   // Addresses browsers reach the media port at (a public IP behind NAT, in a container);
   // empty: the listen address (127.0.0.1 when it listens on all addresses).
   std::vector<std::string> media_addresses;

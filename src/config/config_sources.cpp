@@ -90,6 +90,7 @@ const std::map<std::string, std::string>& setting_descriptions() {
       {"world-secret", "secret shared with the grid's in-world HUDs; enables /world/ (docs/world.md)"},
       {"media-mode", "mesh (peer to peer, default) or sfu (voice forwarded by the server)"},
       {"media-port", "UDP port of server-forwarded media (default: the listen port's number)"},
+      {"media-tcp-port", "TCP port of the ICE-TCP fallback (default: the media port's number; 0: off)"},
       {"media-addresses", "comma-separated IP addresses browsers reach the media port at"},
       {"sfu-slots", "voices each listener receives at once in sfu mode (default 8)"},
   };
@@ -204,6 +205,8 @@ void apply_settings(const Settings& settings, Config& config) {
       config.media_mode = value;
     } else if (name == "media-port") {
       config.media_port = static_cast<std::uint16_t>(parse_unsigned(name, value, 0, 65535));
+    } else if (name == "media-tcp-port") {
+      config.media_tcp_port = static_cast<std::uint16_t>(parse_unsigned(name, value, 0, 65535));
     } else if (name == "media-addresses") {
       config.media_addresses = split_addresses(name, value);
     } else if (name == "sfu-slots") {

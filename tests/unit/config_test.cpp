@@ -132,3 +132,15 @@ TEST(Config, WorldSecretIsOffByDefaultAndNeverShort) {
   g.flags["world-secret"] = "short";
   EXPECT_THROW(g.resolve(), ConfigError);
 }
+
+TEST(Config, MediaTcpPortFollowsTheMediaPortUnlessSetAndZeroTurnsItOff) {
+  Fixture f;
+  EXPECT_FALSE(f.resolve().media_tcp_port);  // webvoxd then uses the UDP port's number
+  f.env["WEBVOX_MEDIA_TCP_PORT"] = "3478";
+  EXPECT_EQ(f.resolve().media_tcp_port, 3478);
+  f.flags["media-tcp-port"] = "0";
+  EXPECT_EQ(f.resolve().media_tcp_port, 0);
+  Fixture g;
+  g.flags["media-tcp-port"] = "65536";
+  EXPECT_THROW(g.resolve(), ConfigError);
+}
