@@ -111,11 +111,10 @@ std::unique_ptr<app::SfuService> make_sfu(const config::Config& config) {
   const auto host = boost::asio::ip::make_address(config.listen_host);
   app::SfuService::Settings settings;
   settings.listen = {host, config.media_port.value_or(config.listen_port)};
-  // Absent: TCP takes the number UDP got (0 in Settings); an explicit 0 turns TCP off.
-  if (config.media_tcp_port && *config.media_tcp_port == 0) {
-    settings.tcp_port.reset();
-  } else {
-    settings.tcp_port = config.media_tcp_port.value_or(0);
+  settings.tcp_port = config::media_tcp_port_in_use(config);
+  if (!settings.tcp_port && !config.media_tcp_port) {
+    spdlog::info("no ICE-TCP fallback: the media port's number is the listen port, which serves "
+                 "HTTPS on TCP; set media-tcp-port to offer one");
   }
   settings.advertised_addresses = config.media_addresses;
   if (settings.advertised_addresses.empty()) {

@@ -109,7 +109,12 @@ SfuService::SfuService(Settings settings)
   if (settings_.tcp_port) {
     const boost::asio::ip::tcp::endpoint tcp_listen{settings_.listen.address(),
                                                     *settings_.tcp_port == 0 ? port_ : *settings_.tcp_port};
-    tcp_edge_ = std::make_unique<media::TcpMediaEdge>(io_, tcp_listen, router_);
+    try {
+      tcp_edge_ = std::make_unique<media::TcpMediaEdge>(io_, tcp_listen, router_);
+    } catch (const boost::system::system_error& e) {
+      // Name the setting: "address in use" alone does not say which of the ports it was.
+      throw std::runtime_error("media-tcp-port " + std::to_string(tcp_listen.port()) + ": " + e.what());
+    }
     router_.set_writer(rtc::stun::TransportProtocol::Tcp, tcp_edge_.get());
     tcp_port_ = tcp_edge_->local_endpoint().port();
     tcp_edge_->start();

@@ -90,7 +90,7 @@ const std::map<std::string, std::string>& setting_descriptions() {
       {"world-secret", "secret shared with the grid's in-world HUDs; enables /world/ (docs/world.md)"},
       {"media-mode", "mesh (peer to peer, default) or sfu (voice forwarded by the server)"},
       {"media-port", "UDP port of server-forwarded media (default: the listen port's number)"},
-      {"media-tcp-port", "TCP port of the ICE-TCP fallback (default: the media port's number; 0: off)"},
+      {"media-tcp-port", "TCP port of the ICE-TCP fallback (default: the media port's number unless that is the listen port; 0: off)"},
       {"media-addresses", "comma-separated IP addresses browsers reach the media port at"},
       {"sfu-slots", "voices each listener receives at once in sfu mode (default 8)"},
   };
@@ -225,6 +225,10 @@ void validate(const Config& config) {
   }
   if (!config.turn_urls.empty() && config.turn_secret.empty()) {
     throw ConfigError("turn-urls need turn-secret (coturn's static-auth-secret)");
+  }
+  if (config.media_tcp_port && *config.media_tcp_port != 0 &&
+      *config.media_tcp_port == config.listen_port) {
+    throw ConfigError("media-tcp-port: the listen port already serves HTTPS on TCP");
   }
 }
 
