@@ -14,6 +14,7 @@
 #include "rtc/rtp/rtcp_feedback.hpp"
 #include "rtc/rtp/rtcp_packet.hpp"
 #include "rtc/rtp/rtcp_report.hpp"
+#include "rtc/rtp/rtcp_report_compound.hpp"
 #include "rtc/rtp/rtcp_sdes.hpp"
 
 using namespace webvox::rtc::rtp;
@@ -71,6 +72,17 @@ void check_receiver_report(const RtcpPacketView& packet) {
   const auto reparsed = parse_receiver_report(*RtcpCompoundReader(buffer).next());
   if (!reparsed) fail("written RR does not parse", input_text);
   check_blocks_round_trip(blocks, reparsed->report_blocks);
+
+  // The same blocks as the server reports them: RR then SDES CNAME, one compound.
+  std::vector<std::uint8_t> compound(receiver_report_size(blocks.size()) + 20);  // SDES: "webvox" in 20 bytes
+  const auto size = write_report_compound(compound, rr->sender_ssrc, std::nullopt, blocks, "webvox");
+  if (size != compound.size()) fail("report compound did not write", input_text);
+  RtcpCompoundReader reader(compound);
+  const auto report = reader.next();
+  const auto sdes = reader.next();
+  WEBVOX_FUZZ_CHECK(report && sdes && !reader.next() && !reader.error(), input_text);
+  WEBVOX_FUZZ_CHECK(sdes->packet_type == rtcp_type::kSourceDescription, input_text);
+  check_blocks_round_trip(blocks, parse_receiver_report(*report)->report_blocks);
 }
 
 void check_sdes(const RtcpPacketView& packet) {

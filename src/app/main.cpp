@@ -111,6 +111,11 @@ std::unique_ptr<app::SfuService> make_sfu(const config::Config& config) {
   const auto host = boost::asio::ip::make_address(config.listen_host);
   app::SfuService::Settings settings;
   settings.listen = {host, config.media_port.value_or(config.listen_port)};
+  settings.tcp_port = config::media_tcp_port_in_use(config);
+  if (!settings.tcp_port && !config.media_tcp_port) {
+    spdlog::info("no ICE-TCP fallback: the media port's number is the listen port, which serves "
+                 "HTTPS on TCP; set media-tcp-port to offer one");
+  }
   settings.advertised_addresses = config.media_addresses;
   if (settings.advertised_addresses.empty()) {
     if (host.is_unspecified()) {
@@ -125,6 +130,7 @@ std::unique_ptr<app::SfuService> make_sfu(const config::Config& config) {
   auto sfu = std::make_unique<app::SfuService>(settings);
   spdlog::info("server-forwarded voice on UDP port {} ({} slots per listener)",
                sfu->udp_port(), settings.slots);
+  if (const auto tcp = sfu->tcp_port()) spdlog::info("ICE-TCP fallback on TCP port {}", *tcp);
   return sfu;
 }
 

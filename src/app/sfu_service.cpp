@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "core/secure_random.hpp"
+#include "rtc/rtp/ntp_time.hpp"
 #include "rtc/sdp/answer_builder.hpp"
 #include "rtc/sdp/offer_validation.hpp"
 #include "rtc/sdp/sdp_parser.hpp"
@@ -20,6 +21,9 @@ namespace asio = boost::asio;
 using nlohmann::json;
 
 namespace {
+
+// The RTCP CNAME of every slot stream (a=ssrc cname in the answer, SDES in the reports).
+constexpr std::string_view kCname = "webvox";
 
 // ICE ufrag and password characters are letters, digits, '+' and '/' (RFC 8839 §5.4).
 std::string ice_token(std::size_t bytes) {
@@ -58,19 +62,23 @@ void reply(signalling::PeerLink& link, json message, const json& id) {
 // Forwarded packets for one listener: encrypted by its transport, sent in the edge's batch.
 class TransportSink final : public sfu::PacketSink {
  public:
-  TransportSink(rtc::MediaTransport& transport, media::UdpMediaEdge& edge)
-      : transport_(transport), edge_(edge) {}
+  TransportSink(rtc::MediaTransport& transport, media::MediaRouter& router, sfu::MemberRtcp& rtcp)
+      : transport_(transport), router_(router), rtcp_(rtcp) {}
   void send_rtp(std::span<std::uint8_t> buffer, std::size_t length) override {
-    if (transport_.send_rtp(buffer, length)) edge_.flush(transport_);
+    // Counted as sent before encryption changes the payload in place.
+    rtcp_.on_rtp_sent(buffer.first(length), std::chrono::steady_clock::now());
+    if (transport_.send_rtp(buffer, length)) router_.flush(transport_);
   }
 
  private:
   rtc::MediaTransport& transport_;
-  media::UdpMediaEdge& edge_;
+  media::MediaRouter& router_;
+  sfu::MemberRtcp& rtcp_;
 };
 
 struct SfuService::Member {
   std::shared_ptr<rtc::MediaTransport> transport;
+  std::shared_ptr<sfu::MemberRtcp> rtcp;
   std::unique_ptr<TransportSink> sink;
   std::shared_ptr<signalling::PeerLink> link;
   std::vector<std::string> slot_mids;
@@ -92,18 +100,37 @@ SfuService::SfuService(Settings settings)
       work_(asio::make_work_guard(io_)),
       certificate_(rtc::DtlsCertificate::generate()),
       local_fingerprint_(sdp_fingerprint(certificate_)),
-      edge_(io_, settings_.listen),
+      edge_(io_, settings_.listen, router_),
       port_(edge_.local_endpoint().port()),
-      decide_timer_(io_) {
+      decide_timer_(io_),
+      media_timer_(io_),
+      last_media_tick_(std::chrono::steady_clock::now()) {
+  router_.set_writer(rtc::stun::TransportProtocol::Udp, &edge_);
+  if (settings_.tcp_port) {
+    const boost::asio::ip::tcp::endpoint tcp_listen{settings_.listen.address(),
+                                                    *settings_.tcp_port == 0 ? port_ : *settings_.tcp_port};
+    try {
+      tcp_edge_ = std::make_unique<media::TcpMediaEdge>(io_, tcp_listen, router_);
+    } catch (const boost::system::system_error& e) {
+      // Name the setting: "address in use" alone does not say which of the ports it was.
+      throw std::runtime_error("media-tcp-port " + std::to_string(tcp_listen.port()) + ": " + e.what());
+    }
+    router_.set_writer(rtc::stun::TransportProtocol::Tcp, tcp_edge_.get());
+    tcp_port_ = tcp_edge_->local_endpoint().port();
+    tcp_edge_->start();
+  }
   edge_.start();
   schedule_decide();
+  schedule_media_tick();
   thread_ = std::thread([this] { io_.run(); });
 }
 
 SfuService::~SfuService() {
   asio::post(io_, [this] {
     decide_timer_.cancel();
+    media_timer_.cancel();
     edge_.stop();
+    if (tcp_edge_) tcp_edge_->stop();
   });
   work_.reset();
   io_.stop();
@@ -149,6 +176,31 @@ void SfuService::negotiate_on_media_thread(core::ChannelId channel,
   drop(room, member);  // a new offer replaces the member's previous connection
 
   const rtc::stun::IceCredentials local_ice{ice_token(6), ice_token(18)};
+  rtc::sdp::AnswerOptions options;
+  options.session_id = random_ssrc();
+  options.transport.ice_ufrag = local_ice.ufrag;
+  options.transport.ice_pwd = local_ice.password;
+  options.transport.fingerprint = local_fingerprint_;
+  options.transport.advertised_addresses = settings_.advertised_addresses;
+  options.transport.udp_port = port_;
+  options.transport.tcp_port = tcp_port_;
+  Member entry;
+  std::vector<std::uint32_t> slot_ssrcs;
+  for (const auto& section : offer->sections) {
+    const auto* audio = std::get_if<rtc::sdp::OfferedAudio>(&section);
+    if (!audio || audio->direction != rtc::sdp::Direction::RecvOnly) continue;
+    if (slot_ssrcs.size() == settings_.slots) break;
+    const auto ssrc = random_ssrc();
+    options.slot_streams.push_back({audio->mid, {ssrc, std::string(kCname), "webvox", "slot-" + audio->mid}});
+    slot_ssrcs.push_back(ssrc);
+    entry.slot_mids.push_back(audio->mid);
+  }
+  // Shared with the transport's handlers, which may outlive the member entry by a packet.
+  const auto rtcp = std::make_shared<sfu::MemberRtcp>(
+      sfu::MemberRtcpSettings{slot_ssrcs.empty() ? random_ssrc() : slot_ssrcs.front(), slot_ssrcs,
+                              std::string(kCname)},
+      random_ssrc(), std::chrono::steady_clock::now());
+
   const bool we_are_passive = offer->server_setup == rtc::sdp::SetupRole::Passive;
   const std::string speaker = member;
   auto transport = std::make_shared<rtc::MediaTransport>(
@@ -157,32 +209,16 @@ void SfuService::negotiate_on_media_thread(core::ChannelId channel,
                                   fingerprint_digest_text(offer->fingerprint), local_ice, offer->ice.ufrag},
       rtc::MediaTransport::Handlers{
           nullptr,
-          [this, channel, speaker](std::span<std::uint8_t> packet) {
+          [this, channel, speaker, rtcp](std::span<std::uint8_t> packet) {
+            const auto now = std::chrono::steady_clock::now();
+            rtcp->on_rtp_received(packet, now);
             const auto it = rooms_.find(channel);
-            if (it != rooms_.end()) {
-              it->second->forwarding->on_rtp(speaker, packet, std::chrono::steady_clock::now());
-            }
+            if (it != rooms_.end()) it->second->forwarding->on_rtp(speaker, packet, now);
           },
-          nullptr, nullptr});
+          // Terminated here: reports and feedback are about this connection's streams.
+          [rtcp](std::span<std::uint8_t> packet) { rtcp->on_rtcp(packet, std::chrono::steady_clock::now()); },
+          nullptr});
 
-  rtc::sdp::AnswerOptions options;
-  options.session_id = random_ssrc();
-  options.transport.ice_ufrag = local_ice.ufrag;
-  options.transport.ice_pwd = local_ice.password;
-  options.transport.fingerprint = local_fingerprint_;
-  options.transport.advertised_addresses = settings_.advertised_addresses;
-  options.transport.udp_port = port_;
-  Member entry;
-  std::vector<std::uint32_t> slot_ssrcs;
-  for (const auto& section : offer->sections) {
-    const auto* audio = std::get_if<rtc::sdp::OfferedAudio>(&section);
-    if (!audio || audio->direction != rtc::sdp::Direction::RecvOnly) continue;
-    if (slot_ssrcs.size() == settings_.slots) break;
-    const auto ssrc = random_ssrc();
-    options.slot_streams.push_back({audio->mid, {ssrc, "webvox", "webvox", "slot-" + audio->mid}});
-    slot_ssrcs.push_back(ssrc);
-    entry.slot_mids.push_back(audio->mid);
-  }
   auto description = rtc::sdp::make_answer(*offer, options);
   // Forwarded packets keep the speaker's header extensions; a MID extension naming the
   // speaker's own transceiver would misroute them at the listener, so it is not negotiated
@@ -196,7 +232,8 @@ void SfuService::negotiate_on_media_thread(core::ChannelId channel,
   }
 
   entry.transport = transport;
-  entry.sink = std::make_unique<TransportSink>(*transport, edge_);
+  entry.sink = std::make_unique<TransportSink>(*transport, router_, *rtcp);
+  entry.rtcp = rtcp;
   entry.link = link;
   entry.slot_members.resize(entry.slot_mids.size());
   room.forwarding->add(member, *entry.sink, slot_ssrcs, role);
@@ -206,7 +243,7 @@ void SfuService::negotiate_on_media_thread(core::ChannelId channel,
   if (const auto f = room.floors.find(member); f != room.floors.end()) {
     room.forwarding->set_floor(member, f->second);
   }
-  edge_.add(transport);
+  router_.add(transport);
   room.members[member] = std::move(entry);
   reply(*link, {{"type", "sfu-answer"}, {"sdp", answer.value()}}, id);
 }
@@ -215,7 +252,7 @@ void SfuService::drop(Room& room, const std::string& member) {
   const auto it = room.members.find(member);
   if (it == room.members.end() || !room.forwarding) return;
   room.forwarding->remove(member);
-  edge_.remove(it->second.transport->ice().local().ufrag);
+  router_.remove(it->second.transport->ice().local().ufrag);
   room.members.erase(it);
 }
 
@@ -257,6 +294,34 @@ void SfuService::schedule_decide() {
     decide();
     schedule_decide();
   });
+}
+
+void SfuService::schedule_media_tick() {
+  media_timer_.expires_after(kMediaTick);
+  media_timer_.async_wait([this](const boost::system::error_code& error) {
+    if (error) return;
+    const auto now = std::chrono::steady_clock::now();
+    router_.tick(std::chrono::duration_cast<std::chrono::milliseconds>(now - last_media_tick_));
+    last_media_tick_ = now;
+    send_reports(now);
+    router_.send_pending();
+    schedule_media_tick();
+  });
+}
+
+void SfuService::send_reports(std::chrono::steady_clock::time_point now) {
+  const auto ntp = rtc::rtp::to_ntp(std::chrono::system_clock::now());
+  for (auto& [channel, room] : rooms_) {
+    for (auto& [id, member] : room->members) {
+      if (!member.transport->media_ready()) continue;  // no SRTCP keys yet
+      for (auto& compound : member.rtcp->due(now, ntp)) {
+        const auto length = compound.size();
+        compound.resize(length + rtc::SrtpSession::kMaxTrailer);
+        member.transport->send_rtcp(compound, length);
+      }
+      router_.flush(*member.transport);
+    }
+  }
 }
 
 void SfuService::decide() {

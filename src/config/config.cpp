@@ -30,4 +30,14 @@ Config resolve_config(const std::string& config_file, const Settings& flags,
   return config;
 }
 
+std::optional<std::uint16_t> media_tcp_port_in_use(const Config& config) {
+  if (config.media_tcp_port) {
+    if (*config.media_tcp_port == 0) return std::nullopt;
+    return *config.media_tcp_port;
+  }
+  const std::uint16_t udp = config.media_port.value_or(config.listen_port);
+  if (udp != 0 && udp == config.listen_port) return std::nullopt;
+  return udp;
+}
+
 }  // namespace webvox::config

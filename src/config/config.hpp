@@ -54,11 +54,21 @@ struct Config {
   unsigned sfu_threshold = 4;
   // The SFU's UDP port; absent: the same number as the listen port.
   std::optional<std::uint16_t> media_port;
+  // The ICE-TCP fallback port (RFC 6544 passive candidates) for browsers that cannot reach
+  // the UDP port; absent: the number the UDP media port has (see media_tcp_port_in_use);
+  // 0: no TCP fallback.
+  std::optional<std::uint16_t> media_tcp_port;
   // Addresses browsers reach the media port at (a public IP behind NAT, in a container);
   // empty: the listen address (127.0.0.1 when it listens on all addresses).
   std::vector<std::string> media_addresses;
   unsigned sfu_slots = 8;
 };
+
+// The TCP port the ICE-TCP fallback listens on: nothing when it is off, 0 for "the number the
+// UDP media port got" (which is only known once it is bound). Unset, it follows the UDP media
+// port's number, except when that is the listen port: webvoxd already serves HTTPS on that
+// TCP port, so the fallback stays off until media-tcp-port names another one.
+std::optional<std::uint16_t> media_tcp_port_in_use(const Config& config);
 
 // "HOST:PORT" with an IPv4 address, "[IPv6]" or "localhost", port 0–65535 (0: any free port).
 void parse_listen(const std::string& text, Config& config);

@@ -92,6 +92,7 @@ const std::map<std::string, std::string>& setting_descriptions() {
                      "server beyond), mesh or always-sfu"},
       {"sfu-threshold", "in media-mode auto, most members of a peer-to-peer channel (default 4)"},
       {"media-port", "UDP port of server-forwarded media (default: the listen port's number)"},
+      {"media-tcp-port", "TCP port of the ICE-TCP fallback (default: the media port's number unless that is the listen port; 0: off)"},
       {"media-addresses", "comma-separated IP addresses browsers reach the media port at"},
       {"sfu-slots", "voices each listener receives at once when forwarded (default 8)"},
   };
@@ -209,6 +210,8 @@ void apply_settings(const Settings& settings, Config& config) {
       config.sfu_threshold = parse_unsigned(name, value, 1, 256);
     } else if (name == "media-port") {
       config.media_port = static_cast<std::uint16_t>(parse_unsigned(name, value, 0, 65535));
+    } else if (name == "media-tcp-port") {
+      config.media_tcp_port = static_cast<std::uint16_t>(parse_unsigned(name, value, 0, 65535));
     } else if (name == "media-addresses") {
       config.media_addresses = split_addresses(name, value);
     } else if (name == "sfu-slots") {
@@ -227,6 +230,10 @@ void validate(const Config& config) {
   }
   if (!config.turn_urls.empty() && config.turn_secret.empty()) {
     throw ConfigError("turn-urls need turn-secret (coturn's static-auth-secret)");
+  }
+  if (config.media_tcp_port && *config.media_tcp_port != 0 &&
+      *config.media_tcp_port == config.listen_port) {
+    throw ConfigError("media-tcp-port: the listen port already serves HTTPS on TCP");
   }
 }
 

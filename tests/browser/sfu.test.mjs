@@ -252,6 +252,17 @@ describe('server-forwarded voice in real browsers', { timeout: 4 * TEST_TIMEOUT 
     await explained(waitFor(() => api('lis', () => window.webvox.remoteLevels()), (ls) =>
       ['ana', 'ben'].every((k) => ls.some((l) => l.member === ids[k] && hzNear(l.peakHz, people[k].hz) && l.levelDb > AUDIBLE_DB)),
     { timeout: AUDIO_TIMEOUT, interval: 200, what: 'lis to receive ana\'s and ben\'s tones on their slots' }));
+    // webvoxd terminates RTCP and reports on each microphone: the sender's browser turns those
+    // receiver reports (LSR/DLSR echoing its own SRs) into a remote-inbound-rtp round trip.
+    await explained(waitFor(() => api('ana', async () => {
+      const pc = window.webvox._internals.app.sfu?.pc;
+      let remote = null;
+      if (pc) (await pc.getStats()).forEach((s) => {
+        if (s.type === 'remote-inbound-rtp' && s.kind === 'audio') remote = { rtt: s.roundTripTime, lost: s.packetsLost };
+      });
+      return remote;
+    }), (r) => r && r.rtt > 0 && r.lost != null,
+    { timeout: AUDIO_TIMEOUT, interval: 250, what: 'a remote-inbound-rtp report with a round-trip time on ana\'s page' }));
     const near = await steadyLevels('lis', ['ana', 'ben']);
     const ratio = near.ana.heard - near.ben.heard;
     console.log(`# sfu, 5 m vs 25 m: heard ana ${near.ana.heard} dB, ben ${near.ben.heard} dB → ${ratio.toFixed(2)} dB (want ${EXPECTED_RATIO_DB.toFixed(2)}); received ana ${near.ana.received}, ben ${near.ben.received}`);

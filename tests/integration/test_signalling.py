@@ -996,6 +996,11 @@ class SfuNegotiationTest(SignallingCase):
         self.assertIn("a=setup:passive", sdp)
         self.assertRegex(sdp, r"a=fingerprint:sha-256 ([0-9A-F]{2}:){31}[0-9A-F]{2}")
         self.assertRegex(sdp, r"a=candidate:\S+ 1 udp \d+ 127\.0\.0\.1 \d+ typ host")
+        # The ICE-TCP fallback on the UDP port's number (RFC 6544 passive, below UDP).
+        udp_port = re.search(r"a=candidate:\S+ 1 udp \d+ 127\.0\.0\.1 (\d+) typ host", sdp).group(1)
+        self.assertRegex(sdp, r"a=candidate:\S+ 1 tcp \d+ 127\.0\.0\.1 %s typ host tcptype passive"
+                         % udp_port)
+        self.assertIn("useinbandfec=1", sdp)  # Opus in-band FEC stays on through forwarding
         self.assertNotIn("sdes:mid", sdp)  # slots are routed by SSRC, not by the speaker's MID
         sections = sdp.split("m=audio")[1:]
         self.assertEqual(len(sections), 3)

@@ -4,31 +4,29 @@
 
 #include <functional>
 
+#include "media/endpoint_address.hpp"
 #include "media/udp_media_edge.hpp"
+#include "media_test_support.hpp"
 #include "rtc/peer/ice_checks.hpp"
 #include "rtc/stun/packet_classifier.hpp"
 
 using namespace webvox;
+using media::test::opus_packet;
 namespace asio = boost::asio;
 using asio::ip::udp;
 
 namespace {
 
-std::vector<std::uint8_t> opus_packet(std::uint16_t sequence) {
-  std::vector<std::uint8_t> p{0x80, 111, static_cast<std::uint8_t>(sequence >> 8),
-                              static_cast<std::uint8_t>(sequence), 0, 0, 0, 0, 1, 2, 3, 4};
-  p.resize(12 + 80, static_cast<std::uint8_t>(sequence));
-  return p;
-}
-
 struct Loopback {
   asio::io_context io;
-  media::UdpMediaEdge edge{io, {asio::ip::make_address("127.0.0.1"), 0}};
+  media::MediaRouter router;
+  media::UdpMediaEdge edge{io, {asio::ip::make_address("127.0.0.1"), 0}, router};
   rtc::DtlsCertificate server_certificate = rtc::DtlsCertificate::generate();
   rtc::DtlsCertificate client_certificate = rtc::DtlsCertificate::generate();
   rtc::stun::IceCredentials server_ice{"edgeSrv1", "server-password-abcdefgh"};
   rtc::stun::IceCredentials client_ice{"edgeCli1", "client-password-abcdefgh"};
-  std::shared_ptr<rtc::MediaTransport> server;
+  std::shared_ptr<rtc::MediaTransport> server =
+      media::test::echo_transport(server_certificate, client_certificate.fingerprint(), server_ice, "edgeCli1");
   rtc::MediaTransport client{{&client_certificate, rtc::DtlsRole::Client,
                               server_certificate.fingerprint(), client_ice, "edgeSrv1"},
                              {nullptr, [this](auto) { ++echoed; }, nullptr, nullptr}};
@@ -40,17 +38,8 @@ struct Loopback {
   int echoed = 0;
 
   Loopback() {
-    server = std::make_shared<rtc::MediaTransport>(
-        rtc::MediaTransportSettings{&server_certificate, rtc::DtlsRole::Server,
-                                    client_certificate.fingerprint(), server_ice, "edgeCli1"},
-        rtc::MediaTransport::Handlers{nullptr, [this](std::span<std::uint8_t> packet) {
-                                        // Echo: what a forwarding room does, to one listener.
-                                        std::vector<std::uint8_t> copy(packet.begin(), packet.end());
-                                        copy.resize(packet.size() + rtc::SrtpSession::kMaxTrailer);
-                                        server->send_rtp(copy, packet.size());
-                                      },
-                                      nullptr, nullptr});
-    edge.add(server);
+    router.set_writer(rtc::stun::TransportProtocol::Udp, &edge);
+    router.add(server);
     edge.start();
     read();
   }
@@ -81,6 +70,8 @@ struct Loopback {
     const auto deadline = std::chrono::steady_clock::now() + limit;
     while (!done() && std::chrono::steady_clock::now() < deadline) {
       io.run_for(std::chrono::milliseconds(10));
+      router.tick(std::chrono::milliseconds(10));
+      router.send_pending();
       client.on_tick();
       send_client_output();
     }
@@ -103,7 +94,8 @@ TEST(UdpMediaEdge, AClientConnectsThroughTheSharedPortAndMediaEchoes) {
   net.send_client_output();
   ASSERT_TRUE(net.run_until([&] { return net.echoed == 100; })) << net.echoed;
   EXPECT_EQ(net.server->counters().rtp_in, 100u);
-  EXPECT_GE(net.edge.counters().stun_answered, 1u);
+  EXPECT_GE(net.router.counters().stun_answered, 1u);
+  EXPECT_EQ(net.server->path()->protocol, rtc::stun::TransportProtocol::Udp);
   // Writes are batched: fewer send calls than datagrams.
   EXPECT_LT(net.edge.counters().send_calls, net.edge.counters().datagrams_out);
 }
@@ -116,7 +108,7 @@ TEST(UdpMediaEdge, StrangersAreIgnoredAndWrongCredentialsRefused) {
   rtc::IceControllingChecks impostor(net.client_ice, {"edgeSrv1", "wrong-password-000000000"});
   stranger.send_to(asio::buffer(impostor.next_request()), net.edge.local_endpoint());
   ASSERT_TRUE(net.run_until([&] {
-    return net.edge.counters().unknown_source == 1 && net.edge.counters().stun_refused == 1;
+    return net.router.counters().unknown_source == 1 && net.router.counters().stun_refused == 1;
   }));
   EXPECT_FALSE(net.server->path().has_value());
 }

@@ -169,3 +169,30 @@ TEST(Config, SfuThresholdIsAPositiveCount) {
     EXPECT_THROW(g.resolve(), ConfigError) << bad;
   }
 }
+
+TEST(Config, MediaTcpPortFollowsTheMediaPortUnlessSetAndZeroTurnsItOff) {
+  Fixture f;
+  f.flags["media-port"] = "3478";
+  EXPECT_FALSE(f.resolve().media_tcp_port);
+  EXPECT_EQ(media_tcp_port_in_use(f.resolve()), 3478);
+  f.env["WEBVOX_MEDIA_TCP_PORT"] = "3479";
+  EXPECT_EQ(media_tcp_port_in_use(f.resolve()), 3479);
+  f.flags["media-tcp-port"] = "0";
+  EXPECT_EQ(f.resolve().media_tcp_port, 0);
+  EXPECT_FALSE(media_tcp_port_in_use(f.resolve()));
+  Fixture g;
+  g.flags["media-tcp-port"] = "65536";
+  EXPECT_THROW(g.resolve(), ConfigError);
+}
+
+TEST(Config, MediaTcpPortNeverTakesTheHttpsPort) {
+  Fixture f;  // listen 8443, media port 8443 by default: TCP 8443 is the HTTPS server's
+  EXPECT_FALSE(media_tcp_port_in_use(f.resolve()));
+  f.flags["media-tcp-port"] = "8443";
+  EXPECT_THROW(f.resolve(), ConfigError);
+  f.flags["media-tcp-port"] = "8444";
+  EXPECT_EQ(media_tcp_port_in_use(f.resolve()), 8444);
+  Fixture any;  // ports picked by the system: TCP follows the UDP port it gets
+  any.flags["listen"] = "127.0.0.1:0";
+  EXPECT_EQ(media_tcp_port_in_use(any.resolve()), 0);
+}

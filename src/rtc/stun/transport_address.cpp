@@ -28,7 +28,8 @@ std::string TransportAddress::to_string() const {
   const int af = family == AddressFamily::IPv4 ? AF_INET : AF_INET6;
   if (inet_ntop(af, address.data(), text, sizeof text) == nullptr) return "?";
   const std::string host = family == AddressFamily::IPv4 ? text : "[" + std::string(text) + "]";
-  return host + ":" + std::to_string(port);
+  const std::string text_form = host + ":" + std::to_string(port);
+  return protocol == TransportProtocol::Tcp ? "tcp:" + text_form : text_form;
 }
 
 }  // namespace webvox::rtc::stun
