@@ -108,7 +108,7 @@ SfuService::SfuService(Settings settings)
   router_.set_writer(rtc::stun::TransportProtocol::Udp, &edge_);
   if (settings_.tcp_port) {
     const boost::asio::ip::tcp::endpoint tcp_listen{settings_.listen.address(),
-                                                    *settings_.tcp_port == 0 ? port_ : *settings_.tcp_port};
+                                                    *settings_.tcp_port};
     try {
       tcp_edge_ = std::make_unique<media::TcpMediaEdge>(io_, tcp_listen, router_);
     } catch (const boost::system::system_error& e) {

@@ -31,8 +31,8 @@ class SfuService final : public signalling::MediaForwarding {
  public:
   struct Settings {
     boost::asio::ip::udp::endpoint listen;
-    // The ICE-TCP fallback on the same address: off when absent, and port 0 means the number
-    // the UDP port got, so both candidates share it.
+    // The ICE-TCP fallback on the same address: off when absent; port 0 lets the system pick
+    // one (as listen port 0 does for UDP: the same number could belong to another TCP socket).
     std::optional<std::uint16_t> tcp_port = 0;
     std::vector<std::string> advertised_addresses;  // what browsers connect to
     std::size_t slots = 8;

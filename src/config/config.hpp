@@ -64,8 +64,9 @@ struct Config {
   unsigned sfu_slots = 8;
 };
 
-// The TCP port the ICE-TCP fallback listens on: nothing when it is off, 0 for "the number the
-// UDP media port got" (which is only known once it is bound). Unset, it follows the UDP media
+// The TCP port the ICE-TCP fallback listens on: nothing when it is off, 0 for "any free port"
+// (when the UDP media port is picked by the system too: its number may be another TCP
+// socket's, as parallel test servers found out). Unset, it follows the UDP media
 // port's number, except when that is the listen port: webvoxd already serves HTTPS on that
 // TCP port, so the fallback stays off until media-tcp-port names another one.
 std::optional<std::uint16_t> media_tcp_port_in_use(const Config& config);

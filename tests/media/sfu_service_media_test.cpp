@@ -258,7 +258,7 @@ class SfuServiceMedia : public ::testing::TestWithParam<Path> {};
 
 }  // namespace
 
-TEST(SfuServiceAnswer, OffersPassiveTcpCandidatesOnTheUdpPortsNumberAndKeepsOpusFec) {
+TEST(SfuServiceAnswer, OffersPassiveTcpCandidatesAndKeepsOpusFec) {
   app::SfuService service(service_settings());
   Client client;
   service.negotiate(1, {}, "member-a", core::Role::Participant,
@@ -267,7 +267,7 @@ TEST(SfuServiceAnswer, OffersPassiveTcpCandidatesOnTheUdpPortsNumberAndKeepsOpus
   ASSERT_FALSE(message.is_null());
   const auto answer = read_answer(message["sdp"]);
   ASSERT_TRUE(answer.tcp_port);
-  EXPECT_EQ(*answer.tcp_port, answer.udp_port);
+  EXPECT_NE(*answer.tcp_port, 0);  // the port the system picked, as the service bound it
   EXPECT_EQ(service.tcp_port(), answer.tcp_port);
   EXPECT_NE(answer.text.find(" tcp "), std::string::npos);
   EXPECT_NE(answer.text.find("typ host tcptype passive"), std::string::npos);

@@ -192,7 +192,7 @@ TEST(Config, MediaTcpPortNeverTakesTheHttpsPort) {
   EXPECT_THROW(f.resolve(), ConfigError);
   f.flags["media-tcp-port"] = "8444";
   EXPECT_EQ(media_tcp_port_in_use(f.resolve()), 8444);
-  Fixture any;  // ports picked by the system: TCP follows the UDP port it gets
+  Fixture any;  // ports picked by the system: TCP gets one of its own
   any.flags["listen"] = "127.0.0.1:0";
   EXPECT_EQ(media_tcp_port_in_use(any.resolve()), 0);
 }
