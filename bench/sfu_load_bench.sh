@@ -30,7 +30,7 @@ GROUP_SIZE=${GROUP_SIZE:-4}
 SLOTS=${SLOTS:-8}
 WARMUP=${WARMUP:-3}
 SECONDS_MEASURED=${SECONDS_MEASURED:-10}
-TARGETS=${TARGETS:-webvoxd}
+TARGETS=${TARGETS:-webvoxd janus}
 WEBVOXD=${WEBVOXD:-build/webvoxd}
 LOAD=${LOAD:-build/tools/webvox-load/webvox-load}
 SERVER_CPU=${SERVER_CPU:-0}
@@ -86,7 +86,81 @@ run_webvoxd() {
   taskset -c "$CLIENT_CPU" "$LOAD" --server "127.0.0.1:$port" --tokens "$tmp/$run/tokens" \
       --speakers "$m" --slots "$SLOTS" --layout "$layout" --group-size "$GROUP_SIZE" \
       --warmup "$WARMUP" --seconds "$SECONDS_MEASURED" --server-pid "$server_pid" \
-      --json "$tmp/$run.json" || echo "sfu_load_bench: $run: not every session connected" >&2
+      --server-cpu "${SERVER_CPU%%[,-]*}" --json "$tmp/$run.json" || echo "sfu_load_bench: $run: not every session connected" >&2
+  stop_server
+  echo "$tmp/$run.json"
+}
+
+# Janus 1.1 (Debian's janus) from a generated configuration: only the VideoRoom plugin and the
+# HTTP transport on 127.0.0.1, ICE-lite like webvoxd (so the same controlling client reaches
+# both), host candidates on lo only, no STUN/NAT lookups, half-trickle (candidates in the SDP).
+write_janus_config() {
+  local dir=$1 http_port=$2
+  mkdir -p "$dir"
+  local plugins=/usr/lib/x86_64-linux-gnu/janus
+  local disabled_plugins disabled_transports
+  disabled_plugins=$(cd "$plugins/plugins" && ls libjanus_*.so | grep -v videoroom | paste -sd, -)
+  disabled_transports=$(cd "$plugins/transports" && ls libjanus_*.so | grep -v http | paste -sd, -)
+  cat >"$dir/janus.jcfg" <<CFG
+general: {
+  configs_folder = "$dir"
+  plugins_folder = "$plugins/plugins"
+  transports_folder = "$plugins/transports"
+  events_folder = "$plugins/events"
+  loggers_folder = "$plugins/loggers"
+  debug_level = 2
+  interface = "127.0.0.1"
+}
+media: {
+  rtp_port_range = "40000-60000"
+}
+nat: {
+  ice_lite = true
+  full_trickle = false
+  ice_enforce_list = "lo"
+  ignore_mdns = true
+}
+plugins: {
+  disable = "$disabled_plugins"
+}
+transports: {
+  disable = "$disabled_transports"
+}
+events: {
+  broadcast = false
+}
+CFG
+  cat >"$dir/janus.transport.http.jcfg" <<CFG
+general: {
+  json = "compact"
+  base_path = "/janus"
+  http = true
+  port = $http_port
+  ip = "127.0.0.1"
+  https = false
+}
+admin: {
+  admin_http = false
+}
+CFG
+  echo 'general: { }' >"$dir/janus.plugin.videoroom.jcfg"
+}
+
+run_janus() {
+  local layout=$1 n=$2 m=$3 run="janus-$1-$2" http_port=${JANUS_PORT:-18088}
+  mkdir -p "$tmp/$run"
+  write_janus_config "$tmp/$run/config" "$http_port"
+  taskset -c "$SERVER_CPU" janus -F "$tmp/$run/config" -C "$tmp/$run/config/janus.jcfg" \
+      >"$tmp/$run/stdout" 2>"$tmp/$run/stderr" &
+  server_pid=$!
+  for _ in $(seq 100); do
+    curl -s -o /dev/null "http://127.0.0.1:$http_port/janus/info" && break
+    sleep 0.1
+  done
+  taskset -c "$CLIENT_CPU" "$LOAD" --target janus --server "127.0.0.1:$http_port" --sessions "$n" \
+      --speakers "$m" --slots "$SLOTS" --layout "$layout" --group-size "$GROUP_SIZE" \
+      --warmup "$WARMUP" --seconds "$SECONDS_MEASURED" --server-pid "$server_pid" \
+      --server-cpu "${SERVER_CPU%%[,-]*}" --json "$tmp/$run.json" || echo "sfu_load_bench: $run: not every session connected" >&2
   stop_server
   echo "$tmp/$run.json"
 }
@@ -108,8 +182,8 @@ done
 "$PYTHON" - "${results[@]}" <<'PY'
 import json, sys
 rows = []
-print("| target | layout | N | M | heard/expected streams | forwarded pkt/s | loss | p50 µs | p99 µs | p99.9 µs | server CPU % | server µs/pkt | KiB/session | client CPU % |")
-print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+print("| target | layout | N | M | heard/expected streams | forwarded pkt/s | loss | p50 µs | p99 µs | p99.9 µs | server CPU % | server µs/pkt | KiB/session | client CPU % | others on server CPU % |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 for path in sys.argv[1:]:
     try:
         r = json.load(open(path))
@@ -122,5 +196,6 @@ for path in sys.argv[1:]:
         r.get("target", "webvoxd"), r["layout"], r["sessions"], r["speakers"], r["streams_heard"],
         r["streams_expected"], r["received_per_second"], 100 * r["loss"], lat["p50"], lat["p99"],
         lat["p999"], s.get("cpu_percent", 0), s.get("cpu_us_per_forwarded", 0),
-        s.get("kib_per_session", 0), r.get("client_cpu_percent", 0)))
+        s.get("kib_per_session", 0), r.get("client_cpu_percent", 0),
+        r.get("other_load_on_server_cpu_percent", -1)))
 PY

@@ -45,6 +45,7 @@ struct Options {
   double seconds = 10;
   double connect_timeout = 60;
   int server_pid = 0;
+  int server_cpu = -1;  // the core the server is pinned to, to report what else ran on it
   std::string json_out;
 };
 
@@ -231,10 +232,12 @@ int run(const Options& options) {
   driver.run_for(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options.warmup_seconds)));
   const auto self_start = read_process_usage(getpid());
   const auto server_start = server_usage(options);
+  const auto core_start = read_cpu_time(options.server_cpu);
   window.start_ns = monotonic_ns();
   window.end_ns = window.start_ns + static_cast<std::uint64_t>(options.seconds * 1e9);
   driver.run_for(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options.seconds)));
   const auto server_end = server_usage(options);
+  const auto core_end = read_cpu_time(options.server_cpu);
   const auto self_end = read_process_usage(getpid());
   driver.set_speaking(false);
   driver.run_for(kGrace);
@@ -295,6 +298,12 @@ int run(const Options& options) {
                                   : 0.0},
     };
   }
+  if (server_start && server_end && core_start && core_end) {
+    const double elapsed = core_end->total_seconds - core_start->total_seconds;
+    const double others = (core_end->busy_seconds - core_start->busy_seconds) -
+                          (server_end->cpu_seconds - server_start->cpu_seconds);
+    if (elapsed > 0) result["other_load_on_server_cpu_percent"] = std::max(0.0, 100 * others / elapsed);
+  }
   const auto text = result.dump(2);
   if (options.json_out.empty()) {
     std::cout << text << std::endl;
@@ -325,6 +334,7 @@ int main(int argc, char** argv) {
   app.add_option("--seconds", options.seconds, "seconds measured");
   app.add_option("--connect-timeout", options.connect_timeout, "seconds for every session to connect");
   app.add_option("--server-pid", options.server_pid, "webvoxd's pid, for its CPU and memory");
+  app.add_option("--server-cpu", options.server_cpu, "the CPU the server is pinned to (taskset)");
   app.add_option("--json", options.json_out, "write the result here instead of stdout");
   CLI11_PARSE(app, argc, argv);
   if (options.janus_room == 0) options.janus_room = 100000 + static_cast<std::uint64_t>(getpid());

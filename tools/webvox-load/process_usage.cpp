@@ -47,4 +47,24 @@ std::optional<ProcessUsage> read_process_usage(pid_t pid) {
   return ProcessUsage{*cpu, *rss};
 }
 
+std::optional<CpuTime> read_cpu_time(int cpu) {
+  std::ifstream file("/proc/stat");
+  const auto label = "cpu" + std::to_string(cpu);
+  for (std::string line; std::getline(file, line);) {
+    std::istringstream fields(line);
+    std::string name;
+    fields >> name;
+    if (name != label) continue;
+    // user nice system idle iowait irq softirq steal: idle and iowait are not busy.
+    unsigned long long value = 0, busy = 0, total = 0;
+    for (int index = 0; index < 8 && fields >> value; ++index) {
+      total += value;
+      if (index != 3 && index != 4) busy += value;
+    }
+    const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
+    return CpuTime{static_cast<double>(busy) / tick, static_cast<double>(total) / tick};
+  }
+  return std::nullopt;
+}
+
 }  // namespace webvox::load

@@ -16,4 +16,12 @@ struct ProcessUsage {
 // None when the process is gone or /proc cannot be read.
 std::optional<ProcessUsage> read_process_usage(pid_t pid);
 
+// One CPU's time so far (/proc/stat), in seconds: how busy the server's core was, so that what
+// other processes took from it during a run can be told apart from the server's own share.
+struct CpuTime {
+  double busy_seconds = 0;
+  double total_seconds = 0;
+};
+std::optional<CpuTime> read_cpu_time(int cpu);
+
 }  // namespace webvox::load
