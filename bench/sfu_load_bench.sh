@@ -16,7 +16,8 @@
 #   GROUP_SIZE=4           culled: each listener hears GROUP_SIZE-1 speakers when all speak
 #   SLOTS=8                receive slots per session (webvoxd --sfu-slots too)
 #   WARMUP=3 SECONDS_MEASURED=10
-#   TARGETS="webvoxd janus"  janus: the same load through Janus's VideoRoom (see below)
+#   TARGETS="webvoxd janus"  janus: the same load through Janus's VideoRoom (see below; needs
+#                          root for its network namespace and scripts/install-deps.sh --bench)
 #   WEBVOXD=build/webvoxd  LOAD=build/tools/webvox-load/webvox-load
 #   SERVER_CPU=0 CLIENT_CPU=1  taskset CPU lists
 #   KEEP=1                 keep the temporary folder (logs, tokens, JSON results)
@@ -93,7 +94,8 @@ run_webvoxd() {
 
 # Janus 1.1 (Debian's janus) from a generated configuration: only the VideoRoom plugin and the
 # HTTP transport on 127.0.0.1, ICE-lite like webvoxd (so the same controlling client reaches
-# both), host candidates on lo only, no STUN/NAT lookups, half-trickle (candidates in the SDP).
+# both), host candidates on the namespace's veth only, no STUN/NAT lookups, half-trickle
+# (candidates in the SDP).
 write_janus_config() {
   local dir=$1 http_port=$2
   mkdir -p "$dir"
@@ -117,7 +119,7 @@ media: {
 nat: {
   ice_lite = true
   full_trickle = false
-  ice_enforce_list = "lo"
+  ice_enforce_list = "wvx0"
   ignore_mdns = true
 }
 plugins: {
@@ -146,22 +148,37 @@ CFG
   echo 'general: { }' >"$dir/janus.plugin.videoroom.jcfg"
 }
 
+# Janus's ICE (libnice) never offers a loopback candidate, and a reply from the machine's own
+# address to 127.0.0.1 is not delivered: so Janus and the load generator run in a network
+# namespace of their own (unshare -n, root) whose only links are lo and a veth pair with a
+# private address: the same kernel-local path as loopback, and nothing leaves the machine.
 run_janus() {
   local layout=$1 n=$2 m=$3 run="janus-$1-$2" http_port=${JANUS_PORT:-18088}
   mkdir -p "$tmp/$run"
   write_janus_config "$tmp/$run/config" "$http_port"
-  taskset -c "$SERVER_CPU" janus -F "$tmp/$run/config" -C "$tmp/$run/config/janus.jcfg" \
-      >"$tmp/$run/stdout" 2>"$tmp/$run/stderr" &
-  server_pid=$!
-  for _ in $(seq 100); do
-    curl -s -o /dev/null "http://127.0.0.1:$http_port/janus/info" && break
-    sleep 0.1
-  done
-  taskset -c "$CLIENT_CPU" "$LOAD" --target janus --server "127.0.0.1:$http_port" --sessions "$n" \
-      --speakers "$m" --slots "$SLOTS" --layout "$layout" --group-size "$GROUP_SIZE" \
-      --warmup "$WARMUP" --seconds "$SECONDS_MEASURED" --server-pid "$server_pid" \
-      --server-cpu "${SERVER_CPU%%[,-]*}" --json "$tmp/$run.json" || echo "sfu_load_bench: $run: not every session connected" >&2
-  stop_server
+  unshare -n env dir="$tmp/$run" http_port="$http_port" n="$n" m="$m" layout="$layout" \
+      SERVER_CPU="$SERVER_CPU" CLIENT_CPU="$CLIENT_CPU" LOAD="$LOAD" SLOTS="$SLOTS" \
+      GROUP_SIZE="$GROUP_SIZE" WARMUP="$WARMUP" SECONDS_MEASURED="$SECONDS_MEASURED" bash -c '
+    set -e
+    ip link set lo up
+    ip link add wvx0 type veth peer name wvx1
+    ip addr add 10.255.0.1/32 dev wvx0
+    ip link set wvx1 up
+    ip link set wvx0 up
+    taskset -c "$SERVER_CPU" janus -F "$dir/config" -C "$dir/config/janus.jcfg" >"$dir/stdout" 2>"$dir/stderr" &
+    janus_pid=$!
+    for _ in $(seq 100); do
+      curl -s -o /dev/null "http://127.0.0.1:$http_port/janus/info" && break
+      sleep 0.1
+    done
+    taskset -c "$CLIENT_CPU" "$LOAD" --target janus --server "127.0.0.1:$http_port" --bind 10.255.0.1 \
+        --sessions "$n" --speakers "$m" --slots "$SLOTS" --layout "$layout" --group-size "$GROUP_SIZE" \
+        --warmup "$WARMUP" --seconds "$SECONDS_MEASURED" --server-pid "$janus_pid" \
+        --server-cpu "${SERVER_CPU%%[,-]*}" --json "$dir.json" \
+      || echo "sfu_load_bench: janus: not every session connected" >&2
+    kill "$janus_pid"
+    wait "$janus_pid" || true
+  ' >&2
   echo "$tmp/$run.json"
 }
 
@@ -192,7 +209,7 @@ for path in sys.argv[1:]:
         continue
     s = r.get("server", {})
     lat = r["latency_us"]
-    print("| %s | %s | %d | %d | %d/%d | %.0f | %.3f %% | %.0f | %.0f | %.0f | %.1f | %.2f | %.1f | %.0f |" % (
+    print("| %s | %s | %d | %d | %d/%d | %.0f | %.3f %% | %.0f | %.0f | %.0f | %.1f | %.2f | %.1f | %.0f | %.0f |" % (
         r.get("target", "webvoxd"), r["layout"], r["sessions"], r["speakers"], r["streams_heard"],
         r["streams_expected"], r["received_per_second"], 100 * r["loss"], lat["p50"], lat["p99"],
         lat["p999"], s.get("cpu_percent", 0), s.get("cpu_us_per_forwarded", 0),

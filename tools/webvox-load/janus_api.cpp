@@ -59,15 +59,18 @@ void JanusApi::http(const std::string& method, const std::string& target, std::s
 void JanusApi::post(const std::string& target, json request, Reply reply) {
   const auto transaction = "t" + std::to_string(next_transaction_++);
   request["transaction"] = transaction;
-  http("POST", target, request.dump(), [this, transaction, reply = std::move(reply)](std::optional<std::string> body) {
-    if (!body) return reply(std::nullopt);
-    auto answer = json::parse(*body, nullptr, false);
-    if (answer.is_discarded()) return reply(std::nullopt);
-    if (answer.value("janus", "") == "ack") {
-      waiting_[transaction] = reply;  // the event with this transaction comes on the long poll
-      return;
-    }
-    reply(answer);
+  // Registered before sending: the event that answers an "ack" may come on the long poll
+  // before the ack itself has been read.
+  waiting_[transaction] = std::move(reply);
+  http("POST", target, request.dump(), [this, transaction](std::optional<std::string> body) {
+    auto answer = body ? json::parse(*body, nullptr, false) : json();
+    const bool ack = answer.is_object() && answer.value("janus", "") == "ack";
+    if (ack) return;  // the reply is (or was) an event on the long poll
+    const auto it = waiting_.find(transaction);
+    if (it == waiting_.end()) return;
+    auto waiting = std::move(it->second);
+    waiting_.erase(it);
+    waiting(answer.is_object() ? std::optional<json>(answer) : std::nullopt);
   });
 }
 

@@ -43,7 +43,7 @@ class JanusApi {
   std::string base_path_;
   std::uint64_t session_ = 0;
   std::uint64_t next_transaction_ = 1;
-  std::map<std::string, Reply> waiting_;  // transaction → reply, after an ack
+  std::map<std::string, Reply> waiting_;  // transaction → reply still to come
   bool stopped_ = false;
 };
 

@@ -47,6 +47,7 @@ struct Options {
   int server_pid = 0;
   int server_cpu = -1;  // the core the server is pinned to, to report what else ran on it
   std::string json_out;
+  std::string bind = "127.0.0.1";
 };
 
 // A stream packet every 20 ms per speaker; speakers are spread over the 20 one-millisecond
@@ -176,7 +177,7 @@ int run(const Options& options) {
   const auto certificate = webvox::rtc::DtlsCertificate::generate();
   LatencyHistogram latency;
   MeasurementWindow window{~0ull, ~0ull};  // nothing counts before the window opens
-  MediaContext media{io, certificate, sdp_fingerprint(certificate), "127.0.0.1",
+  MediaContext media{io, certificate, sdp_fingerprint(certificate), options.bind,
                      PacketShape{111, 1, options.payload}, latency, window};
   const auto server = parse_server(options.server);
   std::vector<std::unique_ptr<LoadSession>> sessions;
@@ -335,6 +336,7 @@ int main(int argc, char** argv) {
   app.add_option("--connect-timeout", options.connect_timeout, "seconds for every session to connect");
   app.add_option("--server-pid", options.server_pid, "webvoxd's pid, for its CPU and memory");
   app.add_option("--server-cpu", options.server_cpu, "the CPU the server is pinned to (taskset)");
+  app.add_option("--bind", options.bind, "IPv4 address the media sockets use (host candidate)");
   app.add_option("--json", options.json_out, "write the result here instead of stdout");
   CLI11_PARSE(app, argc, argv);
   if (options.janus_room == 0) options.janus_room = 100000 + static_cast<std::uint64_t>(getpid());

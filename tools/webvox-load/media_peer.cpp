@@ -101,20 +101,25 @@ void MediaPeer::wait_for_datagrams() {
       const auto size = socket_.receive_from(asio::buffer(receive_buffer_), from, 0, receive_error);
       if (receive_error) break;
       received_at_ns_ = monotonic_ns();
-      on_datagram({receive_buffer_.data(), size});
+      on_datagram({receive_buffer_.data(), size}, from);
     }
     flush();
     wait_for_datagrams();
   });
 }
 
-void MediaPeer::on_datagram(std::span<std::uint8_t> datagram) {
+void MediaPeer::on_datagram(std::span<std::uint8_t> datagram, const udp::endpoint& from) {
   if (!transport_) return;
   if (rtc::stun::classify_packet(datagram) == rtc::stun::PacketKind::Stun) {
-    if (checks_->accept_response(datagram) && !path_confirmed_) {
-      path_confirmed_ = true;
-      transport_->set_path(remote_->address);
-      if (dtls_client_) transport_->start_dtls();
+    if (checks_->accept_response(datagram)) {
+      if (!path_confirmed_) {
+        path_confirmed_ = true;
+        transport_->set_path(remote_->address);
+        if (dtls_client_) transport_->start_dtls();
+      }
+    } else if (from.address().is_v4()) {
+      const auto source = rtc::stun::TransportAddress::ipv4(from.address().to_v4().to_bytes(), from.port());
+      if (const auto answer = checks_->answer_request(datagram, source)) send_datagram(source, *answer);
     }
     return;
   }

@@ -1,5 +1,6 @@
 // One WebRTC connection's media, client side, built from the project's pieces: its own UDP
-// socket, controlling ICE checks (rtc::IceControllingChecks) towards a lite server, DTLS in
+// socket, controlling ICE checks (rtc::IceControllingChecks) towards a lite server, answering
+// the server's own checks where it makes them (Janus's libnice does), DTLS in
 // whichever role the other side's a=setup leaves us, and SRTP (rtc::MediaTransport). Sends
 // probe packets when asked and records the probes it receives. The signalling that produced
 // the descriptions (webvoxd's WebSocket, Janus's HTTP API) lives elsewhere.
@@ -66,7 +67,7 @@ class MediaPeer {
 
  private:
   void wait_for_datagrams();
-  void on_datagram(std::span<std::uint8_t> datagram);
+  void on_datagram(std::span<std::uint8_t> datagram, const boost::asio::ip::udp::endpoint& from);
   void on_rtp(std::span<const std::uint8_t> packet);
   void send_datagram(const rtc::stun::TransportAddress& to, std::span<const std::uint8_t> bytes);
   void flush();
