@@ -34,6 +34,9 @@ class JanusSession final : public LoadSession {
   std::string failure() const override { return failure_; }
   const StreamLoss& loss() const override { return subscriber_.loss(); }
   std::uint64_t probes_sent() const override { return publisher_ ? publisher_->probes_sent() : 0; }
+  std::uint64_t probes_sent_in_window() const override {
+    return publisher_ ? publisher_->probes_sent_in_window() : 0;
+  }
 
  private:
   void publish(std::uint64_t handle);

@@ -27,6 +27,7 @@ class LoadSession {
   virtual std::string failure() const = 0;
   virtual const StreamLoss& loss() const = 0;
   virtual std::uint64_t probes_sent() const = 0;
+  virtual std::uint64_t probes_sent_in_window() const = 0;
 };
 
 std::string_view to_string(LoadSession::Stage stage);

@@ -43,6 +43,15 @@ class StreamLoss {
   std::size_t streams() const { return streams_.size(); }
   std::uint64_t received() const;
   std::uint64_t expected() const;
+  // What would have arrived had nothing been lost or held back past the window: for each
+  // stream heard, every packet its speaker sent inside the window (`sent_by_speaker`). A server
+  // that falls behind delivers late, not with gaps, so expected() alone would not see it.
+  template <typename SentBySpeaker>
+  std::uint64_t sent_to_us(const SentBySpeaker& sent_by_speaker) const {
+    std::uint64_t total = 0;
+    for (const auto& [speaker, stream] : streams_) total += sent_by_speaker(speaker);
+    return total;
+  }
 
  private:
   struct Stream {

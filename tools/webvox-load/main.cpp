@@ -246,11 +246,15 @@ int run(const Options& options) {
   if (janus) janus->stop();
   io.poll();
 
-  std::uint64_t received = 0, expected = 0, sent = 0;
+  std::uint64_t received = 0, expected = 0, sent = 0, gaps_expected = 0;
   std::size_t streams = 0, streams_expected = 0;
+  const auto sent_in_window = [&](std::uint32_t speaker) {
+    return speaker < sessions.size() ? sessions[speaker]->probes_sent_in_window() : 0;
+  };
   for (std::size_t i = 0; i < sessions.size(); ++i) {
     received += sessions[i]->loss().received();
-    expected += sessions[i]->loss().expected();
+    gaps_expected += sessions[i]->loss().expected();
+    expected += sessions[i]->loss().sent_to_us(sent_in_window);
     streams += sessions[i]->loss().streams();
     sent += sessions[i]->probes_sent();
     streams_expected += layout.expected_streams(i);
@@ -272,6 +276,7 @@ int run(const Options& options) {
       {"received", received},
       {"expected", expected},
       {"loss", loss},
+      {"loss_from_gaps", gaps_expected ? 1.0 - static_cast<double>(received) / static_cast<double>(gaps_expected) : 1.0},
       {"received_per_second", static_cast<double>(received) / options.seconds},
       {"streams_heard", streams},
       {"streams_expected", streams_expected},

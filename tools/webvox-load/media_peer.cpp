@@ -80,6 +80,7 @@ void MediaPeer::tick(Clock::time_point now) {
 void MediaPeer::send_probe(std::uint32_t speaker, std::uint32_t ssrc, std::uint8_t level_minus_dbov) {
   if (!ready() || stopped_) return;
   const ProbeHeader probe{speaker, sequence_++, monotonic_ns()};
+  if (context_.window.contains(probe.sent_ns)) ++sent_in_window_;
   const auto length = write_probe_packet(send_buffer_, context_.shape, ssrc, probe, level_minus_dbov);
   if (transport_->send_rtp(send_buffer_, length)) flush();
 }

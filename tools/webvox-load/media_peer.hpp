@@ -64,6 +64,7 @@ class MediaPeer {
   const StreamLoss& loss() const { return loss_; }
   std::uint64_t probes_received() const { return probes_received_; }
   std::uint64_t probes_sent() const { return sequence_; }
+  std::uint64_t probes_sent_in_window() const { return sent_in_window_; }
 
  private:
   void wait_for_datagrams();
@@ -86,6 +87,7 @@ class MediaPeer {
   std::uint64_t received_at_ns_ = 0;
   std::uint32_t sequence_ = 0;
   std::uint64_t probes_received_ = 0;
+  std::uint64_t sent_in_window_ = 0;
   StreamLoss loss_;
   bool stopped_ = false;
 };

@@ -29,6 +29,7 @@ class WebvoxSession final : public LoadSession {
   std::string failure() const override;
   const StreamLoss& loss() const override { return peer_.loss(); }
   std::uint64_t probes_sent() const override { return peer_.probes_sent(); }
+  std::uint64_t probes_sent_in_window() const override { return peer_.probes_sent_in_window(); }
 
  private:
   void on_message(const nlohmann::json& message);
