@@ -89,7 +89,7 @@ class Driver {
       : io_(io), timer_(io), sessions_(sessions) {}
 
   void start() {
-    next_ = Clock::now();
+    next_ = Clock::now() + kPhase;
     arm();
   }
   void set_speaking(bool speaking) { speaking_ = speaking; }
@@ -103,20 +103,28 @@ class Driver {
 
  private:
   void arm() {
-    next_ += kPhase;
     timer_.expires_at(next_);
     timer_.async_wait([this](const boost::system::error_code& error) {
       if (error) return;
-      const auto phase = count_++ % kPhases;
-      if (speaking_) {
-        for (std::size_t i = phase; i < sessions_.size(); i += kPhases) sessions_[i]->speak();
-      }
-      if (count_ % kTickEveryPhases == 0) {
-        const auto now = Clock::now();
-        for (auto& session : sessions_) session->tick(now);
+      // Every phase that is due, not one per wake-up: wake-ups come later than asked (by a
+      // millisecond or more with many sockets), and sending must not fall behind with them.
+      const auto now = Clock::now();
+      while (next_ <= now) {
+        run_phase(now);
+        next_ += kPhase;
       }
       arm();
     });
+  }
+
+  void run_phase(Clock::time_point now) {
+    const auto phase = count_++ % kPhases;
+    if (speaking_) {
+      for (std::size_t i = phase; i < sessions_.size(); i += kPhases) sessions_[i]->speak();
+    }
+    if (count_ % kTickEveryPhases == 0) {
+      for (auto& session : sessions_) session->tick(now);
+    }
   }
 
   asio::io_context& io_;
