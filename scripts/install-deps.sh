@@ -3,6 +3,7 @@
 # Idempotent: it asks apt only for what is missing, so a second run is quick and harmless.
 #   scripts/install-deps.sh          what building and running the server needs
 #   scripts/install-deps.sh --test   plus what the test suite and benchmarks need
+#   scripts/install-deps.sh --bench  plus Janus, for bench/sfu_load_bench.sh's side-by-side run
 set -euo pipefail
 
 runtime_and_build=(
@@ -32,15 +33,24 @@ test_only=(
   nodejs                             # playwright-core drives Debian's chromium
 )
 
+# Only the SFU comparison needs Janus, and Debian's package enables a janus service on install:
+# kept out of --test so CI and test machines do not get a second media server running.
+bench_only=(
+  janus                              # the VideoRoom the SFU load benchmark compares against
+)
+
 wanted=("${runtime_and_build[@]}")
-if [[ "${1:-}" == "--test" ]]; then wanted+=("${test_only[@]}"); fi
+case "${1:-}" in
+  --test) wanted+=("${test_only[@]}") ;;
+  --bench) wanted+=("${test_only[@]}" "${bench_only[@]}") ;;
+esac
 
 missing=()
 for pkg in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 # Some Node.js builds bring their own npm; Debian's npm package would clash with them.
-if [[ "${1:-}" == "--test" ]] && ! command -v npm >/dev/null 2>&1; then missing+=(npm); fi
+if [[ "${1:-}" == --test || "${1:-}" == --bench ]] && ! command -v npm >/dev/null 2>&1; then missing+=(npm); fi
 if ((${#missing[@]} == 0)); then exit 0; fi
 
 if [[ $(id -u) -ne 0 ]]; then

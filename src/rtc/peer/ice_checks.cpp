@@ -55,4 +55,22 @@ bool IceControllingChecks::accept_response(std::span<const std::uint8_t> datagra
   return stun::check_message_integrity(*message, remote_.password) == stun::AttributeCheck::Valid;
 }
 
+std::optional<std::vector<std::uint8_t>> IceControllingChecks::answer_request(
+    std::span<const std::uint8_t> datagram, const stun::TransportAddress& source) const {
+  const auto parsed = stun::parse_stun_message(datagram);
+  const auto* request = std::get_if<stun::StunMessage>(&parsed);
+  if (!request || !request->is(stun::kBindingMethod, stun::StunClass::Request)) return std::nullopt;
+  if (stun::check_fingerprint(*request) != stun::AttributeCheck::Valid) return std::nullopt;
+  // The peer names us first: "our ufrag:its ufrag" (RFC 8445 §7.2.2), and signs with our password.
+  if (!request->username || *request->username != local_.ufrag + ":" + remote_.ufrag) return std::nullopt;
+  if (stun::check_message_integrity(*request, local_.password) != stun::AttributeCheck::Valid) {
+    return std::nullopt;
+  }
+  if (request->ice_controlling) {
+    return stun::write_binding_error(request->transaction_id, stun::StunErrorCode::RoleConflict,
+                                     local_.password);
+  }
+  return stun::write_binding_success(request->transaction_id, source, local_.password);
+}
+
 }  // namespace webvox::rtc

@@ -106,7 +106,7 @@ void write_session(const LocalDescription& description, LineWriter& out) {
            address);
   out.line("s=-");
   out.line("t=0 0");
-  out.attribute("ice-lite");
+  if (description.ice_lite) out.attribute("ice-lite");
   std::string bundle = "BUNDLE";
   for (const auto& section : description.sections) {
     if (const auto* mid = accepted_mid(section)) bundle += ' ' + *mid;

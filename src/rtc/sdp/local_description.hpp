@@ -62,6 +62,9 @@ struct LocalDescription {
   std::uint64_t session_version = 1;  // must grow with every renegotiation
   ServerTransport transport;
   SetupRole setup = SetupRole::Passive;  // actpass in an offer, active/passive in an answer
+  // webvoxd is ICE-lite; the load generator's client side sends checks like a full agent, so
+  // its offers must not claim lite (a full peer would then never check towards it).
+  bool ice_lite = true;
   std::vector<LocalSection> sections;    // in m= line order; accepted ones share one BUNDLE
 };
 

@@ -1,0 +1,95 @@
+// One WebRTC connection's media, client side, built from the project's pieces: its own UDP
+// socket, controlling ICE checks (rtc::IceControllingChecks) towards a lite server, answering
+// the server's own checks where it makes them (Janus's libnice does), DTLS in
+// whichever role the other side's a=setup leaves us, and SRTP (rtc::MediaTransport). Sends
+// probe packets when asked and records the probes it receives. The signalling that produced
+// the descriptions (webvoxd's WebSocket, Janus's HTTP API) lives elsewhere.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/udp.hpp>
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "client_sdp.hpp"
+#include "load_packet.hpp"
+#include "load_stats.hpp"
+#include "rtc/dtls/dtls_certificate.hpp"
+#include "rtc/peer/ice_checks.hpp"
+#include "rtc/peer/media_transport.hpp"
+
+namespace webvox::load {
+
+using Clock = std::chrono::steady_clock;  // CLOCK_MONOTONIC on Linux, as the probes carry it
+
+inline std::uint64_t monotonic_ns(Clock::time_point t = Clock::now()) {
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count());
+}
+
+// What every connection of a run shares.
+struct MediaContext {
+  boost::asio::io_context& io;
+  const rtc::DtlsCertificate& certificate;  // one per process, as a browser has
+  rtc::sdp::Fingerprint fingerprint;        // the certificate's, for our descriptions
+  std::string bind_address = "127.0.0.1";
+  PacketShape shape;
+  LatencyHistogram& latency;
+  const MeasurementWindow& window;
+};
+
+class MediaPeer {
+ public:
+  MediaPeer(MediaContext& context, std::uint64_t session_id);
+  ~MediaPeer();
+  MediaPeer(const MediaPeer&) = delete;
+  MediaPeer& operator=(const MediaPeer&) = delete;
+
+  // Our half of the SDP transport (ICE credentials, fingerprint, socket address).
+  const ClientTransport& local() const { return local_; }
+  // Starts checking towards the other side once its description arrived.
+  void connect(const RemoteEndpoint& remote);
+  // ICE checks and DTLS retransmissions; call every few milliseconds.
+  void tick(Clock::time_point now);
+  // One probe from `speaker` on `ssrc`, once media is ready.
+  void send_probe(std::uint32_t speaker, std::uint32_t ssrc, std::uint8_t level_minus_dbov);
+  void stop();
+
+  bool ready() const { return transport_ && transport_->media_ready(); }
+  std::optional<std::string> failure() const;
+  const StreamLoss& loss() const { return loss_; }
+  std::uint64_t probes_received() const { return probes_received_; }
+  std::uint64_t probes_sent() const { return sequence_; }
+  std::uint64_t probes_sent_in_window() const { return sent_in_window_; }
+
+ private:
+  void wait_for_datagrams();
+  void on_datagram(std::span<std::uint8_t> datagram, const boost::asio::ip::udp::endpoint& from);
+  void on_rtp(std::span<const std::uint8_t> packet);
+  void send_datagram(const rtc::stun::TransportAddress& to, std::span<const std::uint8_t> bytes);
+  void flush();
+
+  MediaContext& context_;
+  boost::asio::ip::udp::socket socket_;
+  ClientTransport local_;
+  std::optional<RemoteEndpoint> remote_;
+  std::unique_ptr<rtc::IceControllingChecks> checks_;
+  std::unique_ptr<rtc::MediaTransport> transport_;
+  bool dtls_client_ = true;
+  bool path_confirmed_ = false;
+  Clock::time_point next_check_{};
+  std::array<std::uint8_t, 2048> receive_buffer_{};
+  std::array<std::uint8_t, 1500> send_buffer_{};
+  std::uint64_t received_at_ns_ = 0;
+  std::uint32_t sequence_ = 0;
+  std::uint64_t probes_received_ = 0;
+  std::uint64_t sent_in_window_ = 0;
+  StreamLoss loss_;
+  bool stopped_ = false;
+};
+
+}  // namespace webvox::load
