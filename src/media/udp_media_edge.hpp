@@ -45,6 +45,9 @@ class UdpMediaEdge final : public rtc::stun::IceSessionLookup {
   void send_pending();
 
   const Counters& counters() const { return counters_; }
+  // Connections it serves (one per negotiated member), and the network paths they are on.
+  std::size_t transports() const { return by_ufrag_.size(); }
+  std::size_t paths() const { return by_path_.size(); }
 
  private:
   rtc::stun::IceLiteSession* find(std::string_view local_ufrag) override;
