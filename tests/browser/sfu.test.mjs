@@ -16,7 +16,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  Server, makeTempDir, makeTone, launchBrowser, openClient, waitFor, hzNear, SCALE, tearDown,
+  Server, makeTempDir, makeTone, launchBrowser, openClient, waitFor, hzNear, SCALE, tearDown, SFU_MEDIA_ARGS,
 } from './lib.mjs';
 
 const AUDIO_TIMEOUT = 30000 * SCALE;
@@ -157,7 +157,7 @@ describe('server-forwarded voice in real browsers', { timeout: 2 * TEST_TIMEOUT 
   before(async () => {
     tmp = makeTempDir('webvox-sfu-');
     const wavs = Object.fromEntries(Object.entries(people).map(([k, p]) => [k, makeTone(tmp, p.hz, 60)]));
-    server = await new Server({ dir: tmp, args: ['--media-mode', 'sfu'] }).start();
+    server = await new Server({ dir: tmp, args: SFU_MEDIA_ARGS }).start();
     for (const p of Object.values(people)) await server.createAccount(p.account, p.password);
     channel = await server.createChannel('sfu-test', 'positional', POSITIONAL);
     await Promise.all(Object.keys(people).map(async (k) => {
