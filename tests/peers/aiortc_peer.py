@@ -84,6 +84,14 @@ def restrict_ice_host_addresses(addresses=("127.0.0.1",)):
     aioice.ice.get_host_addresses = get_host_addresses
 
 
+def tolerate_slow_consent(failures=60):
+    """aioice checks consent (RFC 7675) every 5 s with one request that must be answered
+    within 0.5 s, and gives up after 6 misses in a row. Many peers in one starved Python process
+    read the answers too late, and would close connections the server kept alive; this allows
+    `failures` misses (5 minutes) instead."""
+    aioice.ice.CONSENT_FAILURES = failures
+
+
 # ----------------------------------------------------------------------------------------------
 # Audio: a tone source and an analyser
 # ----------------------------------------------------------------------------------------------
@@ -555,6 +563,7 @@ class SfuPeer:
         self.position = position
         self.label = label or account
         restrict_ice_host_addresses(ice_host_addresses)
+        tolerate_slow_consent()
         self.ws = None
         self.pc = None
         self.member = None
