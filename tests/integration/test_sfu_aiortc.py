@@ -22,7 +22,7 @@ an aiortc peer's socket is cut and its media stopped without any goodbye (withou
 other member must see it leave within DROP_BOUND_SECONDS, the server must log that its SFU
 state is gone (`sfu: M left channel …`, with what is left: the forwarding room, connections and
 network paths of the others only), and the remaining eleven must still hear exactly the
-speakers in range.
+speakers in range. When all have left, the server's log says no forwarding state is left.
 
 Runs inside a loopback-only network namespace (re-runs itself under `unshare -n` as root);
 skipped without root/unshare or python3-aiortc (and, with browsers, Chromium, node or sox).
@@ -47,12 +47,16 @@ import webvox_harness as h  # noqa: E402
 
 PEERS = 12
 BROWSERS = int(os.environ.get("WEBVOX_TEST_BROWSERS", "0"))
+# Scales the waits for audio, for slow or busy machines (as in tests/browser). On a 2-core
+# machine under a load of 15 the Python process of ten aiortc peers got audio at a third of
+# real time: 1.5 s of every speaker took up to 30 s.
+SCALE = float(os.environ.get("WEBVOX_TIMEOUT_SCALE", "1"))
 SPACING_M = 10.0
 TONE_BASE_HZ, TONE_STEP_HZ = 300.0, 100.0   # 300, 400, … 1400 Hz: one per member
 TOLERANCE_HZ = 15.0
 HEAR_SECONDS = 1.5          # of each in-range speaker, after the slots settled
-SETTLE_TIMEOUT = 45.0       # joining, ICE, DTLS and the first slot decisions, for everyone
-HEAR_TIMEOUT = 30.0
+SETTLE_TIMEOUT = 60.0 * SCALE       # joining, ICE, DTLS and the first slot decisions, for everyone
+HEAR_TIMEOUT = 90.0 * SCALE
 DROP_BOUND_SECONDS = 10.0   # a killed member must be gone for the others within this
 AUDIBLE_DB = -45.0          # Chromium: a tone played at gain 1 arrives around -9 dBFS
 SILENT_DB = -100.0          # Chromium: the floor is -200 (nothing played)
@@ -295,13 +299,22 @@ class SfuTwelvePeersTest(unittest.IsolatedAsyncioTestCase):
 
     async def check_page(self, m, expect, tones, present):
         out_of_range = {o.id for o in present if o is not m and o.id not in expect}
-        seen = await self.wait_page(m, lambda s: all(
-            any(r["member"] == sid and abs(r["peakHz"] - tones[sid]) <= TOLERANCE_HZ
-                and r["levelDb"] > AUDIBLE_DB for r in s["remote"]) for sid in expect),
-            "tone of each of %s on its slot" % self.name(expect), HEAR_TIMEOUT)
-        for sid in out_of_range:
-            self.assertLess(seen["heard"].get(sid, -200), SILENT_DB, "%s plays %s: %r"
-                            % (m.label, self.name([sid]), seen["heard"]))
+        # Each in-range speaker's tone must come out of its slot, audible (a starved aiortc
+        # speaker may deliver in bursts, so not necessarily all in the same read); at no read
+        # may an out-of-range member be played.
+        confirmed = set()
+
+        def check(seen):
+            for sid in out_of_range:
+                self.assertLess(seen["heard"].get(sid, -200), SILENT_DB, "%s plays %s: %r"
+                                % (m.label, self.name([sid]), seen["heard"]))
+            for r in seen["remote"]:
+                if (r["member"] in expect and abs(r["peakHz"] - tones[r["member"]]) <= TOLERANCE_HZ
+                        and r["levelDb"] > AUDIBLE_DB):
+                    confirmed.add(r["member"])
+            return confirmed == expect
+        await self.wait_page(m, check, "tone of each of %s on its slot" % self.name(expect),
+                             HEAR_TIMEOUT)
         # Inbound bytes: in-range speakers' rise, out-of-range ones' stand still.
         first = await self.read_page(m)
         t0 = time.monotonic()
@@ -352,7 +365,8 @@ class SfuTwelvePeersTest(unittest.IsolatedAsyncioTestCase):
                 gone_after.append(time.monotonic() - killed_at)
 
         # The server's SFU state for it is gone; only the others' is left.
-        line = await self.wait_for_log(LEFT_LINE, victim.id, DROP_BOUND_SECONDS)
+        line = await self.wait_for_log(LEFT_LINE, lambda match: match.group(1) == victim.id,
+                                       DROP_BOUND_SECONDS)
         _, _, forwarded, channels, connections, paths = line.groups()
         self.assertEqual((int(forwarded), int(channels), int(connections)),
                          (len(remaining), 1, len(remaining)), line.group(0))
@@ -365,16 +379,27 @@ class SfuTwelvePeersTest(unittest.IsolatedAsyncioTestCase):
         print("# the remaining %d: slots settled in %.1f s, heard in %.1f s"
               % (len(remaining), settle_s, hear_s), file=sys.stderr)
 
-    async def wait_for_log(self, pattern, member, timeout):
+        # Everyone leaves: nothing of the SFU is left behind.
+        for m in remaining:
+            if m.peer:
+                await m.peer.stop()
+        if self.pages:
+            await self.pages.quit()
+        line = await self.wait_for_log(LEFT_LINE, lambda match: match.group(4) == "0",
+                                       DROP_BOUND_SECONDS)
+        self.assertEqual(line.group(3, 4, 5, 6), ("0", "0", "0", "0"), line.group(0))
+
+    async def wait_for_log(self, pattern, check, timeout):
+        """The first line of webvoxd's log matching `pattern` for which check(match) holds."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
             for match in pattern.finditer(self.server.stderr_text()):
-                if match.group(1) == member:
+                if check(match):
                     return match
             if loop.time() > deadline:
-                raise AssertionError("webvoxd logged no SFU clean-up for %s within %.0f s:\n%s"
-                                     % (member, timeout, self.server.stderr_text()[-3000:]))
+                raise AssertionError("webvoxd logged no such SFU clean-up within %.0f s:\n%s"
+                                     % (timeout, self.server.stderr_text()[-3000:]))
             await asyncio.sleep(0.1)  # polling the log file; the deadline decides
 
 
