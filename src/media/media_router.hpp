@@ -59,6 +59,9 @@ class MediaRouter final : public rtc::stun::IceSessionLookup {
 
   rtc::MediaTransport* transport_on(const rtc::stun::TransportAddress& path) const;
   const Counters& counters() const { return counters_; }
+  // Connections it serves (one per negotiated member), and the network paths they are on.
+  std::size_t transports() const { return by_ufrag_.size(); }
+  std::size_t paths() const { return by_path_.size(); }
 
  private:
   rtc::stun::IceLiteSession* find(std::string_view local_ufrag) override;

@@ -17,6 +17,7 @@ struct ForwardingRoom::Member {
   SlotAllocator allocator;
   std::vector<rtc::rtp::SlotSequencer> sequencers;  // one per slot
   std::vector<Route> routes;  // as a speaker: the listeners' slots it is on now
+  MemberFormat format;
 
   Member(std::string member, PacketSink& packet_sink, std::vector<std::uint32_t> ssrcs,
          core::Role role, const SlotAllocator::Settings& slot_settings)
@@ -43,8 +44,10 @@ ForwardingRoom::Member* ForwardingRoom::find(const std::string& member) {
 }
 
 void ForwardingRoom::add(const std::string& member, PacketSink& sink,
-                         std::vector<std::uint32_t> slot_ssrcs, core::Role role) {
+                         std::vector<std::uint32_t> slot_ssrcs, core::Role role,
+                         MemberFormat format) {
   auto entry = std::make_unique<Member>(member, sink, std::move(slot_ssrcs), role, settings_.slots);
+  entry->format = format;
   entry->hearing.floor = core::has_floor_on_join(channel_.mode, role);
   members_[member] = std::move(entry);
 }
@@ -70,8 +73,12 @@ void ForwardingRoom::on_rtp(const std::string& speaker, std::span<const std::uin
     ++counters_.malformed;
     return;
   }
+  if (view->payload_type != entry->format.opus_payload_type) {
+    ++counters_.not_opus;
+    return;
+  }
   const double seconds = std::chrono::duration<double>(now - epoch_).count();
-  if (const auto level = rtc::rtp::read_audio_level(*view, settings_.audio_level_extension_id)) {
+  if (const auto level = rtc::rtp::read_audio_level(*view, entry->format.audio_level_extension_id)) {
     entry->level.on_packet(level->level_minus_dbov, seconds);
   }
   if (entry->routes.empty()) {
@@ -93,6 +100,7 @@ void ForwardingRoom::forward(const Route& route, std::span<const std::uint8_t> p
   std::copy(packet.begin(), packet.end(), scratch_.begin());
   const std::span<std::uint8_t> out(scratch_.data(), packet.size());
   rtc::rtp::set_ssrc(out, listener.slot_ssrcs[route.slot]);
+  rtc::rtp::set_payload_type(out, listener.format.opus_payload_type);
   rtc::rtp::set_sequence_number(out, mapped->sequence_number);
   rtc::rtp::set_timestamp(out, mapped->timestamp);
   if (mapped->source_switched) rtc::rtp::set_marker(out, true);

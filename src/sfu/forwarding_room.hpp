@@ -26,8 +26,15 @@ class PacketSink {
   virtual void send_rtp(std::span<std::uint8_t> buffer, std::size_t length) = 0;
 };
 
+// How one member's own offer numbered what the room reads and rewrites: clients differ
+// (Chromium: Opus 111, audio level 1; Firefox: Opus 109; aiortc: Opus 96, audio level 2), and
+// one channel may hold them all.
+struct MemberFormat {
+  std::uint8_t opus_payload_type = 111;
+  std::uint8_t audio_level_extension_id = 1;
+};
+
 struct ForwardingSettings {
-  std::uint8_t audio_level_extension_id = 1;  // the id the offers negotiated (browsers use 1)
   std::size_t trailer_room = 148;             // SrtpSession::kMaxTrailer
   SlotAllocator::Settings slots;
 };
@@ -50,14 +57,17 @@ class ForwardingRoom {
     std::uint64_t forwarded = 0;
     std::uint64_t malformed = 0;
     std::uint64_t unrouted = 0;  // nobody had the speaker on a slot
+    std::uint64_t not_opus = 0;  // another payload type than the speaker's Opus: not forwarded
   };
 
   ForwardingRoom(core::ChannelProperties channel, ForwardingSettings settings);
   ~ForwardingRoom();
 
   // `slot_ssrcs`: the SSRCs the listener's SDP announced for its receive slots, one per slot.
+  // `format`: its packets are read by it as a speaker, and forwarded packets are rewritten to
+  // it as a listener (the Opus payload type).
   void add(const std::string& member, PacketSink& sink, std::vector<std::uint32_t> slot_ssrcs,
-           core::Role role = core::Role::Participant);
+           core::Role role = core::Role::Participant, MemberFormat format = {});
   void remove(const std::string& member);
   void place(const std::string& member, const core::Position& position);
   void set_floor(const std::string& member, bool floor);

@@ -25,6 +25,10 @@ export const SCALE = Number(process.env.WEBVOX_TIMEOUT_SCALE || 1);
 // browser that is already in a call can take several seconds just to appear.
 export const PAGE_TIMEOUT = 60000 * SCALE;
 
+// webvoxd's options for voice forwarded by the server (docs/signalling.md, "Server-forwarded
+// voice"): every test that wants it takes them from here.
+export const SFU_MEDIA_ARGS = ['--media-mode', 'always-sfu'];
+
 const READY_LINE = /^webvoxd: listening on (\S+):(\d+) \(HTTPS and HTTP\)\s*$/;
 
 // ── polling ──
@@ -253,6 +257,23 @@ export function chromiumArgs(wav) {
 // One browser process per fake microphone: Chromium reads the capture file once per process.
 export async function launchBrowser(wav) {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: chromiumArgs(wav) });
+}
+
+// The same, as a browser the test can kill like a crash: its whole process group gets SIGKILL
+// (no page unload, no WebSocket close frame, no DTLS close_notify). browser.kill() returns the
+// browser's pid.
+export async function launchKillableBrowser(wav) {
+  const server = await chromium.launchServer({ executablePath: CHROMIUM, headless: true, args: chromiumArgs(wav) });
+  const browser = await chromium.connect(server.wsEndpoint());
+  const pid = server.process().pid;
+  browser.kill = () => {
+    // Playwright starts the browser as the leader of its own process group.
+    try { process.kill(-pid, 'SIGKILL'); } catch { server.process().kill('SIGKILL'); }
+    return pid;
+  };
+  const close = browser.close.bind(browser);
+  browser.close = async () => { await close().catch(() => {}); await server.close().catch(() => {}); };
+  return browser;
 }
 
 // A fresh context and page on the server's client. Console warnings and errors are kept on

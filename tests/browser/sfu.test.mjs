@@ -21,7 +21,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  Server, makeTempDir, makeTone, launchBrowser, openClient, waitFor, hzNear, SCALE, tearDown,
+  Server, makeTempDir, makeTone, launchBrowser, openClient, waitFor, hzNear, SCALE, tearDown, SFU_MEDIA_ARGS,
 } from './lib.mjs';
 
 const AUDIO_TIMEOUT = 30000 * SCALE;

@@ -13,75 +13,28 @@ Needs Debian's python3-aiortc and python3-websockets. Run alone (as root):
 
 import asyncio
 import os
-import shutil
-import socket
-import subprocess
 import sys
 
 sys.dont_write_bytecode = True
 _HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, _HERE)
-sys.path.insert(0, os.path.join(_HERE, "..", "peers"))
 
 import unittest  # noqa: E402
 
 import webvox_harness as h  # noqa: E402
 
-NETNS_MARK = "WEBVOX_TEST_NETNS"  # set in the re-run inside the namespace
 TONES = {"xmesh-ann==": 440.0, "xmesh-bob==": 700.0, "xmesh-cy==": 1100.0}
 TOLERANCE_HZ = 15.0
 HEAR_SECONDS = 1.5       # audio each peer must have received from each other peer
 HEAR_TIMEOUT = 20.0
 
 
-def loopback_only():
-    """True if this process's network namespace has no interface but lo."""
-    try:
-        return [name for _, name in socket.if_nameindex()] == ["lo"]
-    except OSError:
-        return False
-
-
-def why_no_namespace():
-    """None if `unshare -n` can be used here, else the reason."""
-    if os.geteuid() != 0:
-        return "needs root for `unshare -n` (a loopback-only network namespace)"
-    for tool in ("unshare", "ip"):
-        if shutil.which(tool) is None:
-            return "`%s` is not installed" % tool
-    probe = subprocess.run(["unshare", "-n", "true"], capture_output=True, text=True)
-    if probe.returncode != 0:
-        return "`unshare -n` failed: %s" % probe.stderr.strip()
-    return None
-
-
-def rerun_in_namespace():
-    """Runs this file again inside `unshare -n` with lo up; returns its exit code."""
-    env = dict(os.environ, **{NETNS_MARK: "1"})
-    command = ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$0" "$@"',
-               sys.executable, os.path.abspath(__file__)] + sys.argv[1:]
-    return subprocess.call(command, env=env)
-
-
-def import_peer():
-    try:
-        import aiortc_peer
-        return aiortc_peer, None
-    except ImportError as e:
-        return None, e
-
-
 class AiortcMeshTest(unittest.IsolatedAsyncioTestCase):
 
     @classmethod
     def setUpClass(cls):
-        if not loopback_only():
-            raise unittest.SkipTest("not in a loopback-only network namespace: %s"
-                                    % (why_no_namespace() or "run through this file's main"))
-        cls.peer_module, error = import_peer()
-        if cls.peer_module is None:
-            raise unittest.SkipTest("aiortc peer unavailable (apt-get install python3-aiortc, "
-                                    "run with /usr/bin/python3): %s" % error)
+        h.require_loopback_only()
+        cls.peer_module = h.import_aiortc_peer()
         cls._holder = unittest.TestCase()
         # aiortc peers speak only the peer-to-peer mesh: no channel may switch to forwarding.
         cls.server = h.start_server(cls._holder, extra_args=("--media-mode", "mesh"))
@@ -182,9 +135,4 @@ class AiortcMeshTest(unittest.IsolatedAsyncioTestCase):
 
 
 if __name__ == "__main__":
-    if not loopback_only() and os.environ.get(NETNS_MARK) != "1":
-        reason = why_no_namespace()
-        if reason is None:
-            sys.exit(rerun_in_namespace())
-        print("SKIP: %s" % reason, file=sys.stderr)
-    h.main()
+    h.main_in_namespace(__file__)

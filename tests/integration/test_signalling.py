@@ -980,7 +980,7 @@ class SfuNegotiationTest(SignallingCase):
     """webvoxd --media-mode always-sfu answers a browser's offer as an ICE-lite, DTLS-passive
     endpoint with one SSRC per receive slot (docs/signalling.md, "Server-forwarded voice")."""
 
-    server_args = ("--media-mode", "always-sfu", "--media-port", "0", "--sfu-slots", "4")
+    server_args = h.SFU_MEDIA_ARGS + ("--media-port", "0", "--sfu-slots", "4")
 
     async def test_joined_says_voice_is_forwarded(self):
         a = await self.member(self.new_channel(), label="a")

@@ -42,6 +42,10 @@ ADMIN_PASSWORD = "s3cret-Pass"
 REALM = "voice.example.org"
 HOST = "127.0.0.1"
 
+# webvoxd's options for voice forwarded by the server (docs/signalling.md, "Server-forwarded
+# voice"): every test that wants it takes them from here.
+SFU_MEDIA_ARGS = ("--media-mode", "always-sfu")
+
 START_TIMEOUT = 20.0  # seconds to wait for the "listening" line
 STOP_TIMEOUT = 10.0   # seconds to wait for an exit after SIGTERM
 IO_TIMEOUT = 10.0     # per socket operation
@@ -98,6 +102,138 @@ def make_tempdir(testcase, prefix="webvox-it-"):
     path = tempfile.mkdtemp(prefix=prefix)
     testcase.addCleanup(shutil.rmtree, path, True)
     return path
+
+
+# --------------------------------------------------------------------------------------------
+# WebRTC tests: a loopback-only network namespace, the aiortc peer
+# --------------------------------------------------------------------------------------------
+
+NETNS_MARK = "WEBVOX_TEST_NETNS"  # set in the re-run inside the namespace
+
+
+def loopback_only():
+    """True if this process's network namespace has no interface but lo."""
+    try:
+        return [name for _, name in socket.if_nameindex()] == ["lo"]
+    except OSError:
+        return False
+
+
+def why_no_namespace():
+    """None if `unshare -n` can be used here, else the reason."""
+    if os.geteuid() != 0:
+        return "needs root for `unshare -n` (a loopback-only network namespace)"
+    for tool in ("unshare", "ip"):
+        if shutil.which(tool) is None:
+            return "`%s` is not installed" % tool
+    probe = subprocess.run(["unshare", "-n", "true"], capture_output=True, text=True)
+    if probe.returncode != 0:
+        return "`unshare -n` failed: %s" % probe.stderr.strip()
+    return None
+
+
+def rerun_in_namespace(script):
+    """Runs `script` (a test file) again inside `unshare -n` with lo up; returns its exit
+    code."""
+    env = dict(os.environ, **{NETNS_MARK: "1"})
+    command = ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$0" "$@"',
+               sys.executable, os.path.abspath(script)] + sys.argv[1:]
+    return subprocess.call(command, env=env)
+
+
+def main_in_namespace(script):
+    """main() for WebRTC test files: re-runs `script` inside a loopback-only namespace unless
+    already in one; without root or unshare says SKIP and runs (its cases then skip)."""
+    if not loopback_only() and os.environ.get(NETNS_MARK) != "1":
+        reason = why_no_namespace()
+        if reason is None:
+            sys.exit(rerun_in_namespace(script))
+        print("SKIP: %s" % reason, file=sys.stderr)
+    main()
+
+
+def require_loopback_only():
+    """For setUpClass of WebRTC tests: skip unless in a loopback-only namespace."""
+    if not loopback_only():
+        raise unittest.SkipTest("not in a loopback-only network namespace: %s"
+                                % (why_no_namespace() or "run through the test file's main"))
+
+
+def import_aiortc_peer():
+    """tests/peers/aiortc_peer.py, or SkipTest when python3-aiortc is missing."""
+    peers = os.path.join(_HERE, "..", "peers")
+    if peers not in sys.path:
+        sys.path.insert(0, peers)
+    try:
+        import aiortc_peer
+        return aiortc_peer
+    except ImportError as e:
+        raise unittest.SkipTest("aiortc peer unavailable (apt-get install python3-aiortc, "
+                                "run with /usr/bin/python3): %s" % e)
+
+
+class PageDriver:
+    """Chromium pages driven through tests/browser/page_driver.mjs (one JSON command per line),
+    for Python tests that want browsers next to aiortc peers. Needs node, /usr/bin/chromium
+    (or $CHROMIUM), sox and tests/browser's node_modules (made by its ensure-deps.sh).
+    ``await PageDriver.start()``; every command answers within `timeout` or fails."""
+
+    BROWSER_DIR = os.path.join(_HERE, "..", "browser")
+
+    @staticmethod
+    def why_unavailable():
+        """None if Chromium pages can be driven here, else the reason."""
+        for tool in (os.environ.get("CHROMIUM", "/usr/bin/chromium"), "node", "sox"):
+            if shutil.which(tool) is None:
+                return "%s is not installed" % tool
+        ensure = subprocess.run(["bash", os.path.join(PageDriver.BROWSER_DIR, "ensure-deps.sh")],
+                                capture_output=True, text=True)
+        if ensure.returncode != 0:
+            return "tests/browser/ensure-deps.sh failed: %s" % ensure.stderr.strip()[-500:]
+        return None
+
+    def __init__(self, proc):
+        self.proc = proc
+
+    @classmethod
+    async def start(cls, timeout=30.0):
+        import asyncio
+        proc = await asyncio.create_subprocess_exec(
+            "node", os.path.join(cls.BROWSER_DIR, "page_driver.mjs"), cwd=cls.BROWSER_DIR,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, limit=1 << 24)
+        driver = cls(proc)
+        await driver._reply(timeout)  # {"ready": true}
+        return driver
+
+    async def _reply(self, timeout):
+        import asyncio
+        import json
+        line = await asyncio.wait_for(self.proc.stdout.readline(), timeout)
+        if not line:
+            raise AssertionError("page driver exited (%s)" % self.proc.returncode)
+        message = json.loads(line)
+        if not message.get("ok"):
+            raise AssertionError("page driver: %s\npage log: %s"
+                                 % (message.get("error"), "\n".join(message.get("log", []))))
+        return message
+
+    async def command(self, cmd, timeout=90.0, **fields):
+        import json
+        self.proc.stdin.write((json.dumps(dict(fields, cmd=cmd)) + "\n").encode("utf-8"))
+        await self.proc.stdin.drain()
+        return await self._reply(timeout)
+
+    async def quit(self, timeout=30.0):
+        import asyncio
+        if self.proc.returncode is not None:
+            return
+        try:
+            self.proc.stdin.write(b'{"cmd": "quit"}\n')
+            await self.proc.stdin.drain()
+            await asyncio.wait_for(self.proc.wait(), timeout)
+        except (asyncio.TimeoutError, ConnectionError):
+            self.proc.kill()
+            await self.proc.wait()
 
 
 # --------------------------------------------------------------------------------------------

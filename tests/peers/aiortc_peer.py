@@ -84,6 +84,14 @@ def restrict_ice_host_addresses(addresses=("127.0.0.1",)):
     aioice.ice.get_host_addresses = get_host_addresses
 
 
+def tolerate_slow_consent(failures=60):
+    """aioice checks consent (RFC 7675) every 5 s with one request that must be answered
+    within 0.5 s, and gives up after 6 misses in a row. Many peers in one starved Python process
+    read the answers too late, and would close connections the server kept alive; this allows
+    `failures` misses (5 minutes) instead."""
+    aioice.ice.CONSENT_FAILURES = failures
+
+
 # ----------------------------------------------------------------------------------------------
 # Audio: a tone source and an analyser
 # ----------------------------------------------------------------------------------------------
@@ -514,6 +522,239 @@ class TonePeer:
                 await remote.pc.addIceCandidate(candidate)
             except Exception as e:  # a candidate we cannot use is not fatal
                 log.debug("%s: candidate %r refused: %r", self.label, init, e)
+
+
+# ----------------------------------------------------------------------------------------------
+# Server-forwarded voice (docs/signalling.md, "Server-forwarded voice (SFU)")
+# ----------------------------------------------------------------------------------------------
+
+def bundle_offer(sdp):
+    """aiortc gives every m-line its own ICE transport (own ufrag and password) even though it
+    offers BUNDLE, and bundles only once the answer accepts it: it then uses the first m-line's
+    transport for all. The SFU wants one set of credentials in a bundled offer, so every
+    section is given the first section's, which are the ones aiortc will use."""
+    ufrag = pwd = None
+    out = []
+    for line in sdp.split("\r\n"):
+        if line.startswith("a=ice-ufrag:"):
+            ufrag = ufrag or line
+            line = ufrag
+        elif line.startswith("a=ice-pwd:"):
+            pwd = pwd or line
+            line = pwd
+        out.append(line)
+    return "\r\n".join(out)
+
+
+class SfuPeer:
+    """One member of a channel whose voice webvoxd forwards: one RTCPeerConnection to the
+    server, our tone on a sendonly transceiver, `slots` recvonly slot transceivers. It keeps
+    the server's `slots` tables and books every decoded frame of a slot to the member the
+    latest table puts there, so report() says, per member, what was heard of it (seconds,
+    dominant frequency) and, per slot, how many RTP packets arrived."""
+
+    def __init__(self, url, channel, tone_hz, account, password, position=None, label=None,
+                 ice_host_addresses=("127.0.0.1",)):
+        self.url = url
+        self.channel = channel
+        self.tone_hz = tone_hz
+        self.account = account
+        self.password = password
+        self.position = position
+        self.label = label or account
+        restrict_ice_host_addresses(ice_host_addresses)
+        tolerate_slow_consent()
+        self.ws = None
+        self.pc = None
+        self.member = None
+        self.joined = None
+        self.members = {}          # member id -> member object, as joined / member-joined say
+        self.left_at = {}          # member id -> time.monotonic() of its member-left
+        self.audible = None        # the server's latest lists
+        self.listeners = None
+        self.table = {}            # mid -> member id or None, the latest `slots`
+        self.table_changes = 0
+        self.heard = {}            # member id -> Listener (frames booked to it)
+        self.unassigned_frames = {}  # mid -> frames that came while the table said nobody
+        self.errors = []
+        self.changed = asyncio.Event()  # set on every message and every frame
+        self._answer = None
+        self._reader = None
+        self._tasks = set()
+        self._receivers = {}       # mid -> RTCRtpReceiver
+
+    async def start(self):
+        """Signs in, joins, reports the position, offers and sets the answer."""
+        self.ws = await asyncio.wait_for(
+            websockets.connect(self.url, max_size=None, ping_interval=None), IO_TIMEOUT)
+        await self._send({"type": "hello", "account": self.account, "password": self.password})
+        welcome = await self._expect("welcome")
+        self.member = welcome["member"]
+        await self._send({"type": "join", "channel": self.channel, "id": "join"})
+        self.joined = await self._expect("joined")
+        info = self.joined["channelInfo"]
+        if info.get("forwarding") != "sfu":
+            raise SignallingError("%s: the channel is not forwarded: %r" % (self.label, info))
+        for m in self.joined["members"]:
+            self.members[m["member"]] = m
+        self.audible, self.listeners = self.joined.get("audible"), self.joined.get("listeners")
+        self._answer = asyncio.get_running_loop().create_future()
+        self._reader = asyncio.ensure_future(self._read_loop())
+        if self.position is not None:
+            await self.place(self.position)
+        await self._negotiate(int(info["slots"]))
+        return self
+
+    async def place(self, position):
+        self.position = position
+        await self._send(dict(position, type="position"))
+
+    async def _negotiate(self, slots):
+        pc = self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+        pc.addTransceiver(ToneTrack(self.tone_hz), direction="sendonly")
+        for _ in range(slots):
+            pc.addTransceiver("audio", direction="recvonly")
+
+        @pc.on("track")
+        def on_track(track):
+            transceiver = next(t for t in pc.getTransceivers() if t.receiver.track is track)
+            self._receivers[transceiver.mid] = transceiver.receiver
+            task = asyncio.ensure_future(self._consume(transceiver.mid, track))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+        await pc.setLocalDescription(await pc.createOffer())
+        await self._send({"type": "sfu-offer", "sdp": bundle_offer(pc.localDescription.sdp)})
+        answer = await asyncio.wait_for(self._answer, IO_TIMEOUT)
+        await pc.setRemoteDescription(RTCSessionDescription(answer, "answer"))
+
+    async def _consume(self, mid, track):
+        try:
+            while True:
+                frame = await track.recv()
+                member = self.table.get(mid)
+                if member is None:
+                    self.unassigned_frames[mid] = self.unassigned_frames.get(mid, 0) + 1
+                else:
+                    self.heard.setdefault(member, Listener()).add(frame)
+                self.changed.set()
+        except MediaStreamError:
+            pass
+
+    def reset_heard(self):
+        """Forgets what was heard so far (to measure from a settled table on)."""
+        self.heard = {}
+        self.unassigned_frames = {}
+
+    async def packets_per_slot(self):
+        """mid -> RTP packets received on that slot so far."""
+        out = {}
+        for mid, receiver in self._receivers.items():
+            stats = await receiver.getStats()
+            out[mid] = sum(s.packetsReceived for s in stats.values() if s.type == "inbound-rtp")
+        return out
+
+    def slotted(self):
+        """The members the latest table has on some slot."""
+        return {m for m in self.table.values() if m is not None}
+
+    def report(self):
+        heard = {}
+        for member, listener in self.heard.items():
+            frequency, level = listener.analyse()
+            heard[member] = {
+                "account": self.members.get(member, {}).get("account"),
+                "seconds": round(listener.seconds, 3),
+                "dominant_hz": None if frequency is None else round(frequency, 1),
+                "level_dbfs": None if level is None or level == -math.inf else round(level, 1),
+            }
+        return {"label": self.label, "member": self.member, "tone_hz": self.tone_hz,
+                "position": self.position, "table": self.table, "audible": self.audible,
+                "heard": heard, "unassigned_frames": self.unassigned_frames,
+                "connection_state": self.pc.connectionState if self.pc else None,
+                "errors": self.errors}
+
+    async def wait_until(self, check, timeout, what):
+        """Waits until check() holds, re-checking on every message and frame."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not check():
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise AssertionError("%s: no %s within %.0f s: %s"
+                                     % (self.label, what, timeout, json.dumps(self.report())))
+            self.changed.clear()
+            try:
+                await asyncio.wait_for(self.changed.wait(), min(remaining, 0.5))
+            except asyncio.TimeoutError:
+                pass
+
+    def abort(self):
+        """Goes away like a killed process: the socket is cut without a close handshake and
+        the media stops without DTLS close_notify or RTCP BYE."""
+        if self.ws is not None:
+            self.ws.transport.abort()
+        if self.pc is not None:
+            for transceiver in self.pc.getTransceivers():
+                if transceiver.sender.track is not None:
+                    transceiver.sender.track.stop()
+
+    async def stop(self):
+        if self.ws is not None:
+            await self.ws.close()
+        if self._reader is not None:
+            try:
+                await asyncio.wait_for(self._reader, IO_TIMEOUT)
+            except (asyncio.TimeoutError, asyncio.CancelledError):
+                self._reader.cancel()
+        if self.pc is not None:
+            await self.pc.close()
+        for task in list(self._tasks):
+            task.cancel()
+
+    async def _send(self, message):
+        await self.ws.send(json.dumps(message))
+
+    async def _expect(self, type_):
+        while True:
+            message = json.loads(await asyncio.wait_for(self.ws.recv(), IO_TIMEOUT))
+            if message.get("type") == type_:
+                return message
+            if message.get("type") in ("positions", "member-state"):
+                continue  # may come before `joined`'s reply is read
+            raise SignallingError("%s: expected %s, got %r" % (self.label, type_, message))
+
+    async def _read_loop(self):
+        try:
+            async for raw in self.ws:
+                self._handle(json.loads(raw))
+                self.changed.set()
+        except websockets.ConnectionClosed:
+            pass
+        finally:
+            if not self._answer.done():
+                self._answer.set_exception(SignallingError("%s: socket closed" % self.label))
+
+    def _handle(self, message):
+        kind = message.get("type")
+        if kind == "sfu-answer":
+            if not self._answer.done():
+                self._answer.set_result(message["sdp"])
+        elif kind == "slots":
+            self.table = {s["mid"]: s["member"] for s in message["slots"]}
+            self.table_changes += 1
+        elif kind == "positions":
+            self.audible, self.listeners = message["audible"], message["listeners"]
+        elif kind == "member-joined":
+            self.members[message["member"]["member"]] = message["member"]
+        elif kind == "member-left":
+            self.members.pop(message["member"], None)
+            self.left_at[message["member"]] = time.monotonic()
+        elif kind == "error":
+            self.errors.append(message)
+            if not self._answer.done() and message.get("code") in ("bad_offer", "sfu_off",
+                                                                   "internal"):
+                self._answer.set_exception(SignallingError("%s: %r" % (self.label, message)))
 
 
 # ----------------------------------------------------------------------------------------------

@@ -10,9 +10,11 @@ using Clock = ForwardingRoom::Clock;
 
 namespace {
 
-// Opus with an RFC 6464 audio level (one-byte header extension, id 1): voice at -20 dBov.
+// Opus with an RFC 6464 audio level (one-byte header extension, id 1 unless told): voice at
+// -20 dBov.
 std::vector<std::uint8_t> voice_packet(std::uint32_t ssrc, std::uint16_t sequence,
-                                       std::uint32_t timestamp, std::uint8_t level = 20) {
+                                       std::uint32_t timestamp, std::uint8_t level = 20,
+                                       std::uint8_t extension_id = 1) {
   std::vector<std::uint8_t> p{0x90, 111,
                               static_cast<std::uint8_t>(sequence >> 8), static_cast<std::uint8_t>(sequence),
                               static_cast<std::uint8_t>(timestamp >> 24), static_cast<std::uint8_t>(timestamp >> 16),
@@ -20,7 +22,8 @@ std::vector<std::uint8_t> voice_packet(std::uint32_t ssrc, std::uint16_t sequenc
                               static_cast<std::uint8_t>(ssrc >> 24), static_cast<std::uint8_t>(ssrc >> 16),
                               static_cast<std::uint8_t>(ssrc >> 8), static_cast<std::uint8_t>(ssrc),
                               0xBE, 0xDE, 0x00, 0x01,
-                              0x10, static_cast<std::uint8_t>(0x80 | level), 0x00, 0x00};
+                              static_cast<std::uint8_t>(extension_id << 4),
+                              static_cast<std::uint8_t>(0x80 | level), 0x00, 0x00};
   for (int i = 0; i < 40; ++i) p.push_back(static_cast<std::uint8_t>(ssrc + i));
   return p;
 }
@@ -167,4 +170,33 @@ TEST(ForwardingRoom, LeavingStopsForwardingAtOnce) {
   r.talk({{"a", 0xA}}, 10, 500);
   EXPECT_EQ(r.sinks["l"].packets.size(), before);
   EXPECT_EQ(r.room->size(), 1u);
+}
+
+TEST(ForwardingRoom, EachMembersOwnNumberingIsReadAndWritten) {
+  // Chromium numbers Opus 111 and the audio level extension 1, aiortc 96 and 2; one channel
+  // may have both. Each speaker's level is read where its offer put it (else it would seem
+  // silent and get no slot), and each listener gets the Opus number it offered (else it would
+  // drop the packets as an unknown payload type).
+  Room r;
+  r.add("l", 0, 1000);  // the defaults: 111 and 1
+  r.add("a", 5, 2000);
+  r.room->add("b", r.sinks["b"], {3000, 3001}, core::Role::Participant, MemberFormat{96, 2});
+  r.room->place("b", {6, 0, 0, 0});
+  for (int i = 0; i < 50; ++i) {
+    const auto seq = static_cast<std::uint16_t>(1 + i);
+    r.room->on_rtp("a", voice_packet(0xA, seq, seq * 960u), r.now);
+    auto from_b = voice_packet(0xB, seq, seq * 960u, 20, 2);
+    from_b[1] = 96;
+    r.room->on_rtp("b", from_b, r.now);
+    r.room->on_rtp("b", voice_packet(0xC, seq, seq * 960u, 20, 2), r.now);  // 111: not b's Opus
+    r.now += std::chrono::milliseconds(20);
+    r.room->decide(r.now);
+  }
+  EXPECT_GT(r.sinks["l"].count_from_payload(0xA), 40u);
+  EXPECT_GT(r.sinks["l"].count_from_payload(0xB), 40u);
+  EXPECT_EQ(r.sinks["l"].count_from_payload(0xC), 0u);
+  EXPECT_EQ(r.room->counters().not_opus, 50u);
+  for (const auto& p : r.sinks["l"].packets) EXPECT_EQ(rtc::rtp::parse_rtp_packet(p)->payload_type, 111);
+  ASSERT_GT(r.sinks["b"].count_from_payload(0xA), 40u);
+  for (const auto& p : r.sinks["b"].packets) EXPECT_EQ(rtc::rtp::parse_rtp_packet(p)->payload_type, 96);
 }
