@@ -3,7 +3,7 @@ speakers in range, and a member that drops off without a word is cleaned up with
 
 Twelve members of one positional channel (linear, 10 m clamping, 60 m max, roll-off 2: silent
 from 35 m) stand in a row 10 m apart, so each hears its three nearest neighbours on either
-side and not the rest. Each sends its own sine tone through webvoxd (--media-mode sfu): aiortc
+side and not the rest. Each sends its own sine tone through webvoxd (--media-mode always-sfu): aiortc
 peers (tests/peers/aiortc_peer.py, SfuPeer) and, with WEBVOX_TEST_BROWSERS=N, N of them are
 headless Chromium pages (tests/browser/page_driver.mjs). For every listener the test checks,
 from a settled `slots` table on:

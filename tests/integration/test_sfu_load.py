@@ -1,4 +1,4 @@
-"""The SFU load generator against a real webvoxd in media-mode sfu, small and short, so the tool
+"""The SFU load generator against a real webvoxd in media-mode always-sfu, small and short, so the tool
 (tools/webvox-load) cannot rot: 4 sessions, 2 speakers, everyone within hearing range, for a
 few seconds. Every session must connect, each listener must receive every speaker it hears
 (the two speakers hear each other, the others hear both), with low loss and latencies that
@@ -44,7 +44,7 @@ LOAD_TOOL = take_load_tool_argument()
 class SfuLoadSmokeTest(unittest.TestCase):
 
     def test_a_small_load_is_forwarded_with_low_loss(self):
-        server = h.start_server(self, log_level="info", extra_args=["--media-mode", "sfu"])
+        server = h.start_server(self, log_level="info", extra_args=list(h.SFU_MEDIA_ARGS))
         tmp = h.make_tempdir(self)
         tokens = os.path.join(tmp, "tokens.txt")
         subprocess.run([sys.executable, PROVISION, "--server", server.authority,

@@ -1138,7 +1138,7 @@ class MeshModeTest(ForwardingCase):
 class AlwaysSfuTest(ForwardingCase):
     """media-mode always-sfu: forwarded from the first member to the last."""
 
-    server_args = ("--media-mode", "always-sfu", "--media-port", "0")
+    server_args = h.SFU_MEDIA_ARGS + ("--media-port", "0")
 
     async def test_every_channel_is_forwarded_at_any_size(self):
         channel = self.new_channel()
