@@ -996,10 +996,13 @@ class SfuNegotiationTest(SignallingCase):
         self.assertIn("a=setup:passive", sdp)
         self.assertRegex(sdp, r"a=fingerprint:sha-256 ([0-9A-F]{2}:){31}[0-9A-F]{2}")
         self.assertRegex(sdp, r"a=candidate:\S+ 1 udp \d+ 127\.0\.0\.1 \d+ typ host")
-        # The ICE-TCP fallback on the UDP port's number (RFC 6544 passive, below UDP).
-        udp_port = re.search(r"a=candidate:\S+ 1 udp \d+ 127\.0\.0\.1 (\d+) typ host", sdp).group(1)
-        self.assertRegex(sdp, r"a=candidate:\S+ 1 tcp \d+ 127\.0\.0\.1 %s typ host tcptype passive"
-                         % udp_port)
+        # The ICE-TCP fallback (RFC 6544 passive) on a port of its own here (--media-port 0),
+        # at a lower priority than UDP.
+        udp = re.search(r"a=candidate:\S+ 1 udp (\d+) 127\.0\.0\.1 \d+ typ host", sdp)
+        tcp = re.search(r"a=candidate:\S+ 1 tcp (\d+) 127\.0\.0\.1 (\d+) typ host tcptype passive", sdp)
+        self.assertIsNotNone(tcp, sdp)
+        self.assertLess(int(tcp.group(1)), int(udp.group(1)))
+        self.assertNotEqual(tcp.group(2), "0")
         self.assertIn("useinbandfec=1", sdp)  # Opus in-band FEC stays on through forwarding
         self.assertNotIn("sdes:mid", sdp)  # slots are routed by SSRC, not by the speaker's MID
         sections = sdp.split("m=audio")[1:]
