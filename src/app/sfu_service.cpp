@@ -203,11 +203,15 @@ void SfuService::negotiate_on_media_thread(core::ChannelId channel,
       random_ssrc(), std::chrono::steady_clock::now());
 
   const bool we_are_passive = offer->server_setup == rtc::sdp::SetupRole::Passive;
+  const bool data_channels = std::any_of(offer->sections.begin(), offer->sections.end(), [](const auto& s) {
+    return std::holds_alternative<rtc::sdp::OfferedDataChannel>(s);
+  });
   const std::string speaker = member;
   auto transport = std::make_shared<rtc::MediaTransport>(
       rtc::MediaTransportSettings{&certificate_,
                                   we_are_passive ? rtc::DtlsRole::Server : rtc::DtlsRole::Client,
-                                  fingerprint_digest_text(offer->fingerprint), local_ice, offer->ice.ufrag},
+                                  fingerprint_digest_text(offer->fingerprint), local_ice, offer->ice.ufrag,
+                                  data_channels},
       rtc::MediaTransport::Handlers{
           nullptr,
           [this, channel, speaker, rtcp](std::span<std::uint8_t> packet) {

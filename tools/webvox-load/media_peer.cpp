@@ -59,7 +59,8 @@ void MediaPeer::connect(const RemoteEndpoint& remote) {
   transport_ = std::make_unique<rtc::MediaTransport>(
       rtc::MediaTransportSettings{&context_.certificate,
                                   dtls_client_ ? rtc::DtlsRole::Client : rtc::DtlsRole::Server,
-                                  remote.fingerprint, local_.ice, remote.ice.ufrag},
+                                  remote.fingerprint, local_.ice, remote.ice.ufrag,
+                                  /*data_channels=*/false},  // as browsers that open none
       rtc::MediaTransport::Handlers{nullptr, [this](std::span<std::uint8_t> packet) { on_rtp(packet); },
                                     nullptr, nullptr});
   next_check_ = Clock::now();

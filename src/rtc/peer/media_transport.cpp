@@ -11,6 +11,7 @@ MediaTransport::MediaTransport(MediaTransportSettings settings, Handlers handler
     : handlers_(std::move(handlers)),
       ice_(std::move(settings.local_ice), std::move(settings.remote_ufrag)),
       dtls_role_(settings.dtls_role),
+      data_channels_(settings.data_channels),
       dtls_(*settings.certificate, settings.dtls_role, std::move(settings.remote_fingerprint)) {}
 
 std::optional<stun::TransportAddress> MediaTransport::path() const {
@@ -66,9 +67,13 @@ void MediaTransport::on_tick() {
 void MediaTransport::after_dtls_input() {
   for (auto& datagram : dtls_.take_outgoing()) queue(std::move(datagram));
   if (dtls_.state() == DtlsTransport::State::Connected && !srtp_out_) on_dtls_connected();
+  // Application data is SCTP; without data channels it is dropped, never left to pile up.
+  auto received = dtls_.take_received();
   if (sctp_) {
-    for (const auto& packet : dtls_.take_received()) sctp_->receive(packet);
+    for (const auto& packet : received) sctp_->receive(packet);
     flush_sctp();
+  } else {
+    counters_.dropped += received.size();
   }
 }
 
@@ -76,8 +81,10 @@ void MediaTransport::on_dtls_connected() {
   const auto& keying = *dtls_.srtp_keying();
   srtp_in_ = std::make_unique<SrtpSession>(keying.profile, keying.remote, SrtpSession::Direction::Inbound);
   srtp_out_ = std::make_unique<SrtpSession>(keying.profile, keying.local, SrtpSession::Direction::Outbound);
-  sctp_ = std::make_unique<SctpAssociation>(dtls_role_);
-  sctp_->connect();
+  if (data_channels_) {
+    sctp_ = std::make_unique<SctpAssociation>(dtls_role_);
+    sctp_->connect();
+  }
   if (handlers_.connected) handlers_.connected();
 }
 

@@ -22,6 +22,9 @@ struct MediaTransportSettings {
   std::string remote_fingerprint;  // sha-256, from the peer's SDP
   stun::IceCredentials local_ice;  // ours, as our SDP announces them
   std::string remote_ufrag;        // the peer's ice-ufrag
+  // Runs an SCTP association once DTLS is up. Only when the SDP negotiated data channels:
+  // an association nobody uses still costs each session usrsctp's socket and buffers.
+  bool data_channels = true;
 };
 
 // Everything one WebRTC peer connection needs on the server's side of one path, above the
@@ -81,6 +84,7 @@ class MediaTransport {
   stun::IceLiteSession ice_;
   std::optional<stun::TransportAddress> chosen_path_;
   DtlsRole dtls_role_;
+  bool data_channels_;
   DtlsTransport dtls_;
   std::unique_ptr<SrtpSession> srtp_in_;
   std::unique_ptr<SrtpSession> srtp_out_;

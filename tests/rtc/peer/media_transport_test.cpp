@@ -24,6 +24,9 @@ std::vector<std::uint8_t> opus_packet(std::uint16_t sequence) {
 }
 
 struct Network : stun::IceSessionLookup {
+  explicit Network(bool server_data_channels = true) : server_data_channels(server_data_channels) {}
+
+  bool server_data_channels;
   DtlsCertificate server_certificate = DtlsCertificate::generate();
   DtlsCertificate client_certificate = DtlsCertificate::generate();
   stun::IceCredentials server_ice{"srvU", "server-password-0123456"};
@@ -32,7 +35,8 @@ struct Network : stun::IceSessionLookup {
   std::vector<SctpAssociation::Event> server_channel_events;
 
   MediaTransport server{
-      {&server_certificate, DtlsRole::Server, client_certificate.fingerprint(), server_ice, "cliU"},
+      {&server_certificate, DtlsRole::Server, client_certificate.fingerprint(), server_ice, "cliU",
+       server_data_channels},
       {nullptr, [this](auto p) { at_server.emplace_back(p.begin(), p.end()); }, nullptr,
        [this](auto e) { server_channel_events.push_back(std::move(e)); }}};
   MediaTransport client{
@@ -156,4 +160,25 @@ TEST(MediaTransport, ForgedSrtpIsCountedAndDropped) {
   net.server.on_datagram(datagrams[0].bytes);
   EXPECT_EQ(net.server.counters().srtp_errors, 1u);
   EXPECT_TRUE(net.at_server.empty());
+}
+
+TEST(MediaTransport, WithoutDataChannelsNoAssociationRunsAndSctpIsDropped) {
+  Network net(/*server_data_channels=*/false);
+  net.connect();
+  ASSERT_TRUE(net.server.media_ready());
+  EXPECT_EQ(net.server.data_channels(), nullptr);
+  // The client still tries to associate: its SCTP INITs reach the server as DTLS data and are
+  // dropped there, counted, instead of piling up.
+  ASSERT_NE(net.client.data_channels(), nullptr);
+  net.pump();
+  EXPECT_GT(net.server.counters().dropped, 0u);
+  EXPECT_FALSE(net.client.data_channels()->connected());
+
+  auto packet = opus_packet(1);
+  const auto length = packet.size();
+  packet.resize(length + SrtpSession::kMaxTrailer);
+  ASSERT_TRUE(net.client.send_rtp(packet, length));
+  net.pump();
+  ASSERT_EQ(net.at_server.size(), 1u);
+  EXPECT_EQ(net.at_server[0], opus_packet(1));
 }
