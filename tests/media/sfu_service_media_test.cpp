@@ -254,6 +254,14 @@ std::string fingerprint_of(const std::string& sdp) {
   return sdp.substr(at + 22, sdp.find('\r', at) - at - 22);
 }
 
+// The client's browser-shaped offer as member-a of channel 1; the sfu-answer message (null if
+// none came).
+nlohmann::json negotiate(app::SfuService& service, Client& client) {
+  service.negotiate(1, {}, "member-a", core::Role::Participant,
+                    browser_offer(client.ice, client.certificate.fingerprint()), client.link, 1);
+  return client.link->wait_for("sfu-answer");
+}
+
 class SfuServiceMedia : public ::testing::TestWithParam<Path> {};
 
 }  // namespace
@@ -261,9 +269,7 @@ class SfuServiceMedia : public ::testing::TestWithParam<Path> {};
 TEST(SfuServiceAnswer, OffersPassiveTcpCandidatesAndKeepsOpusFec) {
   app::SfuService service(service_settings());
   Client client;
-  service.negotiate(1, {}, "member-a", core::Role::Participant,
-                    browser_offer(client.ice, client.certificate.fingerprint()), client.link, 1);
-  const auto message = client.link->wait_for("sfu-answer");
+  const auto message = negotiate(service, client);
   ASSERT_FALSE(message.is_null());
   const auto answer = read_answer(message["sdp"]);
   ASSERT_TRUE(answer.tcp_port);
@@ -280,9 +286,7 @@ TEST(SfuServiceAnswer, NoTcpCandidatesWhenTheFallbackIsOff) {
   settings.tcp_port.reset();
   app::SfuService service(settings);
   Client client;
-  service.negotiate(1, {}, "member-a", core::Role::Participant,
-                    browser_offer(client.ice, client.certificate.fingerprint()), client.link, 1);
-  const auto message = client.link->wait_for("sfu-answer");
+  const auto message = negotiate(service, client);
   ASSERT_FALSE(message.is_null());
   EXPECT_FALSE(read_answer(message["sdp"]).tcp_port);
   EXPECT_FALSE(service.tcp_port());
@@ -291,9 +295,7 @@ TEST(SfuServiceAnswer, NoTcpCandidatesWhenTheFallbackIsOff) {
 TEST_P(SfuServiceMedia, ReceiverReportsAboutTheMicrophoneReachTheSender) {
   app::SfuService service(service_settings());
   Client client;
-  service.negotiate(1, {}, "member-a", core::Role::Participant,
-                    browser_offer(client.ice, client.certificate.fingerprint()), client.link, 1);
-  const auto message = client.link->wait_for("sfu-answer");
+  const auto message = negotiate(service, client);
   ASSERT_FALSE(message.is_null());
   const std::string sdp = message["sdp"];
   client.connect(read_answer(sdp), fingerprint_of(sdp), GetParam());

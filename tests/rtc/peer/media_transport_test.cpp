@@ -23,6 +23,14 @@ std::vector<std::uint8_t> opus_packet(std::uint16_t sequence) {
   return packet;
 }
 
+// Encrypts and queues one test packet (send_rtp needs room for the SRTP trailer).
+bool send_opus(MediaTransport& transport, std::uint16_t sequence) {
+  auto packet = opus_packet(sequence);
+  const auto length = packet.size();
+  packet.resize(length + SrtpSession::kMaxTrailer);
+  return transport.send_rtp(packet, length);
+}
+
 struct Network : stun::IceSessionLookup {
   explicit Network(bool server_data_channels = true) : server_data_channels(server_data_channels) {}
 
@@ -87,19 +95,13 @@ TEST(MediaTransport, AClientReachesTheServerAndMediaFlowsBothWays) {
   EXPECT_EQ(net.server.path(), kClientAddress);
 
   for (std::uint16_t sequence = 1; sequence <= 50; ++sequence) {
-    auto packet = opus_packet(sequence);
-    const auto length = packet.size();
-    packet.resize(length + SrtpSession::kMaxTrailer);
-    ASSERT_TRUE(net.client.send_rtp(packet, length));
+    ASSERT_TRUE(send_opus(net.client, sequence));
   }
   net.pump();
   ASSERT_EQ(net.at_server.size(), 50u);
   EXPECT_EQ(net.at_server[9], opus_packet(10));
 
-  auto back = opus_packet(7);
-  const auto length = back.size();
-  back.resize(length + SrtpSession::kMaxTrailer);
-  ASSERT_TRUE(net.server.send_rtp(back, length));
+  ASSERT_TRUE(send_opus(net.server, 7));
   net.pump();
   ASSERT_EQ(net.at_client.size(), 1u);
   EXPECT_EQ(net.at_client[0], opus_packet(7));
@@ -150,10 +152,7 @@ TEST(MediaTransport, MediaBeforeTheHandshakeIsDroppedNotDecrypted) {
 TEST(MediaTransport, ForgedSrtpIsCountedAndDropped) {
   Network net;
   net.connect();
-  auto packet = opus_packet(3);
-  const auto length = packet.size();
-  packet.resize(length + SrtpSession::kMaxTrailer);
-  ASSERT_TRUE(net.client.send_rtp(packet, length));
+  ASSERT_TRUE(send_opus(net.client, 3));
   auto datagrams = net.client.take_outgoing();
   ASSERT_EQ(datagrams.size(), 1u);
   datagrams[0].bytes[20] ^= 0x40;
@@ -174,10 +173,7 @@ TEST(MediaTransport, WithoutDataChannelsNoAssociationRunsAndSctpIsDropped) {
   EXPECT_GT(net.server.counters().dropped, 0u);
   EXPECT_FALSE(net.client.data_channels()->connected());
 
-  auto packet = opus_packet(1);
-  const auto length = packet.size();
-  packet.resize(length + SrtpSession::kMaxTrailer);
-  ASSERT_TRUE(net.client.send_rtp(packet, length));
+  ASSERT_TRUE(send_opus(net.client, 1));
   net.pump();
   ASSERT_EQ(net.at_server.size(), 1u);
   EXPECT_EQ(net.at_server[0], opus_packet(1));
