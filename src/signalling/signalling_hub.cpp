@@ -23,11 +23,8 @@ void SignallingHub::remove_locked(core::ChannelId channel, const std::string& me
   if (!room || !room->contains(member)) return;
   if (auto* forwarding = forwarding_of_locked(*room)) forwarding->leave(channel, member);
   room->remove(member);
-  if (room->empty()) {
-    rooms_.erase(channel);
-  } else {
-    room->push_positions();  // the others' audible lists lost this member
-  }
+  // The others' audible lists lost this member: the next position tick tells them (see join).
+  if (room->empty()) rooms_.erase(channel);
 }
 
 void SignallingHub::refit_locked(core::ChannelId channel) {
@@ -112,7 +109,11 @@ SignallingHub::JoinOutcome SignallingHub::join(
   outcome.forwarding = room->forwarding();
   outcome.slots = forwarding ? forwarding->slots() : 0;
   link->send(joined(outcome));
-  room->push_positions();
+  // Joining does not push positions at once: `joined` carries the newcomer's own hearing and
+  // the others' positions, and the others learn of it in their audible lists at the next
+  // position tick (at most kPositionPushSeconds later). Pushing on every join made a crowd
+  // arriving together cost O(N) pushes of O(N)-long lists each: hundreds of megabytes of JSON
+  // for 200 members joining within a second.
   return outcome;
 }
 

@@ -339,6 +339,7 @@ TEST_F(SignallingTest, EachMemberLearnsPositionsAndWhomItHears) {
   auto b = joined("xB", "pb", kC1);
   // Unplaced members hear each other at full level until they report positions.
   EXPECT_EQ(b.link->last()["audible"], json::array({a.session->member_id()}));
+  hub.push_positions();  // the tick tells a of its new listener
   EXPECT_EQ(a.link->last_of("positions")["listeners"], json::array({b.session->member_id()}));
   a.send(position(0), 0);
   b.send(position(25, 0, 0, 3.0), 0);
@@ -433,6 +434,23 @@ TEST_F(SignallingTest, StaleWorldPositionsAreNotApplied) {
   EXPECT_FALSE(b.link->last()["self"].contains("position"));
 }
 
+TEST_F(SignallingTest, JoinsAndLeavesReachAudibleListsAtTheNextTickOnly) {
+  // A crowd arriving together must not cost one O(N) push per arrival.
+  auto a = joined("xA", "pa", kC1);
+  auto b = joined("xB", "pb", kC1);
+  auto c = joined("xC", "pc", kC1);
+  const auto count_positions = [](const auto& member) { return member.link->count_of("positions"); };
+  EXPECT_EQ(count_positions(a), 0u);
+  hub.push_positions();
+  EXPECT_EQ(count_positions(a), 1u);
+  EXPECT_EQ(a.link->last_of("positions")["listeners"].size(), 2u);
+  c.send({{"type", "leave"}});
+  EXPECT_EQ(count_positions(a), 1u);
+  hub.push_positions();
+  EXPECT_EQ(count_positions(a), 2u);
+  EXPECT_EQ(a.link->last_of("positions")["listeners"], json::array({b.session->member_id()}));
+}
+
 // ── channel modes ──
 
 TEST_F(SignallingTest, LectureParticipantsSpeakOnlyWithTheFloor) {
@@ -444,6 +462,7 @@ TEST_F(SignallingTest, LectureParticipantsSpeakOnlyWithTheFloor) {
   EXPECT_EQ(joined_message["self"]["floor"], false);
   EXPECT_EQ(joined_message["listeners"], json::array());  // sends to no one
   EXPECT_EQ(joined_message["audible"], json::array({m.session->member_id()}));
+  hub.push_positions();
   EXPECT_EQ(m.link->last()["audible"], json::array());
   p.send({{"type", "state"}, {"speaking", true}});
   EXPECT_EQ(m.link->last()["speaking"], false);  // never relayed as heard

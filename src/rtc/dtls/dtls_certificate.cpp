@@ -8,6 +8,7 @@ DtlsCertificate DtlsCertificate::generate() {
 
 DtlsCertificate::DtlsCertificate(core::SelfSignedCertificate certificate)
     : certificate_(std::move(certificate)),
-      fingerprint_(core::sha256_fingerprint(certificate_.certificate.get())) {}
+      fingerprint_(core::sha256_fingerprint(certificate_.certificate.get())),
+      context_(std::make_shared<const DtlsContext>(*this)) {}
 
 }  // namespace webvox::rtc

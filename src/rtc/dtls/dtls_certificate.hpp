@@ -1,8 +1,10 @@
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "core/self_signed_certificate.hpp"
+#include "rtc/dtls/dtls_context.hpp"
 
 namespace webvox::rtc {
 
@@ -18,12 +20,15 @@ class DtlsCertificate {
   X509* certificate() const { return certificate_.certificate.get(); }
   // For a=fingerprint:sha-256 …
   const std::string& fingerprint() const { return fingerprint_; }
+  // What every association with this certificate is made from.
+  const DtlsContext& context() const { return *context_; }
 
  private:
   explicit DtlsCertificate(core::SelfSignedCertificate certificate);
 
   core::SelfSignedCertificate certificate_;
   std::string fingerprint_;
+  std::shared_ptr<const DtlsContext> context_;
 };
 
 }  // namespace webvox::rtc

@@ -2,39 +2,35 @@
 
 #include <openssl/err.h>
 
+#include <algorithm>
+#include <cctype>
 #include <mutex>
 #include <stdexcept>
 #include <utility>
-#include <cctype>
+
+#include "rtc/dtls/openssl_error.hpp"
 
 namespace webvox::rtc {
 namespace {
 
-constexpr const char* kSrtpProfiles = "SRTP_AEAD_AES_128_GCM:SRTP_AES128_CM_SHA1_80";
 constexpr const char* kKeyingLabel = "EXTRACTOR-dtls_srtp";  // RFC 5764 §4.2
 
-// The writing side of every transport's BIO: each write OpenSSL makes is one datagram, so
-// records are never glued together or split the way a stream BIO would.
-BIO_METHOD* datagram_writer_method(int (*write)(BIO*, const char*, int),
-                                   long (*ctrl)(BIO*, int, long, void*)) {
+// Every transport's BIO: each write OpenSSL makes is one datagram, and each read hands it
+// the one datagram being received, so records are never glued together or split the way a
+// stream BIO would, and nothing is buffered between datagrams (a memory BIO kept a buffer
+// of the largest flight per session).
+BIO_METHOD* datagram_method(int (*read)(BIO*, char*, int), int (*write)(BIO*, const char*, int),
+                            long (*ctrl)(BIO*, int, long, void*)) {
   static BIO_METHOD* method = nullptr;
   static std::once_flag once;
   std::call_once(once, [&] {
     method = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "webvox DTLS datagrams");
-    if (!method || BIO_meth_set_write(method, write) != 1 || BIO_meth_set_ctrl(method, ctrl) != 1) {
+    if (!method || BIO_meth_set_read(method, read) != 1 ||
+        BIO_meth_set_write(method, write) != 1 || BIO_meth_set_ctrl(method, ctrl) != 1) {
       throw std::runtime_error("cannot create the DTLS BIO method");
     }
   });
   return method;
-}
-
-std::string openssl_error() {
-  const unsigned long code = ERR_get_error();
-  ERR_clear_error();
-  if (code == 0) return "unknown error";
-  char text[256];
-  ERR_error_string_n(code, text, sizeof text);
-  return text;
 }
 
 struct ProfileSizes {
@@ -60,35 +56,15 @@ std::optional<ProfileSizes> sizes_of(const SRTP_PROTECTION_PROFILE* profile) {
 DtlsTransport::DtlsTransport(const DtlsCertificate& certificate, DtlsRole role,
                              std::string remote_fingerprint_sha256)
     : role_(role), remote_fingerprint_(std::move(remote_fingerprint_sha256)) {
-  context_ = SSL_CTX_new(DTLS_method());
-  if (!context_) throw std::runtime_error("cannot create a DTLS context: " + openssl_error());
-  SSL_CTX_set_min_proto_version(context_, DTLS1_2_VERSION);
-  // SSL_CTX_set_tlsext_use_srtp returns 0 on success.
-  if (SSL_CTX_use_certificate(context_, certificate.certificate()) != 1 ||
-      SSL_CTX_use_PrivateKey(context_, certificate.key()) != 1 ||
-      SSL_CTX_set_tlsext_use_srtp(context_, kSrtpProfiles) != 0) {
-    SSL_CTX_free(context_);
-    throw std::runtime_error("cannot set up DTLS: " + openssl_error());
-  }
-  // Both sides must show a certificate; whether it is the right one is decided by the SDP
-  // fingerprint once the handshake is done, not by any CA.
-  SSL_CTX_set_verify(context_, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, on_verify);
-  SSL_CTX_set_read_ahead(context_, 1);
-
-  ssl_ = SSL_new(context_);
-  incoming_ = BIO_new(BIO_s_mem());
-  BIO* outgoing = BIO_new(datagram_writer_method(on_bio_write, on_bio_ctrl));
-  if (!ssl_ || !incoming_ || !outgoing) {
-    BIO_free(incoming_);
-    BIO_free(outgoing);
+  ssl_ = certificate.context().new_association();
+  BIO* datagrams = BIO_new(datagram_method(on_bio_read, on_bio_write, on_bio_ctrl));
+  if (!datagrams) {
     SSL_free(ssl_);
-    SSL_CTX_free(context_);
     throw std::runtime_error("out of memory for DTLS");
   }
-  BIO_set_mem_eof_return(incoming_, -1);  // empty means "wait for more", not end of stream
-  BIO_set_data(outgoing, this);
-  BIO_set_init(outgoing, 1);
-  SSL_set_bio(ssl_, incoming_, outgoing);
+  BIO_set_data(datagrams, this);
+  BIO_set_init(datagrams, 1);
+  SSL_set_bio(ssl_, datagrams, datagrams);  // one reference, owned by ssl_
   SSL_set_options(ssl_, SSL_OP_NO_QUERY_MTU);
   SSL_set_mtu(ssl_, kMtu);
   DTLS_set_link_mtu(ssl_, kMtu);
@@ -99,9 +75,20 @@ DtlsTransport::DtlsTransport(const DtlsCertificate& certificate, DtlsRole role,
   }
 }
 
-DtlsTransport::~DtlsTransport() {
-  SSL_free(ssl_);  // frees both BIOs
-  SSL_CTX_free(context_);
+DtlsTransport::~DtlsTransport() { SSL_free(ssl_); }
+
+int DtlsTransport::on_bio_read(BIO* bio, char* data, int capacity) {
+  auto* self = static_cast<DtlsTransport*>(BIO_get_data(bio));
+  BIO_clear_retry_flags(bio);
+  if (self->incoming_.empty()) {
+    BIO_set_retry_read(bio);  // wait for the next datagram
+    return -1;
+  }
+  // A datagram larger than OpenSSL's buffer is cut, as a datagram socket would cut it.
+  const auto length = std::min(self->incoming_.size(), static_cast<std::size_t>(std::max(capacity, 0)));
+  std::copy_n(self->incoming_.begin(), length, reinterpret_cast<std::uint8_t*>(data));
+  self->incoming_ = {};
+  return static_cast<int>(length);
 }
 
 int DtlsTransport::on_bio_write(BIO* bio, const char* data, int length) {
@@ -125,8 +112,6 @@ long DtlsTransport::on_bio_ctrl(BIO*, int command, long, void*) {
   }
 }
 
-int DtlsTransport::on_verify(int, X509_STORE_CTX*) { return 1; }
-
 void DtlsTransport::start() {
   if (state_ != State::New) return;
   state_ = State::Connecting;
@@ -136,12 +121,12 @@ void DtlsTransport::start() {
 void DtlsTransport::receive(std::span<const std::uint8_t> datagram) {
   if (state_ == State::Failed || state_ == State::Closed || datagram.empty()) return;
   if (state_ == State::New) state_ = State::Connecting;  // a server learns of its client here
-  BIO_write(incoming_, datagram.data(), static_cast<int>(datagram.size()));
+  incoming_ = datagram;
   if (state_ == State::Connecting) advance_handshake();
   if (state_ == State::Connected) read_application_data();
-  // Whatever OpenSSL did not consume (a truncated record) must not leak into the next
-  // datagram: DTLS records never span datagrams.
-  BIO_reset(incoming_);
+  // Whatever OpenSSL did not read must not leak into the next datagram: DTLS records never
+  // span datagrams, and the span would dangle.
+  incoming_ = {};
 }
 
 void DtlsTransport::advance_handshake() {

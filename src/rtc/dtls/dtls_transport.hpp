@@ -62,9 +62,9 @@ class DtlsTransport {
   static constexpr int kMtu = 1200;
 
  private:
+  static int on_bio_read(BIO* bio, char* data, int capacity);
   static int on_bio_write(BIO* bio, const char* data, int length);
   static long on_bio_ctrl(BIO* bio, int command, long number, void* pointer);
-  static int on_verify(int preverified, X509_STORE_CTX* context);
 
   void advance_handshake();
   void read_application_data();
@@ -79,9 +79,8 @@ class DtlsTransport {
   std::optional<SrtpKeying> keying_;
   std::vector<std::vector<std::uint8_t>> outgoing_;
   std::vector<std::vector<std::uint8_t>> received_;
-  SSL_CTX* context_ = nullptr;
   SSL* ssl_ = nullptr;
-  BIO* incoming_ = nullptr;  // owned by ssl_
+  std::span<const std::uint8_t> incoming_;  // the datagram receive() is handing OpenSSL
 };
 
 }  // namespace webvox::rtc
