@@ -119,7 +119,7 @@ void DtlsTransport::start() {
 }
 
 void DtlsTransport::receive(std::span<const std::uint8_t> datagram) {
-  if (state_ == State::Failed || state_ == State::Closed || datagram.empty()) return;
+  if (state_ == State::Failed || state_ == State::Closed || !ssl_ || datagram.empty()) return;
   if (state_ == State::New) state_ = State::Connecting;  // a server learns of its client here
   incoming_ = datagram;
   if (state_ == State::Connecting) advance_handshake();
@@ -210,7 +210,7 @@ std::optional<std::chrono::milliseconds> DtlsTransport::next_timeout() const {
 }
 
 bool DtlsTransport::send(std::span<const std::uint8_t> data) {
-  if (state_ != State::Connected || data.empty()) return false;
+  if (state_ != State::Connected || !ssl_ || data.empty()) return false;
   const int written = SSL_write(ssl_, data.data(), static_cast<int>(data.size()));
   if (written <= 0) {
     fail("DTLS write failed: " + openssl_error());
@@ -228,8 +228,14 @@ std::vector<std::vector<std::uint8_t>> DtlsTransport::take_outgoing() {
 }
 
 void DtlsTransport::close() {
-  if (state_ == State::Connected) SSL_shutdown(ssl_);
+  if (state_ == State::Connected && ssl_) SSL_shutdown(ssl_);
   if (state_ != State::Failed) state_ = State::Closed;
+}
+
+void DtlsTransport::release_association() {
+  if (state_ != State::Connected || !ssl_) return;
+  SSL_free(ssl_);
+  ssl_ = nullptr;
 }
 
 void DtlsTransport::fail(std::string reason) {

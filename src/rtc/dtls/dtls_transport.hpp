@@ -52,6 +52,13 @@ class DtlsTransport {
   // Sends close_notify; the state becomes Closed.
   void close();
 
+  // Frees OpenSSL's association (record buffers, the handshake's retransmission buffer: about
+  // 60 KB) once the peer has shown it finished the handshake, for transports that carry no
+  // application data: SRTP needs only the exported keys. The state stays Connected and the
+  // keys stay; later datagrams are ignored and send() fails. Only when Connected.
+  void release_association();
+  bool association_released() const { return ssl_ == nullptr && state_ == State::Connected; }
+
   State state() const { return state_; }
   const std::string& failure() const { return failure_; }
   // Available once Connected.

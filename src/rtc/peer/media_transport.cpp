@@ -26,6 +26,10 @@ void MediaTransport::start_dtls() {
 void MediaTransport::on_datagram(std::span<std::uint8_t> datagram) {
   switch (stun::classify_packet(datagram)) {
     case stun::PacketKind::Dtls:
+      if (dtls_.association_released()) {
+        ++counters_.dropped;  // a late retransmission: the handshake is long done
+        return;
+      }
       dtls_.receive(datagram);
       return after_dtls_input();
     case stun::PacketKind::Rtp: {
@@ -41,6 +45,9 @@ void MediaTransport::on_datagram(std::span<std::uint8_t> datagram) {
         return;
       }
       const auto plain = datagram.first(*length);
+      // The peer only protects with keys from a finished handshake, so it will not retransmit
+      // a flight any more: what is left of the association is dead weight.
+      if (!data_channels_ && !dtls_.association_released()) dtls_.release_association();
       if (rtcp) {
         ++counters_.rtcp_in;
         if (handlers_.rtcp) handlers_.rtcp(plain);

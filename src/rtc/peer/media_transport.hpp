@@ -71,6 +71,9 @@ class MediaTransport {
   std::vector<Datagram> take_outgoing();
   bool media_ready() const { return srtp_out_ != nullptr; }
   DtlsTransport::State dtls_state() const { return dtls_.state(); }
+  // Without data channels, the DTLS association is freed once the peer's first SRTP shows it
+  // has the keys (DtlsTransport::release_association).
+  bool dtls_association_released() const { return dtls_.association_released(); }
   const Counters& counters() const { return counters_; }
 
  private:

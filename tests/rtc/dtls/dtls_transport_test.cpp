@@ -121,3 +121,33 @@ TEST(DtlsTransport, CloseNotifyClosesThePeer) {
   EXPECT_EQ(pair.server.state(), State::Closed);
   EXPECT_FALSE(pair.client.send(std::vector<std::uint8_t>{1}));
 }
+
+TEST(DtlsTransport, AReleasedAssociationKeepsItsKeysAndIgnoresDatagrams) {
+  DtlsPair pair;
+  pair.client.start();
+  pair.pump();
+  ASSERT_TRUE(pair.connected());
+  const auto keys = pair.server.srtp_keying();
+  pair.server.release_association();
+  EXPECT_TRUE(pair.server.association_released());
+  EXPECT_EQ(pair.server.state(), State::Connected);
+  ASSERT_TRUE(pair.server.srtp_keying().has_value());
+  EXPECT_EQ(pair.server.srtp_keying()->local.key, keys->local.key);
+  EXPECT_FALSE(pair.server.send(std::vector<std::uint8_t>{1}));
+  // The client's data (or a retransmitted flight) reaches nothing and breaks nothing.
+  EXPECT_TRUE(pair.client.send(std::vector<std::uint8_t>{'h', 'i'}));
+  pair.pump();
+  EXPECT_TRUE(pair.server.take_received().empty());
+  EXPECT_EQ(pair.server.state(), State::Connected);
+  pair.server.close();
+  EXPECT_EQ(pair.server.state(), State::Closed);
+}
+
+TEST(DtlsTransport, OnlyAConnectedAssociationIsReleased) {
+  DtlsPair pair;
+  pair.client.start();
+  pair.client.release_association();  // mid-handshake: must be ignored
+  EXPECT_FALSE(pair.client.association_released());
+  pair.pump();
+  EXPECT_TRUE(pair.connected());
+}

@@ -178,3 +178,29 @@ TEST(MediaTransport, WithoutDataChannelsNoAssociationRunsAndSctpIsDropped) {
   ASSERT_EQ(net.at_server.size(), 1u);
   EXPECT_EQ(net.at_server[0], opus_packet(1));
 }
+
+TEST(MediaTransport, WithoutDataChannelsTheHandshakeStateGoesWithTheFirstSrtp) {
+  Network net(/*server_data_channels=*/false);
+  net.connect();
+  ASSERT_TRUE(net.server.media_ready());
+  // Until the client shows it has the keys, a lost final flight may still need resending.
+  EXPECT_FALSE(net.server.dtls_association_released());
+  ASSERT_TRUE(send_opus(net.client, 1));
+  net.pump();
+  ASSERT_EQ(net.at_server.size(), 1u);
+  EXPECT_TRUE(net.server.dtls_association_released());
+  EXPECT_FALSE(net.client.dtls_association_released());  // it carries data channels
+
+  // A late DTLS record is dropped and counted; media goes on both ways.
+  const auto dropped = net.server.counters().dropped;
+  std::vector<std::uint8_t> late_record{22, 0xFE, 0xFD, 0, 0, 0, 0, 0, 0, 0, 9, 0, 1, 0};
+  net.server.on_datagram(late_record);
+  EXPECT_EQ(net.server.counters().dropped, dropped + 1);
+  ASSERT_TRUE(send_opus(net.server, 2));
+  ASSERT_TRUE(send_opus(net.client, 3));
+  net.pump();
+  ASSERT_EQ(net.at_client.size(), 1u);
+  EXPECT_EQ(net.at_client[0], opus_packet(2));
+  ASSERT_EQ(net.at_server.size(), 2u);
+  EXPECT_EQ(net.at_server[1], opus_packet(3));
+}
