@@ -16,6 +16,7 @@
 #include "app/http_routes.hpp"
 #include "app/join_token_api.hpp"
 #include "app/secrets.hpp"
+#include "app/heap_trimmer.hpp"
 #include "app/position_ticker.hpp"
 #include "app/sfu_service.hpp"
 #include "app/signalling_endpoint.hpp"
@@ -181,6 +182,8 @@ int serve(const config::Config& config) {
   http::HttpServer server(io, tls, routes, &signalling_endpoint);
   app::PositionTicker position_ticker(io, hub);
   position_ticker.start();
+  app::HeapTrimmer heap_trimmer(io, std::chrono::seconds(5));
+  heap_trimmer.start();
   server.listen({boost::asio::ip::make_address(config.listen_host), config.listen_port});
 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);

@@ -70,6 +70,9 @@ boost::asio::ssl::context make_server_tls_context(const CertificatePaths& paths)
   // One resumption ticket per handshake instead of OpenSSL's two: the module reconnects for
   // every call and uses at most one.
   SSL_CTX_set_num_tickets(context.native_handle(), 1);
+  // A signalling WebSocket idles between short messages: holding 2 × 17 KB of record
+  // buffers for each one would be most of what a connected browser costs.
+  SSL_CTX_set_mode(context.native_handle(), SSL_MODE_RELEASE_BUFFERS);
   if (SSL_CTX_check_private_key(context.native_handle()) != 1) {
     fail("TLS key " + paths.private_key.string() + " does not match the certificate");
   }

@@ -103,6 +103,9 @@ class WebSocketSession final : public WebSocketConnection,
     const auto data = buffer_.data();
     handler_->on_message(std::string_view(static_cast<const char*>(data.data()), data.size()));
     buffer_.consume(buffer_.size());
+    // Clients talk in short bursts and then idle for minutes: an idle connection should not
+    // keep its largest message's buffer (8 KB or more each).
+    buffer_.shrink_to_fit();
     read();
   }
 
