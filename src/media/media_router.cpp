@@ -41,7 +41,7 @@ void MediaRouter::remove(const std::string& local_ufrag) {
   }
 }
 
-void MediaRouter::forget_path(const TransportAddress& path) { by_path_.erase(path.to_string()); }
+void MediaRouter::forget_path(const TransportAddress& path) { by_path_.erase(path); }
 
 rtc::stun::IceLiteSession* MediaRouter::find(std::string_view local_ufrag) {
   const auto it = by_ufrag_.find(std::string(local_ufrag));
@@ -55,11 +55,8 @@ MediaRouter::StunReply MediaRouter::answer_stun(std::span<const std::uint8_t> pa
   if (auto* accepted = std::get_if<rtc::stun::CheckAccepted>(&outcome)) {
     ++counters_.stun_answered;
     if (accepted->nominated) {
-      for (auto& [ufrag, transport] : by_ufrag_) {
-        if (&transport->ice() == accepted->session) {
-          by_path_[source.to_string()] = {source, transport.get()};
-        }
-      }
+      const auto owner = by_ufrag_.find(accepted->session->local().ufrag);
+      if (owner != by_ufrag_.end()) by_path_[source] = {source, owner->second.get()};
     }
     return {Verdict::Accepted, std::move(accepted->response)};
   }
@@ -83,18 +80,18 @@ bool MediaRouter::deliver(std::span<std::uint8_t> packet, const TransportAddress
 }
 
 rtc::MediaTransport* MediaRouter::transport_on(const TransportAddress& path) const {
-  const auto it = by_path_.find(path.to_string());
+  const auto it = by_path_.find(path);
   return it == by_path_.end() ? nullptr : it->second.transport;
 }
 
 void MediaRouter::flush(rtc::MediaTransport& transport) {
-  for (auto& datagram : transport.take_outgoing()) {
-    if (auto* writer = writer_for(datagram.to)) {
-      writer->write(datagram.to, std::move(datagram.bytes));
+  transport.drain_outgoing([this](const TransportAddress& to, std::span<const std::uint8_t> bytes) {
+    if (auto* writer = writer_for(to)) {
+      writer->write(to, bytes);
     } else {
       ++counters_.no_writer;
     }
-  }
+  });
 }
 
 void MediaRouter::tick(std::chrono::milliseconds elapsed) {

@@ -72,7 +72,7 @@ class MediaRouter final : public rtc::stun::IceSessionLookup {
     rtc::stun::TransportAddress path;
     rtc::MediaTransport* transport = nullptr;
   };
-  std::map<std::string, Binding> by_path_;  // by TransportAddress::to_string()
+  std::unordered_map<rtc::stun::TransportAddress, Binding, rtc::stun::TransportAddressHash> by_path_;
   PathWriter* udp_writer_ = nullptr;
   PathWriter* tcp_writer_ = nullptr;
   Counters counters_;

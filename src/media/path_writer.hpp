@@ -3,7 +3,7 @@
 #pragma once
 
 #include <cstdint>
-#include <vector>
+#include <span>
 
 #include "rtc/stun/transport_address.hpp"
 
@@ -12,8 +12,8 @@ namespace webvox::media {
 class PathWriter {
  public:
   virtual ~PathWriter() = default;
-  // Queues one packet (STUN, DTLS or SRTP) for the path `to`.
-  virtual void write(const rtc::stun::TransportAddress& to, std::vector<std::uint8_t> bytes) = 0;
+  // Queues a copy of one packet (STUN, DTLS or SRTP) for the path `to`.
+  virtual void write(const rtc::stun::TransportAddress& to, std::span<const std::uint8_t> bytes) = 0;
   // Writes what write() gathered, for writers that batch; the router calls it after each burst.
   virtual void send_pending() {}
   // No transport uses `path` any more (its member left or renegotiated): a connection-based

@@ -90,7 +90,7 @@ void TcpMediaEdge::on_closed(TcpMediaConnection& connection, CloseReason reason)
   connections_.erase(connection.path().to_string());
 }
 
-void TcpMediaEdge::write(const rtc::stun::TransportAddress& to, std::vector<std::uint8_t> bytes) {
+void TcpMediaEdge::write(const rtc::stun::TransportAddress& to, std::span<const std::uint8_t> bytes) {
   const auto it = connections_.find(to.to_string());
   if (it == connections_.end()) {
     ++counters_.not_connected;  // the connection closed since the check nominated it

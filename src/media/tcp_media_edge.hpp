@@ -43,7 +43,7 @@ class TcpMediaEdge final : public PathWriter, private TcpMediaConnection::Owner 
   void start();
   void stop();
 
-  void write(const rtc::stun::TransportAddress& to, std::vector<std::uint8_t> bytes) override;
+  void write(const rtc::stun::TransportAddress& to, std::span<const std::uint8_t> bytes) override;
   void release(const rtc::stun::TransportAddress& path) override;
 
   std::size_t connections() const { return connections_.size(); }

@@ -50,14 +50,14 @@ void UdpMediaEdge::handle(std::span<std::uint8_t> datagram, const udp::endpoint&
   const auto source = to_transport_address(from);
   if (rtc::stun::classify_packet(datagram) == rtc::stun::PacketKind::Stun) {
     auto reply = router_.answer_stun(datagram, source, rtc::stun::IceClock::now());
-    if (!reply.response.empty()) write(source, std::move(reply.response));
+    if (!reply.response.empty()) write(source, reply.response);
     return;
   }
   router_.deliver(datagram, source);
 }
 
-void UdpMediaEdge::write(const rtc::stun::TransportAddress& to, std::vector<std::uint8_t> bytes) {
-  pending_.push_back({to, std::move(bytes)});
+void UdpMediaEdge::write(const rtc::stun::TransportAddress& to, std::span<const std::uint8_t> bytes) {
+  pending_.push(to, bytes);
 }
 
 void UdpMediaEdge::send_pending() {
@@ -69,14 +69,15 @@ void UdpMediaEdge::send_pending() {
   std::array<mmsghdr, kBatch> headers{};
   std::array<iovec, kBatch> vectors{};
   std::array<sockaddr_storage, kBatch> addresses{};
+  const auto queued = pending_.queued();
   std::size_t done = 0;
-  while (done < pending_.size()) {
-    const std::size_t count = std::min(kBatch, pending_.size() - done);
+  while (done < queued.size()) {
+    const std::size_t count = std::min(kBatch, queued.size() - done);
     for (std::size_t i = 0; i < count; ++i) {
-      auto& datagram = pending_[done + i];
+      const auto& datagram = queued[done + i];
       const auto endpoint = to_endpoint(datagram.to);
       std::memcpy(&addresses[i], endpoint.data(), endpoint.size());
-      vectors[i] = {datagram.bytes.data(), datagram.bytes.size()};
+      vectors[i] = {const_cast<std::uint8_t*>(datagram.bytes.data()), datagram.bytes.size()};
       headers[i] = {};
       headers[i].msg_hdr.msg_name = &addresses[i];
       headers[i].msg_hdr.msg_namelen = static_cast<socklen_t>(endpoint.size());

@@ -9,6 +9,7 @@
 
 #include "media/media_router.hpp"
 #include "media/path_writer.hpp"
+#include "rtc/peer/datagram_queue.hpp"
 
 namespace webvox::media {
 
@@ -30,7 +31,7 @@ class UdpMediaEdge final : public PathWriter {
   void start();
   void stop();
 
-  void write(const rtc::stun::TransportAddress& to, std::vector<std::uint8_t> bytes) override;
+  void write(const rtc::stun::TransportAddress& to, std::span<const std::uint8_t> bytes) override;
   // Writes every gathered datagram (sendmmsg batches).
   void send_pending() override;
 
@@ -44,7 +45,7 @@ class UdpMediaEdge final : public PathWriter {
   MediaRouter& router_;
   std::array<std::uint8_t, 2048> buffer_{};
   boost::asio::ip::udp::endpoint sender_;
-  std::vector<rtc::MediaTransport::Datagram> pending_;
+  rtc::DatagramQueue pending_;
   Counters counters_;
   bool stopped_ = false;
 };

@@ -16,7 +16,7 @@ namespace {
 struct RecordingWriter final : media::PathWriter {
   std::vector<TransportAddress> written, released;
   int flushes = 0;
-  void write(const TransportAddress& to, std::vector<std::uint8_t>) override { written.push_back(to); }
+  void write(const TransportAddress& to, std::span<const std::uint8_t>) override { written.push_back(to); }
   void send_pending() override { ++flushes; }
   void release(const TransportAddress& path) override { released.push_back(path); }
 };

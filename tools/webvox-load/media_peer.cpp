@@ -144,7 +144,9 @@ void MediaPeer::send_datagram(const rtc::stun::TransportAddress& to, std::span<c
 
 void MediaPeer::flush() {
   if (!transport_) return;
-  for (const auto& datagram : transport_->take_outgoing()) send_datagram(datagram.to, datagram.bytes);
+  transport_->drain_outgoing([this](const rtc::stun::TransportAddress& to, std::span<const std::uint8_t> bytes) {
+    send_datagram(to, bytes);
+  });
 }
 
 void MediaPeer::stop() {

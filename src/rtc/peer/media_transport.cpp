@@ -72,7 +72,7 @@ void MediaTransport::on_tick() {
 }
 
 void MediaTransport::after_dtls_input() {
-  for (auto& datagram : dtls_.take_outgoing()) queue(std::move(datagram));
+  for (const auto& datagram : dtls_.take_outgoing()) queue(datagram);
   if (dtls_.state() == DtlsTransport::State::Connected && !srtp_out_) on_dtls_connected();
   // Application data is SCTP; without data channels it is dropped, never left to pile up.
   auto received = dtls_.take_received();
@@ -101,20 +101,20 @@ void MediaTransport::flush_sctp() {
     auto packets = sctp_->take_outgoing();
     if (packets.empty()) break;
     for (const auto& packet : packets) dtls_.send(packet);
-    for (auto& datagram : dtls_.take_outgoing()) queue(std::move(datagram));
+    for (const auto& datagram : dtls_.take_outgoing()) queue(datagram);
   }
   for (auto& event : sctp_->take_events()) {
     if (handlers_.data_channel) handlers_.data_channel(std::move(event));
   }
 }
 
-void MediaTransport::queue(std::vector<std::uint8_t> bytes) {
+void MediaTransport::queue(std::span<const std::uint8_t> bytes) {
   const auto to = path();
   if (!to) {
     ++counters_.dropped;  // no path yet: DTLS retransmits once there is one
     return;
   }
-  outgoing_.push_back({*to, std::move(bytes)});
+  outgoing_.push(*to, bytes);
 }
 
 bool MediaTransport::send_protected(std::span<std::uint8_t> buffer, std::size_t length, bool rtcp) {
@@ -126,7 +126,7 @@ bool MediaTransport::send_protected(std::span<std::uint8_t> buffer, std::size_t 
     return false;
   }
   if (!rtcp) ++counters_.rtp_out;
-  queue({buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(*protected_length)});
+  queue(buffer.first(*protected_length));
   return true;
 }
 
@@ -139,8 +139,11 @@ bool MediaTransport::send_rtcp(std::span<std::uint8_t> buffer, std::size_t lengt
 }
 
 std::vector<MediaTransport::Datagram> MediaTransport::take_outgoing() {
-  if (sctp_) flush_sctp();
-  return std::exchange(outgoing_, {});
+  std::vector<Datagram> taken;
+  drain_outgoing([&](const stun::TransportAddress& to, std::span<const std::uint8_t> bytes) {
+    taken.push_back({to, {bytes.begin(), bytes.end()}});
+  });
+  return taken;
 }
 
 }  // namespace webvox::rtc

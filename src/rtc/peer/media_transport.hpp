@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "rtc/dtls/dtls_transport.hpp"
+#include "rtc/peer/datagram_queue.hpp"
 #include "rtc/sctp/sctp_association.hpp"
 #include "rtc/srtp/srtp_session.hpp"
 #include "rtc/stun/ice_lite_session.hpp"
@@ -30,13 +31,10 @@ struct MediaTransportSettings {
 // Everything one WebRTC peer connection needs on the server's side of one path, above the
 // socket: ICE-lite state, DTLS-SRTP, and data channels over SCTP. The UDP edge hands it the
 // datagrams that belong to it (STUN it answers itself, through ice()), and sends what
-// take_outgoing() yields; nothing here owns a socket or reads a clock. One thread drives it.
+// drain_outgoing() hands it; nothing here owns a socket or reads a clock. One thread drives it.
 class MediaTransport {
  public:
-  struct Datagram {
-    stun::TransportAddress to;
-    std::vector<std::uint8_t> bytes;
-  };
+  using Datagram = DatagramQueue::Datagram;
   struct Handlers {
     std::function<void()> connected;                          // SRTP keys ready
     std::function<void(std::span<std::uint8_t>)> rtp;         // decrypted in place
@@ -68,6 +66,18 @@ class MediaTransport {
   // Data channels, once `connected` has fired.
   SctpAssociation* data_channels() { return sctp_.get(); }
 
+  // Hands each queued datagram to `send(const stun::TransportAddress&, std::span<const
+  // std::uint8_t>)`, in order, and empties the queue. The queue keeps its buffers for the next
+  // packets, so forwarding allocates nothing per packet; `send` must copy what it keeps.
+  template <typename Send>
+  void drain_outgoing(Send&& send) {
+    if (sctp_) flush_sctp();
+    for (const auto& datagram : outgoing_.queued()) {
+      send(datagram.to, std::span<const std::uint8_t>(datagram.bytes));
+    }
+    outgoing_.clear();
+  }
+  // The same, as owned copies: for tests and tools that keep the datagrams.
   std::vector<Datagram> take_outgoing();
   bool media_ready() const { return srtp_out_ != nullptr; }
   DtlsTransport::State dtls_state() const { return dtls_.state(); }
@@ -80,7 +90,7 @@ class MediaTransport {
   void after_dtls_input();
   void on_dtls_connected();
   void flush_sctp();
-  void queue(std::vector<std::uint8_t> bytes);
+  void queue(std::span<const std::uint8_t> bytes);
   bool send_protected(std::span<std::uint8_t> buffer, std::size_t length, bool rtcp);
 
   Handlers handlers_;
@@ -92,7 +102,7 @@ class MediaTransport {
   std::unique_ptr<SrtpSession> srtp_in_;
   std::unique_ptr<SrtpSession> srtp_out_;
   std::unique_ptr<SctpAssociation> sctp_;
-  std::vector<Datagram> outgoing_;
+  DatagramQueue outgoing_;
   Counters counters_;
 };
 

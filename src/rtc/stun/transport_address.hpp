@@ -32,6 +32,19 @@ struct TransportAddress {
   friend bool operator==(const TransportAddress&, const TransportAddress&) = default;
 };
 
+// For keying maps by path: routing looks one up for every datagram received.
+struct TransportAddressHash {
+  std::size_t operator()(const TransportAddress& address) const noexcept {
+    std::uint64_t hash = 1469598103934665603ull;  // FNV-1a
+    const auto mix = [&hash](std::uint8_t byte) { hash = (hash ^ byte) * 1099511628211ull; };
+    for (std::size_t i = 0; i < address.address_size(); ++i) mix(address.address[i]);
+    mix(static_cast<std::uint8_t>(address.port >> 8));
+    mix(static_cast<std::uint8_t>(address.port));
+    mix(static_cast<std::uint8_t>(address.protocol));
+    return static_cast<std::size_t>(hash);
+  }
+};
+
 inline std::ostream& operator<<(std::ostream& out, const TransportAddress& address) {
   return out << address.to_string();
 }
