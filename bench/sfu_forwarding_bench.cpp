@@ -7,6 +7,7 @@
 //   crowded: everyone within 10 m, so each listener's 8 slots are full.
 #include <benchmark/benchmark.h>
 
+#include <optional>
 #include <random>
 
 #include "rtc/srtp/srtp_session.hpp"
@@ -39,19 +40,21 @@ struct CountingSink : sfu::PacketSink {
   }
 };
 
-void Forwarding(benchmark::State& state, bool crowded, bool with_srtp) {
+void Forwarding(benchmark::State& state, bool crowded, std::optional<rtc::SrtpProfile> srtp_profile) {
+  const bool with_srtp = srtp_profile.has_value();
   const auto members = static_cast<std::size_t>(state.range(0));
   core::ChannelProperties channel;
   sfu::ForwardingSettings settings;
   sfu::ForwardingRoom room(channel, settings);
   std::vector<CountingSink> sinks(members);
   std::vector<std::unique_ptr<rtc::SrtpSession>> srtp;
-  const rtc::SrtpMasterKey key{std::vector<std::uint8_t>(16, 1), std::vector<std::uint8_t>(12, 2)};
+  const std::size_t salt_size = srtp_profile == rtc::SrtpProfile::AeadAes128Gcm ? 12 : 14;
+  const rtc::SrtpMasterKey key{std::vector<std::uint8_t>(16, 1), std::vector<std::uint8_t>(salt_size, 2)};
   std::mt19937 random(7);
   std::uniform_real_distribution<double> spread(0, crowded ? 10 : 256);
   for (std::size_t i = 0; i < members; ++i) {
     if (with_srtp) {
-      srtp.push_back(std::make_unique<rtc::SrtpSession>(rtc::SrtpProfile::AeadAes128Gcm, key,
+      srtp.push_back(std::make_unique<rtc::SrtpSession>(*srtp_profile, key,
                                                          rtc::SrtpSession::Direction::Outbound));
       sinks[i].srtp = srtp.back().get();
     }
@@ -93,9 +96,13 @@ void Forwarding(benchmark::State& state, bool crowded, bool with_srtp) {
 
 }  // namespace
 
-BENCHMARK_CAPTURE(Forwarding, culled, false, false)->Arg(50)->Arg(200)->UseRealTime();
-BENCHMARK_CAPTURE(Forwarding, crowded, true, false)->Arg(50)->Arg(200)->UseRealTime();
-BENCHMARK_CAPTURE(Forwarding, culled_srtp, false, true)->Arg(50)->Arg(200)->UseRealTime();
-BENCHMARK_CAPTURE(Forwarding, crowded_srtp, true, true)->Arg(50)->Arg(200)->UseRealTime();
+constexpr std::optional<rtc::SrtpProfile> kPlain;
+constexpr auto kGcm = rtc::SrtpProfile::AeadAes128Gcm;
+constexpr auto kCmSha1 = rtc::SrtpProfile::Aes128CmSha1_80;
+BENCHMARK_CAPTURE(Forwarding, culled, false, kPlain)->Arg(50)->Arg(200)->UseRealTime();
+BENCHMARK_CAPTURE(Forwarding, crowded, true, kPlain)->Arg(50)->Arg(200)->UseRealTime();
+BENCHMARK_CAPTURE(Forwarding, culled_srtp_gcm, false, kGcm)->Arg(50)->Arg(200)->UseRealTime();
+BENCHMARK_CAPTURE(Forwarding, crowded_srtp_gcm, true, kGcm)->Arg(50)->Arg(200)->UseRealTime();
+BENCHMARK_CAPTURE(Forwarding, crowded_srtp_cm_sha1, true, kCmSha1)->Arg(50)->Arg(200)->UseRealTime();
 
 BENCHMARK_MAIN();

@@ -32,13 +32,20 @@ void UdpMediaEdge::stop() {
 void UdpMediaEdge::receive() {
   socket_.async_wait(udp::socket::wait_read, [this](const boost::system::error_code& error) {
     if (error || stopped_) return;
-    // Drain everything that is waiting, then write all answers at once.
+    // Drain what is waiting, writing the answers in batches: one sendmmsg per few packets
+    // received instead of one send per packet, but never holding the first packet's copies
+    // back until a long backlog is read (that wait is added latency for every listener).
+    std::size_t since_send = 0;
     for (;;) {
       boost::system::error_code read_error;
       const auto size = socket_.receive_from(asio::buffer(buffer_), sender_, 0, read_error);
       if (read_error) break;  // would_block: nothing more for now
       ++counters_.datagrams_in;
       handle(std::span(buffer_.data(), size), sender_);
+      if (++since_send == kReceivedPerSend) {
+        router_.send_pending();
+        since_send = 0;
+      }
     }
     // Forwarding may have queued packets for other edges too.
     router_.send_pending();

@@ -37,6 +37,10 @@ class UdpMediaEdge final : public PathWriter {
 
   const Counters& counters() const { return counters_; }
 
+  // Received datagrams whose answers are written together: 8 voice packets forwarded to 8
+  // slots each fill one sendmmsg batch.
+  static constexpr std::size_t kReceivedPerSend = 8;
+
  private:
   void receive();
   void handle(std::span<std::uint8_t> datagram, const boost::asio::ip::udp::endpoint& from);
