@@ -109,19 +109,16 @@ void ForwardingRoom::forward(const Route& route, std::span<const std::uint8_t> p
 }
 
 std::vector<ForwardingRoom::SlotUpdate> ForwardingRoom::decide(Clock::time_point now) {
-  std::vector<core::HearingMember> hearing;
-  hearing.reserve(members_.size());
-  for (const auto& [id, member] : members_) hearing.push_back(member->hearing);
-  const auto decided = core::decide_hearing(channel_, hearing);
   const double seconds = std::chrono::duration<double>(now - epoch_).count();
-
+  // Every pair, as core::decide_hearing decides it, but without building its id lists: with
+  // 200 members this runs 40,000 times per tick, on the thread that forwards.
   std::vector<SlotUpdate> updates;
-  std::size_t index = 0;
+  std::vector<SlotCandidate> candidates;
   for (auto& [id, listener] : members_) {
-    std::vector<SlotCandidate> candidates;
-    for (const auto& speaker_id : decided[index++].audible) {
-      const auto& level = members_.at(speaker_id)->level;
-      candidates.push_back({speaker_id, level.level_dbov(), level.silent_for(seconds)});
+    candidates.clear();
+    for (const auto& [speaker_id, speaker] : members_) {
+      if (core::hearing_gain(channel_, speaker->hearing, listener->hearing) <= 0.0) continue;
+      candidates.push_back({speaker_id, speaker->level.level_dbov(), speaker->level.silent_for(seconds)});
     }
     for (auto& change : listener->allocator.update(candidates, seconds)) {
       updates.push_back({id, change.slot, std::move(change.next)});

@@ -5,7 +5,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace webvox::sfu {
@@ -54,10 +53,10 @@ class SlotAllocator {
 
   void assign(std::size_t slot, std::optional<std::string> speaker, double now,
               std::vector<Change>& changes);
-  using CandidateIndex = std::unordered_map<std::string_view, const SlotCandidate*>;
-  static CandidateIndex index_of(std::span<const SlotCandidate> candidates);
-  std::optional<std::size_t> weakest_displaceable(const CandidateIndex& index,
-                                                  double challenger_level, double now) const;
+  // `occupant_candidates[slot]`: the candidate occupying each slot.
+  std::optional<std::size_t> weakest_displaceable(
+      std::span<const SlotCandidate* const> occupant_candidates, double challenger_level,
+      double now) const;
 
   Settings settings_;
   std::vector<std::optional<std::string>> occupants_;
