@@ -129,3 +129,22 @@ TEST(AudioLevelTracker, SmoothsLevelsAndRemembersVoice) {
   tracker.on_packet(300, 2.0);  // out of range values are clamped, not trusted
   EXPECT_GE(tracker.level_dbov(), -127);
 }
+
+TEST(SlotAllocator, WithoutTenureOrMarginEveryChallengerTakesItsTurnLoudestFirst) {
+  // Settings where one slot can change hands again within one update: every waiting speaker
+  // must still be tried in loudness order, not only the few the allocator orders first.
+  SlotAllocator::Settings settings;
+  settings.slots = 1;
+  settings.min_tenure_seconds = 0;
+  settings.switch_margin_db = -100;  // anyone outshouts anyone
+  SlotAllocator allocator(settings);
+  const std::vector<SlotCandidate> candidates{talking("d", -50), talking("a", -10), talking("c", -40),
+                                              talking("b", -20)};
+  const auto changes = allocator.update(candidates, 0);
+  ASSERT_EQ(changes.size(), 4u);
+  EXPECT_EQ(changes[0].next, "a");
+  EXPECT_EQ(changes[1].next, "b");
+  EXPECT_EQ(changes[2].next, "c");
+  EXPECT_EQ(changes[3].next, "d");
+  EXPECT_EQ(occupants(allocator), (Slots{"d"}));
+}
