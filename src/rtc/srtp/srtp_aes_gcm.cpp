@@ -15,15 +15,11 @@ namespace {
 
 constexpr std::size_t kRtcpFixedHeader = 8;  // V/P/RC, PT, length, sender SSRC
 
-EVP_CIPHER_CTX* keyed_context(std::span<const std::uint8_t> master_key,
-                              std::span<const std::uint8_t> master_salt, KeyLabel key_label) {
-  std::array<std::uint8_t, 16> key{};
-  derive_session_key(master_key, master_salt, key_label, key);
+EVP_CIPHER_CTX* keyed_context(std::span<const std::uint8_t> key) {
   EVP_CIPHER_CTX* context = EVP_CIPHER_CTX_new();
   // The default IV length of GCM is the 12 bytes SRTP uses, so only the key is set here.
   const bool ok = context &&
                   EVP_CipherInit_ex(context, EVP_aes_128_gcm(), nullptr, key.data(), nullptr, 1) == 1;
-  OPENSSL_cleanse(key.data(), key.size());
   if (!ok) {
     EVP_CIPHER_CTX_free(context);
     throw std::runtime_error("libcrypto cannot set up AES-128-GCM");
@@ -36,16 +32,37 @@ int as_int(std::size_t size) { return static_cast<int>(size); }
 
 }  // namespace
 
-AesGcmSuite::AesGcmSuite(std::span<const std::uint8_t> master_key,
-                         std::span<const std::uint8_t> master_salt) {
+AesGcmSuite::SessionKeys AesGcmSuite::derive_session_keys(
+    std::span<const std::uint8_t> master_key, std::span<const std::uint8_t> master_salt) {
   if (master_salt.size() != kSaltSize) {
     throw std::invalid_argument("AES-GCM SRTP needs a 12-byte master salt");
   }
+  SessionKeys keys;
+  derive_session_key(master_key, master_salt, KeyLabel::RtpEncryption, keys.rtp_key);
+  derive_session_key(master_key, master_salt, KeyLabel::RtpSalt, keys.rtp_salt);
+  derive_session_key(master_key, master_salt, KeyLabel::RtcpEncryption, keys.rtcp_key);
+  derive_session_key(master_key, master_salt, KeyLabel::RtcpSalt, keys.rtcp_salt);
+  return keys;
+}
+
+namespace {
+// Session keys that are wiped once the suite holds them in its contexts.
+struct WipedSessionKeys {
+  ~WipedSessionKeys() { OPENSSL_cleanse(&keys, sizeof keys); }
+  AesGcmSuite::SessionKeys keys;
+};
+}  // namespace
+
+AesGcmSuite::AesGcmSuite(std::span<const std::uint8_t> master_key,
+                         std::span<const std::uint8_t> master_salt)
+    : AesGcmSuite(WipedSessionKeys{derive_session_keys(master_key, master_salt)}.keys) {}
+
+AesGcmSuite::AesGcmSuite(const SessionKeys& keys) {
   try {
-    rtp_.context = keyed_context(master_key, master_salt, KeyLabel::RtpEncryption);
-    derive_session_key(master_key, master_salt, KeyLabel::RtpSalt, rtp_.salt);
-    rtcp_.context = keyed_context(master_key, master_salt, KeyLabel::RtcpEncryption);
-    derive_session_key(master_key, master_salt, KeyLabel::RtcpSalt, rtcp_.salt);
+    rtp_.context = keyed_context(keys.rtp_key);
+    rtp_.salt = keys.rtp_salt;
+    rtcp_.context = keyed_context(keys.rtcp_key);
+    rtcp_.salt = keys.rtcp_salt;
   } catch (...) {
     EVP_CIPHER_CTX_free(rtp_.context);
     EVP_CIPHER_CTX_free(rtcp_.context);

@@ -17,8 +17,20 @@ class AesGcmSuite final : public CipherSuite {
   static constexpr std::size_t kTagSize = 16;
   static constexpr std::size_t kSaltSize = 12;
 
+  // The session keys and salts RFC 3711's key derivation yields for RTP and for RTCP.
+  struct SessionKeys {
+    std::array<std::uint8_t, 16> rtp_key{};
+    std::array<std::uint8_t, kSaltSize> rtp_salt{};
+    std::array<std::uint8_t, 16> rtcp_key{};
+    std::array<std::uint8_t, kSaltSize> rtcp_salt{};
+  };
+  static SessionKeys derive_session_keys(std::span<const std::uint8_t> master_key,
+                                         std::span<const std::uint8_t> master_salt);
+
   // `master_key` 16 bytes, `master_salt` 12.
   AesGcmSuite(std::span<const std::uint8_t> master_key, std::span<const std::uint8_t> master_salt);
+  // Keyed directly, as RFC 7714's test vectors are.
+  explicit AesGcmSuite(const SessionKeys& keys);
   ~AesGcmSuite() override;
   AesGcmSuite(const AesGcmSuite&) = delete;
   AesGcmSuite& operator=(const AesGcmSuite&) = delete;

@@ -1,10 +1,12 @@
-// The pieces under SrtpSession: key derivation against RFC 3711's vectors, the RTP index
-// estimate of RFC 3711 Appendix A, the replay window and the bounded stream table.
+// The pieces under SrtpSession: key derivation against RFC 3711's vectors, AES-GCM against
+// RFC 7714's, the RTP index estimate of RFC 3711 Appendix A, the replay window and the bounded
+// stream table.
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
+#include "rtc/srtp/srtp_aes_gcm.hpp"
 #include "rtc/srtp/srtp_key_derivation.hpp"
 #include "rtc/srtp/srtp_replay_window.hpp"
 #include "rtc/srtp/srtp_stream_table.hpp"
@@ -48,6 +50,35 @@ TEST(SrtpKeyDerivation, RefusesWrongSizes) {
                std::invalid_argument);
   EXPECT_THROW(derive_session_key(key, odd_salt, KeyLabel::RtpEncryption, out),
                std::invalid_argument);
+}
+
+// RFC 7714 §16.1.1 (encryption) and §16.1.2 (decryption), AEAD_AES_128_GCM with the session
+// key and salt given: SSRC 0x5501a0b2, ROC 0, SEQ 0xf17b, the 12-byte header as AAD.
+TEST(SrtpAesGcm, MatchesRfc7714Section16) {
+  AesGcmSuite::SessionKeys keys;
+  const auto key = from_hex("000102030405060708090a0b0c0d0e0f");
+  const auto salt = from_hex("517569642070726f2071756f");
+  std::copy(key.begin(), key.end(), keys.rtp_key.begin());
+  std::copy(salt.begin(), salt.end(), keys.rtp_salt.begin());
+  AesGcmSuite suite(keys);
+
+  const auto plain = from_hex(
+      "8040f17b8041f8d35501a0b2"
+      "47616c6c696120657374206f6d6e69732064697669736120696e207061727465732074726573");
+  const auto expected = from_hex(
+      "8040f17b8041f8d35501a0b2"
+      "f24de3a3fb34de6cacba861c9d7e4bcabe633bd50d294e6f42a5f47a51c7d19b36de3adf8833"
+      "899d7f27beb16a9152cf765ee4390cce");
+  auto packet = plain;
+  packet.resize(plain.size() + AesGcmSuite::kTagSize);
+  suite.protect_rtp(packet, 12, 0x5501a0b2, 0xf17b);
+  EXPECT_EQ(packet, expected);
+  ASSERT_TRUE(suite.unprotect_rtp(packet, 12, 0x5501a0b2, 0xf17b));
+  packet.resize(plain.size());
+  EXPECT_EQ(packet, plain);
+  auto forged = expected;
+  forged[20] ^= 1;
+  EXPECT_FALSE(suite.unprotect_rtp(forged, 12, 0x5501a0b2, 0xf17b));
 }
 
 TEST(RtpIndexTracker, FollowsTheRolloverCounter) {
