@@ -48,7 +48,8 @@ class SrtpSession {
                                                    std::size_t length);
   std::variant<std::size_t, SrtpError> protect_rtcp(std::span<std::uint8_t> buffer,
                                                     std::size_t length);
-  // Verifies and decrypts `packet` in place; the plaintext length, or an error.
+  // Verifies and decrypts `packet` in place; the plaintext length, or an error (after which
+  // the packet's bytes are unspecified: AES-GCM decrypts while it verifies).
   std::variant<std::size_t, SrtpError> unprotect_rtp(std::span<std::uint8_t> packet);
   std::variant<std::size_t, SrtpError> unprotect_rtcp(std::span<std::uint8_t> packet);
 
