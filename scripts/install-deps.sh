@@ -9,9 +9,8 @@ set -euo pipefail
 runtime_and_build=(
   build-essential cmake ninja-build pkg-config
   libboost-dev libboost-system-dev   # Asio + Beast: HTTP/TLS listener
-  libssl-dev                         # TLS, DTLS, hashing, certificate generation
+  libssl-dev                         # TLS, DTLS, SRTP, hashing, certificate generation
   zlib1g-dev                         # CRC-32 for the STUN FINGERPRINT attribute
-  libsrtp2-dev                       # SRTP for server-forwarded media
   libusrsctp-dev                     # SCTP for WebRTC data channels
   libsqlite3-dev                     # embedded default store
   libpugixml-dev                     # Vivox XML responses
@@ -23,6 +22,7 @@ runtime_and_build=(
 )
 test_only=(
   libgtest-dev libgmock-dev libbenchmark-dev
+  libsrtp2-dev                       # the reference SRTP the tests and srtp_bench check against
   clang libclang-rt-14-dev           # libFuzzer targets, sanitizers
   wrk                                # HTTP benchmark
   sqlite3                            # inspecting stores in tests

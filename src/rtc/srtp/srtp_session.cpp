@@ -1,104 +1,153 @@
 #include "rtc/srtp/srtp_session.hpp"
 
-#include <srtp2/srtp.h>
-
-#include <mutex>
 #include <stdexcept>
-#include <string>
-#include <vector>
+
+#include "rtc/srtp/srtp_aes_cm_hmac.hpp"
+#include "rtc/srtp/srtp_aes_gcm.hpp"
+#include "rtc/srtp/srtp_bytes.hpp"
 
 namespace webvox::rtc {
 
-static_assert(SrtpSession::kMaxTrailer >= SRTP_MAX_TRAILER_LEN + 4);
-
 namespace {
 
-void initialise_libsrtp() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    if (srtp_init() != srtp_err_status_ok) throw std::runtime_error("libsrtp failed to start");
-  });
+constexpr std::size_t kRtpFixedHeader = 12;
+constexpr std::size_t kRtcpFixedHeader = 8;  // up to and including the sender's SSRC
+// Far beyond any UDP datagram; keeps every length within libcrypto's int.
+constexpr std::size_t kMaxPacket = 1 << 20;
+constexpr std::uint32_t kSrtcpIndexMask = 0x7fffffff;
+
+bool is_version_2(std::span<const std::uint8_t> packet) { return (packet[0] >> 6) == 2; }
+
+// The RTP header's size with its CSRCs and header extension (RFC 3550 §5.1, §5.3.1): what SRTP
+// leaves in clear. 0 if the packet is not RTP or ends inside its header.
+std::size_t rtp_header_size(std::span<const std::uint8_t> packet) {
+  if (packet.size() < kRtpFixedHeader || !is_version_2(packet)) return 0;
+  const std::size_t csrc_count = packet[0] & 0x0f;
+  std::size_t size = kRtpFixedHeader + 4 * csrc_count;
+  const bool has_extension = (packet[0] & 0x10) != 0;
+  if (has_extension) {
+    if (packet.size() < size + 4) return 0;
+    const std::size_t extension_words = (std::size_t{packet[size + 2]} << 8) | packet[size + 3];
+    size += 4 + 4 * extension_words;
+  }
+  return size <= packet.size() ? size : 0;
 }
 
-SrtpError error_of(srtp_err_status_t status) {
-  switch (status) {
-    case srtp_err_status_auth_fail:
-      return SrtpError::AuthenticationFailed;
-    case srtp_err_status_replay_fail:
-    case srtp_err_status_replay_old:
-      return SrtpError::Replayed;
-    case srtp_err_status_bad_param:
-    case srtp_err_status_parse_err:
-      return SrtpError::Malformed;
-    default:
-      return SrtpError::Failed;
+std::unique_ptr<srtp::CipherSuite> make_suite(SrtpProfile profile, const SrtpMasterKey& key) {
+  if (key.key.size() != 16) throw std::invalid_argument("SRTP master key must be 16 bytes");
+  if (profile == SrtpProfile::AeadAes128Gcm) {
+    return std::make_unique<srtp::AesGcmSuite>(key.key, key.salt);
   }
-}
-
-using Transform = srtp_err_status_t (*)(srtp_t, void*, int*);
-
-std::variant<std::size_t, SrtpError> apply(Transform transform, srtp_t session,
-                                           std::span<std::uint8_t> buffer, std::size_t length,
-                                           std::size_t room_needed) {
-  if (length > buffer.size() || buffer.size() - length < room_needed) {
-    return SrtpError::BufferTooSmall;
-  }
-  if (length < 4 || length > static_cast<std::size_t>(INT32_MAX / 2)) return SrtpError::Malformed;
-  int size = static_cast<int>(length);
-  const auto status = transform(session, buffer.data(), &size);
-  if (status != srtp_err_status_ok) return error_of(status);
-  return static_cast<std::size_t>(size);
+  return std::make_unique<srtp::AesCmHmacSuite>(key.key, key.salt);
 }
 
 }  // namespace
 
-SrtpSession::SrtpSession(SrtpProfile profile, const SrtpMasterKey& key, Direction direction) {
-  initialise_libsrtp();
-  srtp_policy_t policy{};
-  if (profile == SrtpProfile::AeadAes128Gcm) {
-    srtp_crypto_policy_set_aes_gcm_128_16_auth(&policy.rtp);
-    srtp_crypto_policy_set_aes_gcm_128_16_auth(&policy.rtcp);
-  } else {
-    srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&policy.rtp);
-    srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&policy.rtcp);
-  }
-  // libsrtp wants the master key and salt as one buffer.
-  std::vector<std::uint8_t> key_and_salt(key.key);
-  key_and_salt.insert(key_and_salt.end(), key.salt.begin(), key.salt.end());
-  policy.key = key_and_salt.data();
-  policy.ssrc.type = direction == Direction::Inbound ? ssrc_any_inbound : ssrc_any_outbound;
-  // Audio at 50 packets/s: a window of 1024 covers 20 s of reordering, far past any jitter.
-  policy.window_size = 1024;
-  // Retransmitting a packet unchanged (RTX-less NACK answers) must not count as a replay.
-  policy.allow_repeat_tx = 1;
-  const auto status = srtp_create(&session_, &policy);
-  if (status != srtp_err_status_ok) {
-    throw std::runtime_error("cannot create an SRTP session (libsrtp status " +
-                             std::to_string(status) + ")");
-  }
-}
+SrtpSession::SrtpSession(SrtpProfile profile, const SrtpMasterKey& key, Direction direction)
+    : suite_(make_suite(profile, key)), direction_(direction) {}
 
-SrtpSession::~SrtpSession() {
-  if (session_) srtp_dealloc(session_);
+SrtpSession::~SrtpSession() = default;
+
+srtp::StreamState* SrtpSession::stream_for(std::uint32_t ssrc) {
+  if (auto* stream = streams_.find(ssrc)) return stream;
+  return streams_.add(ssrc);
 }
 
 std::variant<std::size_t, SrtpError> SrtpSession::protect_rtp(std::span<std::uint8_t> buffer,
                                                               std::size_t length) {
-  return apply(srtp_protect, session_, buffer, length, SRTP_MAX_TRAILER_LEN);
+  if (direction_ != Direction::Outbound) return SrtpError::Failed;
+  const auto trailer = suite_->rtp_trailer_size();
+  if (length > buffer.size() || buffer.size() - length < trailer) return SrtpError::BufferTooSmall;
+  const auto packet = buffer.first(length);
+  const auto header_size = length <= kMaxPacket ? rtp_header_size(packet) : 0;
+  if (header_size == 0) return SrtpError::Malformed;
+  const std::uint32_t ssrc = srtp::load_be32(packet.data() + 8);
+  auto* stream = stream_for(ssrc);
+  if (!stream) return SrtpError::TooManyStreams;
+  const auto sequence = static_cast<std::uint16_t>((packet[2] << 8) | packet[3]);
+  // A sender's own index needs no replay check: the same sequence number again is a
+  // retransmission, protected exactly as the first time.
+  const auto index = stream->rtp_index.estimate(sequence);
+  stream->rtp_index.advance(index);
+  suite_->protect_rtp(buffer.first(length + trailer), header_size, ssrc, index);
+  return length + trailer;
+}
+
+std::variant<std::size_t, SrtpError> SrtpSession::unprotect_rtp(std::span<std::uint8_t> packet) {
+  if (direction_ != Direction::Inbound) return SrtpError::Failed;
+  const auto tag_size = suite_->rtp_trailer_size();
+  if (packet.size() < kRtpFixedHeader + tag_size || packet.size() > kMaxPacket) {
+    return SrtpError::Malformed;
+  }
+  const auto header_size = rtp_header_size(packet.first(packet.size() - tag_size));
+  if (header_size == 0) return SrtpError::Malformed;
+  const std::uint32_t ssrc = srtp::load_be32(packet.data() + 8);
+  const auto sequence = static_cast<std::uint16_t>((packet[2] << 8) | packet[3]);
+
+  // An unknown SSRC is estimated as a fresh stream and only gets state once authentic, so
+  // forged packets cannot fill the table.
+  auto* stream = streams_.find(ssrc);
+  std::uint64_t index = 0;
+  if (stream) {
+    index = stream->rtp_index.estimate(sequence);
+    if (!stream->rtp_replay.is_fresh(index)) return SrtpError::Replayed;
+  } else {
+    if (streams_.size() >= srtp::StreamTable::kMaxStreams) return SrtpError::TooManyStreams;
+    index = srtp::RtpIndexTracker{}.estimate(sequence);
+  }
+  if (!suite_->unprotect_rtp(packet, header_size, ssrc, index)) {
+    return SrtpError::AuthenticationFailed;
+  }
+  if (!stream) stream = streams_.add(ssrc);
+  stream->rtp_index.advance(index);
+  stream->rtp_replay.accept(index);
+  return packet.size() - tag_size;
 }
 
 std::variant<std::size_t, SrtpError> SrtpSession::protect_rtcp(std::span<std::uint8_t> buffer,
                                                                std::size_t length) {
-  // SRTCP adds the E flag and index (4 bytes) besides the tag.
-  return apply(srtp_protect_rtcp, session_, buffer, length, SRTP_MAX_TRAILER_LEN + 4);
-}
-
-std::variant<std::size_t, SrtpError> SrtpSession::unprotect_rtp(std::span<std::uint8_t> packet) {
-  return apply(srtp_unprotect, session_, packet, packet.size(), 0);
+  if (direction_ != Direction::Outbound) return SrtpError::Failed;
+  const auto trailer = suite_->rtcp_trailer_size();
+  if (length > buffer.size() || buffer.size() - length < trailer) return SrtpError::BufferTooSmall;
+  if (length < kRtcpFixedHeader || length > kMaxPacket || !is_version_2(buffer)) {
+    return SrtpError::Malformed;
+  }
+  const std::uint32_t ssrc = srtp::load_be32(buffer.data() + 4);
+  auto* stream = stream_for(ssrc);
+  if (!stream) return SrtpError::TooManyStreams;
+  // 2^31 compounds per SSRC is years of reports at any sane rate; libsrtp then refuses
+  // (the key has expired) and so does this.
+  if (stream->next_srtcp_index > kSrtcpIndexMask) return SrtpError::Failed;
+  const auto index = stream->next_srtcp_index++;
+  suite_->protect_rtcp(buffer.first(length + trailer), ssrc, index);
+  return length + trailer;
 }
 
 std::variant<std::size_t, SrtpError> SrtpSession::unprotect_rtcp(std::span<std::uint8_t> packet) {
-  return apply(srtp_unprotect_rtcp, session_, packet, packet.size(), 0);
+  if (direction_ != Direction::Inbound) return SrtpError::Failed;
+  const auto layout = suite_->srtcp_layout();
+  const auto trailer = layout.tag_size + 4;
+  if (packet.size() < kRtcpFixedHeader + trailer || packet.size() > kMaxPacket ||
+      !is_version_2(packet)) {
+    return SrtpError::Malformed;
+  }
+  const auto index_at = packet.size() - 4 - (layout.index_after_tag ? 0 : layout.tag_size);
+  const auto index_word = srtp::load_be32(packet.data() + index_at);
+  const bool encrypted = (index_word & 0x80000000u) != 0;
+  const std::uint32_t index = index_word & kSrtcpIndexMask;
+  const std::uint32_t ssrc = srtp::load_be32(packet.data() + 4);
+
+  auto* stream = streams_.find(ssrc);
+  if (stream && !stream->rtcp_replay.is_fresh(index)) return SrtpError::Replayed;
+  if (!stream && streams_.size() >= srtp::StreamTable::kMaxStreams) {
+    return SrtpError::TooManyStreams;
+  }
+  if (!suite_->unprotect_rtcp(packet, ssrc, index, encrypted)) {
+    return SrtpError::AuthenticationFailed;
+  }
+  if (!stream) stream = streams_.add(ssrc);
+  stream->rtcp_replay.accept(index);
+  return packet.size() - trailer;
 }
 
 }  // namespace webvox::rtc
