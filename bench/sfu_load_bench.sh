@@ -15,7 +15,8 @@
 #   SPEAKERS=all           M per run: "all" (every session speaks) or a number
 #   GROUP_SIZE=4           culled: each listener hears GROUP_SIZE-1 speakers when all speak
 #   SLOTS=8                receive slots per session (webvoxd --sfu-slots too)
-#   WARMUP=3 SECONDS_MEASURED=10
+#   WARMUP=6 SECONDS_MEASURED=10  (slots settle in a few seconds: a slot changes hands at most
+#                          once a second, and a speaker that lost one may win another)
 #   TARGETS="webvoxd janus"  janus: the same load through Janus's VideoRoom (see below; needs
 #                          root for its network namespace and scripts/install-deps.sh --bench)
 #   WEBVOXD=build/webvoxd  LOAD=build/tools/webvox-load/webvox-load
@@ -29,7 +30,7 @@ LAYOUTS=${LAYOUTS:-crowded culled}
 SPEAKERS=${SPEAKERS:-all}
 GROUP_SIZE=${GROUP_SIZE:-4}
 SLOTS=${SLOTS:-8}
-WARMUP=${WARMUP:-3}
+WARMUP=${WARMUP:-6}
 SECONDS_MEASURED=${SECONDS_MEASURED:-10}
 TARGETS=${TARGETS:-webvoxd janus}
 WEBVOXD=${WEBVOXD:-build/webvoxd}
@@ -156,7 +157,8 @@ run_janus() {
   local layout=$1 n=$2 m=$3 run="janus-$1-$2" http_port=${JANUS_PORT:-18088}
   mkdir -p "$tmp/$run"
   write_janus_config "$tmp/$run/config" "$http_port"
-  unshare -n env dir="$tmp/$run" http_port="$http_port" n="$n" m="$m" layout="$layout" \
+  # Janus runs in its own folder, so a crash leaves its core dump there, not in the checkout.
+  (cd "$tmp/$run" && unshare -n env dir="$tmp/$run" http_port="$http_port" n="$n" m="$m" layout="$layout" \
       SERVER_CPU="$SERVER_CPU" CLIENT_CPU="$CLIENT_CPU" LOAD="$LOAD" SLOTS="$SLOTS" \
       GROUP_SIZE="$GROUP_SIZE" WARMUP="$WARMUP" SECONDS_MEASURED="$SECONDS_MEASURED" bash -c '
     set -e
@@ -178,7 +180,7 @@ run_janus() {
       || echo "sfu_load_bench: janus: not every session connected" >&2
     kill "$janus_pid"
     wait "$janus_pid" || true
-  ' >&2
+  ' >&2)
   echo "$tmp/$run.json"
 }
 
@@ -199,8 +201,8 @@ done
 "$PYTHON" - "${results[@]}" <<'PY'
 import json, sys
 rows = []
-print("| target | layout | N | M | heard/expected streams | forwarded pkt/s | loss | p50 µs | p99 µs | p99.9 µs | server CPU % | server µs/pkt | KiB/session | client CPU % | others on server CPU % |")
-print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+print("| target | layout | N | M | heard/expected streams | forwarded pkt/s | loss | gaps | p50 µs | p99 µs | p99.9 µs | p99 read µs | server CPU % | server µs/pkt | KiB/session | client CPU % | others on server CPU % |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 for path in sys.argv[1:]:
     try:
         r = json.load(open(path))
@@ -209,10 +211,11 @@ for path in sys.argv[1:]:
         continue
     s = r.get("server", {})
     lat = r["latency_us"]
-    print("| %s | %s | %d | %d | %d/%d | %.0f | %.3f %% | %.0f | %.0f | %.0f | %.1f | %.2f | %.1f | %.0f | %.0f |" % (
+    read = r.get("read_latency_us", lat)
+    print("| %s | %s | %d | %d | %d/%d | %.0f | %.3f %% | %.3f %% | %.0f | %.0f | %.0f | %.0f | %.1f | %.2f | %.1f | %.0f | %.0f |" % (
         r.get("target", "webvoxd"), r["layout"], r["sessions"], r["speakers"], r["streams_heard"],
-        r["streams_expected"], r["received_per_second"], 100 * r["loss"], lat["p50"], lat["p99"],
-        lat["p999"], s.get("cpu_percent", 0), s.get("cpu_us_per_forwarded", 0),
+        r["streams_expected"], r["received_per_second"], 100 * r["loss"], 100 * r.get("loss_from_gaps", 0),
+        lat["p50"], lat["p99"], lat["p999"], read["p99"], s.get("cpu_percent", 0), s.get("cpu_us_per_forwarded", 0),
         s.get("kib_per_session", 0), r.get("client_cpu_percent", 0),
         r.get("other_load_on_server_cpu_percent", -1)))
 PY

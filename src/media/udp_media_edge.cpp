@@ -65,6 +65,9 @@ void UdpMediaEdge::handle(std::span<std::uint8_t> datagram, const udp::endpoint&
 
 void UdpMediaEdge::write(const rtc::stun::TransportAddress& to, std::span<const std::uint8_t> bytes) {
   pending_.push(to, bytes);
+  // One speaker heard by a whole crowd makes hundreds of copies: each full batch leaves at
+  // once instead of waiting for the last copy to be encrypted.
+  if (pending_.size() >= kSendBatch) send_pending();
 }
 
 void UdpMediaEdge::send_pending() {
@@ -72,14 +75,13 @@ void UdpMediaEdge::send_pending() {
     pending_.clear();
     return;
   }
-  constexpr std::size_t kBatch = 64;
-  std::array<mmsghdr, kBatch> headers{};
-  std::array<iovec, kBatch> vectors{};
-  std::array<sockaddr_storage, kBatch> addresses{};
+  std::array<mmsghdr, kSendBatch> headers{};
+  std::array<iovec, kSendBatch> vectors{};
+  std::array<sockaddr_storage, kSendBatch> addresses{};
   const auto queued = pending_.queued();
   std::size_t done = 0;
   while (done < queued.size()) {
-    const std::size_t count = std::min(kBatch, queued.size() - done);
+    const std::size_t count = std::min(kSendBatch, queued.size() - done);
     for (std::size_t i = 0; i < count; ++i) {
       const auto& datagram = queued[done + i];
       const auto endpoint = to_endpoint(datagram.to);

@@ -40,6 +40,8 @@ class UdpMediaEdge final : public PathWriter {
   // Received datagrams whose answers are written together: 8 voice packets forwarded to 8
   // slots each fill one sendmmsg batch.
   static constexpr std::size_t kReceivedPerSend = 8;
+  // Datagrams per sendmmsg call.
+  static constexpr std::size_t kSendBatch = 64;
 
  private:
   void receive();

@@ -183,10 +183,10 @@ int run(const Options& options) {
 
   asio::io_context io;
   const auto certificate = webvox::rtc::DtlsCertificate::generate();
-  LatencyHistogram latency;
+  LatencyHistogram latency, read_latency;
   MeasurementWindow window{~0ull, ~0ull};  // nothing counts before the window opens
   MediaContext media{io, certificate, sdp_fingerprint(certificate), options.bind,
-                     PacketShape{111, 1, options.payload}, latency, window};
+                     PacketShape{111, 1, options.payload}, latency, read_latency, window};
   const auto server = parse_server(options.server);
   std::vector<std::unique_ptr<LoadSession>> sessions;
   Driver driver(io, sessions);
@@ -267,6 +267,11 @@ int run(const Options& options) {
     sent += sessions[i]->probes_sent();
     streams_expected += layout.expected_streams(i);
   }
+  const auto summary = [](const LatencyHistogram& histogram) {
+    return json{{"p50", histogram.percentile_micros(0.50)},  {"p90", histogram.percentile_micros(0.90)},
+                {"p99", histogram.percentile_micros(0.99)},  {"p999", histogram.percentile_micros(0.999)},
+                {"mean", histogram.mean_micros()},           {"max", histogram.max_micros()}};
+  };
   const double loss = expected ? 1.0 - static_cast<double>(received) / static_cast<double>(expected) : 1.0;
   json result = {
       {"target", options.target},
@@ -288,13 +293,8 @@ int run(const Options& options) {
       {"received_per_second", static_cast<double>(received) / options.seconds},
       {"streams_heard", streams},
       {"streams_expected", streams_expected},
-      {"latency_us",
-       {{"p50", latency.percentile_micros(0.50)},
-        {"p90", latency.percentile_micros(0.90)},
-        {"p99", latency.percentile_micros(0.99)},
-        {"p999", latency.percentile_micros(0.999)},
-        {"mean", latency.mean_micros()},
-        {"max", latency.max_micros()}}},
+      {"latency_us", summary(latency)},
+      {"read_latency_us", summary(read_latency)},
   };
   if (self_start && self_end) {
     result["client_cpu_percent"] = 100 * (self_end->cpu_seconds - self_start->cpu_seconds) / options.seconds;

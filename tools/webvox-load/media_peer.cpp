@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "rtc/stun/packet_classifier.hpp"
+#include "timestamped_receive.hpp"
 
 namespace webvox::load {
 
@@ -44,6 +45,7 @@ MediaPeer::MediaPeer(MediaContext& context, std::uint64_t session_id)
   // Bursts of forwarded packets must not overflow the default receive buffer while this
   // single-threaded client is busy with other sockets: that would be the client's loss.
   socket_.set_option(asio::socket_base::receive_buffer_size(1 << 20));
+  enable_receive_timestamps(socket_);
   local_ = {{ice_token(8), ice_token(24)}, context.fingerprint, context.bind_address,
             socket_.local_endpoint().port(), session_id};
   wait_for_datagrams();
@@ -97,13 +99,10 @@ void MediaPeer::wait_for_datagrams() {
   // Readiness, then drain: one wake-up reads every datagram queued on the socket.
   socket_.async_wait(udp::socket::wait_read, [this](const boost::system::error_code& error) {
     if (error || stopped_) return;
-    for (;;) {
-      udp::endpoint from;
-      boost::system::error_code receive_error;
-      const auto size = socket_.receive_from(asio::buffer(receive_buffer_), from, 0, receive_error);
-      if (receive_error) break;
-      received_at_ns_ = monotonic_ns();
-      on_datagram({receive_buffer_.data(), size}, from);
+    while (const auto datagram = receive_timestamped(socket_, receive_buffer_)) {
+      arrived_at_ns_ = datagram->arrived_ns;
+      read_at_ns_ = monotonic_ns();
+      on_datagram({receive_buffer_.data(), datagram->size}, datagram->from);
     }
     flush();
     wait_for_datagrams();
@@ -133,7 +132,9 @@ void MediaPeer::on_rtp(std::span<const std::uint8_t> packet) {
   if (!probe) return;
   ++probes_received_;
   if (!context_.window.contains(probe->sent_ns)) return;
-  context_.latency.record(received_at_ns_ > probe->sent_ns ? received_at_ns_ - probe->sent_ns : 0);
+  const auto since_sent = [&](std::uint64_t at) { return at > probe->sent_ns ? at - probe->sent_ns : 0; };
+  context_.latency.record(since_sent(arrived_at_ns_));
+  context_.read_latency.record(since_sent(read_at_ns_));
   loss_.record(probe->speaker, probe->sequence);
 }
 

@@ -38,7 +38,8 @@ struct MediaContext {
   rtc::sdp::Fingerprint fingerprint;        // the certificate's, for our descriptions
   std::string bind_address = "127.0.0.1";
   PacketShape shape;
-  LatencyHistogram& latency;
+  LatencyHistogram& latency;       // sent → reached our socket: what the server added
+  LatencyHistogram& read_latency;  // sent → read by us: that, plus our own queueing
   const MeasurementWindow& window;
 };
 
@@ -84,7 +85,8 @@ class MediaPeer {
   Clock::time_point next_check_{};
   std::array<std::uint8_t, 2048> receive_buffer_{};
   std::array<std::uint8_t, 1500> send_buffer_{};
-  std::uint64_t received_at_ns_ = 0;
+  std::uint64_t arrived_at_ns_ = 0;  // of the datagram being handled
+  std::uint64_t read_at_ns_ = 0;
   std::uint32_t sequence_ = 0;
   std::uint64_t probes_received_ = 0;
   std::uint64_t sent_in_window_ = 0;
