@@ -43,6 +43,9 @@ ADMIN_PASSWORD=bench-admin-password
 for binary in "$WEBVOXD" "$LOAD"; do
   [[ -x $binary ]] || { echo "sfu_load_bench: $binary missing: run scripts/build.sh" >&2; exit 1; }
 done
+# Absolute: Janus's runs change folder.
+WEBVOXD=$(realpath "$WEBVOXD")
+LOAD=$(realpath "$LOAD")
 
 tmp=$(mktemp -d /tmp/webvox-sfu-load.XXXXXX)
 server_pid=
