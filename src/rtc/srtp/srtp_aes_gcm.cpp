@@ -89,13 +89,13 @@ AesGcmSuite::Nonce AesGcmSuite::nonce(const Keyed& keyed, std::uint32_t ssrc, st
   return iv;
 }
 
-void AesGcmSuite::seal(const Keyed& keyed, const Nonce& nonce, std::span<const std::uint8_t> aad,
-                       std::span<const std::uint8_t> aad_tail, std::span<std::uint8_t> text,
-                       std::span<std::uint8_t> tag) {
+bool AesGcmSuite::begin(const Keyed& keyed, const Nonce& nonce, bool encrypt,
+                        std::span<const std::uint8_t> aad, std::span<const std::uint8_t> aad_tail,
+                        std::span<std::uint8_t> text) {
   EVP_CIPHER_CTX* context = keyed.context;
   int written = 0;
   // Setting only the IV keeps the key schedule; libcrypto's GCM allocates nothing for it.
-  bool ok = EVP_CipherInit_ex(context, nullptr, nullptr, nullptr, nonce.data(), 1) == 1 &&
+  bool ok = EVP_CipherInit_ex(context, nullptr, nullptr, nullptr, nonce.data(), encrypt ? 1 : 0) == 1 &&
             EVP_CipherUpdate(context, nullptr, &written, aad.data(), as_int(aad.size())) == 1;
   if (ok && !aad_tail.empty()) {
     ok = EVP_CipherUpdate(context, nullptr, &written, aad_tail.data(), as_int(aad_tail.size())) == 1;
@@ -103,8 +103,16 @@ void AesGcmSuite::seal(const Keyed& keyed, const Nonce& nonce, std::span<const s
   if (ok && !text.empty()) {
     ok = EVP_CipherUpdate(context, text.data(), &written, text.data(), as_int(text.size())) == 1;
   }
-  ok = ok && EVP_CipherFinal_ex(context, tag.data(), &written) == 1 &&
-       EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_GET_TAG, as_int(tag.size()), tag.data()) == 1;
+  return ok;
+}
+
+void AesGcmSuite::seal(const Keyed& keyed, const Nonce& nonce, std::span<const std::uint8_t> aad,
+                       std::span<const std::uint8_t> aad_tail, std::span<std::uint8_t> text,
+                       std::span<std::uint8_t> tag) {
+  int written = 0;
+  const bool ok = begin(keyed, nonce, true, aad, aad_tail, text) &&
+                  EVP_CipherFinal_ex(keyed.context, tag.data(), &written) == 1 &&
+                  EVP_CIPHER_CTX_ctrl(keyed.context, EVP_CTRL_GCM_GET_TAG, as_int(tag.size()), tag.data()) == 1;
   // Encrypting cannot fail with a key and IV set; if libcrypto says otherwise, nothing sane
   // can go on the wire.
   if (!ok) throw std::runtime_error("libcrypto failed to encrypt with AES-128-GCM");
@@ -113,23 +121,14 @@ void AesGcmSuite::seal(const Keyed& keyed, const Nonce& nonce, std::span<const s
 bool AesGcmSuite::open(const Keyed& keyed, const Nonce& nonce, std::span<const std::uint8_t> aad,
                        std::span<const std::uint8_t> aad_tail, std::span<std::uint8_t> text,
                        std::span<const std::uint8_t> tag) {
-  EVP_CIPHER_CTX* context = keyed.context;
   int written = 0;
-  bool ok = EVP_CipherInit_ex(context, nullptr, nullptr, nullptr, nonce.data(), 0) == 1 &&
-            EVP_CipherUpdate(context, nullptr, &written, aad.data(), as_int(aad.size())) == 1;
-  if (ok && !aad_tail.empty()) {
-    ok = EVP_CipherUpdate(context, nullptr, &written, aad_tail.data(), as_int(aad_tail.size())) == 1;
-  }
-  if (ok && !text.empty()) {
-    ok = EVP_CipherUpdate(context, text.data(), &written, text.data(), as_int(text.size())) == 1;
-  }
-  // libcrypto takes the expected tag as non-const but only copies it.
-  ok = ok &&
-       EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_TAG, as_int(tag.size()),
-                           const_cast<std::uint8_t*>(tag.data())) == 1;
-  // Final compares the tags (in constant time); on a mismatch the decrypted text is garbage,
-  // which the session reports as an authentication failure.
-  return ok && EVP_CipherFinal_ex(context, nullptr, &written) == 1;
+  // libcrypto takes the expected tag as non-const but only copies it. Final compares the tags
+  // (in constant time); on a mismatch the decrypted text is garbage, which the session reports
+  // as an authentication failure.
+  return begin(keyed, nonce, false, aad, aad_tail, text) &&
+         EVP_CIPHER_CTX_ctrl(keyed.context, EVP_CTRL_GCM_SET_TAG, as_int(tag.size()),
+                             const_cast<std::uint8_t*>(tag.data())) == 1 &&
+         EVP_CipherFinal_ex(keyed.context, nullptr, &written) == 1;
 }
 
 void AesGcmSuite::protect_rtp(std::span<std::uint8_t> packet, std::size_t header_size,

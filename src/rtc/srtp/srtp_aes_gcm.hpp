@@ -55,6 +55,11 @@ class AesGcmSuite final : public CipherSuite {
   };
 
   static Nonce nonce(const Keyed& keyed, std::uint32_t ssrc, std::uint32_t high, std::uint32_t low);
+  // Sets the nonce, feeds the associated data (`aad` then `aad_tail`) and transforms `text` in
+  // place: what sealing and opening share before the tag.
+  static bool begin(const Keyed& keyed, const Nonce& nonce, bool encrypt,
+                    std::span<const std::uint8_t> aad, std::span<const std::uint8_t> aad_tail,
+                    std::span<std::uint8_t> text);
   // Encrypts `text` in place and writes the tag; the associated data is `aad` then `aad_tail`.
   static void seal(const Keyed& keyed, const Nonce& nonce, std::span<const std::uint8_t> aad,
                    std::span<const std::uint8_t> aad_tail, std::span<std::uint8_t> text,
