@@ -11,7 +11,8 @@
 # Prints one line per target with its number of executions; exits non-zero if any target
 # crashed (the input is kept in <build>/fuzz-work/<target>/artifacts-<time>/, and a command
 # to replay it is printed). Environment: WEBVOX_FUZZ_BUILD_DIR (default build-fuzz), WEBVOX_FUZZ_TARGETS
-# (space-separated subset), WEBVOX_FUZZ_SMOKE_SECONDS (per target, default 10).
+# (space-separated subset), WEBVOX_FUZZ_SMOKE_SECONDS (per target, default 10),
+# WEBVOX_FUZZ_MAX_LEN (longest input, default 4096 bytes; shorter inputs run faster).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -90,7 +91,7 @@ for target in "${targets[@]}"; do
     budget=(-max_total_time="$seconds")
     budget_text="${seconds}s"
   fi
-  flags=("${budget[@]}" -timeout=10 -rss_limit_mb=2048 -max_len=4096
+  flags=("${budget[@]}" -timeout=10 -rss_limit_mb=2048 -max_len="${WEBVOX_FUZZ_MAX_LEN:-4096}"
          -print_final_stats=1 -artifact_prefix="$artifacts/")
   if [[ -f "fuzz/$target.dict" ]]; then flags+=(-dict="fuzz/$target.dict"); fi
 
