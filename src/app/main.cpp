@@ -15,6 +15,7 @@
 #include "app/data_directory.hpp"
 #include "app/http_routes.hpp"
 #include "app/join_token_api.hpp"
+#include "app/media_host.hpp"
 #include "app/secrets.hpp"
 #include "app/heap_trimmer.hpp"
 #include "app/position_ticker.hpp"
@@ -108,9 +109,9 @@ struct Services {
 
 // Voice through the server: one UDP port (by default the listen port's number) that
 // browsers reach at the advertised addresses.
-std::unique_ptr<app::SfuService> make_sfu(const config::Config& config) {
+std::unique_ptr<app::MediaHost> make_media_host(const config::Config& config) {
   const auto host = boost::asio::ip::make_address(config.listen_host);
-  app::SfuService::Settings settings;
+  app::MediaHost::Settings settings;
   settings.listen = {host, config.media_port.value_or(config.listen_port)};
   settings.tcp_port = config::media_tcp_port_in_use(config);
   if (!settings.tcp_port && !config.media_tcp_port) {
@@ -127,12 +128,10 @@ std::unique_ptr<app::SfuService> make_sfu(const config::Config& config) {
       settings.advertised_addresses = {config.listen_host};
     }
   }
-  settings.slots = config.sfu_slots;
-  auto sfu = std::make_unique<app::SfuService>(settings);
-  spdlog::info("server-forwarded voice on UDP port {} ({} slots per listener)",
-               sfu->udp_port(), settings.slots);
-  if (const auto tcp = sfu->tcp_port()) spdlog::info("ICE-TCP fallback on TCP port {}", *tcp);
-  return sfu;
+  auto media = std::make_unique<app::MediaHost>(settings);
+  spdlog::info("media on UDP port {}", media->udp_port());
+  if (const auto tcp = media->tcp_port()) spdlog::info("ICE-TCP fallback on TCP port {}", *tcp);
+  return media;
 }
 
 int serve(const config::Config& config) {
@@ -146,8 +145,21 @@ int serve(const config::Config& config) {
   const app::StaticFiles files(config.web_root.empty() ? WEBVOX_DEFAULT_WEB_ROOT : config.web_root);
 
   // Started unless no channel may ever be forwarded: in auto any channel may grow into it.
+  std::unique_ptr<app::MediaHost> media;
   std::unique_ptr<app::SfuService> sfu;
-  if (config.media_mode != core::MediaMode::Mesh) sfu = make_sfu(config);
+  if (config.media_mode != core::MediaMode::Mesh) {
+    media = make_media_host(config);
+    sfu = std::make_unique<app::SfuService>(*media, config.sfu_slots);
+    spdlog::info("server-forwarded voice: {} slots per listener", config.sfu_slots);
+  }
+  // The media thread runs the services' handlers: it stops before they go, whatever way
+  // serve() ends.
+  struct StopMedia {
+    app::MediaHost* host;
+    ~StopMedia() {
+      if (host) host->stop();
+    }
+  } stop_media{media.get()};
   spdlog::info("media-mode {}{}", core::to_string(config.media_mode),
                config.media_mode == core::MediaMode::Auto
                    ? fmt::format(": channels of more than {} members are forwarded", config.sfu_threshold)
@@ -199,6 +211,7 @@ int serve(const config::Config& config) {
   std::cout << "webvoxd: listening on " << endpoint.address().to_string() << ":"
             << endpoint.port() << " (HTTPS and HTTP)" << std::endl;
 
+  if (media) media->start();
   std::vector<std::thread> workers;
   for (unsigned i = 1; i < config.threads; ++i) workers.emplace_back([&io] { io.run(); });
   io.run();

@@ -1,14 +1,12 @@
 #include "app/sfu_service.hpp"
 
 #include <boost/asio/post.hpp>
-#include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <set>
 #include <stdexcept>
 
-#include "core/secure_random.hpp"
 #include "rtc/rtp/ntp_time.hpp"
 #include "rtc/sdp/answer_builder.hpp"
 #include "rtc/sdp/offer_validation.hpp"
@@ -25,32 +23,7 @@ namespace {
 // The RTCP CNAME of every slot stream (a=ssrc cname in the answer, SDES in the reports).
 constexpr std::string_view kCname = "webvox";
 
-// ICE ufrag and password characters are letters, digits, '+' and '/' (RFC 8839 §5.4).
-std::string ice_token(std::size_t bytes) {
-  auto token = core::random_url_token(bytes);
-  std::replace(token.begin(), token.end(), '-', '+');
-  std::replace(token.begin(), token.end(), '_', '/');
-  return token;
-}
-
-std::uint32_t random_ssrc() {
-  std::uint32_t ssrc = 0;
-  while (ssrc == 0) RAND_bytes(reinterpret_cast<unsigned char*>(&ssrc), sizeof ssrc);
-  return ssrc;
-}
-
-// The DTLS code compares fingerprints in SDP's "AB:CD:…" form, without the hash name.
-std::string fingerprint_digest_text(const rtc::sdp::Fingerprint& fingerprint) {
-  const auto text = rtc::sdp::format_fingerprint(fingerprint);
-  return text.substr(text.find(' ') + 1);
-}
-
-rtc::sdp::Fingerprint sdp_fingerprint(const rtc::DtlsCertificate& certificate) {
-  const auto parsed =
-      rtc::sdp::parse_fingerprint(std::string(rtc::sdp::kSha256) + " " + certificate.fingerprint());
-  if (!parsed) throw std::runtime_error("the DTLS certificate's fingerprint does not parse");
-  return parsed.value();
-}
+using MediaHost = app::MediaHost;
 
 void reply(signalling::PeerLink& link, json message, const json& id) {
   if (!id.is_null()) message["id"] = id;
@@ -96,51 +69,32 @@ struct SfuService::Room {
 };
 
 SfuService::SfuService(Settings settings)
-    : settings_(std::move(settings)),
-      work_(asio::make_work_guard(io_)),
-      certificate_(rtc::DtlsCertificate::generate()),
-      local_fingerprint_(sdp_fingerprint(certificate_)),
-      edge_(io_, settings_.listen, router_),
-      port_(edge_.local_endpoint().port()),
-      decide_timer_(io_),
-      media_timer_(io_),
-      last_media_tick_(std::chrono::steady_clock::now()) {
-  router_.set_writer(rtc::stun::TransportProtocol::Udp, &edge_);
-  if (settings_.tcp_port) {
-    const boost::asio::ip::tcp::endpoint tcp_listen{settings_.listen.address(),
-                                                    *settings_.tcp_port};
-    try {
-      tcp_edge_ = std::make_unique<media::TcpMediaEdge>(io_, tcp_listen, router_);
-    } catch (const boost::system::system_error& e) {
-      // Name the setting: "address in use" alone does not say which of the ports it was.
-      throw std::runtime_error("media-tcp-port " + std::to_string(tcp_listen.port()) + ": " + e.what());
-    }
-    router_.set_writer(rtc::stun::TransportProtocol::Tcp, tcp_edge_.get());
-    tcp_port_ = tcp_edge_->local_endpoint().port();
-    tcp_edge_->start();
-  }
-  edge_.start();
+    : own_host_(std::make_unique<MediaHost>(settings)),
+      host_(*own_host_),
+      slots_(settings.slots),
+      router_(host_.router()),
+      decide_timer_(host_.io()) {
+  host_.add_tick_handler([this](auto now) { send_reports(now); });
   schedule_decide();
-  schedule_media_tick();
-  thread_ = std::thread([this] { io_.run(); });
+  host_.start();
+}
+
+SfuService::SfuService(MediaHost& host, std::size_t slots)
+    : host_(host), slots_(slots), router_(host_.router()), decide_timer_(host_.io()) {
+  host_.add_tick_handler([this](auto now) { send_reports(now); });
+  schedule_decide();
 }
 
 SfuService::~SfuService() {
-  asio::post(io_, [this] {
-    decide_timer_.cancel();
-    media_timer_.cancel();
-    edge_.stop();
-    if (tcp_edge_) tcp_edge_->stop();
-  });
-  work_.reset();
-  io_.stop();
-  if (thread_.joinable()) thread_.join();
+  // The host's thread may still run our handlers: stop it before our members go. A shared
+  // host is stopped by its owner first.
+  if (own_host_) own_host_->stop();
 }
 
 void SfuService::negotiate(core::ChannelId channel, const core::ChannelProperties& properties,
                            const std::string& member, core::Role role, std::string sdp,
                            std::shared_ptr<signalling::PeerLink> link, json id) {
-  asio::post(io_, [=, this, sdp = std::move(sdp), link = std::move(link), id = std::move(id)] {
+  host_.post([=, this, sdp = std::move(sdp), link = std::move(link), id = std::move(id)] {
     negotiate_on_media_thread(channel, properties, member, role, sdp, link, id);
   });
 }
@@ -163,21 +117,16 @@ void SfuService::negotiate_on_media_thread(core::ChannelId channel,
   if (!room_pointer) room_pointer = std::make_unique<Room>();
   if (!room_pointer->forwarding) {
     sfu::ForwardingSettings forwarding;
-    forwarding.slots.slots = settings_.slots;
+    forwarding.slots.slots = slots_;
     room_pointer->forwarding = std::make_unique<sfu::ForwardingRoom>(properties, forwarding);
   }
   auto& room = *room_pointer;
   drop(room, member);  // a new offer replaces the member's previous connection
 
-  const rtc::stun::IceCredentials local_ice{ice_token(6), ice_token(18)};
+  const auto local_ice = MediaHost::new_ice_credentials();
   rtc::sdp::AnswerOptions options;
-  options.session_id = random_ssrc();
-  options.transport.ice_ufrag = local_ice.ufrag;
-  options.transport.ice_pwd = local_ice.password;
-  options.transport.fingerprint = local_fingerprint_;
-  options.transport.advertised_addresses = settings_.advertised_addresses;
-  options.transport.udp_port = port_;
-  options.transport.tcp_port = tcp_port_;
+  options.session_id = MediaHost::random_ssrc();
+  options.transport = host_.answer_transport(local_ice);
   Member entry;
   std::vector<std::uint32_t> slot_ssrcs;
   // How this member's offer numbered Opus and the audio level (clients differ, and one
@@ -190,17 +139,17 @@ void SfuService::negotiate_on_media_thread(core::ChannelId channel,
                                  audio->audio_level_extension_id.value_or(1)};
     }
     if (!audio || audio->direction != rtc::sdp::Direction::RecvOnly) continue;
-    if (slot_ssrcs.size() == settings_.slots) break;
-    const auto ssrc = random_ssrc();
+    if (slot_ssrcs.size() == slots_) break;
+    const auto ssrc = MediaHost::random_ssrc();
     options.slot_streams.push_back({audio->mid, {ssrc, std::string(kCname), "webvox", "slot-" + audio->mid}});
     slot_ssrcs.push_back(ssrc);
     entry.slot_mids.push_back(audio->mid);
   }
   // Shared with the transport's handlers, which may outlive the member entry by a packet.
   const auto rtcp = std::make_shared<sfu::MemberRtcp>(
-      sfu::MemberRtcpSettings{slot_ssrcs.empty() ? random_ssrc() : slot_ssrcs.front(), slot_ssrcs,
+      sfu::MemberRtcpSettings{slot_ssrcs.empty() ? MediaHost::random_ssrc() : slot_ssrcs.front(), slot_ssrcs,
                               std::string(kCname)},
-      random_ssrc(), std::chrono::steady_clock::now());
+      MediaHost::random_ssrc(), std::chrono::steady_clock::now());
 
   const bool we_are_passive = offer->server_setup == rtc::sdp::SetupRole::Passive;
   const bool data_channels = std::any_of(offer->sections.begin(), offer->sections.end(), [](const auto& s) {
@@ -208,7 +157,7 @@ void SfuService::negotiate_on_media_thread(core::ChannelId channel,
   });
   const std::string speaker = member;
   auto transport = std::make_shared<rtc::MediaTransport>(
-      rtc::MediaTransportSettings{&certificate_,
+      rtc::MediaTransportSettings{&host_.certificate(),
                                   we_are_passive ? rtc::DtlsRole::Server : rtc::DtlsRole::Client,
                                   fingerprint_digest_text(offer->fingerprint), local_ice, offer->ice.ufrag,
                                   data_channels},
@@ -262,7 +211,7 @@ void SfuService::drop(Room& room, const std::string& member) {
 }
 
 void SfuService::leave(core::ChannelId channel, const std::string& member) {
-  asio::post(io_, [=, this] {
+  host_.post([=, this] {
     const auto it = rooms_.find(channel);
     if (it == rooms_.end()) return;
     drop(*it->second, member);
@@ -280,7 +229,7 @@ void SfuService::leave(core::ChannelId channel, const std::string& member) {
 
 void SfuService::place(core::ChannelId channel, const std::string& member,
                        const core::Position& position) {
-  asio::post(io_, [=, this] {
+  host_.post([=, this] {
     auto& room = rooms_[channel];
     if (!room) room = std::make_unique<Room>();
     room->positions[member] = position;  // kept for an offer that comes later
@@ -289,7 +238,7 @@ void SfuService::place(core::ChannelId channel, const std::string& member,
 }
 
 void SfuService::set_floor(core::ChannelId channel, const std::string& member, bool floor) {
-  asio::post(io_, [=, this] {
+  host_.post([=, this] {
     auto& room = rooms_[channel];
     if (!room) room = std::make_unique<Room>();
     room->floors[member] = floor;  // kept for an offer that comes later, like positions
@@ -303,19 +252,6 @@ void SfuService::schedule_decide() {
     if (error) return;
     decide();
     schedule_decide();
-  });
-}
-
-void SfuService::schedule_media_tick() {
-  media_timer_.expires_after(kMediaTick);
-  media_timer_.async_wait([this](const boost::system::error_code& error) {
-    if (error) return;
-    const auto now = std::chrono::steady_clock::now();
-    router_.tick(std::chrono::duration_cast<std::chrono::milliseconds>(now - last_media_tick_));
-    last_media_tick_ = now;
-    send_reports(now);
-    router_.send_pending();
-    schedule_media_tick();
   });
 }
 
