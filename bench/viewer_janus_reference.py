@@ -23,6 +23,7 @@ import uuid
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "viewer-emulator"))
 
+import aiortc_viewer  # noqa: E402
 import simulator  # noqa: E402
 import viewers  # noqa: E402
 
@@ -203,6 +204,24 @@ async def run(args):
             "b_codecs": stats_b.get("codecs"),
             "trickle_errors": a.trickle_errors + b.trickle_errors,
         })
+        # The scripted (aiortc) viewer: its raw munged offer and trickled candidates through
+        # the same addon sequence; it must hear A like the browser viewers do.
+        scripted = aiortc_viewer.ScriptedViewer(uuid.uuid4(), 880, host_addresses=("10.255.0.1",))
+        try:
+            offer = await scripted.make_offer()
+            reply = await addon.provision(scripted.agent_id, REGION, offer)
+            await scripted.apply_answer(reply["jsep"]["sdp"])
+            await addon.signal(scripted.agent_id, REGION, reply["viewer_session"],
+                               candidates=scripted.candidates())
+            await addon.signal(scripted.agent_id, REGION, reply["viewer_session"], completed=True)
+            await scripted.wait_until(lambda: scripted.hears(A_HZ)[0], 30, "the scripted viewer hears A")
+            ok, hz, level = scripted.hears(A_HZ)
+            results["scripted_viewer"] = {"hears_a_hz": round(hz, 1), "level_db": round(level, 1),
+                                          "sldata_open": scripted.channel_open.is_set(),
+                                          "candidates_trickled": len(scripted.candidates())}
+            await addon.logout(scripted.agent_id, REGION, reply["viewer_session"])
+        finally:
+            await scripted.close()
         sessions = await addon.admin("list_sessions")
         results["admin_list_sessions"] = len(sessions.get("sessions", []))
         parts = await addon.list_participants(results["room"])
@@ -256,6 +275,7 @@ def main():
     print("| SLData | %s / %s (answer: %s) |" % (results["sldata"]["a"], results["sldata"]["b"],
                                                  "; ".join(results["answer_application_line"])))
     print("| roster entries | %d / %d |" % (len(results["roster"]["a"]), len(results["roster"]["b"])))
+    print("| scripted (aiortc) viewer hears A | %s |" % results.get("scripted_viewer"))
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ paths, which is the failure a test then reports — where an unknown command-lin
 stop it before it listens. Secrets in the environment also stay out of `ps`.
 """
 
+import re
 import uuid
 
 SETTINGS = {
@@ -60,3 +61,13 @@ def make_addon(door, host, port, flavour="OS", settings=None, log=None):
                                     janus_admin_uri(host, port), s["janus-admin-secret"],
                                     flavour=flavour, log=log)
     raise ValueError("door is jsonrpc or janus")
+
+
+# How a test sees webvoxd count the SLData messages it dropped. webvoxd has no metrics endpoint;
+# until one exists this reads its log: one line per dropped message naming SLData and the drop
+# (tentative: adjust with the server's actual wording, or replace with a counter read).
+SLDATA_DROP_LINE = re.compile(r"(?i)sldata.*\b(drop|dropped|rejected|invalid|ignored)\b")
+
+
+def sldata_drops(log_text):
+    return sum(1 for line in log_text.splitlines() if SLDATA_DROP_LINE.search(line))
