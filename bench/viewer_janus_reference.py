@@ -197,6 +197,13 @@ async def run(args):
             "state": {"a": snap_a["state"], "b": snap_b["state"]},
             "roster": {"a": snap_a["roster"], "b": snap_b["roster"]},
             "sldata_messages_received": snap_a["received"] + snap_b["received"],
+            "offer": {
+                "m_lines": [l.rstrip("\r") for l in b.offer.split("\n") if l.startswith("m=")],
+                "bundle": [l.rstrip("\r") for l in b.offer.split("\n") if l.startswith("a=group:")],
+                "candidates_in_offer": b.offer.count("a=candidate:"),
+                "opus_lines": [l for l in b.offer.split("\n") if l.startswith(("a=rtpmap:111", "a=fmtp:111"))],
+            },
+            "trickled": b.trickled,
             "answer_application_line": [l for l in b.answer.splitlines()
                                         if l.startswith("m=application")],
             "answer_opus_fmtp": [l for l in b.answer.splitlines() if l.startswith("a=fmtp")],

@@ -273,6 +273,9 @@ class ScriptedViewer:
                 t.sender.track.stop()
         for transport in self._ice_transports():
             connection = getattr(transport, "_connection", None)
+            consent = getattr(connection, "_query_consent_handle", None)
+            if consent is not None and not consent.done():
+                consent.cancel()  # its next check would only fail on the closed socket
             for protocol in getattr(connection, "_protocols", []):
                 if protocol.transport is not None:
                     protocol.transport.close()

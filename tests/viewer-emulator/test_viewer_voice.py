@@ -201,6 +201,12 @@ class Door(unittest.IsolatedAsyncioTestCase):
         self.assertLessEqual(abs(measured - expected), tolerance,
                              "%s: %.2f dB, expected %.2f ± %.1f" % (what, measured, expected, tolerance))
 
+    async def diagnose(self, v):
+        """What a failure message needs: the viewer's state, its stats and its log."""
+        return "snapshot: %s\nstats: %s\nlog: %s" % (
+            json.dumps(await v.snapshot()), json.dumps(await v.call("stats")),
+            "\n  ".join(await v.log()))
+
     async def roster_of(self, v):
         return (await v.snapshot())["roster"]
 
@@ -221,9 +227,9 @@ class Door(unittest.IsolatedAsyncioTestCase):
         for listener, speaker in ((a, b), (b, a), (a, c), (c, b)):
             await listener.wait(lambda s: "firstAudio" in s["marks"], 20, "first audio")
             lv = await self.levels(listener, speaker.hz)
-            self.assertGreater(max(lv.values()), AUDIBLE_DB,
-                               "%s does not hear %s's %d Hz: %s" % (listener.key, speaker.key,
-                                                                    speaker.hz, lv))
+            if max(lv.values()) <= AUDIBLE_DB:
+                self.fail("%s does not hear %s's %d Hz: %s\n%s" % (
+                    listener.key, speaker.key, speaker.hz, lv, await self.diagnose(listener)))
         m = await a.measure(1000)
         self.assertIn(round(m["L"]["peakHz"] / 10) * 10, (660, 880),
                       "A's loudest tone should be B's or C's: %s" % m["L"])
