@@ -84,7 +84,11 @@ class Edges:
 
     @classmethod
     def tearDownClass(cls):
+        cls.server.stop()  # the log is complete, and still there until the cleanups
+        leaked = doors.secrets_in(cls.server.stderr_text() + "".join(cls.server.stdout_lines))
         h.stop_shared_server(cls)
+        if leaked:
+            raise AssertionError("webvoxd logged the door secret(s) %s" % ", ".join(leaked))
 
     async def asyncSetUp(self):
         self.region = str(uuid.uuid4())

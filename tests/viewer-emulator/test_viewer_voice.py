@@ -121,7 +121,11 @@ class Door(unittest.IsolatedAsyncioTestCase):
 
     @classmethod
     def tearDownClass(cls):
+        cls.server.stop()  # the log is complete, and still there until the cleanups
+        leaked = doors.secrets_in(cls.server.stderr_text() + "".join(cls.server.stdout_lines))
         h.stop_shared_server(cls)
+        if leaked:
+            raise AssertionError("webvoxd logged the door secret(s) %s" % ", ".join(leaked))
 
     async def asyncSetUp(self):
         self.bridge = await viewers.ViewerBridge.start()
@@ -184,7 +188,8 @@ class Door(unittest.IsolatedAsyncioTestCase):
 
     async def levels(self, listener, hz):
         """The tone's level in L and R at `listener`, once two 600 ms readings in a row agree
-        within 0.3 dB (the change made before has reached the ear)."""
+        within 0.3 dB (the change made before has reached the ear). Digital silence (both
+        channels at the floor) counts as settled: muting must reach it."""
         deadline = time.monotonic() + SETTLE_TIMEOUT * SCALE
         prev = None
         while True:
@@ -247,10 +252,10 @@ class Door(unittest.IsolatedAsyncioTestCase):
         # 3. Pan: B 30° to the left, then A turns round, then B 90° left against the centre.
         gl, gr = pan_gains(30)
         lv = await self.levels(a, b.hz)
-        self.assertDb(lv["L"] - lv["R"], db(gl / gr), PAN_TOLERANCE_DB, "L − R, B 30° left")
+        self.assertDb(lv["L"] - lv["R"], db(gl / gr), PAN_TOLERANCE_DB, "L − R, B 30° left %s" % lv)
         await self.place(a, at(0, 0, 180))
         lv = await self.levels(a, b.hz)
-        self.assertDb(lv["L"] - lv["R"], -db(gl / gr), PAN_TOLERANCE_DB, "L − R after A turned 180°")
+        self.assertDb(lv["L"] - lv["R"], -db(gl / gr), PAN_TOLERANCE_DB, "L − R after A turned 180° %s" % lv)
         await self.place(a, at(0, 0, 0))
         await self.place(b, polar(5, 0))
         centre = await self.levels(a, b.hz)

@@ -71,3 +71,10 @@ SLDATA_DROP_LINE = re.compile(r"(?i)sldata.*\b(drop|dropped|rejected|invalid|ign
 
 def sldata_drops(log_text):
     return sum(1 for line in log_text.splitlines() if SLDATA_DROP_LINE.search(line))
+
+
+def secrets_in(text, settings=None):
+    """The names of the door secrets that appear in `text` (a server log): none may, at any
+    log level (house rule: secrets never in logs; the JSON-RPC secret travels in the path and
+    the Janus api secret in the long poll's query)."""
+    return sorted(k for k, v in (settings or SETTINGS).items() if v in text)
