@@ -75,20 +75,11 @@ class Edges:
     def setUpClass(cls):
         h.require_loopback_only()
         cls.aiortc_viewer = _import_aiortc_viewer()
-        cls._holder = unittest.TestCase()
-        data = os.path.join(h.make_tempdir(cls._holder, "webvox-edges-"), "data")
-        cls.server = h.WebvoxServer(data, env=doors.server_environment(),
-                                    extra_args=list(doors.SERVER_ARGS))
-        cls._holder.addCleanup(cls.server.cleanup)
-        cls.server.start()
+        doors.start_shared_server(cls, "webvox-edges-")
 
     @classmethod
     def tearDownClass(cls):
-        cls.server.stop()  # the log is complete, and still there until the cleanups
-        leaked = doors.secrets_in(cls.server.stderr_text() + "".join(cls.server.stdout_lines))
-        h.stop_shared_server(cls)
-        if leaked:
-            raise AssertionError("webvoxd logged the door secret(s) %s" % ", ".join(leaked))
+        doors.stop_shared_server(cls)
 
     async def asyncSetUp(self):
         self.region = str(uuid.uuid4())

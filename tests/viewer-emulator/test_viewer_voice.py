@@ -112,20 +112,11 @@ class Door(unittest.IsolatedAsyncioTestCase):
         reason = viewers.why_unavailable()
         if reason:
             raise unittest.SkipTest(reason)
-        cls._holder = unittest.TestCase()
-        data = os.path.join(h.make_tempdir(cls._holder, "webvox-viewer-"), "data")
-        cls.server = h.WebvoxServer(data, env=doors.server_environment(),
-                                    extra_args=list(doors.SERVER_ARGS))
-        cls._holder.addCleanup(cls.server.cleanup)
-        cls.server.start()
+        doors.start_shared_server(cls, "webvox-viewer-")
 
     @classmethod
     def tearDownClass(cls):
-        cls.server.stop()  # the log is complete, and still there until the cleanups
-        leaked = doors.secrets_in(cls.server.stderr_text() + "".join(cls.server.stdout_lines))
-        h.stop_shared_server(cls)
-        if leaked:
-            raise AssertionError("webvoxd logged the door secret(s) %s" % ", ".join(leaked))
+        doors.stop_shared_server(cls)
 
     async def asyncSetUp(self):
         self.bridge = await viewers.ViewerBridge.start()

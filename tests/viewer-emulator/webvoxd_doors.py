@@ -78,3 +78,26 @@ def secrets_in(text, settings=None):
     log level (house rule: secrets never in logs; the JSON-RPC secret travels in the path and
     the Janus api secret in the long poll's query)."""
     return sorted(k for k, v in (settings or SETTINGS).items() if v in text)
+
+
+def start_shared_server(cls, prefix):
+    """setUpClass: one webvoxd with both doors on for a TestCase class (cls.server; its temp
+    folder removed by stop_shared_server). Uses tests/integration/webvox_harness.py."""
+    import os
+    import unittest
+    import webvox_harness as h
+    cls._holder = unittest.TestCase()
+    data = os.path.join(h.make_tempdir(cls._holder, prefix), "data")
+    cls.server = h.WebvoxServer(data, env=server_environment(), extra_args=list(SERVER_ARGS))
+    cls._holder.addCleanup(cls.server.cleanup)
+    cls.server.start()
+
+
+def stop_shared_server(cls):
+    """tearDownClass: webvoxd must stop cleanly, and its whole log must hold no door secret."""
+    import webvox_harness as h
+    cls.server.stop()  # the log is complete, and still there until the cleanups
+    leaked = secrets_in(cls.server.stderr_text() + "".join(cls.server.stdout_lines))
+    h.stop_shared_server(cls)
+    if leaked:
+        raise AssertionError("webvoxd logged the door secret(s) %s" % ", ".join(leaked))
