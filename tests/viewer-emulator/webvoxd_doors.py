@@ -1,0 +1,103 @@
+"""Where webvoxd's two viewer-voice front doors are and how they are switched on: the ONE
+place the viewer-voice tests take these from (test_viewer_voice.py, aiortc_viewer.py), so
+they follow webvoxd when a name changes.
+
+Tentative (docs/viewers.md will say the final ones):
+  * setting `viewer-voice-secret`  → JSON-RPC door (option B) at POST /viewer-voice/<secret>
+  * settings `janus-api-secret` / `janus-admin-secret` → Janus REST door (option A) at /janus,
+    its admin API at /janus-admin
+
+They are passed as WEBVOX_<NAME> environment variables (config_sources.cpp's
+environment_name): a webvoxd that does not know them yet still starts — and answers 404 on the
+paths, which is the failure a test then reports — where an unknown command-line option would
+stop it before it listens. Secrets in the environment also stay out of `ps`.
+"""
+
+import re
+import uuid
+
+SETTINGS = {
+    "viewer-voice-secret": "jsonrpc-" + uuid.uuid4().hex,
+    "janus-api-secret": "janus-api-" + uuid.uuid4().hex,
+    "janus-admin-secret": "janus-admin-" + uuid.uuid4().hex,
+}
+# Further webvoxd options the doors need (none known yet; e.g. a media mode).
+SERVER_ARGS = ()
+JSONRPC_PATH = "/viewer-voice/{secret}"
+JANUS_PATH = "/janus"
+JANUS_ADMIN_PATH = "/janus-admin"
+
+
+def environment_name(setting):
+    return "WEBVOX_" + setting.replace("-", "_").upper()
+
+
+def server_environment(settings=None):
+    """Environment variables that switch both doors on, for webvox_harness.WebvoxServer(env=…)."""
+    return {environment_name(k): v for k, v in (settings or SETTINGS).items()}
+
+
+def jsonrpc_uri(host, port, settings=None):
+    return "http://%s:%d%s" % (host, port, JSONRPC_PATH.format(
+        secret=(settings or SETTINGS)["viewer-voice-secret"]))
+
+
+def janus_uri(host, port):
+    return "http://%s:%d%s" % (host, port, JANUS_PATH)
+
+
+def janus_admin_uri(host, port):
+    return "http://%s:%d%s" % (host, port, JANUS_ADMIN_PATH)
+
+
+def make_addon(door, host, port, flavour="OS", settings=None, log=None):
+    """The test simulator for one door: "jsonrpc" (option B) or "janus" (option A)."""
+    import simulator
+    s = settings or SETTINGS
+    if door == "jsonrpc":
+        return simulator.JsonRpcAddon(jsonrpc_uri(host, port, s), log=log)
+    if door == "janus":
+        return simulator.JanusAddon(janus_uri(host, port), s["janus-api-secret"],
+                                    janus_admin_uri(host, port), s["janus-admin-secret"],
+                                    flavour=flavour, log=log)
+    raise ValueError("door is jsonrpc or janus")
+
+
+# How a test sees webvoxd count the SLData messages it dropped. webvoxd has no metrics endpoint;
+# until one exists this reads its log: one line per dropped message naming SLData and the drop
+# (tentative: adjust with the server's actual wording, or replace with a counter read).
+SLDATA_DROP_LINE = re.compile(r"(?i)sldata.*\b(drop|dropped|rejected|invalid|ignored)\b")
+
+
+def sldata_drops(log_text):
+    return sum(1 for line in log_text.splitlines() if SLDATA_DROP_LINE.search(line))
+
+
+def secrets_in(text, settings=None):
+    """The names of the door secrets that appear in `text` (a server log): none may, at any
+    log level (house rule: secrets never in logs; the JSON-RPC secret travels in the path and
+    the Janus api secret in the long poll's query)."""
+    return sorted(k for k, v in (settings or SETTINGS).items() if v in text)
+
+
+def start_shared_server(cls, prefix):
+    """setUpClass: one webvoxd with both doors on for a TestCase class (cls.server; its temp
+    folder removed by stop_shared_server). Uses tests/integration/webvox_harness.py."""
+    import os
+    import unittest
+    import webvox_harness as h
+    cls._holder = unittest.TestCase()
+    data = os.path.join(h.make_tempdir(cls._holder, prefix), "data")
+    cls.server = h.WebvoxServer(data, env=server_environment(), extra_args=list(SERVER_ARGS))
+    cls._holder.addCleanup(cls.server.cleanup)
+    cls.server.start()
+
+
+def stop_shared_server(cls):
+    """tearDownClass: webvoxd must stop cleanly, and its whole log must hold no door secret."""
+    import webvox_harness as h
+    cls.server.stop()  # the log is complete, and still there until the cleanups
+    leaked = secrets_in(cls.server.stderr_text() + "".join(cls.server.stdout_lines))
+    h.stop_shared_server(cls)
+    if leaked:
+        raise AssertionError("webvoxd logged the door secret(s) %s" % ", ".join(leaked))
