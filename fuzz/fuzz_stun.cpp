@@ -1,6 +1,7 @@
 // STUN datagrams and ICE-TCP streams straight off the network: parsing must never crash, the
 // RFC 7983 classifier must agree with the parser, what parses must re-serialise to the same
-// message, and the ICE-lite responder must answer consistently.
+// message, the ICE-lite responder must answer consistently, and plain Binding requests (no
+// USERNAME, no MESSAGE-INTEGRITY) get their source back in a small unsigned answer.
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -16,6 +17,7 @@
 #include "rtc/stun/ice_tcp_framing.hpp"
 #include "rtc/stun/message_integrity.hpp"
 #include "rtc/stun/packet_classifier.hpp"
+#include "rtc/stun/plain_binding.hpp"
 #include "rtc/stun/stun_message.hpp"
 #include "rtc/stun/stun_writer.hpp"
 
@@ -121,6 +123,57 @@ void check_responder_on_signed_copy(const StunMessage& message, std::span<const 
   }
 }
 
+// What the responder answered to a plain Binding request: unsigned, to the same transaction,
+// the source in a success (never more than 52 bytes), FINGERPRINT exactly when the request had
+// one, a 420 only for unknown comprehension-required attributes.
+void check_binding_answer(const BindingAnswered& answer, const StunMessage& request,
+                          std::span<const std::uint8_t> input) {
+  const auto parsed = parse_stun_message(answer.response);
+  const auto* response = std::get_if<StunMessage>(&parsed);
+  if (response == nullptr) fail("binding answer does not parse", as_text(input));
+  if (response->transaction_id != request.transaction_id) fail("binding answer transaction id", as_text(input));
+  if (response->message_integrity_offset) fail("binding answer signed", as_text(input));
+  const bool fingerprinted = check_fingerprint(*response) == AttributeCheck::Valid;
+  if (fingerprinted != request.fingerprint_offset.has_value()) fail("binding answer FINGERPRINT", as_text(input));
+  if (answer.unknown_attributes != !request.unknown_comprehension_required.empty()) {
+    fail("binding answer 420 without unknown attributes, or the reverse", as_text(input));
+  }
+  if (answer.unknown_attributes) {
+    if (!response->is(kBindingMethod, StunClass::ErrorResponse) || !response->error_code ||
+        response->error_code->code != 420) {
+      fail("binding 420 is not a 420", as_text(input));
+    }
+    return;
+  }
+  if (!response->is(kBindingMethod, StunClass::SuccessResponse)) fail("binding success type", as_text(input));
+  if (response->xor_mapped_address != kSource) fail("binding answer maps elsewhere", as_text(input));
+  if (answer.response.size() > 52) fail("binding success larger than 52 bytes", as_text(input));
+}
+
+// The parsed attributes without USERNAME, MESSAGE-INTEGRITY and FINGERPRINT, as a request with
+// and without FINGERPRINT: a plain Binding request, which must be answered.
+void check_plain_copy(const StunMessage& message, std::span<const std::uint8_t> input) {
+  if (message.bytes.size() > 60000) return;
+  for (const bool with_fingerprint : {false, true}) {
+    StunMessageBuilder builder(kBindingMethod, StunClass::Request, message.transaction_id);
+    for (const auto& attr : message.attributes) {
+      if (attr.type == attribute::kMessageIntegrity || attr.type == attribute::kFingerprint) break;
+      if (attr.type == attribute::kUsername) continue;
+      builder.add_attribute(attr.type, attr.value);
+    }
+    const auto request_bytes = std::move(builder).finish(std::nullopt, with_fingerprint);
+    const auto reparsed = parse_stun_message(request_bytes);
+    const auto* request = std::get_if<StunMessage>(&reparsed);
+    if (request == nullptr) fail("plain copy does not parse", as_text(input));
+    if (!is_plain_binding_request(*request)) fail("plain copy is not plain", as_text(input));
+    IceSessionTable sessions;
+    const auto outcome = respond_to_stun(request_bytes, kSource, sessions, kNow);
+    const auto* answer = std::get_if<BindingAnswered>(&outcome);
+    if (answer == nullptr) fail("plain Binding request not answered", as_text(input));
+    check_binding_answer(*answer, *request, input);
+  }
+}
+
 void check_stun(std::span<const std::uint8_t> input) {
   const auto kind = classify_packet(input);
   const auto parsed = parse_stun_message(input);
@@ -138,7 +191,15 @@ void check_stun(std::span<const std::uint8_t> input) {
       sessions.add(IceLiteSession({std::string(username->local_ufrag), std::string(kPassword)}));
     }
   }
-  (void)respond_to_stun(input, kSource, sessions, kNow);
+  const auto outcome = respond_to_stun(input, kSource, sessions, kNow);
+  if (const auto* answer = std::get_if<BindingAnswered>(&outcome)) {
+    if (!is_plain_binding_request(*message)) fail("answered as plain what is not", as_text(input));
+    check_binding_answer(*answer, *message, input);
+  } else if (is_plain_binding_request(*message) &&
+             check_fingerprint(*message) != AttributeCheck::Mismatch) {
+    fail("plain Binding request not answered", as_text(input));
+  }
+  check_plain_copy(*message, input);
 }
 
 // The same stream split in two places must give the same frames as fed whole.

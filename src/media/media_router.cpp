@@ -64,7 +64,24 @@ MediaRouter::StunReply MediaRouter::answer_stun(std::span<const std::uint8_t> pa
     ++counters_.stun_refused;
     return {Verdict::Rejected, std::move(rejected->response)};
   }
+  if (auto* binding = std::get_if<rtc::stun::BindingAnswered>(&outcome)) {
+    // A UDP source may be forged; a TCP peer completed a handshake from where it says.
+    const bool forgeable = source.protocol == TransportProtocol::Udp;
+    if (forgeable && !binding_limits_.allow(source, now)) {
+      ++counters_.binding_rate_limited;
+      return {Verdict::Dropped, {}};
+    }
+    ++(binding->unknown_attributes ? counters_.binding_unknown_attribute
+                                   : counters_.binding_answered);
+    return {Verdict::Answered, std::move(binding->response)};
+  }
   ++counters_.stun_dropped;
+  switch (std::get<rtc::stun::CheckDropped>(outcome).reason) {
+    case rtc::stun::DropReason::Malformed: ++counters_.stun_malformed; break;
+    case rtc::stun::DropReason::NoFingerprint: ++counters_.stun_no_fingerprint; break;
+    case rtc::stun::DropReason::BadFingerprint: ++counters_.stun_bad_fingerprint; break;
+    case rtc::stun::DropReason::NotBindingRequest: ++counters_.stun_not_binding_request; break;
+  }
   return {Verdict::Dropped, {}};
 }
 

@@ -1,11 +1,14 @@
-// The router without sockets: checks bind paths, packets follow them, and outgoing packets
-// leave through the writer of their path's protocol.
+// The router without sockets: checks bind paths, packets follow them, outgoing packets leave
+// through the writer of their path's protocol, and plain Binding requests are answered within
+// their bound.
 #include "media/media_router.hpp"
 
 #include <gtest/gtest.h>
 
 #include "media_test_support.hpp"
 #include "rtc/peer/ice_checks.hpp"
+#include "rtc/stun/stun_message.hpp"
+#include "rtc/stun/stun_writer.hpp"
 
 using namespace webvox;
 using rtc::stun::TransportAddress;
@@ -119,4 +122,119 @@ TEST(MediaRouter, AForgottenPathNoLongerDelivers) {
   f.router.forget_path(tcp_path);
   auto packet = media::test::opus_packet(1);
   EXPECT_FALSE(f.router.deliver(packet, tcp_path));
+}
+
+namespace {
+
+std::vector<std::uint8_t> plain_binding_request(std::uint8_t id) {
+  rtc::stun::TransactionId transaction{};
+  transaction.fill(id);
+  return rtc::stun::StunMessageBuilder(rtc::stun::kBindingMethod, rtc::stun::StunClass::Request,
+                                       transaction)
+      .finish({}, false);
+}
+
+media::ReflectionLimiter::Limits two_per_source() {
+  media::ReflectionLimiter::Limits limits;
+  limits.per_source_per_second = 0.001;
+  limits.per_source_burst = 2;
+  return limits;
+}
+
+}  // namespace
+
+TEST(MediaRouter, AnswersPlainBindingRequestsWithTheSourceAddress) {
+  RouterFixture f;
+  const auto source = address(9, 40000, TransportProtocol::Udp);
+  const auto reply = f.router.answer_stun(plain_binding_request(1), source, rtc::stun::IceClock::now());
+  EXPECT_EQ(reply.verdict, media::MediaRouter::Verdict::Answered);
+  const auto parsed = rtc::stun::parse_stun_message(reply.response);
+  const auto* response = std::get_if<rtc::stun::StunMessage>(&parsed);
+  ASSERT_NE(response, nullptr);
+  EXPECT_TRUE(response->is(rtc::stun::kBindingMethod, rtc::stun::StunClass::SuccessResponse));
+  EXPECT_EQ(response->xor_mapped_address, source);
+  EXPECT_EQ(f.router.counters().binding_answered, 1u);
+  EXPECT_EQ(f.router.counters().stun_answered, 0u);  // not an ICE check
+  EXPECT_EQ(f.router.transport_on(source), nullptr);  // and it binds no path
+
+  rtc::stun::StunMessageBuilder unknown(rtc::stun::kBindingMethod, rtc::stun::StunClass::Request,
+                                        rtc::stun::TransactionId{});
+  const std::vector<std::uint8_t> value{0, 0, 0, 0};
+  unknown.add_attribute(0x0042, value);
+  const auto refused = f.router.answer_stun(std::move(unknown).finish({}, true), source,
+                                            rtc::stun::IceClock::now());
+  EXPECT_EQ(refused.verdict, media::MediaRouter::Verdict::Answered);
+  EXPECT_FALSE(refused.response.empty());
+  EXPECT_EQ(f.router.counters().binding_unknown_attribute, 1u);
+}
+
+TEST(MediaRouter, BoundsPlainBindingAnswersPerUdpSourceAndCountsTheRest) {
+  media::MediaRouter router(two_per_source());
+  const auto now = rtc::stun::IceClock::now();
+  const auto victim = address(7, 1000, TransportProtocol::Udp);
+  int answered = 0;
+  for (std::uint8_t i = 0; i < 10; ++i) {
+    auto source = victim;
+    source.port = static_cast<std::uint16_t>(1000 + i);  // forged sources vary the port
+    const auto reply = router.answer_stun(plain_binding_request(i), source, now);
+    if (reply.verdict == media::MediaRouter::Verdict::Answered) {
+      ++answered;
+    } else {
+      EXPECT_EQ(reply.verdict, media::MediaRouter::Verdict::Dropped);
+      EXPECT_TRUE(reply.response.empty());
+    }
+  }
+  EXPECT_EQ(answered, 2);
+  EXPECT_EQ(router.counters().binding_answered, 2u);
+  EXPECT_EQ(router.counters().binding_rate_limited, 8u);
+  // Another address is another source; a TCP peer proved its address and is not limited.
+  EXPECT_EQ(router.answer_stun(plain_binding_request(20), address(8, 1000, TransportProtocol::Udp), now).verdict,
+            media::MediaRouter::Verdict::Answered);
+  for (std::uint8_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(router.answer_stun(plain_binding_request(i), address(7, 1000, TransportProtocol::Tcp), now).verdict,
+              media::MediaRouter::Verdict::Answered);
+  }
+}
+
+TEST(MediaRouter, LimitedPlainBindingsLeaveIceChecksAlone) {
+  RouterFixture f;
+  media::MediaRouter& router = f.router;
+  const auto source = address(1, 5000, TransportProtocol::Udp);
+  // Use up the source's answers (the default burst), then check: the check still goes through.
+  for (int i = 0; i < 200 && router.counters().binding_rate_limited == 0; ++i) {
+    router.answer_stun(plain_binding_request(static_cast<std::uint8_t>(i)), source, rtc::stun::IceClock::now());
+  }
+  ASSERT_GT(router.counters().binding_rate_limited, 0u);
+  EXPECT_EQ(f.check_from(source).verdict, media::MediaRouter::Verdict::Accepted);
+  EXPECT_EQ(router.transport_on(source), f.server.get());
+}
+
+TEST(MediaRouter, CountsEachDroppedStunMessageUnderItsReason) {
+  RouterFixture f;
+  const auto source = address(3, 3000, TransportProtocol::Udp);
+  const auto now = rtc::stun::IceClock::now();
+  const std::uint8_t not_stun[20] = {0x00, 0x01, 0x00, 0x00};
+  f.router.answer_stun(not_stun, source, now);
+  const auto indication = rtc::stun::StunMessageBuilder(rtc::stun::kBindingMethod,
+                                                        rtc::stun::StunClass::Indication,
+                                                        rtc::stun::TransactionId{})
+                              .finish({}, false);
+  f.router.answer_stun(indication, source, now);
+  auto bad_fingerprint = rtc::stun::StunMessageBuilder(rtc::stun::kBindingMethod,
+                                                       rtc::stun::StunClass::Request,
+                                                       rtc::stun::TransactionId{})
+                             .finish({}, true);
+  bad_fingerprint.back() ^= 1;
+  f.router.answer_stun(bad_fingerprint, source, now);
+  const auto response = rtc::stun::StunMessageBuilder(rtc::stun::kBindingMethod,
+                                                      rtc::stun::StunClass::SuccessResponse,
+                                                      rtc::stun::TransactionId{})
+                            .finish({}, true);
+  f.router.answer_stun(response, source, now);
+  const auto& counters = f.router.counters();
+  EXPECT_EQ(counters.stun_malformed, 1u);
+  EXPECT_EQ(counters.stun_no_fingerprint, 1u);
+  EXPECT_EQ(counters.stun_bad_fingerprint, 1u);
+  EXPECT_EQ(counters.stun_not_binding_request, 1u);
+  EXPECT_EQ(counters.stun_dropped, 4u);
 }

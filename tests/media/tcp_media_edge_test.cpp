@@ -15,6 +15,7 @@
 #include "rtc/peer/ice_checks.hpp"
 #include "rtc/stun/ice_tcp_framing.hpp"
 #include "rtc/stun/packet_classifier.hpp"
+#include "rtc/stun/stun_writer.hpp"
 
 using namespace webvox;
 using media::test::opus_packet;
@@ -224,4 +225,29 @@ TEST(TcpMediaEdge, AClosedConnectionIsNoLongerAPath) {
   connection->socket.close();
   ASSERT_TRUE(net.run_until([&] { return net.edge.connections() == 0; }));
   EXPECT_EQ(net.router.transport_on(path), nullptr);
+}
+
+TEST(TcpMediaEdge, AnswersAFramedPlainBindingRequestWithoutAuthenticating) {
+  TcpLoopback net;
+  auto client = net.connect();
+  std::optional<rtc::stun::TransportAddress> mapped;
+  client->on_frame = [&](std::span<std::uint8_t> frame) {
+    const auto parsed = rtc::stun::parse_stun_message(frame);
+    if (const auto* response = std::get_if<rtc::stun::StunMessage>(&parsed)) {
+      mapped = response->xor_mapped_address;
+    }
+  };
+  client->send(rtc::stun::StunMessageBuilder(rtc::stun::kBindingMethod, rtc::stun::StunClass::Request,
+                                             rtc::stun::TransactionId{})
+                   .finish({}, true));
+  ASSERT_TRUE(net.run_until([&] { return mapped.has_value(); }));
+  // XOR-MAPPED-ADDRESS carries an address and a port, no protocol.
+  auto expected = media::to_transport_address(client->socket.local_endpoint());
+  expected.protocol = rtc::stun::TransportProtocol::Udp;
+  EXPECT_EQ(*mapped, expected);
+  EXPECT_EQ(net.router.counters().binding_answered, 1u);
+  EXPECT_FALSE(client->closed);
+  // Not an ICE check: the connection still has to authenticate in time.
+  ASSERT_TRUE(net.run_until([&] { return client->closed; }, std::chrono::seconds(3)));
+  EXPECT_EQ(net.edge.counters().closed_unauthenticated, 1u);
 }

@@ -9,6 +9,7 @@
 #include "media_test_support.hpp"
 #include "rtc/peer/ice_checks.hpp"
 #include "rtc/stun/packet_classifier.hpp"
+#include "rtc/stun/stun_writer.hpp"
 
 using namespace webvox;
 using media::test::opus_packet;
@@ -111,4 +112,31 @@ TEST(UdpMediaEdge, StrangersAreIgnoredAndWrongCredentialsRefused) {
     return net.router.counters().unknown_source == 1 && net.router.counters().stun_refused == 1;
   }));
   EXPECT_FALSE(net.server->path().has_value());
+}
+
+TEST(UdpMediaEdge, AnswersAPlainBindingRequestWithTheSendersAddress) {
+  // What a viewer does with StunServers = stun:<webvoxd>:<media port>: a bare Binding request
+  // from its socket, answered with the address that socket is seen from.
+  Loopback net;
+  udp::socket client(net.io, {asio::ip::make_address("127.0.0.1"), 0});
+  const rtc::stun::TransactionId transaction{9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1, 2};
+  const auto request = rtc::stun::StunMessageBuilder(rtc::stun::kBindingMethod,
+                                                     rtc::stun::StunClass::Request, transaction)
+                           .finish({}, false);
+  client.send_to(asio::buffer(request), net.edge.local_endpoint());
+  std::array<std::uint8_t, 1500> reply{};
+  std::size_t reply_size = 0;
+  udp::endpoint reply_from;
+  client.async_receive_from(asio::buffer(reply), reply_from,
+                            [&](auto error, std::size_t size) { if (!error) reply_size = size; });
+  ASSERT_TRUE(net.run_until([&] { return reply_size > 0; }));
+  EXPECT_EQ(reply_from, net.edge.local_endpoint());
+  const auto parsed = rtc::stun::parse_stun_message(std::span(reply.data(), reply_size));
+  const auto* response = std::get_if<rtc::stun::StunMessage>(&parsed);
+  ASSERT_NE(response, nullptr);
+  EXPECT_TRUE(response->is(rtc::stun::kBindingMethod, rtc::stun::StunClass::SuccessResponse));
+  EXPECT_EQ(response->transaction_id, transaction);
+  EXPECT_EQ(response->xor_mapped_address, media::to_transport_address(client.local_endpoint()));
+  EXPECT_EQ(net.router.counters().binding_answered, 1u);
+  EXPECT_FALSE(net.server->path().has_value());  // answering binds nothing
 }

@@ -129,12 +129,18 @@ Expected<Candidate, ParseErrorCode> parse_candidate(std::string_view value) {
 }
 
 Expected<Candidate, ParseErrorCode> parse_candidate_attribute(std::string_view text) {
+  constexpr std::string_view kAttributePrefix = "a=";
   constexpr std::string_view kPrefix = "candidate:";
-  if (text.substr(0, 2) == "a=") text.remove_prefix(2);
-  if (text.substr(0, kPrefix.size()) != kPrefix) {
-    return unexpected(ParseErrorCode::MalformedCandidate);
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
+  text = trim_spaces(text);
+  const bool attribute_prefix = text.substr(0, kAttributePrefix.size()) == kAttributePrefix;
+  if (attribute_prefix) text.remove_prefix(kAttributePrefix.size());
+  if (text.substr(0, kPrefix.size()) == kPrefix) {
+    text.remove_prefix(kPrefix.size());
+  } else if (attribute_prefix) {
+    return unexpected(ParseErrorCode::MalformedCandidate);  // "a=" of some other attribute
   }
-  return parse_candidate(text.substr(kPrefix.size()));
+  return parse_candidate(text);
 }
 
 std::string format_candidate(const Candidate& candidate) {

@@ -11,8 +11,6 @@
 namespace webvox::rtc::sdp {
 namespace {
 
-constexpr std::string_view kOpusFormatParameters = "minptime=10;useinbandfec=1";
-
 class LineWriter {
  public:
   void line(std::string_view text) {
@@ -69,6 +67,13 @@ bool is_valid_send_stream(const SendStream& stream) {
          stream.cname.size() <= 255;
 }
 
+// name[=value] pairs joined by ';': a name is a token, a value visible text without ';'.
+bool are_valid_format_parameters(const std::vector<FormatParameter>& parameters) {
+  return std::all_of(parameters.begin(), parameters.end(), [](const FormatParameter& p) {
+    return is_token(p.name) && (p.value.empty() || (is_visible(p.value) && p.value.find(';') == std::string::npos));
+  });
+}
+
 std::optional<WriteError> check_sections(const LocalDescription& description) {
   std::set<std::string> mids;
   for (const auto& section : description.sections) {
@@ -85,6 +90,9 @@ std::optional<WriteError> check_sections(const LocalDescription& description) {
       }
       if (audio->send_stream && !is_valid_send_stream(*audio->send_stream)) {
         return WriteError{WriteErrorCode::InvalidSendStream, *mid};
+      }
+      if (!are_valid_format_parameters(audio->opus_parameters)) {
+        return WriteError{WriteErrorCode::InvalidFormatParameters, *mid};
       }
     }
   }
@@ -159,7 +167,9 @@ void write_audio(const LocalAudioSection& audio, const LocalDescription& descrip
   out.attribute("rtcp-mux");
   out.attribute("rtcp-rsize");
   out.attribute("rtpmap", format_rtpmap({audio.opus_payload_type, "opus", 48000, 2}));
-  out.attribute("fmtp", payload_type + ' ' + std::string(kOpusFormatParameters));
+  if (!audio.opus_parameters.empty()) {
+    out.attribute("fmtp", format_fmtp({audio.opus_payload_type, audio.opus_parameters}));
+  }
   if (stream != nullptr) {
     out.attribute("ssrc", std::to_string(stream->ssrc) + " cname:" + stream->cname);
     out.attribute("ssrc", std::to_string(stream->ssrc) + " msid:" + stream->stream_id + ' ' +
@@ -220,6 +230,7 @@ std::string_view to_string(WriteErrorCode code) {
     case WriteErrorCode::SetupRoleDoesNotFitType: return "setup role does not fit the type";
     case WriteErrorCode::SendingWithoutStream: return "sending section without a stream";
     case WriteErrorCode::InvalidSendStream: return "invalid send stream";
+    case WriteErrorCode::InvalidFormatParameters: return "invalid Opus format parameters";
   }
   return "unknown write error";
 }

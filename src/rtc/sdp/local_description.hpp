@@ -44,6 +44,9 @@ struct LocalAudioSection {
   std::optional<std::uint8_t> audio_level_extension_id;
   std::optional<std::uint8_t> mid_extension_id;
   std::optional<SendStream> send_stream;  // required when the server sends
+  // The one a=fmtp line of the Opus payload type: what the server asks of what it receives
+  // and says of what it sends (RFC 7587 §6.1). Last, so positional initialisers stay valid.
+  std::vector<FormatParameter> opus_parameters = {{"minptime", "10"}, {"useinbandfec", "1"}};
 };
 
 struct LocalDataChannelSection {

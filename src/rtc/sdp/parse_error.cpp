@@ -9,6 +9,7 @@ std::string_view to_string(ParseErrorCode code) {
     case ParseErrorCode::LineTooLong: return "line too long";
     case ParseErrorCode::TooManyMediaSections: return "too many media sections";
     case ParseErrorCode::TooManyAttributes: return "too many attributes";
+    case ParseErrorCode::TooManyFormatParameters: return "too many format parameters";
     case ParseErrorCode::InvalidCharacter: return "invalid character";
     case ParseErrorCode::MalformedLine: return "malformed line";
     case ParseErrorCode::UnknownLineType: return "unknown line type";

@@ -13,7 +13,8 @@ enum class ParseErrorCode {
   LineTooLong,
   TooManyMediaSections,
   TooManyAttributes,
-  InvalidCharacter,     // NUL, a bare CR or another control character inside a line
+  TooManyFormatParameters,  // one payload type's fmtp parameters, merged over its lines
+  InvalidCharacter,     // NUL, a tab or another control character inside a line
   MalformedLine,        // not "<letter>=<value>"
   UnknownLineType,
   LineOutOfOrder,       // e.g. o= after m=, or v= not first

@@ -15,6 +15,8 @@ struct SdpLimits {
   std::size_t max_media_sections = 64;
   // Per level (the session, or one media section).
   std::size_t max_attributes_per_level = 256;
+  // Per payload type of a section, over all its a=fmtp lines (Opus uses about eight).
+  std::size_t max_format_parameters = 64;
 };
 
 }  // namespace webvox::rtc::sdp

@@ -1,5 +1,6 @@
 #include "rtc/sdp/sdp_parser.hpp"
 
+#include <algorithm>
 #include <optional>
 
 #include "rtc/sdp/text_scan.hpp"
@@ -94,6 +95,35 @@ MaybeError store_once(std::optional<T> parsed, std::optional<T>& into) {
   if (!parsed) return ParseErrorCode::MalformedAttribute;
   if (into) return ParseErrorCode::DuplicateAttribute;
   into = std::move(parsed);
+  return std::nullopt;
+}
+
+// One fmtp per payload type: a second line for the same type extends the first, its
+// parameters overriding those of the same name (how Chromium reads the viewers' munged offer,
+// which repeats the Opus fmtp with stereo=1 and the 48 kHz rates).
+MaybeError store_fmtp(std::optional<Fmtp> parsed, std::vector<Fmtp>& into,
+                      std::size_t max_parameters) {
+  if (!parsed) return ParseErrorCode::MalformedAttribute;
+  if (parsed->parameters.size() > max_parameters) return ParseErrorCode::TooManyFormatParameters;
+  const auto same_type = std::find_if(into.begin(), into.end(), [&](const Fmtp& fmtp) {
+    return fmtp.payload_type == parsed->payload_type;
+  });
+  if (same_type == into.end()) {
+    into.push_back(std::move(*parsed));
+    return std::nullopt;
+  }
+  auto& parameters = same_type->parameters;
+  for (auto& parameter : parsed->parameters) {
+    const auto same_name = std::find_if(parameters.begin(), parameters.end(), [&](const auto& p) {
+      return equals_ignoring_case(p.name, parameter.name);
+    });
+    if (same_name == parameters.end()) {
+      if (parameters.size() == max_parameters) return ParseErrorCode::TooManyFormatParameters;
+      parameters.push_back(std::move(parameter));
+    } else {
+      same_name->value = std::move(parameter.value);
+    }
+  }
   return std::nullopt;
 }
 
@@ -202,13 +232,13 @@ std::optional<std::uint16_t> parse_sctp_port(std::string_view value) {
 }
 
 MaybeError apply_media_valued(const NameValue& attribute, MediaDescription& media,
-                              bool& handled) {
+                              const SdpLimits& limits, bool& handled) {
   handled = true;
   const auto name = attribute.name;
   const auto value = attribute.value;
   if (name == "mid") return store_once(parse_mid(value), media.mid);
   if (name == "rtpmap") return store_typed(parse_rtpmap(value), media.rtpmaps);
-  if (name == "fmtp") return store_typed(parse_fmtp(value), media.fmtps);
+  if (name == "fmtp") return store_fmtp(parse_fmtp(value), media.fmtps, limits.max_format_parameters);
   if (name == "rtcp-fb") return store_typed(parse_rtcp_feedback(value), media.rtcp_feedback);
   if (name == "msid") return store_typed(parse_msid(value), media.msids);
   if (name == "ssrc") return store_typed(parse_ssrc(value), media.ssrcs);
@@ -227,7 +257,8 @@ MaybeError apply_media_valued(const NameValue& attribute, MediaDescription& medi
   return std::nullopt;
 }
 
-MaybeError apply_media_attribute(const NameValue& attribute, MediaDescription& media) {
+MaybeError apply_media_attribute(const NameValue& attribute, MediaDescription& media,
+                                 const SdpLimits& limits) {
   if (auto handled = apply_transport_attribute(attribute, media.transport)) return *handled;
   const auto name = attribute.name;
   if (name == "ice-lite" || name == "group") return ParseErrorCode::AttributeAtWrongLevel;
@@ -236,7 +267,7 @@ MaybeError apply_media_attribute(const NameValue& attribute, MediaDescription& m
     if (auto error = apply_media_flag(name, media, handled); error || handled) return error;
     if (is_media_only_attribute(name)) return ParseErrorCode::MalformedAttribute;
   } else {
-    if (auto error = apply_media_valued(attribute, media, handled); error || handled) return error;
+    if (auto error = apply_media_valued(attribute, media, limits, handled); error || handled) return error;
     const bool is_flag = name == "rtcp-mux" || name == "rtcp-rsize" || name == "bundle-only" ||
                          name == "end-of-candidates";
     if (is_flag) return ParseErrorCode::MalformedAttribute;
@@ -255,13 +286,15 @@ class DescriptionParser {
     std::size_t at = 0;
     std::size_t line_number = 0;
     while (at < text.size()) {
-      auto end = text.find('\n', at);
+      // CRLF, a bare LF or a lone CR ends a line: the viewers' munging joins two lines with
+      // a lone CR (shared/spec/viewer-webrtc.md, corrections 1-2), and a lone CR is a
+      // line break to Chromium too.
+      auto end = text.find_first_of("\r\n", at);
       if (end == std::string_view::npos) end = text.size();
-      auto line = text.substr(at, end - at);
-      at = end + 1;
+      const auto line = text.substr(at, end - at);
+      at = end + ((end + 1 < text.size() && text[end] == '\r' && text[end + 1] == '\n') ? 2 : 1);
       ++line_number;
       if (line_number > limits_.max_lines) return fail(ParseErrorCode::TooManyLines, 0);
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
       if (line.empty()) continue;  // a trailing newline, or blank lines some tools leave
       if (line.size() > limits_.max_line_bytes) {
         return fail(ParseErrorCode::LineTooLong, line_number);
@@ -362,7 +395,7 @@ class DescriptionParser {
     const auto attribute = split_attribute(value);
     current_attribute_ = std::string(attribute.name.substr(0, 64));
     if (!is_token(attribute.name)) return ParseErrorCode::MalformedAttribute;
-    if (in_media()) return apply_media_attribute(attribute, session_.media.back());
+    if (in_media()) return apply_media_attribute(attribute, session_.media.back(), limits_);
     return apply_session_attribute(attribute, session_);
   }
 
@@ -379,7 +412,8 @@ class DescriptionParser {
         code == ParseErrorCode::MalformedAttribute || code == ParseErrorCode::MalformedCandidate ||
         code == ParseErrorCode::MalformedFingerprint ||
         code == ParseErrorCode::DuplicateAttribute ||
-        code == ParseErrorCode::AttributeAtWrongLevel;
+        code == ParseErrorCode::AttributeAtWrongLevel ||
+        code == ParseErrorCode::TooManyFormatParameters;
     return unexpected(ParseError{code, line, about_attribute ? current_attribute_ : ""});
   }
 

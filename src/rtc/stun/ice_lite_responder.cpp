@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "rtc/stun/message_integrity.hpp"
+#include "rtc/stun/plain_binding.hpp"
 #include "rtc/stun/stun_writer.hpp"
 
 namespace webvox::rtc::stun {
@@ -62,11 +63,13 @@ CheckOutcome respond_to_stun(std::span<const std::uint8_t> packet, const Transpo
   const auto parsed = parse_stun_message(packet);
   const auto* request = std::get_if<StunMessage>(&parsed);
   if (request == nullptr) return CheckDropped{DropReason::Malformed};
-  switch (check_fingerprint(*request)) {
-    case AttributeCheck::Missing: return CheckDropped{DropReason::NoFingerprint};
-    case AttributeCheck::Mismatch: return CheckDropped{DropReason::BadFingerprint};
-    case AttributeCheck::Valid: break;
+  const auto fingerprint = check_fingerprint(*request);
+  if (fingerprint == AttributeCheck::Mismatch) return CheckDropped{DropReason::BadFingerprint};
+  if (is_plain_binding_request(*request)) {
+    auto answer = answer_plain_binding(*request, source);
+    return BindingAnswered{std::move(answer.response), answer.unknown_attributes};
   }
+  if (fingerprint == AttributeCheck::Missing) return CheckDropped{DropReason::NoFingerprint};
   if (!request->is(kBindingMethod, StunClass::Request)) {
     return CheckDropped{DropReason::NotBindingRequest};
   }

@@ -50,14 +50,24 @@ struct CheckDropped {
   DropReason reason;
 };
 
-using CheckOutcome = std::variant<CheckAccepted, CheckRejected, CheckDropped>;
+// Not a check: a plain Binding request (no USERNAME, no MESSAGE-INTEGRITY) from a STUN client,
+// answered with its mapped address or a 420 (plain_binding.hpp). Send `response` back unless
+// the edge's bound on unauthenticated answers says otherwise.
+struct BindingAnswered {
+  std::vector<std::uint8_t> response;
+  bool unknown_attributes = false;  // the response is a 420
+};
+
+using CheckOutcome = std::variant<CheckAccepted, CheckRejected, CheckDropped, BindingAnswered>;
 
 // Answers a Binding request already parsed and routed to `session` (fingerprint checked).
 CheckOutcome answer_binding_request(const StunMessage& request, IceLiteSession& session,
                                     const TransportAddress& source, IceTime now);
 
 // The whole path for one STUN datagram or ICE-TCP frame: parse, check FINGERPRINT, find the
-// session by USERNAME, authenticate, answer.
+// session by USERNAME, authenticate, answer. A plain Binding request is answered whether or
+// not it carries FINGERPRINT (a STUN client need not add one; a wrong one is still dropped);
+// every other message without FINGERPRINT is dropped, as ICE puts it on all of its own.
 CheckOutcome respond_to_stun(std::span<const std::uint8_t> packet, const TransportAddress& source,
                              IceSessionLookup& sessions, IceTime now);
 

@@ -257,7 +257,7 @@ TEST(Candidate, RoundTripsThroughItsText) {
   const auto again = parse_candidate(format_candidate(*parsed));
   ASSERT_TRUE(again);
   EXPECT_EQ(*again, *parsed);
-  EXPECT_FALSE(parse_candidate_attribute("3 1 udp 1 1.2.3.4 1 typ host"));
+  EXPECT_FALSE(parse_candidate_attribute("candidate:3 1 udp 1 1.2.3.4 1 host"));  // no typ
   EXPECT_FALSE(parse_candidate("3 0 udp 1 1.2.3.4 1 typ host"));      // component 0
   EXPECT_FALSE(parse_candidate("3 1 sctp 1 1.2.3.4 1 typ host"));     // transport
   EXPECT_FALSE(parse_candidate("3 1 udp 1 1.2.3.4 1 typ host raddr")); // odd pair
