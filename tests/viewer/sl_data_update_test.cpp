@@ -175,7 +175,9 @@ TEST(SlDataUpdate, FormatRoundTrips) {
   EXPECT_EQ(again.join, update.join);
   EXPECT_EQ(again.user_gains, update.user_gains);
   EXPECT_EQ(again.mutes, update.mutes);
-  EXPECT_EQ(format_sl_data(SlDataUpdate{.join = SlDataJoin{false}}), R"({"j":{}})");
+  SlDataUpdate join;
+  join.join = SlDataJoin{false};
+  EXPECT_EQ(format_sl_data(join), R"({"j":{}})");
 }
 
 }  // namespace
