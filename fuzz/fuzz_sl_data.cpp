@@ -23,8 +23,12 @@ namespace {
 void check_position(const viewer::GlobalPosition& p, std::string_view input) {
   constexpr double kLimit = 21474836.48;
   for (const double v : {p.x, p.y, p.z}) {
-    if (!std::isfinite(v) || v < -kLimit || v > kLimit) fail("position out of the viewer's range", input);
-    if (std::abs(std::round(v * 100) - v * 100) > 1e-3) fail("position not whole centimetres", input);
+    if (!std::isfinite(v) || v < -kLimit || v > kLimit) {
+      fail("position out of the viewer's range", input);
+    }
+    if (std::abs(std::round(v * 100) - v * 100) > 1e-3) {
+      fail("position not whole centimetres", input);
+    }
   }
 }
 
@@ -39,7 +43,8 @@ void check_agent(const std::string& agent, std::string_view input) {
   if (core::is_nil(*uuid)) fail("nil agent key accepted", input);
 }
 
-bool near(const std::optional<viewer::Orientation>& a, const std::optional<viewer::Orientation>& b) {
+bool near(const std::optional<viewer::Orientation>& a,
+          const std::optional<viewer::Orientation>& b) {
   if (a.has_value() != b.has_value()) return false;
   if (!a) return true;
   constexpr double kTolerance = 0.011;  // hundredths, then normalised again
@@ -77,10 +82,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   if (update.speaker_position && update.listener_position) {
     const auto ear = viewer::tether_listener(*update.listener_position, *update.speaker_position);
-    const double distance = std::hypot(ear.x - update.speaker_position->x,
-                                       ear.y - update.speaker_position->y,
-                                       ear.z - update.speaker_position->z);
-    if (!(distance <= viewer::kMaxListenerDistance * (1 + 1e-9))) fail("tether does not hold", input);
+    const double distance =
+        std::hypot(ear.x - update.speaker_position->x, ear.y - update.speaker_position->y,
+                   ear.z - update.speaker_position->z);
+    if (!(distance <= viewer::kMaxListenerDistance * (1 + 1e-9))) {
+      fail("tether does not hold", input);
+    }
   }
 
   const auto text = viewer::format_sl_data(update);

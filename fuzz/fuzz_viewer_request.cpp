@@ -41,12 +41,15 @@ void check_connect(const viewer::ConnectRequest& connect, std::string_view input
     fail("offer outside its bounds", input);
   }
   if (connect.parcel_local_id == viewer::kEstateRoomParcel) fail("-999 kept as a parcel", input);
-  if (connect.credentials.size() > Limits::kMaxCredentialsBytes || !printable(connect.credentials)) {
+  if (connect.credentials.size() > Limits::kMaxCredentialsBytes ||
+      !printable(connect.credentials)) {
     fail("credentials outside their bounds", input);
   }
   if (!connect.gridhash.empty()) {
     const auto uuid = core::parse_uuid(connect.gridhash);
-    if (!uuid || core::format_uuid(*uuid) != connect.gridhash) fail("gridhash not canonical", input);
+    if (!uuid || core::format_uuid(*uuid) != connect.gridhash) {
+      fail("gridhash not canonical", input);
+    }
   }
   const auto scene = *core::parse_uuid("11111111-2222-3333-4444-555555555555");
   const auto key = viewer::room_key_of(connect, scene);
@@ -64,7 +67,8 @@ void check_connect(const viewer::ConnectRequest& connect, std::string_view input
         !printable(connect.channel)) {
       fail("channel outside its bounds", input);
     }
-    if (key.spatial || key.region_id || key.id != connect.gridhash + "/multiagent/" + connect.channel) {
+    if (key.spatial || key.region_id ||
+        key.id != connect.gridhash + "/multiagent/" + connect.channel) {
       fail("multiagent room key wrong", input);
     }
   }
@@ -97,7 +101,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       }
       const auto text = rtc::sdp::format_candidate(trickled.candidate);
       const auto again = rtc::sdp::parse_candidate(text);
-      if (!again || again.value() != trickled.candidate) fail("candidate does not round-trip", text);
+      if (!again || again.value() != trickled.candidate) {
+        fail("candidate does not round-trip", text);
+      }
     }
   } else if (viewer::to_string(std::get<viewer::RequestMapError>(signalling)).empty()) {
     fail("refusal without a reason", input);

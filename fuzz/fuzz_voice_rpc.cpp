@@ -16,8 +16,8 @@
 #include "viewer/voice_rpc.hpp"
 
 using namespace webvox;
-using webvox::fuzz::fail;
 using nlohmann::json;
+using webvox::fuzz::fail;
 
 namespace {
 
@@ -28,9 +28,12 @@ class InstantVoice : public viewer::ViewerVoice {
   void provision(viewer::ProvisionRequest request,
                  std::function<void(viewer::ProvisionOutcome)> done) override {
     ++provisions;
-    if (request.agent_id.size() != 36 || request.room.id.empty()) fail("provision without agent or room");
+    if (request.agent_id.size() != 36 || request.room.id.empty()) {
+      fail("provision without agent or room");
+    }
     if (request.offer_sdp.size() % 2 == 1) {
-      done(viewer::ProvisionError{viewer::ProvisionFailure::BadOffer, request.offer_sdp.substr(0, 700)});
+      done(viewer::ProvisionError{viewer::ProvisionFailure::BadOffer,
+                                  request.offer_sdp.substr(0, 700)});
     } else {
       done(viewer::Provisioned{"vs-1", "v=0\r\n"});
     }
@@ -62,12 +65,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   const auto reply = json::parse(replies[0], nullptr, false);
   if (!reply.is_object()) fail("reply is not a JSON object", replies[0]);
-  if (reply.size() != 3 || !reply.contains("jsonrpc") || reply["jsonrpc"] != "2.0" || !reply.contains("id")) {
+  if (reply.size() != 3 || !reply.contains("jsonrpc") || reply["jsonrpc"] != "2.0" ||
+      !reply.contains("id")) {
     fail("reply is not a JSON-RPC 2.0 response", replies[0]);
   }
   const auto& id = reply["id"];
-  if (!id.is_null() && !id.is_string() && !id.is_number_integer()) fail("id of the wrong type", replies[0]);
-  if (reply.contains("result") == reply.contains("error")) fail("not exactly one of result/error", replies[0]);
+  if (!id.is_null() && !id.is_string() && !id.is_number_integer()) {
+    fail("id of the wrong type", replies[0]);
+  }
+  if (reply.contains("result") == reply.contains("error")) {
+    fail("not exactly one of result/error", replies[0]);
+  }
 
   const int calls = voice.provisions + voice.trickles + voice.logouts;
   if (reply.contains("error")) {
@@ -88,22 +96,32 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
   } else {
     const auto& result = reply["result"];
-    if (!result.is_object()) fail("result is not an object (the connector needs a map)", replies[0]);
+    if (!result.is_object()) {
+      fail("result is not an object (the connector needs a map)", replies[0]);
+    }
     if (id.is_null()) fail("result without the request's id", replies[0]);
     if (result.contains("jsep")) {
-      if (voice.provisions != 1 || calls != 1 || result != json::parse(R"({"jsep":{"type":"answer","sdp":"v=0\r\n"},"viewer_session":"vs-1"})")) {
+      if (voice.provisions != 1 || calls != 1 ||
+          result != json::parse(
+                        R"({"jsep":{"type":"answer","sdp":"v=0\r\n"},"viewer_session":"vs-1"})")) {
         fail("provision result wrong", replies[0]);
       }
     } else if (result.contains("response")) {
-      if (voice.logouts != 1 || calls != 1 || result != json{{"response", "closed"}}) fail("logout result wrong", replies[0]);
+      if (voice.logouts != 1 || calls != 1 || result != json{{"response", "closed"}}) {
+        fail("logout result wrong", replies[0]);
+      }
     } else if (!result.empty() || voice.provisions + voice.logouts != 0 || voice.trickles > 1) {
       fail("signalling result wrong", replies[0]);
     }
   }
-  if (door.count(viewer::VoiceRpcOutcome::ParseError) + door.count(viewer::VoiceRpcOutcome::InvalidRequest) +
-          door.count(viewer::VoiceRpcOutcome::MethodNotFound) + door.count(viewer::VoiceRpcOutcome::InvalidParams) +
-          door.count(viewer::VoiceRpcOutcome::Provisioned) + door.count(viewer::VoiceRpcOutcome::ProvisionFailed) +
-          door.count(viewer::VoiceRpcOutcome::LoggedOut) + door.count(viewer::VoiceRpcOutcome::Signalled) !=
+  if (door.count(viewer::VoiceRpcOutcome::ParseError) +
+          door.count(viewer::VoiceRpcOutcome::InvalidRequest) +
+          door.count(viewer::VoiceRpcOutcome::MethodNotFound) +
+          door.count(viewer::VoiceRpcOutcome::InvalidParams) +
+          door.count(viewer::VoiceRpcOutcome::Provisioned) +
+          door.count(viewer::VoiceRpcOutcome::ProvisionFailed) +
+          door.count(viewer::VoiceRpcOutcome::LoggedOut) +
+          door.count(viewer::VoiceRpcOutcome::Signalled) !=
       1) {
     fail("outcome not counted once", input);
   }

@@ -44,7 +44,9 @@ SlDataBatch::Entry& SlDataBatch::entry(std::string_view agent) {
   return it->second;
 }
 
-void SlDataBatch::join(std::string_view agent, bool primary) { entry(agent).join_primary = primary; }
+void SlDataBatch::join(std::string_view agent, bool primary) {
+  entry(agent).join_primary = primary;
+}
 
 void SlDataBatch::leave(std::string_view agent) { entry(agent).leave = true; }
 

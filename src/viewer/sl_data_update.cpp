@@ -24,12 +24,15 @@ std::optional<std::int32_t> int32_of(const json* value) {
   if (value == nullptr) return std::nullopt;
   if (value->is_number_unsigned()) {
     const auto v = value->get<std::uint64_t>();
-    if (v > static_cast<std::uint64_t>(std::numeric_limits<std::int32_t>::max())) return std::nullopt;
+    if (v > static_cast<std::uint64_t>(std::numeric_limits<std::int32_t>::max())) {
+      return std::nullopt;
+    }
     return static_cast<std::int32_t>(v);
   }
   if (value->is_number_integer()) {
     const auto v = value->get<std::int64_t>();
-    if (v < std::numeric_limits<std::int32_t>::min() || v > std::numeric_limits<std::int32_t>::max()) {
+    if (v < std::numeric_limits<std::int32_t>::min() ||
+        v > std::numeric_limits<std::int32_t>::max()) {
       return std::nullopt;
     }
     return static_cast<std::int32_t>(v);
@@ -70,48 +73,41 @@ KeyCheck agent_key(const std::string& key, std::string& canonical) {
   return KeyCheck::Valid;
 }
 
-void count_key(KeyCheck check, SlDataSkips& skipped) {
-  if (check == KeyCheck::Invalid) ++skipped.invalid_agent_key;
-  if (check == KeyCheck::Nil) ++skipped.nil_agent_key;
-}
-
-std::optional<SlDataError> read_user_gains(const json& value, SlDataUpdate& update) {
-  if (!value.is_object()) return SlDataError::BadUserGains;
+// Reads "ug" or "m": an object of at most kMaxMapEntries agent keys; `value_of` gives an
+// entry's value, or nullopt for one of the wrong type. Bad entries are skipped and counted.
+template <typename T, typename ValueOf>
+std::optional<SlDataError> read_agent_map(const json& value, SlDataError not_an_object,
+                                          ValueOf value_of, std::map<std::string, T>& into,
+                                          SlDataSkips& skipped) {
+  if (!value.is_object()) return not_an_object;
   if (value.size() > SlDataLimits::kMaxMapEntries) return SlDataError::TooManyEntries;
-  for (const auto& [key, gain] : value.items()) {
+  for (const auto& [key, entry] : value.items()) {
     std::string agent;
     const auto check = agent_key(key, agent);
-    if (check != KeyCheck::Valid) {
-      count_key(check, update.skipped);
+    if (check == KeyCheck::Invalid) ++skipped.invalid_agent_key;
+    if (check == KeyCheck::Nil) ++skipped.nil_agent_key;
+    if (check != KeyCheck::Valid) continue;
+    const std::optional<T> read = value_of(entry);
+    if (!read) {
+      ++skipped.bad_value;
       continue;
     }
-    if (!gain.is_number_unsigned() ||
-        gain.get<std::uint64_t>() > std::numeric_limits<std::uint32_t>::max()) {
-      ++update.skipped.bad_value;
-      continue;
-    }
-    update.user_gains[agent] = static_cast<std::uint32_t>(gain.get<std::uint64_t>());
+    into[agent] = *read;
   }
   return std::nullopt;
 }
 
-std::optional<SlDataError> read_mutes(const json& value, SlDataUpdate& update) {
-  if (!value.is_object()) return SlDataError::BadMutes;
-  if (value.size() > SlDataLimits::kMaxMapEntries) return SlDataError::TooManyEntries;
-  for (const auto& [key, muted] : value.items()) {
-    std::string agent;
-    const auto check = agent_key(key, agent);
-    if (check != KeyCheck::Valid) {
-      count_key(check, update.skipped);
-      continue;
-    }
-    if (!muted.is_boolean()) {
-      ++update.skipped.bad_value;
-      continue;
-    }
-    update.mutes[agent] = muted.get<bool>();
+std::optional<std::uint32_t> user_gain_of(const json& value) {
+  if (!value.is_number_unsigned() ||
+      value.get<std::uint64_t>() > std::numeric_limits<std::uint32_t>::max()) {
+    return std::nullopt;
   }
-  return std::nullopt;
+  return static_cast<std::uint32_t>(value.get<std::uint64_t>());
+}
+
+std::optional<bool> mute_of(const json& value) {
+  if (!value.is_boolean()) return std::nullopt;
+  return value.get<bool>();
 }
 
 std::int64_t centimetres(double metres) {
@@ -132,7 +128,9 @@ json position_json(const GlobalPosition& p) {
 }
 
 json orientation_json(const Orientation& q) {
-  return json{{"x", hundredths(q.x)}, {"y", hundredths(q.y)}, {"z", hundredths(q.z)},
+  return json{{"x", hundredths(q.x)},
+              {"y", hundredths(q.y)},
+              {"z", hundredths(q.z)},
               {"w", hundredths(q.w)}};
 }
 
@@ -169,8 +167,8 @@ std::variant<SlDataUpdate, SlDataError> parse_sl_data(std::string_view text) {
     update.listener_position = position_of(*lp);
     if (!update.listener_position) return SlDataError::BadPosition;
   }
-  for (const auto& [key, target] :
-       {std::pair{"sh", &update.speaker_orientation}, std::pair{"lh", &update.listener_orientation}}) {
+  for (const auto& [key, target] : {std::pair{"sh", &update.speaker_orientation},
+                                    std::pair{"lh", &update.listener_orientation}}) {
     if (const json* value = member(root, key)) {
       auto orientation = orientation_of(*value);
       if (const auto* error = std::get_if<SlDataError>(&orientation)) return *error;
@@ -187,10 +185,16 @@ std::variant<SlDataUpdate, SlDataError> parse_sl_data(std::string_view text) {
     update.join = join;
   }
   if (const json* ug = member(root, "ug")) {
-    if (const auto error = read_user_gains(*ug, update)) return *error;
+    if (const auto error = read_agent_map(*ug, SlDataError::BadUserGains, user_gain_of,
+                                          update.user_gains, update.skipped)) {
+      return *error;
+    }
   }
   if (const json* m = member(root, "m")) {
-    if (const auto error = read_mutes(*m, update)) return *error;
+    if (const auto error =
+            read_agent_map(*m, SlDataError::BadMutes, mute_of, update.mutes, update.skipped)) {
+      return *error;
+    }
   }
   return update;
 }

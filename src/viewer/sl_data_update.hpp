@@ -62,16 +62,16 @@ struct SlDataUpdate {
 };
 
 enum class SlDataError {
-  TooLarge,             // over SlDataLimits::kMaxMessageBytes
-  NotJson,              // not one JSON text (binary messages never reach the parser)
-  NotAnObject,          // JSON, but not an object
-  BadPosition,          // "sp"/"lp" not an object of integer x, y, z within int32
-  BadOrientation,       // "sh"/"lh" not an object of integer x, y, z, w within int32
-  ZeroOrientation,      // "sh"/"lh" all zero: no rotation at all
-  BadJoin,              // "j" not an object, or its "p" not a bool
-  BadUserGains,         // "ug" not an object
-  BadMutes,             // "m" not an object
-  TooManyEntries,       // "ug" or "m" over SlDataLimits::kMaxMapEntries
+  TooLarge,         // over SlDataLimits::kMaxMessageBytes
+  NotJson,          // not one JSON text (binary messages never reach the parser)
+  NotAnObject,      // JSON, but not an object
+  BadPosition,      // "sp"/"lp" not an object of integer x, y, z within int32
+  BadOrientation,   // "sh"/"lh" not an object of integer x, y, z, w within int32
+  ZeroOrientation,  // "sh"/"lh" all zero: no rotation at all
+  BadJoin,          // "j" not an object, or its "p" not a bool
+  BadUserGains,     // "ug" not an object
+  BadMutes,         // "m" not an object
+  TooManyEntries,   // "ug" or "m" over SlDataLimits::kMaxMapEntries
 };
 
 std::string_view to_string(SlDataError error);

@@ -43,7 +43,9 @@ std::optional<std::string> bounded_text(const json& value, std::size_t limit) {
 std::optional<std::int64_t> integer_of(const json& value) {
   if (value.is_number_unsigned()) {
     const auto v = value.get<std::uint64_t>();
-    if (v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return std::nullopt;
+    if (v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+      return std::nullopt;
+    }
     return static_cast<std::int64_t>(v);
   }
   if (value.is_number_integer()) return value.get<std::int64_t>();
@@ -126,7 +128,8 @@ ProvisionRequestMap parse_connect(const json& request) {
     // The viewer sends "channel"; the addon reads "channel_id" (spec §3.5): either will do,
     // the viewer's key first.
     const json* channel = given(request, "channel");
-    if (channel == nullptr || (channel->is_string() && channel->get_ref<const std::string&>().empty())) {
+    if (channel == nullptr ||
+        (channel->is_string() && channel->get_ref<const std::string&>().empty())) {
       if (const json* channel_id = given(request, "channel_id")) channel = channel_id;
     }
     if (channel == nullptr) return RequestMapError::MissingChannel;
@@ -218,7 +221,9 @@ SignallingRequestMap parse_signalling_request(const json& request) {
   if (const auto* error = std::get_if<RequestMapError>(&session)) return *error;
 
   SignallingRequest signalling;
-  if (auto& id = std::get<std::optional<std::string>>(session)) signalling.viewer_session = std::move(*id);
+  if (auto& id = std::get<std::optional<std::string>>(session)) {
+    signalling.viewer_session = std::move(*id);
+  }
 
   if (const json* candidates = given(request, "candidates")) {
     if (!candidates->is_array()) return RequestMapError::BadCandidates;
@@ -273,7 +278,9 @@ RoomKey multiagent_room_key(std::string_view gridhash, std::string_view channel)
 }
 
 RoomKey room_key_of(const ConnectRequest& request, const core::Uuid& scene) {
-  if (request.channel_type == ChannelType::Local) return local_room_key(scene, request.parcel_local_id);
+  if (request.channel_type == ChannelType::Local) {
+    return local_room_key(scene, request.parcel_local_id);
+  }
   return multiagent_room_key(request.gridhash, request.channel);
 }
 

@@ -61,20 +61,20 @@ struct LogoutRequest {
 
 enum class RequestMapError {
   NotAnObject,
-  NotWebRtc,           // voice_server_type is a string other than "webrtc"
-  BadViewerSession,    // not a short printable string (or missing on a logout)
-  MissingOffer,        // no jsep
-  BadOffer,            // jsep not {"type":"offer","sdp":<non-empty string>}
-  OfferTooLarge,       // sdp over kMaxSdpBytes
+  NotWebRtc,         // voice_server_type is a string other than "webrtc"
+  BadViewerSession,  // not a short printable string (or missing on a logout)
+  MissingOffer,      // no jsep
+  BadOffer,          // jsep not {"type":"offer","sdp":<non-empty string>}
+  OfferTooLarge,     // sdp over kMaxSdpBytes
   MissingChannelType,
-  BadChannelType,      // neither "local" nor "multiagent"
-  BadParcel,           // parcel_local_id not an int32
-  MissingChannel,      // multiagent without a channel (or channel_id)
-  BadChannel,          // not a string, too long, or with control characters
+  BadChannelType,  // neither "local" nor "multiagent"
+  BadParcel,       // parcel_local_id not an int32
+  MissingChannel,  // multiagent without a channel (or channel_id)
+  BadChannel,      // not a string, too long, or with control characters
   BadCredentials,
-  BadGridHash,         // not a UUID
-  BadCandidates,       // candidates not an array, candidate neither {completed} nor a candidate
-  TooManyCandidates,   // over kMaxCandidates
+  BadGridHash,        // not a UUID
+  BadCandidates,      // candidates not an array, candidate neither {completed} nor a candidate
+  TooManyCandidates,  // over kMaxCandidates
 };
 
 std::string_view to_string(RequestMapError error);

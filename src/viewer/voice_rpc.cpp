@@ -70,7 +70,8 @@ std::string_view to_string(VoiceRpcOutcome outcome) {
   return "unknown";
 }
 
-VoiceRpcDoor::VoiceRpcDoor(ViewerVoice& voice) : voice_(voice), counters_(std::make_shared<Counters>()) {}
+VoiceRpcDoor::VoiceRpcDoor(ViewerVoice& voice)
+    : voice_(voice), counters_(std::make_shared<Counters>()) {}
 
 std::uint64_t VoiceRpcDoor::count(VoiceRpcOutcome outcome) const {
   if (outcome >= VoiceRpcOutcome::kCount) return 0;
@@ -100,7 +101,9 @@ void VoiceRpcDoor::handle(std::string_view body, Reply reply) {
   if (envelope.is_array()) {
     return fail(nullptr, RpcErrorCode::InvalidRequest, "batch requests are not supported");
   }
-  if (!envelope.is_object()) return fail(nullptr, RpcErrorCode::InvalidRequest, "not a request object");
+  if (!envelope.is_object()) {
+    return fail(nullptr, RpcErrorCode::InvalidRequest, "not a request object");
+  }
 
   // Both methods have effects and answers, so a notification (no id) is refused unperformed.
   const json* given_id = member(envelope, "id");
@@ -114,7 +117,8 @@ void VoiceRpcDoor::handle(std::string_view body, Reply reply) {
     return fail(nullptr, RpcErrorCode::InvalidRequest, "id must be a short string or an integer");
   }
   const json* version = member(envelope, "jsonrpc");
-  if (version == nullptr || !version->is_string() || version->get_ref<const std::string&>() != "2.0") {
+  if (version == nullptr || !version->is_string() ||
+      version->get_ref<const std::string&>() != "2.0") {
     return fail(id, RpcErrorCode::InvalidRequest, "jsonrpc must be \"2.0\"");
   }
   const json* method = member(envelope, "method");
@@ -146,10 +150,13 @@ void VoiceRpcDoor::handle(std::string_view body, Reply reply) {
     }
     auto& signalling = std::get<SignallingRequest>(parsed);
     // Before the provision reply the viewer has no session id to send: nothing to route.
-    if (!signalling.viewer_session.empty() && (signalling.completed || !signalling.candidates.empty())) {
+    if (!signalling.viewer_session.empty() &&
+        (signalling.completed || !signalling.candidates.empty())) {
       std::vector<rtc::sdp::Candidate> candidates;
       candidates.reserve(signalling.candidates.size());
-      for (auto& trickled : signalling.candidates) candidates.push_back(std::move(trickled.candidate));
+      for (auto& trickled : signalling.candidates) {
+        candidates.push_back(std::move(trickled.candidate));
+      }
       voice_.trickle(signalling.viewer_session, std::move(candidates), signalling.completed);
     }
     note(VoiceRpcOutcome::Signalled);
@@ -177,19 +184,18 @@ void VoiceRpcDoor::handle(std::string_view body, Reply reply) {
   provision_request.offer_sdp = std::move(connect.offer_sdp);
   // ViewerVoice promises one call of `done`; a second one must not answer the simulator twice.
   auto answered = std::make_shared<std::atomic<bool>>(false);
-  voice_.provision(std::move(provision_request),
-                   [id, reply = std::move(reply), note, answered](ProvisionOutcome outcome) {
-                     if (answered->exchange(true)) return;
-                     if (const auto* error = std::get_if<ProvisionError>(&outcome)) {
-                       note(VoiceRpcOutcome::ProvisionFailed);
-                       return reply(error_text(id, code_of(error->failure), error->message));
-                     }
-                     const auto& provisioned = std::get<Provisioned>(outcome);
-                     note(VoiceRpcOutcome::Provisioned);
-                     reply(result_text(
-                         id, json{{"jsep", {{"type", "answer"}, {"sdp", provisioned.answer_sdp}}},
-                                  {"viewer_session", provisioned.viewer_session}}));
-                   });
+  voice_.provision(std::move(provision_request), [id, reply = std::move(reply), note,
+                                                  answered](ProvisionOutcome outcome) {
+    if (answered->exchange(true)) return;
+    if (const auto* error = std::get_if<ProvisionError>(&outcome)) {
+      note(VoiceRpcOutcome::ProvisionFailed);
+      return reply(error_text(id, code_of(error->failure), error->message));
+    }
+    const auto& provisioned = std::get<Provisioned>(outcome);
+    note(VoiceRpcOutcome::Provisioned);
+    reply(result_text(id, json{{"jsep", {{"type", "answer"}, {"sdp", provisioned.answer_sdp}}},
+                               {"viewer_session", provisioned.viewer_session}}));
+  });
 }
 
 }  // namespace webvox::viewer

@@ -36,10 +36,10 @@ enum class RpcErrorCode : int {
   ParseError = -32700,      // not JSON, or over kMaxBodyBytes
   InvalidRequest = -32600,  // not a request object (batches, notifications included)
   MethodNotFound = -32601,
-  InvalidParams = -32602,   // params, userID/scene, or the viewer's map (message says which)
-  OfferRejected = -32001,   // ProvisionFailure::BadOffer
-  ServerFull = -32002,      // ProvisionFailure::Full
-  Unavailable = -32003,     // ProvisionFailure::Unavailable
+  InvalidParams = -32602,  // params, userID/scene, or the viewer's map (message says which)
+  OfferRejected = -32001,  // ProvisionFailure::BadOffer
+  ServerFull = -32002,     // ProvisionFailure::Full
+  Unavailable = -32003,    // ProvisionFailure::Unavailable
 };
 
 // How each request ended, for counters.
@@ -71,7 +71,8 @@ class VoiceRpcDoor {
   std::uint64_t count(VoiceRpcOutcome outcome) const;
 
  private:
-  using Counters = std::array<std::atomic<std::uint64_t>, static_cast<std::size_t>(VoiceRpcOutcome::kCount)>;
+  using Counters =
+      std::array<std::atomic<std::uint64_t>, static_cast<std::size_t>(VoiceRpcOutcome::kCount)>;
 
   ViewerVoice& voice_;
   std::shared_ptr<Counters> counters_;

@@ -49,7 +49,7 @@ TEST(UserGain, SliderDefaultIsUnityAndTheTopDoubles) {
   EXPECT_DOUBLE_EQ(user_gain(110), 1.0);
   EXPECT_DOUBLE_EQ(user_gain(0), 0.0);
   EXPECT_DOUBLE_EQ(user_gain(55), 0.5);
-  EXPECT_DOUBLE_EQ(user_gain(220), 2.0);  // slider at 1.0
+  EXPECT_DOUBLE_EQ(user_gain(220), 2.0);          // slider at 1.0
   EXPECT_DOUBLE_EQ(user_gain(200), 200.0 / 110);  // a stored volume of 1.0 restored on join
   EXPECT_DOUBLE_EQ(user_gain(221), kMaxUserGain);
   EXPECT_DOUBLE_EQ(user_gain(4294967295u), kMaxUserGain);

@@ -68,8 +68,8 @@ class Model {
 
 class RosterProperty : public ::testing::TestWithParam<int> {};
 
-void deliver(Model& model, const std::vector<RosterMessage>& messages, Roster::Clock::time_point now,
-             std::string& trace) {
+void deliver(Model& model, const std::vector<RosterMessage>& messages,
+             Roster::Clock::time_point now, std::string& trace) {
   for (const auto& message : messages) {
     trace += "  -> " + message.session + " " + message.text + "\n";
     const auto session = model.sessions_.find(message.session);
@@ -89,7 +89,8 @@ void deliver(Model& model, const std::vector<RosterMessage>& messages, Roster::C
       }
       if (entry.contains("j")) {
         ASSERT_NE(agent, session->second.agent) << "own agent announced\n" << trace;
-        ASSERT_TRUE(model.counts(session->second)) << "j to a session that does not count\n" << trace;
+        ASSERT_TRUE(model.counts(session->second)) << "j to a session that does not count\n"
+                                                   << trace;
         ASSERT_EQ(entry["j"], json::parse(R"({"p":true})")) << trace;
         ASSERT_TRUE(viewer.view.insert(agent).second) << "duplicate j\n" << trace;
         viewer.speech[agent] = Heard{};
@@ -102,7 +103,8 @@ void deliver(Model& model, const std::vector<RosterMessage>& messages, Roster::C
       }
       ASSERT_EQ(entry.contains("p"), entry.contains("v")) << trace;
       if (entry.contains("v")) {
-        ASSERT_TRUE(viewer.view.contains(agent)) << "speech about an agent not announced\n" << trace;
+        ASSERT_TRUE(viewer.view.contains(agent)) << "speech about an agent not announced\n"
+                                                 << trace;
         ASSERT_TRUE(entry["p"].is_number_integer()) << trace;
         ASSERT_GE(entry["p"].get<int>(), 0) << trace;
         ASSERT_LE(entry["p"].get<int>(), 127) << trace;
@@ -162,7 +164,8 @@ TEST_P(RosterProperty, ViewsFollowPresenceWhateverTheOrder) {
   const auto pick_session = [&]() -> std::string {
     if (model.sessions_.empty()) return "none";
     auto it = model.sessions_.begin();
-    std::advance(it, std::uniform_int_distribution<std::size_t>(0, model.sessions_.size() - 1)(random));
+    std::advance(it,
+                 std::uniform_int_distribution<std::size_t>(0, model.sessions_.size() - 1)(random));
     return it->first;
   };
 
@@ -171,7 +174,8 @@ TEST_P(RosterProperty, ViewsFollowPresenceWhateverTheOrder) {
     std::vector<RosterMessage> out;
     if (kind <= 1 || model.sessions_.empty()) {
       const auto id = "s" + std::to_string(next_id++);
-      const auto& agent = kAgents[std::uniform_int_distribution<std::size_t>(0, kAgents.size() - 1)(random)];
+      const auto& agent =
+          kAgents[std::uniform_int_distribution<std::size_t>(0, kAgents.size() - 1)(random)];
       trace += "add " + id + " " + agent.substr(0, 2) + "\n";
       ASSERT_TRUE(roster.add_session(id, agent));
       model.sessions_[id] = ModelSession{agent};

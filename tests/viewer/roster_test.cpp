@@ -52,7 +52,8 @@ TEST(Roster, VersionGoesOnceToTheOwnAgentWhenTheChannelOpens) {
   Roster roster(spatial_config());
   ASSERT_TRUE(roster.add_session("s-alice", kAlice));
   EXPECT_EQ(roster.channel_opened("s-alice"),
-            (std::vector<RosterMessage>{{"s-alice", std::string(R"({")") + kAlice + R"(":{"V":"webvox 9.9"}})"}}));
+            (std::vector<RosterMessage>{
+                {"s-alice", std::string(R"({")") + kAlice + R"(":{"V":"webvox 9.9"}})"}}));
   EXPECT_TRUE(roster.channel_opened("s-alice").empty());
 
   Roster quiet(RosterConfig{});
@@ -104,8 +105,9 @@ TEST(Roster, NothingIsSentBeforeTheChannelOpens) {
   const auto joined = roster.joined("s-bob", true);
   EXPECT_EQ(joined, (std::vector<RosterMessage>{{"s-alice", j(kBob)}}));
   const auto opened = roster.channel_opened("s-bob");
-  EXPECT_EQ(to(opened, "s-bob"), json::parse(std::string(R"({")") + kBob + R"(":{"V":"webvox 9.9"},")" +
-                                             kAlice + R"(":{"j":{"p":true}}})"));
+  EXPECT_EQ(to(opened, "s-bob"),
+            json::parse(std::string(R"({")") + kBob + R"(":{"V":"webvox 9.9"},")" + kAlice +
+                        R"(":{"j":{"p":true}}})"));
   EXPECT_EQ(opened.size(), 1u);  // V and the roster in one message
 }
 
@@ -186,7 +188,8 @@ TEST(Roster, TurningNonPrimaryLeavesAndTurningBackRejoins) {
   // Alice speaks: Bob's session still hears about her (she was announced to it).
   const std::vector<SpeakerLevel> alice_speaks{{kAlice, 0.5, true}};
   const auto speech = roster.levels(alice_speaks, t0);
-  EXPECT_EQ(to(speech, "s-bob"), json::parse(std::string(R"({")") + kAlice + R"(":{"p":64,"v":true}})"));
+  EXPECT_EQ(to(speech, "s-bob"),
+            json::parse(std::string(R"({")") + kAlice + R"(":{"p":64,"v":true}})"));
 
   // Back to primary: everyone hears of Bob again, Bob hears of Carol (with Alice's speech
   // state nothing new: he knows her already).
@@ -215,7 +218,8 @@ TEST(Roster, SpeechGoesOnEveryChangeAndAtMostEveryIntervalWhileSpeaking) {
 
   // Alice starts: to Bob only (her own viewer shows its own dot; Carol's channel is closed).
   const std::vector<SpeakerLevel> loud{{kAlice, 0.5, true}};
-  EXPECT_EQ(roster.levels(loud, t0), (std::vector<RosterMessage>{{"s-bob", speech(kAlice, 64, true)}}));
+  EXPECT_EQ(roster.levels(loud, t0),
+            (std::vector<RosterMessage>{{"s-bob", speech(kAlice, 64, true)}}));
   // Same level: nothing. A new level within 100 ms: nothing; at 100 ms: sent.
   EXPECT_TRUE(roster.levels(loud, t0 + 20ms).empty());
   const std::vector<SpeakerLevel> louder{{kAlice, 0.75, true}};
@@ -223,7 +227,8 @@ TEST(Roster, SpeechGoesOnEveryChangeAndAtMostEveryIntervalWhileSpeaking) {
   EXPECT_EQ(roster.levels(louder, t0 + 100ms),
             (std::vector<RosterMessage>{{"s-bob", speech(kAlice, 96, true)}}));
   // Stopping is a change: sent at once, whatever the interval. Missing from the tick = silent.
-  EXPECT_EQ(roster.levels({}, t0 + 120ms), (std::vector<RosterMessage>{{"s-bob", speech(kAlice, 0, false)}}));
+  EXPECT_EQ(roster.levels({}, t0 + 120ms),
+            (std::vector<RosterMessage>{{"s-bob", speech(kAlice, 0, false)}}));
   // Starting again at once is a change too.
   EXPECT_EQ(roster.levels(louder, t0 + 140ms),
             (std::vector<RosterMessage>{{"s-bob", speech(kAlice, 96, true)}}));
@@ -245,9 +250,15 @@ TEST(Roster, LevelIntervalIsConfigurableAndPerAgent) {
   connect(roster, "s-bob", kBob);
   const auto t0 = Roster::Clock::time_point{} + 1h;
   EXPECT_EQ(roster.levels(std::vector<SpeakerLevel>{{kAlice, 0.5, true}}, t0).size(), 1u);
-  EXPECT_EQ(roster.levels(std::vector<SpeakerLevel>{{kAlice, 0.5, true}, {kBob, 0.2, true}}, t0 + 100ms).size(), 1u);
-  EXPECT_TRUE(roster.levels(std::vector<SpeakerLevel>{{kAlice, 0.6, true}, {kBob, 0.2, true}}, t0 + 200ms).empty());
-  const auto due = roster.levels(std::vector<SpeakerLevel>{{kAlice, 0.6, true}, {kBob, 0.3, true}}, t0 + 250ms);
+  EXPECT_EQ(
+      roster.levels(std::vector<SpeakerLevel>{{kAlice, 0.5, true}, {kBob, 0.2, true}}, t0 + 100ms)
+          .size(),
+      1u);
+  EXPECT_TRUE(
+      roster.levels(std::vector<SpeakerLevel>{{kAlice, 0.6, true}, {kBob, 0.2, true}}, t0 + 200ms)
+          .empty());
+  const auto due =
+      roster.levels(std::vector<SpeakerLevel>{{kAlice, 0.6, true}, {kBob, 0.3, true}}, t0 + 250ms);
   EXPECT_EQ(due, (std::vector<RosterMessage>{
                      {"s-bob", std::string(R"({")") + kAlice + R"(":{"p":77,"v":true}})"}}));
 }
@@ -259,9 +270,11 @@ TEST(Roster, LevelsOfAgentsNotPresentAreIgnoredAndDuplicatesMerge) {
   const auto t0 = Roster::Clock::time_point{} + 1h;
   const std::vector<SpeakerLevel> stranger{{kCarol, 0.9, true}};
   EXPECT_TRUE(roster.levels(stranger, t0).empty());
-  const std::vector<SpeakerLevel> twice{{kAlice, 0.2, false}, {kAlice, 0.5, true}, {kAlice, 0.1, false}};
+  const std::vector<SpeakerLevel> twice{
+      {kAlice, 0.2, false}, {kAlice, 0.5, true}, {kAlice, 0.1, false}};
   EXPECT_EQ(roster.levels(twice, t0),
-            (std::vector<RosterMessage>{{"s-bob", std::string(R"({")") + kAlice + R"(":{"p":64,"v":true}})"}}));
+            (std::vector<RosterMessage>{
+                {"s-bob", std::string(R"({")") + kAlice + R"(":{"p":64,"v":true}})"}}));
 }
 
 TEST(Roster, UnknownSessionsAndDuplicateIdsChangeNothing) {

@@ -26,8 +26,9 @@ TEST(SlDataBatch, EachFieldAsTheViewerReadsIt) {
   speech.power(kAlice, 64, true);
   speech.moderator_muted(kBob, true);
   speech.version(kBob, "webvox 0.1.0");
-  EXPECT_EQ(speech.text(), R"({"a1a1a1a1-0000-4000-8000-000000000001":{"p":64,"v":true},)"
-                           R"("b0b0b0b0-0000-4000-8000-00000000000b":{"V":"webvox 0.1.0","m":true}})");
+  EXPECT_EQ(speech.text(),
+            R"({"a1a1a1a1-0000-4000-8000-000000000001":{"p":64,"v":true},)"
+            R"("b0b0b0b0-0000-4000-8000-00000000000b":{"V":"webvox 0.1.0","m":true}})");
 }
 
 TEST(SlDataBatch, FieldsOfOneAgentShareAnEntryAndTheLastValueWins) {
@@ -36,7 +37,8 @@ TEST(SlDataBatch, FieldsOfOneAgentShareAnEntryAndTheLastValueWins) {
   batch.power(kAlice, 10, true);
   batch.power(kAlice, 500, false);
   EXPECT_EQ(batch.agents(), 1u);
-  EXPECT_EQ(batch.text(), R"({"a1a1a1a1-0000-4000-8000-000000000001":{"j":{"p":true},"p":127,"v":false}})");
+  EXPECT_EQ(batch.text(),
+            R"({"a1a1a1a1-0000-4000-8000-000000000001":{"j":{"p":true},"p":127,"v":false}})");
 }
 
 TEST(SlDataBatch, EmptyAndSplit) {
@@ -59,8 +61,9 @@ TEST(SlDataBatch, EmptyAndSplit) {
 TEST(SlDataBatch, VersionTextIsEscaped) {
   SlDataBatch batch;
   batch.version(kAlice, "webvox \"1\"\n\xff");
-  EXPECT_EQ(batch.text(),
-            "{\"a1a1a1a1-0000-4000-8000-000000000001\":{\"V\":\"webvox \\\"1\\\"\\n\xEF\xBF\xBD\"}}");
+  EXPECT_EQ(
+      batch.text(),
+      "{\"a1a1a1a1-0000-4000-8000-000000000001\":{\"V\":\"webvox \\\"1\\\"\\n\xEF\xBF\xBD\"}}");
 }
 
 TEST(PowerOfLevel, LevelTimes128WithinInt8) {

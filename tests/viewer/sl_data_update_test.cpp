@@ -34,9 +34,9 @@ SlDataError refused(std::string_view text) {
 // What sendPositionUpdate writes (llvoicewebrtc.cpp): four keys in one object, an avatar in a
 // region at grid (1000, 1000) facing 90° left (yaw about +Z), the camera 3 m behind it.
 TEST(SlDataUpdate, PositionMessageAsTheViewerWritesIt) {
-  const auto update = parsed(
-      R"({"lh":{"w":70,"x":0,"y":0,"z":70},"lp":{"x":25600000,"y":25600128,"z":2250},)"
-      R"("sh":{"w":70,"x":0,"y":0,"z":70},"sp":{"x":25600000,"y":25600428,"z":2350}})");
+  const auto update =
+      parsed(R"({"lh":{"w":70,"x":0,"y":0,"z":70},"lp":{"x":25600000,"y":25600128,"z":2250},)"
+             R"("sh":{"w":70,"x":0,"y":0,"z":70},"sp":{"x":25600000,"y":25600428,"z":2350}})");
   ASSERT_TRUE(update.speaker_position);
   EXPECT_DOUBLE_EQ(update.speaker_position->x, 256000.0);
   EXPECT_DOUBLE_EQ(update.speaker_position->y, 256004.28);
@@ -108,7 +108,8 @@ TEST(SlDataUpdate, BadEntriesAreSkippedAndCountedByReason) {
 }
 
 TEST(SlDataUpdate, UserGainRange) {
-  std::string text = std::string(R"({"ug":{")") + kAlice + R"(":4294967295,")" + kBob + R"(":4294967296}})";
+  std::string text =
+      std::string(R"({"ug":{")") + kAlice + R"(":4294967295,")" + kBob + R"(":4294967296}})";
   const auto update = parsed(text);
   EXPECT_EQ(update.user_gains.at(kAlice), 4294967295u);
   EXPECT_FALSE(update.user_gains.contains(kBob));

@@ -20,7 +20,9 @@ json offer() { return json{{"type", "offer"}, {"sdp", test::kViewerOffer}}; }
 
 // What requestVoiceConnection sends for a parcel channel ([SL] llvoicewebrtc.cpp).
 json local_request() {
-  return json{{"jsep", offer()}, {"channel_type", "local"}, {"parcel_local_id", 12},
+  return json{{"jsep", offer()},
+              {"channel_type", "local"},
+              {"parcel_local_id", 12},
               {"voice_server_type", "webrtc"}};
 }
 
@@ -79,7 +81,8 @@ TEST(ProvisionRequest, EstateConnectionHasNoParcel) {
   request["parcel_local_id"] = -999;
   EXPECT_EQ(room_key_of(accepted<ConnectRequest>(parse_provision_request(request)), region()), key);
   request["parcel_local_id"] = nullptr;  // LLSD undef
-  EXPECT_EQ(room_key_of(accepted<ConnectRequest>(parse_provision_request(request)), region()).id, key.id);
+  EXPECT_EQ(room_key_of(accepted<ConnectRequest>(parse_provision_request(request)), region()).id,
+            key.id);
 }
 
 TEST(ProvisionRequest, GroupConnection) {
@@ -132,7 +135,8 @@ TEST(ProvisionRequest, GridHashIsAUuidInLowerCase) {
 }
 
 TEST(ProvisionRequest, Logout) {
-  const json logout = {{"logout", true}, {"viewer_session", "5c3a7e1e-46d5-4a3c-9f50-8f1e3b2a9d10"},
+  const json logout = {{"logout", true},
+                       {"viewer_session", "5c3a7e1e-46d5-4a3c-9f50-8f1e3b2a9d10"},
                        {"voice_server_type", "webrtc"}};
   const auto request = accepted<LogoutRequest>(parse_provision_request(logout));
   EXPECT_EQ(request.viewer_session, "5c3a7e1e-46d5-4a3c-9f50-8f1e3b2a9d10");
@@ -177,9 +181,11 @@ TEST(ProvisionRequest, MalformedConnectionsSayWhy) {
   EXPECT_EQ(refused(parse_provision_request(request)), RequestMapError::BadOffer);
   request["jsep"] = "v=0";
   EXPECT_EQ(refused(parse_provision_request(request)), RequestMapError::BadOffer);
-  request["jsep"] = json{{"type", "offer"}, {"sdp", std::string(ViewerRequestLimits::kMaxSdpBytes + 1, 'a')}};
+  request["jsep"] =
+      json{{"type", "offer"}, {"sdp", std::string(ViewerRequestLimits::kMaxSdpBytes + 1, 'a')}};
   EXPECT_EQ(refused(parse_provision_request(request)), RequestMapError::OfferTooLarge);
-  request["jsep"] = json{{"type", "offer"}, {"sdp", std::string(ViewerRequestLimits::kMaxSdpBytes, 'a')}};
+  request["jsep"] =
+      json{{"type", "offer"}, {"sdp", std::string(ViewerRequestLimits::kMaxSdpBytes, 'a')}};
   accepted<ConnectRequest>(parse_provision_request(request));
 
   request = local_request();
@@ -191,12 +197,14 @@ TEST(ProvisionRequest, MalformedConnectionsSayWhy) {
   EXPECT_EQ(refused(parse_provision_request(request)), RequestMapError::BadChannelType);
 
   request = local_request();
-  for (const json& bad : {json(1.5), json("12"), json(2147483648LL), json(-2147483649LL), json::object()}) {
+  for (const json& bad :
+       {json(1.5), json("12"), json(2147483648LL), json(-2147483649LL), json::object()}) {
     request["parcel_local_id"] = bad;
     EXPECT_EQ(refused(parse_provision_request(request)), RequestMapError::BadParcel) << bad.dump();
   }
   request["parcel_local_id"] = -2147483648LL;
-  EXPECT_EQ(accepted<ConnectRequest>(parse_provision_request(request)).parcel_local_id, -2147483648LL);
+  EXPECT_EQ(accepted<ConnectRequest>(parse_provision_request(request)).parcel_local_id,
+            -2147483648LL);
 
   request = multiagent_request();
   request["credentials"] = json::array();
@@ -228,12 +236,20 @@ TEST(SignallingRequest, TrickledCandidatesAsTheViewerSendsThem) {
       {"viewer_session", "5c3a7e1e-46d5-4a3c-9f50-8f1e3b2a9d10"},
       {"voice_server_type", "webrtc"},
       {"candidates",
-       {{{"sdpMid", "0"}, {"sdpMLineIndex", 0},
-         {"candidate", "1467250027 1 udp 2122260223 192.168.1.7 60001 typ host generation 0 ufrag Vx4N network-id 1"}},
-        {{"sdpMid", "1"}, {"sdpMLineIndex", 1},
-         {"candidate", "3291043162 1 tcp 1518280447 192.168.1.7 9 typ host tcptype active generation 0"}},
-        {{"sdpMid", "0"}, {"sdpMLineIndex", 0},
-         {"candidate", "candidate:842163049 1 udp 1686052607 203.0.113.9 60001 typ srflx raddr 192.168.1.7 rport 60001"}}}}};
+       {{{"sdpMid", "0"},
+         {"sdpMLineIndex", 0},
+         {"candidate",
+          "1467250027 1 udp 2122260223 192.168.1.7 60001 typ host generation 0 ufrag Vx4N "
+          "network-id 1"}},
+        {{"sdpMid", "1"},
+         {"sdpMLineIndex", 1},
+         {"candidate",
+          "3291043162 1 tcp 1518280447 192.168.1.7 9 typ host tcptype active generation 0"}},
+        {{"sdpMid", "0"},
+         {"sdpMLineIndex", 0},
+         {"candidate",
+          "candidate:842163049 1 udp 1686052607 203.0.113.9 60001 typ srflx raddr 192.168.1.7 "
+          "rport 60001"}}}}};
   const auto parsed = signalled(request);
   EXPECT_EQ(parsed.viewer_session, "5c3a7e1e-46d5-4a3c-9f50-8f1e3b2a9d10");
   EXPECT_FALSE(parsed.completed);
@@ -264,8 +280,10 @@ TEST(SignallingRequest, CompletedAndSingleCandidate) {
   EXPECT_FALSE(parsed.completed);
   // The single-candidate form [OS] writes for Janus.
   parsed = signalled({{"viewer_session", "v1"},
-                      {"candidate", {{"sdpMid", "0"}, {"sdpMLineIndex", 0},
-                                     {"candidate", "1 1 udp 2122260223 10.0.0.2 60002 typ host"}}}});
+                      {"candidate",
+                       {{"sdpMid", "0"},
+                        {"sdpMLineIndex", 0},
+                        {"candidate", "1 1 udp 2122260223 10.0.0.2 60002 typ host"}}}});
   ASSERT_EQ(parsed.candidates.size(), 1u);
   EXPECT_EQ(parsed.candidates[0].candidate.port, 60002);
 }
@@ -298,13 +316,15 @@ TEST(SignallingRequest, Bounds) {
   many.erase(many.size() - 1);
   EXPECT_EQ(signalled({{"viewer_session", "v1"}, {"candidates", many}}).candidates.size(),
             ViewerRequestLimits::kMaxCandidates);
-  EXPECT_EQ(signalling_refused({{"viewer_session", "v1"}, {"candidates", many},
+  EXPECT_EQ(signalling_refused({{"viewer_session", "v1"},
+                                {"candidates", many},
                                 {"candidate", {{"candidate", "1 1 udp 1 10.0.0.2 1 typ host"}}}}),
             RequestMapError::TooManyCandidates);
 
   EXPECT_EQ(signalling_refused({{"candidates", "1 1 udp"}}), RequestMapError::BadCandidates);
   EXPECT_EQ(signalling_refused({{"candidate", true}}), RequestMapError::BadCandidates);
-  EXPECT_EQ(signalling_refused({{"candidate", {{"completed", "yes"}}}}), RequestMapError::BadCandidates);
+  EXPECT_EQ(signalling_refused({{"candidate", {{"completed", "yes"}}}}),
+            RequestMapError::BadCandidates);
   EXPECT_EQ(signalling_refused({{"candidate", json::object()}}), RequestMapError::BadCandidates);
   EXPECT_EQ(signalling_refused({{"viewer_session", 12}}), RequestMapError::BadViewerSession);
   EXPECT_EQ(signalling_refused({{"voice_server_type", "vivox"}}), RequestMapError::NotWebRtc);
@@ -314,7 +334,8 @@ TEST(SignallingRequest, Bounds) {
 TEST(RoomKeys, BothDoorsNameRoomsAlike) {
   const auto upper = *core::parse_uuid("11111111-2222-3333-4444-55555555555A");
   EXPECT_EQ(local_room_key(upper, 7).id, "11111111-2222-3333-4444-55555555555a/local/7");
-  EXPECT_EQ(local_room_key(upper, std::nullopt).id, "11111111-2222-3333-4444-55555555555a/local/-999");
+  EXPECT_EQ(local_room_key(upper, std::nullopt).id,
+            "11111111-2222-3333-4444-55555555555a/local/-999");
   EXPECT_EQ(local_room_key(upper, -999), local_room_key(upper, std::nullopt));
   EXPECT_FALSE(local_room_key(upper, -999).parcel_local_id);
   EXPECT_EQ(multiagent_room_key("", "sip:x@y").id, "/multiagent/sip:x@y");

@@ -22,10 +22,11 @@ constexpr const char* kRpcId = "6f1c2a9e-0d2b-4c6e-9a55-3d1f0e7b8c21";
 
 // The envelope WebRtcVoiceServiceConnector.JsonRpcRequest posts ([OS]).
 json envelope(const char* method, json request) {
-  return json{{"jsonrpc", "2.0"},
-              {"id", kRpcId},
-              {"method", method},
-              {"params", {{"request", std::move(request)}, {"userID", kAgent}, {"scene", kRegion}}}};
+  return json{
+      {"jsonrpc", "2.0"},
+      {"id", kRpcId},
+      {"method", method},
+      {"params", {{"request", std::move(request)}, {"userID", kAgent}, {"scene", kRegion}}}};
 }
 
 json local_request() {
@@ -101,7 +102,8 @@ TEST_F(VoiceRpcTest, ProvisionOfAGroupRoomAndOfAParcel) {
   parcel["parcel_local_id"] = 3;
   EXPECT_TRUE(handle(envelope("provision_voice_account_request", parcel).dump()).empty());
   ASSERT_EQ(voice.provisions.size(), 2u);
-  EXPECT_EQ(voice.provisions[0].room.id, "9d6f0c3a-51b7-4c71-8e8e-0123456789ab/multiagent/sip:confctl-1@webrtc");
+  EXPECT_EQ(voice.provisions[0].room.id,
+            "9d6f0c3a-51b7-4c71-8e8e-0123456789ab/multiagent/sip:confctl-1@webrtc");
   EXPECT_FALSE(voice.provisions[0].room.spatial);
   EXPECT_EQ(voice.provisions[1].room.id, std::string(kRegion) + "/local/3");
   EXPECT_EQ(voice.provisions[1].room.parcel_local_id, 3);
@@ -126,17 +128,19 @@ TEST_F(VoiceRpcTest, ProvisionFailuresAreApplicationErrors) {
 }
 
 TEST_F(VoiceRpcTest, LogoutOfOneSessionAndOfAll) {
-  const auto one = only_reply(envelope("provision_voice_account_request",
-                                       {{"logout", true}, {"viewer_session", "vs-1"},
-                                        {"voice_server_type", "webrtc"}}).dump());
+  const auto one = only_reply(
+      envelope("provision_voice_account_request",
+               {{"logout", true}, {"viewer_session", "vs-1"}, {"voice_server_type", "webrtc"}})
+          .dump());
   EXPECT_EQ(one, json::parse(R"({"jsonrpc":"2.0","id":"6f1c2a9e-0d2b-4c6e-9a55-3d1f0e7b8c21",)"
                              R"("result":{"response":"closed"}})"));
   ASSERT_EQ(voice.logouts.size(), 1u);
   EXPECT_EQ(voice.logouts[0], std::make_pair(std::string(kAgent), std::string("vs-1")));
 
-  const auto all = only_reply(envelope("provision_voice_account_request",
-                                       {{"logout", true},
-                                        {"viewer_session", "00000000-0000-0000-0000-000000000000"}}).dump());
+  const auto all = only_reply(
+      envelope("provision_voice_account_request",
+               {{"logout", true}, {"viewer_session", "00000000-0000-0000-0000-000000000000"}})
+          .dump());
   EXPECT_EQ(all["result"]["response"], "closed");
   EXPECT_EQ(voice.logouts_all, std::vector<std::string>{kAgent});
   EXPECT_EQ(voice.logouts.size(), 1u);
@@ -146,15 +150,19 @@ TEST_F(VoiceRpcTest, LogoutOfOneSessionAndOfAll) {
 
 TEST_F(VoiceRpcTest, SignallingTricklesAndAnswersAnEmptyMap) {
   const auto reply = only_reply(
-      envelope("voice_signaling_request",
-               {{"viewer_session", "vs-1"},
-                {"voice_server_type", "webrtc"},
-                {"candidates",
-                 {{{"sdpMid", "0"}, {"sdpMLineIndex", 0},
-                   {"candidate", "1467250027 1 udp 2122260223 192.168.1.7 60001 typ host generation 0"}},
-                  {{"sdpMid", "0"}, {"sdpMLineIndex", 0}, {"candidate", "garbage"}}}}})
+      envelope(
+          "voice_signaling_request",
+          {{"viewer_session", "vs-1"},
+           {"voice_server_type", "webrtc"},
+           {"candidates",
+            {{{"sdpMid", "0"},
+              {"sdpMLineIndex", 0},
+              {"candidate", "1467250027 1 udp 2122260223 192.168.1.7 60001 typ host generation 0"}},
+             {{"sdpMid", "0"}, {"sdpMLineIndex", 0}, {"candidate", "garbage"}}}}})
           .dump());
-  EXPECT_EQ(reply, json::parse(R"({"jsonrpc":"2.0","id":"6f1c2a9e-0d2b-4c6e-9a55-3d1f0e7b8c21","result":{}})"));
+  EXPECT_EQ(
+      reply,
+      json::parse(R"({"jsonrpc":"2.0","id":"6f1c2a9e-0d2b-4c6e-9a55-3d1f0e7b8c21","result":{}})"));
   ASSERT_EQ(voice.trickles.size(), 1u);
   EXPECT_EQ(voice.trickles[0].viewer_session, "vs-1");
   ASSERT_EQ(voice.trickles[0].candidates.size(), 1u);
@@ -162,14 +170,17 @@ TEST_F(VoiceRpcTest, SignallingTricklesAndAnswersAnEmptyMap) {
   EXPECT_FALSE(voice.trickles[0].completed);
 
   only_reply(envelope("voice_signaling_request",
-                      {{"viewer_session", "vs-1"}, {"candidate", {{"completed", true}}}}).dump());
+                      {{"viewer_session", "vs-1"}, {"candidate", {{"completed", true}}}})
+                 .dump());
   ASSERT_EQ(voice.trickles.size(), 2u);
   EXPECT_TRUE(voice.trickles[1].completed);
   EXPECT_TRUE(voice.trickles[1].candidates.empty());
 
   // No session yet (the viewer trickles before the provision reply): answered, not routed.
-  const auto early = only_reply(envelope("voice_signaling_request",
-                                         {{"viewer_session", nullptr}, {"candidate", {{"completed", true}}}}).dump());
+  const auto early =
+      only_reply(envelope("voice_signaling_request",
+                          {{"viewer_session", nullptr}, {"candidate", {{"completed", true}}}})
+                     .dump());
   EXPECT_EQ(early["result"], json::object());
   EXPECT_EQ(voice.trickles.size(), 2u);
   EXPECT_EQ(door.count(VoiceRpcOutcome::Signalled), 3u);
@@ -186,14 +197,15 @@ TEST_F(VoiceRpcTest, IntegerIdsAreEchoed) {
 TEST_F(VoiceRpcTest, MalformedEnvelopes) {
   expect_error("", RpcErrorCode::ParseError, nullptr);
   expect_error("{\"jsonrpc\":", RpcErrorCode::ParseError, nullptr);
-  expect_error(std::string(VoiceRpcLimits::kMaxBodyBytes + 1, ' '), RpcErrorCode::ParseError, nullptr);
+  expect_error(std::string(VoiceRpcLimits::kMaxBodyBytes + 1, ' '), RpcErrorCode::ParseError,
+               nullptr);
   expect_error("[" + envelope("voice_signaling_request", json::object()).dump() + "]",
                RpcErrorCode::InvalidRequest, nullptr);
   expect_error("\"provision\"", RpcErrorCode::InvalidRequest, nullptr);
 
   auto body = envelope("voice_signaling_request", {{"viewer_session", "vs-1"}});
   for (const json& bad_id : {json(nullptr), json(1.5), json(true), json::object(), json::array(),
-                            json(std::string(VoiceRpcLimits::kMaxIdBytes + 1, 'i'))}) {
+                             json(std::string(VoiceRpcLimits::kMaxIdBytes + 1, 'i'))}) {
     body["id"] = bad_id;
     expect_error(body.dump(), RpcErrorCode::InvalidRequest, nullptr);
   }
@@ -220,7 +232,8 @@ TEST_F(VoiceRpcTest, MalformedParams) {
   expect_error(body.dump(), RpcErrorCode::InvalidParams, kRpcId);
 
   for (const char* key : {"userID", "scene"}) {
-    for (const json& bad : {json("not-a-uuid"), json("00000000-0000-0000-0000-000000000000"), json(5)}) {
+    for (const json& bad :
+         {json("not-a-uuid"), json("00000000-0000-0000-0000-000000000000"), json(5)}) {
       body = envelope("provision_voice_account_request", local_request());
       body["params"][key] = bad;
       expect_error(body.dump(), RpcErrorCode::InvalidParams, kRpcId);
@@ -235,10 +248,12 @@ TEST_F(VoiceRpcTest, MalformedParams) {
 
   auto request = local_request();
   request["channel_type"] = "p2p";
-  expect_error(envelope("provision_voice_account_request", request).dump(), RpcErrorCode::InvalidParams, kRpcId);
+  expect_error(envelope("provision_voice_account_request", request).dump(),
+               RpcErrorCode::InvalidParams, kRpcId);
   const auto reply = only_reply(envelope("provision_voice_account_request", request).dump());
   EXPECT_EQ(reply["error"]["message"], to_string(RequestMapError::BadChannelType));
-  expect_error(envelope("voice_signaling_request", {{"candidates", 1}}).dump(), RpcErrorCode::InvalidParams, kRpcId);
+  expect_error(envelope("voice_signaling_request", {{"candidates", 1}}).dump(),
+               RpcErrorCode::InvalidParams, kRpcId);
   EXPECT_TRUE(voice.provisions.empty());
   EXPECT_TRUE(voice.trickles.empty());
   EXPECT_GE(door.count(VoiceRpcOutcome::InvalidParams), 10u);
