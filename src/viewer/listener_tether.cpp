@@ -1,0 +1,19 @@
+#include "viewer/listener_tether.hpp"
+
+#include <cmath>
+
+namespace webvox::viewer {
+
+GlobalPosition tether_listener(const GlobalPosition& listener, const GlobalPosition& avatar,
+                               double max_distance) {
+  const double dx = listener.x - avatar.x;
+  const double dy = listener.y - avatar.y;
+  const double dz = listener.z - avatar.z;
+  const double distance = std::sqrt(dx * dx + dy * dy + dz * dz);
+  if (!std::isfinite(distance)) return avatar;
+  if (distance <= max_distance) return listener;
+  const double scale = max_distance / distance;
+  return {avatar.x + dx * scale, avatar.y + dy * scale, avatar.z + dz * scale};
+}
+
+}  // namespace webvox::viewer
