@@ -222,6 +222,33 @@ struct JanusGateway::Core : std::enable_shared_from_this<JanusGateway::Core> {
                                 audiobridge_error_data(failure)));
   }
 
+  // Refusals that happen before a request is read.
+  void refuse_closed(Effects& fx, JanusResponder& respond) {
+    refuse(fx, respond, 503, 0, std::nullopt, JanusError::NotAcceptingSessions, "Shutting down");
+  }
+  void refuse_method(Effects& fx, JanusResponder& respond, std::string_view method) {
+    refuse(fx, respond, 405, 0, std::nullopt, JanusError::TransportSpecific,
+           "Unsupported method " + shown(method));
+  }
+  void refuse_path(Effects& fx, JanusResponder& respond) {
+    refuse(fx, respond, 404, 0, std::nullopt, JanusError::InvalidRequestPath,
+           default_reason(JanusError::InvalidRequestPath));
+  }
+  // The body's envelope, or nothing when it is malformed (then answered with Janus's error,
+  // carrying the path's session id if there is one, else the body's).
+  std::optional<JanusEnvelope> read_envelope(std::string_view body, std::uint64_t path_session,
+                                             JanusResponder& respond, Effects& fx) {
+    auto parsed = parse_janus_envelope(body, config.max_body_bytes);
+    if (auto* error = std::get_if<EnvelopeError>(&parsed)) {
+      ++stats.requests_malformed;
+      fx.reply(std::move(respond), 200,
+               janus_error_reply(path_session != 0 ? path_session : error->session_id,
+                                 std::nullopt, error->failure));
+      return std::nullopt;
+    }
+    return std::move(std::get<JanusEnvelope>(parsed));
+  }
+
   Handle* find_handle(Seat seat) {
     const auto session = sessions.find(seat.session);
     if (session == sessions.end()) return nullptr;
@@ -304,14 +331,10 @@ struct JanusGateway::Core : std::enable_shared_from_this<JanusGateway::Core> {
 
   void handle(const JanusHttpRequest& request, Time now, JanusResponder respond, Effects& fx) {
     ++stats.requests;
-    if (closed) {
-      refuse(fx, respond, 503, 0, std::nullopt, JanusError::NotAcceptingSessions, "Shutting down");
-      return;
-    }
+    if (closed) return refuse_closed(fx, respond);
     if (request.method == "GET") return handle_get(request, now, respond, fx);
     if (request.method == "POST") return handle_post(request, now, respond, fx);
-    refuse(fx, respond, 405, 0, std::nullopt, JanusError::TransportSpecific,
-           "Unsupported method " + shown(request.method));
+    refuse_method(fx, respond, request.method);
   }
 
   void handle_get(const JanusHttpRequest& request, Time now, JanusResponder& respond,
@@ -330,11 +353,7 @@ struct JanusGateway::Core : std::enable_shared_from_this<JanusGateway::Core> {
     const auto session_id = request.path.empty() || request.path.size() > 2
                                 ? std::nullopt
                                 : parse_janus_id_segment(request.path[0]);
-    if (!session_id) {
-      refuse(fx, respond, 404, 0, std::nullopt, JanusError::InvalidRequestPath,
-             default_reason(JanusError::InvalidRequestPath));
-      return;
-    }
+    if (!session_id) return refuse_path(fx, respond);
     const auto found = sessions.find(*session_id);
     if (found == sessions.end()) {
       refuse(fx, respond, 404, *session_id, std::nullopt, JanusError::SessionNotFound,
@@ -375,19 +394,11 @@ struct JanusGateway::Core : std::enable_shared_from_this<JanusGateway::Core> {
     if (request.path.size() > 2 ||
         (request.path.size() >= 1 && !(path_session = parse_janus_id_segment(request.path[0]))) ||
         (request.path.size() == 2 && !(path_handle = parse_janus_id_segment(request.path[1])))) {
-      refuse(fx, respond, 404, 0, std::nullopt, JanusError::InvalidRequestPath,
-             default_reason(JanusError::InvalidRequestPath));
-      return;
+      return refuse_path(fx, respond);
     }
-    auto parsed = parse_janus_envelope(request.body, config.max_body_bytes);
-    if (auto* error = std::get_if<EnvelopeError>(&parsed)) {
-      ++stats.requests_malformed;
-      fx.reply(std::move(respond), 200,
-               janus_error_reply(path_session.value_or(error->session_id), std::nullopt,
-                                 error->failure));
-      return;
-    }
-    const auto& envelope = std::get<JanusEnvelope>(parsed);
+    const auto read = read_envelope(request.body, path_session.value_or(0), respond, fx);
+    if (!read) return;
+    const JanusEnvelope& envelope = *read;
     const std::string_view tx = envelope.transaction;
 
     // Ids: the path's, else the body's (Janus's HTTP transport does the same).
@@ -1035,28 +1046,12 @@ struct JanusGateway::Core : std::enable_shared_from_this<JanusGateway::Core> {
 
   void handle_admin(const JanusHttpRequest& request, JanusResponder respond, Effects& fx) {
     ++stats.requests;
-    if (closed) {
-      refuse(fx, respond, 503, 0, std::nullopt, JanusError::NotAcceptingSessions, "Shutting down");
-      return;
-    }
-    if (request.method != "POST") {
-      refuse(fx, respond, 405, 0, std::nullopt, JanusError::TransportSpecific,
-             "Unsupported method " + shown(request.method));
-      return;
-    }
-    if (!request.path.empty()) {
-      refuse(fx, respond, 404, 0, std::nullopt, JanusError::InvalidRequestPath,
-             default_reason(JanusError::InvalidRequestPath));
-      return;
-    }
-    auto parsed = parse_janus_envelope(request.body, config.max_body_bytes);
-    if (auto* error = std::get_if<EnvelopeError>(&parsed)) {
-      ++stats.requests_malformed;
-      fx.reply(std::move(respond), 200,
-               janus_error_reply(error->session_id, std::nullopt, error->failure));
-      return;
-    }
-    const auto& envelope = std::get<JanusEnvelope>(parsed);
+    if (closed) return refuse_closed(fx, respond);
+    if (request.method != "POST") return refuse_method(fx, respond, request.method);
+    if (!request.path.empty()) return refuse_path(fx, respond);
+    const auto read = read_envelope(request.body, 0, respond, fx);
+    if (!read) return;
+    const JanusEnvelope& envelope = *read;
     const std::string_view tx = envelope.transaction;
     const std::optional<std::string_view> secret =
         envelope.admin_secret ? std::optional<std::string_view>(*envelope.admin_secret)

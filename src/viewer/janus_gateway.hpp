@@ -35,7 +35,9 @@ using JanusClock = std::chrono::steady_clock;
 struct JanusHttpRequest {
   std::string_view method;             // "GET", "POST", …
   std::vector<std::string_view> path;  // segments after the base path (split_janus_path)
-  // The query's "apisecret", percent-decoded (GET only: a POST carries it in the body).
+  // The query's "apisecret" (GET only: a POST carries it in the body), percent-decoded but
+  // with '+' left as it is: os-webrtc-janus appends its APIToken to the URL unencoded, and
+  // the same token arrives in POST bodies verbatim.
   std::optional<std::string_view> apisecret;
   std::string_view body;
 };
@@ -49,6 +51,9 @@ struct JanusHttpReply {
   std::string body;
 };
 
+// Called exactly once per request, from whichever thread completes it (the caller's, or
+// ViewerVoice's for a join); must not throw. A long poll's responder may be called after its
+// client went away (at most one is parked per session, for at most poll_keepalive).
 using JanusResponder = std::function<void(JanusHttpReply)>;
 
 // The non-empty segments of the path below the base path ("/12/34" → {"12","34"}); the query
