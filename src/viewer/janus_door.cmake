@@ -5,6 +5,7 @@
 # the viewer branches are merged.
 add_library(webvox_viewer_janus
   ${CMAKE_CURRENT_LIST_DIR}/janus_api_error.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/janus_audiobridge.cpp
   ${CMAKE_CURRENT_LIST_DIR}/janus_audiobridge_request.cpp
   ${CMAKE_CURRENT_LIST_DIR}/janus_gateway.cpp
   ${CMAKE_CURRENT_LIST_DIR}/janus_json.cpp
