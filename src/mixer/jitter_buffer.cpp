@@ -53,6 +53,18 @@ std::size_t JitterBuffer::queued_samples() const {
   return total;
 }
 
+void JitterBuffer::release_memory() {
+  for (Slot& slot : slots_) {
+    if (!slot.used) std::vector<std::uint8_t>().swap(slot.payload);
+  }
+}
+
+std::size_t JitterBuffer::heap_bytes() const {
+  std::size_t total = 0;
+  for (const Slot& slot : slots_) total += slot.payload.capacity();
+  return total;
+}
+
 void JitterBuffer::store(std::int64_t sequence, const SpeakerPacket& packet,
                          std::uint32_t samples) {
   Slot& slot = slot_for(sequence);

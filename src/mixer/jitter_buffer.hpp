@@ -87,6 +87,11 @@ class JitterBuffer {
   // Once per tick, after the tick's steps: keeps the delay bounded.
   void end_tick();
 
+  // Gives back the payload storage of empty slots (kept otherwise, to be reused).
+  void release_memory();
+  // Heap bytes held for payloads.
+  std::size_t heap_bytes() const;
+
   bool playing() const { return playing_; }
   std::size_t queued_packets() const { return queued_; }
   std::size_t queued_samples() const;

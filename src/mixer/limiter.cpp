@@ -15,10 +15,11 @@ void Limiter::process(std::span<float> samples) {
   // Falling: at once. Rising: a ramp across the frame.
   const float start = target < gain_ ? target : gain_;
   const float step = (target - start) / static_cast<float>(samples.size());
-  float gain = start;
+  float k = 1;
   for (float& sample : samples) {
-    gain += step;
+    const float gain = std::min(start + step * k, std::max(start, target));
     sample = std::clamp(sample * gain, -1.0f, 1.0f);
+    k += 1;
   }
   gain_ = target;
 }

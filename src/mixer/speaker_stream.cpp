@@ -127,7 +127,8 @@ SpeakerStream::Frame SpeakerStream::render() {
   } else if (decoder_ && ++ticks_without_decode_ >= kReleaseDecoderTicks) {
     decoder_.reset();
     decoded_audio_last_ = false;
-    if (queue_.empty()) queue_ = {};
+    if (queue_.empty()) std::vector<float>().swap(queue_);
+    buffer_.release_memory();
   }
   // Only silence this tick (it is all leading zeros): nothing to mix.
   if (leading_zeros_ >= kTickSamples) return frame;
@@ -146,7 +147,7 @@ SpeakerStream::Frame SpeakerStream::render() {
 }
 
 std::size_t SpeakerStream::heap_bytes() const {
-  std::size_t bytes = queue_.capacity() * sizeof(float);
+  std::size_t bytes = queue_.capacity() * sizeof(float) + buffer_.heap_bytes();
   if (decoder_) bytes += VoiceDecoder::state_bytes(VoiceDecoder::Channels::Mono);
   return bytes;
 }
