@@ -1,0 +1,81 @@
+// One libopus encoder at 48 kHz (RAII): what each distinct listener mix is coded with.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <variant>
+
+#include "mixer/codec_error.hpp"
+
+struct OpusEncoder;  // libopus
+
+namespace webvox::mixer {
+
+// How the mixer codes a listener's stereo mix. The defaults were chosen by measurement
+// (bench/mixer_bench.cpp, BM_EncodeComplexity; the figures are in docs and the commit that set
+// them):
+//  - RestrictedLowDelay (CELT only). At 32-48 kb/s stereo, Voip and Audio both pick the
+//    SILK+CELT hybrid, which costs 3-5x the instructions of CELT at every complexity
+//    (callgrind, 48 kb/s: hybrid 1.7 M instructions per 20 ms frame at complexity 0, CELT
+//    0.36-1.15 M at 0-10), and per-listener encoding is what bounds listeners per core. CELT
+//    also has the shorter look-ahead (2.5 ms against 6.5 ms) inside the 40 ms delay budget.
+//    The price: no in-band FEC (LBRR is a SILK feature), so a listener's lost packet is
+//    concealed by its own decoder; `inband_fec` is still set so a Voip/Audio configuration
+//    gets it.
+//  - 48 kb/s: CELT needs more than the hybrid for speech; at 48 kb/s stereo it codes the
+//    bands below ~3 kHz (where the 440 Hz tests and most speech energy sit) as true stereo.
+//  - complexity 5: the lowest at which CELT runs its pitch pre-filter (celt_encoder.c:
+//    `st->complexity >= 5`), which is what carries voiced speech; 0-4 save ~30 % and lose it,
+//    7-10 add the tonality analysis for +25-50 % with nothing speech needs.
+//  - no DTX: the mixer sends its own 1-byte DTX frames when a listener hears nobody (never
+//    encoding at all then), and a frame that carries a voice is never silent enough for Opus
+//    DTX to matter; DTX inside shared encoders would also tie one listener's silence to others.
+struct EncoderSettings {
+  enum class Application { Voip, Audio, RestrictedLowDelay };
+
+  int channels = 2;
+  Application application = Application::RestrictedLowDelay;
+  int bitrate = 48000;  // bits per second
+  int complexity = 5;   // 0-10
+  bool inband_fec = true;
+  int expected_loss_percent = 0;  // 0-100: how much LBRR SILK adds (Voip/Audio only)
+  bool dtx = false;
+  bool vbr = true;
+};
+
+class VoiceEncoder {
+ public:
+  // BadArgument for settings libopus refuses.
+  static std::variant<VoiceEncoder, CodecError> create(const EncoderSettings& settings);
+
+  const EncoderSettings& settings() const { return settings_; }
+
+  // Codes one frame: `pcm` interleaved, a duration Opus can code (2.5-60 ms); returns the
+  // payload size written into `out` (kMaxEncodedBytes always suffices).
+  std::variant<std::size_t, CodecError> encode(std::span<const float> pcm,
+                                               std::span<std::uint8_t> out);
+  // Becomes an exact copy of `other` (created with the same settings): the next frames it
+  // codes are the ones `other` would code. libopus keeps an encoder in one block without
+  // pointers into itself, so a byte copy is a faithful copy (tests check it bit for bit).
+  // Returns false, changing nothing, when the two differ in settings.
+  bool copy_state_from(const VoiceEncoder& other);
+  // Forgets the stream (as a fresh encoder with the same settings).
+  void reset();
+  // Changes the expected loss (how much FEC SILK adds); clamped to 0-100.
+  void set_expected_loss(int percent);
+
+  // Bytes of libopus state one encoder with these channels holds.
+  static std::size_t state_bytes(int channels);
+
+ private:
+  VoiceEncoder(const EncoderSettings& settings, std::size_t bytes);
+  ::OpusEncoder* state() const;
+
+  EncoderSettings settings_;
+  std::size_t bytes_ = 0;
+  std::unique_ptr<unsigned char[]> storage_;
+};
+
+}  // namespace webvox::mixer
