@@ -1,0 +1,253 @@
+#include "viewer_run.hpp"
+
+
+#include <algorithm>
+#include <boost/beast/core/detail/base64.hpp>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <stdexcept>
+#include <vector>
+
+#include "addon_room.hpp"
+#include "http_exchange.hpp"
+#include "janus_addon_client.hpp"
+#include "load_driver.hpp"
+#include "load_layout.hpp"
+#include "run_report.hpp"
+#include "rtc/sctp/sctp_association.hpp"
+#include "viewer_load_session.hpp"
+#include "voice_rpc_client.hpp"
+
+namespace webvox::load {
+
+namespace asio = boost::asio;
+using nlohmann::json;
+
+namespace {
+
+// The region's place on the grid: (1000, 1000), so global metres are 256000 + local.
+constexpr double kRegionOrigin = 256000;
+constexpr auto kGrace = std::chrono::milliseconds(500);  // frames due in the window still arriving
+constexpr std::size_t kSpeakerToneBaseHz = 300;
+constexpr std::size_t kSpeakerToneStepHz = 20;
+
+std::string agent_id(std::size_t index) {
+  char text[48];
+  std::snprintf(text, sizeof text, "10ad0000-0000-4000-8000-%012zx", index + 1);
+  return text;
+}
+
+// The first number found under `key` anywhere in `value`.
+std::optional<double> find_number(const json& value, const std::string& key) {
+  if (value.is_object()) {
+    if (const auto it = value.find(key); it != value.end() && it->is_number()) return it->get<double>();
+    for (const auto& [name, child] : value.items()) {
+      if (const auto found = find_number(child, key)) return found;
+    }
+  } else if (value.is_array()) {
+    for (const auto& child : value) {
+      if (const auto found = find_number(child, key)) return found;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<json> fetch_stats(asio::io_context& io, Driver& driver, const asio::ip::tcp::endpoint& server,
+                                const ViewerRunOptions& options) {
+  auto request = http_get(options.stats_path);
+  request.timeout = std::chrono::seconds(5);
+  if (!options.stats_credentials.empty()) {
+    std::string encoded(boost::beast::detail::base64::encoded_size(options.stats_credentials.size()), '\0');
+    encoded.resize(boost::beast::detail::base64::encode(encoded.data(), options.stats_credentials.data(),
+                                                        options.stats_credentials.size()));
+    request.headers.emplace_back("Authorization", "Basic " + encoded);
+  }
+  bool done = false;
+  std::optional<json> stats;
+  http_exchange(io, server, std::move(request), [&](std::optional<HttpReply> reply) {
+    done = true;
+    if (!reply || reply->status != 200) {
+      std::cerr << "webvox-load: " << options.stats_path << ": "
+                << (reply ? "HTTP " + std::to_string(reply->status) : std::string("no answer")) << std::endl;
+      return;
+    }
+    auto parsed = json::parse(reply->body, nullptr, false);
+    if (!parsed.is_discarded()) stats = std::move(parsed);
+  });
+  driver.run_until([&] { return done; }, std::chrono::seconds(6));
+  return stats;
+}
+
+json percentiles(const LatencyHistogram& histogram) {
+  return {{"p50", histogram.percentile_micros(0.50) / 1000},
+          {"p99", histogram.percentile_micros(0.99) / 1000},
+          {"max", histogram.max_micros() / 1000}};
+}
+
+}  // namespace
+
+int run_viewers(const ViewerRunOptions& options) {
+  const auto count = options.sessions;
+  if (count == 0) throw std::runtime_error("no sessions: give --sessions");
+  const bool spread = options.layout == "spread";
+  const auto groups = spread ? std::max<std::size_t>((count + options.group_size - 1) / std::max<std::size_t>(options.group_size, 1), 1) : 1;
+  const auto speakers = std::min(count, spread && options.speakers_per_group > 0 ? groups * options.speakers_per_group
+                                                                                 : options.speakers);
+  // Everyone hears every speaker in range (no slot limit: the server mixes them all).
+  const Layout layout({spread ? Arrangement::Culled : Arrangement::Crowded, count, speakers, options.group_size, count});
+  const bool janus_door = options.target == "janus" || options.door == "janus";
+  const auto room_number = local_room_number(options.region_id);
+  if (janus_door && !room_number) throw std::runtime_error("the addon cannot name this region's room");
+
+  asio::io_context io;
+  const auto certificate = rtc::DtlsCertificate::generate();
+  LatencyHistogram unused_latency, unused_read_latency;
+  MeasurementWindow window{~0ull, ~0ull};
+  MediaContext media{io, certificate, sdp_fingerprint(certificate), options.bind, PacketShape{}, unused_latency,
+                     unused_read_latency, window};
+  const auto server = parse_server(options.server);
+
+  std::vector<std::unique_ptr<TonePackets>> tones;
+  for (std::size_t i = 0; i < speakers; ++i) {
+    ToneSettings tone;
+    tone.frequency = static_cast<double>(kSpeakerToneBaseHz + kSpeakerToneStepHz * (i % 60));
+    tone.bitrate = options.bitrate;
+    tones.push_back(std::make_unique<TonePackets>(tone));
+  }
+
+  Driver driver(io);
+  // usrsctp's timers are process-wide: advanced once per driver tick for every association.
+  auto last_sctp = std::chrono::steady_clock::now();
+  driver.on_tick([&](std::chrono::steady_clock::time_point now) {
+    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now - last_sctp);
+    if (elapsed.count() > 0) {
+      rtc::SctpAssociation::advance_timers(elapsed);
+      last_sctp += elapsed;
+    }
+  });
+  std::vector<std::unique_ptr<ViewerLoadSession>> sessions;
+  for (std::size_t i = 0; i < count; ++i) {
+    const ViewerIdentity identity{agent_id(i), options.region_id};
+    std::unique_ptr<ViewerSignalling> signalling;
+    if (janus_door) {
+      JanusApiSettings api{options.janus_path, "janus.plugin.audiobridge", options.janus_api_secret, 0};
+      signalling = std::make_unique<JanusAddonClient>(
+          io, server, api, JanusAddonRoom{*room_number, local_room_description(options.region_id)}, identity);
+    } else {
+      signalling = std::make_unique<VoiceRpcClient>(io, server, options.voice_rpc_path, identity);
+    }
+    const auto spot = layout.spot(i);
+    const ViewerPose pose{kRegionOrigin + spot.x, kRegionOrigin + spot.y, spot.z, 0};
+    sessions.push_back(std::make_unique<ViewerLoadSession>(media, std::move(signalling), pose,
+                                                           layout.speaks(i) ? tones[i].get() : nullptr, i));
+    driver.add(sessions.back().get());
+  }
+
+  RunUsage usage(options.server_pid, options.server_cpu);
+  usage.before_sessions();
+  const auto connect_started = std::chrono::steady_clock::now();
+  driver.start();
+  for (auto& session : sessions) session->start();
+  const auto settled = [&] {
+    return std::all_of(sessions.begin(), sessions.end(), [](const auto& s) {
+      return s->stage() == LoadSession::Stage::Ready || s->stage() == LoadSession::Stage::Failed;
+    });
+  };
+  driver.run_until(settled, std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                std::chrono::duration<double>(options.connect_timeout)));
+  const double connect_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - connect_started).count();
+  json failures;
+  const auto ready = count_ready(sessions, failures);
+  usage.connected();
+
+  const auto seconds = [](double value) {
+    return std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(value));
+  };
+  driver.set_speaking(true);
+  driver.run_for(seconds(options.warmup_seconds));
+  usage.window_started();
+  window.start_ns = monotonic_ns();
+  window.end_ns = window.start_ns + static_cast<std::uint64_t>(options.seconds * 1e9);
+  driver.run_for(seconds(options.seconds));
+  usage.window_ended();
+  driver.run_for(kGrace);  // still speaking: the server's timing stays as it was in the window
+  driver.set_speaking(false);
+  std::optional<json> stats;
+  if (!options.stats_path.empty()) stats = fetch_stats(io, driver, server, options);
+  for (auto& session : sessions) session->stop();
+  io.poll();
+
+  // Listeners the layout says hear someone are held to one audio frame per 20 ms; the others
+  // (in spread groups, a lone speaker) get what a listener hearing nobody gets.
+  const auto late_after = static_cast<std::uint64_t>(options.late_ms * 1e6);
+  MixFrameCounts hearing, silent;
+  LatencyHistogram behind;
+  std::size_t hearing_listeners = 0, silent_listeners = 0, with_sl_data = 0, with_roster = 0;
+  std::uint64_t frames_sent = 0, sl_data_received = 0;
+  for (std::size_t i = 0; i < sessions.size(); ++i) {
+    const auto& session = *sessions[i];
+    frames_sent += session.frames_sent();
+    sl_data_received += session.sl_data_received();
+    if (session.data_channel()) ++with_sl_data;
+    if (session.roster_joins() > 0) ++with_roster;
+    if (layout.received_speakers(i).empty()) {
+      ++silent_listeners;
+      silent += session.reception().count(window, late_after);
+    } else {
+      ++hearing_listeners;
+      hearing += session.reception().count(window, late_after);
+      session.reception().lateness(window, behind);
+    }
+  }
+  const auto fraction = [](std::uint64_t part, std::uint64_t whole) {
+    return whole ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
+  };
+  json result = {
+      {"mode", "viewer"},
+      {"target", options.target},
+      {"door", janus_door ? "janus" : "jsonrpc"},
+      {"layout", options.layout},
+      {"sessions", count},
+      {"ready", ready},
+      {"connect_seconds", connect_seconds},
+      {"failures", failures},
+      {"speakers", speakers},
+      {"groups", groups},
+      {"group_size", spread ? options.group_size : count},
+      {"seconds", options.seconds},
+      {"late_after_ms", options.late_ms},
+      {"tone_bitrate", options.bitrate},
+      {"speaker_frames_sent", frames_sent},
+      {"hearing_listeners", hearing_listeners},
+      {"frames",
+       {{"expected", hearing.expected},
+        {"received", hearing.received},
+        {"late", hearing.late},
+        {"lost", hearing.lost},
+        {"dtx", hearing.dtx},
+        {"late_fraction", fraction(hearing.late, hearing.expected)},
+        {"lost_fraction", fraction(hearing.lost, hearing.expected)},
+        {"late_or_lost_fraction", fraction(hearing.late + hearing.lost, hearing.expected)}}},
+      {"behind_schedule_ms", percentiles(behind)},
+      {"silent_listeners", silent_listeners},
+      {"silent_listener_packets", silent.packets},
+      {"silent_listener_audio_frames", silent.received},
+      {"sl_data", {{"sessions_with_channel", with_sl_data}, {"sessions_with_roster_join", with_roster},
+                   {"messages_received", sl_data_received}}},
+  };
+  usage.add_to(result, ready, options.seconds);
+  if (stats) {
+    json mixer = {{"source", options.stats_path}};
+    if (const auto p50 = find_number(*stats, "mix_delay_p50_ms")) mixer["delay_p50_ms"] = *p50;
+    if (const auto p99 = find_number(*stats, "mix_delay_p99_ms")) mixer["delay_p99_ms"] = *p99;
+    result["server_mixer"] = mixer;
+  }
+  write_report(result, options.json_out);
+  return ready == count ? 0 : 2;
+}
+
+}  // namespace webvox::load
