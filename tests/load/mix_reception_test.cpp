@@ -131,5 +131,22 @@ TEST(MixReception, SkipsOverDtxTimestampStepsAsOneScheduledFrameEach) {
   EXPECT_EQ(counts.late, 0u);
 }
 
+TEST(MixReception, OnsetsAreAudioFramesAfterSilence) {
+  MixReception reception;
+  std::uint16_t sequence = 0;
+  const auto at = [&](std::uint32_t frame, std::size_t bytes) {
+    reception.record(packet(sequence++, 960 * frame, bytes), kStart + frame * 20 * kMs);
+  };
+  for (std::uint32_t f = 0; f < 10; ++f) at(f, 80);     // the stream's first frame: an onset
+  at(30, 1);                                              // DTX…
+  for (std::uint32_t f = 31; f < 40; ++f) at(f, 80);    // …then audio: an onset
+  for (std::uint32_t f = 60; f < 70; ++f) at(f, 80);    // after a timestamp jump: an onset
+  at(70, 80);                                             // the next frame: not one
+  ASSERT_EQ(reception.onsets().size(), 3u);
+  EXPECT_EQ(reception.onsets()[0], kStart);
+  EXPECT_EQ(reception.onsets()[1], kStart + 31 * 20 * kMs);
+  EXPECT_EQ(reception.onsets()[2], kStart + 60 * 20 * kMs);
+}
+
 }  // namespace
 }  // namespace webvox::load

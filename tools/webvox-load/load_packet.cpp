@@ -37,7 +37,7 @@ std::uint64_t get64(const std::uint8_t* p) {
 // The fixed header and the audio-level extension block; returns where the payload goes.
 std::uint8_t* write_header(std::uint8_t* p, const AudioPacketHeader& header) {
   p[0] = 0x90;  // version 2, extension bit
-  p[1] = header.payload_type & 0x7f;
+  p[1] = static_cast<std::uint8_t>((header.marker ? 0x80 : 0) | (header.payload_type & 0x7f));
   put16(p + 2, header.sequence);
   put32(p + 4, header.timestamp);
   put32(p + 8, header.ssrc);
@@ -73,7 +73,7 @@ std::size_t write_probe_packet(std::span<std::uint8_t> out, const PacketShape& s
   if (out.size() < size) throw std::length_error("probe packet buffer too small");
   auto* p = write_header(out.data(), {shape.payload_type, shape.audio_level_extension_id, ssrc,
                                      static_cast<std::uint16_t>(probe.sequence),
-                                     probe.sequence * kSamplesPer20Ms, level_minus_dbov});
+                                     probe.sequence * kSamplesPer20Ms, level_minus_dbov, false});
   std::copy(kMagic.begin(), kMagic.end(), p);
   put32(p + 4, probe.speaker);
   put32(p + 8, probe.sequence);

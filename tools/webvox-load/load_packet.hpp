@@ -41,6 +41,7 @@ struct AudioPacketHeader {
   std::uint16_t sequence = 0;
   std::uint32_t timestamp = 0;
   std::uint8_t level_minus_dbov = 127;
+  bool marker = false;  // the first packet of a talk spurt (RFC 3551 §4.1)
 };
 // The packet's length, written into `out`; 0 when `out` is too small.
 std::size_t write_audio_packet(std::span<std::uint8_t> out, const AudioPacketHeader& header,

@@ -262,6 +262,8 @@ int main(int argc, char** argv) {
   app.add_option("--speakers-per-group", viewer.speakers_per_group, "viewer mode, spread: speakers in each group");
   app.add_option("--bitrate", viewer.bitrate, "viewer mode: the speakers' Opus bit rate");
   app.add_option("--late-ms", viewer.late_ms, "viewer mode: a mixed frame this far behind its due time is late");
+  app.add_option("--delay-pairs", viewer.delay_pairs,
+                 "viewer mode, webvoxd: pairs apart from the layout that time the mixer from outside");
   app.add_option("--stats-path", viewer.stats_path, "viewer mode, webvoxd: a JSON path with mix_delay_p50_ms/p99_ms");
   app.add_option("--stats-credentials", viewer.stats_credentials, "viewer mode: USER:PASSWORD for --stats-path");
   CLI11_PARSE(app, argc, argv);

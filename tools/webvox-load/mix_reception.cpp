@@ -28,8 +28,13 @@ void MixReception::record(std::span<const std::uint8_t> rtp, std::uint64_t arriv
   }
   if (packet.ssrc != *ssrc_) return;
   // Timestamps wrap at 2^32: steps are read as signed 32-bit differences.
-  timestamp_ += static_cast<std::int32_t>(packet.timestamp - last_timestamp_);
+  const auto step = static_cast<std::int32_t>(packet.timestamp - last_timestamp_);
+  timestamp_ += step;
   last_timestamp_ = packet.timestamp;
+  const bool audio = packet.payload.size() > kDtxBytes;
+  const bool after_silence = !previous_audio_ || step > static_cast<std::int32_t>(kFrameSamples * 3 / 2);
+  if (audio && (after_silence || arrivals_.empty())) onsets_.push_back(arrived_ns);
+  if (step >= 0) previous_audio_ = audio;  // a reordered old packet says nothing of now
   const auto frame = static_cast<std::int64_t>(
       std::llround(static_cast<double>(timestamp_) / static_cast<double>(kFrameSamples)));
   arrivals_.push_back({arrived_ns, frame,

@@ -14,6 +14,11 @@
 //    time (a viewer's jitter buffer would have played concealment in their place).
 //  * Lost: expected − received (sequence gaps, frames never sent, and DTX where audio was due).
 //
+// Onsets: an audio frame right after silence (after a DTX frame, or after a timestamp jump of
+// more than one frame, or the stream's first): where a talk spurt of the only speaker a
+// listener hears starts, and so where the mixer's delay can be seen from outside (the
+// speaker's first packet sent → this frame's arrival).
+//
 // Pure: packets in (with the kernel's arrival stamp), counts out.
 #pragma once
 
@@ -51,6 +56,8 @@ class MixReception {
   // How far behind its due time each received frame of the window arrived (for percentiles).
   void lateness(const MeasurementWindow& window, LatencyHistogram& into) const;
   std::uint64_t packets() const { return arrivals_.size(); }
+  // Arrival times (ns) of every onset, in order.
+  const std::vector<std::uint64_t>& onsets() const { return onsets_; }
 
  private:
   struct Arrival {
@@ -66,6 +73,8 @@ class MixReception {
   std::uint32_t last_timestamp_ = 0;
   std::int64_t timestamp_ = 0;  // unwrapped, relative to the first packet's
   std::vector<Arrival> arrivals_;
+  std::vector<std::uint64_t> onsets_;
+  bool previous_audio_ = false;
 };
 
 }  // namespace webvox::load

@@ -14,10 +14,12 @@ constexpr std::uint32_t kFrameSamples = 960;
 }  // namespace
 
 ViewerLoadSession::ViewerLoadSession(MediaContext& media, std::unique_ptr<ViewerSignalling> signalling,
-                                     ViewerPose pose, const TonePackets* tone, std::size_t index)
+                                     ViewerPose pose, const TonePackets* tone, std::size_t index,
+                                     SpeechPattern pattern)
     : signalling_(std::move(signalling)),
       pose_(pose),
       tone_(tone),
+      pattern_(pattern),
       peer_(media, index + 1),
       ssrc_(0x20000 + static_cast<std::uint32_t>(index)) {
   peer_.set_handlers({[this](std::span<const std::uint8_t> rtp, std::uint64_t arrived_ns) { reception_.record(rtp, arrived_ns); },
@@ -85,12 +87,24 @@ void ViewerLoadSession::tick(std::chrono::steady_clock::time_point now) {
 
 void ViewerLoadSession::speak() {
   if (!tone_ || stopped_ || !peer_.ready()) return;
+  bool spurt_start = false;
+  if (pattern_.on_frames > 0) {
+    const auto phase = speak_calls_++ % (pattern_.on_frames + pattern_.off_frames);
+    if (phase >= pattern_.on_frames) {
+      timestamp_ += kFrameSamples;  // the RTP clock runs on through silence, as with DTX
+      return;
+    }
+    spurt_start = phase == 0;
+  }
+  const auto sent_ns = monotonic_ns();
   const auto payload = tone_->packet(frames_sent_);
-  const AudioPacketHeader header{kOpusPayloadType, kAudioLevelExtensionId, ssrc_, sequence_++, timestamp_,
-                                 tone_->level_minus_dbov()};
+  const AudioPacketHeader header{kOpusPayloadType, kAudioLevelExtensionId, ssrc_,       sequence_++,
+                                 timestamp_,       tone_->level_minus_dbov(), spurt_start};
   timestamp_ += kFrameSamples;
   const auto length = write_audio_packet(send_buffer_, header, payload);
-  if (length > 0 && peer_.send_rtp(send_buffer_, length)) ++frames_sent_;
+  if (length == 0 || !peer_.send_rtp(send_buffer_, length)) return;
+  ++frames_sent_;
+  if (spurt_start) spurt_starts_.push_back(sent_ns);
 }
 
 void ViewerLoadSession::stop() {

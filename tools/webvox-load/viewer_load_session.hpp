@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "load_session.hpp"
 #include "media_peer.hpp"
@@ -21,12 +22,19 @@
 
 namespace webvox::load {
 
+// How a speaker talks: without pause, or in talk spurts (on_frames of 20 ms, then off_frames
+// of nothing sent), whose starts are noted for the delay probes.
+struct SpeechPattern {
+  std::size_t on_frames = 0;  // 0: continuously
+  std::size_t off_frames = 0;
+};
+
 class ViewerLoadSession final : public LoadSession {
  public:
   // `tone`: what it says when speaking; null for a listener (its microphone muted: the viewer
   // then sends nothing the server mixes).
   ViewerLoadSession(MediaContext& media, std::unique_ptr<ViewerSignalling> signalling, ViewerPose pose,
-                    const TonePackets* tone, std::size_t index);
+                    const TonePackets* tone, std::size_t index, SpeechPattern pattern = {});
 
   void start() override;
   void tick(std::chrono::steady_clock::time_point now) override;
@@ -43,6 +51,8 @@ class ViewerLoadSession final : public LoadSession {
   std::uint64_t sl_data_received() const { return sl_data_received_; }
   // Roster messages naming some agent as joined ("j"), as the viewer's participant list needs.
   std::uint64_t roster_joins() const { return roster_joins_; }
+  // When the first packet of each talk spurt was sent (CLOCK_MONOTONIC ns), in order.
+  const std::vector<std::uint64_t>& spurt_starts() const { return spurt_starts_; }
 
  private:
   void on_answer(ProvisionResult result);
@@ -52,6 +62,9 @@ class ViewerLoadSession final : public LoadSession {
   std::unique_ptr<ViewerSignalling> signalling_;
   ViewerPose pose_;
   const TonePackets* tone_;
+  SpeechPattern pattern_;
+  std::uint64_t speak_calls_ = 0;
+  std::vector<std::uint64_t> spurt_starts_;
   MediaPeer peer_;
   std::vector<std::string> candidates_;
   Stage stage_ = Stage::Negotiating;

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
+#include <span>
 #include <vector>
 
 #include "addon_room.hpp"
@@ -33,6 +34,12 @@ constexpr double kRegionOrigin = 256000;
 constexpr auto kGrace = std::chrono::milliseconds(500);  // frames due in the window still arriving
 constexpr std::size_t kSpeakerToneBaseHz = 300;
 constexpr std::size_t kSpeakerToneStepHz = 20;
+// Delay probes: far beyond any layout (spread groups reach 1700 m), 200 m from each other.
+constexpr double kProbeOrigin = 3000;
+constexpr double kProbeSpacing = 200;
+constexpr SpeechPattern kProbeSpeech{10, 20};
+// An onset further than this after the spurt's first packet is not that spurt's.
+constexpr std::uint64_t kProbeMatchNs = 300'000'000;
 
 std::string agent_id(std::size_t index) {
   char text[48];
@@ -128,23 +135,36 @@ int run_viewers(const ViewerRunOptions& options) {
       last_sctp += elapsed;
     }
   });
+  // Viewer i: agent i, provisioned through the chosen door.
+  const auto signalling_for = [&](std::size_t i) -> std::unique_ptr<ViewerSignalling> {
+    const ViewerIdentity identity{agent_id(i), options.region_id};
+    if (!janus_door) return std::make_unique<VoiceRpcClient>(io, server, options.voice_rpc_path, identity);
+    const JanusApiSettings api{options.janus_path, "janus.plugin.audiobridge", options.janus_api_secret, 0};
+    return std::make_unique<JanusAddonClient>(
+        io, server, api, JanusAddonRoom{*room_number, local_room_description(options.region_id)}, identity);
+  };
+  // The N viewers of the layout first, then the delay probes (a speaker, then its listener a
+  // metre away, per pair).
   std::vector<std::unique_ptr<ViewerLoadSession>> sessions;
   for (std::size_t i = 0; i < count; ++i) {
-    const ViewerIdentity identity{agent_id(i), options.region_id};
-    std::unique_ptr<ViewerSignalling> signalling;
-    if (janus_door) {
-      JanusApiSettings api{options.janus_path, "janus.plugin.audiobridge", options.janus_api_secret, 0};
-      signalling = std::make_unique<JanusAddonClient>(
-          io, server, api, JanusAddonRoom{*room_number, local_room_description(options.region_id)}, identity);
-    } else {
-      signalling = std::make_unique<VoiceRpcClient>(io, server, options.voice_rpc_path, identity);
-    }
     const auto spot = layout.spot(i);
     const ViewerPose pose{kRegionOrigin + spot.x, kRegionOrigin + spot.y, spot.z, 0};
-    sessions.push_back(std::make_unique<ViewerLoadSession>(media, std::move(signalling), pose,
+    sessions.push_back(std::make_unique<ViewerLoadSession>(media, signalling_for(i), pose,
                                                            layout.speaks(i) ? tones[i].get() : nullptr, i));
-    driver.add(sessions.back().get());
   }
+  const TonePackets probe_tone({1000, 0.25, options.bitrate, 50});
+  for (std::size_t k = 0; k < options.delay_pairs; ++k) {
+    for (std::size_t role = 0; role < 2; ++role) {
+      const auto i = sessions.size();
+      const ViewerPose pose{kRegionOrigin + kProbeOrigin + kProbeSpacing * static_cast<double>(k) + static_cast<double>(role),
+                            kRegionOrigin + kProbeOrigin, 25, 0};
+      sessions.push_back(std::make_unique<ViewerLoadSession>(media, signalling_for(i), pose,
+                                                             role == 0 ? &probe_tone : nullptr, i, kProbeSpeech));
+    }
+  }
+  for (auto& session : sessions) driver.add(session.get());
+  const std::span<const std::unique_ptr<ViewerLoadSession>> viewers(sessions.data(), count);
+  const std::span<const std::unique_ptr<ViewerLoadSession>> probes(sessions.data() + count, sessions.size() - count);
 
   RunUsage usage(options.server_pid, options.server_cpu);
   usage.before_sessions();
@@ -160,8 +180,9 @@ int run_viewers(const ViewerRunOptions& options) {
                                 std::chrono::duration<double>(options.connect_timeout)));
   const double connect_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - connect_started).count();
-  json failures;
-  const auto ready = count_ready(sessions, failures);
+  json failures, probe_failures;
+  const auto ready = count_ready(viewers, failures);
+  const auto probes_ready = count_ready(probes, probe_failures);
   usage.connected();
 
   const auto seconds = [](double value) {
@@ -188,8 +209,8 @@ int run_viewers(const ViewerRunOptions& options) {
   LatencyHistogram behind;
   std::size_t hearing_listeners = 0, silent_listeners = 0, with_sl_data = 0, with_roster = 0;
   std::uint64_t frames_sent = 0, sl_data_received = 0;
-  for (std::size_t i = 0; i < sessions.size(); ++i) {
-    const auto& session = *sessions[i];
+  for (std::size_t i = 0; i < viewers.size(); ++i) {
+    const auto& session = *viewers[i];
     frames_sent += session.frames_sent();
     sl_data_received += session.sl_data_received();
     if (session.data_channel()) ++with_sl_data;
@@ -239,7 +260,31 @@ int run_viewers(const ViewerRunOptions& options) {
       {"sl_data", {{"sessions_with_channel", with_sl_data}, {"sessions_with_roster_join", with_roster},
                    {"messages_received", sl_data_received}}},
   };
-  usage.add_to(result, ready, options.seconds);
+  usage.add_to(result, ready + probes_ready, options.seconds);
+  if (!probes.empty()) {
+    // Each onset the probe's listener heard in the window, against the latest spurt start of
+    // its speaker before it.
+    LatencyHistogram delay;
+    std::uint64_t unmatched = 0;
+    for (std::size_t k = 0; k + 1 < probes.size(); k += 2) {
+      const auto& starts = probes[k]->spurt_starts();
+      for (const auto onset : probes[k + 1]->reception().onsets()) {
+        if (!window.contains(onset)) continue;
+        const auto after = std::upper_bound(starts.begin(), starts.end(), onset);
+        if (after == starts.begin() || onset - *std::prev(after) > kProbeMatchNs) {
+          ++unmatched;
+          continue;
+        }
+        delay.record(onset - *std::prev(after));
+      }
+    }
+    result["delay_probes"] = {{"pairs", probes.size() / 2},
+                              {"ready", probes_ready},
+                              {"failures", probe_failures},
+                              {"samples", delay.count()},
+                              {"unmatched_onsets", unmatched},
+                              {"spurt_to_mix_ms", percentiles(delay)}};
+  }
   if (stats) {
     json mixer = {{"source", options.stats_path}};
     if (const auto p50 = find_number(*stats, "mix_delay_p50_ms")) mixer["delay_p50_ms"] = *p50;

@@ -25,6 +25,11 @@ struct ViewerRunOptions {
   std::size_t group_size = 8;
   int bitrate = 32000;
   double late_ms = 60;
+  // Extra pairs, far from everyone and from each other, in which one viewer talks in spurts
+  // (200 ms on, 400 ms off) to the other: each spurt's first packet sent → the first mixed
+  // audio frame after silence received is the mixer's delay seen from outside (loopback both
+  // ways included). webvoxd only: AudioBridge mixes a whole room for everyone, with no silence.
+  std::size_t delay_pairs = 0;
   double warmup_seconds = 3;
   double seconds = 10;
   double connect_timeout = 60;
