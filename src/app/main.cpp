@@ -134,6 +134,9 @@ std::unique_ptr<app::MediaHost> make_media_host(const config::Config& config) {
   return media;
 }
 
+// How long SIGTERM waits for open connections to close (see HttpServer::stop).
+constexpr std::chrono::seconds kShutdownGrace{5};
+
 int serve(const config::Config& config) {
   Services services(config);
   core::AdminAuth admin(services.session_repository, admin_credentials(config));
@@ -201,8 +204,8 @@ int serve(const config::Config& config) {
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code, int signal) {
     spdlog::info("signal {}: shutting down", signal);
-    server.stop();
-    io.stop();
+    // WebSockets are told "going away", responses being written finish: then everything stops.
+    server.stop(kShutdownGrace, [&io] { io.stop(); });
   });
 
   const auto endpoint = server.local_endpoint();
