@@ -1,5 +1,6 @@
 // webvoxd: wires configuration, storage, the Vivox API, signalling and the network edge.
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -15,6 +16,7 @@
 #include "app/data_directory.hpp"
 #include "app/http_routes.hpp"
 #include "app/join_token_api.hpp"
+#include "app/password_check_service.hpp"
 #include "app/secrets.hpp"
 #include "app/heap_trimmer.hpp"
 #include "app/position_ticker.hpp"
@@ -26,6 +28,7 @@
 #include "core/account_service.hpp"
 #include "core/admin_auth.hpp"
 #include "core/channel_service.hpp"
+#include "core/credential_throttle.hpp"
 #include "core/join_token.hpp"
 #include "core/secure_random.hpp"
 #include "http/http_server.hpp"
@@ -137,12 +140,15 @@ std::unique_ptr<app::SfuService> make_sfu(const config::Config& config) {
 
 int serve(const config::Config& config) {
   Services services(config);
-  core::AdminAuth admin(services.session_repository, admin_credentials(config));
+  // One throttle for every password check: a source's failures count wherever they happen.
+  core::CredentialThrottle throttle;
+  core::AdminAuth admin(services.session_repository, admin_credentials(config), throttle);
   const auto signer = join_token_signer(config);
+  boost::asio::io_context io(static_cast<int>(config.threads));
 
   vivox::VivoxApi vivox_api({admin, services.accounts, services.channels}, config.realm);
   const app::JoinTokenIssuer issuer(signer, services.channels, config.realm);
-  const app::JoinTokenApi join_token_api(admin, issuer, unix_now);
+  app::JoinTokenApi join_token_api(admin, issuer, unix_now, std::chrono::steady_clock::now);
   const app::StaticFiles files(config.web_root.empty() ? WEBVOX_DEFAULT_WEB_ROOT : config.web_root);
 
   // Started unless no channel may ever be forwarded: in auto any channel may grow into it.
@@ -153,6 +159,13 @@ int serve(const config::Config& config) {
                    ? fmt::format(": channels of more than {} members are forwarded", config.sfu_threshold)
                    : "");
 
+  // Hello passwords are checked on worker threads; the answers come back to the network ones.
+  app::PasswordCheckService password_checks(
+      services.accounts, throttle,
+      [&io](std::function<void()> task) { boost::asio::post(io, std::move(task)); },
+      {std::chrono::steady_clock::now, app::signalling_now});
+  spdlog::info("hello passwords are checked on {} worker thread(s)",
+               app::WorkerPool::default_threads());
   signalling::SignallingHub hub({services.accounts,
                                  services.channels,
                                  signer,
@@ -161,7 +174,8 @@ int serve(const config::Config& config) {
                                  config.realm,
                                  config.max_channel_members,
                                  sfu.get(),
-                                 {config.media_mode, config.sfu_threshold}});
+                                 {config.media_mode, config.sfu_threshold},
+                                 password_checks});
   app::SignallingEndpoint signalling_endpoint(hub);
 
   world::InMemoryLinkCodeStore link_codes(app::WorldLimits::kMaxLinkCodes);
@@ -178,7 +192,6 @@ int serve(const config::Config& config) {
   app::HttpRoutes routes(vivox_api, &join_token_api, &files, world_api ? &*world_api : nullptr);
 
   auto tls = http::make_server_tls_context(certificate_paths(config));
-  boost::asio::io_context io(static_cast<int>(config.threads));
   http::HttpServer server(io, tls, routes, &signalling_endpoint);
   app::PositionTicker position_ticker(io, hub);
   position_ticker.start();

@@ -44,6 +44,25 @@ struct FakeLink final : signalling::PeerLink {
   }
 };
 
+// Password checks answered at once, as the throttle-free core would: these tests are about the
+// protocol. The deferred path (answers from another thread) has tests of its own below.
+struct InlinePasswordChecks final : signalling::PasswordChecks {
+  explicit InlinePasswordChecks(core::AccountService& accounts) : accounts(accounts) {}
+  std::optional<signalling::PasswordVerdict> check(signalling::PasswordAttempt attempt,
+                                                   Done) override {
+    using Outcome = signalling::PasswordVerdict::Outcome;
+    return signalling::PasswordVerdict{
+        accounts.verify_password(attempt.account, attempt.password) ? Outcome::Accepted
+                                                                     : Outcome::Refused,
+        {}};
+  }
+  void token_refused(std::string_view, std::string_view reason) override {
+    refused_tokens.emplace_back(reason);
+  }
+  core::AccountService& accounts;
+  std::vector<std::string> refused_tokens;
+};
+
 // The server-forwarding side as the hub drives it: what it was told, per call.
 struct FakeForwarding final : signalling::MediaForwarding {
   std::vector<std::string> calls;  // "negotiate m", "leave m", "place m x", "floor m 1"
@@ -73,7 +92,7 @@ class SignallingTest : public ::testing::Test {
   explicit SignallingTest(signalling::MediaForwarding* forwarding = nullptr,
                           core::ForwardingPolicy policy = {})
       : hub{{accounts, channels, signer, {{"stun:stun.example.org"}, {}, "", 600},
-             "voice.example.org", 3, forwarding, policy}} {}
+             "voice.example.org", 3, forwarding, policy, password_checks}} {}
 
   struct Client {
     std::shared_ptr<FakeLink> link = std::make_shared<FakeLink>();
@@ -147,6 +166,7 @@ class SignallingTest : public ::testing::Test {
   core::AccountService accounts{account_repository, hasher};
   core::ChannelService channels{channel_repository};
   core::JoinTokenSigner signer{std::vector<unsigned char>(32, 7)};
+  InlinePasswordChecks password_checks{accounts};
   signalling::SignallingHub hub;
 };
 
