@@ -40,7 +40,7 @@ if ! [[ "$seconds" =~ ^[0-9]+$ ]]; then
 fi
 
 build_dir=${WEBVOX_FUZZ_BUILD_DIR:-build-fuzz}
-targets=(${WEBVOX_FUZZ_TARGETS:-fuzz_query_string fuzz_xml_text fuzz_vivox_router fuzz_signalling_message
+targets=(${WEBVOX_FUZZ_TARGETS:-fuzz_query_string fuzz_xml_text fuzz_log_text fuzz_vivox_router fuzz_signalling_message
                                 fuzz_world_request fuzz_stun fuzz_rtp fuzz_rtcp fuzz_sdp fuzz_srtp})
 
 if ! command -v clang >/dev/null || ! command -v clang++ >/dev/null; then

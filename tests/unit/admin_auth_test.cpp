@@ -66,3 +66,20 @@ TEST_F(AdminAuthTest, StoresOnlyADigestOfTheToken) {
   ASSERT_TRUE(query.step());
   EXPECT_EQ(query.integer(0), 0);
 }
+
+// Every admin credential check goes through the throttle as one account.
+TEST_F(AdminAuthTest, ChecksAreThrottledPerSourceAsOneAccount) {
+  const core::CredentialSource guesser{"203.0.113.9", core::MonotonicTime{}};
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_EQ(auth.check_credentials("opensim-admin", "guess", guesser).verdict,
+              core::CredentialVerdict::Refused);
+  }
+  const auto throttled = auth.check_credentials("opensim-admin", "s3cret-Pass", guesser);
+  EXPECT_EQ(throttled.verdict, core::CredentialVerdict::Throttled);
+  EXPECT_EQ(throttled.admission.decision, core::CredentialThrottle::Decision::SourceBlocked);
+  const auto signed_in = auth.sign_in("opensim-admin", "s3cret-Pass", {"198.51.100.7", {}});
+  EXPECT_EQ(signed_in.check.verdict, core::CredentialVerdict::Accepted);
+  EXPECT_EQ(auth.check(signed_in.token), TokenCheck::Valid);
+  EXPECT_TRUE(auth.is_admin_user("opensim-admin"));
+  EXPECT_FALSE(auth.is_admin_user("opensim-admin "));
+}
