@@ -95,12 +95,12 @@ struct SfuService::Room {
   std::map<std::string, bool> floors;
 };
 
-SfuService::SfuService(Settings settings)
+SfuService::SfuService(Settings settings) try
     : settings_(std::move(settings)),
       work_(asio::make_work_guard(io_)),
       certificate_(rtc::DtlsCertificate::generate()),
       local_fingerprint_(sdp_fingerprint(certificate_)),
-      edge_(io_, settings_.listen, router_),
+      edge_(io_, settings_.listen, router_, settings_.receive_buffer),
       port_(edge_.local_endpoint().port()),
       decide_timer_(io_),
       media_timer_(io_),
@@ -123,6 +123,13 @@ SfuService::SfuService(Settings settings)
   schedule_decide();
   schedule_media_tick();
   thread_ = std::thread([this] { io_.run(); });
+} catch (const boost::system::system_error& e) {
+  // Only the UDP port's socket throws this here (the TCP one is named above): say which
+  // setting and address, "address in use" alone does not.
+  throw std::runtime_error("media-port " + std::to_string(settings.listen.port()) +
+                           ": cannot use UDP " + settings.listen.address().to_string() + ":" +
+                           std::to_string(settings.listen.port()) + ": " + e.code().message() +
+                           " (another process has it? choose another media-port)");
 }
 
 SfuService::~SfuService() {

@@ -36,6 +36,8 @@ class SfuService final : public signalling::MediaForwarding {
     std::optional<std::uint16_t> tcp_port = 0;
     std::vector<std::string> advertised_addresses;  // what browsers connect to
     std::size_t slots = 8;
+    // The media port's kernel receive buffer (media::UdpMediaEdge): bytes asked for.
+    std::size_t receive_buffer = media::UdpMediaEdge::kDefaultReceiveBuffer;
   };
   static constexpr auto kDecideEvery = std::chrono::milliseconds(50);
   // DTLS retransmissions, SCTP timers, and when RTCP reports are due.
@@ -45,6 +47,8 @@ class SfuService final : public signalling::MediaForwarding {
   ~SfuService() override;
 
   std::uint16_t udp_port() const { return port_; }
+  // The media port's receive buffer as the kernel granted it.
+  std::size_t receive_buffer() const { return edge_.receive_buffer(); }
   // Nothing when the ICE-TCP fallback is off.
   std::optional<std::uint16_t> tcp_port() const { return tcp_port_; }
 
