@@ -63,9 +63,25 @@ double monotonic_now() {
       .count();
 }
 
+// Runs a start-up step that writes into the data folder; a failure (unwritable, disk full)
+// then names the setting and the folder, whatever the step's own message says.
+template <typename Step>
+auto in_data_dir(const config::Config& config, Step&& step) -> decltype(step()) {
+  try {
+    return step();
+  } catch (const config::ConfigError&) {
+    throw;
+  } catch (const std::exception& e) {
+    const std::string what = e.what();
+    if (what.starts_with("data-dir ")) throw;
+    throw std::runtime_error("data-dir " + config.data_dir.string() + ": " + what);
+  }
+}
+
 core::AdminCredentials admin_credentials(const config::Config& config) {
   if (config.admin_password) return {config.admin_user, *config.admin_password};
-  const auto password = app::load_or_create_admin_password(config.data_dir);
+  const auto password =
+      in_data_dir(config, [&] { return app::load_or_create_admin_password(config.data_dir); });
   if (password.generated) {
     // Shown once, on the terminal only (never in the log): the operator needs it for the
     // region module's vivox_admin_password.
@@ -80,8 +96,10 @@ core::AdminCredentials admin_credentials(const config::Config& config) {
 }
 
 core::JoinTokenSigner join_token_signer(const config::Config& config) {
-  const auto key = config.token_key ? *config.token_key
-                                    : app::load_or_create_token_key(config.data_dir).value;
+  const auto key =
+      config.token_key
+          ? *config.token_key
+          : in_data_dir(config, [&] { return app::load_or_create_token_key(config.data_dir); }).value;
   try {
     return core::JoinTokenSigner(core::base64url_decode(key));
   } catch (const std::invalid_argument& e) {
@@ -91,14 +109,16 @@ core::JoinTokenSigner join_token_signer(const config::Config& config) {
 
 http::CertificatePaths certificate_paths(const config::Config& config) {
   if (config.tls_cert) return {*config.tls_cert, *config.tls_key};
-  return http::ensure_self_signed_certificate(config.data_dir);
+  return in_data_dir(config, [&] { return http::ensure_self_signed_certificate(config.data_dir); });
 }
 
 // The store and the domain services over it, shared by the server and the subcommands.
 struct Services {
   explicit Services(const config::Config& config)
-      : database((app::prepare_data_directory(config.data_dir),
-                  store::SqliteDatabase::file_in(config.data_dir))) {}
+      : database(in_data_dir(config, [&] {
+          app::prepare_data_directory(config.data_dir);
+          return store::SqliteDatabase(store::SqliteDatabase::file_in(config.data_dir));
+        })) {}
 
   store::SqliteDatabase database;
   store::SqliteAccountRepository account_repository{database};
@@ -131,9 +151,20 @@ std::unique_ptr<app::SfuService> make_sfu(const config::Config& config) {
     }
   }
   settings.slots = config.sfu_slots;
+  settings.receive_buffer = config.media_receive_buffer;
   auto sfu = std::make_unique<app::SfuService>(settings);
   spdlog::info("server-forwarded voice on UDP port {} ({} slots per listener)",
                sfu->udp_port(), settings.slots);
+  const auto granted = sfu->receive_buffer();
+  if (settings.receive_buffer > 0 && granted < settings.receive_buffer) {
+    spdlog::warn("media port receive buffer: the kernel granted {} bytes of the {} asked for "
+                 "(media-receive-buffer); raise net.core.rmem_max (sysctl) or bursts are "
+                 "dropped before webvoxd sees them",
+                 granted, settings.receive_buffer);
+  } else {
+    spdlog::info("media port receive buffer: {} bytes as the kernel counts it ({} asked for)",
+                 granted, settings.receive_buffer);
+  }
   if (const auto tcp = sfu->tcp_port()) spdlog::info("ICE-TCP fallback on TCP port {}", *tcp);
   return sfu;
 }
