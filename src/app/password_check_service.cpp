@@ -33,7 +33,11 @@ std::optional<PasswordVerdict> PasswordCheckService::check(signalling::PasswordA
                    core::describe(admission.decision), admission.retry_after.count(),
                    core::left_out_note(*left_out));
     }
-    return PasswordVerdict{PasswordVerdict::Outcome::Throttled, admission.retry_after};
+    // Several residents behind one address signing in at once is no attack: they retry.
+    const auto outcome = admission.decision == core::CredentialThrottle::Decision::SourceBusy
+                             ? PasswordVerdict::Outcome::Busy
+                             : PasswordVerdict::Outcome::Throttled;
+    return PasswordVerdict{outcome, admission.retry_after};
   }
   const auto source = attempt.source;
   const bool queued = pool_.try_post(

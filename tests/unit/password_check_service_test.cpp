@@ -195,3 +195,21 @@ TEST(WorkerPool, RefusesWhenTheQueueIsFullAndDropsQueuedJobsWhenDestroyed) {
 }
 
 }  // namespace
+
+namespace {
+
+// More than four checks from one address at once (residents behind one NAT) are told to
+// retry, not that they guessed too often.
+TEST_F(PasswordCheckServiceTest, TooManyChecksFromOneAddressAtOnceAnswerBusy) {
+  auto service = make({1, 8});
+  hasher.set_open(false);
+  const auto ignore = [](PasswordVerdict, const signalling::SessionClock&) {};
+  for (int i = 0; i < 4; ++i) EXPECT_FALSE(service.check({"nat", "xA", "pa"}, ignore));
+  const auto fifth = service.check({"nat", "xA", "pa"}, ignore);
+  ASSERT_TRUE(fifth);
+  EXPECT_EQ(fifth->outcome, Outcome::Busy);
+  hasher.set_open(true);
+  run_posted(4);
+}
+
+}  // namespace

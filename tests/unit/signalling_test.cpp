@@ -87,7 +87,18 @@ struct FakeForwarding final : signalling::MediaForwarding {
   }
 };
 
-class SignallingTest : public ::testing::Test {
+// What the hub stands on: accounts and channels on an in-memory database, a join-token key.
+struct SignallingStore {
+  store::SqliteDatabase db{":memory:"};
+  store::SqliteAccountRepository account_repository{db};
+  store::SqliteChannelRepository channel_repository{db};
+  core::PasswordHasher hasher{1};
+  core::AccountService accounts{account_repository, hasher};
+  core::ChannelService channels{channel_repository};
+  core::JoinTokenSigner signer{std::vector<unsigned char>(32, 7)};
+};
+
+class SignallingTest : public ::testing::Test, protected SignallingStore {
  protected:
   explicit SignallingTest(signalling::MediaForwarding* forwarding = nullptr,
                           core::ForwardingPolicy policy = {})
@@ -159,13 +170,6 @@ class SignallingTest : public ::testing::Test {
     return {{"type", "position"}, {"x", x}, {"y", y}, {"z", z}, {"yaw", yaw}};
   }
 
-  store::SqliteDatabase db{":memory:"};
-  store::SqliteAccountRepository account_repository{db};
-  store::SqliteChannelRepository channel_repository{db};
-  core::PasswordHasher hasher{1};
-  core::AccountService accounts{account_repository, hasher};
-  core::ChannelService channels{channel_repository};
-  core::JoinTokenSigner signer{std::vector<unsigned char>(32, 7)};
   InlinePasswordChecks password_checks{accounts};
   signalling::SignallingHub hub;
 };
@@ -692,7 +696,7 @@ struct DeferredPasswordChecks final : signalling::PasswordChecks {
   std::vector<std::string> refused_tokens;
 };
 
-class DeferredSignInTest : public ::testing::Test {
+class DeferredSignInTest : public ::testing::Test, protected SignallingStore {
  protected:
   DeferredSignInTest() {
     accounts.create("xA", "pa");
@@ -711,13 +715,6 @@ class DeferredSignInTest : public ::testing::Test {
     return client;
   }
 
-  store::SqliteDatabase db{":memory:"};
-  store::SqliteAccountRepository account_repository{db};
-  store::SqliteChannelRepository channel_repository{db};
-  core::PasswordHasher hasher{1};
-  core::AccountService accounts{account_repository, hasher};
-  core::ChannelService channels{channel_repository};
-  core::JoinTokenSigner signer{std::vector<unsigned char>(32, 7)};
   DeferredPasswordChecks checks;
   signalling::SignallingHub hub{{accounts, channels, signer, {}, "voice.example.org", 3, nullptr,
                                  {}, checks}};
