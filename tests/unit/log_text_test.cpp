@@ -1,7 +1,9 @@
-// core::log_text: what request bytes look like in a log line.
+// core::log_text: what request bytes look like in a log line; core::LogBudget: how many.
 #include "core/log_text.hpp"
 
 #include <gtest/gtest.h>
+
+#include "core/log_budget.hpp"
 
 using webvox::core::log_text;
 using webvox::core::log_withheld;
@@ -60,4 +62,19 @@ TEST(LogText, LongTextIsCutAtACharacterBoundaryAndSaysHowMuchIsLeft) {
 
 TEST(LogText, WithheldTextShowsOnlyItsLength) {
   EXPECT_EQ(log_withheld("hunter2"), "(7 bytes, not shown)");
+}
+
+// A flood of refused sign-ins costs the log a few lines a second; the next line that passes
+// says how many were left out.
+TEST(LogBudget, LetsABurstThroughThenCountsWhatItLeavesOut) {
+  webvox::core::LogBudget budget(2, 3);
+  const auto at = [](double s) {
+    return webvox::core::MonotonicTime{} + std::chrono::hours(1) +
+           std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(s));
+  };
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(budget.take(at(0)), std::optional<std::size_t>(0));
+  for (int i = 0; i < 100; ++i) EXPECT_FALSE(budget.take(at(0.1)));
+  EXPECT_EQ(budget.take(at(0.6)), std::optional<std::size_t>(100));
+  EXPECT_EQ(webvox::core::left_out_note(100), " (100 similar lines left out)");
+  EXPECT_EQ(webvox::core::left_out_note(0), "");
 }
