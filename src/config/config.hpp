@@ -62,6 +62,9 @@ struct Config {
   // empty: the listen address (127.0.0.1 when it listens on all addresses).
   std::vector<std::string> media_addresses;
   unsigned sfu_slots = 8;
+  // Bytes of kernel receive buffer the media port asks for (bursts wait there while the media
+  // thread works); 0: the kernel's default.
+  unsigned media_receive_buffer = 4 * 1024 * 1024;
 };
 
 // The TCP port the ICE-TCP fallback listens on: nothing when it is off, 0 for "any free port"

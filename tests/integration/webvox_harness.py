@@ -482,8 +482,11 @@ def read_http_response(stream):
     return HttpResponse(status, reason, headers, body)
 
 
-def open_connection(port, tls, host=HOST, timeout=IO_TIMEOUT):
-    sock = socket.create_connection((host, port), timeout=timeout)
+def open_connection(port, tls, host=HOST, timeout=IO_TIMEOUT, source=None):
+    """`source`: the local address to connect from (another 127.0.0.x stands for another
+    machine: the server throttles credential failures per address)."""
+    sock = socket.create_connection((host, port), timeout=timeout,
+                                    source_address=(source, 0) if source else None)
     if tls:
         sock = _TLS.wrap_socket(sock, server_hostname=None)
     return sock
@@ -500,9 +503,9 @@ def build_request(method, target, host_header, body=b"", extra_headers=()):
 
 
 def module_request(port, target, tls=True, method="GET", body=b"", extra_headers=(),
-                   host=HOST):
+                   host=HOST, source=None):
     """One request on a NEW connection (TLS unless tls=False), like the module."""
-    sock = open_connection(port, tls, host)
+    sock = open_connection(port, tls, host, source=source)
     try:
         sock.sendall(build_request(method, target, "%s:%d" % (host, port), body, extra_headers))
         with sock.makefile("rb") as stream:
