@@ -23,8 +23,6 @@ class SfuService final : public signalling::MediaForwarding {
   // A service with a media host of its own (tests, tools).
   struct Settings : MediaHost::Settings {
     std::size_t slots = 8;
-    // The media port's kernel receive buffer (media::UdpMediaEdge): bytes asked for.
-    std::size_t receive_buffer = media::UdpMediaEdge::kDefaultReceiveBuffer;
   };
   static constexpr auto kDecideEvery = std::chrono::milliseconds(50);
 
