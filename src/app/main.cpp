@@ -9,12 +9,14 @@
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
+#include <string>
 #include <thread>
 #include <vector>
 
 #include "app/data_directory.hpp"
 #include "app/http_routes.hpp"
 #include "app/join_token_api.hpp"
+#include "app/open_file_limit.hpp"
 #include "app/secrets.hpp"
 #include "app/heap_trimmer.hpp"
 #include "app/position_ticker.hpp"
@@ -138,6 +140,28 @@ std::unique_ptr<app::SfuService> make_sfu(const config::Config& config) {
 // How long SIGTERM waits for open connections to close (see HttpServer::stop).
 constexpr std::chrono::seconds kShutdownGrace{5};
 
+// The network edge's bounds: the connection budget from the settings, else from the
+// open-file limit, which webvoxd first raises as far as it may.
+http::ServerLimits server_limits(const config::Config& config) {
+  const auto files = app::raise_open_file_limit();
+  if (files.now > files.before) {
+    spdlog::info("open-file limit raised from {} to {}", files.before, files.now);
+  } else if (files.now < 4096) {
+    spdlog::warn("open-file limit is {} and cannot be raised (hard limit {}): at most {} "
+                 "connections; raise it (LimitNOFILE= in a systemd unit, ulimit -n) for more",
+                 files.now, files.hard, http::default_max_connections(files.now));
+  }
+  http::ServerLimits limits;
+  limits.max_connections =
+      config.max_connections ? *config.max_connections : http::default_max_connections(files.now);
+  if (config.max_connections && *config.max_connections > files.now) {
+    spdlog::warn("max-connections {} is above the open-file limit {}: accept() will fail first",
+                 *config.max_connections, files.now);
+  }
+  limits.max_connections_per_source = config.max_connections_per_source;
+  return limits;
+}
+
 int serve(const config::Config& config) {
   Services services(config);
   core::AdminAuth admin(services.session_repository, admin_credentials(config));
@@ -182,7 +206,12 @@ int serve(const config::Config& config) {
 
   auto tls = http::make_server_tls_context(certificate_paths(config));
   boost::asio::io_context io(static_cast<int>(config.threads));
-  http::HttpServer server(io, tls, routes, &signalling_endpoint);
+  http::HttpServer server(io, tls, routes, &signalling_endpoint, server_limits(config));
+  spdlog::info("connection budget: {} open at once, {} from one address",
+               server.limits().max_connections,
+               config.max_connections_per_source == 0
+                   ? std::string("no limit")
+                   : std::to_string(config.max_connections_per_source));
   app::PositionTicker position_ticker(io, hub);
   position_ticker.start();
   app::HeapTrimmer heap_trimmer(io, std::chrono::seconds(5));
