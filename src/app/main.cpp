@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -18,6 +19,7 @@
 #include "app/join_token_api.hpp"
 #include "app/media_host.hpp"
 #include "app/password_check_service.hpp"
+#include "app/open_file_limit.hpp"
 #include "app/secrets.hpp"
 #include "app/heap_trimmer.hpp"
 #include "app/position_ticker.hpp"
@@ -168,6 +170,31 @@ std::unique_ptr<app::MediaHost> make_media_host(const config::Config& config) {
   return media;
 }
 
+// How long SIGTERM waits for open connections to close (see HttpServer::stop).
+constexpr std::chrono::seconds kShutdownGrace{5};
+
+// The network edge's bounds: the connection budget from the settings, else from the
+// open-file limit, which webvoxd first raises as far as it may.
+http::ServerLimits server_limits(const config::Config& config) {
+  const auto files = app::raise_open_file_limit();
+  if (files.now > files.before) {
+    spdlog::info("open-file limit raised from {} to {}", files.before, files.now);
+  } else if (files.now < 4096) {
+    spdlog::warn("open-file limit is {} and cannot be raised (hard limit {}): at most {} "
+                 "connections; raise it (LimitNOFILE= in a systemd unit, ulimit -n) for more",
+                 files.now, files.hard, http::default_max_connections(files.now));
+  }
+  http::ServerLimits limits;
+  limits.max_connections =
+      config.max_connections ? *config.max_connections : http::default_max_connections(files.now);
+  if (config.max_connections && *config.max_connections > files.now) {
+    spdlog::warn("max-connections {} is above the open-file limit {}: accept() will fail first",
+                 *config.max_connections, files.now);
+  }
+  limits.max_connections_per_source = config.max_connections_per_source;
+  return limits;
+}
+
 int serve(const config::Config& config) {
   Services services(config);
   // One throttle for every password check: a source's failures count wherever they happen.
@@ -235,7 +262,12 @@ int serve(const config::Config& config) {
   app::HttpRoutes routes(vivox_api, &join_token_api, &files, world_api ? &*world_api : nullptr);
 
   auto tls = http::make_server_tls_context(certificate_paths(config));
-  http::HttpServer server(io, tls, routes, &signalling_endpoint);
+  http::HttpServer server(io, tls, routes, &signalling_endpoint, server_limits(config));
+  spdlog::info("connection budget: {} open at once, {} from one address",
+               server.limits().max_connections,
+               config.max_connections_per_source == 0
+                   ? std::string("no limit")
+                   : std::to_string(config.max_connections_per_source));
   app::PositionTicker position_ticker(io, hub);
   position_ticker.start();
   app::HeapTrimmer heap_trimmer(io, std::chrono::seconds(5));
@@ -245,8 +277,8 @@ int serve(const config::Config& config) {
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code, int signal) {
     spdlog::info("signal {}: shutting down", signal);
-    server.stop();
-    io.stop();
+    // WebSockets are told "going away", responses being written finish: then everything stops.
+    server.stop(kShutdownGrace, [&io] { io.stop(); });
   });
 
   const auto endpoint = server.local_endpoint();
