@@ -56,8 +56,8 @@ class VoiceEncoder {
   // payload size written into `out` (kMaxEncodedBytes always suffices).
   std::variant<std::size_t, CodecError> encode(std::span<const float> pcm,
                                                std::span<std::uint8_t> out);
-  // Becomes an exact copy of `other` (created with the same settings): the next frames it
-  // codes are the ones `other` would code. libopus keeps an encoder in one block without
+  // Becomes an exact copy of `other` (created with the same settings; complexity and expected
+  // loss may differ, and are copied): the next frames it codes are the ones `other` would code. libopus keeps an encoder in one block without
   // pointers into itself, so a byte copy is a faithful copy (tests check it bit for bit).
   // Returns false, changing nothing, when the two differ in settings.
   bool copy_state_from(const VoiceEncoder& other);
@@ -65,6 +65,8 @@ class VoiceEncoder {
   void reset();
   // Changes the expected loss (how much FEC SILK adds); clamped to 0-100.
   void set_expected_loss(int percent);
+  // Changes the complexity (0-10, clamped) from the next frame on; the stream goes on.
+  void set_complexity(int complexity);
 
   // Bytes of libopus state one encoder with these channels holds.
   static std::size_t state_bytes(int channels);
