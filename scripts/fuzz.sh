@@ -41,7 +41,8 @@ fi
 
 build_dir=${WEBVOX_FUZZ_BUILD_DIR:-build-fuzz}
 targets=(${WEBVOX_FUZZ_TARGETS:-fuzz_query_string fuzz_xml_text fuzz_vivox_router fuzz_signalling_message
-                                fuzz_world_request fuzz_stun fuzz_rtp fuzz_rtcp fuzz_sdp fuzz_srtp})
+                                fuzz_world_request fuzz_stun fuzz_rtp fuzz_rtcp fuzz_sdp fuzz_srtp
+                                fuzz_jitter_buffer})
 
 if ! command -v clang >/dev/null || ! command -v clang++ >/dev/null; then
   echo "fuzz: clang is not installed (scripts/install-deps.sh --test installs it)" >&2
