@@ -369,6 +369,23 @@ TEST(RoomMixer, SilentSpeakersAreNeitherDecodedNorMixed) {
   EXPECT_EQ(room.mixer().counters().dtx_frames - before.dtx_frames, 2u);
 }
 
+TEST(RoomMixer, EncodersOfListenersWhoHearNobodyAreGivenBack) {
+  Room room;
+  room.speaker(1, 1, Vec3{100, 105, 20});
+  for (unsigned char i = 0; i < 8; ++i) room.listener(10 + i, 10 + i, Vec3{100.0 + i, 100, 20});
+  room.run(10);
+  EXPECT_EQ(room.mixer().encoder_count(), 8u);
+  room.stop(1);
+  room.run(RoomMixer::kReleaseEncoderTicks + 5);
+  // Silent for a second: only the spares are kept.
+  EXPECT_EQ(room.mixer().encoder_count(), RoomMixer::kSpareEncoders);
+  room.resume(1);
+  room.run(10);
+  EXPECT_EQ(room.mixer().encoder_count(), 8u);
+  ASSERT_EQ(room.last_packets().size(), 8u);
+  for (const auto& packet : room.last_packets()) EXPECT_GT(packet.payload.size(), 2u);
+}
+
 TEST(RoomMixer, TimestampsAdvanceOverSilenceAndTalkSpurtsAreMarked) {
   Room room;
   room.speaker(1, 1, Vec3{100, 105, 20});
