@@ -19,11 +19,14 @@ namespace webvox::mixer {
 //
 //   complexity           0     1     2     3     4     5     6     7     8-10
 //   RestrictedLowDelay 0.37  0.46  0.51  0.54  0.55  0.78  0.78  1.00  1.11  M (CELT)
-//   Voip               1.55  1.77  2.14  2.32  2.82  2.82  3.47  …         M (SILK+CELT hybrid)
+//   Voip               1.55  1.77  2.14  2.32  2.82  2.82  3.47  1.55  1.81  M (mostly hybrid)
+//   Audio              0.37  0.46  0.51  0.54  0.55  0.77  0.77  1.48  1.66  M
 //
-//  - RestrictedLowDelay (CELT only): at 32-48 kb/s stereo, Voip and Audio pick the SILK+CELT
-//    hybrid, 3.6-5x the work at every complexity, and per-listener encoding is what bounds
-//    listeners per core (in a crowded region 94 % of a tick is encoding). CELT also has the
+//  - RestrictedLowDelay (CELT only): Voip codes speech at this rate as the SILK+CELT hybrid,
+//    2-5x the work, and Audio picks CELT or the hybrid by bitrate and by its voice
+//    detection (CELT at 48 kb/s below complexity 7, the hybrid on voice from 7 up and at
+//    40 kb/s), so neither bounds the cost; per-listener encoding is what bounds listeners
+//    per core (in a crowded region 94 % of a tick is encoding). CELT also has the
 //    shorter look-ahead (2.5 ms against 6.5 ms) inside the 40 ms delay budget. The price: no
 //    in-band FEC (LBRR is a SILK feature), so a listener's lost packet is concealed by its
 //    own decoder; `inband_fec` is still set so a Voip/Audio configuration gets it.
