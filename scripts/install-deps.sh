@@ -18,6 +18,7 @@ runtime_and_build=(
   libspdlog-dev libfmt-dev           # logging
   libcli11-dev                       # command line
   libtomlplusplus-dev                # config file
+  libopus-dev                        # Opus decode/encode for the viewers' per-listener mix (src/mixer)
   python3                            # integration tests and helper scripts
 )
 test_only=(

@@ -1,0 +1,27 @@
+// Keeps a mix inside full scale before it is coded: several loud voices, or a user gain of 2,
+// can add up past it. Peaks above the ceiling turn the gain down at once (for the whole
+// frame, so the frame's loudest sample lands on the ceiling); the gain then comes back up
+// smoothly, and anything still over is clipped (only possible within the frame a peak
+// starts in, when the gain was rising).
+#pragma once
+
+#include <span>
+
+namespace webvox::mixer {
+
+class Limiter {
+ public:
+  static constexpr float kCeiling = 0.98f;  // a little under full scale: room for the codec
+  // Gain regained per tick after a peak: from 0.5 back to 1 in about 200 ms.
+  static constexpr float kReleasePerTick = 0.05f;
+
+  // Limits interleaved samples in place.
+  void process(std::span<float> samples);
+  float gain() const { return gain_; }
+  void reset() { gain_ = 1; }
+
+ private:
+  float gain_ = 1;
+};
+
+}  // namespace webvox::mixer

@@ -1,0 +1,126 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <numbers>
+#include <vector>
+
+#include "mixer/voice_decoder.hpp"
+#include "mixer/voice_encoder.hpp"
+#include "tone_source.hpp"
+
+namespace webvox::mixer {
+namespace {
+
+std::vector<float> stereo_tone(std::size_t frame, double phase_offset) {
+  std::vector<float> pcm(2 * kTickSamples);
+  for (std::size_t i = 0; i < kTickSamples; ++i) {
+    const double t = static_cast<double>(frame * kTickSamples + i) / kSampleRate;
+    pcm[2 * i] = static_cast<float>(0.3 * std::sin(2 * std::numbers::pi * 220 * t + phase_offset));
+    pcm[2 * i + 1] = static_cast<float>(0.2 * std::sin(2 * std::numbers::pi * 330 * t));
+  }
+  return pcm;
+}
+
+std::vector<std::uint8_t> encode(VoiceEncoder& encoder, const std::vector<float>& pcm) {
+  std::vector<std::uint8_t> out(kMaxEncodedBytes);
+  const auto size = std::get<std::size_t>(encoder.encode(pcm, out));
+  out.resize(size);
+  return out;
+}
+
+TEST(VoiceEncoder, ACopiedEncoderCodesExactlyWhatTheOriginalWould) {
+  auto original = std::get<VoiceEncoder>(VoiceEncoder::create({}));
+  auto copy = std::get<VoiceEncoder>(VoiceEncoder::create({}));
+  for (std::size_t frame = 0; frame < 30; ++frame) encode(original, stereo_tone(frame, 0));
+  ASSERT_TRUE(copy.copy_state_from(original));
+  for (std::size_t frame = 30; frame < 80; ++frame) {
+    const auto pcm = stereo_tone(frame, 0);
+    EXPECT_EQ(encode(original, pcm), encode(copy, pcm)) << frame;
+  }
+  // A fresh encoder fed the same frames does not: the copy carried the history.
+  auto fresh = std::get<VoiceEncoder>(VoiceEncoder::create({}));
+  auto copy2 = std::get<VoiceEncoder>(VoiceEncoder::create({}));
+  ASSERT_TRUE(copy2.copy_state_from(original));
+  const auto pcm = stereo_tone(80, 0);
+  EXPECT_NE(encode(fresh, pcm), encode(copy2, pcm));
+  // Same in every application mode (the Voip/hybrid state has SILK in it too).
+  EncoderSettings voip;
+  voip.application = EncoderSettings::Application::Voip;
+  auto a = std::get<VoiceEncoder>(VoiceEncoder::create(voip));
+  auto b = std::get<VoiceEncoder>(VoiceEncoder::create(voip));
+  for (std::size_t frame = 0; frame < 20; ++frame) encode(a, stereo_tone(frame, 1));
+  ASSERT_TRUE(b.copy_state_from(a));
+  for (std::size_t frame = 20; frame < 50; ++frame) {
+    const auto p = stereo_tone(frame, 1);
+    EXPECT_EQ(encode(a, p), encode(b, p)) << frame;
+  }
+}
+
+TEST(VoiceEncoder, ComplexityChangesMidStreamAndIsCopied) {
+  auto original = std::get<VoiceEncoder>(VoiceEncoder::create({}));
+  EncoderSettings low;
+  low.complexity = 1;
+  auto copy = std::get<VoiceEncoder>(VoiceEncoder::create(low));
+  for (std::size_t frame = 0; frame < 10; ++frame) encode(original, stereo_tone(frame, 0));
+  ASSERT_TRUE(copy.copy_state_from(original));
+  EXPECT_EQ(copy.settings().complexity, 5);
+  copy.set_complexity(1);
+  original.set_complexity(1);
+  for (std::size_t frame = 10; frame < 30; ++frame) {
+    const auto pcm = stereo_tone(frame, 0);
+    EXPECT_EQ(encode(original, pcm), encode(copy, pcm));
+  }
+}
+
+TEST(VoiceEncoder, CopyingAcrossSettingsIsRefused) {
+  auto stereo = std::get<VoiceEncoder>(VoiceEncoder::create({}));
+  EncoderSettings other;
+  other.bitrate = 32000;
+  auto different = std::get<VoiceEncoder>(VoiceEncoder::create(other));
+  EXPECT_FALSE(different.copy_state_from(stereo));
+}
+
+TEST(VoiceEncoder, RefusesBadSettingsAndFrames) {
+  EncoderSettings bad;
+  bad.channels = 3;
+  EXPECT_EQ(std::get<CodecError>(VoiceEncoder::create(bad)), CodecError::BadArgument);
+  bad = {};
+  bad.bitrate = 10;
+  EXPECT_EQ(std::get<CodecError>(VoiceEncoder::create(bad)), CodecError::BadArgument);
+  auto encoder = std::get<VoiceEncoder>(VoiceEncoder::create({}));
+  std::vector<float> odd(2 * 1000);  // 1000 samples is no Opus frame size
+  std::vector<std::uint8_t> out(kMaxEncodedBytes);
+  EXPECT_EQ(std::get<CodecError>(encoder.encode(odd, out)), CodecError::BadArgument);
+}
+
+TEST(VoiceEncoder, TheMixersDefaultsAreCeltFullBandStereo) {
+  auto encoder = std::get<VoiceEncoder>(VoiceEncoder::create({}));
+  const auto packet = encode(encoder, stereo_tone(0, 0));
+  // TOC (RFC 6716 §3.1): config 31 = CELT, full band, 20 ms; s = 1: stereo.
+  EXPECT_EQ(packet[0] >> 3, 31);
+  EXPECT_EQ((packet[0] >> 2) & 1, 1);
+}
+
+TEST(VoiceDecoder, DecodesConcealsAndRefuses) {
+  auto encoder = std::get<VoiceEncoder>(VoiceEncoder::create({}));
+  VoiceDecoder decoder(VoiceDecoder::Channels::Stereo);
+  std::vector<float> out(2 * kMaxPacketSamples);
+  const auto packet = encode(encoder, stereo_tone(0, 0));
+  EXPECT_EQ(std::get<std::size_t>(decoder.decode(packet, out)), kTickSamples);
+  std::vector<float> gap(2 * 480);
+  EXPECT_EQ(std::get<std::size_t>(decoder.conceal(gap)), 480u);
+  std::vector<float> odd(2 * 100);  // not a multiple of 2.5 ms
+  EXPECT_EQ(std::get<CodecError>(decoder.conceal(odd)), CodecError::BadArgument);
+  const std::vector<std::uint8_t> empty;
+  EXPECT_EQ(std::get<CodecError>(decoder.decode(empty, out)), CodecError::InvalidPacket);
+  std::vector<float> small(2 * 480);  // a 20 ms packet does not fit
+  EXPECT_EQ(std::get<CodecError>(decoder.decode(packet, small)), CodecError::BufferTooSmall);
+  // Mono decoding of a stereo packet (a speaker is a point source).
+  VoiceDecoder mono(VoiceDecoder::Channels::Mono);
+  std::vector<float> mono_out(kMaxPacketSamples);
+  EXPECT_EQ(std::get<std::size_t>(mono.decode(packet, mono_out)), kTickSamples);
+  EXPECT_GT(VoiceDecoder::state_bytes(VoiceDecoder::Channels::Mono), 1000u);
+}
+
+}  // namespace
+}  // namespace webvox::mixer
