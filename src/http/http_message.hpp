@@ -19,6 +19,7 @@ struct Request {
   std::string authorization;  // the Authorization header
   std::string body;
   bool secure = false;  // arrived over TLS
+  std::string peer_address;  // the client's IP address as text, no port ("" if unknown)
   // The X-SecondLife-* headers a simulator adds to an in-world script's llHTTPRequest
   // (docs/world.md), names lower-cased. No other headers are copied: most requests are the
   // region module's, on the hot path.

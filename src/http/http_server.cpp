@@ -39,6 +39,9 @@ ServerLimits resolve(ServerLimits limits) {
   return limits;
 }
 
+// After the grace period, how long closing what is left may take before stop() is done.
+constexpr std::chrono::milliseconds kCloseMoment{500};
+
 // Runs a callback once, whichever of several paths gets there first.
 class Once {
  public:
@@ -73,7 +76,9 @@ HttpServer::HttpServer(asio::io_context& io, asio::ssl::context& tls, RequestHan
 HttpServer::~HttpServer() {
   boost::system::error_code ignored;
   acceptor_.close(ignored);
-  // Should the io_context run again, nothing may reach this server's members.
+  // Should the io_context run again, nothing may reach this server's members; connections
+  // that outlive the server (destroyed with the io_context) must not call back into it.
+  connections_->cancel_when_empty();
   connections_->stop_all(StopMode::kNow);
 }
 
@@ -112,12 +117,18 @@ void HttpServer::stop(std::chrono::milliseconds grace, std::function<void()> don
     retry_timer_.cancel();
     connections_->stop_all(StopMode::kGraceful);
     grace_timer_->expires_after(grace);
-    grace_timer_->async_wait([connections = connections_, finished](boost::system::error_code ec) {
+    grace_timer_->async_wait([connections = connections_, timer = std::weak_ptr(grace_timer_),
+                              finished](boost::system::error_code ec) {
       if (ec) return;
       const auto left = connections->size();
       if (left > 0) spdlog::info("closing {} connections still open after the grace period", left);
       connections->stop_all(StopMode::kNow);
-      (*finished)();
+      // Closing takes a turn on each connection's strand; a connection whose session is held
+      // elsewhere (an unanswered Respond) may stay longer: don't wait for it past a moment.
+      auto alive = timer.lock();
+      if (!alive) return (*finished)();
+      alive->expires_after(kCloseMoment);
+      alive->async_wait([finished](boost::system::error_code) { (*finished)(); });
     });
     connections_->when_empty([strand = strand_, timer = std::weak_ptr(grace_timer_), finished] {
       (*finished)();

@@ -91,7 +91,8 @@ class HttpServer {
   // Stops gracefully, from any thread: stops accepting, closes idle connections, lets
   // responses being written finish, answers pending asynchronous requests 503 and sends every
   // WebSocket close 1001 "going away". Connections still open after `grace` are closed.
-  // `done` runs once, on a server thread, when no connection is left or `grace` has passed.
+  // `done` runs once, on a server thread, when no connection is left, or half a second after
+  // `grace` has passed.
   void stop(std::chrono::milliseconds grace, std::function<void()> done);
 
   const ServerLimits& limits() const { return limits_; }

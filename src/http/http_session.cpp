@@ -29,7 +29,18 @@ using tcp = asio::ip::tcp;
 using BeastRequest = bhttp::request<bhttp::string_body>;
 using BeastResponse = bhttp::response<bhttp::string_body>;
 
-Request to_request(const BeastRequest& in, bool secure) {
+// The client's address as text; an IPv4 client of a dual-stack socket as plain IPv4.
+std::string peer_address_of(const tcp::socket& socket) {
+  boost::system::error_code ec;
+  auto address = socket.remote_endpoint(ec).address();
+  if (ec) return {};
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+  }
+  return address.to_string();
+}
+
+Request to_request(const BeastRequest& in, bool secure, std::string peer_address) {
   Request out;
   out.method = std::string(in.method_string());
   out.target = std::string(in.target());
@@ -37,6 +48,7 @@ Request to_request(const BeastRequest& in, bool secure) {
   out.authorization = std::string(in[bhttp::field::authorization]);
   out.body = in.body();
   out.secure = secure;
+  out.peer_address = std::move(peer_address);
   static constexpr char kSecondLife[] = "x-secondlife-";
   constexpr std::size_t kPrefix = sizeof(kSecondLife) - 1;
   for (const auto& field : in) {
@@ -196,7 +208,9 @@ class Session {
       return reply_error(400, "bad request");
     }
     BeastRequest request = parser_->release();
-    auto app_request = to_request(request, Derived::kSecure);
+    auto app_request = to_request(
+        request, Derived::kSecure,
+        peer_address_of(beast::get_lowest_layer(derived().stream()).socket()));
     if (beast::websocket::is_upgrade(request) && services_.websockets &&
         services_.websockets->accepts(app_request)) {
       return upgrade(std::move(request), std::move(app_request));

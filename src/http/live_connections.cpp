@@ -65,6 +65,11 @@ void LiveConnections::when_empty(std::function<void()> callback) {
   callback();
 }
 
+void LiveConnections::cancel_when_empty() {
+  std::lock_guard lock(mutex_);
+  when_empty_ = nullptr;
+}
+
 std::size_t LiveConnections::size() const {
   std::lock_guard lock(mutex_);
   return connections_.size();

@@ -61,6 +61,8 @@ class LiveConnections : public std::enable_shared_from_this<LiveConnections> {
   // `callback` runs once, as soon as no connection is open (at once if none is), on the thread
   // that closed the last one.
   void when_empty(std::function<void()> callback);
+  // Forgets a callback set by when_empty (its owner is going away).
+  void cancel_when_empty();
 
   std::size_t size() const;
   const ConnectionBudget& budget() const { return budget_; }

@@ -17,6 +17,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
@@ -71,7 +72,12 @@ class TestServer {
     server_->listen({boost::asio::ip::make_address("127.0.0.1"), 0});
     for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { io_.run(); });
   }
+  // Stops the server as webvoxd does (WebSockets closed, their handlers told), so that no
+  // session is left in a cycle with its handler when the io_context goes.
   ~TestServer() {
+    std::atomic<bool> done{false};
+    server_->stop(0ms, [&done] { done = true; });
+    eventually([&] { return done.load() && server_->stats().open == 0; }, 5s);
     work_.reset();
     io_.stop();
     for (auto& thread : threads_) thread.join();
