@@ -82,7 +82,12 @@ struct Stack {
   store::SqliteAdminSessionRepository session_repository{database};
   store::SqliteChannelRepository channel_repository{database};
   core::PasswordHasher hasher{1};
-  core::AdminAuth admin{session_repository, {std::string(kAdminUser), std::string(kAdminPassword)}};
+  // Every input comes from one source at one time: a throttle that never blocks keeps the
+  // sign-in path reachable for the whole run.
+  core::CredentialThrottle throttle{{.source_free_failures = ~0u, .account_free_failures = ~0u,
+                                     .max_in_flight_per_source = ~0u}};
+  core::AdminAuth admin{session_repository, {std::string(kAdminUser), std::string(kAdminPassword)},
+                        throttle};
   core::AccountService accounts{account_repository, hasher};
   core::ChannelService channels{channel_repository};
   vivox::VivoxApi api{{admin, accounts, channels}, std::string(kRealm)};
@@ -100,9 +105,11 @@ struct Stack {
   }
 
   std::string sign_in() {
-    auto issued = admin.sign_in(kAdminUser, kAdminPassword);
-    if (!issued) fail("admin sign-in refused with the right credentials");
-    return *issued;
+    auto issued = admin.sign_in(kAdminUser, kAdminPassword, {"", core::MonotonicTime{}});
+    if (issued.check.verdict != core::CredentialVerdict::Accepted) {
+      fail("admin sign-in refused with the right credentials");
+    }
+    return issued.token;
   }
 };
 

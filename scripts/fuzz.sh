@@ -40,9 +40,9 @@ if ! [[ "$seconds" =~ ^[0-9]+$ ]]; then
 fi
 
 build_dir=${WEBVOX_FUZZ_BUILD_DIR:-build-fuzz}
-targets=(${WEBVOX_FUZZ_TARGETS:-fuzz_query_string fuzz_xml_text fuzz_vivox_router fuzz_signalling_message
-                                fuzz_world_request fuzz_stun fuzz_rtp fuzz_rtcp fuzz_sdp fuzz_srtp
-                                fuzz_sl_data fuzz_viewer_request fuzz_voice_rpc fuzz_janus_gateway})
+# Every target fuzz/CMakeLists.txt defines (it writes their list into the build folder), or
+# WEBVOX_FUZZ_TARGETS; read once the build folder is configured, below.
+targets=(${WEBVOX_FUZZ_TARGETS:-})
 
 if ! command -v clang >/dev/null || ! command -v clang++ >/dev/null; then
   echo "fuzz: clang is not installed (scripts/install-deps.sh --test installs it)" >&2
@@ -58,6 +58,9 @@ if [[ ! -f "$build_dir/CMakeCache.txt" ]]; then
 elif ! grep -q '^WEBVOX_FUZZ:BOOL=ON' "$build_dir/CMakeCache.txt"; then
   echo "fuzz: $build_dir is configured without -DWEBVOX_FUZZ=ON; use another WEBVOX_FUZZ_BUILD_DIR" >&2
   exit 2
+fi
+if ((${#targets[@]} == 0)); then
+  mapfile -t targets < "$build_dir/fuzz-targets.txt"
 fi
 cmake --build "$build_dir" --parallel "$(nproc)" --target "${targets[@]}"
 if [[ "$mode" == build ]]; then exit 0; fi

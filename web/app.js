@@ -679,7 +679,11 @@ sig.addEventListener('fatal', (e) => {
   const msg = e.detail;
   const uri = app.wantChannel || app.channel;
   teardownCall();
-  if (msg.code === 'auth_failed') {
+  if (msg.code === 'auth_throttled') {
+    app.wantChannel = null;
+    ui.showView('signin');
+    ui.showBanner({ code: 'auth_throttled', kind: 'error', ...messages.authThrottled(msg.retryAfter), dismissible: true });
+  } else if (msg.code === 'auth_failed') {
     app.wantChannel = null;
     const viaToken = !!app.creds?.token;
     ui.showView(viaToken ? 'none' : 'signin');

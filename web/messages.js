@@ -20,6 +20,11 @@ export const messages = {
           text: 'Check both and try again. They are case-sensitive.',
         },
 
+  authThrottled: (retryAfter) => ({
+    title: 'Too many failed sign-ins',
+    text: `The voice server is not checking passwords from here for now. Try again in ${Math.max(1, Number(retryAfter) || 1)} seconds.`,
+  }),
+
   unreachable: (retryIn) => ({
     title: 'Can’t reach the voice server',
     text: `It may be down, or your connection may be offline. ${retrying(retryIn)}`,

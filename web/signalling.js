@@ -10,7 +10,9 @@
 //   state         {state, retryIn}   'idle' | 'connecting' | 'signed-in' | 'reconnecting' | 'closed'
 //   reconnected   welcome message    signed in again after the socket had dropped
 //   lost          {code, reason}     the signed-in socket dropped; a reconnect follows
-//   fatal         error message      auth_failed or replaced: no automatic reconnect
+//   fatal         error message      auth_failed, auth_throttled or replaced: no automatic reconnect
+// A `busy` answer to hello (the server's password checks are all taken) is retried on the same
+// socket after its retryAfter.
 //   member-joined | member-left | member-state | positions | signal | slots | error   server pushes, as received
 
 export function defaultSignalUrl() {
@@ -160,7 +162,14 @@ export class Signalling extends EventTarget {
     if (!msg || typeof msg.type !== 'string') return;
 
     if (msg.type === 'welcome') return this._onWelcome(msg);
-    if (msg.type === 'error' && (msg.code === 'auth_failed' || msg.code === 'replaced')) {
+    if (msg.type === 'error' && msg.code === 'busy' && msg.id === this._helloId) {
+      const ws = this._ws;
+      setTimeout(() => {
+        if (this._ws === ws && ws?.readyState === WebSocket.OPEN) this._hello();
+      }, 1000 * Math.max(1, Number(msg.retryAfter) || 1));
+      return;
+    }
+    if (msg.type === 'error' && (msg.code === 'auth_failed' || msg.code === 'auth_throttled' || msg.code === 'replaced')) {
       return this._onFatal(msg);
     }
     if (msg.id != null && this._pending.has(msg.id)) {

@@ -3,17 +3,22 @@
 #include <spdlog/spdlog.h>
 
 #include "app/log_redaction.hpp"
+#include "app/source_key.hpp"
+#include "core/log_text.hpp"
 
 namespace webvox::app {
 
 http::Response HttpRoutes::handle(const http::Request& request) {
   if (spdlog::should_log(spdlog::level::debug)) {
-    spdlog::debug("{} {} {}", request.secure ? "https" : "http", request.method,
-                  redact_target(request.target));
+    spdlog::debug("{} {} {} from {}", request.secure ? "https" : "http",
+                  core::log_text(request.method), core::log_text(redact_target(request.target), 512),
+                  request.peer_address);
   }
   const bool form = request.method == "POST" &&
                     request.content_type.starts_with("application/x-www-form-urlencoded");
   if (auto call = vivox::parse_vivox_request(request.target, request.body, form)) {
+    call->source = source_key(request.peer_address);
+    call->received = clock_();
     return http::Response{200, "text/xml; charset=utf-8", vivox_.handle(*call), {}};
   }
   if (join_tokens_) {

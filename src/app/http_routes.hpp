@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 #include "app/join_token_api.hpp"
 #include "app/static_files.hpp"
 #include "app/world_api.hpp"
@@ -17,17 +19,24 @@ class HttpRoutes final : public http::RequestHandler {
  public:
   // `join_tokens`, `files` and `world` may be null (tests of the Vivox API alone; `world`:
   // no world-secret, so those paths answer 404).
-  HttpRoutes(vivox::VivoxApi& vivox, const JoinTokenApi* join_tokens, const StaticFiles* files,
-             WorldApi* world = nullptr)
-      : vivox_(vivox), join_tokens_(join_tokens), files_(files), world_(world) {}
+  // `clock` stamps each Vivox call for the sign-in throttle.
+  HttpRoutes(vivox::VivoxApi& vivox, JoinTokenApi* join_tokens, const StaticFiles* files,
+             WorldApi* world = nullptr,
+             std::function<core::MonotonicTime()> clock = std::chrono::steady_clock::now)
+      : vivox_(vivox),
+        join_tokens_(join_tokens),
+        files_(files),
+        world_(world),
+        clock_(std::move(clock)) {}
 
   http::Response handle(const http::Request& request) override;
 
  private:
   vivox::VivoxApi& vivox_;
-  const JoinTokenApi* join_tokens_;
+  JoinTokenApi* join_tokens_;
   const StaticFiles* files_;
   WorldApi* world_;
+  std::function<core::MonotonicTime()> clock_;
 };
 
 }  // namespace webvox::app

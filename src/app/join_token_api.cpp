@@ -3,8 +3,10 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "app/source_key.hpp"
 #include "core/account_service.hpp"
 #include "core/channel_uri.hpp"
+#include "core/log_text.hpp"
 #include "core/secure_random.hpp"
 #include "signalling/client_message.hpp"
 
@@ -60,17 +62,38 @@ std::variant<IssuedJoinToken, JoinTokenRefusal> JoinTokenIssuer::issue(
   return IssuedJoinToken{signer_.sign(claims), claims.expires};
 }
 
-JoinTokenApi::JoinTokenApi(const core::AdminAuth& admin, const JoinTokenIssuer& issuer,
-                           std::function<std::int64_t()> unix_now)
-    : admin_(admin), issuer_(issuer), unix_now_(std::move(unix_now)) {}
+JoinTokenApi::JoinTokenApi(core::AdminAuth& admin, const JoinTokenIssuer& issuer,
+                           std::function<std::int64_t()> unix_now,
+                           std::function<core::MonotonicTime()> monotonic_now)
+    : admin_(admin),
+      issuer_(issuer),
+      unix_now_(std::move(unix_now)),
+      monotonic_now_(std::move(monotonic_now)) {}
 
-std::optional<http::Response> JoinTokenApi::serve(const http::Request& request) const {
+std::optional<http::Response> JoinTokenApi::serve(const http::Request& request) {
   const auto path = std::string_view(request.target).substr(0, request.target.find('?'));
   if (path != "/admin/join-tokens") return std::nullopt;
   if (request.method != "POST") return error(405, "use POST");
-  const auto credentials = basic_credentials(request.authorization);
-  if (!credentials || !admin_.credentials_match(credentials->first, credentials->second)) {
-    spdlog::warn("join token request with bad admin credentials");
+  // Missing or malformed credentials are checked (and counted) as an empty user and password.
+  const auto credentials = basic_credentials(request.authorization)
+                               .value_or(std::pair<std::string, std::string>{});
+  const auto source = source_key(request.peer_address);
+  const auto now = monotonic_now_();
+  const auto check = admin_.check_credentials(credentials.first, credentials.second, {source, now});
+  if (check.verdict == core::CredentialVerdict::Throttled) {
+    const auto wait = std::to_string(check.admission.retry_after.count());
+    auto response = error(429, "too many failed sign-ins; try again in " + wait + " s");
+    response.headers.emplace_back("Retry-After", wait);
+    return response;
+  }
+  if (check.verdict == core::CredentialVerdict::Refused) {
+    if (const auto left_out = refused_log_.take(now)) {
+      spdlog::warn("join token request from {} with bad admin credentials ({}); {}{}", source,
+                   admin_.is_admin_user(credentials.first)
+                       ? "wrong password"
+                       : "user is not the admin user " + core::log_withheld(credentials.first),
+                   core::describe(check.effect), core::left_out_note(*left_out));
+    }
     return error(401, "admin credentials required");
   }
   JoinTokenRequest token_request;

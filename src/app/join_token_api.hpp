@@ -9,6 +9,7 @@
 #include "core/admin_auth.hpp"
 #include "core/channel_service.hpp"
 #include "core/join_token.hpp"
+#include "core/log_budget.hpp"
 #include "http/http_message.hpp"
 
 namespace webvox::app {
@@ -46,19 +47,24 @@ class JoinTokenIssuer {
   std::string realm_;
 };
 
-// POST /admin/join-tokens with HTTP Basic admin credentials (docs/signalling.md).
+// POST /admin/join-tokens with HTTP Basic admin credentials (docs/signalling.md). The
+// credentials are checked through the admin sign-in throttle: too many failures answer 429
+// with Retry-After, unchecked.
 class JoinTokenApi {
  public:
-  JoinTokenApi(const core::AdminAuth& admin, const JoinTokenIssuer& issuer,
-               std::function<std::int64_t()> unix_now);
+  JoinTokenApi(core::AdminAuth& admin, const JoinTokenIssuer& issuer,
+               std::function<std::int64_t()> unix_now,
+               std::function<core::MonotonicTime()> monotonic_now);
 
   // Nothing if the request is not for this endpoint.
-  std::optional<http::Response> serve(const http::Request& request) const;
+  std::optional<http::Response> serve(const http::Request& request);
 
  private:
-  const core::AdminAuth& admin_;
+  core::AdminAuth& admin_;
   const JoinTokenIssuer& issuer_;
   std::function<std::int64_t()> unix_now_;
+  std::function<core::MonotonicTime()> monotonic_now_;
+  core::LogBudget refused_log_{5, 20};
 };
 
 }  // namespace webvox::app

@@ -7,8 +7,10 @@
 namespace webvox::app {
 namespace {
 
-constexpr std::array<std::string_view, 6> kSecretKeys = {"pwd",      "new_pwd", "auth_token",
-                                                         "password", "token",   "secret"};
+// userid too: a refused one may be the password typed into the wrong field (and a right one
+// is logged by name once the sign-in succeeds).
+constexpr std::array<std::string_view, 7> kSecretKeys = {
+    "pwd", "new_pwd", "auth_token", "password", "token", "secret", "userid"};
 
 // Join-link paths (/j/<code>, docs/world.md): the code admits its holder like a token does.
 constexpr std::string_view kLinkPrefix = "/j/";

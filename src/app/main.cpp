@@ -1,5 +1,6 @@
 // webvoxd: wires configuration, storage, the Vivox API, signalling and the network edge.
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -9,6 +10,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -16,6 +18,8 @@
 #include "app/http_routes.hpp"
 #include "app/join_token_api.hpp"
 #include "app/media_host.hpp"
+#include "app/password_check_service.hpp"
+#include "app/open_file_limit.hpp"
 #include "app/secrets.hpp"
 #include "app/heap_trimmer.hpp"
 #include "app/position_ticker.hpp"
@@ -27,6 +31,7 @@
 #include "core/account_service.hpp"
 #include "core/admin_auth.hpp"
 #include "core/channel_service.hpp"
+#include "core/credential_throttle.hpp"
 #include "core/join_token.hpp"
 #include "core/secure_random.hpp"
 #include "http/http_server.hpp"
@@ -61,9 +66,25 @@ double monotonic_now() {
       .count();
 }
 
+// Runs a start-up step that writes into the data folder; a failure (unwritable, disk full)
+// then names the setting and the folder, whatever the step's own message says.
+template <typename Step>
+auto in_data_dir(const config::Config& config, Step&& step) -> decltype(step()) {
+  try {
+    return step();
+  } catch (const config::ConfigError&) {
+    throw;
+  } catch (const std::exception& e) {
+    const std::string what = e.what();
+    if (what.starts_with("data-dir ")) throw;
+    throw std::runtime_error("data-dir " + config.data_dir.string() + ": " + what);
+  }
+}
+
 core::AdminCredentials admin_credentials(const config::Config& config) {
   if (config.admin_password) return {config.admin_user, *config.admin_password};
-  const auto password = app::load_or_create_admin_password(config.data_dir);
+  const auto password =
+      in_data_dir(config, [&] { return app::load_or_create_admin_password(config.data_dir); });
   if (password.generated) {
     // Shown once, on the terminal only (never in the log): the operator needs it for the
     // region module's vivox_admin_password.
@@ -78,8 +99,10 @@ core::AdminCredentials admin_credentials(const config::Config& config) {
 }
 
 core::JoinTokenSigner join_token_signer(const config::Config& config) {
-  const auto key = config.token_key ? *config.token_key
-                                    : app::load_or_create_token_key(config.data_dir).value;
+  const auto key =
+      config.token_key
+          ? *config.token_key
+          : in_data_dir(config, [&] { return app::load_or_create_token_key(config.data_dir); }).value;
   try {
     return core::JoinTokenSigner(core::base64url_decode(key));
   } catch (const std::invalid_argument& e) {
@@ -89,14 +112,16 @@ core::JoinTokenSigner join_token_signer(const config::Config& config) {
 
 http::CertificatePaths certificate_paths(const config::Config& config) {
   if (config.tls_cert) return {*config.tls_cert, *config.tls_key};
-  return http::ensure_self_signed_certificate(config.data_dir);
+  return in_data_dir(config, [&] { return http::ensure_self_signed_certificate(config.data_dir); });
 }
 
 // The store and the domain services over it, shared by the server and the subcommands.
 struct Services {
   explicit Services(const config::Config& config)
-      : database((app::prepare_data_directory(config.data_dir),
-                  store::SqliteDatabase::file_in(config.data_dir))) {}
+      : database(in_data_dir(config, [&] {
+          app::prepare_data_directory(config.data_dir);
+          return store::SqliteDatabase(store::SqliteDatabase::file_in(config.data_dir));
+        })) {}
 
   store::SqliteDatabase database;
   store::SqliteAccountRepository account_repository{database};
@@ -128,20 +153,59 @@ std::unique_ptr<app::MediaHost> make_media_host(const config::Config& config) {
       settings.advertised_addresses = {config.listen_host};
     }
   }
+  settings.receive_buffer = config.media_receive_buffer;
   auto media = std::make_unique<app::MediaHost>(settings);
   spdlog::info("media on UDP port {}", media->udp_port());
+  const auto granted = media->receive_buffer();
+  if (settings.receive_buffer > 0 && granted < settings.receive_buffer) {
+    spdlog::warn("media port receive buffer: the kernel granted {} bytes of the {} asked for "
+                 "(media-receive-buffer); raise net.core.rmem_max (sysctl) or bursts are "
+                 "dropped before webvoxd sees them",
+                 granted, settings.receive_buffer);
+  } else {
+    spdlog::info("media port receive buffer: {} bytes as the kernel counts it ({} asked for)",
+                 granted, settings.receive_buffer);
+  }
   if (const auto tcp = media->tcp_port()) spdlog::info("ICE-TCP fallback on TCP port {}", *tcp);
   return media;
 }
 
+// How long SIGTERM waits for open connections to close (see HttpServer::stop).
+constexpr std::chrono::seconds kShutdownGrace{5};
+
+// The network edge's bounds: the connection budget from the settings, else from the
+// open-file limit, which webvoxd first raises as far as it may.
+http::ServerLimits server_limits(const config::Config& config) {
+  const auto files = app::raise_open_file_limit();
+  if (files.now > files.before) {
+    spdlog::info("open-file limit raised from {} to {}", files.before, files.now);
+  } else if (files.now < 4096) {
+    spdlog::warn("open-file limit is {} and cannot be raised (hard limit {}): at most {} "
+                 "connections; raise it (LimitNOFILE= in a systemd unit, ulimit -n) for more",
+                 files.now, files.hard, http::default_max_connections(files.now));
+  }
+  http::ServerLimits limits;
+  limits.max_connections =
+      config.max_connections ? *config.max_connections : http::default_max_connections(files.now);
+  if (config.max_connections && *config.max_connections > files.now) {
+    spdlog::warn("max-connections {} is above the open-file limit {}: accept() will fail first",
+                 *config.max_connections, files.now);
+  }
+  limits.max_connections_per_source = config.max_connections_per_source;
+  return limits;
+}
+
 int serve(const config::Config& config) {
   Services services(config);
-  core::AdminAuth admin(services.session_repository, admin_credentials(config));
+  // One throttle for every password check: a source's failures count wherever they happen.
+  core::CredentialThrottle throttle;
+  core::AdminAuth admin(services.session_repository, admin_credentials(config), throttle);
   const auto signer = join_token_signer(config);
+  boost::asio::io_context io(static_cast<int>(config.threads));
 
   vivox::VivoxApi vivox_api({admin, services.accounts, services.channels}, config.realm);
   const app::JoinTokenIssuer issuer(signer, services.channels, config.realm);
-  const app::JoinTokenApi join_token_api(admin, issuer, unix_now);
+  app::JoinTokenApi join_token_api(admin, issuer, unix_now, std::chrono::steady_clock::now);
   const app::StaticFiles files(config.web_root.empty() ? WEBVOX_DEFAULT_WEB_ROOT : config.web_root);
 
   // Started unless no channel may ever be forwarded: in auto any channel may grow into it.
@@ -165,6 +229,13 @@ int serve(const config::Config& config) {
                    ? fmt::format(": channels of more than {} members are forwarded", config.sfu_threshold)
                    : "");
 
+  // Hello passwords are checked on worker threads; the answers come back to the network ones.
+  app::PasswordCheckService password_checks(
+      services.accounts, throttle,
+      [&io](std::function<void()> task) { boost::asio::post(io, std::move(task)); },
+      {std::chrono::steady_clock::now, app::signalling_now});
+  spdlog::info("hello passwords are checked on {} worker thread(s)",
+               app::WorkerPool::default_threads());
   signalling::SignallingHub hub({services.accounts,
                                  services.channels,
                                  signer,
@@ -173,7 +244,8 @@ int serve(const config::Config& config) {
                                  config.realm,
                                  config.max_channel_members,
                                  sfu.get(),
-                                 {config.media_mode, config.sfu_threshold}});
+                                 {config.media_mode, config.sfu_threshold},
+                                 password_checks});
   app::SignallingEndpoint signalling_endpoint(hub);
 
   world::InMemoryLinkCodeStore link_codes(app::WorldLimits::kMaxLinkCodes);
@@ -190,8 +262,12 @@ int serve(const config::Config& config) {
   app::HttpRoutes routes(vivox_api, &join_token_api, &files, world_api ? &*world_api : nullptr);
 
   auto tls = http::make_server_tls_context(certificate_paths(config));
-  boost::asio::io_context io(static_cast<int>(config.threads));
-  http::HttpServer server(io, tls, routes, &signalling_endpoint);
+  http::HttpServer server(io, tls, routes, &signalling_endpoint, server_limits(config));
+  spdlog::info("connection budget: {} open at once, {} from one address",
+               server.limits().max_connections,
+               config.max_connections_per_source == 0
+                   ? std::string("no limit")
+                   : std::to_string(config.max_connections_per_source));
   app::PositionTicker position_ticker(io, hub);
   position_ticker.start();
   app::HeapTrimmer heap_trimmer(io, std::chrono::seconds(5));
@@ -201,8 +277,8 @@ int serve(const config::Config& config) {
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code, int signal) {
     spdlog::info("signal {}: shutting down", signal);
-    server.stop();
-    io.stop();
+    // WebSockets are told "going away", responses being written finish: then everything stops.
+    server.stop(kShutdownGrace, [&io] { io.stop(); });
   });
 
   const auto endpoint = server.local_endpoint();

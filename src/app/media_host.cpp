@@ -36,12 +36,12 @@ std::string fingerprint_digest_text(const rtc::sdp::Fingerprint& fingerprint) {
   return text.substr(text.find(' ') + 1);
 }
 
-MediaHost::MediaHost(Settings settings)
+MediaHost::MediaHost(Settings settings) try
     : settings_(std::move(settings)),
       work_(asio::make_work_guard(io_)),
       certificate_(rtc::DtlsCertificate::generate()),
       fingerprint_(sdp_fingerprint(certificate_)),
-      edge_(io_, settings_.listen, router_),
+      edge_(io_, settings_.listen, router_, settings_.receive_buffer),
       udp_port_(edge_.local_endpoint().port()),
       tick_timer_(io_),
       last_tick_(std::chrono::steady_clock::now()) {
@@ -57,6 +57,13 @@ MediaHost::MediaHost(Settings settings)
     router_.set_writer(rtc::stun::TransportProtocol::Tcp, tcp_edge_.get());
     tcp_port_ = tcp_edge_->local_endpoint().port();
   }
+} catch (const boost::system::system_error& e) {
+  // Only the UDP port's socket throws this here (the TCP one is named above): say which
+  // setting and address, "address in use" alone does not.
+  throw std::runtime_error("media-port " + std::to_string(settings.listen.port()) +
+                           ": cannot use UDP " + settings.listen.address().to_string() + ":" +
+                           std::to_string(settings.listen.port()) + ": " + e.code().message() +
+                           " (another process has it? choose another media-port)");
 }
 
 MediaHost::~MediaHost() { stop(); }

@@ -36,6 +36,8 @@ class MediaHost {
     // one (as listen port 0 does for UDP: the same number could belong to another TCP socket).
     std::optional<std::uint16_t> tcp_port = 0;
     std::vector<std::string> advertised_addresses;  // what clients connect to
+    // The media port's kernel receive buffer (media::UdpMediaEdge): bytes asked for.
+    std::size_t receive_buffer = media::UdpMediaEdge::kDefaultReceiveBuffer;
   };
   // DTLS retransmissions, SCTP timers, RTCP reports, and the viewer mixer's frames.
   static constexpr auto kTick = std::chrono::milliseconds(20);
@@ -43,7 +45,8 @@ class MediaHost {
   static constexpr auto kMaxTickLag = std::chrono::milliseconds(200);
   using TickHandler = std::function<void(std::chrono::steady_clock::time_point)>;
 
-  // Binds the ports; throws std::runtime_error naming the setting when one cannot be bound.
+  // Binds the ports; throws std::runtime_error naming the setting (media-port,
+  // media-tcp-port) and the address when one cannot be bound.
   explicit MediaHost(Settings settings);
   ~MediaHost();
   MediaHost(const MediaHost&) = delete;
@@ -65,6 +68,8 @@ class MediaHost {
   media::MediaRouter& router() { return router_; }
   const rtc::DtlsCertificate& certificate() const { return certificate_; }
   std::uint16_t udp_port() const { return udp_port_; }
+  // The media port's receive buffer as the kernel granted it.
+  std::size_t receive_buffer() const { return edge_.receive_buffer(); }
   // Nothing when the ICE-TCP fallback is off.
   std::optional<std::uint16_t> tcp_port() const { return tcp_port_; }
 

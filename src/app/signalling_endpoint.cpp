@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "app/source_key.hpp"
 #include "signalling/signalling_session.hpp"
 
 namespace webvox::app {
@@ -25,19 +26,15 @@ class WebSocketPeerLink final : public signalling::PeerLink {
   std::weak_ptr<http::WebSocketConnection> connection_;
 };
 
-signalling::SessionClock now() {
-  using namespace std::chrono;
-  return {duration<double>(steady_clock::now().time_since_epoch()).count(),
-          duration_cast<seconds>(system_clock::now().time_since_epoch()).count()};
-}
-
 class SignallingHandler final : public http::WebSocketHandler {
  public:
   explicit SignallingHandler(std::shared_ptr<signalling::SignallingSession> session,
                              std::shared_ptr<signalling::PeerLink> link)
       : session_(std::move(session)), link_(std::move(link)) {}
 
-  void on_message(std::string_view text) override { session_->on_message(text, now()); }
+  void on_message(std::string_view text) override {
+    session_->on_message(text, signalling_now());
+  }
   void on_close() override { session_->on_closed(); }
   void on_deadline() override {
     if (!session_->signed_in()) {
@@ -52,15 +49,22 @@ class SignallingHandler final : public http::WebSocketHandler {
 
 }  // namespace
 
+signalling::SessionClock signalling_now() {
+  using namespace std::chrono;
+  return {duration<double>(steady_clock::now().time_since_epoch()).count(),
+          duration_cast<seconds>(system_clock::now().time_since_epoch()).count()};
+}
+
 bool SignallingEndpoint::accepts(const http::Request& request) const {
   const auto path = std::string_view(request.target).substr(0, request.target.find('?'));
   return path == "/signal";
 }
 
 std::shared_ptr<http::WebSocketHandler> SignallingEndpoint::open(
-    const http::Request&, std::shared_ptr<http::WebSocketConnection> connection) {
+    const http::Request& request, std::shared_ptr<http::WebSocketConnection> connection) {
   auto link = std::make_shared<WebSocketPeerLink>(connection);
-  return std::make_shared<SignallingHandler>(hub_.connect(link), link);
+  return std::make_shared<SignallingHandler>(hub_.connect(link, source_key(request.peer_address)),
+                                             link);
 }
 
 }  // namespace webvox::app

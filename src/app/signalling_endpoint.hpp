@@ -5,6 +5,9 @@
 
 namespace webvox::app {
 
+// The signalling sessions' clock (steady and system time now).
+signalling::SessionClock signalling_now();
+
 // Serves the signalling protocol (docs/signalling.md) on WebSocket path /signal.
 class SignallingEndpoint final : public http::WebSocketService {
  public:

@@ -4,6 +4,7 @@
 
 #include "core/avatar_account.hpp"
 #include "core/channel_uri.hpp"
+#include "core/log_text.hpp"
 #include "core/secure_random.hpp"
 #include "core/uuid.hpp"
 #include "world/parcel_channel.hpp"
@@ -159,7 +160,7 @@ http::Response WorldApi::make_link(const http::Request& request) {
   const auto now = clock_.monotonic();
   codes_.put(code, std::get<IssuedJoinToken>(issued).token, now,
              now + WorldLimits::kLinkCodeSeconds);
-  spdlog::info("world join link for {} into channel {}", name, channel->id);
+  spdlog::info("world join link for {} into channel {}", core::log_text(name), channel->id);
   return {200, "text/plain; charset=utf-8", std::string(kRedeemPrefix) + code,
           {{"Cache-Control", "no-store"}}};
 }

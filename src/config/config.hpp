@@ -62,6 +62,13 @@ struct Config {
   // empty: the listen address (127.0.0.1 when it listens on all addresses).
   std::vector<std::string> media_addresses;
   unsigned sfu_slots = 8;
+  // Bytes of kernel receive buffer the media port asks for (bursts wait there while the media
+  // thread works); 0: the kernel's default.
+  unsigned media_receive_buffer = 4 * 1024 * 1024;
+  // HTTP/WebSocket connections open at once; absent: half the open-file limit (at most 20,000).
+  std::optional<unsigned> max_connections;
+  // ... of them from one address (an IPv6 /64); 0: no such limit (behind a reverse proxy).
+  unsigned max_connections_per_source = 64;
 };
 
 // The TCP port the ICE-TCP fallback listens on: nothing when it is off, 0 for "any free port"

@@ -95,6 +95,12 @@ const std::map<std::string, std::string>& setting_descriptions() {
       {"media-tcp-port", "TCP port of the ICE-TCP fallback (default: the media port's number unless that is the listen port; 0: off)"},
       {"media-addresses", "comma-separated IP addresses browsers reach the media port at"},
       {"sfu-slots", "voices each listener receives at once when forwarded (default 8)"},
+      {"media-receive-buffer", "bytes of kernel receive buffer for the media port (default "
+                               "4194304; 0: the kernel's default)"},
+      {"max-connections", "HTTP and WebSocket connections open at once (default: half the "
+                          "open-file limit, at most 20000)"},
+      {"max-connections-per-source", "connections open at once from one address (default 64; "
+                                     "0: no limit, e.g. behind a reverse proxy)"},
   };
   return descriptions;
 }
@@ -216,6 +222,12 @@ void apply_settings(const Settings& settings, Config& config) {
       config.media_addresses = split_addresses(name, value);
     } else if (name == "sfu-slots") {
       config.sfu_slots = parse_unsigned(name, value, 1, 32);
+    } else if (name == "media-receive-buffer") {
+      config.media_receive_buffer = parse_unsigned(name, value, 0, 1u << 30);
+    } else if (name == "max-connections") {
+      config.max_connections = parse_unsigned(name, value, 1, 1000000);
+    } else if (name == "max-connections-per-source") {
+      config.max_connections_per_source = parse_unsigned(name, value, 0, 1000000);
     } else if (name == "max-channel-members") {
       config.max_channel_members = parse_unsigned(name, value, 2, 256);
     } else {

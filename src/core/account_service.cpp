@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string>
 
+#include "core/secure_random.hpp"
+
 namespace webvox::core {
 
 AccountService::AccountService(AccountRepository& repository, const PasswordHasher& hasher)
@@ -36,10 +38,18 @@ AccountError AccountService::set_password(std::string_view name, std::string_vie
                                                                       : AccountError::NotFound;
 }
 
+const std::string& AccountService::stand_in_hash() {
+  std::call_once(stand_in_once_, [this] { stand_in_hash_ = hasher_.hash(random_url_token(24)); });
+  return stand_in_hash_;
+}
+
 bool AccountService::verify_password(std::string_view name, std::string_view password) {
-  if (!is_valid_name(name)) return false;
-  const auto account = repository_.find(name);
-  return account && hasher_.verify(password, account->password_hash);
+  const auto account = is_valid_name(name) ? repository_.find(name) : std::nullopt;
+  if (!account) {
+    hasher_.verify(password, stand_in_hash());
+    return false;
+  }
+  return hasher_.verify(password, account->password_hash);
 }
 
 }  // namespace webvox::core

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <mutex>
+#include <string>
 #include <string_view>
 
 #include "core/account_repository.hpp"
@@ -27,15 +29,22 @@ class AccountService {
   // provisionings of one avatar must both succeed.
   AccountError create(std::string_view name, std::string_view password);
   AccountError set_password(std::string_view name, std::string_view password);
-  // True only if the account exists and the password is its current one.
+  // True only if the account exists and the password is its current one. Takes the same
+  // time either way: for an unknown (or malformed) name the password is checked against a
+  // hash of a random password made with the same cost, so timing does not tell which
+  // accounts exist.
   bool verify_password(std::string_view name, std::string_view password);
 
   static bool is_valid_name(std::string_view name);
   static bool is_valid_password(std::string_view password);
 
  private:
+  const std::string& stand_in_hash();
+
   AccountRepository& repository_;
   const PasswordHasher& hasher_;
+  std::once_flag stand_in_once_;
+  std::string stand_in_hash_;  // of a random password nobody knows
 };
 
 }  // namespace webvox::core

@@ -6,8 +6,9 @@
 
 namespace webvox::core {
 
-AdminAuth::AdminAuth(AdminSessionRepository& sessions, AdminCredentials credentials)
-    : sessions_(sessions), credentials_(std::move(credentials)) {}
+AdminAuth::AdminAuth(AdminSessionRepository& sessions, AdminCredentials credentials,
+                     CredentialThrottle& throttle)
+    : sessions_(sessions), credentials_(std::move(credentials)), throttle_(throttle) {}
 
 std::string AdminAuth::digest_of(std::string_view token) {
   const auto digest = sha256(token);
@@ -21,11 +22,35 @@ bool AdminAuth::credentials_match(std::string_view user, std::string_view passwo
   return user_ok & password_ok;
 }
 
-std::optional<std::string> AdminAuth::sign_in(std::string_view user, std::string_view password) {
-  if (!credentials_match(user, password)) return std::nullopt;
-  auto token = random_url_token();
-  sessions_.add(digest_of(token), user);
-  return token;
+bool AdminAuth::is_admin_user(std::string_view user) const {
+  return secrets_equal(user, credentials_.user);
+}
+
+CredentialCheck AdminAuth::check_credentials(std::string_view user, std::string_view password,
+                                             const CredentialSource& source) {
+  CredentialCheck check;
+  check.admission = throttle_.admit(source.address, kThrottleAccount, source.now);
+  if (!check.admission.allowed()) {
+    check.verdict = CredentialVerdict::Throttled;
+    return check;
+  }
+  if (credentials_match(user, password)) {
+    throttle_.succeeded(source.address, kThrottleAccount, source.now);
+    check.verdict = CredentialVerdict::Accepted;
+  } else {
+    check.effect = throttle_.failed(source.address, kThrottleAccount, source.now);
+    check.verdict = CredentialVerdict::Refused;
+  }
+  return check;
+}
+
+AdminAuth::SignIn AdminAuth::sign_in(std::string_view user, std::string_view password,
+                                     const CredentialSource& source) {
+  SignIn result{check_credentials(user, password, source), {}};
+  if (result.check.verdict != CredentialVerdict::Accepted) return result;
+  result.token = random_url_token();
+  sessions_.add(digest_of(result.token), user);
+  return result;
 }
 
 bool AdminAuth::sign_out(std::string_view token) {

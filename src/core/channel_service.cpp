@@ -54,6 +54,9 @@ ChannelError ChannelService::remove(ChannelId id, std::optional<ChannelId> paren
 
 std::vector<Channel> ChannelService::search(ChannelQuery query) {
   query.limit = std::min(query.limit, kMaxPageSize);
+  // Stores count rows in signed 64 bits: an offset of 2^63 or more must stay past the end
+  // (the empty page it asks for), not wrap around to the first page.
+  query.offset = std::min<std::size_t>(query.offset, kMaxOffset);
   return repository_.search(query);
 }
 

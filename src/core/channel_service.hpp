@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,6 +38,8 @@ class ChannelService {
   static constexpr std::size_t kMaxDescriptionLength = 1024;
   // Standard regions hold at most 4096 parcels; var regions more.
   static constexpr std::size_t kMaxPageSize = 10000;
+  // Larger offsets are this one: past any store's end.
+  static constexpr std::size_t kMaxOffset = std::numeric_limits<std::int64_t>::max();
 
   explicit ChannelService(ChannelRepository& repository);
 

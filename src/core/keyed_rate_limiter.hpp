@@ -1,11 +1,10 @@
 #pragma once
 
 #include <cstddef>
-#include <list>
-#include <string>
+#include <optional>
 #include <string_view>
-#include <unordered_map>
 
+#include "core/lru_table.hpp"
 #include "core/token_bucket.hpp"
 
 namespace webvox::core {
@@ -23,16 +22,9 @@ class KeyedRateLimiter {
   std::size_t size() const { return buckets_.size(); }
 
  private:
-  struct Entry {
-    TokenBucket bucket;
-    std::list<std::string>::iterator recency;
-  };
-
   double rate_;
   double burst_;
-  std::size_t capacity_;
-  std::list<std::string> recency_;  // front: seen most recently
-  std::unordered_map<std::string, Entry> buckets_;
+  LruTable<std::optional<TokenBucket>> buckets_;
 };
 
 }  // namespace webvox::core

@@ -13,10 +13,14 @@ class PasswordHasher {
   static constexpr unsigned kDefaultIterations = 20'000;
 
   explicit PasswordHasher(unsigned iterations = kDefaultIterations);
+  virtual ~PasswordHasher() = default;
 
-  std::string hash(std::string_view password) const;
+  // Virtual so tests can count the work done (AccountService must do the same for an
+  // unknown account as for a known one).
+  virtual std::string hash(std::string_view password) const;
   // Constant-time comparison of the derived key; false for malformed stored hashes.
-  bool verify(std::string_view password, std::string_view stored_hash) const;
+  virtual bool verify(std::string_view password, std::string_view stored_hash) const;
+  unsigned iterations() const { return iterations_; }
 
  private:
   unsigned iterations_;

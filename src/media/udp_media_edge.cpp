@@ -14,9 +14,29 @@ namespace webvox::media {
 namespace asio = boost::asio;
 using asio::ip::udp;
 
-UdpMediaEdge::UdpMediaEdge(asio::io_context& io, const udp::endpoint& listen, MediaRouter& router)
+UdpMediaEdge::UdpMediaEdge(asio::io_context& io, const udp::endpoint& listen, MediaRouter& router,
+                           std::size_t receive_buffer)
     : socket_(io, listen), router_(router) {
   socket_.non_blocking(true);
+  if (receive_buffer == 0) return;
+  const int wanted = static_cast<int>(std::min<std::size_t>(receive_buffer, 1 << 30));
+  const int fd = socket_.native_handle();
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &wanted, sizeof wanted);
+  // Above net.core.rmem_max only a process with CAP_NET_ADMIN may; a refusal leaves the grant
+  // above as it is.
+  if (this->receive_buffer() < static_cast<std::size_t>(wanted)) {
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &wanted, sizeof wanted);
+  }
+}
+
+std::size_t UdpMediaEdge::receive_buffer() const {
+  int granted = 0;
+  socklen_t length = sizeof granted;
+  if (::getsockopt(const_cast<udp::socket&>(socket_).native_handle(), SOL_SOCKET, SO_RCVBUF,
+                   &granted, &length) != 0) {
+    return 0;
+  }
+  return static_cast<std::size_t>(granted);
 }
 
 UdpMediaEdge::~UdpMediaEdge() = default;

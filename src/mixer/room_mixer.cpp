@@ -80,6 +80,7 @@ std::string_view to_string(MixerStatus status) {
 
 std::variant<RoomMixer, CodecError> RoomMixer::create(const core::ChannelProperties& channel,
                                                       bool spatial, const MixerConfig& config) {
+  if (config.busy_complexity < 0 || config.busy_complexity > 10) return CodecError::BadArgument;
   auto encoder = VoiceEncoder::create(config.encoder);
   if (auto* error = std::get_if<CodecError>(&encoder)) return *error;
   return RoomMixer(channel, spatial, config, std::move(std::get<VoiceEncoder>(encoder)));
@@ -87,7 +88,7 @@ std::variant<RoomMixer, CodecError> RoomMixer::create(const core::ChannelPropert
 
 RoomMixer::RoomMixer(const core::ChannelProperties& channel, bool spatial,
                      const MixerConfig& config, VoiceEncoder first_encoder)
-    : channel_(channel), spatial_(spatial), config_(config) {
+    : channel_(channel), spatial_(spatial), config_(config), complexity_(config.encoder.complexity) {
   // The encoder that proved the settings work is the first spare.
   lineages_.push_back(std::make_unique<Lineage>(std::move(first_encoder)));
   spare_lineages_.push_back(0);
@@ -527,6 +528,10 @@ void RoomMixer::mix_group(std::size_t group_begin, std::size_t group_end, std::u
       pcm = scratch_;
     }
     lineage.limiter.process(pcm);
+    if (lineage.encoder.settings().complexity != complexity_) {
+      lineage.encoder.set_complexity(complexity_);
+    }
+    if (complexity_ != config_.encoder.complexity) ++counters_.busy_encodes;
     const auto coded = lineage.encoder.encode(pcm, lineage.payload);
     if (const auto* bytes = std::get_if<std::size_t>(&coded)) {
       lineage.payload_size = *bytes;
@@ -557,6 +562,9 @@ void RoomMixer::mix_group(std::size_t group_begin, std::size_t group_end, std::u
 std::span<const ListenerPacket> RoomMixer::mix(TimePoint now) {
   ++tick_;
   ++counters_.ticks;
+  complexity_ = last_tick_encodes_ > config_.busy_encodes ? config_.busy_complexity
+                                                          : config_.encoder.complexity;
+  const auto encodes_before = counters_.encodes;
   packets_.clear();
   render_speakers(now);
 
@@ -602,6 +610,7 @@ std::span<const ListenerPacket> RoomMixer::mix(TimePoint now) {
     mix_group(begin, end, group);
     begin = end;
   }
+  last_tick_encodes_ = counters_.encodes - encodes_before;
   return packets_;
 }
 

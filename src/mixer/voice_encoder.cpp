@@ -24,8 +24,7 @@ int opus_application(EncoderSettings::Application application) {
 
 bool same_settings(const EncoderSettings& a, const EncoderSettings& b) {
   return a.channels == b.channels && a.application == b.application && a.bitrate == b.bitrate &&
-         a.complexity == b.complexity && a.inband_fec == b.inband_fec && a.dtx == b.dtx &&
-         a.vbr == b.vbr;
+         a.inband_fec == b.inband_fec && a.dtx == b.dtx && a.vbr == b.vbr;
 }
 
 }  // namespace
@@ -82,10 +81,16 @@ bool VoiceEncoder::copy_state_from(const VoiceEncoder& other) {
   if (!same_settings(settings_, other.settings_) || bytes_ != other.bytes_) return false;
   std::memcpy(storage_.get(), other.storage_.get(), bytes_);
   settings_.expected_loss_percent = other.settings_.expected_loss_percent;
+  settings_.complexity = other.settings_.complexity;
   return true;
 }
 
 void VoiceEncoder::reset() { opus_encoder_ctl(state(), OPUS_RESET_STATE); }
+
+void VoiceEncoder::set_complexity(int complexity) {
+  settings_.complexity = std::clamp(complexity, 0, 10);
+  opus_encoder_ctl(state(), OPUS_SET_COMPLEXITY(settings_.complexity));
+}
 
 void VoiceEncoder::set_expected_loss(int percent) {
   settings_.expected_loss_percent = std::clamp(percent, 0, 100);

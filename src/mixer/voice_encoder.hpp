@@ -14,21 +14,30 @@ struct OpusEncoder;  // libopus
 namespace webvox::mixer {
 
 // How the mixer codes a listener's stereo mix. The defaults were chosen by measurement
-// (bench/mixer_bench.cpp, BM_EncodeComplexity; the figures are in docs and the commit that set
-// them):
-//  - RestrictedLowDelay (CELT only). At 32-48 kb/s stereo, Voip and Audio both pick the
-//    SILK+CELT hybrid, which costs 3-5x the instructions of CELT at every complexity
-//    (callgrind, 48 kb/s: hybrid 1.7 M instructions per 20 ms frame at complexity 0, CELT
-//    0.36-1.15 M at 0-10), and per-listener encoding is what bounds listeners per core. CELT
-//    also has the shorter look-ahead (2.5 ms against 6.5 ms) inside the 40 ms delay budget.
-//    The price: no in-band FEC (LBRR is a SILK feature), so a listener's lost packet is
-//    concealed by its own decoder; `inband_fec` is still set so a Voip/Audio configuration
-//    gets it.
+// (callgrind instructions per 20 ms frame of a three-voice stereo mix at 48 kb/s;
+// bench/mixer_bench.cpp EncodeComplexity measures the same in microseconds):
+//
+//   complexity           0     1     2     3     4     5     6     7     8-10
+//   RestrictedLowDelay 0.37  0.46  0.51  0.54  0.55  0.78  0.78  1.00  1.11  M (CELT)
+//   Voip               1.55  1.77  2.14  2.32  2.82  2.82  3.47  1.55  1.81  M (mostly hybrid)
+//   Audio              0.37  0.46  0.51  0.54  0.55  0.77  0.77  1.48  1.66  M
+//
+//  - RestrictedLowDelay (CELT only): Voip codes speech at this rate as the SILK+CELT hybrid,
+//    2-5x the work, and Audio picks CELT or the hybrid by bitrate and by its voice
+//    detection (CELT at 48 kb/s below complexity 7, the hybrid on voice from 7 up and at
+//    40 kb/s), so neither bounds the cost; per-listener encoding is what bounds listeners
+//    per core (in a crowded region 94 % of a tick is encoding). CELT also has the
+//    shorter look-ahead (2.5 ms against 6.5 ms) inside the 40 ms delay budget. The price: no
+//    in-band FEC (LBRR is a SILK feature), so a listener's lost packet is concealed by its
+//    own decoder; `inband_fec` is still set so a Voip/Audio configuration gets it.
 //  - 48 kb/s: CELT needs more than the hybrid for speech; at 48 kb/s stereo it codes the
-//    bands below ~3 kHz (where the 440 Hz tests and most speech energy sit) as true stereo.
+//    bands below ~3 kHz (where most speech energy sits) as true stereo. The rate hardly
+//    changes the cost (32 kb/s: -3 %).
 //  - complexity 5: the lowest at which CELT runs its pitch pre-filter (celt_encoder.c:
-//    `st->complexity >= 5`), which is what carries voiced speech; 0-4 save ~30 % and lose it,
-//    7-10 add the tonality analysis for +25-50 % with nothing speech needs.
+//    `st->complexity >= 5`), which is what carries voiced speech; 7 and up add the tonality
+//    analysis and theta RDO for +30-40 % that speech at this rate does not need. Busy rooms
+//    drop to 1 (MixerConfig::busy_complexity): 2-4 add TF analysis and the spreading decision
+//    for +11-20 %, 0 drops spreading altogether (SPREAD_NONE) for -20 %.
 //  - no DTX: the mixer sends its own 1-byte DTX frames when a listener hears nobody (never
 //    encoding at all then), and a frame that carries a voice is never silent enough for Opus
 //    DTX to matter; DTX inside shared encoders would also tie one listener's silence to others.
@@ -56,8 +65,8 @@ class VoiceEncoder {
   // payload size written into `out` (kMaxEncodedBytes always suffices).
   std::variant<std::size_t, CodecError> encode(std::span<const float> pcm,
                                                std::span<std::uint8_t> out);
-  // Becomes an exact copy of `other` (created with the same settings): the next frames it
-  // codes are the ones `other` would code. libopus keeps an encoder in one block without
+  // Becomes an exact copy of `other` (created with the same settings; complexity and expected
+  // loss may differ, and are copied): the next frames it codes are the ones `other` would code. libopus keeps an encoder in one block without
   // pointers into itself, so a byte copy is a faithful copy (tests check it bit for bit).
   // Returns false, changing nothing, when the two differ in settings.
   bool copy_state_from(const VoiceEncoder& other);
@@ -65,6 +74,8 @@ class VoiceEncoder {
   void reset();
   // Changes the expected loss (how much FEC SILK adds); clamped to 0-100.
   void set_expected_loss(int percent);
+  // Changes the complexity (0-10, clamped) from the next frame on; the stream goes on.
+  void set_complexity(int complexity);
 
   // Bytes of libopus state one encoder with these channels holds.
   static std::size_t state_bytes(int channels);

@@ -69,4 +69,12 @@ std::string error_message(const json& id, std::string_view code, std::string_vie
   return serialize(message);
 }
 
+std::string error_message(const json& id, std::string_view code, std::string_view text,
+                          std::chrono::seconds retry_after) {
+  json message = {{"type", "error"}, {"code", code}, {"message", text},
+                  {"retryAfter", retry_after.count()}};
+  if (!id.is_null()) message["id"] = id;
+  return serialize(message);
+}
+
 }  // namespace webvox::signalling

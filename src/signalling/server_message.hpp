@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -49,5 +50,8 @@ nlohmann::json forwarding_message(core::Forwarding forwarding, std::size_t slots
 std::string serialize(const nlohmann::json& message);
 
 std::string error_message(const nlohmann::json& id, std::string_view code, std::string_view text);
+// An error that says when to try again (`retryAfter`, whole seconds): auth_throttled, busy.
+std::string error_message(const nlohmann::json& id, std::string_view code, std::string_view text,
+                          std::chrono::seconds retry_after);
 
 }  // namespace webvox::signalling

@@ -9,8 +9,10 @@ using nlohmann::json;
 
 SignallingHub::SignallingHub(SignallingContext context) : context_(std::move(context)) {}
 
-std::shared_ptr<SignallingSession> SignallingHub::connect(std::shared_ptr<PeerLink> link) {
-  return std::make_shared<SignallingSession>(*this, std::move(link), core::random_url_token(9));
+std::shared_ptr<SignallingSession> SignallingHub::connect(std::shared_ptr<PeerLink> link,
+                                                         std::string source) {
+  return std::make_shared<SignallingSession>(*this, std::move(link), core::random_url_token(9),
+                                             std::move(source));
 }
 
 ChannelRoom* SignallingHub::room_locked(core::ChannelId channel) {

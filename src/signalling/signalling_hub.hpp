@@ -16,6 +16,7 @@
 #include "signalling/channel_room.hpp"
 #include "signalling/ice_servers.hpp"
 #include "signalling/media_forwarding.hpp"
+#include "signalling/password_checks.hpp"
 #include "signalling/peer_link.hpp"
 #include "signalling/server_message.hpp"
 
@@ -34,6 +35,8 @@ struct SignallingContext {
   // channel is a peer-to-peer mesh, whatever the policy says.
   MediaForwarding* forwarding = nullptr;
   core::ForwardingPolicy policy;
+  // Checks hello passwords off the caller's thread, throttled.
+  PasswordChecks& password_checks;
 };
 
 // Who is in which channel, and delivery between them. Thread-safe: each connection's session
@@ -43,7 +46,9 @@ class SignallingHub {
   explicit SignallingHub(SignallingContext context);
 
   // A new connection, with a fresh member id; `link` receives what is addressed to it.
-  std::shared_ptr<SignallingSession> connect(std::shared_ptr<PeerLink> link);
+  // `source`: the throttle's key for the client's address (app::source_key).
+  std::shared_ptr<SignallingSession> connect(std::shared_ptr<PeerLink> link,
+                                             std::string source = {});
   const SignallingContext& context() const { return context_; }
 
   struct JoinOutcome {

@@ -10,8 +10,13 @@ namespace webvox::signalling {
 using nlohmann::json;
 
 SignallingSession::SignallingSession(SignallingHub& hub, std::shared_ptr<PeerLink> link,
-                                     std::string member_id)
-    : hub_(hub), link_(std::move(link)), member_id_(std::move(member_id)) {}
+                                     std::string member_id, std::string source)
+    : hub_(hub), link_(std::move(link)), member_id_(std::move(member_id)), source_(std::move(source)) {}
+
+bool SignallingSession::signed_in() const {
+  std::lock_guard lock(mutex_);
+  return account_.has_value();
+}
 
 void SignallingSession::reply_error(const json& id, std::string_view code, std::string_view text) {
   link_->send(error_message(id, code, text));
@@ -39,20 +44,35 @@ bool SignallingSession::note_drop(const SessionClock& clock) {
 }
 
 void SignallingSession::on_message(std::string_view text, const SessionClock& clock) {
+  std::lock_guard lock(mutex_);
   if (closed_ || !admit(clock)) return;
+  if (pending_hello_) {
+    if (held_.size() < Limits::kHeldWhileSigningIn) {
+      held_.emplace_back(text);
+    } else {
+      reply_error(nullptr, "rate_limited", "still checking the password; this message was dropped");
+    }
+    return;
+  }
+  process(text, clock);
+}
+
+void SignallingSession::process(std::string_view text, const SessionClock& clock) {
   auto parsed = parse_client_message(text);
   if (const auto* error = std::get_if<MessageError>(&parsed)) {
     return reply_error(error->id, "bad_message", error->message);
   }
   auto& message = std::get<ParsedMessage>(parsed);
-  if (!signed_in() && !std::holds_alternative<Hello>(message.message)) {
+  if (!account_ && !std::holds_alternative<Hello>(message.message)) {
     return reply_error(message.id, "auth_required", "send hello first");
   }
   std::visit([&](const auto& body) { handle(message.id, body, clock); }, message.message);
 }
 
 void SignallingSession::on_closed() {
+  std::lock_guard lock(mutex_);
   closed_ = true;
+  held_.clear();
   leave_channel();
 }
 
@@ -66,30 +86,79 @@ void SignallingSession::leave_channel() {
 void SignallingSession::refuse_sign_in(const json& id, std::string_view text) {
   reply_error(id, "auth_failed", text);
   closed_ = true;
+  held_.clear();
   link_->close(close_code::kPolicyViolation, "auth_failed");
 }
 
 void SignallingSession::handle(const json& id, const Hello& hello, const SessionClock& clock) {
-  if (signed_in()) return reply_error(id, "already_signed_in", "this connection is signed in");
+  if (account_) return reply_error(id, "already_signed_in", "this connection is signed in");
   const auto& context = hub_.context();
-  std::string account;
-  std::string name = hello.name;
-  if (hello.token) {
-    const auto verified = context.join_tokens.verify(*hello.token, clock.unix_seconds);
-    const auto* claims = std::get_if<core::JoinClaims>(&verified);
-    if (!claims) {
-      const bool expired = std::get<core::JoinTokenError>(verified) == core::JoinTokenError::Expired;
-      return refuse_sign_in(id, expired ? "this join link has expired" : "invalid join token");
-    }
-    account = claims->account;
-    token_channel_ = claims->channel_uri;
-    if (claims->moderator) role_ = core::Role::Moderator;
-    if (name.empty()) name = clean_display_name(claims->name);
-  } else if (context.accounts.verify_password(*hello.account, *hello.password)) {
-    account = *hello.account;
-  } else {
-    return refuse_sign_in(id, "wrong account or password");
+  if (!hello.token) {
+    // The password check is slow and throttled: it answers now or later (on_password_checked).
+    pending_hello_ = PendingHello{id, *hello.account, hello.name};
+    const auto verdict = context.password_checks.check(
+        {source_, *hello.account, *hello.password},
+        [self = shared_from_this()](PasswordVerdict verdict, const SessionClock& later) {
+          self->on_password_checked(verdict, later);
+        });
+    if (verdict) finish_password_sign_in(*verdict, clock);
+    return;
   }
+  const auto verified = context.join_tokens.verify(*hello.token, clock.unix_seconds);
+  const auto* claims = std::get_if<core::JoinClaims>(&verified);
+  if (!claims) {
+    const bool expired = std::get<core::JoinTokenError>(verified) == core::JoinTokenError::Expired;
+    const auto reason = expired ? "this join link has expired" : "invalid join token";
+    context.password_checks.token_refused(source_, reason);
+    return refuse_sign_in(id, reason);
+  }
+  token_channel_ = claims->channel_uri;
+  if (claims->moderator) role_ = core::Role::Moderator;
+  welcome(id, claims->account, hello.name.empty() ? clean_display_name(claims->name) : hello.name,
+          clock);
+}
+
+void SignallingSession::on_password_checked(const PasswordVerdict& verdict,
+                                            const SessionClock& clock) {
+  std::lock_guard lock(mutex_);
+  if (closed_ || !pending_hello_) return;
+  finish_password_sign_in(verdict, clock);
+  // What came while the password was checked, in order (unless another hello is checked now).
+  while (!held_.empty() && !closed_ && !pending_hello_) {
+    const auto text = std::move(held_.front());
+    held_.pop_front();
+    process(text, clock);
+  }
+}
+
+void SignallingSession::finish_password_sign_in(const PasswordVerdict& verdict,
+                                                const SessionClock& clock) {
+  const auto hello = std::move(*pending_hello_);
+  pending_hello_.reset();
+  switch (verdict.outcome) {
+    case PasswordVerdict::Outcome::Accepted:
+      return welcome(hello.id, hello.account, hello.name, clock);
+    case PasswordVerdict::Outcome::Refused:
+      return refuse_sign_in(hello.id, "wrong account or password");
+    case PasswordVerdict::Outcome::Throttled:
+      link_->send(error_message(hello.id, "auth_throttled",
+                                "too many failed sign-ins; try again in " +
+                                    std::to_string(verdict.retry_after.count()) + " s",
+                                verdict.retry_after));
+      closed_ = true;
+      held_.clear();
+      return link_->close(close_code::kPolicyViolation, "auth_throttled");
+    case PasswordVerdict::Outcome::Busy:
+      // Not the client's fault: the connection stays open and may send hello again.
+      link_->send(error_message(hello.id, "busy", "the server is busy; send hello again shortly",
+                                verdict.retry_after));
+      return;
+  }
+}
+
+void SignallingSession::welcome(const json& id, const std::string& account,
+                                const std::string& name, const SessionClock& clock) {
+  const auto& context = hub_.context();
   account_ = account;
   name_ = name;
   json welcome = {{"type", "welcome"},

@@ -95,8 +95,24 @@ void SqliteDatabase::release() {
   db_ = nullptr;
 }
 
+// For errors of the disk rather than of the statement (full, read-only, I/O), which file: an
+// operator must know where to make room.
+std::string SqliteDatabase::where_on_disk() const {
+  switch (sqlite3_errcode(db_) & 0xff) {
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN: {
+      const char* file = sqlite3_db_filename(db_, "main");
+      return file && *file ? std::string(" (database file ") + file + ")" : std::string();
+    }
+    default:
+      return {};
+  }
+}
+
 void SqliteDatabase::fail(std::string_view what) const {
-  throw StoreError(std::string(what) + ": " + sqlite3_errmsg(db_));
+  throw StoreError(std::string(what) + ": " + sqlite3_errmsg(db_) + where_on_disk());
 }
 
 void SqliteDatabase::execute(std::string_view sql) {
@@ -104,7 +120,7 @@ void SqliteDatabase::execute(std::string_view sql) {
   if (sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
     std::string message = error ? error : "unknown error";
     sqlite3_free(error);
-    throw StoreError("SQL failed: " + message);
+    throw StoreError("SQL failed: " + message + where_on_disk());
   }
 }
 

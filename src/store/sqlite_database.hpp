@@ -67,6 +67,7 @@ class SqliteDatabase {
   Statement prepare(std::string_view sql);
   void execute(std::string_view sql);
   std::int64_t changes() const;
+  std::string where_on_disk() const;
   [[noreturn]] void fail(std::string_view what) const;
   // "ok", or what PRAGMA integrity_check reports.
   std::string integrity_check();

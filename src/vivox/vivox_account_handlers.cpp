@@ -1,6 +1,7 @@
 // Voice accounts (spec §5.3–§5.5). Passwords are hashed by the account service and never logged.
 #include <spdlog/spdlog.h>
 
+#include "core/log_text.hpp"
 #include "vivox/vivox_api.hpp"
 #include "vivox/vivox_response.hpp"
 
@@ -22,7 +23,8 @@ std::string account_error(core::AccountError error) {
 
 }  // namespace
 
-std::string VivoxApi::get_account(const Parameters& parameters) {
+std::string VivoxApi::get_account(const VivoxRequest& request) {
+  const auto& parameters = request.parameters;
   const auto name = require(parameters, "user_name");
   if (name.error) return *name.error;
   if (!services_.accounts.exists(name.value)) {
@@ -31,17 +33,21 @@ std::string VivoxApi::get_account(const Parameters& parameters) {
   return ok_response({{"user_name", name.value}});
 }
 
-std::string VivoxApi::create_account(const Parameters& parameters) {
+std::string VivoxApi::create_account(const VivoxRequest& request) {
+  const auto& parameters = request.parameters;
   const auto name = require(parameters, "username");
   if (name.error) return *name.error;
   const auto password = require(parameters, "pwd");
   if (password.error) return *password.error;
   const auto error = services_.accounts.create(name.value, password.value);
-  if (error == core::AccountError::None) spdlog::info("account {} provisioned", name.value);
+  if (error == core::AccountError::None) {
+    spdlog::info("account {} provisioned", core::log_text(name.value));
+  }
   return account_error(error);
 }
 
-std::string VivoxApi::set_password(const Parameters& parameters) {
+std::string VivoxApi::set_password(const VivoxRequest& request) {
+  const auto& parameters = request.parameters;
   const auto name = require(parameters, "user_name");
   if (name.error) return *name.error;
   const auto password = require(parameters, "new_pwd");

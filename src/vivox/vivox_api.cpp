@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/log_text.hpp"
 #include "vivox/vivox_response.hpp"
 
 namespace webvox::vivox {
@@ -47,11 +48,11 @@ std::string VivoxApi::handle(const VivoxRequest& request) {
         const auto token = request.parameters.get("auth_token").value_or("");
         if (auto rejection = rejection_for(services_.admin.check(token))) return *rejection;
       }
-      return (this->*route.handler)(request.parameters);
+      return (this->*route.handler)(request);
     }
     return error_response(ErrorCode::MissingParameter, "Unknown API call: " + request.script);
   } catch (const std::exception& e) {
-    spdlog::error("vivox {}: {}", request.script, e.what());
+    spdlog::error("vivox {}: {}", core::log_text(request.script), core::log_text(e.what()));
     return error_response(ErrorCode::Internal, "Internal server error");
   }
 }

@@ -6,6 +6,7 @@
 #include "core/account_service.hpp"
 #include "core/admin_auth.hpp"
 #include "core/channel_service.hpp"
+#include "core/log_budget.hpp"
 #include "vivox/vivox_request.hpp"
 
 namespace webvox::vivox {
@@ -26,7 +27,7 @@ class VivoxApi {
   std::string handle(const VivoxRequest& request);
 
  private:
-  using Handler = std::string (VivoxApi::*)(const Parameters&);
+  using Handler = std::string (VivoxApi::*)(const VivoxRequest&);
   struct Route {
     std::string_view script;
     Handler handler;
@@ -35,20 +36,23 @@ class VivoxApi {
   static const Route kRoutes[];
 
   // Sessions (vivox_session_handlers.cpp).
-  std::string sign_in(const Parameters& parameters);
-  std::string sign_out(const Parameters& parameters);
+  std::string sign_in(const VivoxRequest& request);
+  std::string sign_out(const VivoxRequest& request);
   // Accounts (vivox_account_handlers.cpp).
-  std::string get_account(const Parameters& parameters);
-  std::string create_account(const Parameters& parameters);
-  std::string set_password(const Parameters& parameters);
+  std::string get_account(const VivoxRequest& request);
+  std::string create_account(const VivoxRequest& request);
+  std::string set_password(const VivoxRequest& request);
   // Channels and directories (vivox_channel_handlers.cpp).
-  std::string modify_channel(const Parameters& parameters);
-  std::string create_channel(const Parameters& parameters);
-  std::string delete_channel(const Parameters& parameters);
-  std::string search_channels(const Parameters& parameters);
+  std::string modify_channel(const VivoxRequest& request);
+  std::string create_channel(const VivoxRequest& request);
+  std::string delete_channel(const VivoxRequest& request);
+  std::string search_channels(const VivoxRequest& request);
 
   VivoxServices services_;
   std::string realm_;
+  // A guesser must not flood the log: a few lines a second, the rest counted.
+  core::LogBudget refused_log_{5, 20};
+  core::LogBudget throttled_log_{1, 5};
 };
 
 // The error answer for a token that does not admit an admin call, or nothing if it does.

@@ -2,6 +2,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/channel_uri.hpp"
+#include "core/log_text.hpp"
 #include "vivox/number_parsing.hpp"
 #include "vivox/vivox_api.hpp"
 #include "vivox/vivox_response.hpp"
@@ -41,16 +42,18 @@ std::string invalid(std::string_view key) {
 
 }  // namespace
 
-std::string VivoxApi::modify_channel(const Parameters& parameters) {
+std::string VivoxApi::modify_channel(const VivoxRequest& request) {
+  const auto& parameters = request.parameters;
   const auto mode = require(parameters, "mode");
   if (mode.error) return *mode.error;
-  if (mode.value == "create") return create_channel(parameters);
-  if (mode.value == "delete") return delete_channel(parameters);
+  if (mode.value == "create") return create_channel(request);
+  if (mode.value == "delete") return delete_channel(request);
   return error_response(ErrorCode::InvalidParameter,
                         "Unsupported mode: " + std::string(mode.value));
 }
 
-std::string VivoxApi::create_channel(const Parameters& parameters) {
+std::string VivoxApi::create_channel(const VivoxRequest& call) {
+  const auto& parameters = call.parameters;
   const auto name = require(parameters, "chan_name");
   if (name.error) return *name.error;
   const auto parent = optional_id(parameters, "chan_parent");
@@ -78,19 +81,20 @@ std::string VivoxApi::create_channel(const Parameters& parameters) {
     default: return error_response(ErrorCode::Internal, "Internal server error");
   }
   for (const auto& adjustment : outcome.adjustments) {
-    spdlog::warn("channel '{}': {}", request.name, adjustment);
+    spdlog::warn("channel {}: {}", core::log_text(request.name), adjustment);
   }
   const auto& channel = outcome.result->channel;
   if (outcome.result->created) {
-    spdlog::info("{} {} '{}' created", channel.is_directory() ? "directory" : "channel", channel.id,
-                 channel.name);
+    spdlog::info("{} {} {} created", channel.is_directory() ? "directory" : "channel", channel.id,
+                 core::log_text(channel.name));
   }
   const auto id = std::to_string(channel.id);
   if (channel.is_directory()) return ok_response({{"chan_id", id}});
   return ok_response({{"chan_id", id}, {"chan_uri", core::channel_uri(channel.id, realm_)}});
 }
 
-std::string VivoxApi::delete_channel(const Parameters& parameters) {
+std::string VivoxApi::delete_channel(const VivoxRequest& request) {
+  const auto& parameters = request.parameters;
   const auto raw_id = require(parameters, "chan_id");
   if (raw_id.error) return *raw_id.error;
   const auto id = parse_id(raw_id.value);
@@ -109,7 +113,8 @@ std::string VivoxApi::delete_channel(const Parameters& parameters) {
   }
 }
 
-std::string VivoxApi::search_channels(const Parameters& parameters) {
+std::string VivoxApi::search_channels(const VivoxRequest& request) {
+  const auto& parameters = request.parameters;
   core::ChannelQuery query;
   if (const auto name = parameters.get("cond_channame"); name && !name->empty()) {
     query.name = std::string(*name);

@@ -12,6 +12,7 @@ enum class ErrorCode {
   AccountNotFound = 403,     // the module then creates the account
   NotFound = 404,
   Conflict = 409,            // a directory that still has channels
+  TooManyAttempts = 429,     // sign-in not checked: too many failures (see CredentialThrottle)
   Internal = 500,
 };
 

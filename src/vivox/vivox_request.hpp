@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/credential_throttle.hpp"
 #include "vivox/query_string.hpp"
 
 namespace webvox::vivox {
@@ -12,6 +13,10 @@ namespace webvox::vivox {
 struct VivoxRequest {
   std::string script;
   Parameters parameters;
+  // Set by the HTTP edge for the sign-in throttle: the client's source key
+  // (app::source_key) and when the request arrived.
+  std::string source;
+  core::MonotonicTime received{};
 };
 
 // Parses an HTTP request into a Vivox call if its path is ".../api2/{script}". Any prefix

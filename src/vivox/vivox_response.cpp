@@ -75,6 +75,18 @@ std::string error_response(ErrorCode code, std::string_view message, std::string
   return doc.str();
 }
 
+std::string throttled_sign_in_response(std::chrono::seconds retry_after) {
+  Document doc;
+  add_text(doc.level0(), "status", "ERR");
+  auto body = doc.level0().append_child("body");
+  const auto seconds = std::to_string(retry_after.count());
+  add_text(body, "status", "Failed");
+  add_text(body, "code", std::to_string(static_cast<int>(ErrorCode::TooManyAttempts)));
+  add_text(body, "msg", "Too many failed sign-ins; try again in " + seconds + " s");
+  add_text(body, "retry_after", seconds);
+  return doc.str();
+}
+
 std::string sign_in_response(std::string_view auth_token) {
   return ok_response({{"status", "Ok"}, {"code", "200"}, {"auth_token", auth_token}});
 }

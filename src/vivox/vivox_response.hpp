@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -21,6 +22,10 @@ std::string ok_response(std::initializer_list<Field> body_fields);
 // <status>ERR</status> with body code and msg; `body_status` adds body/status (sign-in).
 std::string error_response(ErrorCode code, std::string_view message,
                            std::string_view body_status = {});
+// A sign-in refused unchecked after too many failures: like a failed sign-in (body/status
+// "Failed", so the module logs it and signs in again before its next admin call), with code
+// 429, the wait in the message and in body/retry_after (whole seconds).
+std::string throttled_sign_in_response(std::chrono::seconds retry_after);
 // Sign-in success: body/status "Ok" (mixed case, as the module compares) and the token.
 std::string sign_in_response(std::string_view auth_token);
 // level0/channel-search: count + channels/channels/level4 with all five fields, in order.

@@ -46,10 +46,12 @@ class SignalClient:
         self._set_aside = collections.deque()  # non-positions messages read by expect_positions
 
     @classmethod
-    async def connect(cls, url, label="", timeout=TIMEOUT):
+    async def connect(cls, url, label="", timeout=TIMEOUT, source=None):
+        """`source`: the local address to connect from (another 127.0.0.x)."""
+        extra = {"local_addr": (source, 0)} if source else {}
         ws = await asyncio.wait_for(
             websockets.connect(url, max_size=None, ping_interval=None, close_timeout=2,
-                               open_timeout=timeout, compression=None),
+                               open_timeout=timeout, compression=None, **extra),
             timeout)
         return cls(ws, label)
 

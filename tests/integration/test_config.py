@@ -8,6 +8,7 @@ Run alone:  /usr/bin/python3 tests/integration/test_config.py --webvoxd build/we
 import os
 import shutil
 import socket
+import subprocess
 import sys
 
 sys.dont_write_bytecode = True
@@ -80,6 +81,37 @@ class BadConfigTest(unittest.TestCase):
         holder.listen(1)
         port = holder.getsockname()[1]
         self.assert_refused(self.base("127.0.0.1:%d" % port), [str(port)])
+
+    def test_media_port_in_use(self):
+        holder = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.addCleanup(holder.close)
+        holder.bind(("127.0.0.1", 0))
+        port = holder.getsockname()[1]
+        err = self.assert_refused(self.base() + ["--media-mode", "always-sfu",
+                                                 "--media-port", str(port)],
+                                  ["media-port", "127.0.0.1:%d" % port])
+        self.assertIn("in use", err)
+
+    def test_full_disk(self):
+        """A data folder on a full file system (a 1 MiB tmpfs, filled, in a mount namespace of
+        its own) stops webvoxd with a message naming data-dir and the folder."""
+        if os.geteuid() != 0 or shutil.which("unshare") is None:
+            self.fail("needs root and unshare for a private tmpfs (CI runs as root)")
+        mount = os.path.join(self.tmp, "small")
+        os.mkdir(mount)
+        data_dir = os.path.join(mount, "data")
+        script = ('mount -t tmpfs -o size=1m tmpfs "$0" && mkdir "$0/data" && '
+                  '(dd if=/dev/zero of="$0/fill" bs=4k 2>/dev/null; true) && exec "$@"')
+        proc = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", script,
+                               mount, h.webvoxd_path(), "--data-dir", data_dir,
+                               "--listen", "127.0.0.1:0"],
+                              capture_output=True, text=True, timeout=30,
+                              env=h.clean_environment())
+        detail = "exit %r\nstdout %r\nstderr %r" % (proc.returncode, proc.stdout, proc.stderr)
+        self.assertNotEqual(proc.returncode, 0, detail)
+        self.assertNotIn("listening on", proc.stdout, detail)
+        self.assertIn("data-dir %s" % data_dir, proc.stderr, detail)
+        self.assertIn("No space left on device", proc.stderr, detail)
 
     def test_unwritable_data_dir(self):
         regular_file = os.path.join(self.tmp, "plain-file")

@@ -249,8 +249,10 @@ class WebvoxServer:
 
     def __init__(self, data_dir, *, admin_user=ADMIN_USER, admin_password=ADMIN_PASSWORD,
                  realm=REALM, listen="127.0.0.1:0", log_level="debug", extra_args=(),
-                 env=None, args=None, log_path=None):
+                 env=None, args=None, log_path=None, command_prefix=()):
         self.data_dir = data_dir
+        # Run webvoxd through this command, e.g. ("prlimit", "--nofile=1024:4096").
+        self.command_prefix = list(command_prefix)
         if args is None:
             args = ["--data-dir", data_dir, "--listen", listen]
             if admin_user is not None:
@@ -279,7 +281,8 @@ class WebvoxServer:
         self._log_file = open(self.log_path, "ab")
         self._log_file.write(b"===== webvoxd started by the test harness\n")
         self._log_file.flush()
-        self.proc = subprocess.Popen([webvoxd_path()] + self.args, stdin=subprocess.DEVNULL,
+        self.proc = subprocess.Popen(self.command_prefix + [webvoxd_path()] + self.args,
+                                     stdin=subprocess.DEVNULL,
                                      stdout=subprocess.PIPE, stderr=self._log_file,
                                      env=self.env)
         self._lines = queue.Queue()
@@ -482,8 +485,11 @@ def read_http_response(stream):
     return HttpResponse(status, reason, headers, body)
 
 
-def open_connection(port, tls, host=HOST, timeout=IO_TIMEOUT):
-    sock = socket.create_connection((host, port), timeout=timeout)
+def open_connection(port, tls, host=HOST, timeout=IO_TIMEOUT, source=None):
+    """`source`: the local address to connect from (another 127.0.0.x stands for another
+    machine: the server throttles credential failures per address)."""
+    sock = socket.create_connection((host, port), timeout=timeout,
+                                    source_address=(source, 0) if source else None)
     if tls:
         sock = _TLS.wrap_socket(sock, server_hostname=None)
     return sock
@@ -500,9 +506,9 @@ def build_request(method, target, host_header, body=b"", extra_headers=()):
 
 
 def module_request(port, target, tls=True, method="GET", body=b"", extra_headers=(),
-                   host=HOST):
+                   host=HOST, source=None):
     """One request on a NEW connection (TLS unless tls=False), like the module."""
-    sock = open_connection(port, tls, host)
+    sock = open_connection(port, tls, host, source=source)
     try:
         sock.sendall(build_request(method, target, "%s:%d" % (host, port), body, extra_headers))
         with sock.makefile("rb") as stream:

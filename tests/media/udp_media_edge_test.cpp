@@ -2,6 +2,7 @@
 // ICE, DTLS client, SRTP) reaches a server transport through the shared port; media echoes.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <functional>
 
 #include "media/endpoint_address.hpp"
@@ -139,4 +140,52 @@ TEST(UdpMediaEdge, AnswersAPlainBindingRequestWithTheSendersAddress) {
   EXPECT_EQ(response->xor_mapped_address, media::to_transport_address(client.local_endpoint()));
   EXPECT_EQ(net.router.counters().binding_answered, 1u);
   EXPECT_FALSE(net.server->path().has_value());  // answering binds nothing
+}
+
+namespace {
+
+// Sends a burst of junk to an edge that is not reading yet (the media thread busy elsewhere),
+// then lets it read: how many of the burst the kernel kept for it.
+std::uint64_t kept_of_burst(std::size_t receive_buffer, std::size_t burst) {
+  asio::io_context io;
+  media::MediaRouter router;
+  media::UdpMediaEdge edge{io, {asio::ip::make_address("127.0.0.1"), 0}, router, receive_buffer};
+  router.set_writer(rtc::stun::TransportProtocol::Udp, &edge);
+  udp::socket sender{io, {asio::ip::make_address("127.0.0.1"), 0}};
+  const std::vector<std::uint8_t> junk(1000, 0x42);
+  for (std::size_t i = 0; i < burst; ++i) sender.send_to(asio::buffer(junk), edge.local_endpoint());
+  edge.start();
+  std::uint64_t seen = 0;
+  do {
+    seen = edge.counters().datagrams_in;
+    io.run_for(std::chrono::milliseconds(50));
+  } while (edge.counters().datagrams_in != seen);
+  return seen;
+}
+
+}  // namespace
+
+TEST(UdpMediaEdge, AsksForALargeReceiveBuffer) {
+  asio::io_context io;
+  media::MediaRouter router;
+  media::UdpMediaEdge edge{io, {asio::ip::make_address("127.0.0.1"), 0}, router};
+  // Linux reports twice what it grants (its bookkeeping): 4 MiB asked, 8 MiB reported, where
+  // net.core.rmem_max allows it or the process may exceed it (root: SO_RCVBUFFORCE).
+  EXPECT_GE(edge.receive_buffer(), media::UdpMediaEdge::kDefaultReceiveBuffer);
+  media::UdpMediaEdge kernel_default{io, {asio::ip::make_address("127.0.0.1"), 0}, router, 0};
+  EXPECT_LT(kernel_default.receive_buffer(), edge.receive_buffer());
+}
+
+// The probe's burst: with the kernel's default buffer most of 1000 datagrams of 1000 bytes
+// sent while the media thread is busy are dropped before webvoxd sees them; with 4 MiB all
+// wait for it.
+TEST(UdpMediaEdge, ABurstWaitsInTheReceiveBufferInsteadOfBeingDropped) {
+  constexpr std::size_t kBurst = 1000;
+  const auto with_default = kept_of_burst(0, kBurst);
+  const auto with_large = kept_of_burst(media::UdpMediaEdge::kDefaultReceiveBuffer, kBurst);
+  EXPECT_EQ(with_large, kBurst);
+  EXPECT_LT(with_default, kBurst / 2);
+  std::printf("burst of %zu: kept %llu with the kernel's default buffer, %llu with 4 MiB\n", kBurst,
+              static_cast<unsigned long long>(with_default),
+              static_cast<unsigned long long>(with_large));
 }

@@ -369,6 +369,23 @@ TEST(RoomMixer, SilentSpeakersAreNeitherDecodedNorMixed) {
   EXPECT_EQ(room.mixer().counters().dtx_frames - before.dtx_frames, 2u);
 }
 
+TEST(RoomMixer, EncodersOfListenersWhoHearNobodyAreGivenBack) {
+  Room room;
+  room.speaker(1, 1, Vec3{100, 105, 20});
+  for (unsigned char i = 0; i < 8; ++i) room.listener(10 + i, 10 + i, Vec3{100.0 + i, 100, 20});
+  room.run(10);
+  EXPECT_EQ(room.mixer().encoder_count(), 8u);
+  room.stop(1);
+  room.run(RoomMixer::kReleaseEncoderTicks + 5);
+  // Silent for a second: only the spares are kept.
+  EXPECT_EQ(room.mixer().encoder_count(), RoomMixer::kSpareEncoders);
+  room.resume(1);
+  room.run(10);
+  EXPECT_EQ(room.mixer().encoder_count(), 8u);
+  ASSERT_EQ(room.last_packets().size(), 8u);
+  for (const auto& packet : room.last_packets()) EXPECT_GT(packet.payload.size(), 2u);
+}
+
 TEST(RoomMixer, TimestampsAdvanceOverSilenceAndTalkSpurtsAreMarked) {
   Room room;
   room.speaker(1, 1, Vec3{100, 105, 20});
@@ -460,6 +477,40 @@ TEST(RoomMixer, RefusesEncoderSettingsLibopusRefuses) {
   MixerConfig config;
   config.encoder.complexity = 11;
   EXPECT_TRUE(std::holds_alternative<CodecError>(RoomMixer::create({}, true, config)));
+  config = {};
+  config.busy_complexity = -1;
+  EXPECT_TRUE(std::holds_alternative<CodecError>(RoomMixer::create({}, true, config)));
+}
+
+TEST(RoomMixer, ABusyRoomCodesAtTheBusyComplexity) {
+  MixerConfig config;
+  config.busy_encodes = 2;
+  auto mixer = std::get<RoomMixer>(RoomMixer::create({}, true, config));
+  ToneSpeaker tone;
+  mixer.add_speaker(1, agent(1));
+  mixer.set_speaker_position(1, Vec3{100, 105, 20});
+  for (unsigned char i = 0; i < 3; ++i) {  // three spots: three mixes
+    mixer.add_listener(i, agent(static_cast<unsigned char>(10 + i)));
+    mixer.set_listener_pose(i, {Vec3{100.0 + i, 100, 20}, kEast});
+  }
+  TimePoint now{};
+  for (int t = 0; t < 10; ++t) {
+    mixer.push(1, tone.next().at(now));
+    mixer.mix(now);
+    now += kTickDuration;
+  }
+  // The first tick coded at full complexity; from then on three per tick at the busy one.
+  EXPECT_EQ(mixer.counters().encodes, 30u);
+  EXPECT_EQ(mixer.counters().busy_encodes, 27u);
+  // Two listeners: not busy.
+  mixer.remove_listener(2);
+  const auto before = mixer.counters().busy_encodes;
+  for (int t = 0; t < 10; ++t) {
+    mixer.push(1, tone.next().at(now));
+    mixer.mix(now);
+    now += kTickDuration;
+  }
+  EXPECT_EQ(mixer.counters().busy_encodes - before, 2u);  // the tick after the last busy one
 }
 
 }  // namespace

@@ -56,6 +56,22 @@ TEST(VoiceEncoder, ACopiedEncoderCodesExactlyWhatTheOriginalWould) {
   }
 }
 
+TEST(VoiceEncoder, ComplexityChangesMidStreamAndIsCopied) {
+  auto original = std::get<VoiceEncoder>(VoiceEncoder::create({}));
+  EncoderSettings low;
+  low.complexity = 1;
+  auto copy = std::get<VoiceEncoder>(VoiceEncoder::create(low));
+  for (std::size_t frame = 0; frame < 10; ++frame) encode(original, stereo_tone(frame, 0));
+  ASSERT_TRUE(copy.copy_state_from(original));
+  EXPECT_EQ(copy.settings().complexity, 5);
+  copy.set_complexity(1);
+  original.set_complexity(1);
+  for (std::size_t frame = 10; frame < 30; ++frame) {
+    const auto pcm = stereo_tone(frame, 0);
+    EXPECT_EQ(encode(original, pcm), encode(copy, pcm));
+  }
+}
+
 TEST(VoiceEncoder, CopyingAcrossSettingsIsRefused) {
   auto stereo = std::get<VoiceEncoder>(VoiceEncoder::create({}));
   EncoderSettings other;

@@ -8,6 +8,7 @@
 #include "core/account_service.hpp"
 #include "core/admin_auth.hpp"
 #include "core/channel_service.hpp"
+#include "core/credential_throttle.hpp"
 #include "store/sqlite_account_repository.hpp"
 #include "store/sqlite_admin_session_repository.hpp"
 #include "store/sqlite_channel_repository.hpp"
@@ -35,8 +36,9 @@ struct VivoxStack {
   store::SqliteAdminSessionRepository session_repository{database};
   store::SqliteChannelRepository channel_repository{database};
   core::PasswordHasher hasher{1};
+  core::CredentialThrottle throttle;
   core::AdminAuth admin{session_repository,
-                        {std::string(kAdminUser), std::string(kAdminPassword)}};
+                        {std::string(kAdminUser), std::string(kAdminPassword)}, throttle};
   core::AccountService accounts{account_repository, hasher};
   core::ChannelService channels{channel_repository};
   vivox::VivoxApi api{{admin, accounts, channels}, std::string(kRealm)};

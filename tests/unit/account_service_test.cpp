@@ -53,3 +53,41 @@ TEST_F(AccountServiceTest, StoresOnlyAHash) {
   ASSERT_TRUE(stored);
   EXPECT_EQ(stored->password_hash.find("plain-secret"), std::string::npos);
 }
+
+// Counts the PBKDF2 work and remembers which stored hashes were checked.
+struct CountingHasher final : core::PasswordHasher {
+  using PasswordHasher::PasswordHasher;
+  bool verify(std::string_view password, std::string_view stored_hash) const override {
+    ++verifications;
+    checked_hashes.emplace_back(stored_hash);
+    return PasswordHasher::verify(password, stored_hash);
+  }
+  mutable int verifications = 0;
+  mutable std::vector<std::string> checked_hashes;
+};
+
+// Timing must not tell which accounts exist: an unknown (or malformed) name costs the same
+// PBKDF2 as a wrong password for a real account, against a hash of the same cost.
+TEST(AccountServiceWork, UnknownAccountsCostAPasswordCheckOfTheSameCost) {
+  store::SqliteDatabase db{":memory:"};
+  store::SqliteAccountRepository repository{db};
+  CountingHasher hasher{321};
+  core::AccountService accounts{repository, hasher};
+  accounts.create("xKnown", "right");
+
+  EXPECT_FALSE(accounts.verify_password("xKnown", "wrong"));
+  EXPECT_EQ(hasher.verifications, 1);
+  for (const auto* unknown : {"xUnknown", "has space", ""}) {
+    EXPECT_FALSE(accounts.verify_password(unknown, "right")) << unknown;
+  }
+  ASSERT_EQ(hasher.verifications, 4);
+  EXPECT_FALSE(accounts.verify_password(std::string(5000, 'x'), "right"));
+  ASSERT_EQ(hasher.verifications, 5);
+  for (const auto& hash : hasher.checked_hashes) {
+    EXPECT_TRUE(hash.starts_with("pbkdf2-sha256$321$")) << hash;
+  }
+  // The stand-in is not the known account's hash, and no password opens it.
+  EXPECT_NE(hasher.checked_hashes[1], hasher.checked_hashes[0]);
+  EXPECT_EQ(hasher.checked_hashes[1], hasher.checked_hashes[2]);
+  EXPECT_TRUE(accounts.verify_password("xKnown", "right"));
+}

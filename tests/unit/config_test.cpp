@@ -196,3 +196,22 @@ TEST(Config, MediaTcpPortNeverTakesTheHttpsPort) {
   any.flags["listen"] = "127.0.0.1:0";
   EXPECT_EQ(media_tcp_port_in_use(any.resolve()), 0);
 }
+
+TEST(Config, ConnectionBudgetFollowsTheFileLimitUnlessSetAndZeroLiftsThePerSourceOne) {
+  Fixture f;
+  EXPECT_FALSE(f.resolve().max_connections);  // derived from the open-file limit at start
+  EXPECT_EQ(f.resolve().max_connections_per_source, 64u);
+  f.file = write_toml("max-connections = 5000\nmax-connections-per-source = 0\n");
+  EXPECT_EQ(f.resolve().max_connections, 5000u);
+  EXPECT_EQ(f.resolve().max_connections_per_source, 0u);
+  f.flags["max-connections-per-source"] = "200";
+  EXPECT_EQ(f.resolve().max_connections_per_source, 200u);
+  for (const char* bad : {"0", "-1", "x", "1000001"}) {
+    Fixture g;
+    g.flags["max-connections"] = bad;
+    EXPECT_THROW(g.resolve(), ConfigError) << bad;
+  }
+  Fixture g;
+  g.env["WEBVOX_MAX_CONNECTIONS_PER_SOURCE"] = "lots";
+  EXPECT_THROW(g.resolve(), ConfigError);
+}

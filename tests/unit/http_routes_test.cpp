@@ -36,3 +36,19 @@ TEST(HttpRoutes, FormPostsAreRead) {
   test_support::ModuleReader reader(stack.routes.handle(request).body);
   EXPECT_EQ(reader.value("response.level0.body.status"), "Ok");
 }
+
+// The routes tell the Vivox API where a call came from: the throttle counts per address.
+TEST(HttpRoutes, SignInsAreThrottledByTheClientsAddress) {
+  test_support::VivoxStack stack;
+  const auto sign_in = [&](const std::string& peer, const std::string& password) {
+    http::Request request;
+    request.method = "GET";
+    request.target = "/api2/viv_signin.php?userid=opensim-admin&pwd=" + password;
+    request.peer_address = peer;
+    return test_support::ModuleReader(stack.routes.handle(request).body).value("response.level0.body.code");
+  };
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(sign_in("203.0.113.9", "guess"), "212");
+  EXPECT_EQ(sign_in("203.0.113.9", "s3cret-Pass"), "429");
+  EXPECT_EQ(sign_in("::ffff:203.0.113.9", "s3cret-Pass"), "429");
+  EXPECT_EQ(sign_in("198.51.100.7", "s3cret-Pass"), "200");
+}

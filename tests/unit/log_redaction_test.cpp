@@ -6,7 +6,7 @@ using webvox::app::redact_target;
 
 TEST(LogRedaction, HidesSecretValues) {
   EXPECT_EQ(redact_target("/api2/viv_signin.php?userid=admin&pwd=s3cret"),
-            "/api2/viv_signin.php?userid=admin&pwd=***");
+            "/api2/viv_signin.php?userid=***&pwd=***");
   EXPECT_EQ(redact_target("/api2/viv_adm_password.php?user_name=x&new_pwd=p&auth_token=T"),
             "/api2/viv_adm_password.php?user_name=x&new_pwd=***&auth_token=***");
 }

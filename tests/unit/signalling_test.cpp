@@ -44,6 +44,25 @@ struct FakeLink final : signalling::PeerLink {
   }
 };
 
+// Password checks answered at once, as the throttle-free core would: these tests are about the
+// protocol. The deferred path (answers from another thread) has tests of its own below.
+struct InlinePasswordChecks final : signalling::PasswordChecks {
+  explicit InlinePasswordChecks(core::AccountService& accounts) : accounts(accounts) {}
+  std::optional<signalling::PasswordVerdict> check(signalling::PasswordAttempt attempt,
+                                                   Done) override {
+    using Outcome = signalling::PasswordVerdict::Outcome;
+    return signalling::PasswordVerdict{
+        accounts.verify_password(attempt.account, attempt.password) ? Outcome::Accepted
+                                                                     : Outcome::Refused,
+        {}};
+  }
+  void token_refused(std::string_view, std::string_view reason) override {
+    refused_tokens.emplace_back(reason);
+  }
+  core::AccountService& accounts;
+  std::vector<std::string> refused_tokens;
+};
+
 // The server-forwarding side as the hub drives it: what it was told, per call.
 struct FakeForwarding final : signalling::MediaForwarding {
   std::vector<std::string> calls;  // "negotiate m", "leave m", "place m x", "floor m 1"
@@ -68,12 +87,23 @@ struct FakeForwarding final : signalling::MediaForwarding {
   }
 };
 
-class SignallingTest : public ::testing::Test {
+// What the hub stands on: accounts and channels on an in-memory database, a join-token key.
+struct SignallingStore {
+  store::SqliteDatabase db{":memory:"};
+  store::SqliteAccountRepository account_repository{db};
+  store::SqliteChannelRepository channel_repository{db};
+  core::PasswordHasher hasher{1};
+  core::AccountService accounts{account_repository, hasher};
+  core::ChannelService channels{channel_repository};
+  core::JoinTokenSigner signer{std::vector<unsigned char>(32, 7)};
+};
+
+class SignallingTest : public ::testing::Test, protected SignallingStore {
  protected:
   explicit SignallingTest(signalling::MediaForwarding* forwarding = nullptr,
                           core::ForwardingPolicy policy = {})
       : hub{{accounts, channels, signer, {{"stun:stun.example.org"}, {}, "", 600},
-             "voice.example.org", 3, forwarding, policy}} {}
+             "voice.example.org", 3, forwarding, policy, password_checks}} {}
 
   struct Client {
     std::shared_ptr<FakeLink> link = std::make_shared<FakeLink>();
@@ -140,13 +170,7 @@ class SignallingTest : public ::testing::Test {
     return {{"type", "position"}, {"x", x}, {"y", y}, {"z", z}, {"yaw", yaw}};
   }
 
-  store::SqliteDatabase db{":memory:"};
-  store::SqliteAccountRepository account_repository{db};
-  store::SqliteChannelRepository channel_repository{db};
-  core::PasswordHasher hasher{1};
-  core::AccountService accounts{account_repository, hasher};
-  core::ChannelService channels{channel_repository};
-  core::JoinTokenSigner signer{std::vector<unsigned char>(32, 7)};
+  InlinePasswordChecks password_checks{accounts};
   signalling::SignallingHub hub;
 };
 
@@ -645,3 +669,140 @@ TEST(TokenBucket, RefillsAtItsRate) {
   EXPECT_TRUE(bucket.try_take(0.1));
   EXPECT_FALSE(bucket.try_take(0.1));
 }
+
+namespace {
+
+// Password checks answered later, as app::PasswordCheckService does from its workers, or at
+// once with a chosen verdict (throttled, busy).
+struct DeferredPasswordChecks final : signalling::PasswordChecks {
+  std::optional<signalling::PasswordVerdict> check(signalling::PasswordAttempt attempt,
+                                                   Done done) override {
+    attempts.push_back(attempt);
+    if (immediate) return immediate;
+    pending.push_back(std::move(done));
+    return std::nullopt;
+  }
+  void token_refused(std::string_view source, std::string_view reason) override {
+    refused_tokens.push_back(std::string(source) + ": " + std::string(reason));
+  }
+  void answer(signalling::PasswordVerdict::Outcome outcome) {
+    auto done = std::move(pending.front());
+    pending.erase(pending.begin());
+    done({outcome, std::chrono::seconds(0)}, {1, 1000});
+  }
+  std::optional<signalling::PasswordVerdict> immediate;
+  std::vector<signalling::PasswordAttempt> attempts;
+  std::vector<Done> pending;
+  std::vector<std::string> refused_tokens;
+};
+
+class DeferredSignInTest : public ::testing::Test, protected SignallingStore {
+ protected:
+  DeferredSignInTest() {
+    accounts.create("xA", "pa");
+    core::CreateChannelRequest request;
+    request.name = "c1";
+    channels.create(request);
+  }
+  struct Client {
+    std::shared_ptr<FakeLink> link = std::make_shared<FakeLink>();
+    std::shared_ptr<signalling::SignallingSession> session;
+    void send(const json& message) { session->on_message(message.dump(), {0, 1000}); }
+  };
+  Client connect(const std::string& source = "203.0.113.9") {
+    Client client;
+    client.session = hub.connect(client.link, source);
+    return client;
+  }
+
+  DeferredPasswordChecks checks;
+  signalling::SignallingHub hub{{accounts, channels, signer, {}, "voice.example.org", 3, nullptr,
+                                 {}, checks}};
+};
+
+// The check runs elsewhere; a join sent right behind the hello waits for its answer.
+TEST_F(DeferredSignInTest, MessagesBehindAHelloWaitForItsPasswordCheck) {
+  auto client = connect();
+  client.send({{"type", "hello"}, {"id", 1}, {"account", "xA"}, {"password", "pa"}});
+  client.send({{"type", "join"}, {"id", 2}, {"channel", "sip:confctl-1001@voice.example.org"}});
+  client.send({{"type", "ping"}, {"id", 3}});
+  EXPECT_TRUE(client.link->sent.empty());
+  ASSERT_EQ(checks.attempts.size(), 1u);
+  EXPECT_EQ(checks.attempts[0].source, "203.0.113.9");
+  EXPECT_EQ(checks.attempts[0].account, "xA");
+  EXPECT_EQ(checks.attempts[0].password, "pa");
+  checks.answer(signalling::PasswordVerdict::Outcome::Accepted);
+  const auto types = client.link->types();
+  ASSERT_GE(types.size(), 3u);
+  EXPECT_EQ(types[0], "welcome");
+  EXPECT_EQ(client.link->sent[0]["id"], 1);
+  EXPECT_EQ(types[1], "joined");
+  EXPECT_EQ(types.back(), "pong");
+  EXPECT_TRUE(client.session->signed_in());
+}
+
+TEST_F(DeferredSignInTest, ARefusalClosesAndDropsWhatWaited) {
+  auto client = connect();
+  client.send({{"type", "hello"}, {"id", 1}, {"account", "xA"}, {"password", "no"}});
+  client.send({{"type", "ping"}, {"id", 2}});
+  checks.answer(signalling::PasswordVerdict::Outcome::Refused);
+  ASSERT_EQ(client.link->sent.size(), 1u);
+  EXPECT_EQ(client.link->last()["code"], "auth_failed");
+  EXPECT_EQ(client.link->closed_with, signalling::close_code::kPolicyViolation);
+}
+
+TEST_F(DeferredSignInTest, AnAnswerAfterTheSocketClosedIsDropped) {
+  auto client = connect();
+  client.send({{"type", "hello"}, {"account", "xA"}, {"password", "pa"}});
+  client.session->on_closed();
+  checks.answer(signalling::PasswordVerdict::Outcome::Accepted);
+  EXPECT_TRUE(client.link->sent.empty());
+}
+
+TEST_F(DeferredSignInTest, ThrottledHellosGetAuthThrottledWithRetryAfterAndAreClosed) {
+  checks.immediate = signalling::PasswordVerdict{signalling::PasswordVerdict::Outcome::Throttled,
+                                                 std::chrono::seconds(8)};
+  auto client = connect();
+  client.send({{"type", "hello"}, {"id", 1}, {"account", "xA"}, {"password", "pa"}});
+  EXPECT_EQ(client.link->last()["type"], "error");
+  EXPECT_EQ(client.link->last()["code"], "auth_throttled");
+  EXPECT_EQ(client.link->last()["retryAfter"], 8);
+  EXPECT_EQ(client.link->last()["id"], 1);
+  EXPECT_EQ(client.link->closed_with, signalling::close_code::kPolicyViolation);
+}
+
+TEST_F(DeferredSignInTest, BusyLeavesTheSocketOpenForAnotherHello) {
+  checks.immediate = signalling::PasswordVerdict{signalling::PasswordVerdict::Outcome::Busy,
+                                                 std::chrono::seconds(1)};
+  auto client = connect();
+  client.send({{"type", "hello"}, {"id", 1}, {"account", "xA"}, {"password", "pa"}});
+  EXPECT_EQ(client.link->last()["code"], "busy");
+  EXPECT_EQ(client.link->last()["retryAfter"], 1);
+  EXPECT_FALSE(client.link->closed_with);
+  checks.immediate.reset();
+  client.send({{"type", "hello"}, {"id", 2}, {"account", "xA"}, {"password", "pa"}});
+  checks.answer(signalling::PasswordVerdict::Outcome::Accepted);
+  EXPECT_EQ(client.link->last()["type"], "welcome");
+}
+
+TEST_F(DeferredSignInTest, MessagesBeyondTheHeldLimitAreDropped) {
+  auto client = connect();
+  client.send({{"type", "hello"}, {"account", "xA"}, {"password", "pa"}});
+  for (std::size_t i = 0; i < signalling::SignallingSession::Limits::kHeldWhileSigningIn + 3; ++i) {
+    client.send({{"type", "ping"}, {"id", i}});
+  }
+  EXPECT_EQ(client.link->count_of("error"), 3u);
+  checks.answer(signalling::PasswordVerdict::Outcome::Accepted);
+  EXPECT_EQ(client.link->count_of("pong"), signalling::SignallingSession::Limits::kHeldWhileSigningIn);
+}
+
+TEST_F(DeferredSignInTest, RefusedJoinTokensAreReportedWithTheirSource) {
+  auto client = connect("198.51.100.7");
+  client.send({{"type", "hello"}, {"token", "v1.bogus.bogus"}});
+  EXPECT_EQ(client.link->last()["code"], "auth_failed");
+  ASSERT_EQ(checks.refused_tokens.size(), 1u);
+  EXPECT_EQ(checks.refused_tokens[0], "198.51.100.7: invalid join token");
+  EXPECT_TRUE(checks.attempts.empty());
+}
+
+}  // namespace

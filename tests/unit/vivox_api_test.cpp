@@ -230,3 +230,64 @@ TEST_F(VivoxApiTest, TextFromRequestsIsMadeXmlSafe) {
   EXPECT_EQ(search.value("response.level0.channel-search.channels.channels.level4.name"),
             "bad\xEF\xBF\xBDname");
 }
+
+// An offset of 2^63 or more used to wrap to a negative SQL OFFSET, which SQLite reads as 0:
+// the search answered the first page instead of an empty one.
+TEST_F(VivoxApiTest, PageOffsetBeyondSigned64BitsAnswersAnEmptyPage) {
+  for (const auto* name : {"a", "b", "c"}) ASSERT_EQ(code(create_url(name, token)), "");
+  const auto all = get("/api2/viv_chan_search.php?auth_token=" + token);
+  ASSERT_EQ(all.value("response.level0.channel-search.count"), "3");
+  for (const auto* offset : {"9223372036854775807", "9223372036854775808", "9223372036854775809",
+                             "18446744073709551615"}) {
+    const auto page = get("/api2/viv_chan_search.php?page_offset=" + std::string(offset) +
+                          "&auth_token=" + token);
+    EXPECT_TRUE(page.is_ok()) << offset;
+    EXPECT_EQ(page.value("response.level0.channel-search.count"), "0") << offset;
+    const auto by_name = get("/api2/viv_chan_search.php?cond_channame=a&page_offset=" +
+                             std::string(offset) + "&auth_token=" + token);
+    EXPECT_EQ(by_name.value("response.level0.channel-search.count"), "0") << offset;
+  }
+  // 2^64 is no count at all: the parameter is invalid.
+  EXPECT_EQ(code("/api2/viv_chan_search.php?page_offset=18446744073709551616&auth_token=" + token),
+            "400");
+}
+
+// viv_signin through the credential throttle (core::CredentialThrottle has the rules' own
+// tests): a guessing address is refused unchecked in the Vivox error form the module reads,
+// while a simulator signing in from its own address is not held back.
+class VivoxSignInThrottleTest : public VivoxApiTest {
+ protected:
+  ModuleReader sign_in_from(const std::string& source, const std::string& password,
+                            std::chrono::seconds at = {}) {
+    webvox::vivox::VivoxRequest request;
+    request.script = "viv_signin.php";
+    request.parameters = webvox::vivox::parse_query(
+        "userid=opensim-admin&pwd=" + password);
+    request.source = source;
+    request.received = webvox::core::MonotonicTime{} + std::chrono::hours(1) + at;
+    return ModuleReader(stack.api.handle(request));
+  }
+};
+
+TEST_F(VivoxSignInThrottleTest, GuessingAddressGetsCode429WithRetryAfterAndSimulatorsStillSignIn) {
+  for (int i = 0; i < 6; ++i) {
+    const auto refused = sign_in_from("203.0.113.9", "guess" + std::to_string(i));
+    EXPECT_EQ(refused.value("response.level0.body.code"), "212") << i;
+    EXPECT_EQ(refused.value("response.level0.body.status"), "Failed");
+  }
+  // The 6th failure blocked the address for 1 s: the right password is not even checked.
+  const auto throttled = sign_in_from("203.0.113.9", "s3cret-Pass");
+  EXPECT_EQ(throttled.value("response.level0.status"), "ERR");
+  EXPECT_EQ(throttled.value("response.level0.body.status"), "Failed");
+  EXPECT_EQ(throttled.value("response.level0.body.code"), "429");
+  EXPECT_EQ(throttled.value("response.level0.body.retry_after"), "1");
+  EXPECT_EQ(throttled.value("response.level0.body.auth_token"), "");
+  // A simulator at another address signs in.
+  const auto simulator = sign_in_from("198.51.100.7", "s3cret-Pass");
+  EXPECT_EQ(simulator.value("response.level0.body.status"), "Ok");
+  EXPECT_NE(simulator.value("response.level0.body.auth_token"), "");
+  // Once the block has passed, the guessing address is checked again.
+  EXPECT_EQ(sign_in_from("203.0.113.9", "s3cret-Pass", std::chrono::seconds(1))
+                .value("response.level0.body.status"),
+            "Ok");
+}
