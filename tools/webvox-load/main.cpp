@@ -261,6 +261,7 @@ int main(int argc, char** argv) {
   app.add_option("--region", viewer.region_id, "viewer mode: the region's UUID (its estate voice room)");
   app.add_option("--speakers-per-group", viewer.speakers_per_group, "viewer mode, spread: speakers in each group");
   app.add_option("--bitrate", viewer.bitrate, "viewer mode: the speakers' Opus bit rate");
+  app.add_option("--connect-concurrency", viewer.connect_concurrency, "viewer mode: viewers provisioning at once");
   app.add_option("--late-ms", viewer.late_ms, "viewer mode: a mixed frame this far behind its due time is late");
   app.add_option("--delay-pairs", viewer.delay_pairs,
                  "viewer mode, webvoxd: pairs apart from the layout that time the mixer from outside");

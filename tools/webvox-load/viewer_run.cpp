@@ -170,11 +170,19 @@ int run_viewers(const ViewerRunOptions& options) {
   usage.before_sessions();
   const auto connect_started = std::chrono::steady_clock::now();
   driver.start();
-  for (auto& session : sessions) session->start();
+  // Viewers arrive a few at a time, as at a simulator: at most connect_concurrency of them
+  // provisioning at once (webvoxd, like any server, bounds the connections one source holds).
+  std::size_t started = 0;
   const auto settled = [&] {
-    return std::all_of(sessions.begin(), sessions.end(), [](const auto& s) {
-      return s->stage() == LoadSession::Stage::Ready || s->stage() == LoadSession::Stage::Failed;
-    });
+    const auto provisioning = std::count_if(sessions.begin(), sessions.begin() + static_cast<std::ptrdiff_t>(started),
+                                            [](const auto& s) { return s->stage() == LoadSession::Stage::Negotiating; });
+    for (auto waiting = static_cast<std::size_t>(provisioning);
+         started < sessions.size() && waiting < std::max<std::size_t>(options.connect_concurrency, 1); ++waiting) {
+      sessions[started++]->start();
+    }
+    return started == sessions.size() && std::all_of(sessions.begin(), sessions.end(), [](const auto& s) {
+             return s->stage() == LoadSession::Stage::Ready || s->stage() == LoadSession::Stage::Failed;
+           });
   };
   driver.run_until(settled, std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                 std::chrono::duration<double>(options.connect_timeout)));

@@ -33,6 +33,7 @@ struct ViewerRunOptions {
   double warmup_seconds = 3;
   double seconds = 10;
   double connect_timeout = 60;
+  std::size_t connect_concurrency = 16;  // viewers provisioning at once
   int server_pid = 0;
   int server_cpu = -1;
   std::string bind = "127.0.0.1";
