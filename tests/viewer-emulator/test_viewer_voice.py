@@ -25,9 +25,11 @@ gainR = sin((p+1)π/4), p = −sin(bearing); −3 dB per channel in the centre):
    stay put; `m` (A mutes B) silences B for A only;
 6. B's mic off → A sees B stop speaking (`v` false) and hears nothing of B;
 7. C logs out → A and B get `l` for C and drop it from their rosters;
-8. first audio: B connects anew (logout, new page, provision) while A speaks: the median time
-   from the provision request to B's first received audio above −60 dBFS is < 300 ms
-   (× WEBVOX_TIMEOUT_SCALE), printed as a figure.
+8. first audio: B connects anew (logout, new page, provision) while A speaks and hears A
+   within FIRST_AUDIO_BOUND_MS; the median time from the provision request to B's first
+   received audio above −60 dBFS is printed. The < 300 ms goal is a benchmark's
+   (bench/viewer_first_audio.sh runs this scenario with more rounds on the plain build, with
+   WEBVOX_FIRST_AUDIO_ROUNDS and WEBVOX_FIRST_AUDIO_JSON), not a timed assertion in CI.
 
 Runs in a loopback-only network namespace (re-runs itself under `unshare -n` as root); needs
 Chromium, node, sox (tests/browser's playwright-core).
@@ -61,8 +63,9 @@ LEVEL_TOLERANCE_DB = 0.5
 PAN_TOLERANCE_DB = 1.0     # stereo Opus at the server's bitrate: a little looser than levels
 AUDIBLE_DB = -50.0
 SILENT_DB = -75.0
-FIRST_AUDIO_ROUNDS = 5
-FIRST_AUDIO_GOAL_MS = 300.0
+FIRST_AUDIO_ROUNDS = int(os.environ.get("WEBVOX_FIRST_AUDIO_ROUNDS", "5"))
+# A connection that hears nothing this long after asking is broken, whatever the machine does.
+FIRST_AUDIO_BOUND_MS = 3000.0
 CONNECT_TIMEOUT = 30.0
 SETTLE_TIMEOUT = 20.0
 
@@ -348,8 +351,11 @@ class Door(unittest.IsolatedAsyncioTestCase):
         median = statistics.median(times)
         print("# %s: first audio after the provision request: median %.0f ms (%s)"
               % (door, median, ", ".join("%.0f" % t for t in times)))
-        self.assertLess(median, FIRST_AUDIO_GOAL_MS * SCALE,
-                        "first audio median %.0f ms (%s)" % (median, times))
+        self.assertLess(max(times), FIRST_AUDIO_BOUND_MS * SCALE,
+                        "first audio after the provision request (%s ms)" % times)
+        if os.environ.get("WEBVOX_FIRST_AUDIO_JSON"):
+            with open(os.environ["WEBVOX_FIRST_AUDIO_JSON"], "a") as out:
+                out.write(json.dumps({"door": door, "first_audio_ms": times}) + "\n")
 
     async def test_1_jsonrpc(self):
         await self.full_scenario("jsonrpc")
