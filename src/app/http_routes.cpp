@@ -8,12 +8,28 @@
 
 namespace webvox::app {
 
+void HttpRoutes::handle_async(http::Request request, http::Respond respond) {
+  if (viewer_doors_) {
+    if (spdlog::should_log(spdlog::level::debug)) {
+      spdlog::debug("{} {} {}", request.secure ? "https" : "http", request.method,
+                    redact_target(request.target));
+    }
+    if (viewer_doors_->serve(request, respond)) return;
+    return respond(route(request));
+  }
+  respond(handle(request));
+}
+
 http::Response HttpRoutes::handle(const http::Request& request) {
   if (spdlog::should_log(spdlog::level::debug)) {
     spdlog::debug("{} {} {} from {}", request.secure ? "https" : "http",
                   core::log_text(request.method), core::log_text(redact_target(request.target), 512),
                   request.peer_address);
   }
+  return route(request);
+}
+
+http::Response HttpRoutes::route(const http::Request& request) {
   const bool form = request.method == "POST" &&
                     request.content_type.starts_with("application/x-www-form-urlencoded");
   if (auto call = vivox::parse_vivox_request(request.target, request.body, form)) {

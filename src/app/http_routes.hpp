@@ -4,6 +4,7 @@
 
 #include "app/join_token_api.hpp"
 #include "app/static_files.hpp"
+#include "app/viewer_doors.hpp"
 #include "app/world_api.hpp"
 #include "http/http_message.hpp"
 #include "vivox/vivox_api.hpp"
@@ -12,7 +13,8 @@ namespace webvox::app {
 
 // Maps HTTP requests to the application: /…/api2/{script} to the Vivox API (always HTTP 200
 // with an XML body, errors included), /admin/join-tokens to the token API, /world/… and /j/…
-// to the in-world HUD endpoints (when world-secret is set), other paths to the browser
+// to the in-world HUD endpoints (when world-secret is set), /viewer-voice/… and /janus… to the
+// viewer-voice doors (when their secrets are set), other paths to the browser
 // client's files, and anything else to a plain 404. (The WebSocket at /signal is
 // served before routing, see SignallingEndpoint.)
 class HttpRoutes final : public http::RequestHandler {
@@ -21,21 +23,27 @@ class HttpRoutes final : public http::RequestHandler {
   // no world-secret, so those paths answer 404).
   // `clock` stamps each Vivox call for the sign-in throttle.
   HttpRoutes(vivox::VivoxApi& vivox, JoinTokenApi* join_tokens, const StaticFiles* files,
-             WorldApi* world = nullptr,
+             WorldApi* world = nullptr, ViewerDoors* viewer_doors = nullptr,
              std::function<core::MonotonicTime()> clock = std::chrono::steady_clock::now)
       : vivox_(vivox),
         join_tokens_(join_tokens),
         files_(files),
         world_(world),
+        viewer_doors_(viewer_doors),
         clock_(std::move(clock)) {}
 
   http::Response handle(const http::Request& request) override;
+  // The viewer-voice doors answer later (a provision, a Janus long poll); the rest at once.
+  void handle_async(http::Request request, http::Respond respond) override;
 
  private:
+  http::Response route(const http::Request& request);
+
   vivox::VivoxApi& vivox_;
   JoinTokenApi* join_tokens_;
   const StaticFiles* files_;
   WorldApi* world_;
+  ViewerDoors* viewer_doors_;
   std::function<core::MonotonicTime()> clock_;
 };
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <variant>
 
+#include "app/admin_gate.hpp"
 #include "core/admin_auth.hpp"
 #include "core/channel_service.hpp"
 #include "core/join_token.hpp"
@@ -60,11 +61,9 @@ class JoinTokenApi {
   std::optional<http::Response> serve(const http::Request& request);
 
  private:
-  core::AdminAuth& admin_;
+  AdminGate gate_;
   const JoinTokenIssuer& issuer_;
   std::function<std::int64_t()> unix_now_;
-  std::function<core::MonotonicTime()> monotonic_now_;
-  core::LogBudget refused_log_{5, 20};
 };
 
 }  // namespace webvox::app

@@ -9,11 +9,13 @@ namespace {
 
 // userid too: a refused one may be the password typed into the wrong field (and a right one
 // is logged by name once the sign-in succeeds).
-constexpr std::array<std::string_view, 7> kSecretKeys = {
-    "pwd", "new_pwd", "auth_token", "password", "token", "secret", "userid"};
+// apisecret: os-webrtc-janus's Janus API token on the Janus door's long polls.
+constexpr std::array<std::string_view, 8> kSecretKeys = {
+    "pwd", "new_pwd", "auth_token", "password", "token", "secret", "userid", "apisecret"};
 
-// Join-link paths (/j/<code>, docs/world.md): the code admits its holder like a token does.
-constexpr std::string_view kLinkPrefix = "/j/";
+// Paths whose last part is a secret: join links (/j/<code>, docs/world.md), whose code admits
+// its holder like a token does, and the viewer-voice JSON-RPC door (/viewer-voice/<secret>).
+constexpr std::array<std::string_view, 2> kSecretPathPrefixes = {"/j/", "/viewer-voice/"};
 
 // Compared decoded, as the API reads keys: "auth%5Ftoken" is the token too.
 bool is_secret(std::string_view raw_key) {
@@ -29,12 +31,14 @@ bool is_secret(std::string_view raw_key) {
 std::string redact_target(std::string_view target) {
   const auto question = target.find('?');
   std::string out;
-  if (target.starts_with(kLinkPrefix)) {
-    out.append(kLinkPrefix);
-    out += "***";
-  } else {
-    out.append(target.substr(0, question));
+  for (const auto prefix : kSecretPathPrefixes) {
+    if (target.starts_with(prefix)) {
+      out.append(prefix);
+      out += "***";
+      break;
+    }
   }
+  if (out.empty()) out.append(target.substr(0, question));
   if (question == std::string_view::npos) return out;
   out += '?';
   std::string_view query = target.substr(question + 1);

@@ -14,12 +14,15 @@
 #include <thread>
 #include <vector>
 
+#include "app/admin_gate.hpp"
 #include "app/data_directory.hpp"
 #include "app/http_routes.hpp"
 #include "app/join_token_api.hpp"
 #include "app/media_host.hpp"
 #include "app/password_check_service.hpp"
 #include "app/open_file_limit.hpp"
+#include "app/viewer_doors.hpp"
+#include "app/viewer_service.hpp"
 #include "app/secrets.hpp"
 #include "app/heap_trimmer.hpp"
 #include "app/position_ticker.hpp"
@@ -209,12 +212,21 @@ int serve(const config::Config& config) {
   const app::StaticFiles files(config.web_root.empty() ? WEBVOX_DEFAULT_WEB_ROOT : config.web_root);
 
   // Started unless no channel may ever be forwarded: in auto any channel may grow into it.
+  // Viewer voice needs the media port whatever media-mode says about browsers.
   std::unique_ptr<app::MediaHost> media;
   std::unique_ptr<app::SfuService> sfu;
-  if (config.media_mode != core::MediaMode::Mesh) {
+  std::unique_ptr<app::ViewerService> viewers;
+  if (config.media_mode != core::MediaMode::Mesh || config::viewer_voice_on(config)) {
     media = make_media_host(config);
+  }
+  if (config.media_mode != core::MediaMode::Mesh) {
     sfu = std::make_unique<app::SfuService>(*media, config.sfu_slots);
     spdlog::info("server-forwarded voice: {} slots per listener", config.sfu_slots);
+  }
+  if (config::viewer_voice_on(config)) {
+    app::ViewerService::Settings settings;
+    settings.server_version = "webvox " WEBVOX_VERSION;
+    viewers = std::make_unique<app::ViewerService>(*media, settings);
   }
   // The media thread runs the services' handlers: it stops before they go, whatever way
   // serve() ends.
@@ -259,9 +271,22 @@ int serve(const config::Config& config) {
         app::WorldClock{monotonic_now, unix_now});
     spdlog::info("world-secret set: /world/position, /world/link and /j/ links are on");
   }
-  app::HttpRoutes routes(vivox_api, &join_token_api, &files, world_api ? &*world_api : nullptr);
-
   auto tls = http::make_server_tls_context(certificate_paths(config));
+  std::optional<app::ViewerDoors> viewer_doors;
+  app::AdminGate admin_gate(admin, [] { return std::chrono::steady_clock::now(); });
+  if (viewers) {
+    viewer_doors.emplace(io, *viewers,
+                         app::ViewerDoors::Secrets{config.viewer_voice_secret, config.janus_api_secret,
+                                                   config.janus_admin_secret},
+                         viewer::JanusServerInfo{"webvox", WEBVOX_VERSION, "webvoxd"},
+                         app::ViewerDoorsStatus{&admin_gate, [&viewers] {
+                                                    return app::ViewerService::to_json(viewers->stats());
+                                                  }});
+    if (viewer_doors->voice_rpc_on()) spdlog::info("viewer voice: JSON-RPC door at /viewer-voice/<secret>");
+    if (viewer_doors->janus_on()) spdlog::info("viewer voice: Janus REST door at /janus and /janus-admin");
+  }
+  app::HttpRoutes routes(vivox_api, &join_token_api, &files, world_api ? &*world_api : nullptr,
+                         viewer_doors ? &*viewer_doors : nullptr);
   http::HttpServer server(io, tls, routes, &signalling_endpoint, server_limits(config));
   spdlog::info("connection budget: {} open at once, {} from one address",
                server.limits().max_connections,
@@ -278,6 +303,9 @@ int serve(const config::Config& config) {
   signals.async_wait([&](boost::system::error_code, int signal) {
     spdlog::info("signal {}: shutting down", signal);
     // WebSockets are told "going away", responses being written finish: then everything stops.
+    // Parked Janus long polls and pending joins are answered first, so the server's stop does
+    // not wait for them.
+    if (viewer_doors) viewer_doors->close();
     server.stop(kShutdownGrace, [&io] { io.stop(); });
   });
 

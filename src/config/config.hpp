@@ -69,7 +69,18 @@ struct Config {
   std::optional<unsigned> max_connections;
   // ... of them from one address (an IPv6 /64); 0: no such limit (behind a reverse proxy).
   unsigned max_connections_per_source = 64;
+  // Viewer voice behind os-webrtc-janus (docs/viewers.md): each door is on when its secret is
+  // set. The JSON-RPC door at POST /viewer-voice/<viewer_voice_secret>; the Janus REST door at
+  // /janus (janus_api_secret) and /janus-admin (janus_admin_secret).
+  std::string viewer_voice_secret;
+  std::string janus_api_secret;
+  std::string janus_admin_secret;
 };
+
+// Whether either viewer-voice door is on (then the media port runs whatever media-mode says).
+inline bool viewer_voice_on(const Config& config) {
+  return !config.viewer_voice_secret.empty() || !config.janus_api_secret.empty();
+}
 
 // The TCP port the ICE-TCP fallback listens on: nothing when it is off, 0 for "any free port"
 // (when the UDP media port is picked by the system too: its number may be another TCP

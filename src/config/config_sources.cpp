@@ -101,6 +101,11 @@ const std::map<std::string, std::string>& setting_descriptions() {
                           "open-file limit, at most 20000)"},
       {"max-connections-per-source", "connections open at once from one address (default 64; "
                                      "0: no limit, e.g. behind a reverse proxy)"},
+      {"viewer-voice-secret", "secret in the URL of the viewer-voice JSON-RPC door "
+                              "(WebRtcVoiceServerURI …/viewer-voice/SECRET); docs/viewers.md"},
+      {"janus-api-secret", "os-webrtc-janus's APIToken; enables the Janus REST door at /janus "
+                           "(docs/viewers.md)"},
+      {"janus-admin-secret", "os-webrtc-janus's AdminAPIToken, for /janus-admin"},
   };
   return descriptions;
 }
@@ -208,6 +213,17 @@ void apply_settings(const Settings& settings, Config& config) {
       // resident's HUD from anyone on the internet: no short, guessable values.
       if (value.size() < 16) throw ConfigError("world-secret: must be at least 16 characters");
       config.world_secret = value;
+    } else if (name == "viewer-voice-secret") {
+      // It is the whole of the door's protection and sits in a URL: long, and URL-safe as is.
+      if (value.size() < 16) throw ConfigError(name + ": must be at least 16 characters");
+      const bool url_safe = std::all_of(value.begin(), value.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == '~';
+      });
+      if (!url_safe) throw ConfigError(name + ": only letters, digits and - _ . ~");
+      config.viewer_voice_secret = value;
+    } else if (name == "janus-api-secret" || name == "janus-admin-secret") {
+      if (value.size() < 16) throw ConfigError(name + ": must be at least 16 characters");
+      (name == "janus-api-secret" ? config.janus_api_secret : config.janus_admin_secret) = value;
     } else if (name == "media-mode") {
       const auto mode = core::parse_media_mode(value);
       if (!mode) throw ConfigError("media-mode: must be auto, mesh or always-sfu");

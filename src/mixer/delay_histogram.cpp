@@ -24,6 +24,18 @@ std::chrono::milliseconds DelayHistogram::percentile(double fraction) const {
   return kBinWidth * static_cast<std::int64_t>(kBins);
 }
 
+void DelayHistogram::absorb(DelayHistogram& other, std::chrono::nanoseconds extra) {
+  for (std::size_t i = 0; i < kBins; ++i) {
+    if (other.bins_[i] == 0) continue;
+    const auto middle = kBinWidth * static_cast<std::int64_t>(i) + kBinWidth / 2.0 + extra;
+    const auto bin = static_cast<std::int64_t>(middle / kBinWidth);
+    const auto index = std::clamp<std::int64_t>(bin, 0, static_cast<std::int64_t>(kBins) - 1);
+    bins_[static_cast<std::size_t>(index)] += other.bins_[i];
+    count_ += other.bins_[i];
+  }
+  other.clear();
+}
+
 void DelayHistogram::clear() {
   bins_.fill(0);
   count_ = 0;

@@ -20,6 +20,9 @@ class DelayHistogram {
   // zero when empty.
   std::chrono::milliseconds percentile(double fraction) const;
   void clear();
+  // Moves every sample of `other` here, each `extra` later (the work that followed the tick,
+  // say), and empties `other`. A sample is taken at the middle of its bin.
+  void absorb(DelayHistogram& other, std::chrono::nanoseconds extra);
 
  private:
   std::array<std::uint64_t, kBins> bins_{};

@@ -161,6 +161,9 @@ class RoomMixer {
   const MixerCounters& counters() const { return counters_; }
   std::optional<SpeakerStats> speaker_stats(SpeakerId speaker) const;
   const DelayHistogram& delays() const { return delays_; }
+  // Moves the delays measured so far into `into`, each `extra` later (the caller's work after
+  // mix(): encryption and sending), so the figure ends at the mixed frame's departure.
+  void take_delays(DelayHistogram& into, std::chrono::nanoseconds extra) { into.absorb(delays_, extra); }
   std::size_t speaker_count() const { return speaker_index_.size(); }
   std::size_t listener_count() const { return listeners_.size(); }
   // Encoders that exist now (held by listeners, and spares).

@@ -3,6 +3,7 @@
 #include <array>
 #include <utility>
 
+#include "core/json_text.hpp"
 #include "viewer/janus_json.hpp"
 
 namespace webvox::viewer {
@@ -43,10 +44,11 @@ EnvelopeParse parse_janus_envelope(std::string_view body, std::size_t max_bytes)
   }
   // nlohmann parses iteratively and rejects invalid UTF-8 inside strings, so nothing that
   // reaches a reply can break its serialisation.
-  json root = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
-  if (root.is_discarded()) {
+  auto parsed = core::parse_json_text(body);
+  if (!parsed) {
     return EnvelopeError{{JanusError::InvalidJson, "JSON error: not valid JSON"}};
   }
+  json root = std::move(*parsed);
   if (!root.is_object()) {
     return EnvelopeError{{JanusError::InvalidJsonObject, "JSON error: not an object"}};
   }

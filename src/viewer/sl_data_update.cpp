@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_text.hpp"
 #include "core/uuid.hpp"
 
 namespace webvox::viewer {
@@ -154,8 +155,9 @@ std::string_view to_string(SlDataError error) {
 
 std::variant<SlDataUpdate, SlDataError> parse_sl_data(std::string_view text) {
   if (text.size() > SlDataLimits::kMaxMessageBytes) return SlDataError::TooLarge;
-  const json root = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-  if (root.is_discarded()) return SlDataError::NotJson;
+  const auto parsed = core::parse_json_text(text);
+  if (!parsed) return SlDataError::NotJson;
+  const json& root = *parsed;
   if (!root.is_object()) return SlDataError::NotAnObject;
 
   SlDataUpdate update;

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_text.hpp"
 #include "core/uuid.hpp"
 #include "viewer/viewer_request.hpp"
 
@@ -96,8 +97,9 @@ void VoiceRpcDoor::handle(std::string_view body, Reply reply) {
   if (body.size() > VoiceRpcLimits::kMaxBodyBytes) {
     return fail(nullptr, RpcErrorCode::ParseError, "body too large");
   }
-  const json envelope = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
-  if (envelope.is_discarded()) return fail(nullptr, RpcErrorCode::ParseError, "not JSON");
+  const auto body_json = core::parse_json_text(body);
+  if (!body_json) return fail(nullptr, RpcErrorCode::ParseError, "not JSON");
+  const json& envelope = *body_json;
   if (envelope.is_array()) {
     return fail(nullptr, RpcErrorCode::InvalidRequest, "batch requests are not supported");
   }

@@ -24,5 +24,17 @@ TEST(DelayHistogram, PercentilesToTheMillisecond) {
   EXPECT_EQ(histogram.count(), 0u);
 }
 
+TEST(DelayHistogram, AbsorbMovesSamplesLaterAndEmptiesTheSource) {
+  DelayHistogram total;
+  DelayHistogram room;
+  for (int i = 0; i < 99; ++i) room.add(milliseconds(5));
+  room.add(milliseconds(30));
+  total.absorb(room, std::chrono::microseconds(2600));  // 5.5 + 2.6 ms: bin 8
+  EXPECT_EQ(room.count(), 0u);
+  EXPECT_EQ(total.count(), 100u);
+  EXPECT_EQ(total.percentile(0.5), milliseconds(9));    // the bin's upper edge
+  EXPECT_EQ(total.percentile(1.0), milliseconds(34));   // 30.5 + 2.6 ms: bin 33, edge 34
+}
+
 }  // namespace
 }  // namespace webvox::mixer

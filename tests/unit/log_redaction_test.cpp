@@ -27,3 +27,10 @@ TEST(LogRedaction, HidesWorldSecretsAndJoinLinkCodes) {
   EXPECT_EQ(redact_target("/j/Zm9vYmFyYmF6cXV4cXV1eA"), "/j/***");
   EXPECT_EQ(redact_target("/j/Zm9vYmFyYmF6cXV4cXV1eA?x=1"), "/j/***?x=1");
 }
+
+TEST(LogRedaction, HidesTheViewerVoiceDoorsSecrets) {
+  EXPECT_EQ(redact_target("/viewer-voice/jsonrpc-0123456789abcdef"), "/viewer-voice/***");
+  EXPECT_EQ(redact_target("/janus/123?apisecret=janus-api-0123456789"),
+            "/janus/123?apisecret=***");
+  EXPECT_EQ(redact_target("/janus/123?maxev=1&apisecret=x%2By"), "/janus/123?maxev=1&apisecret=***");
+}

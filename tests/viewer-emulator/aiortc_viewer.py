@@ -66,6 +66,7 @@ def viewer_shaped(aiortc_sdp):
     the modern data-channel m-line, Opus with Chromium's fmtp. Returns (sdp, candidates) where
     candidates are aiortc's, per mid, in the viewer's trickle form."""
     out, candidates = [], []
+    first_credentials = {}
     mid, index, opus = None, -1, None
     for line in aiortc_sdp.replace("\r\n", "\n").split("\n"):
         if not line:
@@ -87,6 +88,13 @@ def viewer_shaped(aiortc_sdp):
             continue
         elif line == "a=end-of-candidates":
             continue
+        elif line.startswith(("a=ice-ufrag:", "a=ice-pwd:")):
+            # aiortc gives each m-line its own credentials and bundles once the answer accepts
+            # it, on the first m-line's transport; Chromium (max-bundle) writes that one set
+            # into every section.
+            key = line.split(":", 1)[0]
+            first_credentials.setdefault(key, line)
+            line = first_credentials[key]
         elif line.startswith("a=sctpmap:"):
             port = line.split(":", 1)[1].split(" ")[0]
             line = "a=sctp-port:%s" % port

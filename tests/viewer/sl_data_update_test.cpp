@@ -181,5 +181,13 @@ TEST(SlDataUpdate, FormatRoundTrips) {
   EXPECT_EQ(format_sl_data(join), R"({"j":{}})");
 }
 
+// nlohmann's parser stops at a NUL byte: what comes after it must not be ignored.
+TEST(SlDataUpdate, TextWithANulByteIsNotJson) {
+  const std::string text("{\"j\":{\"p\":true}}\0trailing", 25);
+  const auto parsed = parse_sl_data(text);
+  ASSERT_TRUE(std::holds_alternative<SlDataError>(parsed));
+  EXPECT_EQ(std::get<SlDataError>(parsed), SlDataError::NotJson);
+}
+
 }  // namespace
 }  // namespace webvox::viewer

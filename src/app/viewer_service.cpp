@@ -1,0 +1,529 @@
+#include "app/viewer_service.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <variant>
+
+#include "core/log_text.hpp"
+#include "core/secure_random.hpp"
+#include "core/uuid.hpp"
+#include "mixer/room_mixer.hpp"
+#include "rtc/peer/media_transport.hpp"
+#include "rtc/rtp/audio_level.hpp"
+#include "rtc/rtp/ntp_time.hpp"
+#include "rtc/rtp/rtp_packet.hpp"
+#include "rtc/sdp/viewer_answer.hpp"
+#include "rtc/srtp/srtp_session.hpp"
+#include "sfu/member_rtcp.hpp"
+#include "viewer/listener_tether.hpp"
+#include "viewer/roster.hpp"
+#include "viewer/sl_data_update.hpp"
+#include "viewer/user_gain.hpp"
+
+namespace webvox::app {
+
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr std::string_view kSlDataLabel = "SLData";
+constexpr std::string_view kCname = "webvox";
+
+std::string new_session_id() {
+  const auto bytes = core::secure_random_bytes(16);
+  core::Uuid uuid{};
+  std::copy(bytes.begin(), bytes.end(), uuid.begin());
+  uuid[6] = static_cast<unsigned char>((uuid[6] & 0x0F) | 0x40);  // version 4
+  uuid[8] = static_cast<unsigned char>((uuid[8] & 0x3F) | 0x80);  // RFC 4122 variant
+  return core::format_uuid(uuid);
+}
+
+mixer::Vec3 to_vec(const viewer::GlobalPosition& p) { return {p.x, p.y, p.z}; }
+
+std::size_t index_of(SlDataDrop drop) { return static_cast<std::size_t>(drop); }
+std::size_t index_of(ViewerSessionEnd end) { return static_cast<std::size_t>(end); }
+
+SlDataDrop drop_for(viewer::SlDataError error) {
+  switch (error) {
+    case viewer::SlDataError::TooLarge:
+      return SlDataDrop::TooLarge;
+    case viewer::SlDataError::NotJson:
+    case viewer::SlDataError::NotAnObject:
+      return SlDataDrop::NotJson;
+    case viewer::SlDataError::TooManyEntries:
+      return SlDataDrop::TooManyEntries;
+    default:
+      return SlDataDrop::BadValue;
+  }
+}
+
+}  // namespace
+
+std::string_view to_string(SlDataDrop drop) {
+  switch (drop) {
+    case SlDataDrop::Binary: return "binary";
+    case SlDataDrop::TooLarge: return "too_large";
+    case SlDataDrop::NotJson: return "not_json";
+    case SlDataDrop::BadValue: return "bad_value";
+    case SlDataDrop::TooManyEntries: return "too_many_entries";
+    case SlDataDrop::SkippedEntries: return "skipped_entries";
+    case SlDataDrop::OtherChannel: return "other_channel";
+    case SlDataDrop::kCount: break;
+  }
+  return "unknown";
+}
+
+std::string_view to_string(ViewerSessionEnd end) {
+  switch (end) {
+    case ViewerSessionEnd::Logout: return "logout";
+    case ViewerSessionEnd::Replaced: return "replaced";
+    case ViewerSessionEnd::ConnectTimeout: return "connect_timeout";
+    case ViewerSessionEnd::Silent: return "silent";
+    case ViewerSessionEnd::kCount: break;
+  }
+  return "unknown";
+}
+
+struct ViewerService::Session {
+  std::string id;
+  std::string agent;
+  core::Uuid agent_uuid{};
+  Room* room = nullptr;
+  std::uint64_t number = 0;  // its speaker and listener id in the room's mixer
+  std::shared_ptr<rtc::MediaTransport> transport;
+  std::shared_ptr<sfu::MemberRtcp> rtcp;
+  rtc::sdp::ViewerMediaSession media;
+  std::uint32_t ssrc = 0;  // of the mix we send it
+  std::uint16_t sequence = 0;
+  std::uint32_t timestamp = 0;
+  std::optional<std::uint16_t> sl_data;  // its SLData channel's stream, once open
+  std::function<void(viewer::SessionEvent)> on_event;
+  Clock::time_point created{};
+  bool media_up = false;
+  bool speaker = false;  // a speaker in the mixer: it counts for its agent in the roster
+  std::optional<viewer::GlobalPosition> avatar;  // sp
+  std::optional<viewer::Orientation> avatar_rotation;  // sh
+  std::optional<viewer::GlobalPosition> ears;    // lp, as sent (tethered when used)
+  std::optional<viewer::Orientation> ears_rotation;  // lh
+  Clock::time_point last_drop_log{};
+  std::uint64_t drops_since_log = 0;
+};
+
+struct ViewerService::Room {
+  Room(viewer::RoomKey room_key, mixer::RoomMixer room_mixer, viewer::RosterConfig roster_config)
+      : key(std::move(room_key)), mixer(std::move(room_mixer)), roster(std::move(roster_config)) {}
+
+  viewer::RoomKey key;
+  mixer::RoomMixer mixer;
+  viewer::Roster roster;
+  std::unordered_map<std::uint64_t, Session*> by_number;
+  std::map<std::string, Session*> by_agent;  // at most one session per agent per room
+};
+
+ViewerService::ViewerService(MediaHost& host, Settings settings)
+    : host_(host), settings_(std::move(settings)) {
+  host_.add_tick_handler([this](Clock::time_point now) { tick(now); });
+}
+
+ViewerService::~ViewerService() = default;
+
+void ViewerService::provision(viewer::ProvisionRequest request,
+                              std::function<void(viewer::ProvisionOutcome)> done) {
+  host_.post([this, request = std::move(request), done = std::move(done)]() mutable {
+    provision_on_media_thread(request, done);
+  });
+}
+
+void ViewerService::provision_on_media_thread(
+    viewer::ProvisionRequest& request, const std::function<void(viewer::ProvisionOutcome)>& done) {
+  const auto refuse = [&](viewer::ProvisionFailure failure, std::string message) {
+    ++counters_.provision_refused;
+    done(viewer::ProvisionError{failure, std::move(message)});
+  };
+  const auto agent_uuid = core::parse_uuid(request.agent_id);
+  if (!agent_uuid) return refuse(viewer::ProvisionFailure::BadOffer, "the agent id is not a UUID");
+  const auto agent = core::format_uuid(*agent_uuid);
+
+  // A newer connection of the agent in the same room replaces the older one (the viewer made
+  // a new PeerConnection; the old one is dead or about to be).
+  if (const auto room = rooms_.find(request.room); room != rooms_.end()) {
+    if (const auto older = room->second->by_agent.find(agent); older != room->second->by_agent.end()) {
+      end(*older->second, ViewerSessionEnd::Replaced);
+    }
+  }
+  if (sessions_.size() >= settings_.max_sessions) {
+    return refuse(viewer::ProvisionFailure::Full, "the server has as many viewer sessions as it takes");
+  }
+  if (const auto room = rooms_.find(request.room);
+      room != rooms_.end() && room->second->by_number.size() >= settings_.max_sessions_per_room) {
+    return refuse(viewer::ProvisionFailure::Full, "the voice room is full");
+  }
+
+  const auto local_ice = MediaHost::new_ice_credentials();
+  rtc::sdp::ViewerAnswerOptions options;
+  options.session_id = MediaHost::random_ssrc();
+  options.transport = host_.answer_transport(local_ice);
+  const auto ssrc = MediaHost::random_ssrc();
+  options.mix_stream = {ssrc, std::string(kCname), "webvox", "mix"};
+  auto answer = rtc::sdp::answer_viewer_offer(request.offer_sdp, options);
+  if (!answer) return refuse(viewer::ProvisionFailure::BadOffer, answer.error().describe());
+
+  auto session = std::make_unique<Session>();
+  session->id = new_session_id();
+  session->agent = agent;
+  session->agent_uuid = *agent_uuid;
+  session->media = std::move(answer->session);
+  session->ssrc = ssrc;
+  session->sequence = static_cast<std::uint16_t>(MediaHost::random_ssrc());
+  session->timestamp = MediaHost::random_ssrc();
+  session->on_event = std::move(request.on_event);
+  session->created = Clock::now();
+  session->rtcp = std::make_shared<sfu::MemberRtcp>(
+      sfu::MemberRtcpSettings{ssrc, {ssrc}, std::string(kCname)}, MediaHost::random_ssrc(),
+      session->created);
+
+  const std::string id = session->id;
+  const auto rtcp = session->rtcp;
+  session->transport = std::make_shared<rtc::MediaTransport>(
+      rtc::MediaTransportSettings{
+          &host_.certificate(),
+          session->media.server_setup == rtc::sdp::SetupRole::Passive ? rtc::DtlsRole::Server
+                                                                      : rtc::DtlsRole::Client,
+          fingerprint_digest_text(session->media.viewer_fingerprint), local_ice,
+          session->media.viewer_ice.ufrag, session->media.data_channels()},
+      rtc::MediaTransport::Handlers{
+          [this, id] {
+            const auto it = sessions_.find(id);
+            if (it == sessions_.end()) return;
+            it->second->media_up = true;
+            if (it->second->on_event) it->second->on_event(viewer::SessionEvent::MediaUp);
+          },
+          [this, id](std::span<std::uint8_t> packet) {
+            if (const auto it = sessions_.find(id); it != sessions_.end()) on_rtp(*it->second, packet);
+          },
+          [rtcp](std::span<std::uint8_t> packet) { rtcp->on_rtcp(packet, Clock::now()); },
+          [this, id](rtc::SctpAssociation::Event event) {
+            if (const auto it = sessions_.find(id); it != sessions_.end()) {
+              on_data_channel(*it->second, std::move(event));
+            }
+          }});
+
+  auto& room = room_for(request.room);
+  session->room = &room;
+  session->number = next_number_++;
+  room.mixer.add_listener(session->number, session->agent_uuid);
+  room.roster.add_session(session->id, session->agent);
+  room.by_number[session->number] = session.get();
+  room.by_agent[session->agent] = session.get();
+  host_.router().add(session->transport);
+  spdlog::info("viewer: {} joined voice room {} (session {})", session->agent,
+               core::log_text(room.key.id), session->id);
+  sessions_[id] = std::move(session);
+  ++counters_.provisioned;
+  done(viewer::Provisioned{id, std::move(answer->sdp)});
+}
+
+ViewerService::Room& ViewerService::room_for(const viewer::RoomKey& key) {
+  auto& slot = rooms_[key];
+  if (slot) return *slot;
+  std::optional<core::ChannelProperties> properties;
+  if (settings_.properties_for) properties = settings_.properties_for(key);
+  auto created = mixer::RoomMixer::create(properties.value_or(default_properties_), key.spatial);
+  if (auto* error = std::get_if<mixer::CodecError>(&created)) {
+    rooms_.erase(key);
+    throw std::runtime_error("viewer mixer: " + std::string(mixer::to_string(*error)));
+  }
+  viewer::RosterConfig roster;
+  roster.spatial = key.spatial;
+  roster.server_version = settings_.server_version;
+  slot = std::make_unique<Room>(key, std::move(std::get<mixer::RoomMixer>(created)), roster);
+  return *slot;
+}
+
+void ViewerService::trickle(const std::string& viewer_session,
+                            std::vector<rtc::sdp::Candidate> candidates, bool completed) {
+  host_.post([this, viewer_session, count = candidates.size()] {
+    // ICE-lite: the viewer's address comes from its checks (peer-reflexive); candidates are
+    // only counted.
+    if (sessions_.contains(viewer_session)) counters_.candidates += count;
+  });
+}
+
+void ViewerService::logout(const std::string& agent_id, const std::string& viewer_session) {
+  host_.post([this, agent_id, viewer_session] {
+    const auto it = sessions_.find(viewer_session);
+    const auto agent = core::parse_uuid(agent_id);
+    if (it == sessions_.end() || !agent || it->second->agent_uuid != *agent) return;
+    end(*it->second, ViewerSessionEnd::Logout);
+  });
+}
+
+void ViewerService::logout_all(const std::string& agent_id) {
+  host_.post([this, agent_id] {
+    const auto agent = core::parse_uuid(agent_id);
+    if (!agent) return;
+    std::vector<Session*> of_agent;
+    for (auto& [id, session] : sessions_) {
+      if (session->agent_uuid == *agent) of_agent.push_back(session.get());
+    }
+    for (auto* session : of_agent) end(*session, ViewerSessionEnd::Logout);
+  });
+}
+
+void ViewerService::end(Session& session, ViewerSessionEnd why) {
+  auto& room = *session.room;
+  send_roster(room, room.roster.remove_session(session.id));
+  room.mixer.remove_listener(session.number);
+  if (session.speaker) room.mixer.remove_speaker(session.number);
+  room.by_number.erase(session.number);
+  if (const auto it = room.by_agent.find(session.agent); it != room.by_agent.end() && it->second == &session) {
+    room.by_agent.erase(it);
+  }
+  host_.router().remove(session.transport->ice().local().ufrag);
+  ++counters_.ended[index_of(why)];
+  spdlog::info("viewer: {} left voice room {} ({}; session {})", session.agent, core::log_text(room.key.id),
+               to_string(why), session.id);
+  const auto on_event = std::move(session.on_event);
+  const auto key = room.key;
+  sessions_.erase(session.id);  // `session` is gone from here on
+  if (why != ViewerSessionEnd::Logout && on_event) on_event(viewer::SessionEvent::Ended);
+  if (const auto it = rooms_.find(key); it != rooms_.end() && it->second->by_number.empty()) {
+    rooms_.erase(it);
+  }
+}
+
+void ViewerService::on_rtp(Session& session, std::span<std::uint8_t> packet) {
+  const auto now = Clock::now();
+  ++counters_.rtp_in;
+  session.rtcp->on_rtp_received(packet, now);
+  if (!session.speaker) {
+    // A neighbour region's connection (mic-muted by the viewer anyway), or one that has not
+    // joined: only where the agent is primary is it heard.
+    ++counters_.rtp_not_mixed;
+    return;
+  }
+  const auto parsed = rtc::rtp::parse_rtp_packet(packet);
+  if (!parsed || parsed->payload_type != session.media.opus_payload_type) {
+    ++counters_.rtp_malformed;
+    return;
+  }
+  mixer::SpeakerPacket speaker_packet;
+  speaker_packet.sequence_number = parsed->sequence_number;
+  speaker_packet.timestamp = parsed->timestamp;
+  speaker_packet.payload = parsed->payload;
+  speaker_packet.arrival = now;
+  if (session.media.audio_level_extension_id) {
+    if (const auto level = rtc::rtp::read_audio_level(*parsed, *session.media.audio_level_extension_id)) {
+      speaker_packet.level_minus_dbov = level->level_minus_dbov;
+    }
+  }
+  session.room->mixer.push(session.number, speaker_packet);
+}
+
+void ViewerService::on_data_channel(Session& session, rtc::SctpAssociation::Event event) {
+  using Kind = rtc::SctpAssociation::Event::Kind;
+  switch (event.kind) {
+    case Kind::ChannelOpened:
+      if (event.label != kSlDataLabel || session.sl_data) return;
+      session.sl_data = event.stream;
+      send_roster(*session.room, session.room->roster.channel_opened(session.id));
+      return;
+    case Kind::Message:
+      if (!session.sl_data || event.stream != *session.sl_data) return drop_sl_data(session, SlDataDrop::OtherChannel);
+      if (event.binary) return drop_sl_data(session, SlDataDrop::Binary);
+      return on_sl_data(session, std::string_view(reinterpret_cast<const char*>(event.data.data()),
+                                                   event.data.size()));
+    case Kind::ChannelClosed:
+      if (session.sl_data && event.stream == *session.sl_data) session.sl_data.reset();
+      return;
+    default:
+      return;
+  }
+}
+
+void ViewerService::on_sl_data(Session& session, std::string_view text) {
+  ++counters_.sldata_in;
+  auto parsed = viewer::parse_sl_data(text);
+  if (const auto* error = std::get_if<viewer::SlDataError>(&parsed)) {
+    return drop_sl_data(session, drop_for(*error));
+  }
+  const auto& update = std::get<viewer::SlDataUpdate>(parsed);
+  if (update.skipped.total() > 0) drop_sl_data(session, SlDataDrop::SkippedEntries);
+  auto& room = *session.room;
+  if (update.speaker_position) session.avatar = update.speaker_position;
+  if (update.speaker_orientation) session.avatar_rotation = update.speaker_orientation;
+  if (update.listener_position) session.ears = update.listener_position;
+  if (update.listener_orientation) session.ears_rotation = update.listener_orientation;
+  for (const auto& [agent, gain] : update.user_gains) {
+    if (const auto peer = core::parse_uuid(agent)) {
+      room.mixer.set_peer_gain(session.number, *peer, viewer::user_gain(gain));
+    }
+  }
+  for (const auto& [agent, muted] : update.mutes) {
+    if (const auto peer = core::parse_uuid(agent)) room.mixer.set_peer_muted(session.number, *peer, muted);
+  }
+  send_roster(room, room.roster.message_received(session.id, update));
+  apply_counting(session);
+  apply_pose(session);
+}
+
+// Only a session that stands for its agent here (joined; primary in a spatial room) is heard.
+void ViewerService::apply_counting(Session& session) {
+  auto& room = *session.room;
+  const bool counts = room.roster.counts(session.id);
+  if (counts == session.speaker) return;
+  session.speaker = counts;
+  if (counts) {
+    room.mixer.add_speaker(session.number, session.agent_uuid);
+  } else {
+    room.mixer.remove_speaker(session.number);
+  }
+}
+
+void ViewerService::apply_pose(Session& session) {
+  auto& room = *session.room;
+  if (session.speaker && session.avatar) room.mixer.set_speaker_position(session.number, to_vec(*session.avatar));
+  mixer::ListenerPose pose;
+  // The ears are the camera by default, never more than 50 m from the avatar: the server
+  // enforces what the viewer promises (no eavesdropping from afar).
+  if (session.ears && session.avatar) {
+    pose.position = to_vec(viewer::tether_listener(*session.ears, *session.avatar));
+  } else if (session.avatar) {
+    pose.position = to_vec(*session.avatar);
+  }
+  const auto& rotation = session.ears_rotation ? session.ears_rotation : session.avatar_rotation;
+  if (rotation) pose.rotation = core::Quaternion{rotation->x, rotation->y, rotation->z, rotation->w};
+  room.mixer.set_listener_pose(session.number, pose);
+}
+
+void ViewerService::send_roster(Room& room, std::vector<viewer::RosterMessage> messages) {
+  for (auto& message : messages) {
+    const auto it = sessions_.find(message.session);
+    if (it == sessions_.end() || !it->second->sl_data) continue;
+    auto& session = *it->second;
+    auto* channels = session.transport->data_channels();
+    if (!channels) continue;
+    if (channels->send_text(*session.sl_data, message.text)) ++counters_.sldata_out;
+    host_.router().flush(*session.transport);
+  }
+}
+
+void ViewerService::drop_sl_data(Session& session, SlDataDrop why) {
+  ++counters_.sldata_dropped[index_of(why)];
+  // One line per session every 10 s at most: a viewer that sends garbage must not flood the log.
+  ++session.drops_since_log;
+  const auto now = Clock::now();
+  if (now - session.last_drop_log < std::chrono::seconds(10)) return;
+  spdlog::warn("viewer: SLData from session {} dropped ({}; {} dropped since the last such line)",
+               session.id, to_string(why), session.drops_since_log);
+  session.last_drop_log = now;
+  session.drops_since_log = 0;
+}
+
+void ViewerService::tick(Clock::time_point now) {
+  std::vector<std::pair<Session*, ViewerSessionEnd>> gone;
+  for (auto& [id, session] : sessions_) {
+    if (!session->media_up) {
+      if (now - session->created > settings_.connect_timeout) gone.emplace_back(session.get(), ViewerSessionEnd::ConnectTimeout);
+    } else if (session->transport->ice().state(now) == rtc::stun::IceState::Disconnected) {
+      gone.emplace_back(session.get(), ViewerSessionEnd::Silent);
+    }
+  }
+  for (auto& [session, why] : gone) end(*session, why);
+  for (auto& [key, room] : rooms_) mix(*room, now);
+  const auto ntp = rtc::rtp::to_ntp(std::chrono::system_clock::now());
+  for (auto& [id, session] : sessions_) {
+    if (!session->transport->media_ready()) continue;
+    for (auto& compound : session->rtcp->due(now, ntp)) {
+      const auto length = compound.size();
+      compound.resize(length + rtc::SrtpSession::kMaxTrailer);
+      session->transport->send_rtcp(compound, length);
+    }
+    host_.router().flush(*session->transport);
+  }
+  publish_stats();
+}
+
+void ViewerService::mix(Room& room, Clock::time_point now) {
+  for (const auto& packet : room.mixer.mix(now)) {
+    const auto it = room.by_number.find(packet.listener);
+    if (it == room.by_number.end()) continue;
+    auto& session = *it->second;
+    if (!session.transport->media_ready()) continue;
+    session.sequence = static_cast<std::uint16_t>(session.sequence + 1);
+    session.timestamp += packet.timestamp_step;
+    const auto length = rtc::rtp::kRtpFixedHeaderSize + packet.payload.size();
+    packet_.resize(length + rtc::SrtpSession::kMaxTrailer);
+    packet_[0] = 0x80;
+    packet_[1] = static_cast<std::uint8_t>((packet.marker ? 0x80 : 0) | (session.media.opus_payload_type & 0x7F));
+    packet_[2] = static_cast<std::uint8_t>(session.sequence >> 8);
+    packet_[3] = static_cast<std::uint8_t>(session.sequence);
+    for (int i = 0; i < 4; ++i) {
+      packet_[4 + i] = static_cast<std::uint8_t>(session.timestamp >> (24 - 8 * i));
+      packet_[8 + i] = static_cast<std::uint8_t>(session.ssrc >> (24 - 8 * i));
+    }
+    std::copy(packet.payload.begin(), packet.payload.end(), packet_.begin() + rtc::rtp::kRtpFixedHeaderSize);
+    session.rtcp->on_rtp_sent(std::span<const std::uint8_t>(packet_).first(length), now);
+    if (session.transport->send_rtp(packet_, length)) {
+      ++counters_.mixed_packets_out;
+      host_.router().flush(*session.transport);
+    }
+  }
+  room.mixer.take_delays(delays_, Clock::now() - now);
+  std::vector<viewer::SpeakerLevel> levels;
+  levels.reserve(room.mixer.levels().size());
+  for (const auto& level : room.mixer.levels()) {
+    const auto it = room.by_number.find(level.speaker);
+    if (it != room.by_number.end()) levels.push_back({it->second->agent, level.power, level.speaking});
+  }
+  send_roster(room, room.roster.levels(levels, now));
+}
+
+void ViewerService::publish_stats() {
+  counters_.mix_delay_p50_ms = static_cast<double>(delays_.percentile(0.5).count());
+  counters_.mix_delay_p99_ms = static_cast<double>(delays_.percentile(0.99).count());
+  counters_.sessions = sessions_.size();
+  counters_.rooms = rooms_.size();
+  counters_.media_up = static_cast<std::size_t>(
+      std::count_if(sessions_.begin(), sessions_.end(), [](const auto& s) { return s.second->media_up; }));
+  std::lock_guard lock(stats_mutex_);
+  published_ = counters_;
+}
+
+ViewerService::Stats ViewerService::stats() const {
+  std::lock_guard lock(stats_mutex_);
+  return published_;
+}
+
+}  // namespace webvox::app
+
+namespace webvox::app {
+
+nlohmann::json ViewerService::to_json(const Stats& stats) {
+  nlohmann::json out = {{"sessions", stats.sessions},
+                        {"rooms", stats.rooms},
+                        {"media_up", stats.media_up},
+                        {"provisioned", stats.provisioned},
+                        {"provision_refused", stats.provision_refused},
+                        {"candidates", stats.candidates},
+                        {"rtp_in", stats.rtp_in},
+                        {"rtp_not_mixed", stats.rtp_not_mixed},
+                        {"rtp_malformed", stats.rtp_malformed},
+                        {"mixed_packets_out", stats.mixed_packets_out},
+                        {"sldata_in", stats.sldata_in},
+                        {"sldata_out", stats.sldata_out},
+                        {"mix_delay_p50_ms", stats.mix_delay_p50_ms},
+                        {"mix_delay_p99_ms", stats.mix_delay_p99_ms}};
+  auto& dropped = out["sldata_dropped"];
+  for (std::size_t i = 0; i < stats.sldata_dropped.size(); ++i) {
+    dropped[std::string(to_string(static_cast<SlDataDrop>(i)))] = stats.sldata_dropped[i];
+  }
+  auto& ended = out["ended"];
+  for (std::size_t i = 0; i < stats.ended.size(); ++i) {
+    ended[std::string(to_string(static_cast<ViewerSessionEnd>(i)))] = stats.ended[i];
+  }
+  return out;
+}
+
+}  // namespace webvox::app
