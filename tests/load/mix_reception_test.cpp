@@ -99,6 +99,42 @@ TEST(MixReception, AServerFallingBehindMakesEveryLaterFrameLate) {
   EXPECT_EQ(counts.late, 300u - 161u);  // frames 161…299 are over 60 ms behind
 }
 
+TEST(MixReception, AStepBeforeTheWindowIsAShiftNotLateness) {
+  // 230 ms more transit from frame 50 on (a stall while viewers were connecting); the window
+  // starts at frame 200, more than 2 s later.
+  MixReception reception;
+  for (std::uint32_t f = 0; f < 600; ++f) {
+    reception.record(packet(static_cast<std::uint16_t>(f), 960 * f, 80), kStart + f * 20 * kMs + (f >= 50 ? 230 : 1) * kMs);
+  }
+  const MeasurementWindow window{kStart + 200 * 20 * kMs, kStart + 550 * 20 * kMs};
+  const auto counts = reception.count(window, 60 * kMs);
+  EXPECT_EQ(counts.expected, 350u);
+  EXPECT_EQ(counts.received, 350u);
+  EXPECT_EQ(counts.late, 0u);
+  EXPECT_EQ(reception.shift_before(window), static_cast<std::int64_t>(229 * kMs));
+}
+
+TEST(MixReception, AStallInTheWindowMakesTheNextTwoSecondsLate) {
+  MixReception reception;
+  for (std::uint32_t f = 0; f < 600; ++f) {
+    reception.record(packet(static_cast<std::uint16_t>(f), 960 * f, 80), kStart + f * 20 * kMs + (f >= 300 ? 200 : 1) * kMs);
+  }
+  const MeasurementWindow window{kStart + 200 * 20 * kMs, kStart + 550 * 20 * kMs};
+  const auto counts = reception.count(window, 60 * kMs);
+  // Frames 300…399 are judged against the 1 ms transit of the frames before the stall.
+  EXPECT_EQ(counts.late, 100u);
+}
+
+TEST(MixReception, TheClockRateShowsAServerRunningSlow) {
+  MixReception reception;
+  for (std::uint32_t f = 0; f < 500; ++f) {
+    reception.record(packet(static_cast<std::uint16_t>(f), 960 * f, 80), kStart + std::uint64_t{f} * 20'330'000);
+  }
+  const MeasurementWindow window{kStart, kStart + 500 * 20 * kMs};
+  ASSERT_TRUE(reception.clock_rate(window));
+  EXPECT_NEAR(*reception.clock_rate(window), 20.0 / 20.33, 1e-6);
+}
+
 TEST(MixReception, NothingReceivedIsEverythingLost) {
   const MixReception reception;
   const MeasurementWindow window{kStart, kStart + 2000 * kMs};

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
 #include <limits>
 
 #include "rtc/rtp/rtp_packet.hpp"
@@ -41,14 +42,43 @@ void MixReception::record(std::span<const std::uint8_t> rtp, std::uint64_t arriv
                        static_cast<std::uint16_t>(std::min<std::size_t>(packet.payload.size(), 0xffff))});
 }
 
-std::optional<std::int64_t> MixReception::anchor_ns() const {
-  if (arrivals_.empty()) return std::nullopt;
-  std::int64_t anchor = std::numeric_limits<std::int64_t>::max();
+std::int64_t MixReception::offset(const Arrival& arrival) {
+  return static_cast<std::int64_t>(arrival.arrived_ns) - arrival.frame * static_cast<std::int64_t>(kFrameNs);
+}
+
+std::pair<std::optional<std::int64_t>, std::optional<std::int64_t>> MixReception::best_offsets(
+    const MeasurementWindow& window) const {
+  std::optional<std::int64_t> inside, any;
   for (const auto& arrival : arrivals_) {
-    anchor = std::min(anchor, static_cast<std::int64_t>(arrival.arrived_ns) -
-                                  arrival.frame * static_cast<std::int64_t>(kFrameNs));
+    const auto value = offset(arrival);
+    any = any ? std::min(*any, value) : value;
+    if (window.contains(arrival.arrived_ns)) inside = inside ? std::min(*inside, value) : value;
   }
-  return anchor;
+  return {inside, any};
+}
+
+std::optional<std::int64_t> MixReception::window_anchor(const MeasurementWindow& window) const {
+  const auto [inside, any] = best_offsets(window);
+  return inside ? inside : any;
+}
+
+std::vector<std::int64_t> MixReception::recent_best() const {
+  // Frames in timestamp order; a sliding minimum over the last kAnchorFrames (a monotonic
+  // queue of candidates: increasing offsets, the oldest first).
+  std::vector<std::size_t> order(arrivals_.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return arrivals_[a].frame < arrivals_[b].frame; });
+  std::vector<std::int64_t> best(arrivals_.size());
+  std::deque<std::size_t> candidates;
+  for (const auto i : order) {
+    const auto value = offset(arrivals_[i]);
+    while (!candidates.empty() && offset(arrivals_[candidates.back()]) >= value) candidates.pop_back();
+    candidates.push_back(i);
+    while (arrivals_[candidates.front()].frame < arrivals_[i].frame - kAnchorFrames) candidates.pop_front();
+    best[i] = offset(arrivals_[candidates.front()]);
+  }
+  return best;
 }
 
 namespace {
@@ -60,31 +90,36 @@ std::int64_t first_frame_due(std::int64_t t, std::int64_t anchor) {
 }
 }  // namespace
 
+std::pair<std::int64_t, std::int64_t> MixReception::window_frames(const MeasurementWindow& window,
+                                                                   std::int64_t anchor) const {
+  return {first_frame_due(static_cast<std::int64_t>(window.start_ns), anchor),
+          first_frame_due(static_cast<std::int64_t>(window.end_ns), anchor)};
+}
+
 template <typename Visit>
-void MixReception::for_each_due(const MeasurementWindow& window, std::int64_t anchor, Visit&& visit) const {
-  const auto begin = first_frame_due(static_cast<std::int64_t>(window.start_ns), anchor);
-  const auto end = first_frame_due(static_cast<std::int64_t>(window.end_ns), anchor);
-  for (const auto& arrival : arrivals_) {
+void MixReception::for_each_due(const MeasurementWindow& window, Visit&& visit) const {
+  const auto anchor = window_anchor(window);
+  if (!anchor) return;
+  const auto [begin, end] = window_frames(window, *anchor);
+  const auto best = recent_best();
+  for (std::size_t i = 0; i < arrivals_.size(); ++i) {
+    const auto& arrival = arrivals_[i];
     if (arrival.frame < begin || arrival.frame >= end) continue;
-    const auto due = anchor + arrival.frame * static_cast<std::int64_t>(kFrameNs);
-    visit(arrival, static_cast<std::uint64_t>(arrival.frame - begin),
-          static_cast<std::int64_t>(arrival.arrived_ns) - due);
+    visit(arrival, static_cast<std::uint64_t>(arrival.frame - begin), offset(arrival) - best[i]);
   }
 }
 
 MixFrameCounts MixReception::count(const MeasurementWindow& window, std::uint64_t late_after_ns) const {
   MixFrameCounts counts;
-  const auto window_frames = (window.end_ns - window.start_ns) / kFrameNs;
-  const auto anchor = anchor_ns();
+  const auto anchor = window_anchor(window);
   if (!anchor) {
-    counts.expected = counts.lost = window_frames;
+    counts.expected = counts.lost = (window.end_ns - window.start_ns) / kFrameNs;
     return counts;
   }
-  const auto begin = first_frame_due(static_cast<std::int64_t>(window.start_ns), *anchor);
-  const auto end = first_frame_due(static_cast<std::int64_t>(window.end_ns), *anchor);
+  const auto [begin, end] = window_frames(window, *anchor);
   counts.expected = static_cast<std::uint64_t>(std::max<std::int64_t>(end - begin, 0));
   std::vector<bool> seen(counts.expected, false);
-  for_each_due(window, *anchor, [&](const Arrival& arrival, std::uint64_t index, std::int64_t behind) {
+  for_each_due(window, [&](const Arrival& arrival, std::uint64_t index, std::int64_t behind) {
     ++counts.packets;
     if (arrival.bytes <= kDtxBytes) {
       ++counts.dtx;
@@ -99,12 +134,34 @@ MixFrameCounts MixReception::count(const MeasurementWindow& window, std::uint64_
   return counts;
 }
 
-void MixReception::lateness(const MeasurementWindow& window, LatencyHistogram& into) const {
-  const auto anchor = anchor_ns();
-  if (!anchor) return;
-  for_each_due(window, *anchor, [&](const Arrival& arrival, std::uint64_t, std::int64_t behind) {
-    if (arrival.bytes > kDtxBytes) into.record(static_cast<std::uint64_t>(std::max<std::int64_t>(behind, 0)));
+void MixReception::lateness(const MeasurementWindow& window, LatencyHistogram& into,
+                            std::vector<LatencyHistogram>* by_second) const {
+  for_each_due(window, [&](const Arrival& arrival, std::uint64_t index, std::int64_t behind) {
+    if (arrival.bytes <= kDtxBytes) return;
+    const auto late_ns = static_cast<std::uint64_t>(std::max<std::int64_t>(behind, 0));
+    into.record(late_ns);
+    const auto second = index * kFrameNs / 1'000'000'000;
+    if (by_second && second < by_second->size()) (*by_second)[second].record(late_ns);
   });
+}
+
+std::optional<double> MixReception::clock_rate(const MeasurementWindow& window) const {
+  const Arrival* first = nullptr;
+  const Arrival* last = nullptr;
+  for (const auto& arrival : arrivals_) {
+    if (arrival.bytes <= kDtxBytes || !window.contains(arrival.arrived_ns)) continue;
+    if (!first) first = &arrival;
+    last = &arrival;
+  }
+  if (!first || first == last || last->arrived_ns == first->arrived_ns) return std::nullopt;
+  return static_cast<double>((last->frame - first->frame) * static_cast<std::int64_t>(kFrameNs)) /
+         static_cast<double>(last->arrived_ns - first->arrived_ns);
+}
+
+std::optional<std::int64_t> MixReception::shift_before(const MeasurementWindow& window) const {
+  const auto [inside, any] = best_offsets(window);
+  if (!inside) return std::nullopt;
+  return *inside - *any;
 }
 
 }  // namespace webvox::load

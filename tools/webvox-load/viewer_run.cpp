@@ -2,6 +2,7 @@
 
 
 #include <algorithm>
+#include <cmath>
 #include <boost/beast/core/detail/base64.hpp>
 #include <cstdio>
 #include <iostream>
@@ -215,6 +216,9 @@ int run_viewers(const ViewerRunOptions& options) {
   const auto late_after = static_cast<std::uint64_t>(options.late_ms * 1e6);
   MixFrameCounts hearing, silent;
   LatencyHistogram behind;
+  std::vector<LatencyHistogram> behind_by_second(static_cast<std::size_t>(std::ceil(options.seconds)));
+  std::vector<double> clock_rates;
+  std::int64_t largest_shift = 0;
   std::size_t hearing_listeners = 0, silent_listeners = 0, with_sl_data = 0, with_roster = 0;
   std::uint64_t frames_sent = 0, sl_data_received = 0;
   for (std::size_t i = 0; i < viewers.size(); ++i) {
@@ -229,12 +233,22 @@ int run_viewers(const ViewerRunOptions& options) {
     } else {
       ++hearing_listeners;
       hearing += session.reception().count(window, late_after);
-      session.reception().lateness(window, behind);
+      session.reception().lateness(window, behind, &behind_by_second);
+      if (const auto rate = session.reception().clock_rate(window)) clock_rates.push_back(*rate);
+      if (const auto shift = session.reception().shift_before(window)) largest_shift = std::max(largest_shift, *shift);
     }
   }
   const auto fraction = [](std::uint64_t part, std::uint64_t whole) {
     return whole ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
   };
+  // The mixes' clock against this host's: the slowest, the median and the fastest listener.
+  json rates_json = json::object();
+  if (!clock_rates.empty()) {
+    std::sort(clock_rates.begin(), clock_rates.end());
+    rates_json = {{"min", clock_rates.front()}, {"median", clock_rates[clock_rates.size() / 2]}, {"max", clock_rates.back()}};
+  }
+  json by_second_json = json::array();
+  for (const auto& histogram : behind_by_second) by_second_json.push_back(percentiles(histogram));
   json result = {
       {"mode", "viewer"},
       {"target", options.target},
@@ -262,6 +276,9 @@ int run_viewers(const ViewerRunOptions& options) {
         {"lost_fraction", fraction(hearing.lost, hearing.expected)},
         {"late_or_lost_fraction", fraction(hearing.late + hearing.lost, hearing.expected)}}},
       {"behind_schedule_ms", percentiles(behind)},
+      {"behind_schedule_by_second_ms", by_second_json},
+      {"mix_clock_rate", rates_json},
+      {"largest_shift_before_window_ms", static_cast<double>(largest_shift) / 1e6},
       {"silent_listeners", silent_listeners},
       {"silent_listener_packets", silent.packets},
       {"silent_listener_audio_frames", silent.received},
