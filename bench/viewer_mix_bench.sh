@@ -37,6 +37,11 @@
 #   SATURATED=95 CLIENT_LIMIT=90
 #   REFINE=2                 halvings of the gap between the last N held and the first broken
 #                            (to the nearest 10) once the ramp stops
+#   QUIET_BUSY=10 QUIET_WAIT=900   a step starts once the machine (both cores, over 2 s) is no
+#                            more than QUIET_BUSY % busy, or after QUIET_WAIT s of waiting
+#   INTERFERENCE=10 RETRIES=2      a run in which other processes took more than INTERFERENCE %
+#                            of the server's or the load generator's core (or steal time did)
+#                            measured the neighbours too: it is run again, up to RETRIES times
 #   WEBVOXD=build/webvoxd  LOAD=build/tools/webvox-load/webvox-load
 #   SERVER_CPU=0 CLIENT_CPU=1   KEEP=1 keeps the temporary folder (logs, JSON results)
 #   DELAY_PAIRS=4            webvoxd: pairs beside the layout (not counted in N) whose
@@ -66,6 +71,10 @@ SERVER_CPU=${SERVER_CPU:-0}
 CLIENT_CPU=${CLIENT_CPU:-1}
 DELAY_PAIRS=${DELAY_PAIRS:-4}
 REFINE=${REFINE:-2}
+QUIET_BUSY=${QUIET_BUSY:-10}
+QUIET_WAIT=${QUIET_WAIT:-900}
+INTERFERENCE=${INTERFERENCE:-10}
+RETRIES=${RETRIES:-2}
 STATS_PATH=${STATS_PATH:-/admin/viewer-voice}
 PYTHON=${PYTHON:-/usr/bin/python3}
 ADMIN_PASSWORD=bench-admin-password
@@ -96,7 +105,7 @@ load_args() {
   echo --mode viewer --sessions "$n" --layout "$layout" --speakers "$SPEAKERS" --group-size "$GROUP_SIZE" \
     --speakers-per-group "$SPEAKERS_PER_GROUP" --bitrate "$BITRATE" --late-ms "$LATE_MS" \
     --warmup "$WARMUP" --seconds "$SECONDS_MEASURED" --connect-timeout 60 \
-    --server-cpu "${SERVER_CPU%%[,-]*}"
+    --server-cpu "${SERVER_CPU%%[,-]*}" --client-cpu "${CLIENT_CPU%%[,-]*}"
 }
 
 # webvoxd with its viewer-voice doors on (settings from the environment, so they stay out of
@@ -173,17 +182,61 @@ PY
 }
 
 echo "viewer_mix_bench: $(uptime)" >&2
-# One run; sets $verdict to "stop" or "go".
+# How busy the whole machine is (both cores, user + system + interrupts + steal), in percent,
+# over the next 2 s.
+machine_busy() {
+  "$PYTHON" - <<'PY'
+import time
+def sample():
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:9]]
+    return sum(v) - v[3] - v[4], sum(v)
+b1, t1 = sample(); time.sleep(2); b2, t2 = sample()
+print(int(round(100 * (b2 - b1) / max(t2 - t1, 1))))
+PY
+}
+
+# Waits until the machine is quiet (QUIET_BUSY), QUIET_WAIT s at most; sets $busy.
+wait_quiet() {
+  local waited=0
+  while :; do
+    busy=$(machine_busy)
+    (( busy <= QUIET_BUSY || waited >= QUIET_WAIT )) && return
+    sleep 8
+    waited=$((waited + 10))
+  done
+}
+
+# Whether other processes (or the hypervisor) took more than INTERFERENCE % of either core.
+disturbed() {
+  "$PYTHON" - "$1" "$INTERFERENCE" <<'PY'
+import json, sys
+try:
+    r = json.load(open(sys.argv[1]))
+except (OSError, ValueError):
+    print("no"); sys.exit()
+limit = float(sys.argv[2])
+worst = max(r.get("other_load_on_server_cpu_percent", 0), r.get("other_load_on_client_cpu_percent", 0))
+print("yes" if worst > limit else "no")
+PY
+}
+
+# One run (again while disturbed, RETRIES times at most); sets $verdict to "stop" or "go".
 step() {
-  local target=$1 layout=$2 n=$3
-  echo "viewer_mix_bench: $target $layout N=$n ($(cut -d' ' -f1-3 /proc/loadavg))" >&2
-  cut -d' ' -f1 /proc/loadavg >"$tmp/$target-$layout-$n.load"
-  case $target in
-    webvoxd) run_webvoxd "$layout" "$n" ;;
-    janus) run_janus "$layout" "$n" ;;
-  esac
-  results+=("$tmp/$target-$layout-$n.json")
-  verdict=$(verdict "$tmp/$target-$layout-$n.json")
+  local target=$1 layout=$2 n=$3 attempt run="$tmp/$target-$layout-$n"
+  for attempt in $(seq 0 "$RETRIES"); do
+    wait_quiet
+    echo "viewer_mix_bench: $target $layout N=$n (load $(cut -d' ' -f1-3 /proc/loadavg); machine $busy % busy; attempt $((attempt + 1)))" >&2
+    echo "$(cut -d' ' -f1 /proc/loadavg) / $busy %" >"$run.load"
+    case $target in
+      webvoxd) run_webvoxd "$layout" "$n" ;;
+      janus) run_janus "$layout" "$n" ;;
+    esac
+    [[ $(disturbed "$run.json") == no ]] && break
+    echo "viewer_mix_bench: $target $layout N=$n was disturbed by other processes" >&2
+  done
+  results+=("$run.json")
+  verdict=$(verdict "$run.json")
 }
 
 results=()
@@ -207,11 +260,11 @@ for target in $TARGETS; do
 done
 echo "viewer_mix_bench: done; load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
-"$PYTHON" - "$SATURATED" "$CLIENT_LIMIT" "${results[@]}" <<'PY'
+"$PYTHON" - "$SATURATED" "$CLIENT_LIMIT" "$INTERFERENCE" "${results[@]}" <<'PY'
 import json, sys
-saturated, client_limit = float(sys.argv[1]), float(sys.argv[2])
+saturated, client_limit, interference = float(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
 rows = []
-for path in sys.argv[3:]:
+for path in sys.argv[4:]:
     try:
         row = json.load(open(path))
         row["load_before"] = open(path[:-len(".json")] + ".load").read().strip()
@@ -221,12 +274,15 @@ for path in sys.argv[3:]:
 
 rows.sort(key=lambda r: (r["target"] != "webvoxd", r["layout"], r["sessions"]))
 
+def disturbed(r):
+    return max(r.get("other_load_on_server_cpu_percent", 0), r.get("other_load_on_client_cpu_percent", 0)) > interference
+
 def ok(r):
     return r["ready"] == r["sessions"] and r["frames"]["late_or_lost_fraction"] < 0.01 \
         and abs(r.get("mix_clock_rate", {}).get("median", 1.0) - 1) <= 0.005 \
         and r.get("client_cpu_percent", 0) < client_limit
 
-print("| target | layout | N | speakers | connected | server CPU % | late % | lost % | frames due | behind p99 ms | mix clock | shift before window ms | KiB/session | mixer delay p50/p99 ms (probes, samples) | server's own p50/p99 ms | client CPU % | others on server CPU % | load avg before | held |")
+print("| target | layout | N | speakers | connected | server CPU % | late % | lost % | frames due | behind p99 ms | mix clock | shift before window ms | KiB/session | mixer delay p50/p99 ms (probes, samples) | server's own p50/p99 ms | client CPU % | others on server / client CPU % | load avg / machine busy before | held |")
 print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 for r in rows:
     s, f, m = r.get("server", {}), r["frames"], r.get("server_mixer", {})
@@ -237,12 +293,13 @@ for r in rows:
     else:
         delay = "–" if r["target"] == "webvoxd" else "n/a"
     own = "%s / %s" % (m["delay_p50_ms"], m["delay_p99_ms"]) if "delay_p99_ms" in m else ("–" if r["target"] == "webvoxd" else "n/a")
-    print("| %s | %s | %d | %d | %d/%d | %.1f | %.2f | %.2f | %d | %.1f | %.4f | %.0f | %.0f | %s | %s | %.0f | %.0f | %s | %s |" % (
+    print("| %s | %s | %d | %d | %d/%d | %.1f | %.2f | %.2f | %d | %.1f | %.4f | %.0f | %.0f | %s | %s | %.0f | %.0f / %.0f | %s | %s |" % (
         r["target"], r["layout"], r["sessions"], r["speakers"], r["ready"], r["sessions"],
         s.get("cpu_percent", 0), 100 * f["late_fraction"], 100 * f["lost_fraction"], f["expected"],
         r["behind_schedule_ms"]["p99"], r.get("mix_clock_rate", {}).get("median", 0),
         r.get("largest_shift_before_window_ms", 0), s.get("kib_per_session", 0), delay, own, r.get("client_cpu_percent", 0),
-        r.get("other_load_on_server_cpu_percent", -1), r["load_before"], "yes" if ok(r) else "no"))
+        r.get("other_load_on_server_cpu_percent", -1), r.get("other_load_on_client_cpu_percent", -1),
+        r["load_before"], "disturbed" if disturbed(r) else "yes" if ok(r) else "no"))
 
 print()
 print("| target | layout | held N | its server CPU % | smallest N broken | participants per core |")
@@ -250,8 +307,8 @@ print("|---|---|---|---|---|---|")
 per_core = {}
 for key in sorted({(r["target"], r["layout"]) for r in rows}):
     runs = sorted((r for r in rows if (r["target"], r["layout"]) == key), key=lambda r: r["sessions"])
-    held = [r for r in runs if ok(r)]
-    broken = [r["sessions"] for r in runs if not ok(r)]
+    held = [r for r in runs if ok(r) and not disturbed(r)]
+    broken = [r["sessions"] for r in runs if not ok(r) and not disturbed(r)]
     if not held:
         print("| %s | %s | none | – | %s | – |" % (key + (broken[0] if broken else "–",)))
         continue

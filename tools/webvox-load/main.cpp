@@ -50,6 +50,7 @@ struct Options {
   double connect_timeout = 60;
   int server_pid = 0;
   int server_cpu = -1;  // the core the server is pinned to, to report what else ran on it
+  int client_cpu = -1;  // the core this tool is pinned to, likewise
   std::string json_out;
   std::string bind = "127.0.0.1";
   ViewerRunOptions viewer;
@@ -119,7 +120,7 @@ int run(const Options& options) {
   std::vector<std::unique_ptr<ProbeSession>> sessions;
   Driver driver(io);
 
-  RunUsage usage(options.server_pid, options.server_cpu);
+  RunUsage usage(options.server_pid, options.server_cpu, options.client_cpu);
   usage.before_sessions();
   const auto connect_started = Clock::now();
   const auto connect_limit = std::chrono::duration_cast<Clock::duration>(
@@ -250,6 +251,7 @@ int main(int argc, char** argv) {
   app.add_option("--connect-timeout", options.connect_timeout, "seconds for every session to connect");
   app.add_option("--server-pid", options.server_pid, "webvoxd's pid, for its CPU and memory");
   app.add_option("--server-cpu", options.server_cpu, "the CPU the server is pinned to (taskset)");
+  app.add_option("--client-cpu", options.client_cpu, "the CPU this tool is pinned to (taskset)");
   app.add_option("--bind", options.bind, "IPv4 address the media sockets use (host candidate)");
   app.add_option("--json", options.json_out, "write the result here instead of stdout");
   auto& viewer = options.viewer;
@@ -280,6 +282,7 @@ int main(int argc, char** argv) {
     viewer.connect_timeout = options.connect_timeout;
     viewer.server_pid = options.server_pid;
     viewer.server_cpu = options.server_cpu;
+    viewer.client_cpu = options.client_cpu;
     viewer.bind = options.bind;
     viewer.json_out = options.json_out;
     try {

@@ -20,11 +20,13 @@ void RunUsage::window_started() {
   self_start_ = read_process_usage(getpid());
   start_ = server();
   core_start_ = read_cpu_time(server_cpu_);
+  client_core_start_ = read_cpu_time(client_cpu_);
 }
 
 void RunUsage::window_ended() {
   end_ = server();
   core_end_ = read_cpu_time(server_cpu_);
+  client_core_end_ = read_cpu_time(client_cpu_);
   self_end_ = read_process_usage(getpid());
 }
 
@@ -52,10 +54,17 @@ void RunUsage::add_to(nlohmann::json& result, std::size_t ready, double window_s
         {"kib_per_session_at_connect", per_session(connected_->resident_kib)},
     });
   }
+  // What the core was busy with beyond `own` CPU seconds, as a share of the window.
+  const auto others = [](const std::optional<CpuTime>& from, const std::optional<CpuTime>& to, double own) {
+    const double elapsed = to->total_seconds - from->total_seconds;
+    return elapsed > 0 ? std::max(0.0, 100 * ((to->busy_seconds - from->busy_seconds) - own) / elapsed) : 0.0;
+  };
   if (start_ && end_ && core_start_ && core_end_) {
-    const double elapsed = core_end_->total_seconds - core_start_->total_seconds;
-    const double others = (core_end_->busy_seconds - core_start_->busy_seconds) - *server_cpu_seconds();
-    if (elapsed > 0) result["other_load_on_server_cpu_percent"] = std::max(0.0, 100 * others / elapsed);
+    result["other_load_on_server_cpu_percent"] = others(core_start_, core_end_, *server_cpu_seconds());
+  }
+  if (self_start_ && self_end_ && client_core_start_ && client_core_end_) {
+    result["other_load_on_client_cpu_percent"] =
+        others(client_core_start_, client_core_end_, self_end_->cpu_seconds - self_start_->cpu_seconds);
   }
 }
 

@@ -17,8 +17,9 @@ namespace webvox::load {
 
 class RunUsage {
  public:
-  // `server_pid` 0: no server readings; `server_cpu` -1: the core is not known.
-  RunUsage(pid_t server_pid, int server_cpu) : server_pid_(server_pid), server_cpu_(server_cpu) {}
+  // `server_pid` 0: no server readings; `server_cpu`, `client_cpu` -1: the core is not known.
+  RunUsage(pid_t server_pid, int server_cpu, int client_cpu = -1)
+      : server_pid_(server_pid), server_cpu_(server_cpu), client_cpu_(client_cpu) {}
 
   void before_sessions();  // the server's memory with nobody connected
   void connected();        // every session connected (or failed)
@@ -28,7 +29,9 @@ class RunUsage {
   // The server's CPU seconds inside the window.
   std::optional<double> server_cpu_seconds() const;
   // client_cpu_percent; server: cpu_percent, rss_*_kib, kib_per_session(_at_connect) (memory
-  // growth over the `ready` sessions); other_load_on_server_cpu_percent.
+  // growth over the `ready` sessions); other_load_on_server_cpu_percent and
+  // other_load_on_client_cpu_percent (what else ran on the two cores: on a shared machine a
+  // run with much of it measured the neighbours too).
   void add_to(nlohmann::json& result, std::size_t ready, double window_seconds) const;
 
  private:
@@ -36,8 +39,9 @@ class RunUsage {
 
   pid_t server_pid_;
   int server_cpu_;
+  int client_cpu_;
   std::optional<ProcessUsage> before_, connected_, start_, end_, self_start_, self_end_;
-  std::optional<CpuTime> core_start_, core_end_;
+  std::optional<CpuTime> core_start_, core_end_, client_core_start_, client_core_end_;
 };
 
 // How many sessions got ready; the first five that did not, described into `failures`.

@@ -167,7 +167,7 @@ int run_viewers(const ViewerRunOptions& options) {
   const std::span<const std::unique_ptr<ViewerLoadSession>> viewers(sessions.data(), count);
   const std::span<const std::unique_ptr<ViewerLoadSession>> probes(sessions.data() + count, sessions.size() - count);
 
-  RunUsage usage(options.server_pid, options.server_cpu);
+  RunUsage usage(options.server_pid, options.server_cpu, options.client_cpu);
   usage.before_sessions();
   const auto connect_started = std::chrono::steady_clock::now();
   driver.start();

@@ -36,6 +36,7 @@ struct ViewerRunOptions {
   std::size_t connect_concurrency = 16;  // viewers provisioning at once
   int server_pid = 0;
   int server_cpu = -1;
+  int client_cpu = -1;  // the core this tool is pinned to, to report what else ran on it
   std::string bind = "127.0.0.1";
   // webvoxd's own figures (JSON with mix_delay_p50_ms / mix_delay_p99_ms somewhere in it),
   // read after the window: a path on --server, with HTTP Basic credentials if given.
