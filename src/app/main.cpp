@@ -21,6 +21,7 @@
 #include "app/media_host.hpp"
 #include "app/password_check_service.hpp"
 #include "app/open_file_limit.hpp"
+#include "app/viewer_channels.hpp"
 #include "app/viewer_doors.hpp"
 #include "app/viewer_service.hpp"
 #include "app/secrets.hpp"
@@ -46,6 +47,7 @@
 #include "store/sqlite_database.hpp"
 #include "vivox/vivox_api.hpp"
 #include "world/link_code_store.hpp"
+#include "world/region_directory.hpp"
 
 namespace {
 
@@ -223,19 +225,6 @@ int serve(const config::Config& config) {
     sfu = std::make_unique<app::SfuService>(*media, config.sfu_slots);
     spdlog::info("server-forwarded voice: {} slots per listener", config.sfu_slots);
   }
-  if (config::viewer_voice_on(config)) {
-    app::ViewerService::Settings settings;
-    settings.server_version = "webvox " WEBVOX_VERSION;
-    viewers = std::make_unique<app::ViewerService>(*media, settings);
-  }
-  // The media thread runs the services' handlers: it stops before they go, whatever way
-  // serve() ends.
-  struct StopMedia {
-    app::MediaHost* host;
-    ~StopMedia() {
-      if (host) host->stop();
-    }
-  } stop_media{media.get()};
   spdlog::info("media-mode {}{}", core::to_string(config.media_mode),
                config.media_mode == core::MediaMode::Auto
                    ? fmt::format(": channels of more than {} members are forwarded", config.sfu_threshold)
@@ -260,6 +249,23 @@ int serve(const config::Config& config) {
                                  password_checks});
   app::SignallingEndpoint signalling_endpoint(hub);
 
+  // Viewer voice, and where its regions are: a HUD's reports tie a region's corner to the
+  // region its viewers named, so browser residents share the region's voice (docs/viewers.md).
+  world::RegionDirectory regions;
+  if (config::viewer_voice_on(config)) {
+    app::ViewerService::Settings settings;
+    settings.server_version = "webvox " WEBVOX_VERSION;
+    app::ViewerService::OneWorld world;
+    world.setup = [&services, realm = config.realm](const viewer::RoomKey& room) {
+      return app::viewer_room_setup(services.channels, realm, room);
+    };
+    world.forwarding = sfu.get();
+    world.hub = &hub;
+    world.regions = &regions;
+    if (!sfu) spdlog::warn("media-mode mesh: viewers and browser residents do not share rooms");
+    viewers = std::make_unique<app::ViewerService>(*media, settings, world);
+  }
+
   world::InMemoryLinkCodeStore link_codes(app::WorldLimits::kMaxLinkCodes);
   std::optional<app::WorldApi> world_api;
   if (!config.world_secret.empty()) {
@@ -268,7 +274,12 @@ int serve(const config::Config& config) {
         [&hub](const std::string& account, const core::Position& position, double now) {
           hub.place_from_world(account, position, now);
         },
-        app::WorldClock{monotonic_now, unix_now});
+        app::WorldClock{monotonic_now, unix_now},
+        viewers ? app::ViewerRegions{&regions,
+                                     [&services](const std::string& region_id) {
+                                       return app::region_channel(services.channels, region_id);
+                                     }}
+                : app::ViewerRegions{});
     spdlog::info("world-secret set: /world/position, /world/link and /j/ links are on");
   }
   auto tls = http::make_server_tls_context(certificate_paths(config));
@@ -315,6 +326,14 @@ int serve(const config::Config& config) {
   std::cout << "webvoxd: listening on " << endpoint.address().to_string() << ":"
             << endpoint.port() << " (HTTPS and HTTP)" << std::endl;
 
+  // The media thread runs the services' handlers (which reach the hub, the doors' callbacks
+  // and the store): it stops first, whatever way serve() ends.
+  struct StopMedia {
+    app::MediaHost* host;
+    ~StopMedia() {
+      if (host) host->stop();
+    }
+  } stop_media{media.get()};
   if (media) media->start();
   std::vector<std::thread> workers;
   for (unsigned i = 1; i < config.threads; ++i) workers.emplace_back([&io] { io.run(); });

@@ -66,6 +66,13 @@ struct SfuService::Room {
   // Facts that may arrive before a member negotiates.
   std::map<std::string, core::Position> positions;
   std::map<std::string, bool> floors;
+  // Speakers heard through this room whose packets come from elsewhere (add_relayed).
+  std::set<std::string> relayed;
+  ForwardingBridge* bridge = nullptr;
+
+  bool unused() const {
+    return members.empty() && positions.empty() && floors.empty() && relayed.empty() && !bridge;
+  }
 };
 
 SfuService::SfuService(Settings settings)
@@ -113,14 +120,7 @@ void SfuService::negotiate_on_media_thread(core::ChannelId channel,
   if (!offer) {
     return reply(*link, {{"type", "error"}, {"code", "bad_offer"}, {"message", offer.error().describe()}}, id);
   }
-  auto& room_pointer = rooms_[channel];
-  if (!room_pointer) room_pointer = std::make_unique<Room>();
-  if (!room_pointer->forwarding) {
-    sfu::ForwardingSettings forwarding;
-    forwarding.slots.slots = slots_;
-    room_pointer->forwarding = std::make_unique<sfu::ForwardingRoom>(properties, forwarding);
-  }
-  auto& room = *room_pointer;
+  auto& room = room_for(channel, properties);
   drop(room, member);  // a new offer replaces the member's previous connection
 
   const auto local_ice = MediaHost::new_ice_credentials();
@@ -163,11 +163,14 @@ void SfuService::negotiate_on_media_thread(core::ChannelId channel,
                                   data_channels},
       rtc::MediaTransport::Handlers{
           nullptr,
-          [this, channel, speaker, rtcp](std::span<std::uint8_t> packet) {
+          [this, channel, speaker, rtcp, format = format.value_or(sfu::MemberFormat{})](
+              std::span<std::uint8_t> packet) {
             const auto now = std::chrono::steady_clock::now();
             rtcp->on_rtp_received(packet, now);
             const auto it = rooms_.find(channel);
-            if (it != rooms_.end()) it->second->forwarding->on_rtp(speaker, packet, now);
+            if (it == rooms_.end()) return;
+            it->second->forwarding->on_rtp(speaker, packet, now);
+            if (it->second->bridge) it->second->bridge->on_member_rtp(speaker, format, packet, now);
           },
           // Terminated here: reports and feedback are about this connection's streams.
           [rtcp](std::span<std::uint8_t> packet) { rtcp->on_rtcp(packet, std::chrono::steady_clock::now()); },
@@ -202,7 +205,19 @@ void SfuService::negotiate_on_media_thread(core::ChannelId channel,
   reply(*link, {{"type", "sfu-answer"}, {"sdp", answer.value()}}, id);
 }
 
+SfuService::Room& SfuService::room_for(core::ChannelId channel, const core::ChannelProperties& properties) {
+  auto& room = rooms_[channel];
+  if (!room) room = std::make_unique<Room>();
+  if (!room->forwarding) {
+    sfu::ForwardingSettings forwarding;
+    forwarding.slots.slots = slots_;
+    room->forwarding = std::make_unique<sfu::ForwardingRoom>(properties, forwarding);
+  }
+  return *room;
+}
+
 void SfuService::drop(Room& room, const std::string& member) {
+  if (room.relayed.erase(member) > 0 && room.forwarding) room.forwarding->remove(member);
   const auto it = room.members.find(member);
   if (it == room.members.end() || !room.forwarding) return;
   room.forwarding->remove(member);
@@ -210,16 +225,62 @@ void SfuService::drop(Room& room, const std::string& member) {
   room.members.erase(it);
 }
 
+namespace {
+
+// Where a relayed speaker's packets would go as a listener: it never is one (no slots).
+class NoSink final : public sfu::PacketSink {
+ public:
+  void send_rtp(std::span<std::uint8_t>, std::size_t) override {}
+};
+NoSink no_sink;
+
+}  // namespace
+
+void SfuService::set_bridge(core::ChannelId channel, ForwardingBridge* bridge) {
+  auto& room = rooms_[channel];
+  if (!room) room = std::make_unique<Room>();
+  room->bridge = bridge;
+  if (!bridge) {
+    if (room->unused()) rooms_.erase(channel);
+    return;
+  }
+  // Browser members placed before the bridge came: the viewers' side learns where they are.
+  for (const auto& [member, position] : room->positions) {
+    if (!room->relayed.contains(member)) bridge->on_member_placed(member, position);
+  }
+}
+
+void SfuService::add_relayed(core::ChannelId channel, const core::ChannelProperties& properties,
+                             const std::string& member, sfu::MemberFormat format) {
+  auto& room = room_for(channel, properties);
+  if (!room.relayed.insert(member).second) return;
+  room.forwarding->add(member, no_sink, {}, core::Role::Participant, format);
+  if (const auto p = room.positions.find(member); p != room.positions.end()) {
+    room.forwarding->place(member, p->second);
+  }
+  if (const auto f = room.floors.find(member); f != room.floors.end()) {
+    room.forwarding->set_floor(member, f->second);
+  }
+}
+
+void SfuService::relay_rtp(core::ChannelId channel, const std::string& member,
+                           std::span<const std::uint8_t> packet, std::chrono::steady_clock::time_point now) {
+  const auto it = rooms_.find(channel);
+  if (it == rooms_.end() || !it->second->relayed.contains(member)) return;
+  it->second->forwarding->on_rtp(member, packet, now);
+}
+
 void SfuService::leave(core::ChannelId channel, const std::string& member) {
   host_.post([=, this] {
     const auto it = rooms_.find(channel);
     if (it == rooms_.end()) return;
+    const bool relayed = it->second->relayed.contains(member);
     drop(*it->second, member);
+    if (it->second->bridge && !relayed) it->second->bridge->on_member_left(member);
     it->second->positions.erase(member);
     it->second->floors.erase(member);
     const auto forwarded = it->second->forwarding ? it->second->forwarding->size() : 0;
-    const auto& room = *it->second;
-    if (room.members.empty() && room.positions.empty() && room.floors.empty()) rooms_.erase(it);
+    if (it->second->unused()) rooms_.erase(it);
     // What is left once a member is gone (tests wait for this line to see nothing leaks).
     spdlog::info("sfu: {} left channel {}: {} forwarded there, {} channel(s), {} connection(s) "
                  "and {} path(s) on the media port",
@@ -234,6 +295,7 @@ void SfuService::place(core::ChannelId channel, const std::string& member,
     if (!room) room = std::make_unique<Room>();
     room->positions[member] = position;  // kept for an offer that comes later
     if (room->forwarding) room->forwarding->place(member, position);
+    if (room->bridge && !room->relayed.contains(member)) room->bridge->on_member_placed(member, position);
   });
 }
 

@@ -18,6 +18,19 @@ namespace webvox::app {
 // ForwardingRoom per channel, and tells listeners which member is on which slot. It lives on
 // a MediaHost (the media thread, its UDP port and ICE-TCP fallback port); the signalling side
 // calls in from anywhere and the calls are posted there.
+// A channel whose room also holds a viewer voice room (docs/viewers.md, "One world"): what the
+// forwarding tells the viewer side of the browser members. Called on the media thread.
+class ForwardingBridge {
+ public:
+  virtual ~ForwardingBridge() = default;
+  // A browser member's decrypted RTP packet (its microphone), in the member's own format.
+  virtual void on_member_rtp(const std::string& member, const sfu::MemberFormat& format,
+                             std::span<const std::uint8_t> packet,
+                             std::chrono::steady_clock::time_point now) = 0;
+  virtual void on_member_placed(const std::string& member, const core::Position& position) = 0;
+  virtual void on_member_left(const std::string& member) = 0;
+};
+
 class SfuService final : public signalling::MediaForwarding {
  public:
   // A service with a media host of its own (tests, tools).
@@ -45,6 +58,17 @@ class SfuService final : public signalling::MediaForwarding {
              const core::Position& position) override;
   void set_floor(core::ChannelId channel, const std::string& member, bool floor) override;
 
+  // Media thread only (the viewer service shares it): a channel bridged to a viewer room.
+  // Browser members' packets, positions and departures go to `bridge` (null: no longer).
+  void set_bridge(core::ChannelId channel, ForwardingBridge* bridge);
+  // A speaker whose packets come from elsewhere (a viewer, through relay_rtp) rather than
+  // from a connection of its own: heard by browser listeners on their slots like any member,
+  // never a listener itself. It goes with leave(), like a member.
+  void add_relayed(core::ChannelId channel, const core::ChannelProperties& properties,
+                   const std::string& member, sfu::MemberFormat format);
+  void relay_rtp(core::ChannelId channel, const std::string& member,
+                 std::span<const std::uint8_t> packet, std::chrono::steady_clock::time_point now);
+
  private:
   struct Member;
   struct Room;
@@ -54,6 +78,7 @@ class SfuService final : public signalling::MediaForwarding {
                                  const std::shared_ptr<signalling::PeerLink>& link,
                                  const nlohmann::json& id);
   void drop(Room& room, const std::string& member);
+  Room& room_for(core::ChannelId channel, const core::ChannelProperties& properties);
   void decide();
   void schedule_decide();
   // Each member's RTCP reports that are due (sent encrypted on its path).

@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <variant>
 
+#include "app/sfu_service.hpp"
+#include "core/avatar_account.hpp"
 #include "core/log_text.hpp"
+#include "core/position.hpp"
 #include "core/secure_random.hpp"
 #include "core/uuid.hpp"
 #include "mixer/room_mixer.hpp"
@@ -20,6 +23,8 @@
 #include "viewer/roster.hpp"
 #include "viewer/sl_data_update.hpp"
 #include "viewer/user_gain.hpp"
+#include "signalling/signalling_hub.hpp"
+#include "world/region_directory.hpp"
 
 namespace webvox::app {
 
@@ -110,6 +115,13 @@ struct ViewerService::Session {
   std::uint64_t drops_since_log = 0;
 };
 
+// A browser member of the bridged channel, as the room's viewers hear and see it.
+struct BrowserSpeaker {
+  std::uint64_t number = 0;      // its speaker id in the mixer
+  std::string agent;             // the avatar it signed in as, else a stand-in UUID
+  std::string roster_session;    // its place in the roster (no data channel of its own)
+};
+
 struct ViewerService::Room {
   Room(viewer::RoomKey room_key, mixer::RoomMixer room_mixer, viewer::RosterConfig roster_config)
       : key(std::move(room_key)), mixer(std::move(room_mixer)), roster(std::move(roster_config)) {}
@@ -119,24 +131,117 @@ struct ViewerService::Room {
   viewer::Roster roster;
   std::unordered_map<std::uint64_t, Session*> by_number;
   std::map<std::string, Session*> by_agent;  // at most one session per agent per room
+  // One world: the browser channel, and the browser members heard here.
+  core::ChannelProperties properties;
+  std::optional<core::ChannelId> channel;
+  std::string channel_uri;
+  std::unique_ptr<RoomBridge> bridge;
+  std::unordered_map<std::string, BrowserSpeaker> browsers;  // by member id
+  std::unordered_map<std::uint64_t, std::string> browser_agents;  // mixer number -> agent
 };
 
-ViewerService::ViewerService(MediaHost& host, Settings settings)
-    : host_(host), settings_(std::move(settings)) {
+namespace {
+
+// The member id a viewer's agent has in a bridged channel.
+std::string viewer_member(const std::string& agent) { return "viewer-" + agent; }
+
+// A browser member's UUID for the viewers: the avatar whose voice account it signed in with
+// (a HUD link signs in as the wearer's), else one derived from its member id.
+std::string agent_for_browser(const std::optional<std::string>& account, const std::string& member) {
+  if (account) {
+    if (const auto avatar = core::avatar_of_account(*account)) return core::format_uuid(*avatar);
+  }
+  core::Uuid uuid{};
+  const auto hash = std::hash<std::string>()("browser:" + member);
+  for (std::size_t i = 0; i < uuid.size(); ++i) {
+    uuid[i] = static_cast<unsigned char>((hash >> ((i % 8) * 8)) ^ (i * 37));
+  }
+  uuid[6] = static_cast<unsigned char>((uuid[6] & 0x0F) | 0x40);
+  uuid[8] = static_cast<unsigned char>((uuid[8] & 0x3F) | 0x80);
+  return core::format_uuid(uuid);
+}
+
+}  // namespace
+
+// What the forwarding tells a bridged room of its browser members (media thread).
+class ViewerService::RoomBridge final : public ForwardingBridge {
+ public:
+  RoomBridge(ViewerService& service, Room& room) : service_(service), room_(room) {}
+
+  void on_member_rtp(const std::string& member, const sfu::MemberFormat& format,
+                     std::span<const std::uint8_t> packet, Clock::time_point now) override {
+    const auto parsed = rtc::rtp::parse_rtp_packet(packet);
+    if (!parsed || parsed->payload_type != format.opus_payload_type) return;
+    auto& speaker = browser(member);
+    mixer::SpeakerPacket speaker_packet;
+    speaker_packet.sequence_number = parsed->sequence_number;
+    speaker_packet.timestamp = parsed->timestamp;
+    speaker_packet.payload = parsed->payload;
+    speaker_packet.arrival = now;
+    if (const auto level = rtc::rtp::read_audio_level(*parsed, format.audio_level_extension_id)) {
+      speaker_packet.level_minus_dbov = level->level_minus_dbov;
+    }
+    room_.mixer.push(speaker.number, speaker_packet);
+  }
+
+  void on_member_placed(const std::string& member, const core::Position& position) override {
+    const auto corner = service_.corner_of(room_);
+    if (!corner) return;  // no frame to put it in until a viewer or a HUD gives one
+    room_.mixer.set_speaker_position(browser(member).number,
+                                     mixer::Vec3{corner->x + position.x, corner->y + position.y, position.z});
+  }
+
+  void on_member_left(const std::string& member) override {
+    const auto it = room_.browsers.find(member);
+    if (it == room_.browsers.end()) return;
+    room_.mixer.remove_speaker(it->second.number);
+    room_.browser_agents.erase(it->second.number);
+    service_.send_roster(room_, room_.roster.remove_session(it->second.roster_session));
+    room_.browsers.erase(it);
+  }
+
+ private:
+  BrowserSpeaker& browser(const std::string& member) {
+    const auto it = room_.browsers.find(member);
+    if (it != room_.browsers.end()) return it->second;
+    BrowserSpeaker speaker;
+    speaker.number = service_.next_number_++;
+    speaker.agent = agent_for_browser(service_.world_.hub->account_of(*room_.channel, member), member);
+    speaker.roster_session = "browser-" + member;
+    room_.mixer.add_speaker(speaker.number, *core::parse_uuid(speaker.agent));
+    room_.browser_agents[speaker.number] = speaker.agent;
+    // Viewers see it as a participant of the room, under its avatar's UUID: joined and primary.
+    room_.roster.add_session(speaker.roster_session, speaker.agent);
+    service_.send_roster(room_, room_.roster.joined(speaker.roster_session, true));
+    return room_.browsers.emplace(member, std::move(speaker)).first->second;
+  }
+
+  ViewerService& service_;
+  Room& room_;
+};
+
+ViewerService::ViewerService(MediaHost& host, Settings settings, OneWorld world)
+    : host_(host), settings_(std::move(settings)), world_(std::move(world)) {
   host_.add_tick_handler([this](Clock::time_point now) { tick(now); });
 }
+
+ViewerService::ViewerService(MediaHost& host, Settings settings)
+    : ViewerService(host, std::move(settings), OneWorld{}) {}
 
 ViewerService::~ViewerService() = default;
 
 void ViewerService::provision(viewer::ProvisionRequest request,
                               std::function<void(viewer::ProvisionOutcome)> done) {
-  host_.post([this, request = std::move(request), done = std::move(done)]() mutable {
-    provision_on_media_thread(request, done);
+  // The room's setup may read or make its channel in the store: here, not on the media thread.
+  auto setup = world_.setup ? world_.setup(request.room) : RoomSetup{};
+  host_.post([this, request = std::move(request), setup = std::move(setup), done = std::move(done)]() mutable {
+    provision_on_media_thread(request, setup, done);
   });
 }
 
 void ViewerService::provision_on_media_thread(
-    viewer::ProvisionRequest& request, const std::function<void(viewer::ProvisionOutcome)>& done) {
+    viewer::ProvisionRequest& request, const RoomSetup& setup,
+    const std::function<void(viewer::ProvisionOutcome)>& done) {
   const auto refuse = [&](viewer::ProvisionFailure failure, std::string message) {
     ++counters_.provision_refused;
     done(viewer::ProvisionError{failure, std::move(message)});
@@ -209,7 +314,7 @@ void ViewerService::provision_on_media_thread(
             }
           }});
 
-  auto& room = room_for(request.room);
+  auto& room = room_for(request.room, setup);
   session->room = &room;
   session->number = next_number_++;
   room.mixer.add_listener(session->number, session->agent_uuid);
@@ -224,12 +329,10 @@ void ViewerService::provision_on_media_thread(
   done(viewer::Provisioned{id, std::move(answer->sdp)});
 }
 
-ViewerService::Room& ViewerService::room_for(const viewer::RoomKey& key) {
+ViewerService::Room& ViewerService::room_for(const viewer::RoomKey& key, const RoomSetup& setup) {
   auto& slot = rooms_[key];
   if (slot) return *slot;
-  std::optional<core::ChannelProperties> properties;
-  if (settings_.properties_for) properties = settings_.properties_for(key);
-  auto created = mixer::RoomMixer::create(properties.value_or(default_properties_), key.spatial);
+  auto created = mixer::RoomMixer::create(setup.properties, key.spatial);
   if (auto* error = std::get_if<mixer::CodecError>(&created)) {
     rooms_.erase(key);
     throw std::runtime_error("viewer mixer: " + std::string(mixer::to_string(*error)));
@@ -238,7 +341,75 @@ ViewerService::Room& ViewerService::room_for(const viewer::RoomKey& key) {
   roster.spatial = key.spatial;
   roster.server_version = settings_.server_version;
   slot = std::make_unique<Room>(key, std::move(std::get<mixer::RoomMixer>(created)), roster);
+  slot->properties = setup.properties;
+  // Bridged only where the channel can be forwarded: a viewer's voice cannot join a mesh.
+  if (setup.channel && world_.forwarding && world_.hub) {
+    slot->channel = setup.channel;
+    slot->channel_uri = setup.channel_uri;
+    slot->bridge = std::make_unique<RoomBridge>(*this, *slot);
+    world_.forwarding->set_bridge(*setup.channel, slot->bridge.get());
+  }
   return *slot;
+}
+
+void ViewerService::close_room(Room& room) {
+  if (room.channel) world_.forwarding->set_bridge(*room.channel, nullptr);
+  rooms_.erase(room.key);
+}
+
+std::optional<world::RegionCorner> ViewerService::corner_of(const Room& room) const {
+  if (!world_.regions || !room.key.region_id) return std::nullopt;
+  return world_.regions->corner_of(*room.key.region_id);
+}
+
+std::optional<core::Position> ViewerService::local_position(
+    Room& room, const viewer::GlobalPosition& global, const std::optional<viewer::Orientation>& heading) {
+  const auto corner = corner_of(room);
+  if (!corner) return std::nullopt;
+  double yaw = 0;
+  if (heading) {
+    const auto parsed = core::yaw_of(core::Quaternion{heading->x, heading->y, heading->z, heading->w});
+    if (const auto* value = std::get_if<double>(&parsed)) yaw = *value;
+  }
+  const auto checked = core::validate_position(global.x - corner->x, global.y - corner->y, global.z, yaw);
+  if (const auto* position = std::get_if<core::Position>(&checked)) return *position;
+  return std::nullopt;  // outside the region (a neighbour's): not placed in its channel
+}
+
+void ViewerService::bridge_agent(Session& session, bool counts) {
+  auto& room = *session.room;
+  if (!room.channel) return;
+  const auto member = viewer_member(session.agent);
+  if (!counts) {
+    world_.hub->leave(*room.channel, member);
+    return;
+  }
+  signalling::MemberInfo info;
+  info.member = member;
+  info.account = core::avatar_account_name(session.agent_uuid);
+  info.name = "In-world avatar " + session.agent.substr(0, 8);
+  if (session.avatar) {
+    if (const auto placed = local_position(room, *session.avatar, session.avatar_rotation)) {
+      info.position = signalling::PlacedPosition{*placed, signalling::PositionSource::Client};
+    }
+  }
+  if (!world_.hub->join_viewer(*room.channel, room.properties, std::move(info))) return;
+  world_.forwarding->add_relayed(*room.channel, room.properties, member,
+                                 sfu::MemberFormat{session.media.opus_payload_type,
+                                                   session.media.audio_level_extension_id.value_or(1)});
+}
+
+void ViewerService::bridge_pose(Session& session) {
+  auto& room = *session.room;
+  if (!session.avatar) return;
+  if (world_.regions && room.key.region_id && session.speaker) {
+    world_.regions->note_viewer(*room.key.region_id, session.avatar->x, session.avatar->y);
+  }
+  if (!room.channel || !session.speaker) return;
+  if (const auto placed = local_position(room, *session.avatar, session.avatar_rotation)) {
+    world_.hub->place(*room.channel, viewer_member(session.agent), *placed,
+                      std::chrono::duration<double>(Clock::now().time_since_epoch()).count());
+  }
 }
 
 void ViewerService::trickle(const std::string& viewer_session,
@@ -275,7 +446,10 @@ void ViewerService::end(Session& session, ViewerSessionEnd why) {
   auto& room = *session.room;
   send_roster(room, room.roster.remove_session(session.id));
   room.mixer.remove_listener(session.number);
-  if (session.speaker) room.mixer.remove_speaker(session.number);
+  if (session.speaker) {
+    room.mixer.remove_speaker(session.number);
+    bridge_agent(session, false);
+  }
   room.by_number.erase(session.number);
   if (const auto it = room.by_agent.find(session.agent); it != room.by_agent.end() && it->second == &session) {
     room.by_agent.erase(it);
@@ -289,7 +463,7 @@ void ViewerService::end(Session& session, ViewerSessionEnd why) {
   sessions_.erase(session.id);  // `session` is gone from here on
   if (why != ViewerSessionEnd::Logout && on_event) on_event(viewer::SessionEvent::Ended);
   if (const auto it = rooms_.find(key); it != rooms_.end() && it->second->by_number.empty()) {
-    rooms_.erase(it);
+    close_room(*it->second);
   }
 }
 
@@ -319,6 +493,10 @@ void ViewerService::on_rtp(Session& session, std::span<std::uint8_t> packet) {
     }
   }
   session.room->mixer.push(session.number, speaker_packet);
+  // One world: browser listeners get the viewer's packets themselves, on their slots.
+  if (session.room->channel) {
+    world_.forwarding->relay_rtp(*session.room->channel, viewer_member(session.agent), packet, now);
+  }
 }
 
 void ViewerService::on_data_channel(Session& session, rtc::SctpAssociation::Event event) {
@@ -379,6 +557,7 @@ void ViewerService::apply_counting(Session& session) {
   } else {
     room.mixer.remove_speaker(session.number);
   }
+  bridge_agent(session, counts);
 }
 
 void ViewerService::apply_pose(Session& session) {
@@ -395,6 +574,7 @@ void ViewerService::apply_pose(Session& session) {
   const auto& rotation = session.ears_rotation ? session.ears_rotation : session.avatar_rotation;
   if (rotation) pose.rotation = core::Quaternion{rotation->x, rotation->y, rotation->z, rotation->w};
   room.mixer.set_listener_pose(session.number, pose);
+  bridge_pose(session);
 }
 
 void ViewerService::send_roster(Room& room, std::vector<viewer::RosterMessage> messages) {
@@ -474,8 +654,11 @@ void ViewerService::mix(Room& room, Clock::time_point now) {
   std::vector<viewer::SpeakerLevel> levels;
   levels.reserve(room.mixer.levels().size());
   for (const auto& level : room.mixer.levels()) {
-    const auto it = room.by_number.find(level.speaker);
-    if (it != room.by_number.end()) levels.push_back({it->second->agent, level.power, level.speaking});
+    if (const auto it = room.by_number.find(level.speaker); it != room.by_number.end()) {
+      levels.push_back({it->second->agent, level.power, level.speaking});
+    } else if (const auto browser = room.browser_agents.find(level.speaker); browser != room.browser_agents.end()) {
+      levels.push_back({browser->second, level.power, level.speaking});
+    }
   }
   send_roster(room, room.roster.levels(levels, now));
 }
@@ -483,6 +666,10 @@ void ViewerService::mix(Room& room, Clock::time_point now) {
 void ViewerService::publish_stats() {
   counters_.mix_delay_p50_ms = static_cast<double>(delays_.percentile(0.5).count());
   counters_.mix_delay_p99_ms = static_cast<double>(delays_.percentile(0.99).count());
+  counters_.room_list.clear();
+  for (const auto& [key, room] : rooms_) {
+    counters_.room_list.push_back({key.id, room->by_number.size(), room->browsers.size(), room->channel_uri});
+  }
   counters_.sessions = sessions_.size();
   counters_.rooms = rooms_.size();
   counters_.media_up = static_cast<std::size_t>(
@@ -518,6 +705,14 @@ nlohmann::json ViewerService::to_json(const Stats& stats) {
   auto& dropped = out["sldata_dropped"];
   for (std::size_t i = 0; i < stats.sldata_dropped.size(); ++i) {
     dropped[std::string(to_string(static_cast<SlDataDrop>(i)))] = stats.sldata_dropped[i];
+  }
+  auto& rooms = out["rooms"];
+  rooms = nlohmann::json::array();
+  for (const auto& room : stats.room_list) {
+    rooms.push_back({{"id", room.id},
+                     {"sessions", room.sessions},
+                     {"browser_speakers", room.browser_speakers},
+                     {"channel_uri", room.channel_uri}});
   }
   auto& ended = out["ended"];
   for (std::size_t i = 0; i < stats.ended.size(); ++i) {

@@ -15,13 +15,22 @@
 #include <nlohmann/json.hpp>
 
 #include "app/media_host.hpp"
+#include "core/channel.hpp"
+#include "core/position.hpp"
+#include "world/region_directory.hpp"
 #include "core/channel_properties.hpp"
 #include "mixer/delay_histogram.hpp"
 #include "rtc/sctp/sctp_association.hpp"
 #include "viewer/roster.hpp"
 #include "viewer/viewer_voice.hpp"
 
+namespace webvox::signalling {
+class SignallingHub;
+}
+
 namespace webvox::app {
+
+class SfuService;
 
 // Why a viewer's SLData message was not acted on (each counted on its own).
 enum class SlDataDrop : std::size_t {
@@ -64,10 +73,23 @@ class ViewerService final : public viewer::ViewerVoice {
     // 5 s): a session that sends nothing at all for this long is gone.
     std::chrono::seconds silence_timeout{30};
     std::string server_version = "webvox";  // "V" in SLData
-    // The distance model of a room: the region module's channel properties where it made a
-    // channel for the room, else the module's defaults. Called on the media thread when a
-    // room is made; may be empty.
-    std::function<std::optional<core::ChannelProperties>(const viewer::RoomKey&)> properties_for;
+  };
+
+  // What a room is made with: its distance model (the channel's properties where the region
+  // module made one, else the module's defaults) and the browser channel it is bridged to.
+  struct RoomSetup {
+    core::ChannelProperties properties;
+    std::optional<core::ChannelId> channel;  // none: viewers only
+    std::string channel_uri;
+  };
+  // One world with browser residents (docs/viewers.md): the forwarding and signalling of the
+  // channels rooms are bridged to, and where regions are. All null: no bridging. `setup` is
+  // called on the thread of the provision call (it may touch the store).
+  struct OneWorld {
+    std::function<RoomSetup(const viewer::RoomKey&)> setup;
+    SfuService* forwarding = nullptr;
+    signalling::SignallingHub* hub = nullptr;
+    world::RegionDirectory* regions = nullptr;
   };
 
   struct Stats {
@@ -89,8 +111,17 @@ class ViewerService final : public viewer::ViewerVoice {
     // every room since start, in milliseconds.
     double mix_delay_p50_ms = 0;
     double mix_delay_p99_ms = 0;
+    struct RoomInfo {
+      std::string id;
+      std::size_t sessions = 0;
+      std::size_t browser_speakers = 0;
+      std::string channel_uri;  // empty: not bridged
+    };
+    std::vector<RoomInfo> room_list;
   };
 
+  ViewerService(MediaHost& host, Settings settings, OneWorld world);
+  // Viewers only: nothing bridged to browsers.
   ViewerService(MediaHost& host, Settings settings);
   ~ViewerService() override;
 
@@ -109,10 +140,18 @@ class ViewerService final : public viewer::ViewerVoice {
  private:
   struct Session;
   struct Room;
+  class RoomBridge;
 
-  void provision_on_media_thread(viewer::ProvisionRequest& request,
+  void provision_on_media_thread(viewer::ProvisionRequest& request, const RoomSetup& setup,
                                  const std::function<void(viewer::ProvisionOutcome)>& done);
-  Room& room_for(const viewer::RoomKey& key);
+  Room& room_for(const viewer::RoomKey& key, const RoomSetup& setup);
+  void close_room(Room& room);
+  // One world: the viewer's agent as a member of the bridged channel while it counts here.
+  void bridge_agent(Session& session, bool counts);
+  void bridge_pose(Session& session);
+  std::optional<world::RegionCorner> corner_of(const Room& room) const;
+  std::optional<core::Position> local_position(Room& room, const viewer::GlobalPosition& global,
+                                               const std::optional<viewer::Orientation>& heading);
   void end(Session& session, ViewerSessionEnd why);
   void on_rtp(Session& session, std::span<std::uint8_t> packet);
   void on_data_channel(Session& session, rtc::SctpAssociation::Event event);
@@ -128,7 +167,7 @@ class ViewerService final : public viewer::ViewerVoice {
 
   MediaHost& host_;
   Settings settings_;
-  core::ChannelProperties default_properties_;
+  OneWorld world_;
   std::unordered_map<std::string, std::unique_ptr<Session>> sessions_;  // by viewer_session
   std::map<viewer::RoomKey, std::unique_ptr<Room>> rooms_;
   std::uint64_t next_number_ = 1;  // mixer speaker/listener ids

@@ -55,6 +55,12 @@ bool is_link_code(std::string_view code) {
 WorldApi::WorldApi(std::string secret, std::string realm, const JoinTokenIssuer& issuer,
                    core::ChannelService& channels, world::LinkCodeStore& codes,
                    PlaceFromWorld place, WorldClock clock)
+    : WorldApi(std::move(secret), std::move(realm), issuer, channels, codes, std::move(place),
+               std::move(clock), ViewerRegions{}) {}
+
+WorldApi::WorldApi(std::string secret, std::string realm, const JoinTokenIssuer& issuer,
+                   core::ChannelService& channels, world::LinkCodeStore& codes,
+                   PlaceFromWorld place, WorldClock clock, ViewerRegions regions)
     : secret_(std::move(secret)),
       realm_(std::move(realm)),
       issuer_(issuer),
@@ -62,6 +68,7 @@ WorldApi::WorldApi(std::string secret, std::string realm, const JoinTokenIssuer&
       codes_(codes),
       place_(std::move(place)),
       clock_(std::move(clock)),
+      regions_(std::move(regions)),
       position_limits_(WorldLimits::kPositionsPerSecond, WorldLimits::kPositionBurst,
                        WorldLimits::kMaxAvatarsTracked),
       link_limits_(WorldLimits::kLinksPerSecond, WorldLimits::kLinkBurst,
@@ -123,8 +130,27 @@ http::Response WorldApi::report_position(const http::Request& request) {
   if (const auto* bad = std::get_if<world::BadWorldRequest>(&parsed.content)) {
     return text(400, bad->reason);
   }
-  place_(name, std::get<world::PositionReport>(parsed.content).position, clock_.monotonic());
+  const auto& position = std::get<world::PositionReport>(parsed.content).position;
+  if (regions_.directory) {
+    // Ties this region's exact corner to the region viewers are seen in here: the frame the
+    // region's viewers and this wearer's browser share.
+    if (const auto corner = world::region_corner_of(request.secondlife_header("x-secondlife-region"))) {
+      regions_.directory->note_world(*corner, position.x, position.y);
+    }
+  }
+  place_(name, position, clock_.monotonic());
   return text(200, "ok");
+}
+
+std::optional<core::Channel> WorldApi::viewer_region_channel(const http::Request& request) {
+  if (!regions_.directory || !regions_.estate_channel) return std::nullopt;
+  const auto corner = world::region_corner_of(request.secondlife_header("x-secondlife-region"));
+  if (!corner) return std::nullopt;
+  const auto local = world::local_position_of(request.secondlife_header("x-secondlife-local-position"));
+  if (!local) return std::nullopt;
+  const auto region = regions_.directory->note_world(*corner, local->x, local->y);
+  if (!region) return std::nullopt;
+  return regions_.estate_channel(*region);
 }
 
 http::Response WorldApi::make_link(const http::Request& request) {
@@ -138,10 +164,21 @@ http::Response WorldApi::make_link(const http::Request& request) {
     return text(400, bad->reason);
   }
   const auto& link = std::get<world::LinkRequest>(parsed.content);
-  const auto channel = world::find_parcel_channel(
+  const auto found = world::find_parcel_channel(
       channels_, {link.parcel_id, link.estate_voice, link.region_id,
                   world::region_name_of(request.secondlife_header("x-secondlife-region"))});
+  auto channel = found;
+  // A region whose viewers talk through webvoxd's viewer voice has no Vivox channels: its
+  // estate voice room's channel is the one (docs/viewers.md). A parcel with its own voice
+  // has a room of its own that nothing here can name (LSL tells a script the parcel's
+  // GlobalID, viewers the parcel's local number): not offered.
+  if (!channel && link.estate_voice) channel = viewer_region_channel(request);
   if (!channel) {
+    if (!link.estate_voice && regions_.directory) {
+      return text(404,
+                  "this parcel has its own voice channel: webvoxd brings browsers into a "
+                  "region's estate voice only (docs/viewers.md); ask for a join link instead");
+    }
     return text(404,
                 "this parcel has no voice channel yet: voice must be on for the parcel, and "
                 "the region makes its channel when a viewer with voice enters it");

@@ -15,6 +15,7 @@
 #include "core/position.hpp"
 #include "http/http_message.hpp"
 #include "world/link_code_store.hpp"
+#include "world/region_directory.hpp"
 
 namespace webvox::app {
 
@@ -26,6 +27,15 @@ struct WorldClock {
 // Hands a position reported from the world to signalling (SignallingHub::place_from_world).
 using PlaceFromWorld =
     std::function<void(const std::string& account, const core::Position& position, double now)>;
+
+// Viewer voice's regions (docs/viewers.md, "One world"): where HUD reports tie a region's
+// corner to the region viewers named, and the channel a region's viewers talk in. Null and
+// empty: viewer voice is off.
+struct ViewerRegions {
+  world::RegionDirectory* directory = nullptr;
+  // The channel bridged to the estate voice room of this region (lower-case UUID).
+  std::function<std::optional<core::Channel>(const std::string& region_id)> estate_channel;
+};
 
 struct WorldLimits {
   // A HUD reports at most once a second (integrations/opensim/webvox-hud.lsl); the burst
@@ -54,6 +64,9 @@ class WorldApi {
  public:
   WorldApi(std::string secret, std::string realm, const JoinTokenIssuer& issuer,
            core::ChannelService& channels, world::LinkCodeStore& codes, PlaceFromWorld place,
+           WorldClock clock, ViewerRegions regions);
+  WorldApi(std::string secret, std::string realm, const JoinTokenIssuer& issuer,
+           core::ChannelService& channels, world::LinkCodeStore& codes, PlaceFromWorld place,
            WorldClock clock);
 
   // Nothing if the request is not for these endpoints. Safe to call from several threads.
@@ -67,6 +80,9 @@ class WorldApi {
   http::Response report_position(const http::Request& request);
   http::Response make_link(const http::Request& request);
   http::Response redeem(const http::Request& request, std::string_view code);
+  // The viewer voice channel of the region the request comes from (X-SecondLife-Region and
+  // -Local-Position), when viewers were seen where the wearer stands.
+  std::optional<core::Channel> viewer_region_channel(const http::Request& request);
 
   const std::string secret_;
   const std::string realm_;
@@ -75,6 +91,7 @@ class WorldApi {
   world::LinkCodeStore& codes_;
   PlaceFromWorld place_;
   WorldClock clock_;
+  ViewerRegions regions_;
 
   std::mutex limits_mutex_;
   core::KeyedRateLimiter position_limits_;

@@ -2,6 +2,9 @@
 
 #include "core/secure_random.hpp"
 
+#include <algorithm>
+#include <stdexcept>
+
 namespace webvox::core {
 
 std::string avatar_account_name(const Uuid& avatar) {
@@ -11,6 +14,26 @@ std::string avatar_account_name(const Uuid& avatar) {
     if (c == '/') c = '_';
   }
   return name;
+}
+
+std::optional<Uuid> avatar_of_account(std::string_view account) {
+  if (account.size() != 25 || account.front() != 'x' || !account.ends_with("==")) return std::nullopt;
+  std::string base64(account.substr(1));
+  for (auto& c : base64) {
+    if (c == '-') c = '+';
+    else if (c == '_') c = '/';
+    else if (c == '+' || c == '/') return std::nullopt;  // not how the module writes names
+  }
+  try {
+    const auto bytes = base64_decode(base64);
+    if (bytes.size() != 16) return std::nullopt;
+    Uuid uuid{};
+    std::copy(bytes.begin(), bytes.end(), uuid.begin());
+    if (avatar_account_name(uuid) != account) return std::nullopt;  // one spelling only
+    return uuid;
+  } catch (const std::invalid_argument&) {
+    return std::nullopt;
+  }
 }
 
 }  // namespace webvox::core

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <optional>
+#include <string_view>
+
 #include <string>
 
 #include "core/uuid.hpp"
@@ -11,5 +14,7 @@ namespace webvox::core {
 // 25 characters ending in "==". The viewer derives the same name itself; anything that
 // speaks for an avatar (an in-world HUD) must land on exactly this account.
 std::string avatar_account_name(const Uuid& avatar);
+// The avatar whose account this is; nothing for any other name.
+std::optional<Uuid> avatar_of_account(std::string_view account);
 
 }  // namespace webvox::core

@@ -1,5 +1,7 @@
 #include "signalling/channel_room.hpp"
 
+#include <algorithm>
+
 namespace webvox::signalling {
 
 using nlohmann::json;
@@ -37,6 +39,11 @@ std::vector<core::Hearing> ChannelRoom::decide() const {
     members.push_back({id, info.role, info.floor, position});
   }
   return core::decide_hearing(properties_, members);
+}
+
+std::size_t ChannelRoom::viewer_count() const {
+  return static_cast<std::size_t>(std::count_if(entries_.begin(), entries_.end(),
+                                                [](const auto& entry) { return entry.second.info.viewer; }));
 }
 
 ChannelRoom::Admission ChannelRoom::admit(MemberInfo self, std::shared_ptr<PeerLink> link) {

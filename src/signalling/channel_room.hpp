@@ -27,6 +27,8 @@ class ChannelRoom {
   void set_forwarding(core::Forwarding forwarding) { forwarding_ = forwarding; }
   bool empty() const { return entries_.empty(); }
   std::size_t size() const { return entries_.size(); }
+  // Members that are viewers (MemberInfo::viewer), not WebSocket clients.
+  std::size_t viewer_count() const;
   bool contains(const std::string& member) const { return entries_.contains(member); }
   const MemberInfo* find(const std::string& member) const;
   std::vector<MemberInfo> members() const;

@@ -14,6 +14,7 @@ json to_json(const MemberInfo& member) {
                  {"floor", member.floor},
                  {"hand", member.hand}};
   if (member.position) object["position"] = to_json(*member.position);
+  if (member.viewer) object["viewer"] = true;
   return object;
 }
 

@@ -32,6 +32,10 @@ struct MemberInfo {
   bool floor = true;  // may speak now, by the channel's mode
   bool hand = false;  // asks for the floor
   std::optional<PlacedPosition> position;
+  // Not a WebSocket client: an avatar talking in its SL viewer, whose voice room webvoxd's
+  // viewer voice bridged into this channel (docs/viewers.md). Such members keep the channel
+  // forwarded by the server.
+  bool viewer = false;
 };
 
 nlohmann::json to_json(const MemberInfo& member);

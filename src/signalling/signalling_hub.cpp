@@ -31,12 +31,15 @@ void SignallingHub::remove_locked(core::ChannelId channel, const std::string& me
 
 void SignallingHub::refit_locked(core::ChannelId channel) {
   if (auto* room = room_locked(channel)) {
-    switch_forwarding_locked(channel, *room, decide_locked(room->forwarding(), room->size()));
+    switch_forwarding_locked(channel, *room,
+                             decide_locked(room->forwarding(), room->size(), room->viewer_count() > 0));
   }
 }
 
-core::Forwarding SignallingHub::decide_locked(core::Forwarding current, std::size_t members) const {
+core::Forwarding SignallingHub::decide_locked(core::Forwarding current, std::size_t members,
+                                              bool viewers) const {
   if (!context_.forwarding) return core::Forwarding::Mesh;
+  if (viewers) return core::Forwarding::Sfu;
   return context_.policy.decide(current, members);
 }
 
@@ -68,7 +71,7 @@ SignallingHub::JoinOutcome SignallingHub::join(
     const std::function<std::string(const JoinOutcome&)>& joined) {
   std::lock_guard lock(mutex_);
   const auto empty_room = [&] {
-    return ChannelRoom(properties, decide_locked(core::Forwarding::Mesh, 0));
+    return ChannelRoom(properties, decide_locked(core::Forwarding::Mesh, 0, false));
   };
   auto* room = &rooms_.try_emplace(channel, empty_room()).first->second;
   if (const auto older = room->other_connection_of(self.account, self.member)) {
@@ -81,7 +84,7 @@ SignallingHub::JoinOutcome SignallingHub::join(
     room = &rooms_.try_emplace(channel, empty_room()).first->second;  // may have been emptied
   }
   JoinOutcome outcome;
-  if (room->size() >= context_.max_members_per_channel) {
+  if (room->size() - room->viewer_count() >= context_.max_members_per_channel) {
     outcome.full = true;
     if (room->empty()) rooms_.erase(channel);
     return outcome;
@@ -94,7 +97,8 @@ SignallingHub::JoinOutcome SignallingHub::join(
     remove_locked(*previous, self.member);
     refit_locked(*previous);
   }
-  switch_forwarding_locked(channel, *room, decide_locked(room->forwarding(), room->size() + 1));
+  switch_forwarding_locked(channel, *room, decide_locked(room->forwarding(), room->size() + 1,
+                                                         room->viewer_count() > 0));
   outcome.others = room->members();
   auto admission = room->admit(std::move(self), link);
   if (admission.self.position && admission.self.position->source == PositionSource::World) {
@@ -117,6 +121,35 @@ SignallingHub::JoinOutcome SignallingHub::join(
   // arriving together cost O(N) pushes of O(N)-long lists each: hundreds of megabytes of JSON
   // for 200 members joining within a second.
   return outcome;
+}
+
+namespace {
+
+// Where what the channel says to a viewer member goes: nowhere (its viewer hears of the
+// channel through viewer voice's SLData).
+class NoLink final : public PeerLink {
+ public:
+  void send(std::string) override {}
+  void close(std::uint16_t, std::string) override {}
+};
+
+}  // namespace
+
+bool SignallingHub::join_viewer(core::ChannelId channel, const core::ChannelProperties& properties,
+                                MemberInfo self) {
+  std::lock_guard lock(mutex_);
+  if (!context_.forwarding) return false;
+  auto* room = &rooms_.try_emplace(channel, ChannelRoom(properties, decide_locked(core::Forwarding::Mesh, 0, true)))
+                    .first->second;
+  if (room->contains(self.member)) return true;
+  self.viewer = true;
+  switch_forwarding_locked(channel, *room, core::Forwarding::Sfu);
+  auto admission = room->admit(std::move(self), std::make_shared<NoLink>());
+  if (auto* forwarding = forwarding_of_locked(*room)) {
+    if (admission.self.position) forwarding->place(channel, admission.self.member, admission.self.position->position);
+    forwarding->set_floor(channel, admission.self.member, admission.self.floor);
+  }
+  return true;
 }
 
 void SignallingHub::leave(core::ChannelId channel, const std::string& member) {
@@ -216,6 +249,15 @@ void SignallingHub::place_from_world(const std::string& account, const core::Pos
 void SignallingHub::push_positions() {
   std::lock_guard lock(mutex_);
   for (auto& [id, room] : rooms_) room.push_positions();
+}
+
+std::optional<std::string> SignallingHub::account_of(core::ChannelId channel,
+                                                     const std::string& member) {
+  std::lock_guard lock(mutex_);
+  const auto* room = room_locked(channel);
+  const auto* info = room ? room->find(member) : nullptr;
+  if (!info) return std::nullopt;
+  return info->account;
 }
 
 std::size_t SignallingHub::member_count(core::ChannelId channel) {

@@ -71,6 +71,13 @@ class SignallingHub {
                    std::optional<core::ChannelId> previous, double now,
                    const std::function<std::string(const JoinOutcome&)>& joined);
   void leave(core::ChannelId channel, const std::string& member);
+  // A viewer's agent, bridged into the channel by viewer voice (MemberInfo::viewer set here):
+  // the others learn of it as of any member, and the channel is forwarded from now on (false,
+  // and nothing done, when nothing can forward). Viewers do not count against
+  // max_members_per_channel (their voice room has its own bound) and replace no connection
+  // of the same account. It leaves with leave(); its positions come through place().
+  bool join_viewer(core::ChannelId channel, const core::ChannelProperties& properties,
+                   MemberInfo self);
   enum class RelayResult { Relayed, UnknownMember, NotMesh };
   // Peer-to-peer signals only pass in a mesh: in a forwarded channel the server must be the
   // only way voice travels, or a client could keep sending to peers the floor or range rules
@@ -105,6 +112,8 @@ class SignallingHub {
   static constexpr double kPositionPushSeconds = 0.1;
 
   std::size_t member_count(core::ChannelId channel);
+  // The account a member signed in with; nothing if it is not in the channel.
+  std::optional<std::string> account_of(core::ChannelId channel, const std::string& member);
   // How media flows in the channel now; nullopt while nobody is in it.
   std::optional<core::Forwarding> forwarding(core::ChannelId channel);
 
@@ -119,7 +128,8 @@ class SignallingHub {
   void remove_locked(core::ChannelId channel, const std::string& member);
   // Re-decides the forwarding of a channel whose membership shrank.
   void refit_locked(core::ChannelId channel);
-  core::Forwarding decide_locked(core::Forwarding current, std::size_t members) const;
+  // Viewer members need the server to forward: their voice cannot join a mesh.
+  core::Forwarding decide_locked(core::Forwarding current, std::size_t members, bool viewers) const;
   // Switches the room to `next` (if it is not already): tells every member, and hands the
   // forwarding the facts it needs (switching on) or takes every member's session away
   // (switching off).

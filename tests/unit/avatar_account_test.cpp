@@ -58,3 +58,13 @@ TEST(Uuid, ParsesOnlyTheHyphenatedForm) {
   EXPECT_TRUE(is_nil(*parse_uuid("00000000-0000-0000-0000-000000000000")));
   EXPECT_FALSE(is_nil(*uuid));
 }
+
+TEST(AvatarAccount, TheAvatarComesBackFromItsAccountName) {
+  const auto uuid = webvox::core::parse_uuid("e669132a-6c43-4ee1-a78d-6c82fff59f32");
+  ASSERT_TRUE(uuid);
+  EXPECT_EQ(webvox::core::avatar_of_account("x5mkTKmxDTuGnjWyC__WfMg=="), uuid);
+  EXPECT_FALSE(webvox::core::avatar_of_account("x5mkTKmxDTuGnjWyC//WfMg=="));  // not the module's alphabet
+  EXPECT_FALSE(webvox::core::avatar_of_account("alice"));
+  EXPECT_FALSE(webvox::core::avatar_of_account("y5mkTKmxDTuGnjWyC__WfMg=="));
+  EXPECT_FALSE(webvox::core::avatar_of_account("x5mkTKmxDTuGnjWyC__WfM!=="));
+}

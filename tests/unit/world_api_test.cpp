@@ -278,3 +278,49 @@ TEST(WorldApiRoutes, OffWithoutASecret) {
 }
 
 }  // namespace
+
+// Viewer voice regions (docs/viewers.md, "One world"): a region whose viewers talk through
+// webvoxd has no Vivox channels; a HUD there is sent to the region's estate room's channel.
+class WorldApiViewerRegionsTest : public WorldApiTest {
+ protected:
+  world::RegionDirectory directory;
+  std::optional<core::Channel> estate;
+  app::WorldApi viewer_api{std::string(kSecret),
+                           std::string(VivoxStack::kRealm),
+                           issuer,
+                           stack.channels,
+                           codes,
+                           [this](const std::string& account, const core::Position& position,
+                                  double at) { placed.push_back({account, position, at}); },
+                           {[this] { return now; }, [this] { return unix_now; }},
+                           app::ViewerRegions{&directory, [this](const std::string& region) {
+                                                return region == kRegion ? estate : std::nullopt;
+                                              }}};
+  app::HttpRoutes viewer_routes{stack.api, nullptr, nullptr, &viewer_api};
+};
+
+TEST_F(WorldApiViewerRegionsTest, AHudWhereViewersTalkGetsTheRegionsViewerChannel) {
+  estate = make_channel(std::string(kRegion), std::string(kRegion) + "/local/-999");
+  // No viewer seen there yet: nothing to offer.
+  auto response = viewer_routes.handle(from_hud("/world/link", link_body(kParcel, true)));
+  EXPECT_EQ(response.status, 404u) << response.body;
+  // A viewer of the region stands 10 m from the HUD's wearer (128, 64 in the region's frame).
+  directory.note_viewer(std::string(kRegion), 256000 + 138, 256000 + 64);
+  response = viewer_routes.handle(from_hud("/world/link", link_body(kParcel, true)));
+  ASSERT_EQ(response.status, 200u) << response.body;
+  EXPECT_EQ(claims_behind(response.body).channel_uri,
+            core::channel_uri(estate->id, VivoxStack::kRealm));
+  // A parcel with its own voice has a room nothing here can name.
+  response = viewer_routes.handle(from_hud("/world/link", link_body(kParcel, false)));
+  EXPECT_EQ(response.status, 404u);
+  EXPECT_NE(response.body.find("its own voice"), std::string::npos) << response.body;
+}
+
+TEST_F(WorldApiViewerRegionsTest, APositionReportFixesTheRegionsCorner) {
+  directory.note_viewer(std::string(kRegion), 256000 + 400, 256000 + 100);  // a var region's far cell
+  EXPECT_EQ(directory.corner_of(std::string(kRegion)), (world::RegionCorner{256256, 256000}));
+  auto request = from_hud("/world/position", "secret=" + std::string(kSecret) +
+                                                  "&pos=%3C390%2C%20100%2C%2022%3E&yaw=0");
+  EXPECT_EQ(viewer_routes.handle(request).status, 200u);
+  EXPECT_EQ(directory.corner_of(std::string(kRegion)), (world::RegionCorner{256000, 256000}));
+}

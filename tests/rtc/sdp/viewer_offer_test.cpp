@@ -151,7 +151,9 @@ TEST(ViewerOffer, NeverCrashesOnOddLineEnds) {
       auto text = base;
       text.insert(at, junk);
       const auto parsed = parse_session_description(text);
-      if (!parsed) EXPECT_FALSE(parsed.error().describe().empty());
+      if (!parsed) {
+        EXPECT_FALSE(parsed.error().describe().empty());
+      }
     }
   }
   EXPECT_FALSE(parse_session_description("\r"));
