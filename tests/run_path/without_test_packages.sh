@@ -66,6 +66,13 @@ installed_closure() {
 }
 mapfile -t hidden_packages < <(comm -23 <(installed_closure "${test_packages[@]}") \
   <(installed_closure "${runtime_packages[@]}" "${keep[@]}" "${base_packages[@]}" apt))
+# Hiding nothing while test packages are installed would make any check run here prove nothing.
+if ((${#hidden_packages[@]} == 0)) &&
+   dpkg-query -W -f='${Status}\n' "${test_packages[@]}" 2>/dev/null | grep -q "install ok installed"; then
+  echo "without_test_packages: test packages are installed but none was found to hide" \
+       "(apt-cache depends failed?)" >&2
+  exit 1
+fi
 # Top-level links of the merged /usr (/lib -> usr/lib, ...): dpkg may list a file under either.
 declare -A merged=()
 for top in /*; do
