@@ -15,6 +15,7 @@ set -euo pipefail
 # and serves with every package below it absent.
 runtime_and_build=(
   build-essential cmake ninja-build
+  pkg-config                         # finds libopus (and, for the tests, libsrtp2)
   libboost-dev libboost-system-dev   # Asio + Beast: HTTP/TLS listener
   libssl-dev                         # TLS, DTLS, SRTP, hashing, certificate generation
   zlib1g-dev                         # CRC-32 for the STUN FINGERPRINT attribute
@@ -29,7 +30,6 @@ runtime_and_build=(
 )
 test_only=(
   libgtest-dev libgmock-dev libbenchmark-dev
-  pkg-config                         # finds libsrtp2 for the tests and srtp_bench
   python3                            # integration tests and helper scripts
   libsrtp2-dev                       # the reference SRTP the tests and srtp_bench check against
   clang libclang-rt-14-dev           # libFuzzer targets, sanitizers
@@ -45,7 +45,7 @@ test_only=(
 # Only the SFU comparison needs Janus, and Debian's package enables a janus service on install:
 # kept out of --test so CI and test machines do not get a second media server running.
 bench_only=(
-  janus                              # the VideoRoom the SFU load benchmark compares against
+  janus                              # VideoRoom and AudioBridge, which the load benchmarks compare against
 )
 
 usage() {
