@@ -41,7 +41,7 @@ PYTHON=${PYTHON:-/usr/bin/python3}
 ADMIN_PASSWORD=bench-admin-password
 
 for binary in "$WEBVOXD" "$LOAD"; do
-  [[ -x $binary ]] || { echo "sfu_load_bench: $binary missing: run scripts/build.sh" >&2; exit 1; }
+  [[ -x $binary ]] || { echo "sfu_load_bench: $binary missing: run scripts/build.sh -DWEBVOX_BENCH=ON" >&2; exit 1; }
 done
 # Absolute: Janus's runs change folder.
 WEBVOXD=$(realpath "$WEBVOXD")
