@@ -99,8 +99,8 @@ const std::vector<std::vector<std::uint8_t>>& silence_loop() {
   return loop;
 }
 
-webvox::core::Uuid agent(std::size_t n) {
-  webvox::core::Uuid id{};
+webvox::base::Uuid agent(std::size_t n) {
+  webvox::base::Uuid id{};
   for (int b = 0; b < 8; ++b) id[15 - b] = static_cast<unsigned char>(n >> (8 * b));
   id[0] = 0x42;
   return id;

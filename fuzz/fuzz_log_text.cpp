@@ -1,4 +1,4 @@
-// Fuzzes core::log_text, which stands between request bytes and every log line.
+// Fuzzes base::log_text, which stands between request bytes and every log line.
 // Checks: the output is one line of strict UTF-8 with no control character (no newline, ESC,
 // NUL, DEL, no C1 control, no invisible or reordering code point); it is bounded; and it
 // says exactly what the input was: unescaping the quoted part gives back the input's first
@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/log_text.hpp"
+#include "base/log_text.hpp"
 #include "fuzz_checks.hpp"
 
 namespace {
@@ -88,7 +88,7 @@ std::string unescape(std::string_view logged, std::size_t& end) {
 }
 
 void check(std::string_view input, std::size_t max_bytes) {
-  const auto logged = core::log_text(input, max_bytes);
+  const auto logged = base::log_text(input, max_bytes);
   WEBVOX_FUZZ_CHECK(fuzz::is_valid_utf8(logged, false), logged);
   for (std::size_t i = 0; i < logged.size(); ++i) {
     const auto byte = static_cast<unsigned char>(logged[i]);
@@ -125,7 +125,7 @@ void check(std::string_view input, std::size_t max_bytes) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
-  check(input, core::kLogTextMaxBytes);
+  check(input, base::kLogTextMaxBytes);
   // A small cap cuts often: every cut position gets exercised.
   if (size > 0) check(input.substr(1), data[0] % 16);
   return 0;

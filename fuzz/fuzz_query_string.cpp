@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "fuzz_checks.hpp"
-#include "vivox/query_string.hpp"
+#include "base/query_string.hpp"
 #include "vivox/vivox_request.hpp"
 
 namespace {
@@ -91,7 +91,7 @@ void reference_merge(Pairs& into, const Pairs& other) {
   }
 }
 
-void check_against_model(const vivox::Parameters& parameters, const Pairs& model,
+void check_against_model(const base::Parameters& parameters, const Pairs& model,
                          std::string_view input) {
   WEBVOX_FUZZ_CHECK(parameters.size() == model.size(), input);
   // An empty key is never accepted.
@@ -111,7 +111,7 @@ void check_against_model(const vivox::Parameters& parameters, const Pairs& model
 
 void check_decode(std::string_view text) {
   for (const bool plus_is_space : {false, true}) {
-    const auto decoded = vivox::percent_decode(text, plus_is_space);
+    const auto decoded = base::percent_decode(text, plus_is_space);
     WEBVOX_FUZZ_CHECK(decoded.size() <= text.size(), text);
     WEBVOX_FUZZ_CHECK(decoded == reference_decode(text, plus_is_space), text);
     if (text.find('%') == std::string_view::npos) {
@@ -119,11 +119,11 @@ void check_decode(std::string_view text) {
       if (plus_is_space) replace_all(expected, "+", " ");
       WEBVOX_FUZZ_CHECK(decoded == expected, text);
     }
-    WEBVOX_FUZZ_CHECK(vivox::percent_decode(encode_every_byte(text), plus_is_space) == text, text);
+    WEBVOX_FUZZ_CHECK(base::percent_decode(encode_every_byte(text), plus_is_space) == text, text);
   }
   // '+' only ever maps to one byte, so both modes decode to the same length.
   WEBVOX_FUZZ_CHECK(
-      vivox::percent_decode(text, false).size() == vivox::percent_decode(text, true).size(), text);
+      base::percent_decode(text, false).size() == base::percent_decode(text, true).size(), text);
 }
 
 void check_request(std::string_view input) {
@@ -156,12 +156,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   check_decode(input);
 
-  const auto query = vivox::parse_query(input);
+  const auto query = base::parse_query(input);
   check_against_model(query, reference_pairs(input.substr(0, input.find('#')), false), input);
-  const auto form = vivox::parse_form(input);
+  const auto form = base::parse_form(input);
   check_against_model(form, reference_pairs(input, true), input);
   // Nothing after '#' ever counts.
-  WEBVOX_FUZZ_CHECK(vivox::parse_query(std::string(input) + "#&x=1").size() == query.size(), input);
+  WEBVOX_FUZZ_CHECK(base::parse_query(std::string(input) + "#&x=1").size() == query.size(), input);
 
   check_request(input);
   return 0;

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <variant>
 
-#include "core/uuid.hpp"
+#include "base/uuid.hpp"
 #include "fuzz_checks.hpp"
 #include "viewer/listener_tether.hpp"
 #include "viewer/sl_data_update.hpp"
@@ -38,9 +38,9 @@ void check_orientation(const viewer::Orientation& q, std::string_view input) {
 }
 
 void check_agent(const std::string& agent, std::string_view input) {
-  const auto uuid = core::parse_uuid(agent);
-  if (!uuid || core::format_uuid(*uuid) != agent) fail("agent key not canonical", input);
-  if (core::is_nil(*uuid)) fail("nil agent key accepted", input);
+  const auto uuid = base::parse_uuid(agent);
+  if (!uuid || base::format_uuid(*uuid) != agent) fail("agent key not canonical", input);
+  if (base::is_nil(*uuid)) fail("nil agent key accepted", input);
 }
 
 bool near(const std::optional<viewer::Orientation>& a,

@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/uuid.hpp"
+#include "base/uuid.hpp"
 #include "fuzz_checks.hpp"
 #include "rtc/sdp/candidate.hpp"
 #include "viewer/viewer_request.hpp"
@@ -46,12 +46,12 @@ void check_connect(const viewer::ConnectRequest& connect, std::string_view input
     fail("credentials outside their bounds", input);
   }
   if (!connect.gridhash.empty()) {
-    const auto uuid = core::parse_uuid(connect.gridhash);
-    if (!uuid || core::format_uuid(*uuid) != connect.gridhash) {
+    const auto uuid = base::parse_uuid(connect.gridhash);
+    if (!uuid || base::format_uuid(*uuid) != connect.gridhash) {
       fail("gridhash not canonical", input);
     }
   }
-  const auto scene = *core::parse_uuid("11111111-2222-3333-4444-555555555555");
+  const auto scene = *base::parse_uuid("11111111-2222-3333-4444-555555555555");
   const auto key = viewer::room_key_of(connect, scene);
   if (connect.channel_type == viewer::ChannelType::Local) {
     if (!connect.channel.empty()) fail("local request kept a channel", input);

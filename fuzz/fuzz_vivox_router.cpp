@@ -54,13 +54,13 @@
 #include "core/admin_auth.hpp"
 #include "core/channel_service.hpp"
 #include "core/channel_uri.hpp"
-#include "core/password_hash.hpp"
+#include "base/password_hash.hpp"
 #include "fuzz_checks.hpp"
 #include "store/sqlite_account_repository.hpp"
 #include "store/sqlite_admin_session_repository.hpp"
 #include "store/sqlite_channel_repository.hpp"
 #include "store/sqlite_database.hpp"
-#include "vivox/query_string.hpp"
+#include "base/query_string.hpp"
 #include "vivox/vivox_api.hpp"
 
 namespace {
@@ -81,7 +81,7 @@ struct Stack {
   store::SqliteAccountRepository account_repository{database};
   store::SqliteAdminSessionRepository session_repository{database};
   store::SqliteChannelRepository channel_repository{database};
-  core::PasswordHasher hasher{1};
+  base::PasswordHasher hasher{1};
   // Every input comes from one source at one time: a throttle that never blocks keeps the
   // sign-in path reachable for the whole run.
   core::CredentialThrottle throttle{{.source_free_failures = ~0u, .account_free_failures = ~0u,
@@ -168,14 +168,14 @@ void substitute(http::Request& request, const Stack& stack, const InputState& st
 }
 
 // The parameters the server saw, reconstructed the documented way.
-vivox::Parameters parameters_of(const http::Request& request) {
-  vivox::Parameters parameters;
+base::Parameters parameters_of(const http::Request& request) {
+  base::Parameters parameters;
   if (const auto question = request.target.find('?'); question != std::string::npos) {
-    parameters = vivox::parse_query(std::string_view(request.target).substr(question + 1));
+    parameters = base::parse_query(std::string_view(request.target).substr(question + 1));
   }
   if (request.method == "POST" &&
       request.content_type.starts_with("application/x-www-form-urlencoded")) {
-    parameters.merge(vivox::parse_form(request.body));
+    parameters.merge(base::parse_form(request.body));
   }
   return parameters;
 }

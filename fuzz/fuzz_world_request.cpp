@@ -9,7 +9,7 @@
 #include <variant>
 
 #include "core/position.hpp"
-#include "core/uuid.hpp"
+#include "base/uuid.hpp"
 #include "fuzz_checks.hpp"
 #include "world/secondlife_headers.hpp"
 #include "world/world_request.hpp"
@@ -82,8 +82,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       }
     }
   }
-  if (const auto uuid = core::parse_uuid(input)) {
-    if (core::parse_uuid(core::format_uuid(*uuid)) != uuid) fail("uuid does not round-trip", input);
+  if (const auto uuid = base::parse_uuid(input)) {
+    if (base::parse_uuid(base::format_uuid(*uuid)) != uuid) fail("uuid does not round-trip", input);
   }
   return 0;
 }

@@ -21,6 +21,11 @@ if ! scripts/install-deps.sh --test; then
 fi
 stage_done "installing dependencies"
 
+# The layering of src/ before the build: it needs none, takes a second, and names the include that
+# crosses an edge cmake/layers.txt does not allow.
+python3 scripts/check_layers.py
+stage_done "layer check (includes against cmake/layers.txt)"
+
 # One build for everything: clang with AddressSanitizer + UBSan, and the libFuzzer targets.
 # Every test (the browser tests too) runs against sanitized code, and CI compiles the tree once
 # instead of three times (plain, sanitized, fuzz). scripts/build.sh's plain build/ is what

@@ -4,8 +4,8 @@
 #include <spdlog/spdlog.h>
 
 #include "app/source_key.hpp"
-#include "core/log_text.hpp"
-#include "core/secure_random.hpp"
+#include "base/log_text.hpp"
+#include "base/secure_random.hpp"
 
 namespace webvox::app {
 namespace {
@@ -15,7 +15,7 @@ std::optional<std::pair<std::string, std::string>> basic_credentials(std::string
   constexpr std::string_view kScheme = "Basic ";
   if (!header.starts_with(kScheme)) return std::nullopt;
   try {
-    const auto raw = core::base64_decode(header.substr(kScheme.size()));
+    const auto raw = base::base64_decode(header.substr(kScheme.size()));
     const std::string text(raw.begin(), raw.end());
     const auto colon = text.find(':');
     if (colon == std::string::npos) return std::nullopt;
@@ -56,8 +56,8 @@ std::optional<http::Response> AdminGate::refuse(const http::Request& request, st
       spdlog::warn("{} from {} with bad admin credentials ({}); {}{}", what, source,
                    admin_.is_admin_user(credentials.first)
                        ? "wrong password"
-                       : "user is not the admin user " + core::log_withheld(credentials.first),
-                   core::describe(check.effect), core::left_out_note(*left_out));
+                       : "user is not the admin user " + base::log_withheld(credentials.first),
+                   core::describe(check.effect), base::left_out_note(*left_out));
     }
     return admin_error(401, "admin credentials required");
   }

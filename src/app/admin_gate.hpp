@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "core/admin_auth.hpp"
-#include "core/log_budget.hpp"
+#include "base/log_budget.hpp"
 #include "http/http_message.hpp"
 
 namespace webvox::app {
@@ -25,7 +25,7 @@ class AdminGate {
  private:
   core::AdminAuth& admin_;
   std::function<core::MonotonicTime()> monotonic_now_;
-  core::LogBudget refused_log_{5, 20};
+  base::LogBudget refused_log_{5, 20};
 };
 
 // {"error": reason} with this status (and WWW-Authenticate on 401).

@@ -4,7 +4,7 @@
 
 #include "app/log_redaction.hpp"
 #include "app/source_key.hpp"
-#include "core/log_text.hpp"
+#include "base/log_text.hpp"
 
 namespace webvox::app {
 
@@ -23,7 +23,7 @@ void HttpRoutes::handle_async(http::Request request, http::Respond respond) {
 http::Response HttpRoutes::handle(const http::Request& request) {
   if (spdlog::should_log(spdlog::level::debug)) {
     spdlog::debug("{} {} {} from {}", request.secure ? "https" : "http",
-                  core::log_text(request.method), core::log_text(redact_target(request.target), 512),
+                  base::log_text(request.method), base::log_text(redact_target(request.target), 512),
                   request.peer_address);
   }
   return route(request);

@@ -5,7 +5,7 @@
 
 #include "core/account_service.hpp"
 #include "core/channel_uri.hpp"
-#include "core/secure_random.hpp"
+#include "base/secure_random.hpp"
 #include "signalling/client_message.hpp"
 
 namespace webvox::app {

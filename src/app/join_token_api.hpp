@@ -10,7 +10,7 @@
 #include "core/admin_auth.hpp"
 #include "core/channel_service.hpp"
 #include "core/join_token.hpp"
-#include "core/log_budget.hpp"
+#include "base/log_budget.hpp"
 #include "http/http_message.hpp"
 
 namespace webvox::app {

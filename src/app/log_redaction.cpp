@@ -2,7 +2,7 @@
 
 #include <array>
 
-#include "vivox/query_string.hpp"
+#include "base/query_string.hpp"
 
 namespace webvox::app {
 namespace {
@@ -19,7 +19,7 @@ constexpr std::array<std::string_view, 2> kSecretPathPrefixes = {"/j/", "/viewer
 
 // Compared decoded, as the API reads keys: "auth%5Ftoken" is the token too.
 bool is_secret(std::string_view raw_key) {
-  const auto key = vivox::percent_decode(raw_key, false);
+  const auto key = base::percent_decode(raw_key, false);
   for (const auto secret : kSecretKeys) {
     if (key == secret) return true;
   }

@@ -37,7 +37,7 @@
 #include "core/channel_service.hpp"
 #include "core/credential_throttle.hpp"
 #include "core/join_token.hpp"
-#include "core/secure_random.hpp"
+#include "base/secure_random.hpp"
 #include "http/http_server.hpp"
 #include "http/tls_context.hpp"
 #include "signalling/signalling_hub.hpp"
@@ -132,7 +132,7 @@ struct Services {
   store::SqliteAccountRepository account_repository{database};
   store::SqliteAdminSessionRepository session_repository{database};
   store::SqliteChannelRepository channel_repository{database};
-  core::PasswordHasher hasher;
+  base::PasswordHasher hasher;
   core::AccountService accounts{account_repository, hasher};
   core::ChannelService channels{channel_repository};
 };

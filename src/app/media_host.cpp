@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "core/secure_random.hpp"
+#include "base/secure_random.hpp"
 #include "rtc/sdp/fingerprint.hpp"
 
 namespace webvox::app {
@@ -16,7 +16,7 @@ namespace {
 
 // ICE ufrag and password characters are letters, digits, '+' and '/' (RFC 8839 §5.4).
 std::string ice_token(std::size_t bytes) {
-  auto token = core::random_url_token(bytes);
+  auto token = base::random_url_token(bytes);
   std::replace(token.begin(), token.end(), '-', '+');
   std::replace(token.begin(), token.end(), '_', '/');
   return token;
@@ -72,7 +72,7 @@ void MediaHost::start() {
   if (thread_.joinable() || stopped_) return;
   if (tcp_edge_) tcp_edge_->start();
   edge_.start();
-  tick_grid_ = core::TickGrid(kTick, kMaxTickLag, std::chrono::steady_clock::now());
+  tick_grid_ = base::TickGrid(kTick, kMaxTickLag, std::chrono::steady_clock::now());
   schedule_tick();
   thread_ = std::thread([this] { io_.run(); });
 }

@@ -13,7 +13,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/tick_grid.hpp"
+#include "base/tick_grid.hpp"
 #include "media/media_router.hpp"
 #include "media/tcp_media_edge.hpp"
 #include "media/udp_media_edge.hpp"
@@ -95,7 +95,7 @@ class MediaHost {
   std::optional<std::uint16_t> tcp_port_;
   boost::asio::steady_timer tick_timer_;
   std::chrono::steady_clock::time_point last_tick_;
-  core::TickGrid tick_grid_{kTick, kMaxTickLag, std::chrono::steady_clock::now()};
+  base::TickGrid tick_grid_{kTick, kMaxTickLag, std::chrono::steady_clock::now()};
   std::vector<TickHandler> tick_handlers_;
   std::thread thread_;
   bool stopped_ = false;

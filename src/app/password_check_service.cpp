@@ -2,7 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "core/log_text.hpp"
+#include "base/log_text.hpp"
 
 namespace webvox::app {
 
@@ -31,7 +31,7 @@ std::optional<PasswordVerdict> PasswordCheckService::check(signalling::PasswordA
     if (const auto left_out = throttled_log_.take(now)) {
       spdlog::warn("hello from {} not checked: {}; try again in {} s{}", attempt.source,
                    core::describe(admission.decision), admission.retry_after.count(),
-                   core::left_out_note(*left_out));
+                   base::left_out_note(*left_out));
     }
     // Several residents behind one address signing in at once is no attack: they retry.
     const auto outcome = admission.decision == core::CredentialThrottle::Decision::SourceBusy
@@ -48,7 +48,7 @@ std::optional<PasswordVerdict> PasswordCheckService::check(signalling::PasswordA
   throttle_.abandoned(source);
   if (const auto left_out = throttled_log_.take(now)) {
     spdlog::warn("hello from {} answered busy: {} password checks wait already{}", source,
-                 pool_.capacity(), core::left_out_note(*left_out));
+                 pool_.capacity(), base::left_out_note(*left_out));
   }
   return PasswordVerdict{PasswordVerdict::Outcome::Busy, std::chrono::seconds(1)};
 }
@@ -61,7 +61,7 @@ void PasswordCheckService::run(const signalling::PasswordAttempt& attempt,
     accepted = accounts_.verify_password(attempt.account, attempt.password);
   } catch (const std::exception& e) {
     throttle_.abandoned(attempt.source);
-    spdlog::error("password check failed: {}", core::log_text(e.what()));
+    spdlog::error("password check failed: {}", base::log_text(e.what()));
     verdict = {PasswordVerdict::Outcome::Busy, std::chrono::seconds(1)};
     post_([done, verdict, session = clocks_.session] { done(verdict, session()); });
     return;
@@ -88,16 +88,16 @@ void PasswordCheckService::log_refused(const signalling::PasswordAttempt& attemp
   } catch (const std::exception&) {
     // The log line says less; the answer is already decided.
   }
-  const auto who = known ? "wrong password for account " + core::log_text(attempt.account)
-                         : "no such account " + core::log_withheld(attempt.account);
+  const auto who = known ? "wrong password for account " + base::log_text(attempt.account)
+                         : "no such account " + base::log_withheld(attempt.account);
   spdlog::warn("hello from {} refused: {}; {}{}", attempt.source, who, core::describe(effect),
-               core::left_out_note(*left_out));
+               base::left_out_note(*left_out));
 }
 
 void PasswordCheckService::token_refused(std::string_view source, std::string_view reason) {
   const auto now = clocks_.monotonic();
   if (const auto left_out = refused_log_.take(now)) {
-    spdlog::warn("hello from {} refused: {}{}", source, reason, core::left_out_note(*left_out));
+    spdlog::warn("hello from {} refused: {}{}", source, reason, base::left_out_note(*left_out));
   }
 }
 

@@ -6,7 +6,7 @@
 #include "app/worker_pool.hpp"
 #include "core/account_service.hpp"
 #include "core/credential_throttle.hpp"
-#include "core/log_budget.hpp"
+#include "base/log_budget.hpp"
 #include "signalling/password_checks.hpp"
 
 namespace webvox::app {
@@ -56,8 +56,8 @@ class PasswordCheckService final : public signalling::PasswordChecks {
   core::CredentialThrottle& throttle_;
   Post post_;
   Clocks clocks_;
-  core::LogBudget refused_log_{5, 20};
-  core::LogBudget throttled_log_{1, 5};
+  base::LogBudget refused_log_{5, 20};
+  base::LogBudget throttled_log_{1, 5};
   // Last: destroyed first, so no job outlives what it uses.
   WorkerPool pool_;
 };

@@ -3,7 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/channel_uri.hpp"
-#include "core/log_text.hpp"
+#include "base/log_text.hpp"
 
 namespace webvox::app {
 
@@ -47,7 +47,7 @@ ViewerService::RoomSetup viewer_room_setup(core::ChannelService& channels, const
     const auto outcome = channels.create(request);
     if (!outcome.result) {
       spdlog::warn("viewer voice: cannot make the channel for room {}: not bridged to browsers",
-                   core::log_text(room.id));
+                   base::log_text(room.id));
       return setup;
     }
     channel = outcome.result->channel;

@@ -5,7 +5,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
-#include "vivox/query_string.hpp"
+#include "base/query_string.hpp"
 
 namespace webvox::app {
 
@@ -32,7 +32,7 @@ std::optional<std::string> apisecret_of(std::string_view query) {
   while (!query.empty()) {
     const auto end = query.find('&');
     const auto pair = query.substr(0, end);
-    if (pair.starts_with("apisecret=")) return vivox::percent_decode(pair.substr(10), false);
+    if (pair.starts_with("apisecret=")) return base::percent_decode(pair.substr(10), false);
     if (end == std::string_view::npos) break;
     query.remove_prefix(end + 1);
   }

@@ -7,10 +7,10 @@
 
 #include "app/sfu_service.hpp"
 #include "core/avatar_account.hpp"
-#include "core/log_text.hpp"
+#include "base/log_text.hpp"
 #include "core/position.hpp"
-#include "core/secure_random.hpp"
-#include "core/uuid.hpp"
+#include "base/secure_random.hpp"
+#include "base/uuid.hpp"
 #include "mixer/room_mixer.hpp"
 #include "rtc/peer/media_transport.hpp"
 #include "rtc/rtp/audio_level.hpp"
@@ -36,12 +36,12 @@ constexpr std::string_view kSlDataLabel = "SLData";
 constexpr std::string_view kCname = "webvox";
 
 std::string new_session_id() {
-  const auto bytes = core::secure_random_bytes(16);
-  core::Uuid uuid{};
+  const auto bytes = base::secure_random_bytes(16);
+  base::Uuid uuid{};
   std::copy(bytes.begin(), bytes.end(), uuid.begin());
   uuid[6] = static_cast<unsigned char>((uuid[6] & 0x0F) | 0x40);  // version 4
   uuid[8] = static_cast<unsigned char>((uuid[8] & 0x3F) | 0x80);  // RFC 4122 variant
-  return core::format_uuid(uuid);
+  return base::format_uuid(uuid);
 }
 
 mixer::Vec3 to_vec(const viewer::GlobalPosition& p) { return {p.x, p.y, p.z}; }
@@ -93,7 +93,7 @@ std::string_view to_string(ViewerSessionEnd end) {
 struct ViewerService::Session {
   std::string id;
   std::string agent;
-  core::Uuid agent_uuid{};
+  base::Uuid agent_uuid{};
   Room* room = nullptr;
   std::uint64_t number = 0;  // its speaker and listener id in the room's mixer
   std::shared_ptr<rtc::MediaTransport> transport;
@@ -149,16 +149,16 @@ std::string viewer_member(const std::string& agent) { return "viewer-" + agent; 
 // (a HUD link signs in as the wearer's), else one derived from its member id.
 std::string agent_for_browser(const std::optional<std::string>& account, const std::string& member) {
   if (account) {
-    if (const auto avatar = core::avatar_of_account(*account)) return core::format_uuid(*avatar);
+    if (const auto avatar = core::avatar_of_account(*account)) return base::format_uuid(*avatar);
   }
-  core::Uuid uuid{};
+  base::Uuid uuid{};
   const auto hash = std::hash<std::string>()("browser:" + member);
   for (std::size_t i = 0; i < uuid.size(); ++i) {
     uuid[i] = static_cast<unsigned char>((hash >> ((i % 8) * 8)) ^ (i * 37));
   }
   uuid[6] = static_cast<unsigned char>((uuid[6] & 0x0F) | 0x40);
   uuid[8] = static_cast<unsigned char>((uuid[8] & 0x3F) | 0x80);
-  return core::format_uuid(uuid);
+  return base::format_uuid(uuid);
 }
 
 }  // namespace
@@ -208,7 +208,7 @@ class ViewerService::RoomBridge final : public ForwardingBridge {
     speaker.number = service_.next_number_++;
     speaker.agent = agent_for_browser(service_.world_.hub->account_of(*room_.channel, member), member);
     speaker.roster_session = "browser-" + member;
-    room_.mixer.add_speaker(speaker.number, *core::parse_uuid(speaker.agent));
+    room_.mixer.add_speaker(speaker.number, *base::parse_uuid(speaker.agent));
     room_.browser_agents[speaker.number] = speaker.agent;
     // Viewers see it as a participant of the room, under its avatar's UUID: joined and primary.
     room_.roster.add_session(speaker.roster_session, speaker.agent);
@@ -246,9 +246,9 @@ void ViewerService::provision_on_media_thread(
     ++counters_.provision_refused;
     done(viewer::ProvisionError{failure, std::move(message)});
   };
-  const auto agent_uuid = core::parse_uuid(request.agent_id);
+  const auto agent_uuid = base::parse_uuid(request.agent_id);
   if (!agent_uuid) return refuse(viewer::ProvisionFailure::BadOffer, "the agent id is not a UUID");
-  const auto agent = core::format_uuid(*agent_uuid);
+  const auto agent = base::format_uuid(*agent_uuid);
 
   // A newer connection of the agent in the same room replaces the older one (the viewer made
   // a new PeerConnection; the old one is dead or about to be).
@@ -323,7 +323,7 @@ void ViewerService::provision_on_media_thread(
   room.by_agent[session->agent] = session.get();
   host_.router().add(session->transport);
   spdlog::info("viewer: {} joined voice room {} (session {})", session->agent,
-               core::log_text(room.key.id), session->id);
+               base::log_text(room.key.id), session->id);
   sessions_[id] = std::move(session);
   ++counters_.provisioned;
   done(viewer::Provisioned{id, std::move(answer->sdp)});
@@ -424,7 +424,7 @@ void ViewerService::trickle(const std::string& viewer_session,
 void ViewerService::logout(const std::string& agent_id, const std::string& viewer_session) {
   host_.post([this, agent_id, viewer_session] {
     const auto it = sessions_.find(viewer_session);
-    const auto agent = core::parse_uuid(agent_id);
+    const auto agent = base::parse_uuid(agent_id);
     if (it == sessions_.end() || !agent || it->second->agent_uuid != *agent) return;
     end(*it->second, ViewerSessionEnd::Logout);
   });
@@ -432,7 +432,7 @@ void ViewerService::logout(const std::string& agent_id, const std::string& viewe
 
 void ViewerService::logout_all(const std::string& agent_id) {
   host_.post([this, agent_id] {
-    const auto agent = core::parse_uuid(agent_id);
+    const auto agent = base::parse_uuid(agent_id);
     if (!agent) return;
     std::vector<Session*> of_agent;
     for (auto& [id, session] : sessions_) {
@@ -456,7 +456,7 @@ void ViewerService::end(Session& session, ViewerSessionEnd why) {
   }
   host_.router().remove(session.transport->ice().local().ufrag);
   ++counters_.ended[index_of(why)];
-  spdlog::info("viewer: {} left voice room {} ({}; session {})", session.agent, core::log_text(room.key.id),
+  spdlog::info("viewer: {} left voice room {} ({}; session {})", session.agent, base::log_text(room.key.id),
                to_string(why), session.id);
   const auto on_event = std::move(session.on_event);
   const auto key = room.key;
@@ -534,12 +534,12 @@ void ViewerService::on_sl_data(Session& session, std::string_view text) {
   if (update.listener_position) session.ears = update.listener_position;
   if (update.listener_orientation) session.ears_rotation = update.listener_orientation;
   for (const auto& [agent, gain] : update.user_gains) {
-    if (const auto peer = core::parse_uuid(agent)) {
+    if (const auto peer = base::parse_uuid(agent)) {
       room.mixer.set_peer_gain(session.number, *peer, viewer::user_gain(gain));
     }
   }
   for (const auto& [agent, muted] : update.mutes) {
-    if (const auto peer = core::parse_uuid(agent)) room.mixer.set_peer_muted(session.number, *peer, muted);
+    if (const auto peer = base::parse_uuid(agent)) room.mixer.set_peer_muted(session.number, *peer, muted);
   }
   send_roster(room, room.roster.message_received(session.id, update));
   apply_counting(session);

@@ -4,9 +4,9 @@
 
 #include "core/avatar_account.hpp"
 #include "core/channel_uri.hpp"
-#include "core/log_text.hpp"
-#include "core/secure_random.hpp"
-#include "core/uuid.hpp"
+#include "base/log_text.hpp"
+#include "base/secure_random.hpp"
+#include "base/uuid.hpp"
 #include "world/parcel_channel.hpp"
 #include "world/secondlife_headers.hpp"
 #include "world/world_request.hpp"
@@ -97,7 +97,7 @@ std::optional<http::Response> WorldApi::authenticate(
     spdlog::warn("world request without a secret");
     return text(403, "the world secret is missing (form field 'secret')");
   }
-  if (!core::secrets_equal(*secret, secret_)) {
+  if (!base::secrets_equal(*secret, secret_)) {
     spdlog::warn("world request with a wrong secret");
     return text(403, "wrong world secret");
   }
@@ -110,12 +110,12 @@ std::variant<std::string, http::Response> WorldApi::avatar_account(
   if (owner.empty()) {
     return text(400, "no X-SecondLife-Owner-Key header: send this from an in-world script");
   }
-  const auto uuid = core::parse_uuid(owner);
-  if (!uuid || core::is_nil(*uuid)) return text(400, "X-SecondLife-Owner-Key is not an avatar key");
+  const auto uuid = base::parse_uuid(owner);
+  if (!uuid || base::is_nil(*uuid)) return text(400, "X-SecondLife-Owner-Key is not an avatar key");
   return core::avatar_account_name(*uuid);
 }
 
-bool WorldApi::allow(core::KeyedRateLimiter& limiter, const std::string& account) {
+bool WorldApi::allow(base::KeyedRateLimiter& limiter, const std::string& account) {
   std::lock_guard lock(limits_mutex_);
   return limiter.try_take(account, clock_.monotonic());
 }
@@ -193,11 +193,11 @@ http::Response WorldApi::make_link(const http::Request& request) {
   if (const auto* refusal = std::get_if<JoinTokenRefusal>(&issued)) {
     return text(refusal->http_status, refusal->reason);
   }
-  const auto code = core::random_url_token(kCodeBytes);
+  const auto code = base::random_url_token(kCodeBytes);
   const auto now = clock_.monotonic();
   codes_.put(code, std::get<IssuedJoinToken>(issued).token, now,
              now + WorldLimits::kLinkCodeSeconds);
-  spdlog::info("world join link for {} into channel {}", core::log_text(name), channel->id);
+  spdlog::info("world join link for {} into channel {}", base::log_text(name), channel->id);
   return {200, "text/plain; charset=utf-8", std::string(kRedeemPrefix) + code,
           {{"Cache-Control", "no-store"}}};
 }

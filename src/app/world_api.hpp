@@ -11,7 +11,7 @@
 
 #include "app/join_token_api.hpp"
 #include "core/channel_service.hpp"
-#include "core/keyed_rate_limiter.hpp"
+#include "base/keyed_rate_limiter.hpp"
 #include "core/position.hpp"
 #include "http/http_message.hpp"
 #include "world/link_code_store.hpp"
@@ -75,7 +75,7 @@ class WorldApi {
  private:
   std::optional<http::Response> authenticate(const std::optional<std::string>& secret) const;
   std::variant<std::string, http::Response> avatar_account(const http::Request& request) const;
-  bool allow(core::KeyedRateLimiter& limiter, const std::string& account);
+  bool allow(base::KeyedRateLimiter& limiter, const std::string& account);
 
   http::Response report_position(const http::Request& request);
   http::Response make_link(const http::Request& request);
@@ -94,8 +94,8 @@ class WorldApi {
   ViewerRegions regions_;
 
   std::mutex limits_mutex_;
-  core::KeyedRateLimiter position_limits_;
-  core::KeyedRateLimiter link_limits_;
+  base::KeyedRateLimiter position_limits_;
+  base::KeyedRateLimiter link_limits_;
 };
 
 }  // namespace webvox::app

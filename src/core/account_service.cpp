@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <string>
 
-#include "core/secure_random.hpp"
+#include "base/secure_random.hpp"
 
 namespace webvox::core {
 
-AccountService::AccountService(AccountRepository& repository, const PasswordHasher& hasher)
+AccountService::AccountService(AccountRepository& repository, const base::PasswordHasher& hasher)
     : repository_(repository), hasher_(hasher) {}
 
 bool AccountService::is_valid_name(std::string_view name) {
@@ -39,7 +39,7 @@ AccountError AccountService::set_password(std::string_view name, std::string_vie
 }
 
 const std::string& AccountService::stand_in_hash() {
-  std::call_once(stand_in_once_, [this] { stand_in_hash_ = hasher_.hash(random_url_token(24)); });
+  std::call_once(stand_in_once_, [this] { stand_in_hash_ = hasher_.hash(base::random_url_token(24)); });
   return stand_in_hash_;
 }
 

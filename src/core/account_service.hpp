@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "core/account_repository.hpp"
-#include "core/password_hash.hpp"
+#include "base/password_hash.hpp"
 
 namespace webvox::core {
 
@@ -22,7 +22,7 @@ class AccountService {
   static constexpr std::size_t kMaxNameLength = 128;
   static constexpr std::size_t kMaxPasswordLength = 256;
 
-  AccountService(AccountRepository& repository, const PasswordHasher& hasher);
+  AccountService(AccountRepository& repository, const base::PasswordHasher& hasher);
 
   bool exists(std::string_view name);
   // Creating an existing account succeeds and sets its password: two concurrent
@@ -42,7 +42,7 @@ class AccountService {
   const std::string& stand_in_hash();
 
   AccountRepository& repository_;
-  const PasswordHasher& hasher_;
+  const base::PasswordHasher& hasher_;
   std::once_flag stand_in_once_;
   std::string stand_in_hash_;  // of a random password nobody knows
 };

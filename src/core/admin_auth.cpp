@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "core/secure_random.hpp"
+#include "base/secure_random.hpp"
 
 namespace webvox::core {
 
@@ -11,19 +11,19 @@ AdminAuth::AdminAuth(AdminSessionRepository& sessions, AdminCredentials credenti
     : sessions_(sessions), credentials_(std::move(credentials)), throttle_(throttle) {}
 
 std::string AdminAuth::digest_of(std::string_view token) {
-  const auto digest = sha256(token);
-  return base64url_encode(digest.data(), digest.size());
+  const auto digest = base::sha256(token);
+  return base::base64url_encode(digest.data(), digest.size());
 }
 
 bool AdminAuth::credentials_match(std::string_view user, std::string_view password) const {
   // Evaluate both comparisons so that timing does not tell which one failed.
-  const bool user_ok = secrets_equal(user, credentials_.user);
-  const bool password_ok = secrets_equal(password, credentials_.password);
+  const bool user_ok = base::secrets_equal(user, credentials_.user);
+  const bool password_ok = base::secrets_equal(password, credentials_.password);
   return user_ok & password_ok;
 }
 
 bool AdminAuth::is_admin_user(std::string_view user) const {
-  return secrets_equal(user, credentials_.user);
+  return base::secrets_equal(user, credentials_.user);
 }
 
 CredentialCheck AdminAuth::check_credentials(std::string_view user, std::string_view password,
@@ -48,7 +48,7 @@ AdminAuth::SignIn AdminAuth::sign_in(std::string_view user, std::string_view pas
                                      const CredentialSource& source) {
   SignIn result{check_credentials(user, password, source), {}};
   if (result.check.verdict != CredentialVerdict::Accepted) return result;
-  result.token = random_url_token();
+  result.token = base::random_url_token();
   sessions_.add(digest_of(result.token), user);
   return result;
 }

@@ -1,14 +1,14 @@
 #include "core/avatar_account.hpp"
 
-#include "core/secure_random.hpp"
+#include "base/secure_random.hpp"
 
 #include <algorithm>
 #include <stdexcept>
 
 namespace webvox::core {
 
-std::string avatar_account_name(const Uuid& avatar) {
-  std::string name = "x" + base64_encode(avatar.data(), avatar.size());
+std::string avatar_account_name(const base::Uuid& avatar) {
+  std::string name = "x" + base::base64_encode(avatar.data(), avatar.size());
   for (auto& c : name) {
     if (c == '+') c = '-';
     if (c == '/') c = '_';
@@ -16,7 +16,7 @@ std::string avatar_account_name(const Uuid& avatar) {
   return name;
 }
 
-std::optional<Uuid> avatar_of_account(std::string_view account) {
+std::optional<base::Uuid> avatar_of_account(std::string_view account) {
   if (account.size() != 25 || account.front() != 'x' || !account.ends_with("==")) return std::nullopt;
   std::string base64(account.substr(1));
   for (auto& c : base64) {
@@ -25,9 +25,9 @@ std::optional<Uuid> avatar_of_account(std::string_view account) {
     else if (c == '+' || c == '/') return std::nullopt;  // not how the module writes names
   }
   try {
-    const auto bytes = base64_decode(base64);
+    const auto bytes = base::base64_decode(base64);
     if (bytes.size() != 16) return std::nullopt;
-    Uuid uuid{};
+    base::Uuid uuid{};
     std::copy(bytes.begin(), bytes.end(), uuid.begin());
     if (avatar_account_name(uuid) != account) return std::nullopt;  // one spelling only
     return uuid;

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "core/log_text.hpp"
+#include "base/log_text.hpp"
 
 namespace webvox::core {
 namespace {
@@ -76,14 +76,14 @@ NormalizedProperties normalize(const RequestedChannelProperties& requested) {
     if (auto type = parse_channel_type(*requested.type)) {
       props.type = *type;
     } else {
-      out.adjustments.push_back("unknown chan_type " + log_text(*requested.type) + "; using positional");
+      out.adjustments.push_back("unknown chan_type " + base::log_text(*requested.type) + "; using positional");
     }
   }
   if (requested.mode) {
     if (auto mode = parse_channel_mode(*requested.mode)) {
       props.mode = *mode;
     } else {
-      out.adjustments.push_back("unknown chan_mode " + log_text(*requested.mode) + "; using open");
+      out.adjustments.push_back("unknown chan_mode " + base::log_text(*requested.mode) + "; using open");
     }
   }
   if (requested.distance_model) {

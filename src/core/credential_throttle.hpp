@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/lru_table.hpp"
+#include "base/lru_table.hpp"
 
 namespace webvox::core {
 
@@ -105,8 +105,8 @@ class CredentialThrottle {
 
   Rules rules_;
   std::mutex mutex_;
-  LruTable<SourceState> sources_;
-  LruTable<Backoff> accounts_;
+  base::LruTable<SourceState> sources_;
+  base::LruTable<Backoff> accounts_;
 };
 
 // For log lines: "this address is blocked", "6 failures from this address (blocked 1 s), 6 on

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
-#include "core/secure_random.hpp"
+#include "base/secure_random.hpp"
 
 namespace webvox::core {
 namespace {
@@ -21,7 +21,7 @@ std::vector<unsigned char> base64url_decode(std::string_view text) {
     else if (c == '_') c = '/';
   }
   while (standard.size() % 4 != 0) standard += '=';
-  return base64_decode(standard);
+  return base::base64_decode(standard);
 }
 
 JoinTokenSigner::JoinTokenSigner(std::vector<unsigned char> key) : key_(std::move(key)) {
@@ -38,7 +38,7 @@ std::string JoinTokenSigner::signature(std::string_view signed_part) const {
             &length)) {
     throw std::runtime_error("HMAC-SHA256 failed");
   }
-  return base64url_encode(mac, length);
+  return base::base64url_encode(mac, length);
 }
 
 std::string JoinTokenSigner::sign(const JoinClaims& claims) const {
@@ -49,7 +49,7 @@ std::string JoinTokenSigner::sign(const JoinClaims& claims) const {
   const auto text = payload.dump();
   std::string token{kVersion};
   token += '.';
-  token += base64url_encode(reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  token += base::base64url_encode(reinterpret_cast<const unsigned char*>(text.data()), text.size());
   token += '.' + signature(token);
   return token;
 }

@@ -5,7 +5,7 @@
 
 #include <stdexcept>
 
-#include "core/secure_random.hpp"
+#include "base/secure_random.hpp"
 
 namespace webvox::core {
 
@@ -20,7 +20,7 @@ TurnCredentials make_turn_credentials(std::string_view secret, std::string_view 
             &length)) {
     throw std::runtime_error("HMAC-SHA1 failed");
   }
-  out.credential = base64_encode(mac, length);
+  out.credential = base::base64_encode(mac, length);
   return out;
 }
 

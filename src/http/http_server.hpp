@@ -12,7 +12,7 @@
 #include <memory>
 #include <string>
 
-#include "core/log_throttle.hpp"
+#include "base/log_throttle.hpp"
 #include "http/http_message.hpp"
 #include "http/live_connections.hpp"
 #include "http/websocket.hpp"
@@ -115,8 +115,8 @@ class HttpServer {
   boost::asio::steady_timer retry_timer_;
   // Shared so that the callback run when the last connection closes can cancel it safely.
   std::shared_ptr<boost::asio::steady_timer> grace_timer_;
-  core::LogThrottle accept_failure_log_;
-  core::LogThrottle refusal_log_;
+  base::LogThrottle accept_failure_log_;
+  base::LogThrottle refusal_log_;
   std::atomic<std::uint64_t> accepted_{0};
   std::atomic<std::uint64_t> refused_total_{0};
   std::atomic<std::uint64_t> refused_per_source_{0};

@@ -1,6 +1,6 @@
 #include "http/tls_context.hpp"
 
-#include "core/self_signed_certificate.hpp"
+#include "base/self_signed_certificate.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -39,7 +39,7 @@ CertificatePaths ensure_self_signed_certificate(const std::filesystem::path& dir
   if (std::filesystem::exists(paths.certificate) && std::filesystem::exists(paths.private_key)) {
     return paths;
   }
-  const auto generated = core::make_self_signed_certificate(
+  const auto generated = base::make_self_signed_certificate(
       {"webvox", "DNS:localhost,IP:127.0.0.1,IP:::1", 10L * 365, true});
   EVP_PKEY* key = generated.key.get();
   X509* cert = generated.certificate.get();

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <span>
 
-#include "core/token_bucket.hpp"
+#include "base/token_bucket.hpp"
 
 namespace webvox::http {
 
@@ -45,7 +45,7 @@ class WebSocketFrameMeter {
   void on_header(double now_seconds);
 
   Limits limits_;
-  core::TokenBucket bucket_;
+  base::TokenBucket bucket_;
   std::array<unsigned char, 14> header_{};  // the longest header: 2 + 8 (length) + 4 (mask)
   std::size_t header_have_ = 0;
   std::size_t header_need_ = 2;

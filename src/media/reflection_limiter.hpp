@@ -8,8 +8,8 @@
 
 #include <cstddef>
 
-#include "core/keyed_rate_limiter.hpp"
-#include "core/token_bucket.hpp"
+#include "base/keyed_rate_limiter.hpp"
+#include "base/token_bucket.hpp"
 #include "rtc/stun/ice_lite_session.hpp"
 #include "rtc/stun/transport_address.hpp"
 
@@ -34,8 +34,8 @@ class ReflectionLimiter {
   bool allow(const rtc::stun::TransportAddress& source, rtc::stun::IceTime now);
 
  private:
-  core::KeyedRateLimiter per_source_;
-  core::TokenBucket total_;
+  base::KeyedRateLimiter per_source_;
+  base::TokenBucket total_;
 };
 
 }  // namespace webvox::media

@@ -48,7 +48,7 @@ void TcpMediaConnection::read() {
         if (!self->open_) return;
         if (error) return self->close(CloseReason::PeerClosed);
         auto fed = self->deframer_.feed(std::span(self->read_buffer_.data(), size));
-        auto* frames = std::get_if<rtc::stun::IceTcpDeframer::Frames>(&fed);
+        auto* frames = fed ? &*fed : nullptr;
         if (frames == nullptr) return self->close(CloseReason::BadFraming);
         for (auto& frame : *frames) {
           if (!self->open_) return;  // the owner closed it on an earlier frame
@@ -63,7 +63,7 @@ void TcpMediaConnection::read() {
 
 void TcpMediaConnection::send(std::span<const std::uint8_t> packet) {
   auto framed = rtc::stun::frame_packet(packet);
-  auto* bytes = std::get_if<std::vector<std::uint8_t>>(&framed);
+  auto* bytes = framed ? &*framed : nullptr;
   if (!open_ || bytes == nullptr || queued_bytes_ + bytes->size() > limits_.max_queued_bytes) {
     ++counters_.dropped_out;
     return;

@@ -7,7 +7,7 @@ namespace webvox::mixer {
 
 struct RoomMixer::Speaker {
   SpeakerId id = 0;
-  core::Uuid agent{};
+  base::Uuid agent{};
   std::uint32_t serial = 0;
   std::optional<Vec3> position;
   SpeakerStream stream;
@@ -19,7 +19,7 @@ struct RoomMixer::Speaker {
 
 struct RoomMixer::Listener {
   ListenerId id = 0;
-  core::Uuid agent{};
+  base::Uuid agent{};
   ListenerPose pose;
   std::vector<PeerSetting> peers;
   std::vector<MixEntry> signature;  // this tick's mix, by speaker slot
@@ -106,7 +106,7 @@ void RoomMixer::set_channel(const core::ChannelProperties& channel, bool spatial
 
 // ── membership ──
 
-MixerStatus RoomMixer::add_speaker(SpeakerId speaker, const core::Uuid& agent) {
+MixerStatus RoomMixer::add_speaker(SpeakerId speaker, const base::Uuid& agent) {
   if (speaker_index_.contains(speaker)) return MixerStatus::DuplicateId;
   if (speaker_index_.size() >= kMaxSpeakers) return MixerStatus::Full;
   std::uint32_t slot;
@@ -158,7 +158,7 @@ RoomMixer::Listener* RoomMixer::find_listener(ListenerId listener) {
   return found == listener_index_.end() ? nullptr : listeners_[found->second].get();
 }
 
-MixerStatus RoomMixer::add_listener(ListenerId listener, const core::Uuid& agent) {
+MixerStatus RoomMixer::add_listener(ListenerId listener, const base::Uuid& agent) {
   if (listener_index_.contains(listener)) return MixerStatus::DuplicateId;
   if (listeners_.size() >= kMaxListeners) return MixerStatus::Full;
   auto entry = std::make_unique<Listener>();
@@ -198,7 +198,7 @@ MixerStatus RoomMixer::set_listener_pose(ListenerId listener, const ListenerPose
   return MixerStatus::Ok;
 }
 
-RoomMixer::PeerSetting* RoomMixer::peer_setting(Listener& listener, const core::Uuid& agent,
+RoomMixer::PeerSetting* RoomMixer::peer_setting(Listener& listener, const base::Uuid& agent,
                                                 bool create) {
   for (PeerSetting& peer : listener.peers) {
     if (peer.agent == agent) return &peer;
@@ -208,7 +208,7 @@ RoomMixer::PeerSetting* RoomMixer::peer_setting(Listener& listener, const core::
   return &listener.peers.back();
 }
 
-MixerStatus RoomMixer::set_peer_gain(ListenerId listener, const core::Uuid& speaker_agent,
+MixerStatus RoomMixer::set_peer_gain(ListenerId listener, const base::Uuid& speaker_agent,
                                      double gain) {
   Listener* entry = find_listener(listener);
   if (!entry) return MixerStatus::UnknownId;
@@ -219,7 +219,7 @@ MixerStatus RoomMixer::set_peer_gain(ListenerId listener, const core::Uuid& spea
   return MixerStatus::Ok;
 }
 
-MixerStatus RoomMixer::set_peer_muted(ListenerId listener, const core::Uuid& speaker_agent,
+MixerStatus RoomMixer::set_peer_muted(ListenerId listener, const base::Uuid& speaker_agent,
                                       bool muted) {
   Listener* entry = find_listener(listener);
   if (!entry) return MixerStatus::UnknownId;

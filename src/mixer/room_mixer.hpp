@@ -31,7 +31,7 @@
 
 #include "core/channel_properties.hpp"
 #include "core/position.hpp"
-#include "core/uuid.hpp"
+#include "base/uuid.hpp"
 #include "mixer/audio_format.hpp"
 #include "mixer/codec_error.hpp"
 #include "mixer/delay_histogram.hpp"
@@ -136,7 +136,7 @@ class RoomMixer {
   // room is spatial (`local`) or centred (`multiagent`).
   void set_channel(const core::ChannelProperties& channel, bool spatial);
 
-  MixerStatus add_speaker(SpeakerId speaker, const core::Uuid& agent);
+  MixerStatus add_speaker(SpeakerId speaker, const base::Uuid& agent);
   MixerStatus remove_speaker(SpeakerId speaker);
   // Metres in the room's frame; nothing until the speaker reported one (heard centred, full).
   MixerStatus set_speaker_position(SpeakerId speaker, std::optional<Vec3> position);
@@ -144,13 +144,13 @@ class RoomMixer {
   std::variant<JitterBuffer::PushResult, MixerStatus> push(SpeakerId speaker,
                                                            const SpeakerPacket& packet);
 
-  MixerStatus add_listener(ListenerId listener, const core::Uuid& agent);
+  MixerStatus add_listener(ListenerId listener, const base::Uuid& agent);
   MixerStatus remove_listener(ListenerId listener);
   MixerStatus set_listener_pose(ListenerId listener, const ListenerPose& pose);
   // This listener's gain for every speaker of `speaker_agent`: 0…kMaxPeerGain, 1 = unity
   // (the viewer's ug / 110). InvalidValue outside that range or not finite.
-  MixerStatus set_peer_gain(ListenerId listener, const core::Uuid& speaker_agent, double gain);
-  MixerStatus set_peer_muted(ListenerId listener, const core::Uuid& speaker_agent, bool muted);
+  MixerStatus set_peer_gain(ListenerId listener, const base::Uuid& speaker_agent, double gain);
+  MixerStatus set_peer_muted(ListenerId listener, const base::Uuid& speaker_agent, bool muted);
 
   // One tick: call every 20 ms (again at once to catch up if the caller fell behind: each
   // call is one frame). `now` is the caller's clock, for the delay figures.
@@ -180,7 +180,7 @@ class RoomMixer {
     friend bool operator==(const MixEntry&, const MixEntry&) = default;
   };
   struct PeerSetting {
-    core::Uuid agent{};
+    base::Uuid agent{};
     double gain = 1;
     bool muted = false;
   };
@@ -189,7 +189,7 @@ class RoomMixer {
             VoiceEncoder first_encoder);
 
   Listener* find_listener(ListenerId listener);
-  PeerSetting* peer_setting(Listener& listener, const core::Uuid& agent, bool create);
+  PeerSetting* peer_setting(Listener& listener, const base::Uuid& agent, bool create);
   void render_speakers(TimePoint now);
   void build_signature(Listener& listener);
   void serve_silence(Listener& listener);

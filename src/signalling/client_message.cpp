@@ -1,6 +1,6 @@
 #include "signalling/client_message.hpp"
 
-#include "core/json_text.hpp"
+#include "base/json_text.hpp"
 #include "core/channel_service.hpp"
 
 namespace webvox::signalling {
@@ -166,7 +166,7 @@ std::string clean_display_name(std::string_view name) {
 }
 
 std::variant<ParsedMessage, MessageError> parse_client_message(std::string_view text) {
-  const json object = core::parse_json_text(text).value_or(json(json::value_t::discarded));
+  const json object = base::parse_json_text(text).value_or(json(json::value_t::discarded));
   if (!object.is_object()) return MessageError{nullptr, "a message must be a JSON object"};
   json id = nullptr;
   if (const json* given = field(object, "id")) {

@@ -1,6 +1,6 @@
 #include "signalling/signalling_hub.hpp"
 
-#include "core/secure_random.hpp"
+#include "base/secure_random.hpp"
 #include "signalling/signalling_session.hpp"
 
 namespace webvox::signalling {
@@ -11,7 +11,7 @@ SignallingHub::SignallingHub(SignallingContext context) : context_(std::move(con
 
 std::shared_ptr<SignallingSession> SignallingHub::connect(std::shared_ptr<PeerLink> link,
                                                          std::string source) {
-  return std::make_shared<SignallingSession>(*this, std::move(link), core::random_url_token(9),
+  return std::make_shared<SignallingSession>(*this, std::move(link), base::random_url_token(9),
                                              std::move(source));
 }
 

@@ -10,7 +10,7 @@
 
 #include "core/channel.hpp"
 #include "core/hearing.hpp"
-#include "core/token_bucket.hpp"
+#include "base/token_bucket.hpp"
 #include "signalling/client_message.hpp"
 #include "signalling/password_checks.hpp"
 #include "signalling/peer_link.hpp"
@@ -95,8 +95,8 @@ class SignallingSession : public std::enable_shared_from_this<SignallingSession>
   std::optional<std::string> token_channel_;  // a join token admits to this channel only
   std::optional<core::ChannelId> channel_;
   std::string channel_uri_;
-  core::TokenBucket bucket_{Limits::kMessagesPerSecond, Limits::kBurst};
-  core::TokenBucket position_bucket_{Limits::kPositionsPerSecond, Limits::kPositionBurst};
+  base::TokenBucket bucket_{Limits::kMessagesPerSecond, Limits::kBurst};
+  base::TokenBucket position_bucket_{Limits::kPositionsPerSecond, Limits::kPositionBurst};
   std::deque<double> drops_;
   bool closed_ = false;
 };

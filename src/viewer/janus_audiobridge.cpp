@@ -5,8 +5,8 @@
 #include <utility>
 #include <variant>
 
-#include "core/secure_random.hpp"
-#include "core/uuid.hpp"
+#include "base/secure_random.hpp"
+#include "base/uuid.hpp"
 #include "viewer/janus_gateway_core.hpp"
 #include "viewer/janus_room_key.hpp"
 
@@ -229,7 +229,7 @@ void JanusGateway::Core::destroy_room(Seat seat, const AudioBridgeDestroy& destr
                     {AudioBridgeError::MissingElement, "Missing mandatory element (secret)"});
       return;
     }
-    if (!core::secrets_equal(*destroy.secret, *room->second.secret)) {
+    if (!base::secrets_equal(*destroy.secret, *room->second.secret)) {
       refuse_plugin(fx, respond, sync, seat, tx,
                     {AudioBridgeError::Unauthorized, "Unauthorized (wrong secret)"});
       return;
@@ -325,7 +325,7 @@ void JanusGateway::Core::join_room(Seat seat, Handle& handle, const AudioBridgeJ
                     {AudioBridgeError::MissingElement, "Missing mandatory element (pin)"});
       return;
     }
-    if (!core::secrets_equal(*join.pin, *room.pin)) {
+    if (!base::secrets_equal(*join.pin, *room.pin)) {
       refuse_plugin(fx, respond, async, seat, tx,
                     {AudioBridgeError::Unauthorized, "Unauthorized (wrong pin)"});
       return;
@@ -336,14 +336,14 @@ void JanusGateway::Core::join_room(Seat seat, Handle& handle, const AudioBridgeJ
                   {AudioBridgeError::MissingElement, "Missing mandatory element (display)"});
     return;
   }
-  const auto agent_uuid = core::parse_uuid(*join.display);
+  const auto agent_uuid = base::parse_uuid(*join.display);
   if (!agent_uuid) {
     refuse_plugin(
         fx, respond, async, seat, tx,
         {AudioBridgeError::InvalidElement, "Invalid element (display should be the agent's UUID)"});
     return;
   }
-  const std::string agent = core::format_uuid(*agent_uuid);
+  const std::string agent = base::format_uuid(*agent_uuid);
 
   // [OS] sends the participant id (derived from the agent id); [MB] lets the bridge pick.
   std::optional<Seat> taken_by_same_agent;

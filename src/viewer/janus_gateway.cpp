@@ -5,7 +5,7 @@
 #include <utility>
 #include <variant>
 
-#include "core/secure_random.hpp"
+#include "base/secure_random.hpp"
 #include "viewer/janus_gateway_core.hpp"
 #include "viewer/janus_trickle.hpp"
 
@@ -40,7 +40,7 @@ using namespace janus_internal;
 namespace {
 
 std::uint64_t os_random() {
-  const auto bytes = core::secure_random_bytes(sizeof(std::uint64_t));
+  const auto bytes = base::secure_random_bytes(sizeof(std::uint64_t));
   std::uint64_t value = 0;
   std::memcpy(&value, bytes.data(), sizeof value);
   return value;
@@ -67,7 +67,7 @@ void JanusGateway::Core::defer_voice(Effects& fx) {
 bool JanusGateway::Core::secret_ok(const std::string& expected,
                                    const std::optional<std::string_view>& provided) const {
   if (expected.empty() || !provided) return false;
-  return core::secrets_equal(*provided, expected);
+  return base::secrets_equal(*provided, expected);
 }
 
 void JanusGateway::Core::refuse(Effects& fx, JanusResponder& respond, unsigned status,

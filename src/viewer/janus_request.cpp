@@ -3,7 +3,7 @@
 #include <array>
 #include <utility>
 
-#include "core/json_text.hpp"
+#include "base/json_text.hpp"
 #include "viewer/janus_json.hpp"
 
 namespace webvox::viewer {
@@ -44,7 +44,7 @@ EnvelopeParse parse_janus_envelope(std::string_view body, std::size_t max_bytes)
   }
   // nlohmann parses iteratively and rejects invalid UTF-8 inside strings, so nothing that
   // reaches a reply can break its serialisation.
-  auto parsed = core::parse_json_text(body);
+  auto parsed = base::parse_json_text(body);
   if (!parsed) {
     return EnvelopeError{{JanusError::InvalidJson, "JSON error: not valid JSON"}};
   }

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "core/uuid.hpp"
+#include "base/uuid.hpp"
 
 namespace webvox::viewer {
 
@@ -56,11 +56,11 @@ RoomKey janus_room_key(std::uint64_t room_number, std::string_view description,
   if (parts.size() < 3) return janus_only(room_number, spatial_audio);
 
   if (parts[1] == "local" && (parts.size() == 3 || parts.size() == 4)) {
-    const auto region = core::parse_uuid(parts[0]);
+    const auto region = base::parse_uuid(parts[0]);
     const auto parcel = parse_int32(parts[2]);
     if (!region || !parcel) return janus_only(room_number, spatial_audio);
     RoomKey key;
-    key.region_id = core::format_uuid(*region);
+    key.region_id = base::format_uuid(*region);
     key.id = *key.region_id + "/local/" + std::to_string(*parcel);
     key.spatial = true;
     if (*parcel != kEstateRoomParcel) key.parcel_local_id = *parcel;
@@ -72,7 +72,7 @@ RoomKey janus_room_key(std::uint64_t room_number, std::string_view description,
     key.spatial = false;
     // [MB] puts the creating region and a parcel before the channel; the room number (hence
     // the room) is the same from every region, so only the channel names it.
-    const bool misterblue_form = parts.size() >= 4 && core::parse_uuid(parts[0]).has_value() &&
+    const bool misterblue_form = parts.size() >= 4 && base::parse_uuid(parts[0]).has_value() &&
                                  parse_int32(parts[2]).has_value();
     if (misterblue_form) {
       const auto channel_start = parts[0].size() + parts[1].size() + parts[2].size() + 3;

@@ -7,8 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/json_text.hpp"
-#include "core/uuid.hpp"
+#include "base/json_text.hpp"
+#include "base/uuid.hpp"
 
 namespace webvox::viewer {
 namespace {
@@ -67,10 +67,10 @@ std::variant<Orientation, SlDataError> orientation_of(const json& value) {
 enum class KeyCheck { Valid, Invalid, Nil };
 
 KeyCheck agent_key(const std::string& key, std::string& canonical) {
-  const auto uuid = core::parse_uuid(key);
+  const auto uuid = base::parse_uuid(key);
   if (!uuid) return KeyCheck::Invalid;
-  if (core::is_nil(*uuid)) return KeyCheck::Nil;
-  canonical = core::format_uuid(*uuid);
+  if (base::is_nil(*uuid)) return KeyCheck::Nil;
+  canonical = base::format_uuid(*uuid);
   return KeyCheck::Valid;
 }
 
@@ -155,7 +155,7 @@ std::string_view to_string(SlDataError error) {
 
 std::variant<SlDataUpdate, SlDataError> parse_sl_data(std::string_view text) {
   if (text.size() > SlDataLimits::kMaxMessageBytes) return SlDataError::TooLarge;
-  const auto parsed = core::parse_json_text(text);
+  const auto parsed = base::parse_json_text(text);
   if (!parsed) return SlDataError::NotJson;
   const json& root = *parsed;
   if (!root.is_object()) return SlDataError::NotAnObject;

@@ -119,9 +119,9 @@ ProvisionRequestMap parse_connect(const json& request) {
     if (!gridhash->is_string()) return RequestMapError::BadGridHash;
     const auto& text = gridhash->get_ref<const std::string&>();
     if (!text.empty()) {
-      const auto uuid = core::parse_uuid(text);
+      const auto uuid = base::parse_uuid(text);
       if (!uuid) return RequestMapError::BadGridHash;
-      connect.gridhash = core::format_uuid(*uuid);
+      connect.gridhash = base::format_uuid(*uuid);
     }
   }
   if (connect.channel_type == ChannelType::Multiagent) {
@@ -172,8 +172,8 @@ std::optional<TrickledCandidate> candidate_of(const json& value) {
 }  // namespace
 
 bool LogoutRequest::all_sessions() const {
-  const auto uuid = core::parse_uuid(viewer_session);
-  return uuid && core::is_nil(*uuid);
+  const auto uuid = base::parse_uuid(viewer_session);
+  return uuid && base::is_nil(*uuid);
 }
 
 std::string_view to_string(RequestMapError error) {
@@ -258,9 +258,9 @@ SignallingRequestMap parse_signalling_request(const json& request) {
   return signalling;
 }
 
-RoomKey local_room_key(const core::Uuid& region, std::optional<std::int32_t> parcel_local_id) {
+RoomKey local_room_key(const base::Uuid& region, std::optional<std::int32_t> parcel_local_id) {
   if (parcel_local_id == kEstateRoomParcel) parcel_local_id.reset();
-  const auto region_text = core::format_uuid(region);
+  const auto region_text = base::format_uuid(region);
   RoomKey key;
   key.id = region_text + "/local/" + std::to_string(parcel_local_id.value_or(kEstateRoomParcel));
   key.spatial = true;
@@ -277,7 +277,7 @@ RoomKey multiagent_room_key(std::string_view gridhash, std::string_view channel)
   return key;
 }
 
-RoomKey room_key_of(const ConnectRequest& request, const core::Uuid& scene) {
+RoomKey room_key_of(const ConnectRequest& request, const base::Uuid& scene) {
   if (request.channel_type == ChannelType::Local) {
     return local_room_key(scene, request.parcel_local_id);
   }

@@ -24,7 +24,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/uuid.hpp"
+#include "base/uuid.hpp"
 #include "rtc/sdp/candidate.hpp"
 #include "viewer/room_key.hpp"
 
@@ -104,10 +104,10 @@ SignallingRequestMap parse_signalling_request(const nlohmann::json& request);
 
 // Room keys (room_key.hpp), the same text whichever door names the room.
 // "<region>/local/<parcel or -999>"; region_id set; a parcel of -999 is the estate room.
-RoomKey local_room_key(const core::Uuid& region, std::optional<std::int32_t> parcel_local_id);
+RoomKey local_room_key(const base::Uuid& region, std::optional<std::int32_t> parcel_local_id);
 // "<gridhash or empty>/multiagent/<channel>"; not spatial.
 RoomKey multiagent_room_key(std::string_view gridhash, std::string_view channel);
 // The room a connection request asks for; `scene` is the region the simulator vouches for.
-RoomKey room_key_of(const ConnectRequest& request, const core::Uuid& scene);
+RoomKey room_key_of(const ConnectRequest& request, const base::Uuid& scene);
 
 }  // namespace webvox::viewer

@@ -5,8 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/json_text.hpp"
-#include "core/uuid.hpp"
+#include "base/json_text.hpp"
+#include "base/uuid.hpp"
 #include "viewer/viewer_request.hpp"
 
 namespace webvox::viewer {
@@ -37,11 +37,11 @@ std::string error_text(const json& id, RpcErrorCode code, std::string_view messa
 }
 
 // A non-nil UUID string, in the lower-case form agent and region ids take everywhere.
-std::optional<core::Uuid> uuid_param(const json& params, const char* key) {
+std::optional<base::Uuid> uuid_param(const json& params, const char* key) {
   const json* value = member(params, key);
   if (value == nullptr || !value->is_string()) return std::nullopt;
-  auto uuid = core::parse_uuid(value->get_ref<const std::string&>());
-  if (!uuid || core::is_nil(*uuid)) return std::nullopt;
+  auto uuid = base::parse_uuid(value->get_ref<const std::string&>());
+  if (!uuid || base::is_nil(*uuid)) return std::nullopt;
   return uuid;
 }
 
@@ -97,7 +97,7 @@ void VoiceRpcDoor::handle(std::string_view body, Reply reply) {
   if (body.size() > VoiceRpcLimits::kMaxBodyBytes) {
     return fail(nullptr, RpcErrorCode::ParseError, "body too large");
   }
-  const auto body_json = core::parse_json_text(body);
+  const auto body_json = base::parse_json_text(body);
   if (!body_json) return fail(nullptr, RpcErrorCode::ParseError, "not JSON");
   const json& envelope = *body_json;
   if (envelope.is_array()) {
@@ -143,7 +143,7 @@ void VoiceRpcDoor::handle(std::string_view body, Reply reply) {
   if (!scene) return fail(id, RpcErrorCode::InvalidParams, "params.scene must be a UUID");
   const json* request = member(*params, "request");
   if (request == nullptr) return fail(id, RpcErrorCode::InvalidParams, "params.request is missing");
-  const auto agent_id = core::format_uuid(*agent);
+  const auto agent_id = base::format_uuid(*agent);
 
   if (!provision) {
     auto parsed = parse_signalling_request(*request);

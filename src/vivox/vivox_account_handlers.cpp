@@ -1,7 +1,7 @@
 // Voice accounts (spec §5.3–§5.5). Passwords are hashed by the account service and never logged.
 #include <spdlog/spdlog.h>
 
-#include "core/log_text.hpp"
+#include "base/log_text.hpp"
 #include "vivox/vivox_api.hpp"
 #include "vivox/vivox_response.hpp"
 
@@ -41,7 +41,7 @@ std::string VivoxApi::create_account(const VivoxRequest& request) {
   if (password.error) return *password.error;
   const auto error = services_.accounts.create(name.value, password.value);
   if (error == core::AccountError::None) {
-    spdlog::info("account {} provisioned", core::log_text(name.value));
+    spdlog::info("account {} provisioned", base::log_text(name.value));
   }
   return account_error(error);
 }

@@ -2,7 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "core/log_text.hpp"
+#include "base/log_text.hpp"
 #include "vivox/vivox_response.hpp"
 
 namespace webvox::vivox {
@@ -20,7 +20,7 @@ const VivoxApi::Route VivoxApi::kRoutes[] = {
 VivoxApi::VivoxApi(VivoxServices services, std::string realm)
     : services_(services), realm_(std::move(realm)) {}
 
-RequiredParameter require(const Parameters& parameters, std::string_view key) {
+RequiredParameter require(const base::Parameters& parameters, std::string_view key) {
   const auto value = parameters.get(key);
   if (value && !value->empty()) return {*value, std::nullopt};
   return {{}, error_response(ErrorCode::MissingParameter, "Missing parameter: " + std::string(key))};
@@ -52,7 +52,7 @@ std::string VivoxApi::handle(const VivoxRequest& request) {
     }
     return error_response(ErrorCode::MissingParameter, "Unknown API call: " + request.script);
   } catch (const std::exception& e) {
-    spdlog::error("vivox {}: {}", core::log_text(request.script), core::log_text(e.what()));
+    spdlog::error("vivox {}: {}", base::log_text(request.script), base::log_text(e.what()));
     return error_response(ErrorCode::Internal, "Internal server error");
   }
 }

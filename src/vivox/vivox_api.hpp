@@ -6,7 +6,7 @@
 #include "core/account_service.hpp"
 #include "core/admin_auth.hpp"
 #include "core/channel_service.hpp"
-#include "core/log_budget.hpp"
+#include "base/log_budget.hpp"
 #include "vivox/vivox_request.hpp"
 
 namespace webvox::vivox {
@@ -51,8 +51,8 @@ class VivoxApi {
   VivoxServices services_;
   std::string realm_;
   // A guesser must not flood the log: a few lines a second, the rest counted.
-  core::LogBudget refused_log_{5, 20};
-  core::LogBudget throttled_log_{1, 5};
+  base::LogBudget refused_log_{5, 20};
+  base::LogBudget throttled_log_{1, 5};
 };
 
 // The error answer for a token that does not admit an admin call, or nothing if it does.
@@ -63,6 +63,6 @@ struct RequiredParameter {
   std::string_view value;
   std::optional<std::string> error;
 };
-RequiredParameter require(const Parameters& parameters, std::string_view key);
+RequiredParameter require(const base::Parameters& parameters, std::string_view key);
 
 }  // namespace webvox::vivox

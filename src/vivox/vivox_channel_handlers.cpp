@@ -2,7 +2,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/channel_uri.hpp"
-#include "core/log_text.hpp"
+#include "base/log_text.hpp"
 #include "vivox/number_parsing.hpp"
 #include "vivox/vivox_api.hpp"
 #include "vivox/vivox_response.hpp"
@@ -12,13 +12,13 @@ namespace {
 
 // The channel properties follow chan_desc, which carries the parcel name raw: a name like
 // "x&chan_type=dir" adds a key before the genuine one, so the last occurrence counts.
-std::optional<std::string> property_text(const Parameters& parameters, std::string_view key) {
+std::optional<std::string> property_text(const base::Parameters& parameters, std::string_view key) {
   const auto value = parameters.get_last(key);
   if (!value) return std::nullopt;
   return std::string(*value);
 }
 
-std::optional<double> property_number(const Parameters& parameters, std::string_view key) {
+std::optional<double> property_number(const base::Parameters& parameters, std::string_view key) {
   const auto value = parameters.get_last(key);
   if (!value) return std::nullopt;
   return parse_decimal(*value);
@@ -29,7 +29,7 @@ struct OptionalId {
   std::optional<core::ChannelId> id;
   bool malformed = false;
 };
-OptionalId optional_id(const Parameters& parameters, std::string_view key) {
+OptionalId optional_id(const base::Parameters& parameters, std::string_view key) {
   const auto value = parameters.get(key);
   if (!value || value->empty()) return {};
   const auto id = parse_id(*value);
@@ -81,12 +81,12 @@ std::string VivoxApi::create_channel(const VivoxRequest& call) {
     default: return error_response(ErrorCode::Internal, "Internal server error");
   }
   for (const auto& adjustment : outcome.adjustments) {
-    spdlog::warn("channel {}: {}", core::log_text(request.name), adjustment);
+    spdlog::warn("channel {}: {}", base::log_text(request.name), adjustment);
   }
   const auto& channel = outcome.result->channel;
   if (outcome.result->created) {
     spdlog::info("{} {} {} created", channel.is_directory() ? "directory" : "channel", channel.id,
-                 core::log_text(channel.name));
+                 base::log_text(channel.name));
   }
   const auto id = std::to_string(channel.id);
   if (channel.is_directory()) return ok_response({{"chan_id", id}});

@@ -44,9 +44,9 @@ std::optional<VivoxRequest> parse_vivox_request(std::string_view target, std::st
   // A '?' inside a fragment starts no query: a fragment is never part of a request.
   const auto question = target.find_first_of("?#");
   if (question != std::string_view::npos && target[question] == '?') {
-    request.parameters = parse_query(target.substr(question + 1));
+    request.parameters = base::parse_query(target.substr(question + 1));
   }
-  if (body_is_form) request.parameters.merge(parse_form(body));
+  if (body_is_form) request.parameters.merge(base::parse_form(body));
   return request;
 }
 

@@ -5,14 +5,14 @@
 #include <string_view>
 
 #include "core/credential_throttle.hpp"
-#include "vivox/query_string.hpp"
+#include "base/query_string.hpp"
 
 namespace webvox::vivox {
 
 // One call of the Vivox account-management API, e.g. script "viv_chan_search.php".
 struct VivoxRequest {
   std::string script;
-  Parameters parameters;
+  base::Parameters parameters;
   // Set by the HTTP edge for the sign-in throttle: the client's source key
   // (app::source_key) and when the request arrived.
   std::string source;

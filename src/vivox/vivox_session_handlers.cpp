@@ -1,7 +1,7 @@
 // Admin sign-in and sign-out (spec §5.1, §5.2, §6).
 #include <spdlog/spdlog.h>
 
-#include "core/log_text.hpp"
+#include "base/log_text.hpp"
 #include "vivox/vivox_api.hpp"
 #include "vivox/vivox_response.hpp"
 
@@ -14,13 +14,13 @@ std::string VivoxApi::sign_in(const VivoxRequest& request) {
   const auto result = services_.admin.sign_in(user, password, {request.source, request.received});
   switch (result.check.verdict) {
     case core::CredentialVerdict::Accepted:
-      spdlog::info("admin {} signed in from {}", core::log_text(user), request.source);
+      spdlog::info("admin {} signed in from {}", base::log_text(user), request.source);
       return sign_in_response(result.token);
     case core::CredentialVerdict::Throttled:
       if (const auto left_out = throttled_log_.take(request.received)) {
         spdlog::warn("admin sign-in from {} not checked: {}; try again in {} s{}", request.source,
                      core::describe(result.check.admission.decision),
-                     result.check.admission.retry_after.count(), core::left_out_note(*left_out));
+                     result.check.admission.retry_after.count(), base::left_out_note(*left_out));
       }
       return throttled_sign_in_response(result.check.admission.retry_after);
     case core::CredentialVerdict::Refused:
@@ -30,10 +30,10 @@ std::string VivoxApi::sign_in(const VivoxRequest& request) {
     // A refused user name is never logged as sent: it may be the password, typed into the
     // wrong field.
     const auto who = services_.admin.is_admin_user(user)
-                         ? "wrong password for admin " + core::log_text(user)
-                         : "user is not the admin user " + core::log_withheld(user);
+                         ? "wrong password for admin " + base::log_text(user)
+                         : "user is not the admin user " + base::log_withheld(user);
     spdlog::warn("admin sign-in refused from {}: {}; {}{}", request.source, who,
-                 core::describe(result.check.effect), core::left_out_note(*left_out));
+                 core::describe(result.check.effect), base::left_out_note(*left_out));
   }
   return error_response(ErrorCode::NotAuthorized, "bad credentials", "Failed");
 }

@@ -1,6 +1,6 @@
 #include "vivox/xml_text.hpp"
 
-#include "core/utf8.hpp"
+#include "base/utf8.hpp"
 
 namespace webvox::vivox {
 namespace {
@@ -20,7 +20,7 @@ std::string xml_safe_text(std::string_view bytes) {
   out.reserve(bytes.size());
   while (!bytes.empty()) {
     char32_t cp = 0;
-    const std::size_t length = core::decode_utf8(bytes, cp);
+    const std::size_t length = base::decode_utf8(bytes, cp);
     if (length == 0) {
       out += kReplacement;
       bytes.remove_prefix(1);

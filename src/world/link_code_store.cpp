@@ -2,13 +2,13 @@
 
 #include <algorithm>
 
-#include "core/secure_random.hpp"
+#include "base/secure_random.hpp"
 
 namespace webvox::world {
 namespace {
 
 std::string digest(std::string_view code) {
-  const auto bytes = core::sha256(code);
+  const auto bytes = base::sha256(code);
   return std::string(bytes.begin(), bytes.end());
 }
 

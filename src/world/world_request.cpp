@@ -3,13 +3,13 @@
 #include <charconv>
 #include <cmath>
 
-#include "core/uuid.hpp"
-#include "vivox/query_string.hpp"
+#include "base/uuid.hpp"
+#include "base/query_string.hpp"
 
 namespace webvox::world {
 namespace {
 
-using vivox::Parameters;
+using base::Parameters;
 
 // parse_form keeps duplicates; get() answers the first and get_last() the last occurrence,
 // so the two views differ exactly when a key was given more than once.
@@ -90,10 +90,10 @@ std::variant<PositionReport, BadWorldRequest> position_fields(const Parameters& 
 
 std::variant<std::string, BadWorldRequest> uuid_field(std::string_view key,
                                                       std::string_view text) {
-  const auto uuid = core::parse_uuid(text);
+  const auto uuid = base::parse_uuid(text);
   if (!uuid) return BadWorldRequest{"'" + std::string(key) + "' is not a UUID"};
-  if (core::is_nil(*uuid)) return BadWorldRequest{"'" + std::string(key) + "' is the null key"};
-  return core::format_uuid(*uuid);
+  if (base::is_nil(*uuid)) return BadWorldRequest{"'" + std::string(key) + "' is the null key"};
+  return base::format_uuid(*uuid);
 }
 
 std::variant<LinkRequest, BadWorldRequest> link_fields(const Parameters& form) {
@@ -131,7 +131,7 @@ ParsedWorldRequest<T> parse(std::string_view body, Fields fields) {
                                           std::to_string(WorldRequestLimits::kMaxBodyBytes) +
                                           " bytes"}};
   }
-  const auto form = vivox::parse_form(body);
+  const auto form = base::parse_form(body);
   return {secret_of(form), fields(form)};
 }
 

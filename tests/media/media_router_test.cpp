@@ -149,7 +149,7 @@ TEST(MediaRouter, AnswersPlainBindingRequestsWithTheSourceAddress) {
   const auto reply = f.router.answer_stun(plain_binding_request(1), source, rtc::stun::IceClock::now());
   EXPECT_EQ(reply.verdict, media::MediaRouter::Verdict::Answered);
   const auto parsed = rtc::stun::parse_stun_message(reply.response);
-  const auto* response = std::get_if<rtc::stun::StunMessage>(&parsed);
+  const auto* response = (parsed ? &*parsed : nullptr);
   ASSERT_NE(response, nullptr);
   EXPECT_TRUE(response->is(rtc::stun::kBindingMethod, rtc::stun::StunClass::SuccessResponse));
   EXPECT_EQ(response->xor_mapped_address, source);

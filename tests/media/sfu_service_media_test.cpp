@@ -171,7 +171,7 @@ struct Client {
     if (udp_socket) {
       udp_socket->send_to(asio::buffer(packet.data(), packet.size()), server_udp);
     } else {
-      const auto framed = std::get<std::vector<std::uint8_t>>(rtc::stun::frame_packet(packet));
+      const auto framed = rtc::stun::frame_packet(packet).value();
       asio::write(*tcp_socket, asio::buffer(framed));
     }
   }
@@ -202,7 +202,7 @@ struct Client {
     tcp_socket->async_read_some(asio::buffer(buffer), [this](auto error, std::size_t size) {
       if (error) return;
       auto fed = deframer.feed(std::span(buffer.data(), size));
-      for (auto& frame : std::get<rtc::stun::IceTcpDeframer::Frames>(fed)) on_packet(frame);
+      for (auto& frame : fed.value()) on_packet(frame);
       read_tcp();
     });
   }

@@ -25,7 +25,7 @@ using asio::ip::tcp;
 namespace {
 
 std::vector<std::uint8_t> framed(std::span<const std::uint8_t> packet) {
-  return std::get<std::vector<std::uint8_t>>(rtc::stun::frame_packet(packet));
+  return rtc::stun::frame_packet(packet).value();
 }
 
 // One client connection: framed writes, deframed reads, and whether the server closed it.
@@ -49,7 +49,7 @@ struct TcpClient {
         return;
       }
       auto fed = deframer.feed(std::span(buffer.data(), size));
-      for (auto& frame : std::get<rtc::stun::IceTcpDeframer::Frames>(fed)) {
+      for (auto& frame : fed.value()) {
         if (on_frame) on_frame(frame);
       }
       read();
@@ -233,7 +233,7 @@ TEST(TcpMediaEdge, AnswersAFramedPlainBindingRequestWithoutAuthenticating) {
   std::optional<rtc::stun::TransportAddress> mapped;
   client->on_frame = [&](std::span<std::uint8_t> frame) {
     const auto parsed = rtc::stun::parse_stun_message(frame);
-    if (const auto* response = std::get_if<rtc::stun::StunMessage>(&parsed)) {
+    if (const auto* response = (parsed ? &*parsed : nullptr)) {
       mapped = response->xor_mapped_address;
     }
   };

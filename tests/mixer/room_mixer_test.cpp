@@ -26,8 +26,8 @@ constexpr std::size_t kMeasureTicks = 30;
 constexpr int kLeft = 0;
 constexpr int kRight = 1;
 
-core::Uuid agent(unsigned char n) {
-  core::Uuid id{};
+base::Uuid agent(unsigned char n) {
+  base::Uuid id{};
   id[15] = n;
   return id;
 }
@@ -223,7 +223,7 @@ TEST(RoomMixer, PeerSettingsAreChecked) {
   EXPECT_EQ(room.mixer().add_listener(10, agent(3)), MixerStatus::DuplicateId);
   // Bounded: one entry per peer, at most kMaxPeerSettings.
   for (std::size_t i = 0; i < RoomMixer::kMaxPeerSettings; ++i) {
-    core::Uuid peer{};
+    base::Uuid peer{};
     peer[0] = static_cast<unsigned char>(i);
     peer[1] = static_cast<unsigned char>(i >> 8);
     peer[2] = 7;

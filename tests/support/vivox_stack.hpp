@@ -35,7 +35,7 @@ struct VivoxStack {
   store::SqliteAccountRepository account_repository{database};
   store::SqliteAdminSessionRepository session_repository{database};
   store::SqliteChannelRepository channel_repository{database};
-  core::PasswordHasher hasher{1};
+  base::PasswordHasher hasher{1};
   core::CredentialThrottle throttle;
   core::AdminAuth admin{session_repository,
                         {std::string(kAdminUser), std::string(kAdminPassword)}, throttle};

@@ -11,7 +11,7 @@ class AccountServiceTest : public ::testing::Test {
  protected:
   store::SqliteDatabase db{":memory:"};
   store::SqliteAccountRepository repository{db};
-  core::PasswordHasher hasher{10};
+  base::PasswordHasher hasher{10};
   core::AccountService accounts{repository, hasher};
 };
 
@@ -55,7 +55,7 @@ TEST_F(AccountServiceTest, StoresOnlyAHash) {
 }
 
 // Counts the PBKDF2 work and remembers which stored hashes were checked.
-struct CountingHasher final : core::PasswordHasher {
+struct CountingHasher final : base::PasswordHasher {
   using PasswordHasher::PasswordHasher;
   bool verify(std::string_view password, std::string_view stored_hash) const override {
     ++verifications;

@@ -3,9 +3,12 @@
 #include <gtest/gtest.h>
 
 #include "core/account_service.hpp"
-#include "core/uuid.hpp"
+#include "base/uuid.hpp"
 
 using namespace webvox::core;
+using webvox::base::format_uuid;
+using webvox::base::is_nil;
+using webvox::base::parse_uuid;
 
 namespace {
 std::string account_for(std::string_view uuid_text) {
@@ -60,7 +63,7 @@ TEST(Uuid, ParsesOnlyTheHyphenatedForm) {
 }
 
 TEST(AvatarAccount, TheAvatarComesBackFromItsAccountName) {
-  const auto uuid = webvox::core::parse_uuid("e669132a-6c43-4ee1-a78d-6c82fff59f32");
+  const auto uuid = webvox::base::parse_uuid("e669132a-6c43-4ee1-a78d-6c82fff59f32");
   ASSERT_TRUE(uuid);
   EXPECT_EQ(webvox::core::avatar_of_account("x5mkTKmxDTuGnjWyC__WfMg=="), uuid);
   EXPECT_FALSE(webvox::core::avatar_of_account("x5mkTKmxDTuGnjWyC//WfMg=="));  // not the module's alphabet

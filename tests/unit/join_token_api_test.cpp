@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/secure_random.hpp"
+#include "base/secure_random.hpp"
 #include "support/vivox_stack.hpp"
 
 using namespace webvox;
@@ -21,7 +21,7 @@ class JoinTokenApiTest : public ::testing::Test {
     request.peer_address = peer;
     const auto credentials = user + ":" + password;
     request.authorization =
-        "Basic " + core::base64_encode(reinterpret_cast<const unsigned char*>(credentials.data()),
+        "Basic " + base::base64_encode(reinterpret_cast<const unsigned char*>(credentials.data()),
                                        credentials.size());
     request.body = R"({"account":"xA","channel":"sip:confctl-1001@voice.example.org"})";
     return *api.serve(request);

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "core/secure_random.hpp"
+#include "base/secure_random.hpp"
 #include "core/turn_credentials.hpp"
 
 using namespace webvox::core;

@@ -1,10 +1,10 @@
-#include "core/json_text.hpp"
+#include "base/json_text.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-using webvox::core::parse_json_text;
+using webvox::base::parse_json_text;
 
 TEST(JsonText, OneWholeValueParses) {
   const auto value = parse_json_text(R"({"a":[1,2],"b":"x\u0000y"})");

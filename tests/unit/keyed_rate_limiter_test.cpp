@@ -1,10 +1,10 @@
-#include "core/keyed_rate_limiter.hpp"
+#include "base/keyed_rate_limiter.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-using webvox::core::KeyedRateLimiter;
+using webvox::base::KeyedRateLimiter;
 
 TEST(KeyedRateLimiter, EachKeyHasItsOwnBucket) {
   KeyedRateLimiter limiter(1.0, 2, 10);

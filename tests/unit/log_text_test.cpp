@@ -1,12 +1,12 @@
-// core::log_text: what request bytes look like in a log line; core::LogBudget: how many.
-#include "core/log_text.hpp"
+// base::log_text: what request bytes look like in a log line; base::LogBudget: how many.
+#include "base/log_text.hpp"
 
 #include <gtest/gtest.h>
 
-#include "core/log_budget.hpp"
+#include "base/log_budget.hpp"
 
-using webvox::core::log_text;
-using webvox::core::log_withheld;
+using webvox::base::log_text;
+using webvox::base::log_withheld;
 
 TEST(LogText, QuotesPlainTextAndKeepsUtf8) {
   EXPECT_EQ(log_text("opensim-admin"), "\"opensim-admin\"");
@@ -57,7 +57,7 @@ TEST(LogText, LongTextIsCutAtACharacterBoundaryAndSaysHowMuchIsLeft) {
   // "é" is two bytes: cutting at 3 bytes keeps "aé" whole, not half a character.
   EXPECT_EQ(log_text("a\xc3\xa9\xc3\xa9", 4), "\"a\xc3\xa9\"...(+2 bytes)");
   EXPECT_EQ(log_text(std::string(1'000'000, '\n')).size(),
-            2 + 2 * webvox::core::kLogTextMaxBytes + std::string("...(+999840 bytes)").size());
+            2 + 2 * webvox::base::kLogTextMaxBytes + std::string("...(+999840 bytes)").size());
 }
 
 TEST(LogText, WithheldTextShowsOnlyItsLength) {
@@ -67,14 +67,14 @@ TEST(LogText, WithheldTextShowsOnlyItsLength) {
 // A flood of refused sign-ins costs the log a few lines a second; the next line that passes
 // says how many were left out.
 TEST(LogBudget, LetsABurstThroughThenCountsWhatItLeavesOut) {
-  webvox::core::LogBudget budget(2, 3);
+  webvox::base::LogBudget budget(2, 3);
   const auto at = [](double s) {
-    return webvox::core::MonotonicTime{} + std::chrono::hours(1) +
+    return std::chrono::steady_clock::time_point{} + std::chrono::hours(1) +
            std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(s));
   };
   for (int i = 0; i < 3; ++i) EXPECT_EQ(budget.take(at(0)), std::optional<std::size_t>(0));
   for (int i = 0; i < 100; ++i) EXPECT_FALSE(budget.take(at(0.1)));
   EXPECT_EQ(budget.take(at(0.6)), std::optional<std::size_t>(100));
-  EXPECT_EQ(webvox::core::left_out_note(100), " (100 similar lines left out)");
-  EXPECT_EQ(webvox::core::left_out_note(0), "");
+  EXPECT_EQ(webvox::base::left_out_note(100), " (100 similar lines left out)");
+  EXPECT_EQ(webvox::base::left_out_note(0), "");
 }

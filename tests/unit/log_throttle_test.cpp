@@ -1,8 +1,8 @@
-#include "core/log_throttle.hpp"
+#include "base/log_throttle.hpp"
 
 #include <gtest/gtest.h>
 
-using webvox::core::LogThrottle;
+using webvox::base::LogThrottle;
 
 TEST(LogThrottle, OneLinePerIntervalSayingHowManyWereHeldBack) {
   LogThrottle throttle(10.0);

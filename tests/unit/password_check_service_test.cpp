@@ -15,7 +15,7 @@ using Outcome = PasswordVerdict::Outcome;
 namespace {
 
 // Counts PBKDF2 runs; can hold them until released, to fill the queue.
-struct GatedHasher final : core::PasswordHasher {
+struct GatedHasher final : base::PasswordHasher {
   GatedHasher() : PasswordHasher(1) {}
   bool verify(std::string_view password, std::string_view stored_hash) const override {
     std::unique_lock lock(mutex);

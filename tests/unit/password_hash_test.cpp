@@ -1,8 +1,8 @@
-#include "core/password_hash.hpp"
+#include "base/password_hash.hpp"
 
 #include <gtest/gtest.h>
 
-using webvox::core::PasswordHasher;
+using webvox::base::PasswordHasher;
 
 TEST(PasswordHash, VerifiesTheRightPasswordOnly) {
   const PasswordHasher hasher(1000);

@@ -1,10 +1,10 @@
-#include "vivox/query_string.hpp"
+#include "base/query_string.hpp"
 
 #include <gtest/gtest.h>
 
-using webvox::vivox::parse_form;
-using webvox::vivox::parse_query;
-using webvox::vivox::percent_decode;
+using webvox::base::parse_form;
+using webvox::base::parse_query;
+using webvox::base::percent_decode;
 
 TEST(QueryString, SplitsPairsAtTheFirstEqualsSign) {
   const auto p = parse_query("user_name=x5mkTKmxDTuGnjWyC__WfMg==&auth_token=abc");

@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/token_bucket.hpp"
+#include "base/token_bucket.hpp"
 #include "signalling/client_message.hpp"
 #include "signalling/signalling_hub.hpp"
 #include "signalling/signalling_session.hpp"
@@ -92,7 +92,7 @@ struct SignallingStore {
   store::SqliteDatabase db{":memory:"};
   store::SqliteAccountRepository account_repository{db};
   store::SqliteChannelRepository channel_repository{db};
-  core::PasswordHasher hasher{1};
+  base::PasswordHasher hasher{1};
   core::AccountService accounts{account_repository, hasher};
   core::ChannelService channels{channel_repository};
   core::JoinTokenSigner signer{std::vector<unsigned char>(32, 7)};
@@ -662,7 +662,7 @@ TEST(ClientMessage, CleansDisplayNames) {
 }
 
 TEST(TokenBucket, RefillsAtItsRate) {
-  core::TokenBucket bucket(10, 2);
+  base::TokenBucket bucket(10, 2);
   EXPECT_TRUE(bucket.try_take(0));
   EXPECT_TRUE(bucket.try_take(0));
   EXPECT_FALSE(bucket.try_take(0));

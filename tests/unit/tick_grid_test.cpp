@@ -1,8 +1,8 @@
-#include "core/tick_grid.hpp"
+#include "base/tick_grid.hpp"
 
 #include <gtest/gtest.h>
 
-namespace webvox::core {
+namespace webvox::base {
 namespace {
 
 using namespace std::chrono_literals;
@@ -34,4 +34,4 @@ TEST(TickGrid, AfterALongStallTheGridStartsAgainFromNow) {
 }
 
 }  // namespace
-}  // namespace webvox::core
+}  // namespace webvox::base

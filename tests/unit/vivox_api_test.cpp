@@ -261,7 +261,7 @@ class VivoxSignInThrottleTest : public VivoxApiTest {
                             std::chrono::seconds at = {}) {
     webvox::vivox::VivoxRequest request;
     request.script = "viv_signin.php";
-    request.parameters = webvox::vivox::parse_query(
+    request.parameters = webvox::base::parse_query(
         "userid=opensim-admin&pwd=" + password);
     request.source = source;
     request.received = webvox::core::MonotonicTime{} + std::chrono::hours(1) + at;

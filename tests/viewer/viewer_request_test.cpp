@@ -14,7 +14,7 @@ using nlohmann::json;
 constexpr const char* kRegion = "11111111-2222-3333-4444-555555555555";
 constexpr const char* kGridHash = "9d6f0c3a-51b7-4c71-8e8e-0123456789ab";
 
-core::Uuid region() { return *core::parse_uuid(kRegion); }
+base::Uuid region() { return *base::parse_uuid(kRegion); }
 
 json offer() { return json{{"type", "offer"}, {"sdp", test::kViewerOffer}}; }
 
@@ -332,7 +332,7 @@ TEST(SignallingRequest, Bounds) {
 }
 
 TEST(RoomKeys, BothDoorsNameRoomsAlike) {
-  const auto upper = *core::parse_uuid("11111111-2222-3333-4444-55555555555A");
+  const auto upper = *base::parse_uuid("11111111-2222-3333-4444-55555555555A");
   EXPECT_EQ(local_room_key(upper, 7).id, "11111111-2222-3333-4444-55555555555a/local/7");
   EXPECT_EQ(local_room_key(upper, std::nullopt).id,
             "11111111-2222-3333-4444-55555555555a/local/-999");

@@ -5,7 +5,7 @@
 #include <cstring>
 #include <limits>
 
-#include "core/uuid.hpp"
+#include "base/uuid.hpp"
 
 namespace webvox::load {
 namespace {
@@ -46,7 +46,7 @@ std::string local_room_description(const std::string& region_id, std::int32_t pa
 }
 
 std::optional<std::uint64_t> participant_id(const std::string& agent_id) {
-  const auto uuid = core::parse_uuid(agent_id);
+  const auto uuid = base::parse_uuid(agent_id);
   if (!uuid) return std::nullopt;
   // .NET's Guid layout (Python's uuid.bytes_le): the first three fields little-endian.
   std::array<unsigned char, 16> raw{};

@@ -3,12 +3,12 @@
 namespace webvox::rtc {
 
 DtlsCertificate DtlsCertificate::generate() {
-  return DtlsCertificate(core::make_self_signed_certificate({"webvox", "", 30, false}));
+  return DtlsCertificate(base::make_self_signed_certificate({"webvox", "", 30, false}));
 }
 
-DtlsCertificate::DtlsCertificate(core::SelfSignedCertificate certificate)
+DtlsCertificate::DtlsCertificate(base::SelfSignedCertificate certificate)
     : certificate_(std::move(certificate)),
-      fingerprint_(core::sha256_fingerprint(certificate_.certificate.get())),
+      fingerprint_(base::sha256_fingerprint(certificate_.certificate.get())),
       context_(std::make_shared<const DtlsContext>(*this)) {}
 
 }  // namespace webvox::rtc

@@ -3,7 +3,7 @@
 #include <memory>
 #include <string>
 
-#include "core/self_signed_certificate.hpp"
+#include "base/self_signed_certificate.hpp"
 #include "rtc/dtls/dtls_context.hpp"
 
 namespace webvox::rtc {
@@ -24,9 +24,9 @@ class DtlsCertificate {
   const DtlsContext& context() const { return *context_; }
 
  private:
-  explicit DtlsCertificate(core::SelfSignedCertificate certificate);
+  explicit DtlsCertificate(base::SelfSignedCertificate certificate);
 
-  core::SelfSignedCertificate certificate_;
+  base::SelfSignedCertificate certificate_;
   std::string fingerprint_;
   std::shared_ptr<const DtlsContext> context_;
 };

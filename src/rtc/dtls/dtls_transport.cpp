@@ -165,8 +165,8 @@ void DtlsTransport::read_application_data() {
 bool DtlsTransport::remote_certificate_matches() {
   X509* remote = SSL_get1_peer_certificate(ssl_);
   if (!remote) return false;
-  const core::CertificateHandle owned(remote);
-  const auto actual = core::sha256_fingerprint(remote);
+  const base::CertificateHandle owned(remote);
+  const auto actual = base::sha256_fingerprint(remote);
   if (actual.size() != remote_fingerprint_.size()) return false;
   // The SDP may write the hex digits in either case (RFC 8122).
   for (std::size_t i = 0; i < actual.size(); ++i) {

@@ -10,9 +10,9 @@
 
 #include <openssl/ssl.h>
 
-#include "core/openssl_handles.hpp"
+#include "base/openssl_handles.hpp"
 #include "rtc/dtls/dtls_certificate.hpp"
-#include "rtc/dtls/srtp_keying.hpp"
+#include "rtc/srtp/srtp_keying.hpp"
 
 namespace webvox::rtc {
 

@@ -47,7 +47,7 @@ std::vector<std::uint8_t> IceControllingChecks::next_request() {
 
 bool IceControllingChecks::accept_response(std::span<const std::uint8_t> datagram) const {
   const auto parsed = stun::parse_stun_message(datagram);
-  const auto* message = std::get_if<stun::StunMessage>(&parsed);
+  const auto* message = (parsed ? &*parsed : nullptr);
   if (!message || !message->is(stun::kBindingMethod, stun::StunClass::SuccessResponse)) {
     return false;
   }
@@ -58,7 +58,7 @@ bool IceControllingChecks::accept_response(std::span<const std::uint8_t> datagra
 std::optional<std::vector<std::uint8_t>> IceControllingChecks::answer_request(
     std::span<const std::uint8_t> datagram, const stun::TransportAddress& source) const {
   const auto parsed = stun::parse_stun_message(datagram);
-  const auto* request = std::get_if<stun::StunMessage>(&parsed);
+  const auto* request = (parsed ? &*parsed : nullptr);
   if (!request || !request->is(stun::kBindingMethod, stun::StunClass::Request)) return std::nullopt;
   if (stun::check_fingerprint(*request) != stun::AttributeCheck::Valid) return std::nullopt;
   // The peer names us first: "our ufrag:its ufrag" (RFC 8445 §7.2.2), and signs with our password.

@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "rtc/rtp/rtcp_packet.hpp"
-#include "rtc/rtp/result.hpp"
+#include "base/expected.hpp"
 
 // Goodbye (RFC 3550 §6.6): the listed sources are leaving.
 namespace webvox::rtc::rtp {
@@ -19,6 +19,6 @@ struct Bye {
   std::uint32_t ssrc(std::size_t index) const;  // index < ssrc_count()
 };
 
-Result<Bye, RtcpError> parse_bye(const RtcpPacketView& packet);
+base::Expected<Bye, RtcpError> parse_bye(const RtcpPacketView& packet);
 
 }  // namespace webvox::rtc::rtp

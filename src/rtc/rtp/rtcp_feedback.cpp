@@ -32,22 +32,22 @@ std::size_t nack_entry_count(std::span<const std::uint16_t> lost) {
 
 }  // namespace
 
-Result<Feedback, RtcpError> parse_feedback(const RtcpPacketView& packet) {
-  if (!is_feedback_type(packet.packet_type)) return RtcpError::WrongPacketType;
-  if (packet.body.size() < 8) return RtcpError::BodyTooShort;
-  return Feedback{packet.count, bytes::read_u32(packet.body, 0), bytes::read_u32(packet.body, 4),
+base::Expected<Feedback, RtcpError> parse_feedback(const RtcpPacketView& packet) {
+  if (!is_feedback_type(packet.packet_type)) return base::unexpected(RtcpError::WrongPacketType);
+  if (packet.body.size() < 8) return base::unexpected(RtcpError::BodyTooShort);
+  return Feedback{packet.count, base::big_endian::read_u32(packet.body, 0), base::big_endian::read_u32(packet.body, 4),
                   packet.body.subspan(8)};
 }
 
-Result<Nack, RtcpError> parse_nack(const RtcpPacketView& packet) {
+base::Expected<Nack, RtcpError> parse_nack(const RtcpPacketView& packet) {
   const auto feedback = parse_feedback(packet);
-  if (!feedback) return feedback.error();
+  if (!feedback) return base::unexpected(feedback.error());
   if (packet.packet_type != rtcp_type::kTransportFeedback ||
       feedback->format != kFeedbackFormatNack) {
-    return RtcpError::WrongPacketType;
+    return base::unexpected(RtcpError::WrongPacketType);
   }
   const auto fci = feedback->control_information;
-  if (fci.empty() || fci.size() % 4 != 0) return RtcpError::BadFeedbackLength;
+  if (fci.empty() || fci.size() % 4 != 0) return base::unexpected(RtcpError::BadFeedbackLength);
   return Nack{feedback->sender_ssrc, feedback->media_ssrc, fci};
 }
 
@@ -68,14 +68,14 @@ std::optional<std::size_t> write_nack(std::span<std::uint8_t> out, std::uint32_t
   // The length field counts 32-bit words in 16 bits.
   if (out.size() < size || size > 65536 * 4) return std::nullopt;
   write_rtcp_header(out, kFeedbackFormatNack, rtcp_type::kTransportFeedback, size);
-  bytes::write_u32(out, 4, sender_ssrc);
-  bytes::write_u32(out, 8, media_ssrc);
+  base::big_endian::write_u32(out, 4, sender_ssrc);
+  base::big_endian::write_u32(out, 8, media_ssrc);
   std::size_t at = kFeedbackHeaderSize;
   NackEntry entry;
   for (std::size_t i = 0; i < lost.size(); at += 4) {
     i = pack_entry(lost, i, entry);
-    bytes::write_u16(out, at, entry.packet_id);
-    bytes::write_u16(out, at + 2, entry.lost_bitmask);
+    base::big_endian::write_u16(out, at, entry.packet_id);
+    base::big_endian::write_u16(out, at + 2, entry.lost_bitmask);
   }
   return size;
 }
@@ -84,8 +84,8 @@ std::optional<std::size_t> write_pli(std::span<std::uint8_t> out, std::uint32_t 
                                      std::uint32_t media_ssrc) {
   if (out.size() < kFeedbackHeaderSize) return std::nullopt;
   write_rtcp_header(out, kFeedbackFormatPli, rtcp_type::kPayloadFeedback, kFeedbackHeaderSize);
-  bytes::write_u32(out, 4, sender_ssrc);
-  bytes::write_u32(out, 8, media_ssrc);
+  base::big_endian::write_u32(out, 4, sender_ssrc);
+  base::big_endian::write_u32(out, 8, media_ssrc);
   return kFeedbackHeaderSize;
 }
 

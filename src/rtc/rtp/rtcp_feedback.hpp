@@ -5,9 +5,9 @@
 #include <optional>
 #include <span>
 
-#include "rtc/rtp/byte_order.hpp"
+#include "base/big_endian.hpp"
 #include "rtc/rtp/rtcp_packet.hpp"
-#include "rtc/rtp/result.hpp"
+#include "base/expected.hpp"
 
 // RTP/AVPF feedback messages (RFC 4585 §6): the common part of RTPFB and PSFB, generic NACK
 // (the forwarder retransmits or passes them upstream) and PLI. Other formats (REMB, transport-cc)
@@ -25,7 +25,7 @@ struct Feedback {
   std::span<const std::uint8_t> control_information;
 };
 
-Result<Feedback, RtcpError> parse_feedback(const RtcpPacketView& packet);
+base::Expected<Feedback, RtcpError> parse_feedback(const RtcpPacketView& packet);
 
 struct NackEntry {
   std::uint16_t packet_id = 0;
@@ -40,7 +40,7 @@ struct Nack {
 
   std::size_t entry_count() const { return entry_bytes.size() / 4; }
   NackEntry entry(std::size_t index) const {
-    return {bytes::read_u16(entry_bytes, index * 4), bytes::read_u16(entry_bytes, index * 4 + 2)};
+    return {base::big_endian::read_u16(entry_bytes, index * 4), base::big_endian::read_u16(entry_bytes, index * 4 + 2)};
   }
 
   // Calls f(sequence_number) for every packet reported lost, in wire order.
@@ -56,7 +56,7 @@ struct Nack {
   }
 };
 
-Result<Nack, RtcpError> parse_nack(const RtcpPacketView& packet);
+base::Expected<Nack, RtcpError> parse_nack(const RtcpPacketView& packet);
 
 bool is_picture_loss_indication(const RtcpPacketView& packet);
 

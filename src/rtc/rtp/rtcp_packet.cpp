@@ -1,6 +1,6 @@
 #include "rtc/rtp/rtcp_packet.hpp"
 
-#include "rtc/rtp/byte_order.hpp"
+#include "base/big_endian.hpp"
 
 namespace webvox::rtc::rtp {
 
@@ -36,7 +36,7 @@ std::optional<RtcpPacketView> RtcpCompoundReader::next() {
   const auto rest = compound_.subspan(offset_);
   if (rest.size() < kRtcpHeaderSize) return fail(RtcpError::TooShortForHeader);
   if ((rest[0] >> 6) != 2) return fail(RtcpError::UnsupportedVersion);
-  const std::size_t size = (std::size_t{bytes::read_u16(rest, 2)} + 1) * 4;
+  const std::size_t size = (std::size_t{base::big_endian::read_u16(rest, 2)} + 1) * 4;
   if (size > rest.size()) return fail(RtcpError::LengthPastEnd);
 
   RtcpPacketView view;
@@ -60,7 +60,7 @@ void write_rtcp_header(std::span<std::uint8_t> out, std::uint8_t count, std::uin
                        std::size_t size) {
   out[0] = static_cast<std::uint8_t>(0x80 | (count & 0x1f));
   out[1] = packet_type;
-  bytes::write_u16(out, 2, static_cast<std::uint16_t>(size / 4 - 1));
+  base::big_endian::write_u16(out, 2, static_cast<std::uint16_t>(size / 4 - 1));
 }
 
 }  // namespace webvox::rtc::rtp

@@ -6,7 +6,7 @@
 #include <span>
 
 #include "rtc/rtp/rtcp_packet.hpp"
-#include "rtc/rtp/result.hpp"
+#include "base/expected.hpp"
 
 // Sender and receiver reports (RFC 3550 §6.4).
 namespace webvox::rtc::rtp {
@@ -64,8 +64,8 @@ struct ReceiverReport {
   ReportBlocks report_blocks;
 };
 
-Result<SenderReport, RtcpError> parse_sender_report(const RtcpPacketView& packet);
-Result<ReceiverReport, RtcpError> parse_receiver_report(const RtcpPacketView& packet);
+base::Expected<SenderReport, RtcpError> parse_sender_report(const RtcpPacketView& packet);
+base::Expected<ReceiverReport, RtcpError> parse_receiver_report(const RtcpPacketView& packet);
 
 inline constexpr std::size_t receiver_report_size(std::size_t blocks) {
   return 8 + blocks * kReportBlockSize;

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "rtc/rtp/byte_order.hpp"
+#include "base/big_endian.hpp"
 
 namespace webvox::rtc::rtp {
 
@@ -31,7 +31,7 @@ std::optional<SdesChunk> SdesReader::next() {
   --chunks_left_;
   if (body_.size() - offset_ < 4) return fail(RtcpError::SdesItemPastEnd);
   SdesChunk chunk;
-  chunk.ssrc = bytes::read_u32(body_, offset_);
+  chunk.ssrc = base::big_endian::read_u32(body_, offset_);
   std::size_t at = offset_ + 4;
   // Items until a null octet; the chunk then pads to a 32-bit boundary.
   while (true) {
@@ -59,7 +59,7 @@ std::optional<std::size_t> write_sdes_cname(std::span<std::uint8_t> out, std::ui
   if (out.size() < size) return std::nullopt;
   std::fill(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(size), std::uint8_t{0});
   write_rtcp_header(out, 1, rtcp_type::kSourceDescription, size);
-  bytes::write_u32(out, 4, ssrc);
+  base::big_endian::write_u32(out, 4, ssrc);
   out[8] = kSdesCname;
   out[9] = static_cast<std::uint8_t>(cname.size());
   std::copy(cname.begin(), cname.end(), out.begin() + 10);

@@ -6,7 +6,7 @@
 #include <span>
 #include <string_view>
 
-#include "rtc/rtp/result.hpp"
+#include "base/expected.hpp"
 
 namespace webvox::rtc::rtp {
 
@@ -51,6 +51,6 @@ struct RtpPacketView {
   std::uint32_t csrc(std::size_t index) const;  // index < csrc_count
 };
 
-Result<RtpPacketView, RtpError> parse_rtp_packet(std::span<const std::uint8_t> packet);
+base::Expected<RtpPacketView, RtpError> parse_rtp_packet(std::span<const std::uint8_t> packet);
 
 }  // namespace webvox::rtc::rtp

@@ -1,6 +1,6 @@
 #include "rtc/rtp/rtp_rewrite.hpp"
 
-#include "rtc/rtp/byte_order.hpp"
+#include "base/big_endian.hpp"
 #include "rtc/rtp/rtp_packet.hpp"
 
 namespace webvox::rtc::rtp {
@@ -13,19 +13,19 @@ bool has_fixed_header(std::span<std::uint8_t> packet) {
 
 bool set_ssrc(std::span<std::uint8_t> packet, std::uint32_t ssrc) {
   if (!has_fixed_header(packet)) return false;
-  bytes::write_u32(packet, 8, ssrc);
+  base::big_endian::write_u32(packet, 8, ssrc);
   return true;
 }
 
 bool set_sequence_number(std::span<std::uint8_t> packet, std::uint16_t sequence_number) {
   if (!has_fixed_header(packet)) return false;
-  bytes::write_u16(packet, 2, sequence_number);
+  base::big_endian::write_u16(packet, 2, sequence_number);
   return true;
 }
 
 bool set_timestamp(std::span<std::uint8_t> packet, std::uint32_t timestamp) {
   if (!has_fixed_header(packet)) return false;
-  bytes::write_u32(packet, 4, timestamp);
+  base::big_endian::write_u32(packet, 4, timestamp);
   return true;
 }
 

@@ -16,14 +16,14 @@ std::string_view to_string(SlotDrop drop) {
 
 SlotSequencer::SlotSequencer(SlotSequencerConfig config) : config_(config) {}
 
-Result<SlotPacket, SlotDrop> SlotSequencer::map(const SourcePacket& packet,
+base::Expected<SlotPacket, SlotDrop> SlotSequencer::map(const SourcePacket& packet,
                                                 Clock::time_point now) {
   if (!started_) {
     started_ = true;
     return start_source(packet, config_.first_sequence_number, config_.first_timestamp, now);
   }
   if (packet.ssrc == current_ssrc_) return map_current_source(packet, now);
-  if (is_late_from_former_source(packet)) return SlotDrop::FromFormerSource;
+  if (is_late_from_former_source(packet)) return base::unexpected(SlotDrop::FromFormerSource);
   return switch_source(packet, now);
 }
 
@@ -50,7 +50,7 @@ SlotPacket SlotSequencer::switch_source(const SourcePacket& packet, Clock::time_
   return start_source(packet, out_sequence, out_timestamp, now);
 }
 
-Result<SlotPacket, SlotDrop> SlotSequencer::map_current_source(const SourcePacket& packet,
+base::Expected<SlotPacket, SlotDrop> SlotSequencer::map_current_source(const SourcePacket& packet,
                                                                Clock::time_point now) {
   const auto highest16 = static_cast<std::uint16_t>(highest_extended_sequence_);
   const auto delta = static_cast<std::int16_t>(packet.sequence_number - highest16);
@@ -67,11 +67,11 @@ Result<SlotPacket, SlotDrop> SlotSequencer::map_current_source(const SourcePacke
     last_out_time_ = now;
     return out;
   }
-  if (extended < first_extended_sequence_) return SlotDrop::OlderThanSwitch;
+  if (extended < first_extended_sequence_) return base::unexpected(SlotDrop::OlderThanSwitch);
   const std::int64_t behind = highest_extended_sequence_ - extended;
-  if (behind >= kReorderWindow) return SlotDrop::TooLate;
+  if (behind >= kReorderWindow) return base::unexpected(SlotDrop::TooLate);
   const std::uint64_t bit = std::uint64_t{1} << behind;
-  if ((forwarded_mask_ & bit) != 0) return SlotDrop::Duplicate;
+  if ((forwarded_mask_ & bit) != 0) return base::unexpected(SlotDrop::Duplicate);
   forwarded_mask_ |= bit;
   return mapped(packet, false);
 }

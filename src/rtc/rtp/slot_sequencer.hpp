@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "rtc/rtp/result.hpp"
+#include "base/expected.hpp"
 
 // One receive slot of a listener: packets of whichever speaker currently occupies the slot go
 // out as one continuous RTP stream (one SSRC, gap-free sequence numbers, monotonic timestamps).
@@ -58,7 +58,7 @@ class SlotSequencer {
 
   explicit SlotSequencer(SlotSequencerConfig config = {});
 
-  Result<SlotPacket, SlotDrop> map(const SourcePacket& packet, Clock::time_point now);
+  base::Expected<SlotPacket, SlotDrop> map(const SourcePacket& packet, Clock::time_point now);
 
   static constexpr std::int64_t kReorderWindow = 64;
 
@@ -72,7 +72,7 @@ class SlotSequencer {
   SlotPacket start_source(const SourcePacket& packet, std::uint16_t out_sequence_number,
                           std::uint32_t out_timestamp, Clock::time_point now);
   SlotPacket switch_source(const SourcePacket& packet, Clock::time_point now);
-  Result<SlotPacket, SlotDrop> map_current_source(const SourcePacket& packet,
+  base::Expected<SlotPacket, SlotDrop> map_current_source(const SourcePacket& packet,
                                                    Clock::time_point now);
   bool is_late_from_former_source(const SourcePacket& packet) const;
   void retire_current_source();

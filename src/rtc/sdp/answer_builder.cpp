@@ -64,12 +64,12 @@ LocalDescription make_answer(const BrowserOffer& offer, const AnswerOptions& opt
   return answer;
 }
 
-Expected<std::string, WriteError> write_answer(const BrowserOffer& offer,
+base::Expected<std::string, WriteError> write_answer(const BrowserOffer& offer,
                                                const AnswerOptions& options) {
   return write_description(make_answer(offer, options));
 }
 
-Expected<std::string, WriteError> write_server_offer(LocalDescription description) {
+base::Expected<std::string, WriteError> write_server_offer(LocalDescription description) {
   description.type = DescriptionType::Offer;
   description.setup = SetupRole::ActPass;
   return write_description(description);

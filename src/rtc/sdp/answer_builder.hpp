@@ -31,10 +31,10 @@ struct AnswerOptions {
 // and rejections (port 0) for everything else.
 LocalDescription make_answer(const BrowserOffer& offer, const AnswerOptions& options);
 
-Expected<std::string, WriteError> write_answer(const BrowserOffer& offer,
+base::Expected<std::string, WriteError> write_answer(const BrowserOffer& offer,
                                                const AnswerOptions& options);
 
 // The server's offer: type Offer and a=setup:actpass whatever the description says.
-Expected<std::string, WriteError> write_server_offer(LocalDescription description);
+base::Expected<std::string, WriteError> write_server_offer(LocalDescription description);
 
 }  // namespace webvox::rtc::sdp

@@ -88,8 +88,8 @@ bool parse_trailing_pairs(const std::vector<std::string_view>& words, std::size_
 
 }  // namespace
 
-Expected<Candidate, ParseErrorCode> parse_candidate(std::string_view value) {
-  const auto fail = unexpected(ParseErrorCode::MalformedCandidate);
+base::Expected<Candidate, ParseErrorCode> parse_candidate(std::string_view value) {
+  const auto fail = base::unexpected(ParseErrorCode::MalformedCandidate);
   const auto words = split_words(value);
   if (words.size() < 8 || words[6] != "typ") return fail;
 
@@ -128,7 +128,7 @@ Expected<Candidate, ParseErrorCode> parse_candidate(std::string_view value) {
   return candidate;
 }
 
-Expected<Candidate, ParseErrorCode> parse_candidate_attribute(std::string_view text) {
+base::Expected<Candidate, ParseErrorCode> parse_candidate_attribute(std::string_view text) {
   constexpr std::string_view kAttributePrefix = "a=";
   constexpr std::string_view kPrefix = "candidate:";
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
@@ -138,7 +138,7 @@ Expected<Candidate, ParseErrorCode> parse_candidate_attribute(std::string_view t
   if (text.substr(0, kPrefix.size()) == kPrefix) {
     text.remove_prefix(kPrefix.size());
   } else if (attribute_prefix) {
-    return unexpected(ParseErrorCode::MalformedCandidate);  // "a=" of some other attribute
+    return base::unexpected(ParseErrorCode::MalformedCandidate);  // "a=" of some other attribute
   }
   return parse_candidate(text);
 }

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "rtc/sdp/expected.hpp"
+#include "base/expected.hpp"
 #include "rtc/sdp/parse_error.hpp"
 
 namespace webvox::rtc::sdp {
@@ -39,12 +39,12 @@ struct Candidate {
 };
 
 // The attribute value, i.e. what follows "a=candidate:".
-Expected<Candidate, ParseErrorCode> parse_candidate(std::string_view value);
+base::Expected<Candidate, ParseErrorCode> parse_candidate(std::string_view value);
 // A trickled candidate string, with or without its "candidate:" prefix (and an "a=" before
 // that): browsers trickle "candidate:<foundation> …" (RTCIceCandidate.candidate), the SL
 // viewer trickles "<foundation> <component> …" without it (shared/spec/viewer-webrtc.md
 // §2.4), and Janus strips the prefix when present. Spaces and line ends around it are ignored.
-Expected<Candidate, ParseErrorCode> parse_candidate_attribute(std::string_view text);
+base::Expected<Candidate, ParseErrorCode> parse_candidate_attribute(std::string_view text);
 
 // The attribute value in the same grammar (without "candidate:").
 std::string format_candidate(const Candidate& candidate);

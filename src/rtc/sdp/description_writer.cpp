@@ -198,9 +198,9 @@ void write_rejected(const RejectedSection& section, LineWriter& out) {
 
 }  // namespace
 
-Expected<std::string, WriteError> write_description(const LocalDescription& description) {
-  if (auto error = check_transport(description)) return unexpected(*error);
-  if (auto error = check_sections(description)) return unexpected(*error);
+base::Expected<std::string, WriteError> write_description(const LocalDescription& description) {
+  if (auto error = check_transport(description)) return base::unexpected(*error);
+  if (auto error = check_sections(description)) return base::unexpected(*error);
   LineWriter out;
   write_session(description, out);
   bool bundle_tag = true;

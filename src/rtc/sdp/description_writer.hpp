@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "rtc/sdp/expected.hpp"
+#include "base/expected.hpp"
 #include "rtc/sdp/local_description.hpp"
 
 namespace webvox::rtc::sdp {
@@ -31,6 +31,6 @@ struct WriteError {
   std::string detail;
 };
 
-Expected<std::string, WriteError> write_description(const LocalDescription& description);
+base::Expected<std::string, WriteError> write_description(const LocalDescription& description);
 
 }  // namespace webvox::rtc::sdp

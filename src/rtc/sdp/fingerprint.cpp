@@ -3,7 +3,7 @@
 #include <array>
 #include <optional>
 
-#include "core/hex_digit.hpp"
+#include "base/hex_digit.hpp"
 #include "rtc/sdp/text_scan.hpp"
 
 namespace webvox::rtc::sdp {
@@ -44,8 +44,8 @@ std::optional<std::vector<std::uint8_t>> parse_colon_hex(std::string_view text) 
   if (text.empty() || (text.size() + 1) % 3 != 0) return std::nullopt;
   std::vector<std::uint8_t> bytes;
   for (std::size_t at = 0; at < text.size(); at += 3) {
-    const int high = core::hex_digit_value(text[at]);
-    const int low = core::hex_digit_value(text[at + 1]);
+    const int high = base::hex_digit_value(text[at]);
+    const int low = base::hex_digit_value(text[at + 1]);
     if (high < 0 || low < 0) return std::nullopt;
     if (at + 2 < text.size() && text[at + 2] != ':') return std::nullopt;
     bytes.push_back(static_cast<std::uint8_t>(high * 16 + low));
@@ -55,8 +55,8 @@ std::optional<std::vector<std::uint8_t>> parse_colon_hex(std::string_view text) 
 
 }  // namespace
 
-Expected<Fingerprint, ParseErrorCode> parse_fingerprint(std::string_view value) {
-  const auto fail = unexpected(ParseErrorCode::MalformedFingerprint);
+base::Expected<Fingerprint, ParseErrorCode> parse_fingerprint(std::string_view value) {
+  const auto fail = base::unexpected(ParseErrorCode::MalformedFingerprint);
   const auto words = split_words(value);
   if (words.size() != 2 || !is_token(words[0])) return fail;
   if (words[1].size() > kMaxDigestBytes * 3) return fail;

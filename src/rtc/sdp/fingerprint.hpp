@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "rtc/sdp/expected.hpp"
+#include "base/expected.hpp"
 #include "rtc/sdp/parse_error.hpp"
 
 namespace webvox::rtc::sdp {
@@ -21,7 +21,7 @@ struct Fingerprint {
 inline constexpr std::string_view kSha256 = "sha-256";
 
 // Validates the hex and, for the hash functions RFC 8122 lists, the digest length.
-Expected<Fingerprint, ParseErrorCode> parse_fingerprint(std::string_view value);
+base::Expected<Fingerprint, ParseErrorCode> parse_fingerprint(std::string_view value);
 
 // "sha-256 AB:CD:…" with upper-case hex as RFC 8122 writes it.
 std::string format_fingerprint(const Fingerprint& fingerprint);

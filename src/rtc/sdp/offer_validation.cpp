@@ -11,9 +11,9 @@ namespace {
 constexpr std::uint32_t kOpusClockRate = 48000;
 constexpr std::uint32_t kOpusChannels = 2;
 
-Unexpected<OfferError> fail(OfferErrorCode code, std::optional<std::size_t> section = {},
+base::Unexpected<OfferError> fail(OfferErrorCode code, std::optional<std::size_t> section = {},
                             const std::optional<std::string>& mid = {}) {
-  return unexpected(OfferError{code, section, mid.value_or("")});
+  return base::unexpected(OfferError{code, section, mid.value_or("")});
 }
 
 bool is_rtp_audio(const MediaDescription& media) {
@@ -110,7 +110,7 @@ bool lists_format(const MediaDescription& media, std::uint8_t payload_type) {
 
 // The first Opus payload type the section lists; Opus at another rate or channel count only
 // counts when there is nothing better, to name the problem precisely.
-Expected<std::uint8_t, OfferErrorCode> find_opus(const MediaDescription& media) {
+base::Expected<std::uint8_t, OfferErrorCode> find_opus(const MediaDescription& media) {
   bool saw_other_opus = false;
   for (const auto& rtpmap : media.rtpmaps) {
     if (!equals_ignoring_case(rtpmap.encoding_name, "opus")) continue;
@@ -120,7 +120,7 @@ Expected<std::uint8_t, OfferErrorCode> find_opus(const MediaDescription& media) 
     }
     saw_other_opus = true;
   }
-  return unexpected(saw_other_opus ? OfferErrorCode::OpusNotStereo48k : OfferErrorCode::NoOpus);
+  return base::unexpected(saw_other_opus ? OfferErrorCode::OpusNotStereo48k : OfferErrorCode::NoOpus);
 }
 
 std::vector<std::uint32_t> distinct_ssrcs(const MediaDescription& media) {
@@ -144,7 +144,7 @@ std::optional<Msid> stream_identity(const MediaDescription& media) {
   return std::nullopt;
 }
 
-Expected<OfferedAudio, OfferError> extract_audio(const SessionDescription& offer,
+base::Expected<OfferedAudio, OfferError> extract_audio(const SessionDescription& offer,
                                                  std::size_t index) {
   const auto& media = offer.media[index];
   if (!media.rtcp_mux) return fail(OfferErrorCode::MissingRtcpMux, index, media.mid);
@@ -167,7 +167,7 @@ Expected<OfferedAudio, OfferError> extract_audio(const SessionDescription& offer
   return audio;
 }
 
-Expected<OfferedDataChannel, OfferError> extract_data_channel(const MediaDescription& media,
+base::Expected<OfferedDataChannel, OfferError> extract_data_channel(const MediaDescription& media,
                                                               std::size_t index) {
   if (!media.sctp_port) return fail(OfferErrorCode::MissingSctpPort, index, media.mid);
   return OfferedDataChannel{*media.mid, *media.sctp_port, media.max_message_size};
@@ -184,7 +184,7 @@ struct BundleTransport {
   std::vector<std::string> mids;
 };
 
-Expected<BundleTransport, OfferError> find_bundle(const SessionDescription& offer,
+base::Expected<BundleTransport, OfferError> find_bundle(const SessionDescription& offer,
                                                   const std::vector<SectionRole>& roles) {
   const Group* group = find_bundle_group(offer);
   if (group == nullptr) return fail(OfferErrorCode::MissingBundleGroup);
@@ -252,32 +252,32 @@ std::optional<OfferError> extract_transport(const SessionDescription& offer,
 
 }  // namespace
 
-Expected<BrowserOffer, OfferError> validate_offer(const SessionDescription& offer) {
+base::Expected<BrowserOffer, OfferError> validate_offer(const SessionDescription& offer) {
   if (offer.media.empty()) return fail(OfferErrorCode::NoMediaSections);
   const auto roles = classify_sections(offer);
-  if (auto error = check_mids(offer, roles)) return unexpected(*error);
+  if (auto error = check_mids(offer, roles)) return base::unexpected(*error);
   if (std::find(roles.begin(), roles.end(), SectionRole::Audio) == roles.end()) {
     return fail(OfferErrorCode::NoAudioSection);
   }
   auto bundle = find_bundle(offer, roles);
-  if (!bundle) return unexpected(bundle.error());
+  if (!bundle) return base::unexpected(bundle.error());
 
   BrowserOffer result;
   result.bundle_mids = bundle->mids;
   if (auto error = extract_transport(offer, roles, bundle->tag_index, result)) {
-    return unexpected(*error);
+    return base::unexpected(*error);
   }
   for (std::size_t i = 0; i < offer.media.size(); ++i) {
     switch (roles[i]) {
       case SectionRole::Audio: {
         auto audio = extract_audio(offer, i);
-        if (!audio) return unexpected(audio.error());
+        if (!audio) return base::unexpected(audio.error());
         result.sections.emplace_back(std::move(*audio));
         break;
       }
       case SectionRole::DataChannel: {
         auto channel = extract_data_channel(offer.media[i], i);
-        if (!channel) return unexpected(channel.error());
+        if (!channel) return base::unexpected(channel.error());
         result.sections.emplace_back(std::move(*channel));
         break;
       }

@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "rtc/sdp/browser_offer.hpp"
-#include "rtc/sdp/expected.hpp"
+#include "base/expected.hpp"
 #include "rtc/sdp/session_description.hpp"
 
 namespace webvox::rtc::sdp {
@@ -42,6 +42,6 @@ struct OfferError {
   std::string describe() const;
 };
 
-Expected<BrowserOffer, OfferError> validate_offer(const SessionDescription& offer);
+base::Expected<BrowserOffer, OfferError> validate_offer(const SessionDescription& offer);
 
 }  // namespace webvox::rtc::sdp

@@ -281,7 +281,7 @@ class DescriptionParser {
  public:
   explicit DescriptionParser(const SdpLimits& limits) : limits_(limits) {}
 
-  Expected<SessionDescription, ParseError> parse(std::string_view text) {
+  base::Expected<SessionDescription, ParseError> parse(std::string_view text) {
     if (text.size() > limits_.max_bytes) return fail(ParseErrorCode::TooLarge, 0);
     std::size_t at = 0;
     std::size_t line_number = 0;
@@ -407,14 +407,14 @@ class DescriptionParser {
     return std::nullopt;
   }
 
-  Unexpected<ParseError> fail(ParseErrorCode code, std::size_t line) const {
+  base::Unexpected<ParseError> fail(ParseErrorCode code, std::size_t line) const {
     const bool about_attribute =
         code == ParseErrorCode::MalformedAttribute || code == ParseErrorCode::MalformedCandidate ||
         code == ParseErrorCode::MalformedFingerprint ||
         code == ParseErrorCode::DuplicateAttribute ||
         code == ParseErrorCode::AttributeAtWrongLevel ||
         code == ParseErrorCode::TooManyFormatParameters;
-    return unexpected(ParseError{code, line, about_attribute ? current_attribute_ : ""});
+    return base::unexpected(ParseError{code, line, about_attribute ? current_attribute_ : ""});
   }
 
   const SdpLimits& limits_;
@@ -428,7 +428,7 @@ class DescriptionParser {
 
 }  // namespace
 
-Expected<SessionDescription, ParseError> parse_session_description(std::string_view text,
+base::Expected<SessionDescription, ParseError> parse_session_description(std::string_view text,
                                                                    const SdpLimits& limits) {
   return DescriptionParser(limits).parse(text);
 }

@@ -29,11 +29,11 @@ const OfferedAudio* first_audio(const BrowserOffer& offer) {
 
 }  // namespace
 
-Expected<ViewerAnswer, ViewerAnswerError> answer_viewer_offer(const BrowserOffer& offer,
+base::Expected<ViewerAnswer, ViewerAnswerError> answer_viewer_offer(const BrowserOffer& offer,
                                                               const ViewerAnswerOptions& options) {
   const auto* audio = first_audio(offer);
   if (audio == nullptr) {
-    return unexpected(ViewerAnswerError{ViewerAnswerErrorCode::UnacceptableOffer,
+    return base::unexpected(ViewerAnswerError{ViewerAnswerErrorCode::UnacceptableOffer,
                                         std::string(to_string(OfferErrorCode::NoAudioSection))});
   }
   AnswerOptions answer_options;
@@ -71,21 +71,21 @@ Expected<ViewerAnswer, ViewerAnswerError> answer_viewer_offer(const BrowserOffer
   if (!sdp) {
     auto detail = std::string(to_string(sdp.error().code));
     if (!sdp.error().detail.empty()) detail += ": " + sdp.error().detail;
-    return unexpected(ViewerAnswerError{ViewerAnswerErrorCode::CannotWriteAnswer, detail});
+    return base::unexpected(ViewerAnswerError{ViewerAnswerErrorCode::CannotWriteAnswer, detail});
   }
   return ViewerAnswer{std::move(*sdp), std::move(session)};
 }
 
-Expected<ViewerAnswer, ViewerAnswerError> answer_viewer_offer(std::string_view offer_sdp,
+base::Expected<ViewerAnswer, ViewerAnswerError> answer_viewer_offer(std::string_view offer_sdp,
                                                               const ViewerAnswerOptions& options) {
   const auto parsed = parse_session_description(offer_sdp);
   if (!parsed) {
-    return unexpected(
+    return base::unexpected(
         ViewerAnswerError{ViewerAnswerErrorCode::UnparsableOffer, parsed.error().describe()});
   }
   const auto offer = validate_offer(*parsed);
   if (!offer) {
-    return unexpected(
+    return base::unexpected(
         ViewerAnswerError{ViewerAnswerErrorCode::UnacceptableOffer, offer.error().describe()});
   }
   return answer_viewer_offer(*offer, options);

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "rtc/sdp/browser_offer.hpp"
-#include "rtc/sdp/expected.hpp"
+#include "base/expected.hpp"
 #include "rtc/sdp/local_description.hpp"
 
 namespace webvox::rtc::sdp {
@@ -65,11 +65,11 @@ inline constexpr std::string_view kViewerAnswerOpusParameters =
 // The answer to an offer validate_offer accepted. The first audio section is answered (send
 // and receive as the viewer offered; the viewer offers sendrecv) and any further audio
 // section rejected with port 0; the first data channel is accepted; other sections rejected.
-Expected<ViewerAnswer, ViewerAnswerError> answer_viewer_offer(const BrowserOffer& offer,
+base::Expected<ViewerAnswer, ViewerAnswerError> answer_viewer_offer(const BrowserOffer& offer,
                                                               const ViewerAnswerOptions& options);
 
 // The same from the offer's text as the viewer sent it (parse, validate, answer).
-Expected<ViewerAnswer, ViewerAnswerError> answer_viewer_offer(std::string_view offer_sdp,
+base::Expected<ViewerAnswer, ViewerAnswerError> answer_viewer_offer(std::string_view offer_sdp,
                                                               const ViewerAnswerOptions& options);
 
 }  // namespace webvox::rtc::sdp

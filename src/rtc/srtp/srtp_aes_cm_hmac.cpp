@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "rtc/srtp/srtp_bytes.hpp"
+#include "base/big_endian.hpp"
 #include "rtc/srtp/srtp_key_derivation.hpp"
 
 namespace webvox::rtc::srtp {
@@ -64,8 +64,8 @@ void AesCmHmacSuite::Keyed::apply_keystream(std::uint32_t ssrc, std::uint64_t in
   if (text.empty()) return;
   std::array<std::uint8_t, 16> iv{};
   std::copy(salt.begin(), salt.end(), iv.begin());
-  xor_be(iv.data() + 4, ssrc, 4);
-  xor_be(iv.data() + 8, index, 6);
+  base::big_endian::xor_into(iv, 4, ssrc, 4);
+  base::big_endian::xor_into(iv, 8, index, 6);
   int written = 0;
   // Setting only the IV keeps the key schedule and restarts the counter; nothing is allocated.
   const bool ok =
@@ -89,7 +89,7 @@ void AesCmHmacSuite::protect_rtp(std::span<std::uint8_t> packet, std::size_t hea
   const auto length = packet.size() - kTagSize;
   rtp_.apply_keystream(ssrc, index, packet.subspan(header_size, length - header_size));
   std::array<std::uint8_t, 4> roc{};
-  store_be32(roc.data(), static_cast<std::uint32_t>(index >> 16));
+  base::big_endian::write_u32(roc, 0, static_cast<std::uint32_t>(index >> 16));
   const auto digest = rtp_.mac.mac(packet.first(length), roc);
   std::copy_n(digest.begin(), kTagSize, packet.begin() + static_cast<std::ptrdiff_t>(length));
 }
@@ -98,7 +98,7 @@ bool AesCmHmacSuite::unprotect_rtp(std::span<std::uint8_t> packet, std::size_t h
                                    std::uint32_t ssrc, std::uint64_t index) {
   const auto length = packet.size() - kTagSize;
   std::array<std::uint8_t, 4> roc{};
-  store_be32(roc.data(), static_cast<std::uint32_t>(index >> 16));
+  base::big_endian::write_u32(roc, 0, static_cast<std::uint32_t>(index >> 16));
   if (!tag_matches(rtp_.mac.mac(packet.first(length), roc), packet.subspan(length))) return false;
   rtp_.apply_keystream(ssrc, index, packet.subspan(header_size, length - header_size));
   return true;
@@ -111,7 +111,7 @@ void AesCmHmacSuite::protect_rtcp(std::span<std::uint8_t> packet, std::uint32_t 
   const auto length = packet.size() - 4 - kTagSize;
   rtcp_.apply_keystream(ssrc, srtcp_index,
                         packet.subspan(kRtcpFixedHeader, length - kRtcpFixedHeader));
-  store_be32(packet.data() + length, 0x80000000u | srtcp_index);
+  base::big_endian::write_u32(packet, length, 0x80000000u | srtcp_index);
   const auto digest = rtcp_.mac.mac(packet.first(length + 4), {});
   std::copy_n(digest.begin(), kTagSize, packet.begin() + static_cast<std::ptrdiff_t>(length + 4));
 }

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "rtc/srtp/srtp_bytes.hpp"
+#include "base/big_endian.hpp"
 #include "rtc/srtp/srtp_key_derivation.hpp"
 
 namespace webvox::rtc::srtp {
@@ -83,9 +83,9 @@ AesGcmSuite::Nonce AesGcmSuite::nonce(const Keyed& keyed, std::uint32_t ssrc, st
                                       std::uint32_t low) {
   Nonce iv{};
   std::copy(keyed.salt.begin(), keyed.salt.end(), iv.begin());
-  xor_be(iv.data() + 2, ssrc, 4);
-  xor_be(iv.data() + 6, high, 4);
-  xor_be(iv.data() + 10, low, 2);
+  base::big_endian::xor_into(iv, 2, ssrc, 4);
+  base::big_endian::xor_into(iv, 6, high, 4);
+  base::big_endian::xor_into(iv, 10, low, 2);
   return iv;
 }
 
@@ -155,7 +155,7 @@ void AesGcmSuite::protect_rtcp(std::span<std::uint8_t> packet, std::uint32_t ssr
                                std::uint32_t srtcp_index) {
   const auto length = packet.size() - kTagSize - 4;
   auto* index_word = packet.data() + length + kTagSize;
-  store_be32(index_word, 0x80000000u | srtcp_index);
+  base::big_endian::write_u32(packet, length + kTagSize, 0x80000000u | srtcp_index);
   const auto iv = nonce(rtcp_, ssrc, srtcp_index >> 16, srtcp_index & 0xffff);
   seal(rtcp_, iv, packet.first(kRtcpFixedHeader), {index_word, 4},
        packet.subspan(kRtcpFixedHeader, length - kRtcpFixedHeader), packet.subspan(length, kTagSize));

@@ -2,9 +2,9 @@
 
 #include <stdexcept>
 
+#include "base/big_endian.hpp"
 #include "rtc/srtp/srtp_aes_cm_hmac.hpp"
 #include "rtc/srtp/srtp_aes_gcm.hpp"
-#include "rtc/srtp/srtp_bytes.hpp"
 
 namespace webvox::rtc {
 
@@ -27,7 +27,7 @@ std::size_t rtp_header_size(std::span<const std::uint8_t> packet) {
   const bool has_extension = (packet[0] & 0x10) != 0;
   if (has_extension) {
     if (packet.size() < size + 4) return 0;
-    const std::size_t extension_words = (std::size_t{packet[size + 2]} << 8) | packet[size + 3];
+    const std::size_t extension_words = base::big_endian::read_u16(packet, size + 2);
     size += 4 + 4 * extension_words;
   }
   return size <= packet.size() ? size : 0;
@@ -61,10 +61,10 @@ std::variant<std::size_t, SrtpError> SrtpSession::protect_rtp(std::span<std::uin
   const auto packet = buffer.first(length);
   const auto header_size = length <= kMaxPacket ? rtp_header_size(packet) : 0;
   if (header_size == 0) return SrtpError::Malformed;
-  const std::uint32_t ssrc = srtp::load_be32(packet.data() + 8);
+  const std::uint32_t ssrc = base::big_endian::read_u32(packet, 8);
   auto* stream = stream_for(ssrc);
   if (!stream) return SrtpError::TooManyStreams;
-  const auto sequence = static_cast<std::uint16_t>((packet[2] << 8) | packet[3]);
+  const auto sequence = base::big_endian::read_u16(packet, 2);
   // A sender's own index needs no replay check: the same sequence number again is a
   // retransmission, protected exactly as the first time.
   const auto index = stream->rtp_index.estimate(sequence);
@@ -81,8 +81,8 @@ std::variant<std::size_t, SrtpError> SrtpSession::unprotect_rtp(std::span<std::u
   }
   const auto header_size = rtp_header_size(packet.first(packet.size() - tag_size));
   if (header_size == 0) return SrtpError::Malformed;
-  const std::uint32_t ssrc = srtp::load_be32(packet.data() + 8);
-  const auto sequence = static_cast<std::uint16_t>((packet[2] << 8) | packet[3]);
+  const std::uint32_t ssrc = base::big_endian::read_u32(packet, 8);
+  const auto sequence = base::big_endian::read_u16(packet, 2);
 
   // An unknown SSRC is estimated as a fresh stream and only gets state once authentic, so
   // forged packets cannot fill the table.
@@ -112,7 +112,7 @@ std::variant<std::size_t, SrtpError> SrtpSession::protect_rtcp(std::span<std::ui
   if (length < kRtcpFixedHeader || length > kMaxPacket || !is_version_2(buffer)) {
     return SrtpError::Malformed;
   }
-  const std::uint32_t ssrc = srtp::load_be32(buffer.data() + 4);
+  const std::uint32_t ssrc = base::big_endian::read_u32(buffer, 4);
   auto* stream = stream_for(ssrc);
   if (!stream) return SrtpError::TooManyStreams;
   // 2^31 compounds per SSRC is years of reports at any sane rate; libsrtp then refuses
@@ -132,10 +132,10 @@ std::variant<std::size_t, SrtpError> SrtpSession::unprotect_rtcp(std::span<std::
     return SrtpError::Malformed;
   }
   const auto index_at = packet.size() - 4 - (layout.index_after_tag ? 0 : layout.tag_size);
-  const auto index_word = srtp::load_be32(packet.data() + index_at);
+  const auto index_word = base::big_endian::read_u32(packet, index_at);
   const bool encrypted = (index_word & 0x80000000u) != 0;
   const std::uint32_t index = index_word & kSrtcpIndexMask;
-  const std::uint32_t ssrc = srtp::load_be32(packet.data() + 4);
+  const std::uint32_t ssrc = base::big_endian::read_u32(packet, 4);
 
   auto* stream = streams_.find(ssrc);
   if (stream && !stream->rtcp_replay.is_fresh(index)) return SrtpError::Replayed;

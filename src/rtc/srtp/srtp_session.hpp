@@ -6,7 +6,7 @@
 #include <span>
 #include <variant>
 
-#include "rtc/dtls/srtp_keying.hpp"
+#include "rtc/srtp/srtp_keying.hpp"
 #include "rtc/srtp/srtp_stream_table.hpp"
 
 namespace webvox::rtc {

@@ -61,7 +61,7 @@ CheckOutcome answer_binding_request(const StunMessage& request, IceLiteSession& 
 CheckOutcome respond_to_stun(std::span<const std::uint8_t> packet, const TransportAddress& source,
                              IceSessionLookup& sessions, IceTime now) {
   const auto parsed = parse_stun_message(packet);
-  const auto* request = std::get_if<StunMessage>(&parsed);
+  const auto* request = (parsed ? &*parsed : nullptr);
   if (request == nullptr) return CheckDropped{DropReason::Malformed};
   const auto fingerprint = check_fingerprint(*request);
   if (fingerprint == AttributeCheck::Mismatch) return CheckDropped{DropReason::BadFingerprint};

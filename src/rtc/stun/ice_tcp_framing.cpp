@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <limits>
 
-#include "rtc/stun/byte_order.hpp"
+#include "base/big_endian.hpp"
 
 namespace webvox::rtc::stun {
 namespace {
@@ -24,9 +24,9 @@ std::string_view to_string(FramingError error) {
 IceTcpDeframer::IceTcpDeframer(std::size_t max_frame_bytes)
     : max_frame_bytes_(std::min(max_frame_bytes, kLargestFrame)) {}
 
-std::variant<IceTcpDeframer::Frames, FramingError> IceTcpDeframer::feed(
+base::Expected<IceTcpDeframer::Frames, FramingError> IceTcpDeframer::feed(
     std::span<const std::uint8_t> chunk) {
-  if (failed_) return *failed_;
+  if (failed_) return base::unexpected(*failed_);
   Frames frames;
   while (!chunk.empty()) {
     // Take just enough to finish the length prefix, then just enough to finish the frame:
@@ -34,22 +34,22 @@ std::variant<IceTcpDeframer::Frames, FramingError> IceTcpDeframer::feed(
     const std::size_t want =
         pending_.size() < kLengthPrefixSize
             ? kLengthPrefixSize - pending_.size()
-            : kLengthPrefixSize + read_u16(pending_, 0) - pending_.size();
+            : kLengthPrefixSize + base::big_endian::read_u16(pending_, 0) - pending_.size();
     const std::size_t take = std::min(want, chunk.size());
     pending_.insert(pending_.end(), chunk.begin(), chunk.begin() + take);
     chunk = chunk.subspan(take);
 
     if (pending_.size() == kLengthPrefixSize) {
-      const std::size_t length = read_u16(pending_, 0);
+      const std::size_t length = base::big_endian::read_u16(pending_, 0);
       if (length == 0) failed_ = FramingError::EmptyFrame;
       if (length > max_frame_bytes_) failed_ = FramingError::FrameTooLong;
       if (failed_) {
         pending_.clear();
-        return *failed_;
+        return base::unexpected(*failed_);
       }
     }
     if (pending_.size() > kLengthPrefixSize &&
-        pending_.size() == kLengthPrefixSize + read_u16(pending_, 0)) {
+        pending_.size() == kLengthPrefixSize + base::big_endian::read_u16(pending_, 0)) {
       frames.emplace_back(pending_.begin() + kLengthPrefixSize, pending_.end());
       pending_.clear();
     }
@@ -57,13 +57,13 @@ std::variant<IceTcpDeframer::Frames, FramingError> IceTcpDeframer::feed(
   return frames;
 }
 
-std::variant<std::vector<std::uint8_t>, FramingError> frame_packet(
+base::Expected<std::vector<std::uint8_t>, FramingError> frame_packet(
     std::span<const std::uint8_t> packet) {
-  if (packet.empty()) return FramingError::EmptyFrame;
-  if (packet.size() > kLargestFrame) return FramingError::FrameTooLong;
+  if (packet.empty()) return base::unexpected(FramingError::EmptyFrame);
+  if (packet.size() > kLargestFrame) return base::unexpected(FramingError::FrameTooLong);
   std::vector<std::uint8_t> framed;
   framed.reserve(kLengthPrefixSize + packet.size());
-  append_u16(framed, static_cast<std::uint16_t>(packet.size()));
+  base::big_endian::append_u16(framed, static_cast<std::uint16_t>(packet.size()));
   framed.insert(framed.end(), packet.begin(), packet.end());
   return framed;
 }

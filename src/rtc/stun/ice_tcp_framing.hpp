@@ -7,8 +7,9 @@
 #include <optional>
 #include <span>
 #include <string_view>
-#include <variant>
 #include <vector>
+
+#include "base/expected.hpp"
 
 namespace webvox::rtc::stun {
 
@@ -33,7 +34,7 @@ class IceTcpDeframer {
 
   // The frames this chunk completed, in order, or the error that ended the stream (frames
   // completed before the bad length are lost with it).
-  std::variant<Frames, FramingError> feed(std::span<const std::uint8_t> chunk);
+  base::Expected<Frames, FramingError> feed(std::span<const std::uint8_t> chunk);
 
   std::size_t buffered_bytes() const { return pending_.size(); }
 
@@ -44,7 +45,7 @@ class IceTcpDeframer {
 };
 
 // One packet with its length prefix, or FrameTooLong over 65535 bytes (EmptyFrame for none).
-std::variant<std::vector<std::uint8_t>, FramingError> frame_packet(
+base::Expected<std::vector<std::uint8_t>, FramingError> frame_packet(
     std::span<const std::uint8_t> packet);
 
 }  // namespace webvox::rtc::stun

@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "rtc/stun/byte_order.hpp"
+#include "base/big_endian.hpp"
 
 namespace webvox::rtc::stun {
 namespace {
@@ -22,7 +22,7 @@ std::array<std::uint8_t, kHeaderSize> header_ending_after(std::span<const std::u
   std::array<std::uint8_t, kHeaderSize> header{};
   std::copy_n(prefix.begin(), kHeaderSize, header.begin());
   const std::size_t length = prefix.size() - kHeaderSize + kAttributeHeaderSize + value_size;
-  put_u16(header, 2, static_cast<std::uint16_t>(length));
+  base::big_endian::write_u16(header, 2, static_cast<std::uint16_t>(length));
   return header;
 }
 
@@ -68,7 +68,7 @@ AttributeCheck check_fingerprint(const StunMessage& message) {
   if (!message.fingerprint_offset) return AttributeCheck::Missing;
   const std::size_t at = *message.fingerprint_offset;
   const auto expected = compute_fingerprint(message.bytes.first(at));
-  return read_u32(message.bytes, at + kAttributeHeaderSize) == expected
+  return base::big_endian::read_u32(message.bytes, at + kAttributeHeaderSize) == expected
              ? AttributeCheck::Valid
              : AttributeCheck::Mismatch;
 }

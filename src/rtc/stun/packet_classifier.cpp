@@ -1,6 +1,6 @@
 #include "rtc/stun/packet_classifier.hpp"
 
-#include "rtc/stun/byte_order.hpp"
+#include "base/big_endian.hpp"
 #include "rtc/stun/stun_constants.hpp"
 
 namespace webvox::rtc::stun {
@@ -10,7 +10,7 @@ PacketKind classify_packet(std::span<const std::uint8_t> datagram) {
   const std::uint8_t first = datagram[0];
   if (first <= 3) {
     const bool has_cookie =
-        datagram.size() >= kHeaderSize && read_u32(datagram, 4) == kMagicCookie;
+        datagram.size() >= kHeaderSize && base::big_endian::read_u32(datagram, 4) == kMagicCookie;
     return has_cookie ? PacketKind::Stun : PacketKind::Unknown;
   }
   if (first >= 20 && first <= 63) return PacketKind::Dtls;

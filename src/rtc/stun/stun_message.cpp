@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "rtc/stun/byte_order.hpp"
+#include "base/big_endian.hpp"
 #include "rtc/stun/xor_mapped_address.hpp"
 
 namespace webvox::rtc::stun {
@@ -68,7 +68,7 @@ bool decode_known(StunMessage& message, const RawAttribute& attr) {
       return true;
     case attribute::kPriority:
       if (value.size() != 4) return false;
-      if (!message.priority) message.priority = read_u32(value, 0);
+      if (!message.priority) message.priority = base::big_endian::read_u32(value, 0);
       return true;
     case attribute::kUseCandidate:
       if (!value.empty()) return false;
@@ -76,11 +76,11 @@ bool decode_known(StunMessage& message, const RawAttribute& attr) {
       return true;
     case attribute::kIceControlling:
       if (value.size() != 8) return false;
-      if (!message.ice_controlling) message.ice_controlling = read_u64(value, 0);
+      if (!message.ice_controlling) message.ice_controlling = base::big_endian::read_u64(value, 0);
       return true;
     case attribute::kIceControlled:
       if (value.size() != 8) return false;
-      if (!message.ice_controlled) message.ice_controlled = read_u64(value, 0);
+      if (!message.ice_controlled) message.ice_controlled = base::big_endian::read_u64(value, 0);
       return true;
     case attribute::kXorMappedAddress: {
       const auto address = decode_xor_mapped_address(value, message.transaction_id);
@@ -111,8 +111,8 @@ std::optional<StunParseError> parse_attributes(StunMessage& message) {
   while (offset < bytes.size()) {
     if (message.fingerprint_offset) return StunParseError::AttributeAfterFingerprint;
     if (bytes.size() - offset < kAttributeHeaderSize) return StunParseError::AttributeOverrun;
-    const std::uint16_t type = read_u16(bytes, offset);
-    const std::size_t length = read_u16(bytes, offset + 2);
+    const std::uint16_t type = base::big_endian::read_u16(bytes, offset);
+    const std::size_t length = base::big_endian::read_u16(bytes, offset + 2);
     const std::size_t value_at = offset + kAttributeHeaderSize;
     if (length > bytes.size() - value_at) return StunParseError::AttributeOverrun;
     const RawAttribute attr{type, bytes.subspan(value_at, length), offset};
@@ -149,23 +149,23 @@ std::uint16_t encode_message_type(std::uint16_t method, StunClass message_class)
                                     ((klass & 0x2) << 7));
 }
 
-std::variant<StunMessage, StunParseError> parse_stun_message(std::span<const std::uint8_t> bytes) {
-  if (bytes.size() < kHeaderSize) return StunParseError::TooShort;
-  const std::uint16_t type = read_u16(bytes, 0);
-  if (bytes[0] > kLargestFirstByte || read_u32(bytes, 4) != kMagicCookie) {
-    return StunParseError::NotStun;
+base::Expected<StunMessage, StunParseError> parse_stun_message(std::span<const std::uint8_t> bytes) {
+  if (bytes.size() < kHeaderSize) return base::unexpected(StunParseError::TooShort);
+  const std::uint16_t type = base::big_endian::read_u16(bytes, 0);
+  if (bytes[0] > kLargestFirstByte || base::big_endian::read_u32(bytes, 4) != kMagicCookie) {
+    return base::unexpected(StunParseError::NotStun);
   }
-  const std::size_t length = read_u16(bytes, 2);
-  if (length % 4 != 0) return StunParseError::LengthNotMultipleOfFour;
-  if (bytes.size() < kHeaderSize + length) return StunParseError::Truncated;
-  if (bytes.size() > kHeaderSize + length) return StunParseError::TrailingBytes;
+  const std::size_t length = base::big_endian::read_u16(bytes, 2);
+  if (length % 4 != 0) return base::unexpected(StunParseError::LengthNotMultipleOfFour);
+  if (bytes.size() < kHeaderSize + length) return base::unexpected(StunParseError::Truncated);
+  if (bytes.size() > kHeaderSize + length) return base::unexpected(StunParseError::TrailingBytes);
 
   StunMessage message;
   message.method = method_of(type);
   message.message_class = class_of(type);
   std::copy_n(bytes.begin() + 8, message.transaction_id.size(), message.transaction_id.begin());
   message.bytes = bytes;
-  if (const auto error = parse_attributes(message)) return *error;
+  if (const auto error = parse_attributes(message)) return base::unexpected(*error);
   return message;
 }
 

@@ -7,9 +7,9 @@
 #include <optional>
 #include <span>
 #include <string_view>
-#include <variant>
 #include <vector>
 
+#include "base/expected.hpp"
 #include "rtc/stun/stun_constants.hpp"
 #include "rtc/stun/transport_address.hpp"
 
@@ -68,7 +68,7 @@ enum class StunParseError {
 
 std::string_view to_string(StunParseError error);
 
-std::variant<StunMessage, StunParseError> parse_stun_message(std::span<const std::uint8_t> bytes);
+base::Expected<StunMessage, StunParseError> parse_stun_message(std::span<const std::uint8_t> bytes);
 
 // The message type field of a method and class (RFC 8489 §5: their bits are interleaved).
 std::uint16_t encode_message_type(std::uint16_t method, StunClass message_class);

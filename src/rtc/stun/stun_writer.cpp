@@ -4,7 +4,7 @@
 #include <new>
 #include <stdexcept>
 
-#include "rtc/stun/byte_order.hpp"
+#include "base/big_endian.hpp"
 #include "rtc/stun/message_integrity.hpp"
 #include "rtc/stun/xor_mapped_address.hpp"
 
@@ -22,9 +22,9 @@ std::span<const std::uint8_t> bytes_of(std::string_view text) {
 StunMessageBuilder::StunMessageBuilder(std::uint16_t method, StunClass message_class,
                                        const TransactionId& transaction_id)
     : transaction_id_(transaction_id) {
-  append_u16(bytes_, encode_message_type(method, message_class));
-  append_u16(bytes_, 0);
-  append_u32(bytes_, kMagicCookie);
+  base::big_endian::append_u16(bytes_, encode_message_type(method, message_class));
+  base::big_endian::append_u16(bytes_, 0);
+  base::big_endian::append_u32(bytes_, kMagicCookie);
   bytes_.insert(bytes_.end(), transaction_id.begin(), transaction_id.end());
 }
 
@@ -34,8 +34,8 @@ StunMessageBuilder& StunMessageBuilder::add_attribute(std::uint16_t type,
   if (bytes_.size() - kHeaderSize + kAttributeHeaderSize + padded > kMaxBodySize) {
     throw std::length_error("STUN message over 64 KiB");
   }
-  append_u16(bytes_, type);
-  append_u16(bytes_, static_cast<std::uint16_t>(value.size()));
+  base::big_endian::append_u16(bytes_, type);
+  base::big_endian::append_u16(bytes_, static_cast<std::uint16_t>(value.size()));
   bytes_.insert(bytes_.end(), value.begin(), value.end());
   bytes_.resize(bytes_.size() + (padded - value.size()), 0);
   set_length();
@@ -48,7 +48,7 @@ StunMessageBuilder& StunMessageBuilder::add_username(std::string_view username) 
 
 StunMessageBuilder& StunMessageBuilder::add_priority(std::uint32_t priority) {
   std::vector<std::uint8_t> value;
-  append_u32(value, priority);
+  base::big_endian::append_u32(value, priority);
   return add_attribute(attribute::kPriority, value);
 }
 
@@ -58,13 +58,13 @@ StunMessageBuilder& StunMessageBuilder::add_use_candidate() {
 
 StunMessageBuilder& StunMessageBuilder::add_ice_controlling(std::uint64_t tie_breaker) {
   std::vector<std::uint8_t> value;
-  append_u64(value, tie_breaker);
+  base::big_endian::append_u64(value, tie_breaker);
   return add_attribute(attribute::kIceControlling, value);
 }
 
 StunMessageBuilder& StunMessageBuilder::add_ice_controlled(std::uint64_t tie_breaker) {
   std::vector<std::uint8_t> value;
-  append_u64(value, tie_breaker);
+  base::big_endian::append_u64(value, tie_breaker);
   return add_attribute(attribute::kIceControlled, value);
 }
 
@@ -85,7 +85,7 @@ StunMessageBuilder& StunMessageBuilder::add_error_code(std::uint16_t code,
 StunMessageBuilder& StunMessageBuilder::add_unknown_attributes(
     std::span<const std::uint16_t> types) {
   std::vector<std::uint8_t> value;
-  for (const auto type : types) append_u16(value, type);
+  for (const auto type : types) base::big_endian::append_u16(value, type);
   return add_attribute(attribute::kUnknownAttributes, value);
 }
 
@@ -98,14 +98,14 @@ std::vector<std::uint8_t> StunMessageBuilder::finish(
   }
   if (with_fingerprint) {
     std::vector<std::uint8_t> value;
-    append_u32(value, compute_fingerprint(bytes_));
+    base::big_endian::append_u32(value, compute_fingerprint(bytes_));
     add_attribute(attribute::kFingerprint, value);
   }
   return std::move(bytes_);
 }
 
 void StunMessageBuilder::set_length() {
-  put_u16(bytes_, 2, static_cast<std::uint16_t>(bytes_.size() - kHeaderSize));
+  base::big_endian::write_u16(bytes_, 2, static_cast<std::uint16_t>(bytes_.size() - kHeaderSize));
 }
 
 std::string_view reason_phrase(StunErrorCode code) {

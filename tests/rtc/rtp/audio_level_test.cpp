@@ -11,7 +11,7 @@ namespace {
 
 TEST(AudioLevel, ReadsChromeAudioLevelById) {
   const auto parsed = parse_rtp_packet(samples::kChromeOpus);
-  ASSERT_TRUE(parsed.ok());
+  ASSERT_TRUE(parsed.has_value());
   const auto level = read_audio_level(*parsed, samples::kAudioLevelId);
   ASSERT_TRUE(level.has_value());
   EXPECT_TRUE(level->voice_activity);

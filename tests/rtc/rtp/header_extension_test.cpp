@@ -14,7 +14,7 @@ using Bytes = std::vector<std::uint8_t>;
 std::vector<ExtensionElement> elements_of(std::span<const std::uint8_t> packet,
                                           std::optional<ExtensionError>* error = nullptr) {
   const auto parsed = parse_rtp_packet(packet);
-  EXPECT_TRUE(parsed.ok());
+  EXPECT_TRUE(parsed.has_value());
   std::vector<ExtensionElement> elements;
   HeaderExtensionReader reader(*parsed->header_extension);
   while (const auto element = reader.next()) elements.push_back(*element);

@@ -9,7 +9,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "rtc/dtls/srtp_keying.hpp"
+#include "rtc/srtp/srtp_keying.hpp"
 
 namespace webvox::rtc::testing {
 

@@ -11,15 +11,15 @@ namespace {
 
 using Bytes = std::vector<std::uint8_t>;
 
-Bytes framed(const Bytes& packet) { return std::get<Bytes>(frame_packet(packet)); }
+Bytes framed(const Bytes& packet) { return frame_packet(packet).value(); }
 
 IceTcpDeframer::Frames feed_ok(IceTcpDeframer& deframer, std::span<const std::uint8_t> chunk) {
   auto result = deframer.feed(chunk);
-  if (const auto* error = std::get_if<FramingError>(&result)) {
-    ADD_FAILURE() << "framing error: " << to_string(*error);
+  if (!result) {
+    ADD_FAILURE() << "framing error: " << to_string(result.error());
     return {};
   }
-  return std::get<IceTcpDeframer::Frames>(std::move(result));
+  return std::move(result).value();
 }
 
 TEST(IceTcpFraming, PrefixesTheLengthBigEndian) {
@@ -32,9 +32,9 @@ TEST(IceTcpFraming, PrefixesTheLengthBigEndian) {
 }
 
 TEST(IceTcpFraming, RefusesToFrameNothingOrTooMuch) {
-  EXPECT_EQ(std::get<FramingError>(frame_packet({})), FramingError::EmptyFrame);
+  EXPECT_EQ(frame_packet({}).error(), FramingError::EmptyFrame);
   const Bytes too_big(65536, 0);
-  EXPECT_EQ(std::get<FramingError>(frame_packet(too_big)), FramingError::FrameTooLong);
+  EXPECT_EQ(frame_packet(too_big).error(), FramingError::FrameTooLong);
 }
 
 TEST(IceTcpDeframer, YieldsFramesFedWhole) {
@@ -84,14 +84,14 @@ TEST(IceTcpDeframer, SplitsAcrossEveryChunkBoundary) {
 TEST(IceTcpDeframer, AnEmptyFrameBreaksTheStreamForGood) {
   IceTcpDeframer deframer;
   const Bytes stream{0x00, 0x00, 0x00, 0x01, 0xaa};
-  EXPECT_EQ(std::get<FramingError>(deframer.feed(stream)), FramingError::EmptyFrame);
-  EXPECT_EQ(std::get<FramingError>(deframer.feed(framed(Bytes{1}))), FramingError::EmptyFrame);
+  EXPECT_EQ(deframer.feed(stream).error(), FramingError::EmptyFrame);
+  EXPECT_EQ(deframer.feed(framed(Bytes{1})).error(), FramingError::EmptyFrame);
 }
 
 TEST(IceTcpDeframer, RefusesAFrameOverTheLimitBeforeBufferingIt) {
   IceTcpDeframer deframer(100);
   EXPECT_TRUE(feed_ok(deframer, Bytes{0x00}).empty());
-  EXPECT_EQ(std::get<FramingError>(deframer.feed(Bytes{101, 0, 0, 0})),
+  EXPECT_EQ(deframer.feed(Bytes{101, 0, 0, 0}).error(),
             FramingError::FrameTooLong);
   EXPECT_EQ(deframer.buffered_bytes(), 0u);
 

@@ -20,15 +20,13 @@ inline const TransactionId kTransactionId = {0x01, 0x02, 0x03, 0x04, 0x05, 0x06,
 // Parses bytes that must be a STUN message; a parse error fails the test with its reason.
 inline StunMessage parse_or_throw(std::span<const std::uint8_t> bytes) {
   auto parsed = parse_stun_message(bytes);
-  if (const auto* error = std::get_if<StunParseError>(&parsed)) {
-    throw std::runtime_error("parse failed: " + std::string(to_string(*error)));
-  }
-  return std::get<StunMessage>(std::move(parsed));
+  if (!parsed) throw std::runtime_error("parse failed: " + std::string(to_string(parsed.error())));
+  return std::move(parsed).value();
 }
 
 inline std::optional<StunParseError> parse_error(std::span<const std::uint8_t> bytes) {
   const auto parsed = parse_stun_message(bytes);
-  if (const auto* error = std::get_if<StunParseError>(&parsed)) return *error;
+  if (!parsed) return parsed.error();
   return std::nullopt;
 }
 
