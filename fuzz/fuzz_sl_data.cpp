@@ -20,7 +20,7 @@ using webvox::fuzz::fail;
 
 namespace {
 
-void check_position(const viewer::GlobalPosition& p, std::string_view input) {
+void check_position(const core::Vec3& p, std::string_view input) {
   constexpr double kLimit = 21474836.48;
   for (const double v : {p.x, p.y, p.z}) {
     if (!std::isfinite(v) || v < -kLimit || v > kLimit) {
@@ -32,7 +32,7 @@ void check_position(const viewer::GlobalPosition& p, std::string_view input) {
   }
 }
 
-void check_orientation(const viewer::Orientation& q, std::string_view input) {
+void check_orientation(const core::Quaternion& q, std::string_view input) {
   const double norm = std::sqrt(q.x * q.x + q.y * q.y + q.z * q.z + q.w * q.w);
   if (!std::isfinite(norm) || std::abs(norm - 1) > 1e-9) fail("rotation not normalised", input);
 }
@@ -43,8 +43,8 @@ void check_agent(const std::string& agent, std::string_view input) {
   if (base::is_nil(*uuid)) fail("nil agent key accepted", input);
 }
 
-bool near(const std::optional<viewer::Orientation>& a,
-          const std::optional<viewer::Orientation>& b) {
+bool near(const std::optional<core::Quaternion>& a,
+          const std::optional<core::Quaternion>& b) {
   if (a.has_value() != b.has_value()) return false;
   if (!a) return true;
   constexpr double kTolerance = 0.011;  // hundredths, then normalised again
@@ -57,15 +57,16 @@ bool near(const std::optional<viewer::Orientation>& a,
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   const auto parsed = viewer::parse_sl_data(input);
-  if (const auto* error = std::get_if<viewer::SlDataError>(&parsed)) {
-    if (viewer::to_string(*error).empty()) fail("refusal without a reason", input);
-    if (*error == viewer::SlDataError::TooLarge && size <= viewer::SlDataLimits::kMaxMessageBytes) {
+  if (!parsed) {
+    const auto error = parsed.error();
+    if (viewer::to_string(error).empty()) fail("refusal without a reason", input);
+    if (error == viewer::SlDataError::TooLarge && size <= viewer::SlDataLimits::kMaxMessageBytes) {
       fail("small message refused as too large", input);
     }
     return 0;
   }
   if (size > viewer::SlDataLimits::kMaxMessageBytes) fail("oversized message accepted", input);
-  const auto& update = std::get<viewer::SlDataUpdate>(parsed);
+  const auto& update = *parsed;
 
   for (const auto* p : {&update.speaker_position, &update.listener_position}) {
     if (*p) check_position(**p, input);
@@ -92,7 +93,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   const auto text = viewer::format_sl_data(update);
   const auto again = viewer::parse_sl_data(text);
-  const auto* round = std::get_if<viewer::SlDataUpdate>(&again);
+  const auto* round = again ? &*again : nullptr;
   if (round == nullptr) fail("formatted message refused", text);
   if (round->speaker_position != update.speaker_position ||
       round->listener_position != update.listener_position) {

@@ -44,8 +44,6 @@ std::string new_session_id() {
   return base::format_uuid(uuid);
 }
 
-mixer::Vec3 to_vec(const viewer::GlobalPosition& p) { return {p.x, p.y, p.z}; }
-
 std::size_t index_of(SlDataDrop drop) { return static_cast<std::size_t>(drop); }
 std::size_t index_of(ViewerSessionEnd end) { return static_cast<std::size_t>(end); }
 
@@ -107,10 +105,10 @@ struct ViewerService::Session {
   Clock::time_point created{};
   bool media_up = false;
   bool speaker = false;  // a speaker in the mixer: it counts for its agent in the roster
-  std::optional<viewer::GlobalPosition> avatar;  // sp
-  std::optional<viewer::Orientation> avatar_rotation;  // sh
-  std::optional<viewer::GlobalPosition> ears;    // lp, as sent (tethered when used)
-  std::optional<viewer::Orientation> ears_rotation;  // lh
+  std::optional<core::Vec3> avatar;             // sp
+  std::optional<core::Quaternion> avatar_rotation;  // sh
+  std::optional<core::Vec3> ears;               // lp, as sent (tethered when used)
+  std::optional<core::Quaternion> ears_rotation;    // lh
   Clock::time_point last_drop_log{};
   std::uint64_t drops_since_log = 0;
 };
@@ -188,7 +186,7 @@ class ViewerService::RoomBridge final : public ForwardingBridge {
     const auto corner = service_.corner_of(room_);
     if (!corner) return;  // no frame to put it in until a viewer or a HUD gives one
     room_.mixer.set_speaker_position(browser(member).number,
-                                     mixer::Vec3{corner->x + position.x, corner->y + position.y, position.z});
+                                     core::Vec3{corner->x + position.x, corner->y + position.y, position.z});
   }
 
   void on_member_left(const std::string& member) override {
@@ -363,16 +361,16 @@ std::optional<world::RegionCorner> ViewerService::corner_of(const Room& room) co
 }
 
 std::optional<core::Position> ViewerService::local_position(
-    Room& room, const viewer::GlobalPosition& global, const std::optional<viewer::Orientation>& heading) {
+    Room& room, const core::Vec3& global, const std::optional<core::Quaternion>& heading) {
   const auto corner = corner_of(room);
   if (!corner) return std::nullopt;
   double yaw = 0;
   if (heading) {
-    const auto parsed = core::yaw_of(core::Quaternion{heading->x, heading->y, heading->z, heading->w});
-    if (const auto* value = std::get_if<double>(&parsed)) yaw = *value;
+    const auto parsed = core::yaw_of(*heading);
+    if (parsed) yaw = *parsed;
   }
   const auto checked = core::validate_position(global.x - corner->x, global.y - corner->y, global.z, yaw);
-  if (const auto* position = std::get_if<core::Position>(&checked)) return *position;
+  if (checked) return *checked;
   return std::nullopt;  // outside the region (a neighbour's): not placed in its channel
 }
 
@@ -523,10 +521,8 @@ void ViewerService::on_data_channel(Session& session, rtc::SctpAssociation::Even
 void ViewerService::on_sl_data(Session& session, std::string_view text) {
   ++counters_.sldata_in;
   auto parsed = viewer::parse_sl_data(text);
-  if (const auto* error = std::get_if<viewer::SlDataError>(&parsed)) {
-    return drop_sl_data(session, drop_for(*error));
-  }
-  const auto& update = std::get<viewer::SlDataUpdate>(parsed);
+  if (!parsed) return drop_sl_data(session, drop_for(parsed.error()));
+  const auto& update = *parsed;
   if (update.skipped.total() > 0) drop_sl_data(session, SlDataDrop::SkippedEntries);
   auto& room = *session.room;
   if (update.speaker_position) session.avatar = update.speaker_position;
@@ -562,17 +558,17 @@ void ViewerService::apply_counting(Session& session) {
 
 void ViewerService::apply_pose(Session& session) {
   auto& room = *session.room;
-  if (session.speaker && session.avatar) room.mixer.set_speaker_position(session.number, to_vec(*session.avatar));
+  if (session.speaker && session.avatar) room.mixer.set_speaker_position(session.number, *session.avatar);
   mixer::ListenerPose pose;
   // The ears are the camera by default, never more than 50 m from the avatar: the server
   // enforces what the viewer promises (no eavesdropping from afar).
   if (session.ears && session.avatar) {
-    pose.position = to_vec(viewer::tether_listener(*session.ears, *session.avatar));
+    pose.position = viewer::tether_listener(*session.ears, *session.avatar);
   } else if (session.avatar) {
-    pose.position = to_vec(*session.avatar);
+    pose.position = *session.avatar;
   }
   const auto& rotation = session.ears_rotation ? session.ears_rotation : session.avatar_rotation;
-  if (rotation) pose.rotation = core::Quaternion{rotation->x, rotation->y, rotation->z, rotation->w};
+  if (rotation) pose.rotation = *rotation;
   room.mixer.set_listener_pose(session.number, pose);
   bridge_pose(session);
 }

@@ -150,8 +150,8 @@ class ViewerService final : public viewer::ViewerVoice {
   void bridge_agent(Session& session, bool counts);
   void bridge_pose(Session& session);
   std::optional<world::RegionCorner> corner_of(const Room& room) const;
-  std::optional<core::Position> local_position(Room& room, const viewer::GlobalPosition& global,
-                                               const std::optional<viewer::Orientation>& heading);
+  std::optional<core::Position> local_position(Room& room, const core::Vec3& global,
+                                               const std::optional<core::Quaternion>& heading);
   void end(Session& session, ViewerSessionEnd why);
   void on_rtp(Session& session, std::span<std::uint8_t> packet);
   void on_data_channel(Session& session, rtc::SctpAssociation::Event event);

@@ -2,7 +2,8 @@
 
 #include <optional>
 #include <string>
-#include <variant>
+
+#include "base/expected.hpp"
 
 namespace webvox::core {
 
@@ -26,12 +27,25 @@ struct PositionBounds {
   static constexpr double kMaxZ = 10000;
 };
 
-// A heading as LSL gives it: rotation <x, y, z, s>.
+// A point in metres: x east, y north, z up. In a region's own frame (where a browser member
+// stands) or in the grid's global frame (a viewer's avatar and ears, as SLData carries them).
+struct Vec3 {
+  double x = 0;
+  double y = 0;
+  double z = 0;
+
+  friend bool operator==(const Vec3&, const Vec3&) = default;
+};
+
+// A rotation as a quaternion (x, y, z, w): LSL's rotation <x, y, z, s> and LL's (x, y, z, w)
+// alike. An avatar or camera looks along its local +X axis, with +Y to its left and +Z up.
 struct Quaternion {
   double x = 0;
   double y = 0;
   double z = 0;
-  double s = 1;
+  double w = 1;
+
+  friend bool operator==(const Quaternion&, const Quaternion&) = default;
 };
 
 struct PositionError {
@@ -39,11 +53,11 @@ struct PositionError {
 };
 
 // Checks a reported position (finite, in bounds) and brings the yaw into (-pi, pi].
-std::variant<Position, PositionError> validate_position(double x, double y, double z, double yaw);
+base::Expected<Position, PositionError> validate_position(double x, double y, double z, double yaw);
 
 // The yaw (rotation about the up axis) of a heading; an error for a zero or non-finite
 // quaternion. A quaternion need not be normalised (LSL's often are only approximately).
-std::variant<double, PositionError> yaw_of(const Quaternion& rotation);
+base::Expected<double, PositionError> yaw_of(const Quaternion& rotation);
 
 double distance(const Position& a, const Position& b);
 

@@ -191,7 +191,7 @@ MixerStatus RoomMixer::set_listener_pose(ListenerId listener, const ListenerPose
     return MixerStatus::InvalidValue;
   }
   if (pose.rotation && !(std::isfinite(pose.rotation->x) && std::isfinite(pose.rotation->y) &&
-                         std::isfinite(pose.rotation->z) && std::isfinite(pose.rotation->s))) {
+                         std::isfinite(pose.rotation->z) && std::isfinite(pose.rotation->w))) {
     return MixerStatus::InvalidValue;
   }
   entry->pose = pose;

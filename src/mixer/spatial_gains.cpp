@@ -20,18 +20,18 @@ std::optional<double> relative_bearing(const Vec3& listener, const core::Quatern
   const double dx = speaker.x - listener.x;
   const double dy = speaker.y - listener.y;
   if (!(std::hypot(dx, dy) >= kCoincident)) return std::nullopt;  // also NaN
-  const double norm = q.x * q.x + q.y * q.y + q.z * q.z + q.s * q.s;
+  const double norm = q.x * q.x + q.y * q.y + q.z * q.z + q.w * q.w;
   if (!std::isfinite(norm) || norm < 1e-12) return std::nullopt;
   // The rotated axes of a quaternion that need not be unit: v' = v + s(w q×v + q×(q×v)), s=2/|q|².
   const double s = 2 / norm;
   // Local +Y (left) and +X (forward), horizontal parts only.
-  double left_x = s * (q.x * q.y - q.s * q.z);
+  double left_x = s * (q.x * q.y - q.w * q.z);
   double left_y = 1 - s * (q.x * q.x + q.z * q.z);
   double length = std::hypot(left_x, left_y);
   if (length < 1e-6) {
     // Rolled onto its side: the forward axis, turned a quarter left, gives the left.
     const double forward_x = 1 - s * (q.y * q.y + q.z * q.z);
-    const double forward_y = s * (q.x * q.y + q.s * q.z);
+    const double forward_y = s * (q.x * q.y + q.w * q.z);
     left_x = -forward_y;
     left_y = forward_x;
     length = std::hypot(left_x, left_y);

@@ -10,17 +10,12 @@
 
 namespace webvox::mixer {
 
-struct Vec3 {
-  double x = 0;
-  double y = 0;
-  double z = 0;
-
-  friend bool operator==(const Vec3&, const Vec3&) = default;
-};
+// Points are the domain's, here in the room-wide frame (SL global metres).
+using core::Vec3;
 
 // Where a listener's ears are and which way they face (the viewer's `lp` and `lh`). The
-// rotation is LL's quaternion (x, y, z, w = core::Quaternion's s): the camera looks along its
-// local +X, +Y is its left, +Z its up.
+// rotation is LL's quaternion (x, y, z, w): the camera looks along its local +X, +Y is its
+// left, +Z its up.
 struct ListenerPose {
   std::optional<Vec3> position;
   std::optional<core::Quaternion> rotation;

@@ -70,16 +70,16 @@ double heading(const json& object) {
   const core::Quaternion q{number((*rotation)[0], "rotation"), number((*rotation)[1], "rotation"),
                            number((*rotation)[2], "rotation"), number((*rotation)[3], "rotation")};
   const auto angle = core::yaw_of(q);
-  if (const auto* error = std::get_if<core::PositionError>(&angle)) throw Invalid{error->message};
-  return std::get<double>(angle);
+  if (!angle) throw Invalid{angle.error().message};
+  return *angle;
 }
 
 PositionUpdate parse_position(const json& object) {
   const auto checked =
       core::validate_position(required_number(object, "x"), required_number(object, "y"),
                               required_number(object, "z"), heading(object));
-  if (const auto* error = std::get_if<core::PositionError>(&checked)) throw Invalid{error->message};
-  return PositionUpdate{std::get<core::Position>(checked)};
+  if (!checked) throw Invalid{checked.error().message};
+  return PositionUpdate{*checked};
 }
 
 Hello parse_hello(const json& object) {
@@ -165,24 +165,24 @@ std::string clean_display_name(std::string_view name) {
   return core::truncate_utf8(out, MessageLimits::kMaxNameBytes);
 }
 
-std::variant<ParsedMessage, MessageError> parse_client_message(std::string_view text) {
+base::Expected<ParsedMessage, MessageError> parse_client_message(std::string_view text) {
   const json object = base::parse_json_text(text).value_or(json(json::value_t::discarded));
-  if (!object.is_object()) return MessageError{nullptr, "a message must be a JSON object"};
+  if (!object.is_object()) return base::unexpected(MessageError{nullptr, "a message must be a JSON object"});
   json id = nullptr;
   if (const json* given = field(object, "id")) {
     const bool short_string =
         given->is_string() && given->get_ref<const std::string&>().size() <= MessageLimits::kMaxIdLength;
     if (!short_string && !given->is_number_integer() && !given->is_number_unsigned()) {
-      return MessageError{nullptr, "id must be a short string or a whole number"};
+      return base::unexpected(MessageError{nullptr, "id must be a short string or a whole number"});
     }
     id = *given;
   }
   const json* type = field(object, "type");
-  if (!type || !type->is_string()) return MessageError{id, "type is required"};
+  if (!type || !type->is_string()) return base::unexpected(MessageError{id, "type is required"});
   try {
     return ParsedMessage{id, parse_body(type->get<std::string>(), object)};
   } catch (const Invalid& invalid) {
-    return MessageError{id, invalid.message};
+    return base::unexpected(MessageError{id, invalid.message});
   }
 }
 

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <variant>
 
+#include "base/expected.hpp"
 #include "core/position.hpp"
 
 namespace webvox::signalling {
@@ -67,7 +68,7 @@ struct MessageLimits {
 };
 
 // Parses and checks one client message (docs/signalling.md); never throws.
-std::variant<ParsedMessage, MessageError> parse_client_message(std::string_view text);
+base::Expected<ParsedMessage, MessageError> parse_client_message(std::string_view text);
 
 // A display name: trimmed, control characters removed, cut to kMaxNameBytes at a
 // character boundary.

@@ -59,10 +59,10 @@ void SignallingSession::on_message(std::string_view text, const SessionClock& cl
 
 void SignallingSession::process(std::string_view text, const SessionClock& clock) {
   auto parsed = parse_client_message(text);
-  if (const auto* error = std::get_if<MessageError>(&parsed)) {
+  if (const auto* error = parsed ? nullptr : &parsed.error()) {
     return reply_error(error->id, "bad_message", error->message);
   }
-  auto& message = std::get<ParsedMessage>(parsed);
+  auto& message = *parsed;
   if (!account_ && !std::holds_alternative<Hello>(message.message)) {
     return reply_error(message.id, "auth_required", "send hello first");
   }

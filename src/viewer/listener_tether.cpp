@@ -4,7 +4,7 @@
 
 namespace webvox::viewer {
 
-GlobalPosition tether_listener(const GlobalPosition& listener, const GlobalPosition& avatar,
+core::Vec3 tether_listener(const core::Vec3& listener, const core::Vec3& avatar,
                                double max_distance) {
   const double dx = listener.x - avatar.x;
   const double dy = listener.y - avatar.y;

@@ -3,7 +3,7 @@
 // enforced on the voice server": a modified viewer must not eavesdrop by flying its camera.
 #pragma once
 
-#include "viewer/pose.hpp"
+#include "core/position.hpp"
 
 namespace webvox::viewer {
 
@@ -13,7 +13,7 @@ inline constexpr double kMaxListenerDistance = 50.0;
 // The listener position moved toward the avatar until it is at most `max_distance` from it,
 // along the line between them (what the viewer's enforceTether does). A listener position
 // that is not finite, or too far out to measure, is replaced by the avatar's.
-GlobalPosition tether_listener(const GlobalPosition& listener, const GlobalPosition& avatar,
+core::Vec3 tether_listener(const core::Vec3& listener, const core::Vec3& avatar,
                                double max_distance = kMaxListenerDistance);
 
 }  // namespace webvox::viewer

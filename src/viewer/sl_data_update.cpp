@@ -41,27 +41,27 @@ std::optional<std::int32_t> int32_of(const json* value) {
   return std::nullopt;
 }
 
-std::optional<GlobalPosition> position_of(const json& value) {
+std::optional<core::Vec3> position_of(const json& value) {
   if (!value.is_object()) return std::nullopt;
   const auto x = int32_of(member(value, "x"));
   const auto y = int32_of(member(value, "y"));
   const auto z = int32_of(member(value, "z"));
   if (!x || !y || !z) return std::nullopt;
-  return GlobalPosition{*x / 100.0, *y / 100.0, *z / 100.0};
+  return core::Vec3{*x / 100.0, *y / 100.0, *z / 100.0};
 }
 
 // Malformed and all-zero rotations are told apart: they are counted under different reasons.
-std::variant<Orientation, SlDataError> orientation_of(const json& value) {
-  if (!value.is_object()) return SlDataError::BadOrientation;
+base::Expected<core::Quaternion, SlDataError> orientation_of(const json& value) {
+  if (!value.is_object()) return base::unexpected(SlDataError::BadOrientation);
   const auto x = int32_of(member(value, "x"));
   const auto y = int32_of(member(value, "y"));
   const auto z = int32_of(member(value, "z"));
   const auto w = int32_of(member(value, "w"));
-  if (!x || !y || !z || !w) return SlDataError::BadOrientation;
+  if (!x || !y || !z || !w) return base::unexpected(SlDataError::BadOrientation);
   const double dx = *x, dy = *y, dz = *z, dw = *w;
   const double norm = std::sqrt(dx * dx + dy * dy + dz * dz + dw * dw);
-  if (norm == 0 || !std::isfinite(norm)) return SlDataError::ZeroOrientation;
-  return Orientation{dx / norm, dy / norm, dz / norm, dw / norm};
+  if (norm == 0 || !std::isfinite(norm)) return base::unexpected(SlDataError::ZeroOrientation);
+  return core::Quaternion{dx / norm, dy / norm, dz / norm, dw / norm};
 }
 
 enum class KeyCheck { Valid, Invalid, Nil };
@@ -124,11 +124,11 @@ std::int64_t hundredths(double component) {
   return static_cast<std::int64_t>(std::round(std::clamp(component, -1.0, 1.0) * 100.0));
 }
 
-json position_json(const GlobalPosition& p) {
+json position_json(const core::Vec3& p) {
   return json{{"x", centimetres(p.x)}, {"y", centimetres(p.y)}, {"z", centimetres(p.z)}};
 }
 
-json orientation_json(const Orientation& q) {
+json orientation_json(const core::Quaternion& q) {
   return json{{"x", hundredths(q.x)},
               {"y", hundredths(q.y)},
               {"z", hundredths(q.z)},
@@ -153,35 +153,35 @@ std::string_view to_string(SlDataError error) {
   return "unknown";
 }
 
-std::variant<SlDataUpdate, SlDataError> parse_sl_data(std::string_view text) {
-  if (text.size() > SlDataLimits::kMaxMessageBytes) return SlDataError::TooLarge;
+base::Expected<SlDataUpdate, SlDataError> parse_sl_data(std::string_view text) {
+  if (text.size() > SlDataLimits::kMaxMessageBytes) return base::unexpected(SlDataError::TooLarge);
   const auto parsed = base::parse_json_text(text);
-  if (!parsed) return SlDataError::NotJson;
+  if (!parsed) return base::unexpected(SlDataError::NotJson);
   const json& root = *parsed;
-  if (!root.is_object()) return SlDataError::NotAnObject;
+  if (!root.is_object()) return base::unexpected(SlDataError::NotAnObject);
 
   SlDataUpdate update;
   if (const json* sp = member(root, "sp")) {
     update.speaker_position = position_of(*sp);
-    if (!update.speaker_position) return SlDataError::BadPosition;
+    if (!update.speaker_position) return base::unexpected(SlDataError::BadPosition);
   }
   if (const json* lp = member(root, "lp")) {
     update.listener_position = position_of(*lp);
-    if (!update.listener_position) return SlDataError::BadPosition;
+    if (!update.listener_position) return base::unexpected(SlDataError::BadPosition);
   }
   for (const auto& [key, target] : {std::pair{"sh", &update.speaker_orientation},
                                     std::pair{"lh", &update.listener_orientation}}) {
     if (const json* value = member(root, key)) {
       auto orientation = orientation_of(*value);
-      if (const auto* error = std::get_if<SlDataError>(&orientation)) return *error;
-      *target = std::get<Orientation>(orientation);
+      if (!orientation) return base::unexpected(orientation.error());
+      *target = *orientation;
     }
   }
   if (const json* j = member(root, "j")) {
-    if (!j->is_object()) return SlDataError::BadJoin;
+    if (!j->is_object()) return base::unexpected(SlDataError::BadJoin);
     SlDataJoin join;
     if (const json* p = member(*j, "p")) {
-      if (!p->is_boolean()) return SlDataError::BadJoin;
+      if (!p->is_boolean()) return base::unexpected(SlDataError::BadJoin);
       join.primary = p->get<bool>();
     }
     update.join = join;
@@ -189,13 +189,13 @@ std::variant<SlDataUpdate, SlDataError> parse_sl_data(std::string_view text) {
   if (const json* ug = member(root, "ug")) {
     if (const auto error = read_agent_map(*ug, SlDataError::BadUserGains, user_gain_of,
                                           update.user_gains, update.skipped)) {
-      return *error;
+      return base::unexpected(*error);
     }
   }
   if (const json* m = member(root, "m")) {
     if (const auto error =
             read_agent_map(*m, SlDataError::BadMutes, mute_of, update.mutes, update.skipped)) {
-      return *error;
+      return base::unexpected(*error);
     }
   }
   return update;

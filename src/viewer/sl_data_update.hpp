@@ -19,7 +19,8 @@
 #include <string_view>
 #include <variant>
 
-#include "viewer/pose.hpp"
+#include "base/expected.hpp"
+#include "core/position.hpp"
 
 namespace webvox::viewer {
 
@@ -49,10 +50,10 @@ struct SlDataSkips {
 };
 
 struct SlDataUpdate {
-  std::optional<GlobalPosition> speaker_position;   // sp, metres
-  std::optional<Orientation> speaker_orientation;   // sh, normalised
-  std::optional<GlobalPosition> listener_position;  // lp, metres, as sent (not yet tethered)
-  std::optional<Orientation> listener_orientation;  // lh, normalised
+  std::optional<core::Vec3> speaker_position;             // sp, grid-global metres
+  std::optional<core::Quaternion> speaker_orientation;   // sh, normalised
+  std::optional<core::Vec3> listener_position;            // lp, as sent (not yet tethered)
+  std::optional<core::Quaternion> listener_orientation;  // lh, normalised
   std::optional<SlDataJoin> join;                   // j
   // Keyed by lower-case hyphenated agent UUID; a key given twice (in two spellings) keeps
   // the value of the spelling that sorts last.
@@ -76,7 +77,7 @@ enum class SlDataError {
 
 std::string_view to_string(SlDataError error);
 
-std::variant<SlDataUpdate, SlDataError> parse_sl_data(std::string_view text);
+base::Expected<SlDataUpdate, SlDataError> parse_sl_data(std::string_view text);
 
 // The message a viewer would send for `update` (what it holds; skips are not written):
 // positions rounded to centimetres, rotations to hundredths. parse_sl_data gives the same

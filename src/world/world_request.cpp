@@ -72,20 +72,20 @@ std::variant<PositionReport, BadWorldRequest> position_fields(const Parameters& 
     const auto xyzs = parse_lsl_tuple(*rot, 4);
     if (!xyzs) return BadWorldRequest{"'rot' is not a rotation <x, y, z, s> of finite numbers"};
     const auto heading = core::yaw_of({(*xyzs)[0], (*xyzs)[1], (*xyzs)[2], (*xyzs)[3]});
-    if (const auto* error = std::get_if<core::PositionError>(&heading)) {
+    if (const auto* error = heading ? nullptr : &heading.error()) {
       return BadWorldRequest{"'rot': " + error->message};
     }
-    yaw = std::get<double>(heading);
+    yaw = *heading;
   } else if (yaw_text) {
     const auto value = parse_number(*yaw_text);
     if (!value) return BadWorldRequest{"'yaw' is not a finite number of radians"};
     yaw = *value;
   }
   const auto checked = core::validate_position((*xyz)[0], (*xyz)[1], (*xyz)[2], yaw);
-  if (const auto* error = std::get_if<core::PositionError>(&checked)) {
+  if (const auto* error = checked ? nullptr : &checked.error()) {
     return BadWorldRequest{"'pos': " + error->message};
   }
-  return PositionReport{std::get<core::Position>(checked)};
+  return PositionReport{*checked};
 }
 
 std::variant<std::string, BadWorldRequest> uuid_field(std::string_view key,

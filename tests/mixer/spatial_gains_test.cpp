@@ -19,10 +19,10 @@ core::Quaternion yaw(double radians) { return {0, 0, std::sin(radians / 2), std:
 core::Quaternion pitch(double radians) { return {0, std::sin(radians / 2), 0, std::cos(radians / 2)}; }
 
 core::Quaternion times(const core::Quaternion& a, const core::Quaternion& b) {
-  return {a.s * b.x + a.x * b.s + a.y * b.z - a.z * b.y,
-          a.s * b.y - a.x * b.z + a.y * b.s + a.z * b.x,
-          a.s * b.z + a.x * b.y - a.y * b.x + a.z * b.s,
-          a.s * b.s - a.x * b.x - a.y * b.y - a.z * b.z};
+  return {a.w * b.x + a.x * b.w + a.y * b.z - a.z * b.y,
+          a.w * b.y - a.x * b.z + a.y * b.w + a.z * b.x,
+          a.w * b.z + a.x * b.y - a.y * b.x + a.z * b.w,
+          a.w * b.w - a.x * b.x - a.y * b.y - a.z * b.z};
 }
 
 const Vec3 kHere{128, 128, 22};

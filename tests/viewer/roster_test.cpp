@@ -296,7 +296,7 @@ TEST(Roster, MessagesFromTheChannelCarryTheJoin) {
   ASSERT_TRUE(roster.add_session("s-bob", kBob));
   roster.channel_opened("s-bob");
   SlDataUpdate position;
-  position.speaker_position = GlobalPosition{1, 2, 3};
+  position.speaker_position = core::Vec3{1, 2, 3};
   EXPECT_TRUE(roster.message_received("s-bob", position).empty());
   SlDataUpdate join;
   join.join = SlDataJoin{true};

@@ -15,20 +15,20 @@ constexpr const char* kNil = "00000000-0000-0000-0000-000000000000";
 
 SlDataUpdate parsed(std::string_view text) {
   auto result = parse_sl_data(text);
-  if (const auto* error = std::get_if<SlDataError>(&result)) {
-    ADD_FAILURE() << "refused (" << to_string(*error) << "): " << text;
+  if (!result) {
+    ADD_FAILURE() << "refused (" << to_string(result.error()) << "): " << text;
     return {};
   }
-  return std::get<SlDataUpdate>(std::move(result));
+  return std::move(result).value();
 }
 
 SlDataError refused(std::string_view text) {
   auto result = parse_sl_data(text);
-  if (!std::holds_alternative<SlDataError>(result)) {
+  if (result) {
     ADD_FAILURE() << "accepted: " << text;
     return SlDataError::NotJson;
   }
-  return std::get<SlDataError>(result);
+  return result.error();
 }
 
 // What sendPositionUpdate writes (llvoicewebrtc.cpp): four keys in one object, an avatar in a
@@ -159,9 +159,9 @@ TEST(SlDataUpdate, SizeAndEntryBounds) {
 
 TEST(SlDataUpdate, FormatRoundTrips) {
   SlDataUpdate update;
-  update.speaker_position = GlobalPosition{256000.5, 256004.28, 23.5};
-  update.listener_position = GlobalPosition{-1.25, 0, 1e6};
-  update.speaker_orientation = Orientation{0, 0, std::sqrt(0.5), std::sqrt(0.5)};
+  update.speaker_position = core::Vec3{256000.5, 256004.28, 23.5};
+  update.listener_position = core::Vec3{-1.25, 0, 1e6};
+  update.speaker_orientation = core::Quaternion{0, 0, std::sqrt(0.5), std::sqrt(0.5)};
   update.join = SlDataJoin{true};
   update.user_gains[kAlice] = 220;
   update.mutes[kBob] = true;
@@ -185,8 +185,8 @@ TEST(SlDataUpdate, FormatRoundTrips) {
 TEST(SlDataUpdate, TextWithANulByteIsNotJson) {
   const std::string text("{\"j\":{\"p\":true}}\0trailing", 25);
   const auto parsed = parse_sl_data(text);
-  ASSERT_TRUE(std::holds_alternative<SlDataError>(parsed));
-  EXPECT_EQ(std::get<SlDataError>(parsed), SlDataError::NotJson);
+  ASSERT_FALSE(parsed.has_value());
+  EXPECT_EQ(parsed.error(), SlDataError::NotJson);
 }
 
 }  // namespace
