@@ -21,8 +21,8 @@ if ! scripts/install-deps.sh --test; then
 fi
 stage_done "installing dependencies"
 
-# The layering of src/ before the build: it needs none, takes a second, and names the include that
-# crosses an edge cmake/layers.txt does not allow.
+# The layering of src/ before the build: it needs none, takes a second, and names the
+# include that crosses an edge cmake/layers.txt does not allow.
 python3 scripts/check_layers.py
 stage_done "layer check (includes against cmake/layers.txt)"
 
