@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
 # Installs the Debian packages webvox builds, runs and tests with.
 # Idempotent: it asks apt only for what is missing, so a second run is quick and harmless.
-#   scripts/install-deps.sh          what building and running the server needs
+#   scripts/install-deps.sh          what building and running webvoxd needs (scripts/run.sh)
 #   scripts/install-deps.sh --test   plus what the test suite and benchmarks need
 #   scripts/install-deps.sh --bench  plus Janus, for bench/sfu_load_bench.sh's side-by-side run
+#   scripts/install-deps.sh --list runtime|test|bench
+#                                    prints, one per line, what that list adds (runtime: the
+#                                    packages of the first form; test: what --test adds to them;
+#                                    bench: what --bench adds to those), installing nothing
+# Without root it installs nothing: it names what is missing and exits 1.
 set -euo pipefail
 
+# Only what building webvoxd and running it needs: tests/run_path checks that webvoxd builds
+# and serves with every package below it absent.
 runtime_and_build=(
-  build-essential cmake ninja-build pkg-config
+  build-essential cmake ninja-build
+  pkg-config                         # finds libopus (and, for the tests, libsrtp2)
   libboost-dev libboost-system-dev   # Asio + Beast: HTTP/TLS listener
   libssl-dev                         # TLS, DTLS, SRTP, hashing, certificate generation
   zlib1g-dev                         # CRC-32 for the STUN FINGERPRINT attribute
@@ -19,10 +27,10 @@ runtime_and_build=(
   libcli11-dev                       # command line
   libtomlplusplus-dev                # config file
   libopus-dev                        # Opus decode/encode for the viewers' per-listener mix (src/mixer)
-  python3                            # integration tests and helper scripts
 )
 test_only=(
   libgtest-dev libgmock-dev libbenchmark-dev
+  python3                            # integration tests and helper scripts
   libsrtp2-dev                       # the reference SRTP the tests and srtp_bench check against
   clang libclang-rt-14-dev           # libFuzzer targets, sanitizers
   wrk                                # HTTP benchmark
@@ -31,31 +39,50 @@ test_only=(
   python3-websockets                 # signalling tests
   python3-aiortc python3-numpy       # a scripted WebRTC peer and its tone detector
   chromium sox                       # real-browser tests with fake microphones playing tones
-  nodejs                             # playwright-core drives Debian's chromium
+  nodejs npm                         # playwright-core drives Debian's chromium
 )
 
 # Only the SFU comparison needs Janus, and Debian's package enables a janus service on install:
 # kept out of --test so CI and test machines do not get a second media server running.
 bench_only=(
-  janus                              # the VideoRoom the SFU load benchmark compares against
+  janus                              # VideoRoom and AudioBridge, which the load benchmarks compare against
 )
 
+usage() {
+  echo "usage: scripts/install-deps.sh [--test | --bench | --list runtime|test|bench]" >&2
+  exit 2
+}
+
 wanted=("${runtime_and_build[@]}")
+purpose="building and running webvoxd"
 case "${1:-}" in
-  --test) wanted+=("${test_only[@]}") ;;
-  --bench) wanted+=("${test_only[@]}" "${bench_only[@]}") ;;
+  "") ;;
+  --test) wanted+=("${test_only[@]}"); purpose="the test suite" ;;
+  --bench) wanted+=("${test_only[@]}" "${bench_only[@]}"); purpose="the benchmarks" ;;
+  --list)
+    case "${2:-}" in
+      runtime) printf '%s\n' "${runtime_and_build[@]}" ;;
+      test) printf '%s\n' "${test_only[@]}" ;;
+      bench) printf '%s\n' "${bench_only[@]}" ;;
+      *) usage ;;
+    esac
+    exit 0
+    ;;
+  *) usage ;;
 esac
 
 missing=()
 for pkg in "${wanted[@]}"; do
+  # Some Node.js builds bring their own npm; Debian's npm package would clash with them.
+  if [[ $pkg == npm ]] && command -v npm >/dev/null 2>&1; then continue; fi
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
-# Some Node.js builds bring their own npm; Debian's npm package would clash with them.
-if [[ "${1:-}" == --test || "${1:-}" == --bench ]] && ! command -v npm >/dev/null 2>&1; then missing+=(npm); fi
 if ((${#missing[@]} == 0)); then exit 0; fi
 
 if [[ $(id -u) -ne 0 ]]; then
-  echo "install-deps: need root to install: ${missing[*]}" >&2
+  echo "install-deps: $purpose needs these Debian packages, which are not installed:" >&2
+  echo "  ${missing[*]}" >&2
+  echo "install-deps: run this script as root to install them, or: apt-get install ${missing[*]}" >&2
   exit 1
 fi
 echo "install-deps: installing ${missing[*]}"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Command 2 of the README: install what is missing, build, and run the whole test suite:
-# unit, integration and browser tests, all under AddressSanitizer + UBSan (leaks and memory
-# errors fail them); then short fuzzing runs.
+# Command 2 of the README: install what is missing, check that command 1 (scripts/run.sh)
+# works without the test packages, build, and run the whole test suite: unit, integration
+# and browser tests, all under AddressSanitizer + UBSan (leaks and memory errors fail them);
+# then short fuzzing runs.
 # Each stage prints how long it took, so a slow CI run shows where the time went.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +13,12 @@ stage_done() {
   stage_start=$SECONDS
 }
 
-scripts/install-deps.sh --test
+if ! scripts/install-deps.sh --test; then
+  echo "test.sh: the test suite cannot run without the packages named above (the test packages" \
+       "of scripts/install-deps.sh); install them, or run test.sh as root to have them installed." \
+       "scripts/run.sh (webvoxd alone) does not need them." >&2
+  exit 1
+fi
 stage_done "installing dependencies"
 
 # One build for everything: clang with AddressSanitizer + UBSan, and the libFuzzer targets.
@@ -20,8 +26,19 @@ stage_done "installing dependencies"
 # instead of three times (plain, sanitized, fuzz). scripts/build.sh's plain build/ is what
 # the README's first command runs; the benchmarks build here so they cannot rot.
 build_dir=${WEBVOX_CI_BUILD_DIR:-build-ci}
-CC=clang CXX=clang++ WEBVOX_BUILD_DIR="$build_dir" scripts/build.sh -DWEBVOX_SANITIZE=ON -DWEBVOX_FUZZ=ON
-stage_done "build (clang, sanitizers, fuzz targets)"
+ci_options=(-DWEBVOX_SANITIZE=ON -DWEBVOX_FUZZ=ON)
+
+# Command 1 as a machine without the test packages sees it, on this same build directory (its
+# objects are the ones the tests then use): scripts/run.sh with every test package absent
+# configures webvoxd alone, builds it, serves, and answers the module's sign-in. clang and its
+# sanitizer runtimes stay: they compile this build (scripts/run.sh alone uses g++).
+CC=clang CXX=clang++ WEBVOX_BUILD_DIR="$build_dir" WEBVOX_CMAKE_OPTIONS="${ci_options[*]}" \
+  python3 tests/run_path/run_path_check.py --keep clang --keep libclang-rt-14-dev
+stage_done "command 1 without the test packages (configure, build webvoxd, serve)"
+
+CC=clang CXX=clang++ WEBVOX_BUILD_DIR="$build_dir" \
+  scripts/build.sh "${ci_options[@]}" -DWEBVOX_TESTS=ON -DWEBVOX_BENCH=ON
+stage_done "build (clang, sanitizers, fuzz targets, tests, benchmarks)"
 
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
   ctest --test-dir "$build_dir" --output-on-failure --timeout 600 -j "$(nproc)"
