@@ -47,20 +47,11 @@ done
 WEBVOXD=$(realpath "$WEBVOXD")
 LOAD=$(realpath "$LOAD")
 
+source bench/bench_lib.sh
+bench_lib=$(realpath bench/bench_lib.sh)  # for shells started in other folders
 tmp=$(mktemp -d /tmp/webvox-sfu-load.XXXXXX)
 server_pid=
-stop_server() {
-  if [[ -n $server_pid ]]; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-    server_pid=
-  fi
-}
-cleanup() {
-  stop_server
-  if [[ ${KEEP:-0} == 1 ]]; then echo "kept $tmp" >&2; else rm -rf "$tmp"; fi
-}
-trap cleanup EXIT
+trap bench_cleanup EXIT
 
 # Starts webvoxd on a free port, pinned; sets server_pid and port.
 start_webvoxd() {
@@ -71,13 +62,7 @@ start_webvoxd() {
       --sfu-slots "$SLOTS" --max-channel-members 256 --threads 1 --log-level warn \
       >"$tmp/$run/stdout" 2>"$tmp/$run/stderr" &
   server_pid=$!
-  for _ in $(seq 100); do
-    if grep -q "listening on" "$tmp/$run/stdout" 2>/dev/null; then
-      port=$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$tmp/$run/stdout")
-      return 0
-    fi
-    sleep 0.1
-  done
+  bench_wait_listening "$tmp/$run/stdout" && return 0
   echo "sfu_load_bench: webvoxd did not start:" >&2
   cat "$tmp/$run/stderr" >&2
   exit 1
@@ -92,7 +77,7 @@ run_webvoxd() {
       --speakers "$m" --slots "$SLOTS" --layout "$layout" --group-size "$GROUP_SIZE" \
       --warmup "$WARMUP" --seconds "$SECONDS_MEASURED" --server-pid "$server_pid" \
       --server-cpu "${SERVER_CPU%%[,-]*}" --json "$tmp/$run.json" || echo "sfu_load_bench: $run: not every session connected" >&2
-  stop_server
+  bench_stop_server
   echo "$tmp/$run.json"
 }
 
@@ -161,15 +146,12 @@ run_janus() {
   mkdir -p "$tmp/$run"
   write_janus_config "$tmp/$run/config" "$http_port"
   # Janus runs in its own folder, so a crash leaves its core dump there, not in the checkout.
-  (cd "$tmp/$run" && unshare -n env dir="$tmp/$run" http_port="$http_port" n="$n" m="$m" layout="$layout" \
+  (cd "$tmp/$run" && unshare -n env lib="$bench_lib" dir="$tmp/$run" http_port="$http_port" n="$n" m="$m" layout="$layout" \
       SERVER_CPU="$SERVER_CPU" CLIENT_CPU="$CLIENT_CPU" LOAD="$LOAD" SLOTS="$SLOTS" \
       GROUP_SIZE="$GROUP_SIZE" WARMUP="$WARMUP" SECONDS_MEASURED="$SECONDS_MEASURED" bash -c '
     set -e
-    ip link set lo up
-    ip link add wvx0 type veth peer name wvx1
-    ip addr add 10.255.0.1/32 dev wvx0
-    ip link set wvx1 up
-    ip link set wvx0 up
+    source "$lib"
+    bench_namespace_links
     taskset -c "$SERVER_CPU" janus -F "$dir/config" -C "$dir/config/janus.jcfg" >"$dir/stdout" 2>"$dir/stderr" &
     janus_pid=$!
     for _ in $(seq 100); do

@@ -31,12 +31,9 @@ trap cleanup EXIT
 # address (the same kernel-local path as loopback; nothing leaves the machine). Janus runs in
 # $tmp, so its files (and any core dump) stay there.
 cd "$tmp"
-unshare -n env TMPDIR="$tmp" bash -c '
+unshare -n env TMPDIR="$tmp" lib="$here/bench_lib.sh" bash -c '
   set -e
-  ip link set lo up
-  ip link add wvx0 type veth peer name wvx1
-  ip addr add 10.255.0.1/32 dev wvx0
-  ip link set wvx1 up
-  ip link set wvx0 up
+  source "$lib"
+  bench_namespace_links
   exec nice -n 5 /usr/bin/python3 "$0" --workdir "$TMPDIR" "$@"
 ' "$here/viewer_janus_reference.py" "$@"

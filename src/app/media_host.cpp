@@ -72,6 +72,7 @@ void MediaHost::start() {
   if (thread_.joinable() || stopped_) return;
   if (tcp_edge_) tcp_edge_->start();
   edge_.start();
+  tick_grid_ = core::TickGrid(kTick, kMaxTickLag, std::chrono::steady_clock::now());
   schedule_tick();
   thread_ = std::thread([this] { io_.run(); });
 }
@@ -99,12 +100,15 @@ void MediaHost::add_tick_handler(TickHandler handler) {
 }
 
 void MediaHost::schedule_tick() {
-  tick_timer_.expires_after(kTick);
+  // On a fixed grid: each tick is one frame of every viewer's mix, which must keep real time.
+  tick_timer_.expires_at(tick_grid_.next(std::chrono::steady_clock::now()));
   tick_timer_.async_wait([this](const boost::system::error_code& error) {
     if (error) return;
     const auto now = std::chrono::steady_clock::now();
-    router_.tick(std::chrono::duration_cast<std::chrono::milliseconds>(now - last_tick_));
-    last_tick_ = now;
+    // Whole milliseconds for the router's timers; the remainder is kept for the next tick.
+    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now - last_tick_);
+    router_.tick(elapsed);
+    last_tick_ += elapsed;
     for (const auto& handler : tick_handlers_) handler(now);
     router_.send_pending();
     schedule_tick();

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/tick_grid.hpp"
 #include "media/media_router.hpp"
 #include "media/tcp_media_edge.hpp"
 #include "media/udp_media_edge.hpp"
@@ -40,6 +41,8 @@ class MediaHost {
   };
   // DTLS retransmissions, SCTP timers, RTCP reports, and the viewer mixer's frames.
   static constexpr auto kTick = std::chrono::milliseconds(20);
+  // Behind the tick grid by more than this (a stalled machine), the grid restarts from now.
+  static constexpr auto kMaxTickLag = std::chrono::milliseconds(200);
   using TickHandler = std::function<void(std::chrono::steady_clock::time_point)>;
 
   // Binds the ports; throws std::runtime_error naming the setting (media-port,
@@ -92,6 +95,7 @@ class MediaHost {
   std::optional<std::uint16_t> tcp_port_;
   boost::asio::steady_timer tick_timer_;
   std::chrono::steady_clock::time_point last_tick_;
+  core::TickGrid tick_grid_{kTick, kMaxTickLag, std::chrono::steady_clock::now()};
   std::vector<TickHandler> tick_handlers_;
   std::thread thread_;
   bool stopped_ = false;

@@ -4,6 +4,18 @@
 #include <cmath>
 
 namespace webvox::world {
+namespace {
+
+// A grid's global coordinates are metres in an unsigned 32-bit range (a region handle packs
+// two of them); anything far beyond that is not a place, and would overflow a cell index.
+constexpr double kWorldEdgeMetres = 1099511627776.0;  // 2^40
+
+bool in_world(double x, double y) {
+  return std::isfinite(x) && std::isfinite(y) && std::abs(x) < kWorldEdgeMetres &&
+         std::abs(y) < kWorldEdgeMetres;
+}
+
+}  // namespace
 
 RegionDirectory::Cell RegionDirectory::cell_of(double global_x, double global_y) {
   return {static_cast<std::int64_t>(std::floor(global_x / kCellMetres)),
@@ -11,7 +23,7 @@ RegionDirectory::Cell RegionDirectory::cell_of(double global_x, double global_y)
 }
 
 void RegionDirectory::note_viewer(const std::string& region_id, double global_x, double global_y) {
-  if (!std::isfinite(global_x) || !std::isfinite(global_y)) return;
+  if (!in_world(global_x, global_y)) return;
   const auto cell = cell_of(global_x, global_y);
   std::lock_guard lock(mutex_);
   auto [entry, added] = cells_.try_emplace(cell);
@@ -27,7 +39,7 @@ std::optional<std::string> RegionDirectory::note_world(const RegionCorner& corne
                                                        double local_y) {
   const double x = corner.x + local_x;
   const double y = corner.y + local_y;
-  if (!std::isfinite(x) || !std::isfinite(y)) return std::nullopt;
+  if (!in_world(x, y)) return std::nullopt;
   std::lock_guard lock(mutex_);
   const auto it = cells_.find(cell_of(x, y));
   if (it == cells_.end()) return std::nullopt;
@@ -37,6 +49,7 @@ std::optional<std::string> RegionDirectory::note_world(const RegionCorner& corne
 }
 
 std::optional<std::string> RegionDirectory::region_at(double global_x, double global_y) const {
+  if (!in_world(global_x, global_y)) return std::nullopt;
   std::lock_guard lock(mutex_);
   const auto it = cells_.find(cell_of(global_x, global_y));
   if (it == cells_.end()) return std::nullopt;

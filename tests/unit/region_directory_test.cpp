@@ -54,6 +54,9 @@ TEST(RegionDirectory, NotFiniteNumbersAreIgnored) {
   directory.note_viewer(kRegion, std::nan(""), 0);
   EXPECT_FALSE(directory.corner_of(kRegion));
   EXPECT_FALSE(directory.note_world({0, 0}, 1e308, 1e308));
+  directory.note_viewer(kRegion, 1e306, 0);
+  EXPECT_FALSE(directory.corner_of(kRegion));
+  EXPECT_FALSE(directory.region_at(-1e300, 5));
 }
 
 TEST(SecondLifeHeaders, TheRegionHeaderGivesItsCorner) {

@@ -1,7 +1,9 @@
 #include "client_sdp.hpp"
 
 #include <boost/asio/ip/address_v4.hpp>
+#include <cstdio>
 #include <stdexcept>
+#include <string_view>
 
 #include "rtc/sdp/browser_offer.hpp"
 #include "rtc/sdp/candidate.hpp"
@@ -74,6 +76,72 @@ std::string write_client_offer(const ClientOfferSettings& settings) {
   return write(description);
 }
 
+ViewerOffer write_viewer_offer(const ClientTransport& transport, std::uint32_t ssrc,
+                               std::uint8_t audio_level_extension_id) {
+  auto description = client_description(transport, DescriptionType::Offer);
+  LocalAudioSection audio;
+  audio.mid = "0";
+  audio.direction = Direction::SendRecv;
+  audio.audio_level_extension_id = audio_level_extension_id;
+  audio.send_stream = SendStream{ssrc, "webvox-load", "SLStream", "SLAudio"};
+  description.sections.emplace_back(audio);
+  description.sections.emplace_back(LocalDataChannelSection{"1"});
+  const auto written = write(description);
+
+  // As CreateOffer gives it, before gathering: the candidates come out (to be trickled), the
+  // sections keep the discard port and address.
+  ViewerOffer offer;
+  std::string text;
+  std::size_t begin = 0;
+  while (begin < written.size()) {
+    auto end = written.find("\r\n", begin);
+    if (end == std::string::npos) end = written.size();
+    std::string line = written.substr(begin, end - begin);
+    begin = end + 2;
+    constexpr std::string_view kCandidate = "a=candidate:";
+    if (line.starts_with(kCandidate)) {
+      offer.candidates.push_back(line.substr(kCandidate.size()));
+      continue;
+    }
+    if (line == "a=end-of-candidates") continue;
+    if (line.starts_with("m=")) {
+      const auto first_space = line.find(' ');
+      const auto second_space = line.find(' ', first_space + 1);
+      line = line.substr(0, first_space + 1) + "9" + line.substr(second_space);
+    } else if (line.starts_with("c=IN IP4 ")) {
+      line = "c=IN IP4 0.0.0.0";
+    }
+    text += line + "\r\n";
+  }
+  offer.sdp = munge_like_the_viewer(text);
+  return offer;
+}
+
+std::string munge_like_the_viewer(const std::string& sdp) {
+  // std::getline on "\n": every line keeps its "\r".
+  std::string out;
+  std::string opus;
+  std::size_t begin = 0;
+  while (begin < sdp.size()) {
+    auto end = sdp.find('\n', begin);
+    if (end == std::string::npos) end = sdp.size();
+    const std::string line = sdp.substr(begin, end - begin);
+    begin = end + 1;
+    int payload_type = 0, rate = 0;
+    if (std::sscanf(line.c_str(), "a=rtpmap:%i opus/%i/2", &payload_type, &rate) == 2) {
+      opus = std::to_string(payload_type);
+      out += "a=rtpmap:" + opus + " opus/48000/2\n";
+    } else if (!opus.empty() && line.starts_with("a=fmtp:" + opus)) {
+      out += line + "a=fmtp:" + opus +
+             " minptime=10;useinbandfec=1;stereo=1;sprop-stereo=1;maxplaybackrate=48000;"
+             "sprop-maxplaybackrate=48000;sprop-maxcapturerate=48000\n";
+    } else {
+      out += line + "\n";
+    }
+  }
+  return out;
+}
+
 std::string write_receive_answer(const std::string& offer_text, const ClientTransport& transport) {
   const auto offer = parse_session_description(offer_text);
   if (!offer) throw std::runtime_error("the offer does not parse: " + offer.error().describe());
@@ -119,6 +187,9 @@ std::variant<RemoteEndpoint, std::string> read_remote_description(const std::str
     endpoint.fingerprint = text.substr(text.find(' ') + 1);
   }
   if (endpoint.fingerprint.empty()) return std::string("the description has no sha-256 fingerprint");
+  for (const auto& media : session.media) {
+    if (media.media == "application" && (media.port != 0 || media.bundle_only)) endpoint.data_channel = true;
+  }
   for (const auto& candidate : first.candidates) {
     if (candidate.transport != CandidateTransport::Udp || candidate.component != 1) continue;
     boost::system::error_code error;

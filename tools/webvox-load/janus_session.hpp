@@ -16,7 +16,7 @@
 
 namespace webvox::load {
 
-class JanusSession final : public LoadSession {
+class JanusSession final : public ProbeSession {
  public:
   JanusSession(MediaContext& media, JanusApi& api, const Layout& layout, std::uint64_t room, std::size_t index);
 

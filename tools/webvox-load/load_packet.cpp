@@ -34,7 +34,33 @@ std::uint64_t get64(const std::uint8_t* p) {
   return (std::uint64_t{get32(p)} << 32) | get32(p + 4);
 }
 
+// The fixed header and the audio-level extension block; returns where the payload goes.
+std::uint8_t* write_header(std::uint8_t* p, const AudioPacketHeader& header) {
+  p[0] = 0x90;  // version 2, extension bit
+  p[1] = static_cast<std::uint8_t>((header.marker ? 0x80 : 0) | (header.payload_type & 0x7f));
+  put16(p + 2, header.sequence);
+  put32(p + 4, header.timestamp);
+  put32(p + 8, header.ssrc);
+  p += rtc::rtp::kRtpFixedHeaderSize;
+  p[0] = 0xbe;  // 0xBEDE: one-byte header elements
+  p[1] = 0xde;
+  put16(p + 2, 1);  // one 32-bit word of elements follows
+  p[4] = static_cast<std::uint8_t>(header.audio_level_extension_id << 4);  // length 1 → L = 0
+  p[5] = static_cast<std::uint8_t>(0x80 | (header.level_minus_dbov & 0x7f));  // voice activity set
+  p[6] = 0;
+  p[7] = 0;
+  return p + kExtensionBytes;
+}
+
 }  // namespace
+
+std::size_t write_audio_packet(std::span<std::uint8_t> out, const AudioPacketHeader& header,
+                               std::span<const std::uint8_t> payload) {
+  const auto size = rtc::rtp::kRtpFixedHeaderSize + kExtensionBytes + payload.size();
+  if (out.size() < size) return 0;
+  std::copy(payload.begin(), payload.end(), write_header(out.data(), header));
+  return size;
+}
 
 std::size_t probe_packet_size(const PacketShape& shape) {
   return rtc::rtp::kRtpFixedHeaderSize + kExtensionBytes + std::max(shape.payload_size, kProbeBytes);
@@ -45,21 +71,9 @@ std::size_t write_probe_packet(std::span<std::uint8_t> out, const PacketShape& s
                                std::uint8_t level_minus_dbov) {
   const auto size = probe_packet_size(shape);
   if (out.size() < size) throw std::length_error("probe packet buffer too small");
-  auto* p = out.data();
-  p[0] = 0x90;  // version 2, extension bit
-  p[1] = shape.payload_type & 0x7f;
-  put16(p + 2, static_cast<std::uint16_t>(probe.sequence));
-  put32(p + 4, probe.sequence * kSamplesPer20Ms);
-  put32(p + 8, ssrc);
-  p += rtc::rtp::kRtpFixedHeaderSize;
-  p[0] = 0xbe;  // 0xBEDE: one-byte header elements
-  p[1] = 0xde;
-  put16(p + 2, 1);  // one 32-bit word of elements follows
-  p[4] = static_cast<std::uint8_t>(shape.audio_level_extension_id << 4);  // length 1 → L = 0
-  p[5] = static_cast<std::uint8_t>(0x80 | (level_minus_dbov & 0x7f));   // voice activity set
-  p[6] = 0;
-  p[7] = 0;
-  p += kExtensionBytes;
+  auto* p = write_header(out.data(), {shape.payload_type, shape.audio_level_extension_id, ssrc,
+                                     static_cast<std::uint16_t>(probe.sequence),
+                                     probe.sequence * kSamplesPer20Ms, level_minus_dbov, false});
   std::copy(kMagic.begin(), kMagic.end(), p);
   put32(p + 4, probe.speaker);
   put32(p + 8, probe.sequence);

@@ -32,6 +32,21 @@ std::size_t write_probe_packet(std::span<std::uint8_t> out, const PacketShape& s
                                std::uint32_t ssrc, const ProbeHeader& probe,
                                std::uint8_t level_minus_dbov);
 
+// One RTP packet of real audio, shaped as a browser's or viewer's: the RFC 6464 audio level
+// in a one-byte-header extension (voice activity set), then `payload` (an Opus packet).
+struct AudioPacketHeader {
+  std::uint8_t payload_type = 111;
+  std::uint8_t audio_level_extension_id = 1;
+  std::uint32_t ssrc = 0;
+  std::uint16_t sequence = 0;
+  std::uint32_t timestamp = 0;
+  std::uint8_t level_minus_dbov = 127;
+  bool marker = false;  // the first packet of a talk spurt (RFC 3551 §4.1)
+};
+// The packet's length, written into `out`; 0 when `out` is too small.
+std::size_t write_audio_packet(std::span<std::uint8_t> out, const AudioPacketHeader& header,
+                               std::span<const std::uint8_t> payload);
+
 // The probe in a decrypted RTP packet; none when the packet is not one of ours.
 std::optional<ProbeHeader> read_probe(std::span<const std::uint8_t> rtp_packet);
 

@@ -2,8 +2,9 @@
 // against a Janus VideoRoom), has M of them speak 50 probe packets a second, and reports what
 // the listeners received: packets per second, loss, latency added between sending and
 // receiving on this host, and — given the server's pid — the server's CPU per forwarded
-// packet and memory per session. One thread, so run it pinned to a core the server does not
-// use. See the README's Performance section.
+// packet and memory per session. With --mode viewer: N simulated SL viewers against webvoxd's
+// viewer voice or Janus AudioBridge (viewer_run.hpp). One thread, so run it pinned to a core
+// the server does not use. See docs/performance.md.
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
@@ -16,13 +17,15 @@
 #include <string>
 #include <vector>
 
+#include "load_driver.hpp"
 #include "load_layout.hpp"
+#include "http_exchange.hpp"
 #include "janus_api.hpp"
 #include "janus_session.hpp"
 #include "load_session.hpp"
+#include "viewer_run.hpp"
 #include "webvox_session.hpp"
-#include "process_usage.hpp"
-#include "rtc/sdp/fingerprint.hpp"
+#include "run_report.hpp"
 
 namespace asio = boost::asio;
 using nlohmann::json;
@@ -31,6 +34,7 @@ using namespace webvox::load;
 namespace {
 
 struct Options {
+  std::string mode = "sfu";
   std::string target = "webvoxd";
   std::string server = "127.0.0.1:8443";
   std::string tokens_file;
@@ -46,15 +50,12 @@ struct Options {
   double connect_timeout = 60;
   int server_pid = 0;
   int server_cpu = -1;  // the core the server is pinned to, to report what else ran on it
+  int client_cpu = -1;  // the core this tool is pinned to, likewise
   std::string json_out;
   std::string bind = "127.0.0.1";
+  ViewerRunOptions viewer;
 };
 
-// A stream packet every 20 ms per speaker; speakers are spread over the 20 one-millisecond
-// phases of that period, as independent browsers would be, not sent in one burst.
-constexpr auto kPhase = std::chrono::milliseconds(1);
-constexpr std::size_t kPhases = 20;
-constexpr std::size_t kTickEveryPhases = 10;  // ICE/DTLS timers every 10 ms
 constexpr auto kGrace = std::chrono::milliseconds(300);  // in-flight probes after the window
 
 std::vector<std::string> read_tokens(const std::string& path) {
@@ -65,78 +66,6 @@ std::vector<std::string> read_tokens(const std::string& path) {
     if (!line.empty()) tokens.push_back(line);
   }
   return tokens;
-}
-
-asio::ip::tcp::endpoint parse_server(const std::string& text) {
-  const auto colon = text.rfind(':');
-  if (colon == std::string::npos) throw std::runtime_error("--server wants HOST:PORT");
-  return {asio::ip::make_address(text.substr(0, colon)),
-          static_cast<std::uint16_t>(std::stoul(text.substr(colon + 1)))};
-}
-
-webvox::rtc::sdp::Fingerprint sdp_fingerprint(const webvox::rtc::DtlsCertificate& certificate) {
-  const auto parsed = webvox::rtc::sdp::parse_fingerprint(std::string(webvox::rtc::sdp::kSha256) + " " +
-                                                          certificate.fingerprint());
-  if (!parsed) throw std::runtime_error("our DTLS certificate's fingerprint does not parse");
-  return parsed.value();
-}
-
-// Runs the io_context in 1 ms phases for `duration`, sending each speaker's probe in its phase
-// when `speaking`.
-class Driver {
- public:
-  Driver(asio::io_context& io, std::vector<std::unique_ptr<LoadSession>>& sessions)
-      : io_(io), timer_(io), sessions_(sessions) {}
-
-  void start() {
-    next_ = Clock::now() + kPhase;
-    arm();
-  }
-  void set_speaking(bool speaking) { speaking_ = speaking; }
-  void run_for(Clock::duration duration) { io_.run_for(duration); }
-  template <typename Done>
-  bool run_until(Done done, Clock::duration limit) {
-    const auto deadline = Clock::now() + limit;
-    while (!done() && Clock::now() < deadline) io_.run_for(std::chrono::milliseconds(20));
-    return done();
-  }
-
- private:
-  void arm() {
-    timer_.expires_at(next_);
-    timer_.async_wait([this](const boost::system::error_code& error) {
-      if (error) return;
-      // Every phase that is due, not one per wake-up: wake-ups come later than asked (by a
-      // millisecond or more with many sockets), and sending must not fall behind with them.
-      const auto now = Clock::now();
-      while (next_ <= now) {
-        run_phase(now);
-        next_ += kPhase;
-      }
-      arm();
-    });
-  }
-
-  void run_phase(Clock::time_point now) {
-    const auto phase = count_++ % kPhases;
-    if (speaking_) {
-      for (std::size_t i = phase; i < sessions_.size(); i += kPhases) sessions_[i]->speak();
-    }
-    if (count_ % kTickEveryPhases == 0) {
-      for (auto& session : sessions_) session->tick(now);
-    }
-  }
-
-  asio::io_context& io_;
-  asio::steady_timer timer_;
-  std::vector<std::unique_ptr<LoadSession>>& sessions_;
-  Clock::time_point next_;
-  std::uint64_t count_ = 0;
-  bool speaking_ = false;
-};
-
-std::optional<ProcessUsage> server_usage(const Options& options) {
-  return options.server_pid > 0 ? read_process_usage(options.server_pid) : std::nullopt;
 }
 
 // One Janus session for the whole run (Janus sessions are a client's, not a participant's),
@@ -188,10 +117,11 @@ int run(const Options& options) {
   MediaContext media{io, certificate, sdp_fingerprint(certificate), options.bind,
                      PacketShape{111, 1, options.payload}, latency, read_latency, window};
   const auto server = parse_server(options.server);
-  std::vector<std::unique_ptr<LoadSession>> sessions;
-  Driver driver(io, sessions);
+  std::vector<std::unique_ptr<ProbeSession>> sessions;
+  Driver driver(io);
 
-  const auto before = server_usage(options);
+  RunUsage usage(options.server_pid, options.server_cpu, options.client_cpu);
+  usage.before_sessions();
   const auto connect_started = Clock::now();
   const auto connect_limit = std::chrono::duration_cast<Clock::duration>(
       std::chrono::duration<double>(options.connect_timeout));
@@ -206,6 +136,7 @@ int run(const Options& options) {
   if (options.target == "webvoxd") {
     for (std::size_t i = 0; i < count; ++i) {
       sessions.push_back(std::make_unique<WebvoxSession>(media, server, layout, options.slots, i, tokens[i]));
+      driver.add(sessions.back().get());
       sessions.back()->start();
     }
   } else {
@@ -216,6 +147,7 @@ int run(const Options& options) {
       auto session = std::make_unique<JanusSession>(media, *janus, layout, options.janus_room, i);
       members.push_back(session.get());
       sessions.push_back(std::move(session));
+      driver.add(sessions.back().get());
       sessions.back()->start();
     }
     driver.run_until([&] { return std::all_of(members.begin(), members.end(), [](auto* m) { return m->published(); }); },
@@ -224,30 +156,18 @@ int run(const Options& options) {
   }
   driver.run_until(settled, connect_limit);
   const double connect_seconds = std::chrono::duration<double>(Clock::now() - connect_started).count();
-  std::size_t ready = 0;
-  json failures = json::array();
-  for (std::size_t i = 0; i < sessions.size(); ++i) {
-    if (sessions[i]->stage() == LoadSession::Stage::Ready) {
-      ++ready;
-    } else if (failures.size() < 5) {
-      failures.push_back("session " + std::to_string(i) + " " + std::string(to_string(sessions[i]->stage())) +
-                         (sessions[i]->failure().empty() ? "" : ": " + sessions[i]->failure()));
-    }
-  }
+  json failures;
+  const auto ready = count_ready(sessions, failures);
   // Memory with every session connected, before media buffers and slot state grow.
-  const auto connected = server_usage(options);
+  usage.connected();
 
   driver.set_speaking(true);
   driver.run_for(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options.warmup_seconds)));
-  const auto self_start = read_process_usage(getpid());
-  const auto server_start = server_usage(options);
-  const auto core_start = read_cpu_time(options.server_cpu);
+  usage.window_started();
   window.start_ns = monotonic_ns();
   window.end_ns = window.start_ns + static_cast<std::uint64_t>(options.seconds * 1e9);
   driver.run_for(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options.seconds)));
-  const auto server_end = server_usage(options);
-  const auto core_end = read_cpu_time(options.server_cpu);
-  const auto self_end = read_process_usage(getpid());
+  usage.window_ended();
   driver.set_speaking(false);
   driver.run_for(kGrace);
   for (auto& session : sessions) session->stop();
@@ -296,38 +216,11 @@ int run(const Options& options) {
       {"latency_us", summary(latency)},
       {"read_latency_us", summary(read_latency)},
   };
-  if (self_start && self_end) {
-    result["client_cpu_percent"] = 100 * (self_end->cpu_seconds - self_start->cpu_seconds) / options.seconds;
+  usage.add_to(result, ready, options.seconds);
+  if (const auto cpu = usage.server_cpu_seconds(); cpu && result.contains("server")) {
+    result["server"]["cpu_us_per_forwarded"] = received ? 1e6 * *cpu / static_cast<double>(received) : 0.0;
   }
-  if (before && connected && server_start && server_end) {
-    const auto per_session = [&](long resident_kib) {
-      return ready ? static_cast<double>(resident_kib - before->resident_kib) / static_cast<double>(ready) : 0.0;
-    };
-    const double cpu = server_end->cpu_seconds - server_start->cpu_seconds;
-    result["server"] = {
-        {"cpu_percent", 100 * cpu / options.seconds},
-        {"cpu_us_per_forwarded", received ? 1e6 * cpu / static_cast<double>(received) : 0.0},
-        {"rss_before_kib", before->resident_kib},
-        {"rss_connected_kib", connected->resident_kib},
-        {"rss_end_kib", server_end->resident_kib},
-        // While every session forwards, at the end of the measured window: what a running
-        // server holds per session (the connect-time figure includes handshakes in flight).
-        {"kib_per_session", per_session(server_end->resident_kib)},
-        {"kib_per_session_at_connect", per_session(connected->resident_kib)},
-    };
-  }
-  if (server_start && server_end && core_start && core_end) {
-    const double elapsed = core_end->total_seconds - core_start->total_seconds;
-    const double others = (core_end->busy_seconds - core_start->busy_seconds) -
-                          (server_end->cpu_seconds - server_start->cpu_seconds);
-    if (elapsed > 0) result["other_load_on_server_cpu_percent"] = std::max(0.0, 100 * others / elapsed);
-  }
-  const auto text = result.dump(2);
-  if (options.json_out.empty()) {
-    std::cout << text << std::endl;
-  } else {
-    std::ofstream(options.json_out) << text << std::endl;
-  }
+  write_report(result, options.json_out);
   return ready == count ? 0 : 2;
 }
 
@@ -335,17 +228,22 @@ int run(const Options& options) {
 
 int main(int argc, char** argv) {
   Options options;
-  CLI::App app{"webvox-load: WebRTC sessions against webvoxd's forwarding unit"};
-  app.add_option("--target", options.target, "webvoxd, or janus (its VideoRoom over the HTTP API)")
+  CLI::App app{"webvox-load: WebRTC sessions against webvoxd's forwarding unit or viewer voice"};
+  app.add_option("--mode", options.mode,
+                 "sfu: browser sessions, probe packets forwarded; viewer: SL viewers, real Opus mixed")
+      ->check(CLI::IsMember({"sfu", "viewer"}));
+  app.add_option("--target", options.target,
+                 "webvoxd, or janus (sfu: its VideoRoom; viewer: AudioBridge, as os-webrtc-janus uses it)")
       ->check(CLI::IsMember({"webvoxd", "janus"}));
   app.add_option("--server", options.server, "HOST:PORT: webvoxd's (plain HTTP/WebSocket) or Janus's HTTP");
   app.add_option("--tokens", options.tokens_file, "webvoxd: file with one join token per line");
   app.add_option("--janus-room", options.janus_room, "janus: the VideoRoom id to create (default: random)");
   app.add_option("--sessions", options.sessions, "sessions to open (default: one per token)");
-  app.add_option("--speakers", options.speakers, "sessions 0…M-1 speak")->required();
+  app.add_option("--speakers", options.speakers, "sessions 0…M-1 speak (viewer mode: default 3)");
   app.add_option("--slots", options.slots, "receive slots each session offers");
-  app.add_option("--layout", options.layout, "crowded (everyone hears everyone) or culled (groups out of range)")
-      ->check(CLI::IsMember({"crowded", "culled"}));
+  app.add_option("--layout", options.layout,
+                 "crowded (everyone hears everyone) or culled (groups out of range; viewer mode: spread)")
+      ->check(CLI::IsMember({"crowded", "culled", "spread"}));
   app.add_option("--group-size", options.group_size, "members per group when culled");
   app.add_option("--payload", options.payload, "probe payload bytes (Opus-sized)");
   app.add_option("--warmup", options.warmup_seconds, "seconds of speaking before measuring");
@@ -353,9 +251,51 @@ int main(int argc, char** argv) {
   app.add_option("--connect-timeout", options.connect_timeout, "seconds for every session to connect");
   app.add_option("--server-pid", options.server_pid, "webvoxd's pid, for its CPU and memory");
   app.add_option("--server-cpu", options.server_cpu, "the CPU the server is pinned to (taskset)");
+  app.add_option("--client-cpu", options.client_cpu, "the CPU this tool is pinned to (taskset)");
   app.add_option("--bind", options.bind, "IPv4 address the media sockets use (host candidate)");
   app.add_option("--json", options.json_out, "write the result here instead of stdout");
+  auto& viewer = options.viewer;
+  app.add_option("--door", viewer.door, "viewer mode, webvoxd: jsonrpc (/viewer-voice/<secret>) or janus (/janus)")
+      ->check(CLI::IsMember({"jsonrpc", "janus"}));
+  app.add_option("--voice-rpc-path", viewer.voice_rpc_path, "viewer mode: the JSON-RPC door's path, secret included");
+  app.add_option("--janus-path", viewer.janus_path, "viewer mode: the Janus API's base path");
+  app.add_option("--janus-api-secret", viewer.janus_api_secret, "viewer mode: Janus's api_secret (apisecret)");
+  app.add_option("--region", viewer.region_id, "viewer mode: the region's UUID (its estate voice room)");
+  app.add_option("--speakers-per-group", viewer.speakers_per_group, "viewer mode, spread: speakers in each group");
+  app.add_option("--bitrate", viewer.bitrate, "viewer mode: the speakers' Opus bit rate");
+  app.add_option("--connect-concurrency", viewer.connect_concurrency, "viewer mode: viewers provisioning at once");
+  app.add_option("--late-ms", viewer.late_ms, "viewer mode: a mixed frame this far behind its due time is late");
+  app.add_option("--delay-pairs", viewer.delay_pairs,
+                 "viewer mode, webvoxd: pairs apart from the layout that time the mixer from outside");
+  app.add_option("--stats-path", viewer.stats_path, "viewer mode, webvoxd: a JSON path with mix_delay_p50_ms/p99_ms");
+  app.add_option("--stats-credentials", viewer.stats_credentials, "viewer mode: USER:PASSWORD for --stats-path");
   CLI11_PARSE(app, argc, argv);
+  if (options.mode == "viewer") {
+    viewer.target = options.target;
+    viewer.server = options.server;
+    viewer.sessions = options.sessions;
+    if (app.count("--speakers")) viewer.speakers = options.speakers;
+    viewer.layout = options.layout == "culled" ? "spread" : options.layout;
+    if (app.count("--group-size")) viewer.group_size = options.group_size;
+    viewer.warmup_seconds = options.warmup_seconds;
+    viewer.seconds = options.seconds;
+    viewer.connect_timeout = options.connect_timeout;
+    viewer.server_pid = options.server_pid;
+    viewer.server_cpu = options.server_cpu;
+    viewer.client_cpu = options.client_cpu;
+    viewer.bind = options.bind;
+    viewer.json_out = options.json_out;
+    try {
+      return run_viewers(viewer);
+    } catch (const std::exception& e) {
+      std::cerr << "webvox-load: " << e.what() << std::endl;
+      return 1;
+    }
+  }
+  if (!app.count("--speakers")) {
+    std::cerr << "webvox-load: --speakers is required" << std::endl;
+    return 1;
+  }
   if (options.janus_room == 0) options.janus_room = 100000 + static_cast<std::uint64_t>(getpid());
   try {
     return run(options);

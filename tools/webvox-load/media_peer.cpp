@@ -39,6 +39,12 @@ udp::endpoint to_endpoint(const rtc::stun::TransportAddress& address) {
 
 }  // namespace
 
+rtc::sdp::Fingerprint sdp_fingerprint(const rtc::DtlsCertificate& certificate) {
+  const auto parsed = rtc::sdp::parse_fingerprint(std::string(rtc::sdp::kSha256) + " " + certificate.fingerprint());
+  if (!parsed) throw std::runtime_error("our DTLS certificate's fingerprint does not parse");
+  return parsed.value();
+}
+
 MediaPeer::MediaPeer(MediaContext& context, std::uint64_t session_id)
     : context_(context), socket_(context.io, udp::endpoint(asio::ip::make_address_v4(context.bind_address), 0)) {
   socket_.non_blocking(true);
@@ -53,7 +59,7 @@ MediaPeer::MediaPeer(MediaContext& context, std::uint64_t session_id)
 
 MediaPeer::~MediaPeer() { stop(); }
 
-void MediaPeer::connect(const RemoteEndpoint& remote) {
+void MediaPeer::connect(const RemoteEndpoint& remote, bool data_channels) {
   remote_ = remote;
   // a=setup:active on the other side makes it the DTLS client (RFC 5763 §5).
   dtls_client_ = remote.setup != rtc::sdp::SetupRole::Active;
@@ -62,9 +68,9 @@ void MediaPeer::connect(const RemoteEndpoint& remote) {
       rtc::MediaTransportSettings{&context_.certificate,
                                   dtls_client_ ? rtc::DtlsRole::Client : rtc::DtlsRole::Server,
                                   remote.fingerprint, local_.ice, remote.ice.ufrag,
-                                  /*data_channels=*/false},  // as browsers that open none
-      rtc::MediaTransport::Handlers{nullptr, [this](std::span<std::uint8_t> packet) { on_rtp(packet); },
-                                    nullptr, nullptr});
+                                  data_channels},
+      rtc::MediaTransport::Handlers{handlers_.connected, [this](std::span<std::uint8_t> packet) { on_rtp(packet); },
+                                    nullptr, handlers_.data_channel});
   next_check_ = Clock::now();
   tick(next_check_);
 }
@@ -86,6 +92,27 @@ void MediaPeer::send_probe(std::uint32_t speaker, std::uint32_t ssrc, std::uint8
   if (context_.window.contains(probe.sent_ns)) ++sent_in_window_;
   const auto length = write_probe_packet(send_buffer_, context_.shape, ssrc, probe, level_minus_dbov);
   if (transport_->send_rtp(send_buffer_, length)) flush();
+}
+
+bool MediaPeer::send_rtp(std::span<std::uint8_t> buffer, std::size_t length) {
+  if (!ready() || stopped_ || !transport_->send_rtp(buffer, length)) return false;
+  flush();
+  return true;
+}
+
+std::optional<std::uint16_t> MediaPeer::open_channel(const std::string& label) {
+  auto* channels = transport_ && !stopped_ ? transport_->data_channels() : nullptr;
+  if (!channels) return std::nullopt;
+  const auto stream = channels->open_channel(label);
+  flush();
+  return stream;
+}
+
+bool MediaPeer::send_text(std::uint16_t stream, std::string_view text) {
+  auto* channels = transport_ && !stopped_ ? transport_->data_channels() : nullptr;
+  if (!channels || !channels->send_text(stream, text)) return false;
+  flush();
+  return true;
 }
 
 std::optional<std::string> MediaPeer::failure() const {
@@ -128,6 +155,7 @@ void MediaPeer::on_datagram(std::span<std::uint8_t> datagram, const udp::endpoin
 }
 
 void MediaPeer::on_rtp(std::span<const std::uint8_t> packet) {
+  if (handlers_.rtp) return handlers_.rtp(packet, arrived_at_ns_);
   const auto probe = read_probe(packet);
   if (!probe) return;
   ++probes_received_;

@@ -1,14 +1,19 @@
 // One WebRTC connection's media, client side, built from the project's pieces: its own UDP
 // socket, controlling ICE checks (rtc::IceControllingChecks) towards a lite server, answering
 // the server's own checks where it makes them (Janus's libnice does), DTLS in
-// whichever role the other side's a=setup leaves us, and SRTP (rtc::MediaTransport). Sends
-// probe packets when asked and records the probes it receives. The signalling that produced
-// the descriptions (webvoxd's WebSocket, Janus's HTTP API) lives elsewhere.
+// whichever role the other side's a=setup leaves us, SRTP, and data channels over SCTP when
+// the negotiation kept them (rtc::MediaTransport). Sends probe packets when asked and records
+// the probes it receives, or, given handlers, hands received RTP and data-channel events on
+// and sends the caller's RTP. The signalling that produced the descriptions (webvoxd's
+// WebSocket or viewer doors, Janus's HTTP API) lives elsewhere.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
 #include <array>
+#include <functional>
+#include <span>
+#include <string_view>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -31,6 +36,9 @@ inline std::uint64_t monotonic_ns(Clock::time_point t = Clock::now()) {
       std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count());
 }
 
+// The certificate's fingerprint as our SDP announces it.
+rtc::sdp::Fingerprint sdp_fingerprint(const rtc::DtlsCertificate& certificate);
+
 // What every connection of a run shares.
 struct MediaContext {
   boost::asio::io_context& io;
@@ -52,12 +60,28 @@ class MediaPeer {
 
   // Our half of the SDP transport (ICE credentials, fingerprint, socket address).
   const ClientTransport& local() const { return local_; }
-  // Starts checking towards the other side once its description arrived.
-  void connect(const RemoteEndpoint& remote);
+  // Instead of the probe bookkeeping (set before connect()): every decrypted RTP packet with
+  // the time it reached the socket, the data channels' events, and the moment SRTP is keyed.
+  struct Handlers {
+    std::function<void(std::span<const std::uint8_t> rtp, std::uint64_t arrived_ns)> rtp;
+    std::function<void(rtc::SctpAssociation::Event)> data_channel;
+    std::function<void()> connected;
+  };
+  void set_handlers(Handlers handlers) { handlers_ = std::move(handlers); }
+
+  // Starts checking towards the other side once its description arrived. `data_channels`:
+  // the negotiation kept an m=application section (an SCTP association follows DTLS).
+  void connect(const RemoteEndpoint& remote, bool data_channels = false);
   // ICE checks and DTLS retransmissions; call every few milliseconds.
   void tick(Clock::time_point now);
   // One probe from `speaker` on `ssrc`, once media is ready.
   void send_probe(std::uint32_t speaker, std::uint32_t ssrc, std::uint8_t level_minus_dbov);
+  // A whole RTP packet in the first `length` bytes of `buffer` (with SrtpSession::kMaxTrailer
+  // bytes of room after them), once media is ready.
+  bool send_rtp(std::span<std::uint8_t> buffer, std::size_t length);
+  // Data channels, once the association is up (Connected event).
+  std::optional<std::uint16_t> open_channel(const std::string& label);
+  bool send_text(std::uint16_t stream, std::string_view text);
   void stop();
 
   bool ready() const { return transport_ && transport_->media_ready(); }
@@ -75,6 +99,7 @@ class MediaPeer {
   void flush();
 
   MediaContext& context_;
+  Handlers handlers_;
   boost::asio::ip::udp::socket socket_;
   ClientTransport local_;
   std::optional<RemoteEndpoint> remote_;

@@ -15,7 +15,7 @@
 
 namespace webvox::load {
 
-class WebvoxSession final : public LoadSession {
+class WebvoxSession final : public ProbeSession {
  public:
   WebvoxSession(MediaContext& media, boost::asio::ip::tcp::endpoint server, const Layout& layout,
                 std::size_t slots, std::size_t index, std::string token);
