@@ -21,7 +21,6 @@ export function defaultSignalUrl() {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/signal`;
 }
 
-
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000, 15000];
 const REQUEST_TIMEOUT_MS = 10000;
 const PING_EVERY_MS = 20000;
