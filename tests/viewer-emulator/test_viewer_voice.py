@@ -87,7 +87,7 @@ class Door(unittest.IsolatedAsyncioTestCase):
         h.require_loopback_only()
         reason = viewers.why_unavailable()
         if reason:
-            raise unittest.SkipTest(reason)
+            raise h.missing("emulated viewers: %s" % reason)
         doors.start_shared_server(cls, "webvox-viewer-")
 
     @classmethod
