@@ -39,7 +39,8 @@ fresh one for each case (no region corner or channel left over from the other). 
 
 Every wait is on a condition, bounded and scaled by WEBVOX_TIMEOUT_SCALE. Runs in a
 loopback-only network namespace (re-runs itself under `unshare -n` as root); needs Chromium,
-node, sox (tests/browser's playwright-core).
+node, sox (tests/browser's playwright-core), and fails naming what is missing (skips only
+under WEBVOX_ALLOW_SKIP=1).
     nice -n 5 /usr/bin/python3 tests/viewer-emulator/test_one_world.py --webvoxd build/webvoxd
 """
 
@@ -170,7 +171,7 @@ class OneWorld(unittest.IsolatedAsyncioTestCase):
         h.require_loopback_only()
         reason = viewers.why_unavailable() or h.PageDriver.why_unavailable()
         if reason:
-            raise unittest.SkipTest(reason)
+            raise h.missing("emulated viewers and browser pages: %s" % reason)
 
     async def asyncSetUp(self):
         asyncio.get_running_loop().set_debug(False)  # debug mode is far too slow for media
