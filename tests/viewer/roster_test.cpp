@@ -165,6 +165,25 @@ TEST(Roster, LeavesGoOnlyWhereTheJoinWent) {
             (std::vector<RosterMessage>{{"s-alice", l(kCarol)}, {"s-bob", l(kCarol)}}));
 }
 
+// What a session was told is kept per agent; an agent that left makes room for the next one
+// (its place is reused), which must be announced like anybody new, to everyone.
+TEST(Roster, ANewcomerAfterALeaverIsToldToEveryone) {
+  Roster roster(spatial_config());
+  connect(roster, "s-alice", kAlice);
+  connect(roster, "s-bob", kBob);
+  EXPECT_EQ(roster.remove_session("s-bob"), (std::vector<RosterMessage>{{"s-alice", l(kBob)}}));
+  ASSERT_TRUE(roster.add_session("s-carol", kCarol));
+  roster.channel_opened("s-carol");
+  roster.joined("s-carol", false);
+  const auto joined = roster.joined("s-carol", true);
+  EXPECT_EQ(to(joined, "s-alice"), json::parse(j(kCarol)));
+  EXPECT_EQ(to(joined, "s-carol"), json::parse(j(kAlice)));
+  // Carol leaving again tells Alice (and only Alice): the reused place was hers.
+  EXPECT_EQ(roster.remove_session("s-carol"), (std::vector<RosterMessage>{{"s-alice", l(kCarol)}}));
+  connect(roster, "s-bob", kBob);
+  EXPECT_EQ(roster.remove_session("s-alice"), (std::vector<RosterMessage>{{"s-bob", l(kAlice)}}));
+}
+
 // Rule 4 and 5: a session that turns non-primary (its agent walked into the next region)
 // stops counting: its agent leaves this room's roster; the session is told nobody new, but
 // what it knows stays true; when it is primary again it catches up.
