@@ -96,15 +96,21 @@ std::vector<RosterMessage> Roster::levels(std::span<const SpeakerLevel> levels,
     h.voice = h.voice || entry.voice;
   }
 
+  // Level changes go out in rounds, at most one per interval for the whole room, so the
+  // speakers' levels share one message per listener instead of one each (at 270 viewers and
+  // 3 speakers that was 8,100 SCTP messages a second instead of 2,700).
+  const bool round_due = !last_level_round_ || now - *last_level_round_ >= config_.level_interval;
+  bool round = false;
   Outbox out;
   for (auto& [agent, state] : agents_) {
     const auto found = heard.find(agent);
     const bool voice = found != heard.end() && found->second.voice;
     const int power = found == heard.end() ? 0 : power_of_level(found->second.level);
     const bool changed = voice != state.voice;
-    const bool due = voice && power != state.power &&
+    const bool due = voice && power != state.power && round_due &&
                      (!state.last_sent || now - *state.last_sent >= config_.level_interval);
     if (!changed && !due) continue;
+    round = round || due;
     state.voice = voice;
     state.power = power;
     state.last_sent = now;
@@ -112,6 +118,7 @@ std::vector<RosterMessage> Roster::levels(std::span<const SpeakerLevel> levels,
       if (session.announced.contains(state.index)) out.to(id).power(agent, power, voice);
     }
   }
+  if (round) last_level_round_ = now;
   return out.take(config_.max_agents_per_message);
 }
 

@@ -27,8 +27,10 @@
 //      new; what it was told before stays true: it still gets "p"/"v" and "l" for the agents
 //      announced to it. When it counts again it is told who it missed.
 //   6. "p"/"v" for a present agent go to the sessions it was announced to: on every change of
-//      v, and while v is true at most once per level_interval, when p changed. An agent the
-//      mixer does not list in a tick is silent (p 0, v false).
+//      v, and while v is true at most once per level_interval, when p changed. Such level
+//      changes go in rounds, at most one per level_interval for the room, so the speakers'
+//      levels reach a listener in one message. An agent the mixer does not list in a tick is
+//      silent (p 0, v false).
 // Messages from one event to one session are batched into one text (split after
 // max_agents_per_message agents).
 #pragma once
@@ -146,6 +148,7 @@ class Roster {
   RosterConfig config_;
   std::map<std::string, Session, std::less<>> sessions_;
   std::map<std::string, Agent, std::less<>> agents_;  // present agents only
+  std::optional<Clock::time_point> last_level_round_;  // the last tick that sent level changes
   std::vector<std::size_t> free_indices_;  // of agents no longer present, reused first
   std::size_t next_index_ = 0;
 };

@@ -261,7 +261,7 @@ TEST(Roster, SpeechGoesOnEveryChangeAndAtMostEveryIntervalWhileSpeaking) {
   EXPECT_EQ(to(dave, "s-dave")[kBob], json::parse(R"({"j":{"p":true}})"));
 }
 
-TEST(Roster, LevelIntervalIsConfigurableAndPerAgent) {
+TEST(Roster, LevelIntervalIsConfigurableAndLevelsGoInRounds) {
   RosterConfig config = spatial_config();
   config.level_interval = 250ms;
   Roster roster(config);
@@ -280,6 +280,16 @@ TEST(Roster, LevelIntervalIsConfigurableAndPerAgent) {
       roster.levels(std::vector<SpeakerLevel>{{kAlice, 0.6, true}, {kBob, 0.3, true}}, t0 + 250ms);
   EXPECT_EQ(due, (std::vector<RosterMessage>{
                      {"s-bob", std::string(R"({")") + kAlice + R"(":{"p":77,"v":true}})"}}));
+  // Bob's change was due at 350 ms by his own interval; it waits for the room's next round
+  // at 500 ms, and goes in one message with Alice's.
+  EXPECT_TRUE(
+      roster.levels(std::vector<SpeakerLevel>{{kAlice, 0.6, true}, {kBob, 0.4, true}}, t0 + 350ms)
+          .empty());
+  const auto round =
+      roster.levels(std::vector<SpeakerLevel>{{kAlice, 0.7, true}, {kBob, 0.4, true}}, t0 + 500ms);
+  ASSERT_EQ(round.size(), 2u);  // one message to each of the two sessions
+  EXPECT_EQ(to(round, "s-alice"), json::parse(std::string(R"({")") + kBob + R"(":{"p":51,"v":true}})"));
+  EXPECT_EQ(to(round, "s-bob"), json::parse(std::string(R"({")") + kAlice + R"(":{"p":90,"v":true}})"));
 }
 
 TEST(Roster, LevelsOfAgentsNotPresentAreIgnoredAndDuplicatesMerge) {
