@@ -68,6 +68,16 @@ def webvoxd_path():
     return path
 
 
+def take_load_tool_argument():
+    """--load-tool PATH off argv (main() takes --webvoxd); else $LOAD_TOOL, else build/'s."""
+    if "--load-tool" in sys.argv:
+        i = sys.argv.index("--load-tool")
+        os.environ["LOAD_TOOL"] = sys.argv[i + 1]
+        del sys.argv[i:i + 2]
+    return os.environ.get("LOAD_TOOL") or os.path.join(
+        _HERE, "..", "..", "build", "tools", "webvox-load", "webvox-load")
+
+
 def main():
     """unittest.main() that first takes ``--webvoxd PATH`` (or ``--webvoxd=PATH``) off argv."""
     argv = [sys.argv[0]]
