@@ -41,3 +41,16 @@ bench_namespace_links() {
   ip link set wvx1 up
   ip link set wvx0 up
 }
+
+# Inside the namespace: Janus from the configuration in $1/config, pinned to $SERVER_CPU, its
+# output in $1/stdout and $1/stderr; sets $janus_pid and waits (10 s at most) until its HTTP
+# transport on port $2 answers.
+bench_start_janus() {
+  local dir=$1 http_port=$2
+  taskset -c "$SERVER_CPU" janus -F "$dir/config" -C "$dir/config/janus.jcfg" >"$dir/stdout" 2>"$dir/stderr" &
+  janus_pid=$!
+  for _ in $(seq 100); do
+    curl -s -o /dev/null "http://127.0.0.1:$http_port/janus/info" && break
+    sleep 0.1
+  done
+}

@@ -152,12 +152,7 @@ run_janus() {
     set -e
     source "$lib"
     bench_namespace_links
-    taskset -c "$SERVER_CPU" janus -F "$dir/config" -C "$dir/config/janus.jcfg" >"$dir/stdout" 2>"$dir/stderr" &
-    janus_pid=$!
-    for _ in $(seq 100); do
-      curl -s -o /dev/null "http://127.0.0.1:$http_port/janus/info" && break
-      sleep 0.1
-    done
+    bench_start_janus "$dir" "$http_port"
     taskset -c "$CLIENT_CPU" "$LOAD" --target janus --server "127.0.0.1:$http_port" --bind 10.255.0.1 \
         --sessions "$n" --speakers "$m" --slots "$SLOTS" --layout "$layout" --group-size "$GROUP_SIZE" \
         --warmup "$WARMUP" --seconds "$SECONDS_MEASURED" --server-pid "$janus_pid" \

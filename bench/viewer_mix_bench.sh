@@ -151,12 +151,7 @@ run_janus() {
     set -e
     source "$lib"
     bench_namespace_links
-    taskset -c "$SERVER_CPU" janus -F "$dir/config" -C "$dir/config/janus.jcfg" >"$dir/stdout" 2>"$dir/stderr" &
-    janus_pid=$!
-    for _ in $(seq 100); do
-      curl -s -o /dev/null "http://127.0.0.1:$http_port/janus/info" && break
-      sleep 0.1
-    done
+    bench_start_janus "$dir" "$http_port"
     taskset -c "$CLIENT_CPU" "$LOAD" $ARGS --target janus --server "127.0.0.1:$http_port" --bind 10.255.0.1 \
         --janus-api-secret "$SECRET" --server-pid "$janus_pid" --json "$dir.json" \
       || echo "viewer_mix_bench: janus: not every session connected" >&2

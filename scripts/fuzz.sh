@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (fuzz/) with clang into their own build directory and runs
 # them over copies of their seed corpora (fuzz/corpus/<target>/, never written to).
-#   scripts/fuzz.sh smoke            every target for a few seconds (~1 minute in all);
+#   scripts/fuzz.sh smoke            every target for 10 s, one per core (~2 minutes on 2 cores);
 #                                    what scripts/test.sh runs
 #   scripts/fuzz.sh long [seconds]   every target for [seconds] each (default 600), keeping
 #                                    the grown corpus in the build directory between runs
@@ -10,7 +10,8 @@
 #   scripts/fuzz.sh build            only configure and build
 # Prints one line per target with its number of executions; exits non-zero if any target
 # crashed (the input is kept in <build>/fuzz-work/<target>/artifacts-<time>/, and a command
-# to replay it is printed). Environment: WEBVOX_FUZZ_BUILD_DIR (default build-fuzz), WEBVOX_FUZZ_TARGETS
+# to replay it is printed). Targets run side by side, WEBVOX_FUZZ_JOBS at once (default: the
+# number of cores). Environment: WEBVOX_FUZZ_BUILD_DIR (default build-fuzz), WEBVOX_FUZZ_TARGETS
 # (space-separated subset), WEBVOX_FUZZ_SMOKE_SECONDS (per target, default 10),
 # WEBVOX_FUZZ_MAX_LEN (longest input, default 4096 bytes; shorter inputs run faster).
 set -euo pipefail
@@ -70,12 +71,22 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 work_root="$build_dir/fuzz-work"
 stamp=$(date +%Y%m%d-%H%M%S)
-failed=()
-summary=()
-for target in "${targets[@]}"; do
-  binary="$build_dir/fuzz/$target"
-  seeds="fuzz/corpus/$target"
-  work="$work_root/$target"
+# Targets run side by side, one per core (WEBVOX_FUZZ_JOBS), each writing its summary line
+# to a file of its own; the summary is printed in the targets' order once all are done.
+parallel=${WEBVOX_FUZZ_JOBS:-$(nproc)}
+if ! [[ "$parallel" =~ ^[1-9][0-9]*$ ]]; then
+  echo "fuzz: WEBVOX_FUZZ_JOBS must be a positive whole number, not '$parallel'" >&2
+  exit 2
+fi
+results="$work_root/results-$stamp"
+mkdir -p "$results"
+
+fuzz_one() {
+  local target=$1
+  local binary="$build_dir/fuzz/$target"
+  local seeds="fuzz/corpus/$target"
+  local work="$work_root/$target"
+  local corpus artifacts budget budget_text flags log started status executions corpus_size line
   mkdir -p "$work"
   # The fuzzer adds inputs to its first corpus directory: give it a copy, never the seeds.
   if [[ "$mode" == smoke ]]; then
@@ -110,18 +121,34 @@ for target in "${targets[@]}"; do
     line="fuzz: $target: ${executions:-?} executions in $((SECONDS - started))s, corpus $corpus_size inputs, no crash"
   else
     line="fuzz: $target: ${executions:-?} executions, FAILED (exit $status)"
-    failed+=("$target")
-    echo "---- last lines of $log ----" >&2
-    tail -n 60 "$log" >&2
-    for artifact in "$artifacts"/*; do
-      [[ -e "$artifact" ]] || continue
-      echo "fuzz: reproduce with: $binary $artifact" >&2
-    done
+    touch "$results/$target.failed"
+    {
+      echo "---- last lines of $log ----"
+      tail -n 60 "$log"
+      for artifact in "$artifacts"/*; do
+        [[ -e "$artifact" ]] || continue
+        echo "fuzz: reproduce with: $binary $artifact"
+      done
+    } >&2
   fi
   rmdir "$artifacts" 2>/dev/null || true  # only kept when something was saved
   echo "$line"
-  summary+=("$line")
+  echo "$line" > "$results/$target.line"
+}
+
+for target in "${targets[@]}"; do
+  while (($(jobs -rp | wc -l) >= parallel)); do wait -n || true; done
+  fuzz_one "$target" &
 done
+wait
+
+failed=()
+summary=()
+for target in "${targets[@]}"; do
+  summary+=("$(cat "$results/$target.line" 2>/dev/null || echo "fuzz: $target: no result")")
+  if [[ -e "$results/$target.failed" || ! -e "$results/$target.line" ]]; then failed+=("$target"); fi
+done
+rm -rf "$results"
 
 echo "fuzz: summary ($mode)"
 printf '  %s\n' "${summary[@]}"

@@ -2,24 +2,34 @@
 // read-outs of state, audio levels and RTP counters. Documented in README.md.
 
 import { FLOOR_DB } from './audio.js';
-import { miniMapOf } from './minimap.js';
 
-export function installApi({ sig, audio, app, reporter, bannerCode, actions }) {
+// call() is the Call we are in (call.js) or null; minimap the MiniMap; bannerCode() the code of
+// the banner on show; actions what the UI can do (app.js).
+export function installApi({ sig, audio, mic, session, call, reporter, minimap, bannerCode, actions }) {
+  // What the page state reads from the call we are in; also for tests that look inside.
+  const app = {
+    get channel() { return session.state.channel; },
+    get space() { return call()?.space ?? null; },
+    get members() { return call()?.members ?? new Map(); },
+    get sfu() { return call()?.sfu ?? null; },
+    get mesh() { return call()?.mesh ?? null; },
+  };
   window.webvox = {
     ...actions,
 
     state() {
       const w = sig.welcome;
+      const track = mic.track;
       return {
         signalling: sig.state,
         channel: app.channel,
         self: w?.member ?? null,
         account: w?.account ?? null,
         name: w?.name ?? null,
-        muted: app.muted,
-        speaking: app.speaking,
+        muted: mic.muted,
+        speaking: call()?.speaking ?? false,
         audioContext: audio.ctx?.state ?? 'none',
-        mic: audio.track ? { label: audio.track.label, deviceId: audio.deviceId, enabled: audio.track.enabled } : null,
+        mic: track ? { label: track.label, deviceId: mic.deviceId, enabled: track.enabled } : null,
         error: bannerCode(),
         channelInfo: app.space?.channelInfo ?? null,
         role: app.space?.self.role ?? null,
@@ -116,7 +126,7 @@ export function installApi({ sig, audio, app, reporter, bannerCode, actions }) {
     // (a pointer event's clientX / clientY there), or null while the map shows nothing. Lets a
     // test drag with real pointer input; the movement itself goes through the map's handlers.
     mapPoint(p) {
-      return miniMapOf(document.querySelector('[data-testid="minimap"]'))?.clientPoint(p) ?? null;
+      return minimap.clientPoint(p) ?? null;
     },
 
     remoteLevels() {
@@ -149,7 +159,7 @@ export function installApi({ sig, audio, app, reporter, bannerCode, actions }) {
       })));
     },
 
-    _internals: { sig, audio, app },
+    _internals: { sig, audio, mic, session, app },
   };
 }
 

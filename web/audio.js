@@ -1,4 +1,5 @@
-// Microphone capture, remote playback with per-person gain, and level analysis.
+// Remote playback with per-person gain, and level analysis (the microphone's level too; the
+// microphone itself is microphone.js).
 //
 // One AudioContext for everything. Each remote stream (a mesh peer's, or a server-forwarded
 // receive slot's, played as the member on it) is played through WebAudio:
@@ -23,31 +24,14 @@ const RAMP_S = 0.03;
 const LOCAL_FFT = 2048; // short window keeps the local speaking indicator snappy
 const FLOOR_DB = -200; // stands in for -Infinity (silence) so results survive JSON
 
-export class MicError extends Error {
-  constructor(kind, cause) {
-    super(cause?.message || kind);
-    this.name = 'MicError';
-    this.kind = kind; // 'denied' | 'no-device' | 'busy' | 'gone' | 'insecure' | 'unknown'
-    this.cause = cause;
-  }
-}
-
 export class AudioEngine {
   constructor() {
     this.ctx = null;
-    this.micStream = null;
-    this.deviceId = '';
-    this.muted = false;
-    this.processing = true;
     this._local = null; // {source, analyser, buf}
     this._remotes = new Map(); // member → {stream, el, source, analyser, place, panner, gain, heard, buf, freq}
     this._volumes = new Map(); // member → 0…2, kept across stream replacements
     this._placements = new Map(); // member → {gain 0…1, pan −1…1}, likewise
     this._slots = new Map(); // receive slot mid → chain (as in _remotes, plus slot and member)
-  }
-
-  get track() {
-    return this.micStream?.getAudioTracks()[0] ?? null;
   }
 
   context() {
@@ -69,55 +53,9 @@ export class AudioEngine {
     return !this.ctx || this.ctx.state !== 'running';
   }
 
-  // Opens (or switches to) a microphone. Resolves with the new track; the caller swaps it
-  // into the peer connections. The previous stream is stopped only once the new one works,
-  // so a failed switch leaves the old mic running.
-  async openMic(deviceId = this.deviceId) {
-    if (!navigator.mediaDevices?.getUserMedia) {
-      throw new MicError(window.isSecureContext ? 'unknown' : 'insecure');
-    }
-    const audio = {
-      echoCancellation: this.processing,
-      noiseSuppression: this.processing,
-      autoGainControl: this.processing,
-      channelCount: 1,
-    };
-    if (deviceId) audio.deviceId = { exact: deviceId };
-    let stream;
-    try {
-      stream = await navigator.mediaDevices.getUserMedia({ audio, video: false });
-    } catch (err) {
-      throw new MicError(micErrorKind(err), err);
-    }
-    const old = this.micStream;
-    this.micStream = stream;
-    const track = this.track;
-    track.enabled = !this.muted;
-    this.deviceId = track.getSettings().deviceId || deviceId || '';
-    this._attachLocal();
-    if (old) for (const t of old.getTracks()) t.stop();
-    return track;
-  }
-
-  stopMic() {
-    if (this.micStream) for (const t of this.micStream.getTracks()) t.stop();
-    this.micStream = null;
-    this._detachLocal();
-  }
-
-  setMuted(muted) {
-    this.muted = muted;
-    if (this.track) this.track.enabled = !muted;
-  }
-
-  async listDevices() {
-    if (!navigator.mediaDevices?.enumerateDevices) return { inputs: [], outputs: [] };
-    const all = await navigator.mediaDevices.enumerateDevices();
-    const pick = (kind) =>
-      all
-        .filter((d) => d.kind === kind && d.deviceId !== 'communications')
-        .map((d, i) => ({ deviceId: d.deviceId, label: d.label || `${kind === 'audioinput' ? 'Microphone' : 'Speaker'} ${i + 1}` }));
-    return { inputs: pick('audioinput'), outputs: pick('audiooutput') };
+  // The browser holds back sound it would play (autoplay policy): a gesture must resume it.
+  get paused() {
+    return !!this.ctx && this.ctx.state !== 'running';
   }
 
   get canPickOutput() {
@@ -336,14 +274,16 @@ export class AudioEngine {
   }
 
   close() {
-    this.stopMic();
+    this.detachLocal();
     this.removeAllRemotes();
   }
 
-  _attachLocal() {
-    this._detachLocal();
+  // The microphone's stream (or null: none), for localLevel() and localPeak().
+  setLocal(stream) {
+    this.detachLocal();
+    if (!stream) return;
     const ctx = this.context();
-    const source = ctx.createMediaStreamSource(this.micStream);
+    const source = ctx.createMediaStreamSource(stream);
     const analyser = ctx.createAnalyser();
     analyser.fftSize = LOCAL_FFT;
     analyser.smoothingTimeConstant = 0.3;
@@ -355,7 +295,7 @@ export class AudioEngine {
     };
   }
 
-  _detachLocal() {
+  detachLocal() {
     if (this._local) this._local.source.disconnect();
     this._local = null;
   }
@@ -406,26 +346,6 @@ function spectrumPeak(analyser, freq) {
     peakHz: Math.round((best + offset) * binHz * 10) / 10,
     peakDb: Math.round(Math.max(FLOOR_DB, peak) * 10) / 10,
   };
-}
-
-function micErrorKind(err) {
-  switch (err?.name) {
-    case 'NotAllowedError':
-    case 'SecurityError':
-    case 'PermissionDeniedError':
-      return 'denied';
-    case 'NotFoundError':
-    case 'DevicesNotFoundError':
-      return 'no-device';
-    case 'NotReadableError':
-    case 'TrackStartError':
-    case 'AbortError':
-      return 'busy';
-    case 'OverconstrainedError':
-      return 'gone';
-    default:
-      return 'unknown';
-  }
 }
 
 export { FLOOR_DB };

@@ -12,9 +12,7 @@
 // the floor) gets a null track, so no RTP flows to it, and the mic again when it does.
 
 import { SenderTrack } from './sender-track.js';
-
-const DISCONNECTED_GRACE_MS = 4000; // 'disconnected' often heals by itself within seconds
-const RESTART_BACKOFF_MS = [0, 2000, 5000, 10000, 20000, 30000];
+import { IceRestartPolicy } from './ice-restart.js';
 
 export class Mesh extends EventTarget {
   // send(to, data) relays a `signal`; getTrack() returns the current mic track or null;
@@ -92,13 +90,19 @@ class Peer extends EventTarget {
     this.polite = mesh.selfId < member;
     this.stream = null;
     this.closed = false;
-    this.restarts = 0;
     this._makingOffer = false;
     this._ignoreOffer = false;
     this._answerPending = false;
     this._chain = Promise.resolve();
-    this._restartTimer = 0;
-    this._graceTimer = 0;
+    // An ICE restart on this connection: fires negotiationneeded, and perfect negotiation
+    // sorts out who offers.
+    this._restarts = new IceRestartPolicy({
+      restart: (reason, attempt) => {
+        this.dispatchEvent(new CustomEvent('restart', { detail: { reason, attempt } }));
+        this.pc.restartIce();
+      },
+      state: () => this.connectionState,
+    });
     this._senderTrack = new SenderTrack(() => mesh.trackFor(member));
 
     const pc = new RTCPeerConnection({
@@ -145,20 +149,20 @@ class Peer extends EventTarget {
     return this.pc.getTransceivers().filter((t) => isAudio(t) && !t.stopped).map((t) => t.sender);
   }
 
+  // Restarts since the connection last was `connected`.
+  get restarts() {
+    return this._restarts.attempts;
+  }
+
   restartIce(reason) {
     if (this.closed || !this.pc.remoteDescription) return; // nothing negotiated yet to restart
-    clearTimeout(this._restartTimer);
-    this._restartTimer = 0;
-    this.restarts++;
-    this.dispatchEvent(new CustomEvent('restart', { detail: { reason, attempt: this.restarts } }));
-    this.pc.restartIce(); // fires negotiationneeded; perfect negotiation sorts out who offers
+    this._restarts.restartNow(reason);
   }
 
   close() {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this._restartTimer);
-    clearTimeout(this._graceTimer);
+    this._restarts.close();
     this.pc.onnegotiationneeded = this.pc.onicecandidate = this.pc.ontrack = null;
     this.pc.onconnectionstatechange = null;
     this.pc.close();
@@ -224,35 +228,7 @@ class Peer extends EventTarget {
   _onConnectionState() {
     const state = this.pc.connectionState;
     this.dispatchEvent(new CustomEvent('state', { detail: state }));
-    clearTimeout(this._graceTimer);
-    this._graceTimer = 0;
-    if (state === 'connected') {
-      this.restarts = 0;
-      clearTimeout(this._restartTimer);
-      this._restartTimer = 0;
-    } else if (state === 'disconnected') {
-      this._graceTimer = setTimeout(() => {
-        if (this.pc.connectionState === 'disconnected') this.restartIce('disconnected');
-      }, DISCONNECTED_GRACE_MS);
-    } else if (state === 'failed') {
-      this._scheduleRestart();
-    }
-  }
-
-  // Keep retrying while failed, backing off so two unreachable peers do not spin.
-  _scheduleRestart() {
-    if (this.closed || this._restartTimer) return;
-    const delay = RESTART_BACKOFF_MS[Math.min(this.restarts, RESTART_BACKOFF_MS.length - 1)];
-    this._restartTimer = setTimeout(() => {
-      this._restartTimer = 0;
-      if (this.closed || this.pc.connectionState !== 'failed') return;
-      this.restartIce('failed');
-      // A restart that itself fails fires 'failed' again; if it just hangs, try again anyway.
-      this._restartTimer = setTimeout(() => {
-        this._restartTimer = 0;
-        if (this.pc.connectionState === 'failed') this._scheduleRestart();
-      }, 15000);
-    }, delay);
+    this._restarts.onState(state);
   }
 
   _signal(data) {

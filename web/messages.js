@@ -1,5 +1,6 @@
-// What we tell people when something goes wrong: a short title saying what happened and a
-// line saying what to do about it. Kept apart from the logic so the wording is easy to review.
+// What we tell people: when something goes wrong, a short title saying what happened and a
+// line saying what to do about it; the labels of the banners' buttons; and what the polite
+// live region announces. Kept apart from the logic so the wording is easy to review.
 
 const retrying = (ms) => (ms > 0 ? `Trying again in ${Math.max(1, Math.round(ms / 1000))} s…` : 'Trying again now…');
 
@@ -92,28 +93,28 @@ export const messages = {
   },
 
   mic(err) {
-    switch (err.kind) {
-      case 'denied':
+    switch (err.code) {
+      case 'mic_denied':
         return {
           title: 'Microphone access is blocked',
           text: 'Allow the microphone for this site in your browser (usually the icon at the left of the address bar), then try again. You can listen in the meantime.',
         };
-      case 'no-device':
+      case 'mic_no-device':
         return {
           title: 'No microphone found',
           text: 'Plug in a microphone or headset, then try again. You can listen in the meantime.',
         };
-      case 'busy':
+      case 'mic_busy':
         return {
           title: 'Your microphone couldn’t be started',
           text: 'Another app may be using it. Close that app or choose a different microphone.',
         };
-      case 'gone':
+      case 'mic_gone':
         return {
           title: 'That microphone isn’t available',
           text: 'It may have been unplugged. Choose another one under Audio.',
         };
-      case 'insecure':
+      case 'mic_insecure':
         return {
           title: 'The microphone needs a secure connection',
           text: 'Open this page with https:// (or on localhost) to talk. You can listen in the meantime.',
@@ -139,6 +140,35 @@ export const messages = {
     title: `Can’t reach ${listNames(names)}`,
     text: 'A network between you may be blocking direct audio. Retrying…',
   }),
+};
+
+// Buttons on banners.
+export const labels = {
+  retryNow: 'Retry now',
+  tryAgain: 'Try again',
+  joinLinkChannel: 'Join the link’s channel',
+  useAccount: 'Sign in with an account instead',
+  useThisWindow: 'Use this window',
+};
+
+// The line under the spinner while signing in.
+export const connectingText = {
+  account: 'Signing you in to voice chat…',
+  token: 'Signing you in with your join link…',
+  waiting: 'Waiting for the voice server to answer…',
+};
+
+// What the polite live region says (screen readers read it when they are done with what they
+// are saying), for changes in the channel one would otherwise only see.
+export const announce = {
+  joined: (name) => `${name} joined`,
+  left: (name) => `${name} left`,
+  handRaised: (name) => `${name} raised their hand`,
+  floorGiven: (name) => `${name} has the floor`,
+  floorTaken: (name) => `${name} no longer has the floor`,
+  youHaveFloor: () => 'You have the floor: the channel hears you',
+  youLostFloor: () => 'You no longer have the floor',
+  more: (n) => `and ${n} more ${n === 1 ? 'change' : 'changes'}`,
 };
 
 function listNames(names) {

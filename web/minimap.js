@@ -14,13 +14,6 @@ const TURN_RAD = Math.PI / 12; // 15°
 const VIEW_MARGIN = 1.3; // the view reaches 30 % beyond the audible circle
 const MIN_HALF_VIEW_M = 5;
 
-// canvas → its MiniMap, for the test hook window.webvox.mapPoint (api.js).
-const maps = new WeakMap();
-
-export function miniMapOf(canvas) {
-  return (canvas && maps.get(canvas)) ?? null;
-}
-
 export class MiniMap {
   // canvas: a <canvas> (sized by CSS); summary: an element that gets a text description of
   // the map for screen readers.
@@ -47,7 +40,6 @@ export class MiniMap {
     canvas.addEventListener('keydown', this._onKey);
     this._resize = new ResizeObserver(() => this._schedule(true));
     this._resize.observe(canvas);
-    maps.set(canvas, this);
   }
 
   // model: {self: {position, name, speaking}, others: [{member, name, position, speaking,
@@ -58,7 +50,6 @@ export class MiniMap {
   }
 
   destroy() {
-    maps.delete(this.canvas);
     clearTimeout(this._timer);
     this._resize.disconnect();
     const c = this.canvas;

@@ -20,11 +20,8 @@
 //   error   Error             an offer was refused or failed (err.code from the server)
 
 import { SenderTrack } from './sender-track.js';
-
-const DISCONNECTED_GRACE_MS = 4000; // 'disconnected' often heals by itself within seconds
-const RESTART_BACKOFF_MS = [0, 2000, 5000, 10000, 20000, 30000];
-// A refused offer stays refused; retrying only makes sense for these.
-const RETRYABLE = new Set(['timeout', 'internal', 'rate_limited']);
+import { IceRestartPolicy } from './ice-restart.js';
+import { WebvoxError } from './errors.js';
 
 export class SfuLink extends EventTarget {
   // request(msg) sends a message and resolves with the server's direct reply (rejects with
@@ -38,18 +35,28 @@ export class SfuLink extends EventTarget {
     this._sending = sending;
     this.pc = null;
     this.closed = false;
-    this.restarts = 0;
     this._sendTransceiver = null;
     this._streams = new Map(); // mid → MediaStream of that receive slot (current connection)
     this._table = new Map(); // mid → member id on it now (null: silent), from `slots`
-    this._restartTimer = 0;
-    this._graceTimer = 0;
+    // The protocol has no in-place ICE restart: every restart is a fresh connection and offer.
+    this._restarts = new IceRestartPolicy({
+      restart: (reason, attempt) => {
+        console.info(`webvox: reconnecting server audio (${reason}, attempt ${attempt})`);
+        this._connect();
+      },
+      state: () => this.connectionState,
+    });
     // Inbound bytes credited to members: a slot's counter rises for whoever is on it, so each
     // delta is booked to the member on the slot at the time (sampled at every table change).
     this._byMember = new Map(); // member → bytes received while on some slot
     this._lastMidBytes = new Map(); // mid → the slot's byte counter at the last sample
     this._sampling = Promise.resolve();
     this._senderTrack = new SenderTrack(() => this._wantedTrack());
+  }
+
+  // Reconnects since the connection last was `connected`.
+  get restarts() {
+    return this._restarts.attempts;
   }
 
   get connectionState() {
@@ -96,11 +103,7 @@ export class SfuLink extends EventTarget {
   // or failing; a connection still being set up is left to finish).
   restart(reason) {
     if (this.closed || !this.pc?.remoteDescription) return;
-    clearTimeout(this._restartTimer);
-    this._restartTimer = 0;
-    this.restarts++;
-    console.info(`webvox: reconnecting server audio (${reason}, attempt ${this.restarts})`);
-    this._connect();
+    this._restarts.restartNow(reason);
   }
 
   // {sfu: {bytesSent, bytesReceived, sending}, members: {member: {bytesReceived, slot}}}.
@@ -126,8 +129,7 @@ export class SfuLink extends EventTarget {
   close() {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this._restartTimer);
-    clearTimeout(this._graceTimer);
+    this._restarts.close();
     this._closePc();
     this._streams.clear();
     this._table.clear();
@@ -157,21 +159,22 @@ export class SfuLink extends EventTarget {
       const answer = await this._request({ type: 'sfu-offer', sdp: pc.localDescription.sdp });
       if (this.pc !== pc) return; // replaced or closed meanwhile: this answer is stale
       if (answer?.type !== 'sfu-answer' || typeof answer.sdp !== 'string') {
-        throw Object.assign(new Error(`unexpected reply to sfu-offer: ${answer?.type}`), { code: 'bad_reply' });
+        throw new WebvoxError('bad_reply', `unexpected reply to sfu-offer: ${answer?.type}`);
       }
       try {
         await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
       } catch (err) {
         // Worth seeing in full: the server wrote an answer the browser cannot take.
         console.error(`webvox: the server's sfu-answer was rejected: ${err.message}\n${answer.sdp}`);
-        throw Object.assign(err, { code: 'bad_answer' });
+        throw new WebvoxError('bad_answer', err.message, { cause: err });
       }
     } catch (err) {
       if (this.pc !== pc || this.closed) return;
       if (err.code === 'disconnected' || err.code === 'closed') return; // the app re-joins
       console.warn('webvox: server audio negotiation failed:', err.code ?? '', err.message);
       this._emit('error', err);
-      if (RETRYABLE.has(err.code)) this._scheduleRestart();
+      // A refused offer stays refused; a timeout or a server in trouble may pass.
+      if (err.retryable) this._restarts.retry({ after: 'error' });
     }
   }
 
@@ -192,32 +195,7 @@ export class SfuLink extends EventTarget {
     if (this.pc !== pc) return;
     const state = pc.connectionState;
     this._emit('state', state);
-    clearTimeout(this._graceTimer);
-    this._graceTimer = 0;
-    if (state === 'connected') {
-      this.restarts = 0;
-      clearTimeout(this._restartTimer);
-      this._restartTimer = 0;
-    } else if (state === 'disconnected') {
-      this._graceTimer = setTimeout(() => {
-        if (this.pc === pc && pc.connectionState === 'disconnected') this.restart('disconnected');
-      }, DISCONNECTED_GRACE_MS);
-    } else if (state === 'failed') {
-      this._scheduleRestart();
-    }
-  }
-
-  // Keep retrying while it fails, backing off so an unreachable server is not hammered.
-  _scheduleRestart() {
-    if (this.closed || this._restartTimer) return;
-    const delay = RESTART_BACKOFF_MS[Math.min(this.restarts, RESTART_BACKOFF_MS.length - 1)];
-    this._restartTimer = setTimeout(() => {
-      this._restartTimer = 0;
-      if (this.closed || this.pc?.connectionState === 'connected') return;
-      this.restarts++;
-      console.info(`webvox: reconnecting server audio (attempt ${this.restarts})`);
-      this._connect();
-    }, delay);
+    this._restarts.onState(state);
   }
 
   // Books each slot's new bytes to the member `table` puts on it. Chained, so overlapping

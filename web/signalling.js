@@ -15,17 +15,10 @@
 // socket after its retryAfter.
 //   member-joined | member-left | member-state | positions | signal | slots | error   server pushes, as received
 
+import { WebvoxError } from './errors.js';
+
 export function defaultSignalUrl() {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/signal`;
-}
-
-export class SignalError extends Error {
-  constructor(code, message, extra = {}) {
-    super(message || code);
-    this.name = 'SignalError';
-    this.code = code;
-    Object.assign(this, extra);
-  }
 }
 
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000, 15000];
@@ -78,9 +71,9 @@ export class Signalling extends EventTarget {
     this._creds = null;
     clearTimeout(this._retryTimer);
     this._dropSocket(1000, 'bye');
-    this._rejectPending(new SignalError('closed', 'signed out'));
+    this._rejectPending(new WebvoxError('closed', 'signed out'));
     if (this._signIn) {
-      this._signIn.reject(new SignalError('closed', 'signed out'));
+      this._signIn.reject(new WebvoxError('closed', 'signed out'));
       this._signIn = null;
     }
     this.welcome = null;
@@ -107,16 +100,16 @@ export class Signalling extends EventTarget {
   }
 
   // Sends msg with a fresh id and resolves with the server's direct reply, or rejects with a
-  // SignalError carrying the server's error code.
+  // WebvoxError carrying the server's error code.
   request(msg, { timeout = REQUEST_TIMEOUT_MS } = {}) {
     if (!this.signedIn) {
-      return Promise.reject(new SignalError('disconnected', 'not connected to the voice server'));
+      return Promise.reject(new WebvoxError('disconnected', 'not connected to the voice server'));
     }
     const id = this._nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this._pending.delete(id);
-        reject(new SignalError('timeout', `no answer to ${msg.type}`));
+        reject(new WebvoxError('timeout', `no answer to ${msg.type}`));
       }, timeout);
       this._pending.set(id, { resolve, reject, timer });
       this._enqueue(JSON.stringify({ ...msg, id }));
@@ -176,7 +169,7 @@ export class Signalling extends EventTarget {
       const p = this._pending.get(msg.id);
       this._pending.delete(msg.id);
       clearTimeout(p.timer);
-      if (msg.type === 'error') p.reject(new SignalError(msg.code, msg.message, { reply: msg }));
+      if (msg.type === 'error') p.reject(WebvoxError.fromReply(msg));
       else p.resolve(msg);
       return;
     }
@@ -203,7 +196,7 @@ export class Signalling extends EventTarget {
 
   _onFatal(msg) {
     this._fatal = msg;
-    const err = new SignalError(msg.code, msg.message, { reply: msg });
+    const err = WebvoxError.fromReply(msg);
     if (this._signIn) {
       this._signIn.reject(err);
       this._signIn = null;
@@ -219,7 +212,7 @@ export class Signalling extends EventTarget {
   _onClose(code, reason) {
     const wasSignedIn = this.signedIn;
     this._dropSocket();
-    this._rejectPending(new SignalError('disconnected', 'connection to the voice server lost'));
+    this._rejectPending(new WebvoxError('disconnected', 'connection to the voice server lost'));
     if (code === CLOSE_REPLACED) {
       return this._onFatal({ type: 'error', code: 'replaced', message: reason || 'replaced' });
     }

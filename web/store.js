@@ -28,3 +28,16 @@ export const store = {
     storeSet(key, JSON.stringify(value));
   },
 };
+
+// Per-person volume (0…2, 1 = as sent), remembered by account.
+export const volumes = {
+  get(account) {
+    if (!account) return 1;
+    return store.getJson('volumes')?.[account] ?? 1;
+  },
+  set(account, volume) {
+    const all = store.getJson('volumes') ?? {};
+    all[account] = volume;
+    store.setJson('volumes', all);
+  },
+};

@@ -1,9 +1,12 @@
-// DOM rendering. Knows nothing about the protocol: app.js decides what to show, this module
-// decides how it looks.
+// The page: the only module that touches the document. Knows nothing about the protocol:
+// app.js decides what to show and binds what the user does (bind()); this module decides how
+// it looks and reads the forms. The mini-map draws on the canvas this module gives it.
+
+import { MiniMap } from './minimap.js';
 
 const $ = (sel, root = document) => root.querySelector(sel);
 
-export const els = {
+const els = {
   conn: $('[data-testid="signalling-status"]'),
   connLabel: $('.conn-label'),
   banner: $('#banner'),
@@ -53,6 +56,7 @@ export const els = {
   minimapHint: $('#minimap-hint'),
   minimapSummary: $('#minimap-summary'),
   spaceNote: $('#space-note'),
+  announcer: $('#announcer'),
 };
 
 const CONN_LABELS = {
@@ -111,7 +115,135 @@ export function bannerCode() {
   return els.banner.hidden ? null : els.banner.dataset.code;
 }
 
-export function setBusy(button, busy) {
+// What the user does, as calls to app.js: handlers {signIn({account, password, name}),
+// join(uri), leave(), toggleMute(), muteKey(), signOut(), cancel(), enableSound(), allowMic(),
+// selectMic(deviceId), selectSpeaker(deviceId), hand(), floor(member, grant), gesture()}.
+export function bind(h) {
+  els.signinForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    h.signIn(readSignIn());
+  });
+  els.joinForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    h.join(els.channel.value);
+  });
+  els.leave.addEventListener('click', () => h.leave());
+  els.mute.addEventListener('click', () => h.toggleMute());
+  els.signout.addEventListener('click', () => h.signOut());
+  els.connectingCancel.addEventListener('click', () => h.cancel());
+  els.bannerClose.addEventListener('click', () => hideBanner());
+  els.soundEnable.addEventListener('click', () => h.enableSound());
+  els.micAllow.addEventListener('click', () => h.allowMic());
+  els.micSelect.addEventListener('change', () => h.selectMic(els.micSelect.value));
+  els.speakerSelect.addEventListener('change', () => h.selectSpeaker(els.speakerSelect.value));
+  els.hand.addEventListener('click', () => h.hand());
+  floorHandler = h.floor;
+  for (const input of [els.account, els.password, els.channel]) {
+    input.addEventListener('input', () => input.removeAttribute('aria-invalid'));
+  }
+  // Any gesture is a chance to unblock audio the browser held back.
+  for (const type of ['pointerdown', 'keydown']) {
+    document.addEventListener(type, () => h.gesture(), { capture: true, passive: true });
+  }
+  // M mutes and unmutes, except while typing.
+  document.addEventListener('keydown', (e) => {
+    if (e.key !== 'm' && e.key !== 'M') return;
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.target.closest?.('input, select, textarea, [contenteditable]')) return;
+    h.muteKey();
+  });
+}
+
+// The map of a positional channel, on its canvas; onMove({x, y, yaw}) when the user moves us.
+export function miniMap({ onMove }) {
+  return new MiniMap(els.minimap, { summary: els.minimapSummary, onMove });
+}
+
+// ── forms ──
+
+export function readSignIn() {
+  return { account: els.account.value, password: els.password.value, name: els.name.value };
+}
+
+// Shows what we sign in with: the account form's fields (a join link has none), the name.
+export function fillSignIn({ account, password, name, token }) {
+  if (!token) {
+    els.account.value = account;
+    els.password.value = password;
+  }
+  if (name) els.name.value = name;
+}
+
+// Start-up: the fields the page URL (or a remembered name) prefills.
+export function prefill({ account = '', channel = '', name = '' }) {
+  els.account.value = account;
+  els.channel.value = channel;
+  els.name.value = name;
+}
+
+export function nameValue() {
+  return els.name.value;
+}
+
+export function channelValue() {
+  return els.channel.value.trim();
+}
+
+// A join began: the field shows its channel (a join link's channel stays as it is).
+export function showJoining(uri) {
+  if (!els.channel.readOnly) els.channel.value = uri;
+  els.channel.removeAttribute('aria-invalid');
+}
+
+// A join link admits to exactly one channel: the field shows it, locked. null: free choice.
+export function lockChannel(channel) {
+  if (channel) els.channel.value = channel;
+  els.channel.readOnly = !!channel;
+}
+
+// Marks the empty ones of account and password and focuses the first; false when both are
+// filled in (the form was not what was wrong).
+export function flagEmptySignIn() {
+  let first = null;
+  for (const input of [els.account, els.password]) {
+    if (!input.value.trim()) {
+      input.setAttribute('aria-invalid', 'true');
+      first ??= input;
+    }
+  }
+  first?.focus();
+  return !!first;
+}
+
+export function flagChannel() {
+  els.channel.setAttribute('aria-invalid', 'true');
+  els.channel.focus();
+}
+
+export function clearPassword() {
+  els.password.value = '';
+}
+
+// focus: 'account' | 'password' (selected, to type it again) | 'first' (the first empty one).
+export function focusSignIn(focus) {
+  if (focus === 'password') {
+    els.password.select();
+    els.password.focus();
+  } else if (focus === 'account') {
+    els.account.focus();
+  } else if (focus === 'first') {
+    (els.account.value ? els.password : els.account).focus();
+  }
+}
+
+export function setConnectingText(text) {
+  els.connectingText.textContent = text;
+}
+
+// which: 'signin' | 'join'.
+export function setBusy(which, busy) {
+  const button = which === 'signin' ? els.signinSubmit : els.joinButton;
+  if (button.disabled === busy) return;
   button.disabled = busy;
   if (busy) button.setAttribute('aria-busy', 'true');
   else button.removeAttribute('aria-busy');
@@ -135,7 +267,7 @@ export function setCallTitle(channel, count) {
   els.callCount.textContent = count === 1 ? 'Just you so far' : `${count} people`;
 }
 
-export function fillSelect(select, devices, selected, fallbackLabel) {
+function fillSelect(select, devices, selected, fallbackLabel) {
   const options = devices.map(({ deviceId, label }) => new Option(label, deviceId));
   if (!options.length) options.push(new Option(fallbackLabel, ''));
   select.replaceChildren(...options);
@@ -145,6 +277,31 @@ export function fillSelect(select, devices, selected, fallbackLabel) {
 // 0…1 from a dBFS level; -60 dB and below reads as empty.
 export function levelFraction(db) {
   return Math.max(0, Math.min(1, (db + 60) / 50));
+}
+
+export function devicesShown() {
+  return !els.devices.hidden;
+}
+
+// The device pickers: inputs / outputs [{deviceId, label}] (an empty list: only "Default"),
+// the selected ones, whether to offer the button that asks for the microphone (to learn the
+// devices' names), whether the browser can choose the speaker at all.
+export function showDevices({ inputs, mic, allowMic, outputs, speaker, canPickSpeaker }) {
+  fillSelect(els.micSelect, inputs, mic, 'Default microphone');
+  els.micAllow.hidden = !allowMic;
+  els.speakerField.hidden = !canPickSpeaker;
+  if (canPickSpeaker) fillSelect(els.speakerSelect, outputs, speaker, 'Default speaker');
+}
+
+export function showSoundNotice(show) {
+  els.soundNotice.hidden = !show;
+}
+
+// The polite live region: screen readers read `text` once they are done with what they are
+// saying. The same text twice in a row is still read (a space makes it a change).
+export function announce(text) {
+  const el = els.announcer;
+  el.textContent = el.textContent === text ? `${text}\u00a0` : text;
 }
 
 export function setMicMeter(db) {
@@ -205,12 +362,7 @@ export function upsertParticipant(p, { self = false, onVolume } = {}) {
 
 // ── floor, roles and range (moderated and positional channels) ──
 
-let floorHandler = null;
-
-// fn(member, grant) runs when a moderator presses a row's floor button.
-export function onFloorButton(fn) {
-  floorHandler = fn;
-}
+let floorHandler = null; // bind()'s floor(member, grant): a moderator pressed a row's button
 
 // role, floor (may speak), hand (raised), audible (we hear them; false greys the row), and
 // canGrant: this page is a moderator in a moderated channel, so the row gets a floor button.

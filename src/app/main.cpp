@@ -1,6 +1,8 @@
 // webvoxd: wires configuration, storage, the Vivox API, signalling and the network edge.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -262,6 +264,9 @@ int serve(const config::Config& config) {
     world.forwarding = sfu.get();
     world.hub = &hub;
     world.regions = &regions;
+    world.to_hub = [strand = boost::asio::make_strand(io)](std::function<void()> call) {
+      boost::asio::post(strand, std::move(call));
+    };
     if (!sfu) spdlog::warn("media-mode mesh: viewers and browser residents do not share rooms");
     viewers = std::make_unique<app::ViewerService>(*media, settings, world);
   }

@@ -378,8 +378,10 @@ void ViewerService::bridge_agent(Session& session, bool counts) {
   auto& room = *session.room;
   if (!room.channel) return;
   const auto member = viewer_member(session.agent);
+  auto* hub = world_.hub;
+  const auto channel = *room.channel;
   if (!counts) {
-    world_.hub->leave(*room.channel, member);
+    with_hub([hub, channel, member] { hub->leave(channel, member); });
     return;
   }
   signalling::MemberInfo info;
@@ -391,10 +393,24 @@ void ViewerService::bridge_agent(Session& session, bool counts) {
       info.position = signalling::PlacedPosition{*placed, signalling::PositionSource::Client};
     }
   }
-  if (!world_.hub->join_viewer(*room.channel, room.properties, std::move(info))) return;
-  world_.forwarding->add_relayed(*room.channel, room.properties, member,
-                                 sfu::MemberFormat{session.media.opus_payload_type,
-                                                   session.media.audio_level_extension_id.value_or(1)});
+  const sfu::MemberFormat format{session.media.opus_payload_type,
+                                 session.media.audio_level_extension_id.value_or(1)};
+  with_hub([this, hub, channel, properties = room.properties, info = std::move(info), format]() mutable {
+    const auto member = info.member;
+    if (!hub->join_viewer(channel, properties, std::move(info))) return;
+    // The forwarding's rooms belong to the media thread.
+    host_.post([this, channel, properties, member, format] {
+      world_.forwarding->add_relayed(channel, properties, member, format);
+    });
+  });
+}
+
+void ViewerService::with_hub(std::function<void()> call) {
+  if (world_.to_hub) {
+    world_.to_hub(std::move(call));
+  } else {
+    call();
+  }
 }
 
 void ViewerService::bridge_pose(Session& session) {
@@ -405,8 +421,9 @@ void ViewerService::bridge_pose(Session& session) {
   }
   if (!room.channel || !session.speaker) return;
   if (const auto placed = local_position(room, *session.avatar, session.avatar_rotation)) {
-    world_.hub->place(*room.channel, viewer_member(session.agent), *placed,
-                      std::chrono::duration<double>(Clock::now().time_since_epoch()).count());
+    const double now = std::chrono::duration<double>(Clock::now().time_since_epoch()).count();
+    with_hub([hub = world_.hub, channel = *room.channel, member = viewer_member(session.agent),
+              position = *placed, now] { hub->place(channel, member, position, now); });
   }
 }
 

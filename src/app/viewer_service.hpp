@@ -90,6 +90,10 @@ class ViewerService final : public viewer::ViewerVoice {
     SfuService* forwarding = nullptr;
     signalling::SignallingHub* hub = nullptr;
     world::RegionDirectory* regions = nullptr;
+    // Runs the hub calls (joins, positions, leaves of bridged viewers) off the media thread,
+    // in order: the hub's lock is also taken by browser work, and the mix must never wait on
+    // it. main passes a strand of the network threads; empty: called in place.
+    std::function<void(std::function<void()>)> to_hub;
   };
 
   struct Stats {
@@ -149,6 +153,7 @@ class ViewerService final : public viewer::ViewerVoice {
   // One world: the viewer's agent as a member of the bridged channel while it counts here.
   void bridge_agent(Session& session, bool counts);
   void bridge_pose(Session& session);
+  void with_hub(std::function<void()> call);
   std::optional<world::RegionCorner> corner_of(const Room& room) const;
   std::optional<core::Position> local_position(Room& room, const core::Vec3& global,
                                                const std::optional<core::Quaternion>& heading);

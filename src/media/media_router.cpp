@@ -60,13 +60,22 @@ MediaRouter::StunReply MediaRouter::answer_stun(std::span<const std::uint8_t> pa
     }
     return {Verdict::Accepted, std::move(accepted->response)};
   }
+  // A UDP source may be forged; a TCP peer completed a handshake from where it says.
+  const bool forgeable = source.protocol == TransportProtocol::Udp;
   if (auto* rejected = std::get_if<rtc::stun::CheckRejected>(&outcome)) {
+    // A refusal before authentication (400, 401) answers anyone: it shares the plain Binding
+    // answers' bound, so the port cannot be made to reflect at a forged address either.
+    const bool unauthenticated = rejected->reason == rtc::stun::RejectionReason::MissingCredentials ||
+                                 rejected->reason == rtc::stun::RejectionReason::UnknownUsername ||
+                                 rejected->reason == rtc::stun::RejectionReason::BadIntegrity;
+    if (forgeable && unauthenticated && !binding_limits_.allow(source, now)) {
+      ++counters_.stun_refusal_rate_limited;
+      return {Verdict::Dropped, {}};
+    }
     ++counters_.stun_refused;
     return {Verdict::Rejected, std::move(rejected->response)};
   }
   if (auto* binding = std::get_if<rtc::stun::BindingAnswered>(&outcome)) {
-    // A UDP source may be forged; a TCP peer completed a handshake from where it says.
-    const bool forgeable = source.protocol == TransportProtocol::Udp;
     if (forgeable && !binding_limits_.allow(source, now)) {
       ++counters_.binding_rate_limited;
       return {Verdict::Dropped, {}};

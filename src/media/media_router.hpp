@@ -38,6 +38,8 @@ class MediaRouter final : public rtc::stun::IceSessionLookup {
     // with the mapped address, answered 420 (unknown comprehension-required attributes), or
     // not answered because their source network or all sources together are over the limit.
     std::uint64_t binding_answered = 0, binding_unknown_attribute = 0, binding_rate_limited = 0;
+    // ICE checks refused before authentication (400, 401) not answered: over the same limit.
+    std::uint64_t stun_refusal_rate_limited = 0;
   };
   // Answered: a plain Binding request got its mapped address (or a 420); nothing about the
   // path is authenticated by that.

@@ -27,6 +27,7 @@ struct RoomMixer::Listener {
   std::uint64_t hash = 0;
   std::int32_t lineage = -1;
   bool audio_last_tick = false;  // was sent a coded frame of its lineage last tick
+  int tail_ticks = 0;            // frames of its empty mix still to code once it hears nobody
   int silent_ticks = 0;
   bool ever_sent = false;
   std::uint64_t last_sent_tick = 0;
@@ -89,7 +90,15 @@ std::variant<RoomMixer, CodecError> RoomMixer::create(const core::ChannelPropert
 RoomMixer::RoomMixer(const core::ChannelProperties& channel, bool spatial,
                      const MixerConfig& config, VoiceEncoder first_encoder)
     : channel_(channel), spatial_(spatial), config_(config), complexity_(config.encoder.complexity) {
-  // The encoder that proved the settings work is the first spare.
+  // The encoder that proved the settings work codes the room's silence frame, then is the
+  // first spare (new_lineage() resets it).
+  const std::vector<float> silence(
+      static_cast<std::size_t>(config.encoder.channels) * kTickSamples, 0.0f);
+  std::array<std::uint8_t, kMaxEncodedBytes> coded{};
+  const auto result = first_encoder.encode(silence, coded);
+  if (const auto* bytes = std::get_if<std::size_t>(&result)) {
+    silence_frame_.assign(coded.begin(), coded.begin() + static_cast<std::ptrdiff_t>(*bytes));
+  }
   lineages_.push_back(std::make_unique<Lineage>(std::move(first_encoder)));
   spare_lineages_.push_back(0);
   mix_.resize(2 * kTickSamples);
@@ -379,8 +388,13 @@ void RoomMixer::emit(Listener& listener, std::span<const std::uint8_t> payload, 
 void RoomMixer::serve_silence(Listener& listener) {
   ++counters_.silent_ticks;
   ++listener.silent_ticks;
+  const bool after_audio = listener.audio_last_tick;
   listener.audio_last_tick = false;
-  if ((listener.silent_ticks - 1) % kDtxIntervalTicks == 0) {
+  if (after_audio && !silence_frame_.empty()) {
+    // In the place of the first DTX frame: see kSilenceTailTicks.
+    emit(listener, silence_frame_, false);
+    ++counters_.silence_frames;
+  } else if ((listener.silent_ticks - 1) % kDtxIntervalTicks == 0) {
     emit(listener, kDtxPayload, false);
     ++counters_.dtx_frames;
   }
@@ -572,10 +586,16 @@ std::span<const ListenerPacket> RoomMixer::mix(TimePoint now) {
   for (std::size_t i = 0; i < listeners_.size(); ++i) {
     Listener& listener = *listeners_[i];
     build_signature(listener);
-    if (listener.signature.empty()) {
-      serve_silence(listener);
-    } else {
+    if (!listener.signature.empty()) {
+      listener.tail_ticks = kSilenceTailTicks;
       order_.push_back(i);
+    } else if (listener.audio_last_tick && listener.tail_ticks > 0) {
+      // Hears nobody now: its empty mix is coded on its lineage a little longer.
+      --listener.tail_ticks;
+      order_.push_back(i);
+    } else {
+      listener.tail_ticks = 0;
+      serve_silence(listener);
     }
   }
   // Listeners with equal mixes side by side (equal hashes first, then the lists themselves).

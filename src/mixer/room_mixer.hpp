@@ -3,7 +3,8 @@
 // (core::positional_gain and the browser's equal-power pan), with its own per-peer gains and
 // mutes. Work nobody hears is not done: silent speakers are neither decoded (after their
 // concealment tail) nor mixed; a listener who hears nobody is sent a shared 1-byte Opus DTX
-// frame every 400 ms instead of an encoded one; listeners whose mixes are identical (same
+// frame every 400 ms instead of an encoded one (after a frame of coded silence, so its decoder
+// has silence to conceal from, not the last voice); listeners whose mixes are identical (same
 // speakers, same gains) share one encode.
 //
 // Pure: no sockets, no clock; the caller's media thread drives it. Per packet: push(). Every
@@ -96,6 +97,7 @@ struct MixerCounters {
   std::uint64_t listener_frames = 0;  // coded frames sent to listeners
   std::uint64_t shared_frames = 0;    // …of which were coded once for another listener too
   std::uint64_t dtx_frames = 0;       // 1-byte DTX frames sent to listeners hearing nobody
+  std::uint64_t silence_frames = 0;   // silence frames sent to listeners who just stopped hearing
   std::uint64_t silent_ticks = 0;     // listener-ticks hearing nobody (DTX sent or not)
   std::uint64_t encoder_copies = 0;   // lineages copied when a sharing listener's mix diverged
   std::uint64_t encoder_merges = 0;   // listeners moved onto another lineage at a quiet frame
@@ -110,6 +112,14 @@ class RoomMixer {
   // Per listener: peers with a gain or mute set (the viewer's `ug`/`m` maps).
   static constexpr std::size_t kMaxPeerSettings = 512;
   static constexpr double kMaxPeerGain = 2;
+  // A listener who stops hearing anybody is coded this many more frames of its (empty) mix,
+  // which carry the end of the last voice out of the encoder's look-ahead (2.5 ms), and then
+  // sent one CELT silence frame (coded once for the room) before its DTX frames. A decoder
+  // conceals DTX as noise at the band energies it last decoded, floored at its background
+  // estimate, which only a silence frame (or a steady quiet one) brings down: sent DTX after
+  // the voice, a listener would hear noise shaped like that voice, and after a long steady
+  // voice (the estimate rises 2.4 dB/s) at nearly its level.
+  static constexpr int kSilenceTailTicks = 1;
   // While hearing nobody, a DTX frame every this many ticks (400 ms, as Opus DTX does).
   static constexpr int kDtxIntervalTicks = 20;
   // After this many silent ticks a listener's encoder is given back (1 s).
@@ -234,6 +244,9 @@ class RoomMixer {
   std::vector<float> mix_;                        // interleaved stereo, one tick
   std::vector<float> scratch_;
   std::vector<ListenerPacket> packets_;
+  // One 20 ms frame of digital silence as a fresh encoder codes it (a CELT silence frame); empty
+  // if libopus would not code one (DTX is sent instead).
+  std::vector<std::uint8_t> silence_frame_;
   std::vector<SpeakerLevel> levels_;
 
   MixerCounters counters_;

@@ -115,6 +115,8 @@ std::vector<ForwardingRoom::SlotUpdate> ForwardingRoom::decide(Clock::time_point
   std::vector<SlotUpdate> updates;
   std::vector<SlotCandidate> candidates;
   for (auto& [id, listener] : members_) {
+    // A member with no receive slots (a viewer relayed from the mixer) is no listener here.
+    if (listener->slot_ssrcs.empty()) continue;
     candidates.clear();
     for (const auto& [speaker_id, speaker] : members_) {
       if (core::hearing_gain(channel_, speaker->hearing, listener->hearing) <= 0.0) continue;

@@ -168,10 +168,15 @@ void ChannelRoom::place_from_world(const std::string& account, const core::Posit
 void ChannelRoom::push_positions() {
   if (!dirty_) return;
   dirty_ = false;
+  // Viewers (one world) have no link to push to: webvoxd's mixer decides what they hear. With
+  // no browser here there is nothing to decide, and no viewer keeps lists of who hears whom
+  // (that was O(n²) work and memory in a region full of viewers).
+  if (viewer_count() == entries_.size()) return;
   const auto hearing = decide();
   std::size_t index = 0;
   for (auto& [recipient_id, recipient] : entries_) {
     const auto& now_hearing = hearing[index++];
+    if (recipient.info.viewer) continue;
     auto changed = json::array();
     for (const auto& [id, entry] : entries_) {
       if (entry.position_version <= recipient.seen_version || !entry.info.position) continue;

@@ -96,27 +96,43 @@ std::vector<RosterMessage> Roster::levels(std::span<const SpeakerLevel> levels,
     h.voice = h.voice || entry.voice;
   }
 
+  // Level changes go out in rounds, at most one per interval for the whole room, so the
+  // speakers' levels share one message per listener instead of one each (at 270 viewers and
+  // 3 speakers that was 8,100 SCTP messages a second instead of 2,700).
+  const bool round_due = !last_level_round_ || now - *last_level_round_ >= config_.level_interval;
+  bool round = false;
   Outbox out;
   for (auto& [agent, state] : agents_) {
     const auto found = heard.find(agent);
     const bool voice = found != heard.end() && found->second.voice;
     const int power = found == heard.end() ? 0 : power_of_level(found->second.level);
     const bool changed = voice != state.voice;
-    const bool due = voice && power != state.power &&
+    const bool due = voice && power != state.power && round_due &&
                      (!state.last_sent || now - *state.last_sent >= config_.level_interval);
     if (!changed && !due) continue;
+    round = round || due;
     state.voice = voice;
     state.power = power;
     state.last_sent = now;
     for (const auto& [id, session] : sessions_) {
-      if (session.announced.contains(agent)) out.to(id).power(agent, power, voice);
+      if (session.announced.contains(state.index)) out.to(id).power(agent, power, voice);
     }
   }
+  if (round) last_level_round_ = now;
   return out.take(config_.max_agents_per_message);
 }
 
 void Roster::count_in(Session& session, const std::string& id, Outbox& out) {
-  auto& agent = agents_[session.agent];
+  auto [entry, added] = agents_.try_emplace(session.agent);
+  auto& agent = entry->second;
+  if (added) {
+    if (free_indices_.empty()) {
+      agent.index = next_index_++;
+    } else {
+      agent.index = free_indices_.back();
+      free_indices_.pop_back();
+    }
+  }
   if (++agent.counting_sessions == 1) announce_to_everyone(session.agent, out);
   if (session.open) announce_everyone_to(id, session, out);
 }
@@ -124,15 +140,17 @@ void Roster::count_in(Session& session, const std::string& id, Outbox& out) {
 void Roster::count_out(const Session& session, Outbox& out) {
   const auto agent = agents_.find(session.agent);
   if (agent == agents_.end() || --agent->second.counting_sessions > 0) return;
+  const auto index = agent->second.index;
   agents_.erase(agent);
   for (auto& [id, other] : sessions_) {
-    if (other.announced.erase(session.agent) > 0) out.to(id).leave(session.agent);
+    if (other.announced.erase(index)) out.to(id).leave(session.agent);
   }
+  free_indices_.push_back(index);  // no session holds its bit any more
 }
 
 void Roster::announce_everyone_to(const std::string& id, Session& session, Outbox& out) {
   for (const auto& [agent, state] : agents_) {
-    if (agent == session.agent || !session.announced.insert(agent).second) continue;
+    if (agent == session.agent || !session.announced.insert(state.index)) continue;
     auto& batch = out.to(id);
     batch.join(agent, true);
     if (state.voice) batch.power(agent, state.power, true);
@@ -144,7 +162,7 @@ void Roster::announce_to_everyone(const std::string& agent, Outbox& out) {
   if (found == agents_.end()) return;
   const auto& state = found->second;
   for (auto& [id, session] : sessions_) {
-    if (!ready(session) || session.agent == agent || !session.announced.insert(agent).second) {
+    if (!ready(session) || session.agent == agent || !session.announced.insert(state.index)) {
       continue;
     }
     auto& batch = out.to(id);

@@ -279,6 +279,14 @@ export async function launchKillableBrowser(wav) {
 // A fresh context and page on the server's client. Console warnings and errors are kept on
 // page.webvoxLog for failure messages.
 export async function openClient(browser, server, query = {}) {
+  const page = await newClientPage(browser);
+  await gotoClient(page, server, query);
+  return page;
+}
+
+// A fresh context (microphone allowed) and an empty page in it, its console warnings and
+// errors kept on page.webvoxLog.
+export async function newClientPage(browser) {
   const context = await browser.newContext({ permissions: ['microphone'], reducedMotion: process.env.WEBVOX_MOTION === 'on' ? 'no-preference' : 'reduce' });
   context.setDefaultTimeout(PAGE_TIMEOUT);
   context.setDefaultNavigationTimeout(PAGE_TIMEOUT);
@@ -288,7 +296,6 @@ export async function openClient(browser, server, query = {}) {
     if (msg.type() === 'warning' || msg.type() === 'error') page.webvoxLog.push(`${msg.type()}: ${msg.text()}`);
   });
   page.on('pageerror', (err) => page.webvoxLog.push(`pageerror: ${err.message}`));
-  await gotoClient(page, server, query);
   return page;
 }
 

@@ -409,10 +409,15 @@ describe('positional audio in real browsers', { timeout: 6 * TEST_TIMEOUT }, () 
     await pages.ana.getByTestId('hand-button').click();
     const row = pages.lis.locator(`[data-testid="participant"][data-member="${ids.ana}"]`);
     await explained(waitFor(() => row.getAttribute('data-hand'), (h) => h === 'true', { timeout: UI_TIMEOUT, what: 'lis to see ana\'s hand' }));
+    // The polite live region says it for a screen reader, as it says the floor below.
+    const announced = (name) => pages[name].getByTestId('announcer').textContent();
+    await explained(waitFor(() => announced('lis'), (t) => /\bAna raised their hand\b/.test(t), { timeout: UI_TIMEOUT, what: 'lis\'s live region to announce ana\'s hand' }));
     const grant = row.getByTestId('floor-button');
     assert.equal(await grant.textContent(), 'Give the floor');
     await grant.click();
     await explained(waitFor(() => state('ana'), (s) => s.floor === true && s.hand === false, { timeout: UI_TIMEOUT, what: 'ana to get the floor, hand lowered' }));
+    await explained(waitFor(() => announced('ana'), (t) => /\bYou have the floor\b/.test(t), { timeout: UI_TIMEOUT, what: 'ana\'s live region to announce her floor' }));
+    await explained(waitFor(() => announced('lis'), (t) => /\bAna has the floor\b/.test(t), { timeout: UI_TIMEOUT, what: 'lis\'s live region to announce ana\'s floor' }));
     await expectStream('ana', 'lis', { stopped: false });
     const heard = await explained(waitFor(() => api('lis', () => window.webvox.heardLevels()), (h) => h[ids.ana] > AUDIBLE_DB,
       { timeout: AUDIO_TIMEOUT, interval: 200, what: 'lis to hear ana with the floor' }));

@@ -3,8 +3,9 @@
 #   bash tests/browser/run.sh [PATH/TO/webvoxd] [NAME.test.mjs…] [extra node --test arguments…]
 # webvoxd: first argument, else $WEBVOXD, else <repo>/build/webvoxd. Test files (in this
 # folder): the arguments ending in .test.mjs, else voice.test.mjs.
-# Needs /usr/bin/chromium (or $CHROMIUM), sox, node ≥ 20 + npm, unshare and ip; exits 77
-# (CTest: skipped) when the browser or sox is missing.
+# Needs /usr/bin/chromium (or $CHROMIUM), sox, node ≥ 20 + npm, unshare and ip. Without one of
+# them it fails naming the package (or, with WEBVOX_ALLOW_SKIP=1, exits 77: CTest's skipped):
+# tests/support/missing_dependency.sh.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
@@ -16,12 +17,9 @@ if [[ ! -x $webvoxd ]]; then
 fi
 export WEBVOXD=$(realpath "$webvoxd")
 
-for tool in "${CHROMIUM:-/usr/bin/chromium}" sox; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "run.sh: $tool is missing (scripts/install-deps.sh --test installs it); skipping" >&2
-    exit 77
-  fi
-done
+source "$here/../support/missing_dependency.sh"
+require_commands "${CHROMIUM:-/usr/bin/chromium}=chromium" sox=sox node=nodejs \
+  unshare=util-linux ip=iproute2
 
 bash "$here/ensure-deps.sh"
 

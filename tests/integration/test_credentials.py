@@ -162,7 +162,7 @@ class HelloThrottleTest(unittest.IsolatedAsyncioTestCase):
     @classmethod
     def setUpClass(cls):
         if websockets is None:
-            raise unittest.SkipTest("python3-websockets is not importable: %s" % _IMPORT_ERROR)
+            raise h.missing("python3-websockets (not importable: %s)" % _IMPORT_ERROR)
 
     def setUp(self):
         self.server = h.start_server(self)

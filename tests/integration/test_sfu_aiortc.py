@@ -118,7 +118,7 @@ class SfuTwelvePeersTest(unittest.IsolatedAsyncioTestCase):
         if BROWSERS:
             reason = h.PageDriver.why_unavailable()
             if reason:
-                raise unittest.SkipTest("no Chromium pages: %s" % reason)
+                raise h.missing("Chromium pages: %s" % reason)
         cls._holder = unittest.TestCase()
         cls.server = h.start_server(cls._holder, extra_args=h.SFU_MEDIA_ARGS + ("--media-port", "0"))
         cls.url = h.signal_url(cls.server)

@@ -57,7 +57,7 @@ class SignallingCase(unittest.IsolatedAsyncioTestCase):
     @classmethod
     def setUpClass(cls):
         if websockets is None:
-            raise unittest.SkipTest("python3-websockets is not importable: %s" % _IMPORT_ERROR)
+            raise h.missing("python3-websockets (not importable: %s)" % _IMPORT_ERROR)
         cls._holder = unittest.TestCase()
         cls.server = h.start_server(cls._holder, extra_args=cls.server_args)
         cls.url = h.signal_url(cls.server)

@@ -31,17 +31,7 @@ SPEAKERS = 2
 SECONDS = 3.0
 
 
-def take_load_tool_argument():
-    """--load-tool PATH off argv (the harness's main takes --webvoxd)."""
-    if "--load-tool" in sys.argv:
-        i = sys.argv.index("--load-tool")
-        os.environ["LOAD_TOOL"] = sys.argv[i + 1]
-        del sys.argv[i:i + 2]
-    return os.environ.get("LOAD_TOOL") or os.path.join(
-        _HERE, "..", "..", "build", "tools", "webvox-load", "webvox-load")
-
-
-LOAD_TOOL = take_load_tool_argument()
+LOAD_TOOL = h.take_load_tool_argument()
 
 
 class ViewerLoadSmokeTest(unittest.TestCase):

@@ -34,6 +34,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import unittest  # noqa: E402
 
 import webvox_harness as h  # noqa: E402
+import world_hud as hud  # noqa: E402
 
 try:
     import websockets  # noqa: E402,F401
@@ -45,29 +46,16 @@ except ImportError as e:  # pragma: no cover
 WORLD_SECRET = "grid-world-secret-7f3c9a1e5b2d"
 REGION_UUID = "5b0c7d2e-8a41-4f3b-9c6d-1e2f3a4b5c6d"
 REGION_NAME = "Wright Plaza"
-FORM = "application/x-www-form-urlencoded"
+REGION_HEADER = hud.region_header(REGION_NAME, (256000, 256000))
+FORM = hud.FORM
+ll_escape_url = hud.ll_escape_url
+lsl_vector = hud.lsl_vector
 
 _serial = itertools.count(1)
 
 
-def ll_escape_url(text):
-    """LSL's llEscapeURL: every byte of the UTF-8 text but [A-Za-z0-9] as %XX."""
-    out = []
-    for byte in text.encode("utf-8"):
-        char = chr(byte)
-        out.append(char if char.isascii() and char.isalnum() else "%%%02X" % byte)
-    return "".join(out)
-
-
-def lsl_vector(*values):
-    """LSL's (string) cast of a vector or rotation: five decimals, ", " between."""
-    return "<" + ", ".join("%.5f" % v for v in values) + ">"
-
-
 def hud_body(fields, secret=WORLD_SECRET):
-    """The body webvox-hud.lsl builds: form("secret", S) + "&" + form(...)..."""
-    pairs = [("secret", secret)] + list(fields)
-    return "&".join("%s=%s" % (name, ll_escape_url(value)) for name, value in pairs)
+    return hud.hud_body(fields, secret)
 
 
 class Avatar:
@@ -82,32 +70,9 @@ class Avatar:
 
 def llhttprequest(server, path, body, avatar, mimetype=FORM, tls=True,
                   pos=(128.5, 64.0, 22.1)):
-    """One POST exactly as OpenSim's HttpRequestModule sends a script's llHTTPRequest (see the
-    module docstring), on a new connection that the simulator closes after the answer."""
-    payload = body.encode("utf-8")
-    headers = [
-        ("Host", "%s:%d" % (h.HOST, server.port)),
-        ("X-SecondLife-Shard", "OpenSim"),
-        ("X-SecondLife-Object-Name", "webvox HUD"),
-        ("X-SecondLife-Object-Key", "0c4b5d9e-7a21-4e3f-8b5c-6d7e8f901234"),
-        ("X-SecondLife-Region", "%s (256000, 256000)" % REGION_NAME),
-        ("X-SecondLife-Local-Position", "(%.6f, %.6f, %.6f)" % pos),
-        ("X-SecondLife-Local-Velocity", "(0.000000, 0.000000, 0.000000)"),
-        ("X-SecondLife-Local-Rotation", "(0.000000, 0.000000, 0.000000, 1.000000)"),
-        ("X-SecondLife-Owner-Name", avatar.name),
-        ("X-SecondLife-Owner-Key", avatar.key),
-        ("Connection", "close"),
-        ("Content-Type", mimetype),
-        ("Content-Length", str(len(payload))),
-    ]
-    head = "POST %s HTTP/1.1\r\n" % path + "".join("%s: %s\r\n" % kv for kv in headers) + "\r\n"
-    sock = h.open_connection(server.port, tls)
-    try:
-        sock.sendall(head.encode("utf-8") + payload)
-        with sock.makefile("rb") as stream:
-            return h.read_http_response(stream)
-    finally:
-        sock.close()
+    """One POST from `avatar`'s HUD in the test's region (world_hud.llhttprequest)."""
+    return hud.llhttprequest(server, path, body, avatar.key, avatar.name, REGION_HEADER,
+                             mimetype=mimetype, tls=tls, pos=pos)
 
 
 def browser_get(server, target):
@@ -121,7 +86,7 @@ class WorldCase(unittest.IsolatedAsyncioTestCase):
     @classmethod
     def setUpClass(cls):
         if websockets is None:
-            raise unittest.SkipTest("python3-websockets is not importable: %s" % _IMPORT_ERROR)
+            raise h.missing("python3-websockets (not importable: %s)" % _IMPORT_ERROR)
         cls._holder = unittest.TestCase()
         cls.server = h.start_server(cls._holder, extra_args=("--world-secret", WORLD_SECRET))
         cls.url = h.signal_url(cls.server)

@@ -196,6 +196,34 @@ TEST(MediaRouter, BoundsPlainBindingAnswersPerUdpSourceAndCountsTheRest) {
   }
 }
 
+TEST(MediaRouter, BoundsRefusalsBeforeAuthenticationPerUdpSource) {
+  // 401s for an unknown ufrag answer anybody, like plain Binding answers: a forged source gets
+  // its share and no more; the rest are dropped and counted. A TCP peer is not limited.
+  media::MediaRouter router(two_per_source());
+  rtc::IceControllingChecks stranger({"cliXYZ01", "client-password-abcdefgh"},
+                                     {"nobody01", "server-password-abcdefgh"});
+  const auto now = rtc::stun::IceClock::now();
+  int refused = 0;
+  for (std::uint16_t i = 0; i < 10; ++i) {
+    const auto reply = router.answer_stun(stranger.next_request(),
+                                          address(7, static_cast<std::uint16_t>(2000 + i), TransportProtocol::Udp), now);
+    if (reply.verdict == media::MediaRouter::Verdict::Rejected) {
+      ++refused;
+      EXPECT_FALSE(reply.response.empty());
+    } else {
+      EXPECT_EQ(reply.verdict, media::MediaRouter::Verdict::Dropped);
+      EXPECT_TRUE(reply.response.empty());
+    }
+  }
+  EXPECT_EQ(refused, 2);
+  EXPECT_EQ(router.counters().stun_refused, 2u);
+  EXPECT_EQ(router.counters().stun_refusal_rate_limited, 8u);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(router.answer_stun(stranger.next_request(), address(7, 2000, TransportProtocol::Tcp), now).verdict,
+              media::MediaRouter::Verdict::Rejected);
+  }
+}
+
 TEST(MediaRouter, LimitedPlainBindingsLeaveIceChecksAlone) {
   RouterFixture f;
   media::MediaRouter& router = f.router;

@@ -398,24 +398,80 @@ TEST(RoomMixer, TimestampsAdvanceOverSilenceAndTalkSpurtsAreMarked) {
   EXPECT_FALSE(packets[0].marker);
   EXPECT_EQ(packets[0].timestamp_step, kTickSamples);
   room.stop(1);
-  // Concealment tail (3 ticks), then one DTX frame, then nothing for 19 ticks.
-  int dtx = 0;
-  for (int i = 0; i < 23; ++i) {
-    for (const auto& p : room.tick()) {
-      if (p.payload.size() == 1) {
-        ++dtx;
-        EXPECT_EQ(p.payload[0], RoomMixer::kDtxFrame);
-        EXPECT_FALSE(p.marker);
-      }
+  // Coded: the speaker's concealment tail (3 ticks), then the listener's own tail of its empty
+  // mix; then one silence frame in the place of a DTX frame, then nothing for 19 ticks.
+  const int coded_ticks = 3 + RoomMixer::kSilenceTailTicks;
+  int silence = 0;
+  for (int i = 0; i < coded_ticks + 20; ++i) {
+    const auto sent = room.tick();
+    if (i < coded_ticks) {
+      ASSERT_EQ(sent.size(), 1u) << i;
+      EXPECT_GT(sent[0].payload.size(), 10u) << i;
+      continue;
+    }
+    for (const auto& p : sent) {
+      ++silence;
+      EXPECT_EQ(i, coded_ticks);
+      EXPECT_GT(p.payload.size(), 2u);
+      EXPECT_LT(p.payload.size(), 10u);
+      EXPECT_FALSE(p.marker);
+      EXPECT_EQ(p.timestamp_step, kTickSamples);
     }
   }
-  EXPECT_EQ(dtx, 1);
+  EXPECT_EQ(silence, 1);
   room.resume(1);
   packets = room.tick();
   ASSERT_EQ(packets.size(), 1u);
   EXPECT_TRUE(packets[0].marker);
   EXPECT_GT(packets[0].payload.size(), 2u);
   EXPECT_EQ(packets[0].timestamp_step, 20 * kTickSamples);
+}
+
+// A listener whose only speaker walks out of range, after a long steady voice (its decoder's
+// background-noise estimate has risen to the voice's level): before any DTX its decoder is
+// sent the end of the voice and a silence frame, so it conceals the DTX frames as silence, not
+// as noise shaped like the voice.
+TEST(RoomMixer, AListenerWhoStopsHearingIsSentSilenceBeforeDtx) {
+  core::ChannelProperties channel;  // linear, 10 m, 60 m, roll-off 2: silent beyond 35 m
+  Room room(true, channel);
+  room.speaker(1, 1, Vec3{105, 100, 20});
+  room.listener(10, 10, Vec3{100, 100, 20});
+  room.run(1500);  // 30 s
+  ASSERT_GT(room.level(10, kLeft), 0.05);
+  ASSERT_EQ(room.mixer().set_speaker_position(1, Vec3{140, 100, 20}), MixerStatus::Ok);
+  // The fade to the new gain (one tick), then the tail of the empty mix: coded frames.
+  for (int i = 0; i < 1 + RoomMixer::kSilenceTailTicks; ++i) {
+    const auto packets = room.tick();
+    ASSERT_EQ(packets.size(), 1u);
+    EXPECT_GT(packets[0].payload.size(), 10u) << i;
+  }
+  // Then the silence frame: a CELT frame whose first coded symbol says silence.
+  const auto before = room.mixer().counters();
+  auto packets = room.tick();
+  ASSERT_EQ(packets.size(), 1u);
+  EXPECT_GT(packets[0].payload.size(), 2u);  // not DTX to a receiver (WebRTC: <= 2 bytes)
+  EXPECT_LT(packets[0].payload.size(), 10u);
+  EXPECT_FALSE(packets[0].marker);
+  EXPECT_EQ(room.mixer().counters().silence_frames - before.silence_frames, 1u);
+  EXPECT_EQ(room.mixer().counters().encodes, before.encodes);
+  // Then DTX only, every 400 ms, nothing coded.
+  const int dtx_before = room.ear(10).dtx_packets();
+  const int packets_before = room.ear(10).packets();
+  room.run(2 * RoomMixer::kDtxIntervalTicks);
+  EXPECT_EQ(room.ear(10).packets() - packets_before, 2);
+  EXPECT_EQ(room.ear(10).dtx_packets() - dtx_before, 2);
+  EXPECT_EQ(room.mixer().counters().encodes, before.encodes);
+  // What the listener's decoder plays over that time, concealing the DTX frames: silence.
+  for (const int side : {kLeft, kRight}) {
+    EXPECT_LT(room.ear(10).rms_last(side, 2 * RoomMixer::kDtxIntervalTicks), 1e-4) << side;
+  }
+  // Back in range: heard again at once, the talk spurt marked.
+  ASSERT_EQ(room.mixer().set_speaker_position(1, Vec3{105, 100, 20}), MixerStatus::Ok);
+  packets = room.tick();
+  ASSERT_EQ(packets.size(), 1u);
+  EXPECT_TRUE(packets[0].marker);
+  room.run(kMeasureTicks);
+  EXPECT_GT(room.level(10, kLeft), 0.05);
 }
 
 TEST(RoomMixer, LevelsAndSpeakingForTheRoster) {

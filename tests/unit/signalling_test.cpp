@@ -623,6 +623,34 @@ TEST_F(ForwardingSwitchTest, AReloadInAForwardedChannelAtTheThresholdDoesNotSwit
   EXPECT_EQ(hub.forwarding(1001), core::Forwarding::Sfu);
 }
 
+TEST_F(ForwardingSwitchTest, ViewersArePlacedForBrowsersAndCostNothingWithoutThem) {
+  auto a = joined("xA", "pa", kC1);
+  a.send(position(0), 0);
+  const auto properties = channels.find(1001)->properties;
+  for (const char* viewer : {"viewer-1", "viewer-2"}) {
+    signalling::MemberInfo info;
+    info.member = viewer;
+    info.account = "xB";
+    ASSERT_TRUE(hub.join_viewer(1001, properties, info));
+  }
+  EXPECT_TRUE(hub.place(1001, "viewer-1", {5, 0, 0, 0}, 1));
+  EXPECT_TRUE(hub.place(1001, "viewer-2", {50, 0, 0, 0}, 1));
+  hub.push_positions();
+  const auto seen = a.link->last_of("positions");
+  ASSERT_EQ(seen["members"].size(), 2u);
+  EXPECT_EQ(seen["audible"], json::array({"viewer-1"}));  // viewer-2 is beyond 35 m
+  EXPECT_EQ(seen["listeners"], json::array({"viewer-1"}));
+  // Left to viewers alone, the channel has nobody to push to: nothing is decided, and the
+  // viewers go on being placed and leaving without a browser to tell.
+  hub.leave(1001, a.session->member_id());
+  const auto sent = a.link->sent.size();
+  EXPECT_TRUE(hub.place(1001, "viewer-1", {6, 0, 0, 0}, 2));
+  hub.push_positions();
+  hub.leave(1001, "viewer-1");
+  hub.push_positions();
+  EXPECT_EQ(a.link->sent.size(), sent);
+}
+
 TEST_F(ForwardingSwitchTest, MovingToAnotherChannelRefitsTheOneLeft) {
   auto a = joined("xA", "pa", kC1);
   auto b = joined("xB", "pb", kC1);

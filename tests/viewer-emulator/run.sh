@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Runs node tests of the emulator (NAME.test.mjs here) inside a loopback-only network
-# namespace. Exits 77 (CTest: skipped) without chromium or sox, like tests/browser/run.sh.
+# namespace. Fails naming the package without chromium, sox or node (or, with
+# WEBVOX_ALLOW_SKIP=1, exits 77: skipped), like tests/browser/run.sh.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-for tool in "${CHROMIUM:-/usr/bin/chromium}" sox; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "run.sh: $tool is missing; skipping" >&2; exit 77; }
-done
+source "$here/../support/missing_dependency.sh"
+require_commands "${CHROMIUM:-/usr/bin/chromium}=chromium" sox=sox node=nodejs \
+  unshare=util-linux ip=iproute2
 bash "$here/../browser/ensure-deps.sh"
 unshare_args=(-n)
 if [[ $(id -u) -ne 0 ]]; then unshare_args=(-r -n); fi

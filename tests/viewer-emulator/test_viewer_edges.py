@@ -313,8 +313,8 @@ def _import_aiortc_viewer():
         import aiortc_viewer
         return aiortc_viewer
     except ImportError as e:
-        raise unittest.SkipTest("python3-aiortc unavailable (apt-get install python3-aiortc, "
-                                "run with /usr/bin/python3): %s" % e)
+        raise h.missing("the aiortc viewer needs the python3-aiortc package (apt-get install "
+                        "python3-aiortc, run with /usr/bin/python3): %s" % e)
 
 
 class EdgesJsonRpc(Edges, unittest.IsolatedAsyncioTestCase):

@@ -53,48 +53,21 @@ sys.path.insert(0, os.path.join(_HERE, "..", "integration"))
 
 import webvox_harness as h  # noqa: E402
 import webvoxd_doors as doors  # noqa: E402
+import hearing  # noqa: E402
 import viewers  # noqa: E402
 
 SCALE = viewers.SCALE
 ORIGIN = (256000.0, 256000.0, 25.0)   # a region at grid (1000, 1000): global metres
 TONES = {"a": 440, "b": 660, "c": 880}
-CHANNEL = {"model": 2, "ref": 10.0, "max": 60.0, "rolloff": 2.0}  # the module's defaults
+CHANNEL = hearing.MODULE_DEFAULTS  # the module's defaults
 LEVEL_TOLERANCE_DB = 0.5
 PAN_TOLERANCE_DB = 1.0     # stereo Opus at the server's bitrate: a little looser than levels
 AUDIBLE_DB = -50.0
-SILENT_DB = -75.0
 FIRST_AUDIO_ROUNDS = int(os.environ.get("WEBVOX_FIRST_AUDIO_ROUNDS", "5"))
 # A connection that hears nothing this long after asking is broken, whatever the machine does.
 FIRST_AUDIO_BOUND_MS = 3000.0
 CONNECT_TIMEOUT = 30.0
-SETTLE_TIMEOUT = 20.0
-
-
-def gain(distance, c=CHANNEL):
-    """positional-audio.md, the clamped OpenAL models."""
-    if distance > c["max"]:
-        return 0.0
-    ref = c["ref"]
-    if c["model"] in (1, 3):
-        ref = max(ref, 1.0)
-    d = min(max(distance, ref), c["max"])
-    if c["model"] == 0 or ref >= c["max"]:
-        return 1.0
-    if c["model"] == 1:
-        return ref / (ref + c["rolloff"] * (d - ref))
-    if c["model"] == 2:
-        return max(0.0, 1 - c["rolloff"] * (d - ref) / (c["max"] - ref))
-    return (d / ref) ** -c["rolloff"]
-
-
-def pan_gains(bearing_degrees):
-    """The browser's equal-power pan for a speaker at `bearing` (counter-clockwise = left)."""
-    p = max(-1.0, min(1.0, -math.sin(math.radians(bearing_degrees))))
-    return math.cos((p + 1) * math.pi / 4), math.sin((p + 1) * math.pi / 4)
-
-
-def db(x):
-    return 20 * math.log10(x)
+gain, pan_gains, db = hearing.gain, hearing.pan_gains, hearing.db
 
 
 def at(dx, dy, yaw=0.0):
@@ -114,7 +87,7 @@ class Door(unittest.IsolatedAsyncioTestCase):
         h.require_loopback_only()
         reason = viewers.why_unavailable()
         if reason:
-            raise unittest.SkipTest(reason)
+            raise h.missing("emulated viewers: %s" % reason)
         doors.start_shared_server(cls, "webvox-viewer-")
 
     @classmethod
@@ -181,41 +154,12 @@ class Door(unittest.IsolatedAsyncioTestCase):
             await v.wait(lambda s: (s["lastPoseSent"] or 0) >= before, 5, "the position sent")
 
     async def levels(self, listener, hz):
-        """The tone's level in L and R at `listener`, once two 600 ms readings in a row agree
-        within 0.3 dB (the change made before has reached the ear). Digital silence (both
-        channels at the floor) counts as settled: muting must reach it."""
-        deadline = time.monotonic() + SETTLE_TIMEOUT * SCALE
-        prev = None
-        while True:
-            m = await listener.measure(600, tones=[hz])
-            cur = (m["L"]["tones"][str(hz)], m["R"]["tones"][str(hz)])
-            # A channel 30 dB or more under the other is the codec's floor for a hard-panned
-            # voice (stereo Opus leaves some noise in the silent side): it need not be steady.
-            loud = max(cur)
-            if prev and all(abs(a - b) < 0.3 or max(a, b) < loud - 30 for a, b in zip(prev, cur)):
-                return {"L": (prev[0] + cur[0]) / 2, "R": (prev[1] + cur[1]) / 2}
-            if time.monotonic() > deadline:
-                self.fail("%s: %d Hz never settled; last readings %s then %s"
-                          % (listener.key, hz, prev, cur))
-            prev = cur
+        """The tone's level in L and R at `listener`, settled (hearing.settled_levels)."""
+        return await hearing.settled_levels(listener, hz)
 
     async def assertSilenced(self, listener, hz, heard_db, what):
-        """`hz` no longer reaches `listener` (waiting for the change to arrive): digitally
-        silent, or down in the codec's noise — within 6 dB of the level at a frequency nobody
-        plays (another voice in the same stream leaves lossy-coding noise across the spectrum)
-        and 40 dB or more under `heard_db`, its level while it was heard."""
-        control = hz + 55
-        deadline = time.monotonic() + SETTLE_TIMEOUT * SCALE
-        while True:
-            m = await listener.measure(600, tones=[hz, control])
-            readings = {side: (m[side]["tones"][str(hz)], m[side]["tones"][str(control)])
-                        for side in ("L", "R")}
-            if all(level < SILENT_DB or (level < floor + 6 and level < heard_db - 40)
-                   for level, floor in readings.values()):
-                return
-            if time.monotonic() > deadline:
-                self.fail("%s: %d Hz (and %d Hz where nobody plays), heard before at %.1f dB: %s"
-                          % (what, hz, control, heard_db, readings))
+        """`hz` no longer reaches `listener` (hearing.assert_silenced)."""
+        await hearing.assert_silenced(listener, hz, heard_db, what)
 
     def assertDb(self, measured, expected, tolerance, what):
         self.assertLessEqual(abs(measured - expected), tolerance,

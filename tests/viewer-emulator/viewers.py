@@ -31,9 +31,10 @@ TICK = 0.1  # the viewer's state machine tick (processIceUpdates runs on it)
 def why_unavailable():
     """None if emulated viewers can run here, else the reason (Chromium, node, sox, and
     tests/browser's playwright-core, which ensure-deps.sh installs from its lock file)."""
-    for tool in (os.environ.get("CHROMIUM", "/usr/bin/chromium"), "node", "sox"):
+    for tool, package in ((os.environ.get("CHROMIUM", "/usr/bin/chromium"), "chromium"),
+                          ("node", "nodejs"), ("sox", "sox")):
         if shutil.which(tool) is None:
-            return "%s is not installed" % tool
+            return "%s (package %s)" % (tool, package)
     ensure = subprocess.run(["bash", os.path.join(BROWSER_DIR, "ensure-deps.sh")],
                             capture_output=True, text=True)
     if ensure.returncode != 0:

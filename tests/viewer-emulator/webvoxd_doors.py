@@ -81,6 +81,42 @@ def status(server, admin_user=None, admin_password=None):
         return json.loads(response.read())
 
 
+# One world (docs/viewers.md, "Browser residents in the same world"): how the status lists the
+# viewer rooms and their bridged webvox channels, and how a viewer shows among a channel's
+# members for browsers (docs/signalling.md). The ONE place the tests take these names from.
+ROOMS_FIELD = ("service", "rooms")      # the list of rooms in the status
+ROOM_ID_FIELD = "id"                    # viewer::RoomKey's id
+ROOM_CHANNEL_FIELD = "channel_uri"      # the bridged channel's URI ("" or absent: not bridged)
+VIEWER_MEMBER_FIELD = "viewer"          # true on a member that is a viewer's agent
+
+
+def estate_room_id(region_id):
+    """The id of a region's estate voice room (viewer/room_key.hpp: the description
+    os-webrtc-janus gives the Janus room, parcel -999)."""
+    return "%s/local/-999" % str(region_id).lower()
+
+
+def rooms(server):
+    """The viewer voice rooms GET /admin/viewer-voice lists (a list of dicts)."""
+    found = status(server)
+    for name in ROOMS_FIELD:
+        found = found.get(name) if isinstance(found, dict) else None
+    return found if isinstance(found, list) else []
+
+
+def bridged_channel_uri(server, room_id):
+    """The channel URI the room `room_id` is bridged to, or None (no such room, not bridged,
+    or a webvoxd that does not list it)."""
+    for room in rooms(server):
+        if isinstance(room, dict) and room.get(ROOM_ID_FIELD) == room_id:
+            return room.get(ROOM_CHANNEL_FIELD) or None
+    return None
+
+
+def is_viewer_member(member):
+    return isinstance(member, dict) and member.get(VIEWER_MEMBER_FIELD) is True
+
+
 def sldata_drops(server):
     """SLData messages webvoxd did not act on, every reason together."""
     return sum(status(server)["service"]["sldata_dropped"].values())
@@ -93,17 +129,37 @@ def secrets_in(text, settings=None):
     return sorted(k for k, v in (settings or SETTINGS).items() if v in text)
 
 
+def start_server(holder, prefix, extra_args=()):
+    """One webvoxd with both doors on (and `extra_args`), its temp folder and process cleaned
+    up with `holder` (a TestCase). Uses tests/integration/webvox_harness.py."""
+    import os
+    import webvox_harness as h
+    data = os.path.join(h.make_tempdir(holder, prefix), "data")
+    server = h.WebvoxServer(data, env=server_environment(),
+                            extra_args=list(SERVER_ARGS) + list(extra_args))
+    holder.addCleanup(server.cleanup)
+    server.start()
+    return server
+
+
+def stop_server(server, other_secrets=None):
+    """webvoxd must stop cleanly on SIGTERM, and its whole log must hold no door secret (nor
+    any of `other_secrets`, a dict setting name -> value)."""
+    code = server.stop()  # the log is complete, and still there until the cleanups
+    if code != 0:
+        raise AssertionError("webvoxd exited %s on SIGTERM\n%s" % (code, server.describe()))
+    text = server.stderr_text() + "".join(server.stdout_lines)
+    leaked = secrets_in(text, dict(SETTINGS, **(other_secrets or {})))
+    if leaked:
+        raise AssertionError("webvoxd logged the secret(s) %s" % ", ".join(leaked))
+
+
 def start_shared_server(cls, prefix):
     """setUpClass: one webvoxd with both doors on for a TestCase class (cls.server; its temp
-    folder removed by stop_shared_server). Uses tests/integration/webvox_harness.py."""
-    import os
+    folder removed by stop_shared_server)."""
     import unittest
-    import webvox_harness as h
     cls._holder = unittest.TestCase()
-    data = os.path.join(h.make_tempdir(cls._holder, prefix), "data")
-    cls.server = h.WebvoxServer(data, env=server_environment(), extra_args=list(SERVER_ARGS))
-    cls._holder.addCleanup(cls.server.cleanup)
-    cls.server.start()
+    cls.server = start_server(cls._holder, prefix)
 
 
 def stop_shared_server(cls):

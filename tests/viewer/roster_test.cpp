@@ -165,6 +165,25 @@ TEST(Roster, LeavesGoOnlyWhereTheJoinWent) {
             (std::vector<RosterMessage>{{"s-alice", l(kCarol)}, {"s-bob", l(kCarol)}}));
 }
 
+// What a session was told is kept per agent; an agent that left makes room for the next one
+// (its place is reused), which must be announced like anybody new, to everyone.
+TEST(Roster, ANewcomerAfterALeaverIsToldToEveryone) {
+  Roster roster(spatial_config());
+  connect(roster, "s-alice", kAlice);
+  connect(roster, "s-bob", kBob);
+  EXPECT_EQ(roster.remove_session("s-bob"), (std::vector<RosterMessage>{{"s-alice", l(kBob)}}));
+  ASSERT_TRUE(roster.add_session("s-carol", kCarol));
+  roster.channel_opened("s-carol");
+  roster.joined("s-carol", false);
+  const auto joined = roster.joined("s-carol", true);
+  EXPECT_EQ(to(joined, "s-alice"), json::parse(j(kCarol)));
+  EXPECT_EQ(to(joined, "s-carol"), json::parse(j(kAlice)));
+  // Carol leaving again tells Alice (and only Alice): the reused place was hers.
+  EXPECT_EQ(roster.remove_session("s-carol"), (std::vector<RosterMessage>{{"s-alice", l(kCarol)}}));
+  connect(roster, "s-bob", kBob);
+  EXPECT_EQ(roster.remove_session("s-alice"), (std::vector<RosterMessage>{{"s-bob", l(kAlice)}}));
+}
+
 // Rule 4 and 5: a session that turns non-primary (its agent walked into the next region)
 // stops counting: its agent leaves this room's roster; the session is told nobody new, but
 // what it knows stays true; when it is primary again it catches up.
@@ -242,7 +261,7 @@ TEST(Roster, SpeechGoesOnEveryChangeAndAtMostEveryIntervalWhileSpeaking) {
   EXPECT_EQ(to(dave, "s-dave")[kBob], json::parse(R"({"j":{"p":true}})"));
 }
 
-TEST(Roster, LevelIntervalIsConfigurableAndPerAgent) {
+TEST(Roster, LevelIntervalIsConfigurableAndLevelsGoInRounds) {
   RosterConfig config = spatial_config();
   config.level_interval = 250ms;
   Roster roster(config);
@@ -261,6 +280,16 @@ TEST(Roster, LevelIntervalIsConfigurableAndPerAgent) {
       roster.levels(std::vector<SpeakerLevel>{{kAlice, 0.6, true}, {kBob, 0.3, true}}, t0 + 250ms);
   EXPECT_EQ(due, (std::vector<RosterMessage>{
                      {"s-bob", std::string(R"({")") + kAlice + R"(":{"p":77,"v":true}})"}}));
+  // Bob's change was due at 350 ms by his own interval; it waits for the room's next round
+  // at 500 ms, and goes in one message with Alice's.
+  EXPECT_TRUE(
+      roster.levels(std::vector<SpeakerLevel>{{kAlice, 0.6, true}, {kBob, 0.4, true}}, t0 + 350ms)
+          .empty());
+  const auto round =
+      roster.levels(std::vector<SpeakerLevel>{{kAlice, 0.7, true}, {kBob, 0.4, true}}, t0 + 500ms);
+  ASSERT_EQ(round.size(), 2u);  // one message to each of the two sessions
+  EXPECT_EQ(to(round, "s-alice"), json::parse(std::string(R"({")") + kBob + R"(":{"p":51,"v":true}})"));
+  EXPECT_EQ(to(round, "s-bob"), json::parse(std::string(R"({")") + kAlice + R"(":{"p":90,"v":true}})"));
 }
 
 TEST(Roster, LevelsOfAgentsNotPresentAreIgnoredAndDuplicatesMerge) {

@@ -111,9 +111,12 @@ SctpAssociation::SctpAssociation(DtlsRole role)
     // Retransmit on a real-time scale rather than RFC 4960's 3 s first timeout: the peer is
     // one RTT away over an ICE path that already works (dcSCTP in browsers does likewise).
     set_option(socket_, IPPROTO_SCTP, SCTP_RTOINFO, sctp_rtoinfo{0, 500, 10000, 200});
+    // usrsctp allocates per-stream state for every stream both ways up front (~50 bytes
+    // each): 1,024 each way cost ~100 KiB per association, half a viewer session's memory.
+    // WebRTC peers here open one or two channels (the viewer's SLData); 16 leaves room.
     sctp_initmsg streams{};
-    streams.sinit_num_ostreams = 1024;
-    streams.sinit_max_instreams = 1024;
+    streams.sinit_num_ostreams = kStreams;
+    streams.sinit_max_instreams = kStreams;
     set_option(socket_, IPPROTO_SCTP, SCTP_INITMSG, streams);
     auto local = address_of(this, kPort);
     if (usrsctp_bind(socket_, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) {

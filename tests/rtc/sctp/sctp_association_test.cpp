@@ -84,6 +84,39 @@ TEST(SctpAssociation, ABrowserOpenedChannelIsAnnouncedAndCarriesMessages) {
   EXPECT_TRUE(at_client[1].data.empty());  // the empty-string placeholder is not data
 }
 
+TEST(SctpAssociation, EveryNegotiatedStreamCarriesAChannelAndNoMore) {
+  // kStreams each way (a few KiB of usrsctp state per association, not ~100 KiB): the client
+  // opens the even ids below it, the server the odd ones; one more has no stream to go on.
+  SctpPair pair;
+  pair.connect();
+  std::vector<std::uint16_t> streams;
+  for (std::size_t i = 0; i < SctpAssociation::kStreams / 2; ++i) {
+    const auto client_stream = pair.client.open_channel("c" + std::to_string(i));
+    const auto server_stream = pair.server.open_channel("s" + std::to_string(i));
+    ASSERT_TRUE(client_stream && server_stream) << i;
+    streams.push_back(*client_stream);
+    streams.push_back(*server_stream);
+  }
+  pair.pump();
+  for (const auto stream : streams) {
+    EXPECT_LT(stream, SctpAssociation::kStreams);
+    auto& sender = stream % 2 == 0 ? pair.client : pair.server;
+    EXPECT_TRUE(sender.send_text(stream, "on " + std::to_string(stream))) << stream;
+  }
+  pair.pump();
+  std::size_t opened = 0;
+  std::size_t messages = 0;
+  for (const auto* events : {&pair.client_events, &pair.server_events}) {
+    for (const auto& e : *events) {
+      opened += e.kind == Kind::ChannelOpened;
+      messages += e.kind == Kind::Message;
+    }
+  }
+  EXPECT_EQ(opened, SctpAssociation::kStreams);
+  EXPECT_EQ(messages, SctpAssociation::kStreams);
+  EXPECT_FALSE(pair.client.open_channel("one too many"));
+}
+
 TEST(SctpAssociation, LargeMessagesArriveWhole) {
   SctpPair pair;
   pair.connect();
