@@ -35,13 +35,9 @@ class AiortcMeshTest(unittest.IsolatedAsyncioTestCase):
     def setUpClass(cls):
         h.require_loopback_only()
         cls.peer_module = h.import_aiortc_peer()
-        cls._holder = unittest.TestCase()
         # aiortc peers speak only the peer-to-peer mesh: no channel may switch to forwarding.
-        cls.server = h.start_server(cls._holder, extra_args=("--media-mode", "mesh"))
-        cls.url = h.signal_url(cls.server)
-        cls.module = cls.server.module(scheme="http")
-        if not cls.module.do_admin_login():
-            raise AssertionError("admin sign-in failed: %r" % cls.module.log)
+        h.start_shared_server(cls, extra_args=("--media-mode", "mesh"))
+        h.sign_in_module(cls)
         cls.passwords = {}
         for account in list(TONES) + ["xmesh-other=="]:
             password = h.module_password()

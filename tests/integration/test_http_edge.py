@@ -169,18 +169,7 @@ def close_all(sockets):
         sock.close()
 
 
-class ServerCase(unittest.TestCase):
-    server_kwargs = {}
-
-    @classmethod
-    def setUpClass(cls):
-        cls._holder = unittest.TestCase()
-        cls.server = h.start_server(cls._holder, **cls.server_kwargs)
-
-    @classmethod
-    def tearDownClass(cls):
-        h.stop_shared_server(cls)
-
+class ServerCase(h.SharedServerCase):
     def assert_module_served(self, source=h.HOST):
         module = self.server.module()
         self.assertTrue(module.do_admin_login(), "the module got no answer: %r" % module.log[-1:])

@@ -25,20 +25,7 @@ DEFAULTS = {"type": "positional", "mode": "open", "distance_model": 2, "roll_off
             "max_range": 60, "clamping_distance": 10}
 
 
-class ServerCase(unittest.TestCase):
-    """One webvoxd shared by the tests of a class (start-up is the slow part)."""
-
-    server_kwargs = {}
-
-    @classmethod
-    def setUpClass(cls):
-        cls._holder = unittest.TestCase()
-        cls.server = h.start_server(cls._holder, **cls.server_kwargs)
-
-    @classmethod
-    def tearDownClass(cls):
-        h.stop_shared_server(cls)
-
+class ServerCase(h.SharedServerCase):
     def setUp(self):
         self.module = self.server.module()
         self.assertTrue(self.module.do_admin_login(), self.module.log[-1])

@@ -119,12 +119,8 @@ class SfuTwelvePeersTest(unittest.IsolatedAsyncioTestCase):
             reason = h.PageDriver.why_unavailable()
             if reason:
                 raise h.missing("Chromium pages: %s" % reason)
-        cls._holder = unittest.TestCase()
-        cls.server = h.start_server(cls._holder, extra_args=h.SFU_MEDIA_ARGS + ("--media-port", "0"))
-        cls.url = h.signal_url(cls.server)
-        cls.module = cls.server.module(scheme="http")
-        if not cls.module.do_admin_login():
-            raise AssertionError("admin sign-in failed: %r" % cls.module.log)
+        h.start_shared_server(cls, extra_args=h.SFU_MEDIA_ARGS + ("--media-port", "0"))
+        h.sign_in_module(cls)
         cls.members = []
         for index in range(PEERS):
             account, password = "xsfu-%02d==" % index, h.module_password()

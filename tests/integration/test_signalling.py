@@ -58,12 +58,8 @@ class SignallingCase(unittest.IsolatedAsyncioTestCase):
     def setUpClass(cls):
         if websockets is None:
             raise h.missing("python3-websockets (not importable: %s)" % _IMPORT_ERROR)
-        cls._holder = unittest.TestCase()
-        cls.server = h.start_server(cls._holder, extra_args=cls.server_args)
-        cls.url = h.signal_url(cls.server)
-        cls.module = cls.server.module(scheme="http")
-        if not cls.module.do_admin_login():
-            raise AssertionError("admin sign-in failed: %r" % cls.module.log)
+        h.start_shared_server(cls, extra_args=cls.server_args)
+        h.sign_in_module(cls)
 
     @classmethod
     def tearDownClass(cls):

@@ -87,12 +87,8 @@ class WorldCase(unittest.IsolatedAsyncioTestCase):
     def setUpClass(cls):
         if websockets is None:
             raise h.missing("python3-websockets (not importable: %s)" % _IMPORT_ERROR)
-        cls._holder = unittest.TestCase()
-        cls.server = h.start_server(cls._holder, extra_args=("--world-secret", WORLD_SECRET))
-        cls.url = h.signal_url(cls.server)
-        cls.module = cls.server.module(scheme="http")
-        if not cls.module.do_admin_login():
-            raise AssertionError("admin sign-in failed: %r" % cls.module.log)
+        h.start_shared_server(cls, extra_args=("--world-secret", WORLD_SECRET))
+        h.sign_in_module(cls)
         cls.module.add_region(REGION_UUID, REGION_NAME)
 
     @classmethod

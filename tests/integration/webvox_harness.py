@@ -1227,6 +1227,38 @@ def turn_credential(secret, username):
                                      hashlib.sha1).digest()).decode("ascii")
 
 
+def start_shared_server(cls, **kw):
+    """setUpClass for cases sharing one server: cls.server (start_server's keywords), kept
+    alive by cls._holder until stop_shared_server."""
+    cls._holder = unittest.TestCase()
+    cls.server = start_server(cls._holder, **kw)
+    return cls.server
+
+
+def sign_in_module(cls):
+    """After start_shared_server: cls.url (the signalling WebSocket) and cls.module, signed in
+    over plain HTTP as the region module does."""
+    cls.url = signal_url(cls.server)
+    cls.module = cls.server.module(scheme="http")
+    if not cls.module.do_admin_login():
+        raise AssertionError("admin sign-in failed: %r" % cls.module.log)
+
+
+class SharedServerCase(unittest.TestCase):
+    """One webvoxd shared by the tests of a class (start-up is the slow part), started with
+    the class's server_kwargs."""
+
+    server_kwargs = {}
+
+    @classmethod
+    def setUpClass(cls):
+        start_shared_server(cls, **cls.server_kwargs)
+
+    @classmethod
+    def tearDownClass(cls):
+        stop_shared_server(cls)
+
+
 def stop_shared_server(cls):
     """tearDownClass for cases sharing one server (cls.server, cls._holder): it must stop
     cleanly on SIGTERM (exit 0, which under AddressSanitizer also means no leaks)."""
