@@ -1,14 +1,25 @@
 #include "mixer/limiter.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 
 namespace webvox::mixer {
 
-void Limiter::process(std::span<float> samples) {
-  if (samples.empty()) return;
-  float peak = 0;
-  for (const float sample : samples) peak = std::max(peak, std::fabs(sample));
+float peak_magnitude(std::span<const float> samples) {
+  // Without the sign bit, IEEE 754 floats order as their bit patterns do (NaNs above
+  // infinity): an integer maximum, which vectorises where a float one (NaN rules) does not.
+  // Signed, because x86-64's baseline (SSE2) compares signed 32-bit lanes only.
+  std::int32_t largest = 0;
+  for (const float sample : samples) {
+    largest = std::max(largest, std::bit_cast<std::int32_t>(sample) & 0x7FFF'FFFF);
+  }
+  return std::bit_cast<float>(largest);
+}
+
+void Limiter::process(std::span<float> samples, float peak) {
+  if (samples.empty() || std::isnan(peak)) return;
   const float needed = peak > kCeiling ? kCeiling / peak : 1.0f;
   const float target = std::min(needed, gain_ + kReleasePerTick);
   if (target == 1.0f && gain_ == 1.0f) return;  // the common case: nothing to do

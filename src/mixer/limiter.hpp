@@ -9,6 +9,12 @@
 
 namespace webvox::mixer {
 
+// The largest magnitude among `samples` (0 for none). Written so the compiler vectorises it:
+// every mix is scanned once per tick, hundreds of times a tick in a crowded room. A NaN
+// counts as larger than any number (a limiter then leaves the frame alone, as it would for
+// an unscannable one); infinities count as infinite.
+float peak_magnitude(std::span<const float> samples);
+
 class Limiter {
  public:
   static constexpr float kCeiling = 0.98f;  // a little under full scale: room for the codec
@@ -16,7 +22,9 @@ class Limiter {
   static constexpr float kReleasePerTick = 0.05f;
 
   // Limits interleaved samples in place.
-  void process(std::span<float> samples);
+  void process(std::span<float> samples) { process(samples, peak_magnitude(samples)); }
+  // The same, when the caller already knows the samples' peak_magnitude.
+  void process(std::span<float> samples, float peak);
   float gain() const { return gain_; }
   void reset() { gain_ = 1; }
 

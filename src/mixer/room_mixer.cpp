@@ -513,9 +513,7 @@ void RoomMixer::mix_group(std::size_t group_begin, std::size_t group_end, std::u
       group + 1 < group_lineage_begin_.size() ? group_lineage_begin_[group + 1] : group_lineages_.size();
   std::size_t lineages = last - first;
   if (lineages > 1) {
-    float peak = 0;
-    for (const float sample : mix_) peak = std::max(peak, std::fabs(sample));
-    if (peak < kMergePeak) {
+    if (peak_magnitude(mix_) < kMergePeak) {
       // A quiet frame: a seam here cannot be heard. Everyone onto the lineage most hold.
       std::size_t best = first;
       for (std::size_t i = first; i < last; ++i) {

@@ -1,7 +1,9 @@
 #include "viewer/roster.hpp"
 
 #include <algorithm>
+#include <map>
 #include <utility>
+#include <vector>
 
 #include "viewer/sl_data_batch.hpp"
 
@@ -101,7 +103,13 @@ std::vector<RosterMessage> Roster::levels(std::span<const SpeakerLevel> levels,
   // 3 speakers that was 8,100 SCTP messages a second instead of 2,700).
   const bool round_due = !last_level_round_ || now - *last_level_round_ >= config_.level_interval;
   bool round = false;
-  Outbox out;
+  struct Change {
+    const std::string* agent;
+    std::size_t index;
+    int power;
+    bool voice;
+  };
+  std::vector<Change> changes;
   for (auto& [agent, state] : agents_) {
     const auto found = heard.find(agent);
     const bool voice = found != heard.end() && found->second.voice;
@@ -114,12 +122,35 @@ std::vector<RosterMessage> Roster::levels(std::span<const SpeakerLevel> levels,
     state.voice = voice;
     state.power = power;
     state.last_sent = now;
-    for (const auto& [id, session] : sessions_) {
-      if (session.announced.contains(state.index)) out.to(id).power(agent, power, voice);
-    }
+    changes.push_back({&agent, state.index, power, voice});
   }
   if (round) last_level_round_ = now;
-  return out.take(config_.max_agents_per_message);
+  if (changes.empty()) return {};
+
+  // Every session is told the changes of the agents it knows; most know them all, so the
+  // texts are written once per distinct set of changes told (the key: which of them), not
+  // once per listener: in a crowded room that was hundreds of identical JSON texts a round.
+  std::map<std::vector<bool>, std::vector<std::string>> texts;
+  std::vector<RosterMessage> messages;
+  std::vector<bool> told(changes.size());
+  for (const auto& [id, session] : sessions_) {
+    bool any = false;
+    for (std::size_t i = 0; i < changes.size(); ++i) {
+      told[i] = session.announced.contains(changes[i].index);
+      any = any || told[i];
+    }
+    if (!any) continue;
+    auto [entry, added] = texts.try_emplace(told);
+    if (added) {
+      SlDataBatch batch;
+      for (std::size_t i = 0; i < changes.size(); ++i) {
+        if (told[i]) batch.power(*changes[i].agent, changes[i].power, changes[i].voice);
+      }
+      entry->second = batch.texts(config_.max_agents_per_message);
+    }
+    for (const auto& text : entry->second) messages.push_back({id, text});
+  }
+  return messages;
 }
 
 void Roster::count_in(Session& session, const std::string& id, Outbox& out) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <vector>
 
 namespace webvox::mixer {
@@ -13,6 +14,32 @@ float peak(const std::vector<float>& samples) {
   float p = 0;
   for (const float s : samples) p = std::max(p, std::fabs(s));
   return p;
+}
+
+TEST(PeakMagnitude, IsTheLargestMagnitudeOfAnySign) {
+  EXPECT_EQ(peak_magnitude({}), 0.0f);
+  std::vector<float> samples(1923);  // not a multiple of any vector width
+  std::uint32_t state = 12345;
+  for (int round = 0; round < 50; ++round) {
+    for (float& s : samples) {
+      state = state * 1664525u + 1013904223u;
+      s = (static_cast<float>(state >> 8) / 16777216.0f - 0.5f) * 4.0f;
+    }
+    samples[state % samples.size()] = round % 2 ? -3.5f : 3.25f;  // somewhere, a known peak
+    EXPECT_EQ(peak_magnitude(samples), peak(samples));
+  }
+  EXPECT_EQ(peak_magnitude(std::vector<float>{-0.0f, 0.0f}), 0.0f);
+  EXPECT_EQ(peak_magnitude(std::vector<float>{0.1f, -INFINITY}), INFINITY);
+  EXPECT_TRUE(std::isnan(peak_magnitude(std::vector<float>{0.1f, NAN, 2.0f})));
+}
+
+TEST(Limiter, LeavesAFrameWithNaNAlone) {
+  Limiter limiter;
+  std::vector<float> frame(1920, 1.5f);
+  frame[7] = NAN;
+  limiter.process(frame);
+  EXPECT_EQ(frame[0], 1.5f);
+  EXPECT_EQ(limiter.gain(), 1.0f);
 }
 
 TEST(Limiter, LeavesQuietFramesAlone) {

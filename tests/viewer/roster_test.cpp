@@ -292,6 +292,24 @@ TEST(Roster, LevelIntervalIsConfigurableAndLevelsGoInRounds) {
   EXPECT_EQ(to(round, "s-bob"), json::parse(std::string(R"({")") + kAlice + R"(":{"p":90,"v":true}})"));
 }
 
+TEST(Roster, EachListenerHearsTheLevelsOfThoseItKnowsExceptItself) {
+  Roster roster(spatial_config());
+  connect(roster, "s-alice", kAlice);
+  connect(roster, "s-bob", kBob);
+  connect(roster, "s-carol", kCarol);
+  connect(roster, "s-dave", "d0d0d0d0-0000-4000-8000-00000000000d");
+  const auto t0 = Roster::Clock::time_point{} + 1h;
+  const auto round =
+      roster.levels(std::vector<SpeakerLevel>{{kAlice, 0.5, true}, {kBob, 0.25, true}}, t0);
+  ASSERT_EQ(round.size(), 4u);  // one message to each session
+  const auto alice_p = json::parse(R"({"p":64,"v":true})");
+  const auto bob_p = json::parse(R"({"p":32,"v":true})");
+  EXPECT_EQ(to(round, "s-alice"), (json{{kBob, bob_p}}));
+  EXPECT_EQ(to(round, "s-bob"), (json{{kAlice, alice_p}}));
+  EXPECT_EQ(to(round, "s-carol"), (json{{kAlice, alice_p}, {kBob, bob_p}}));
+  EXPECT_EQ(to(round, "s-dave"), to(round, "s-carol"));
+}
+
 TEST(Roster, LevelsOfAgentsNotPresentAreIgnoredAndDuplicatesMerge) {
   Roster roster(spatial_config());
   connect(roster, "s-alice", kAlice);
