@@ -352,6 +352,7 @@ ViewerService::Room& ViewerService::room_for(const viewer::RoomKey& key, const R
 
 void ViewerService::close_room(Room& room) {
   if (room.channel) world_.forwarding->set_bridge(*room.channel, nullptr);
+  closed_rooms_speakers_ += room.mixer.speaker_totals();
   rooms_.erase(room.key);
 }
 
@@ -680,7 +681,9 @@ void ViewerService::publish_stats() {
   counters_.mix_delay_p50_ms = static_cast<double>(delays_.percentile(0.5).count());
   counters_.mix_delay_p99_ms = static_cast<double>(delays_.percentile(0.99).count());
   counters_.room_list.clear();
+  counters_.speakers = closed_rooms_speakers_;
   for (const auto& [key, room] : rooms_) {
+    counters_.speakers += room->mixer.speaker_totals();
     counters_.room_list.push_back({key.id, room->by_number.size(), room->browsers.size(), room->channel_uri});
   }
   counters_.sessions = sessions_.size();
@@ -719,6 +722,22 @@ nlohmann::json ViewerService::to_json(const Stats& stats) {
   for (std::size_t i = 0; i < stats.sldata_dropped.size(); ++i) {
     dropped[std::string(to_string(static_cast<SlDataDrop>(i)))] = stats.sldata_dropped[i];
   }
+  const auto& jitter = stats.speakers.jitter;
+  const auto& decode = stats.speakers.decode;
+  out["speaker_packets"] = {{"pushed", jitter.pushed},
+                            {"played", jitter.played},
+                            {"malformed", jitter.malformed},
+                            {"late", jitter.late},
+                            {"duplicate", jitter.duplicate},
+                            {"overflow", jitter.overflow},
+                            {"trimmed", jitter.trimmed},
+                            {"lost", jitter.lost},
+                            {"resyncs", jitter.resyncs},
+                            {"decoded", decode.decoded},
+                            {"concealed", decode.concealed},
+                            {"fec_recovered", decode.fec_recovered},
+                            {"decode_error", decode.decode_error},
+                            {"skipped_silent", decode.skipped_silent}};
   auto& rooms = out["rooms"];
   rooms = nlohmann::json::array();
   for (const auto& room : stats.room_list) {

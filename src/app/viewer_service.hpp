@@ -20,6 +20,7 @@
 #include "world/region_directory.hpp"
 #include "core/channel_properties.hpp"
 #include "mixer/delay_histogram.hpp"
+#include "mixer/room_mixer.hpp"
 #include "rtc/sctp/sctp_association.hpp"
 #include "viewer/roster.hpp"
 #include "viewer/viewer_voice.hpp"
@@ -115,6 +116,8 @@ class ViewerService final : public viewer::ViewerVoice {
     // every room since start, in milliseconds.
     double mix_delay_p50_ms = 0;
     double mix_delay_p99_ms = 0;
+    // What became of the speakers' packets (jitter buffers, decoding), every room since start.
+    mixer::SpeakerStats speakers;
     struct RoomInfo {
       std::string id;
       std::size_t sessions = 0;
@@ -179,6 +182,7 @@ class ViewerService final : public viewer::ViewerVoice {
   std::vector<std::uint8_t> packet_;  // one outgoing RTP packet, reused
   mixer::DelayHistogram delays_;      // arrival to departure, every room since start
   Stats counters_;                    // media thread
+  mixer::SpeakerStats closed_rooms_speakers_;  // media thread: rooms closed since start
   mutable std::mutex stats_mutex_;
   Stats published_;
 };

@@ -40,6 +40,19 @@ struct JitterCounters {
   std::uint64_t trimmed = 0;    // dropped to bring the delay back down
   std::uint64_t lost = 0;       // sequence numbers passed over that never arrived
   std::uint64_t resyncs = 0;    // the stream restarted at a far-off sequence number
+
+  JitterCounters& operator+=(const JitterCounters& other) {
+    pushed += other.pushed;
+    played += other.played;
+    malformed += other.malformed;
+    late += other.late;
+    duplicate += other.duplicate;
+    overflow += other.overflow;
+    trimmed += other.trimmed;
+    lost += other.lost;
+    resyncs += other.resyncs;
+    return *this;
+  }
 };
 
 // The next thing the stream holds.

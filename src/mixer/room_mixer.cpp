@@ -138,6 +138,8 @@ MixerStatus RoomMixer::add_speaker(SpeakerId speaker, const base::Uuid& agent) {
 MixerStatus RoomMixer::remove_speaker(SpeakerId speaker) {
   const auto found = speaker_index_.find(speaker);
   if (found == speaker_index_.end()) return MixerStatus::UnknownId;
+  const auto& stream = speakers_[found->second]->stream;
+  removed_speakers_ += SpeakerStats{stream.buffer().counters(), stream.counters()};
   speakers_[found->second].reset();
   free_speaker_slots_.push_back(found->second);
   speaker_index_.erase(found);
@@ -243,6 +245,14 @@ std::optional<SpeakerStats> RoomMixer::speaker_stats(SpeakerId speaker) const {
   if (found == speaker_index_.end()) return std::nullopt;
   const auto& stream = speakers_[found->second]->stream;
   return SpeakerStats{stream.buffer().counters(), stream.counters()};
+}
+
+SpeakerStats RoomMixer::speaker_totals() const {
+  SpeakerStats totals = removed_speakers_;
+  for (const auto& speaker : speakers_) {
+    if (speaker) totals += SpeakerStats{speaker->stream.buffer().counters(), speaker->stream.counters()};
+  }
+  return totals;
 }
 
 std::size_t RoomMixer::encoder_count() const {

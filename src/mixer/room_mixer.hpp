@@ -87,6 +87,12 @@ struct SpeakerLevel {
 struct SpeakerStats {
   JitterCounters jitter;
   DecodeCounters decode;
+
+  SpeakerStats& operator+=(const SpeakerStats& other) {
+    jitter += other.jitter;
+    decode += other.decode;
+    return *this;
+  }
 };
 
 struct MixerCounters {
@@ -170,6 +176,8 @@ class RoomMixer {
   std::span<const SpeakerLevel> levels() const { return levels_; }
   const MixerCounters& counters() const { return counters_; }
   std::optional<SpeakerStats> speaker_stats(SpeakerId speaker) const;
+  // Every speaker's counters summed, of those removed since too.
+  SpeakerStats speaker_totals() const;
   const DelayHistogram& delays() const { return delays_; }
   // Moves the delays measured so far into `into`, each `extra` later (the caller's work after
   // mix(): encryption and sending), so the figure ends at the mixed frame's departure.
@@ -250,6 +258,7 @@ class RoomMixer {
   std::vector<SpeakerLevel> levels_;
 
   MixerCounters counters_;
+  SpeakerStats removed_speakers_;  // counters of the speakers no longer here
   DelayHistogram delays_;
 };
 

@@ -23,6 +23,15 @@ struct DecodeCounters {
                                      // conceals, inside that call, what the FEC does not cover)
   std::uint64_t decode_error = 0;    // packets libopus refused (concealed instead)
   std::uint64_t skipped_silent = 0;  // packets not decoded: DTX, or silent by their audio level
+
+  DecodeCounters& operator+=(const DecodeCounters& other) {
+    decoded += other.decoded;
+    concealed += other.concealed;
+    fec_recovered += other.fec_recovered;
+    decode_error += other.decode_error;
+    skipped_silent += other.skipped_silent;
+    return *this;
+  }
 };
 
 class SpeakerStream {

@@ -338,6 +338,26 @@ TEST(RoomMixer, ListenersBackFromSilenceJoinTheSharedEncoder) {
   EXPECT_EQ(room.mixer().counters().encodes - before.encodes, 10u);
 }
 
+TEST(RoomMixer, SpeakerTotalsSumEverySpeakerAndKeepThoseRemoved) {
+  Room room;
+  room.speaker(1, 1, Vec3{100, 105, 20});
+  room.speaker(2, 2, Vec3{100, 95, 20});
+  room.listener(10, 10, Vec3{100, 100, 20});
+  room.run(30);
+  const auto one = *room.mixer().speaker_stats(1);
+  const auto two = *room.mixer().speaker_stats(2);
+  auto totals = room.mixer().speaker_totals();
+  EXPECT_EQ(totals.jitter.pushed, one.jitter.pushed + two.jitter.pushed);
+  EXPECT_EQ(totals.jitter.played, 60u);
+  EXPECT_EQ(totals.decode.decoded, one.decode.decoded + two.decode.decoded);
+  room.stop(2);
+  ASSERT_EQ(room.mixer().remove_speaker(2), MixerStatus::Ok);
+  room.run(10);
+  totals = room.mixer().speaker_totals();
+  EXPECT_EQ(totals.jitter.played, 70u);  // speaker 2's 30 stay counted
+  EXPECT_EQ(totals.decode.decoded, room.mixer().speaker_stats(1)->decode.decoded + two.decode.decoded);
+}
+
 TEST(RoomMixer, SilentSpeakersAreNeitherDecodedNorMixed) {
   Room room;
   room.speaker(1, 1, Vec3{100, 105, 20});

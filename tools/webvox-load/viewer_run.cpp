@@ -48,19 +48,24 @@ std::string agent_id(std::size_t index) {
   return text;
 }
 
-// The first number found under `key` anywhere in `value`.
-std::optional<double> find_number(const json& value, const std::string& key) {
+// The first member named `key` anywhere in `value` for which `wanted` holds.
+template <typename Wanted>
+const json* find_member(const json& value, const std::string& key, Wanted wanted) {
   if (value.is_object()) {
-    if (const auto it = value.find(key); it != value.end() && it->is_number()) return it->get<double>();
-    for (const auto& [name, child] : value.items()) {
-      if (const auto found = find_number(child, key)) return found;
-    }
-  } else if (value.is_array()) {
+    if (const auto it = value.find(key); it != value.end() && wanted(*it)) return &*it;
+  }
+  if (value.is_object() || value.is_array()) {
     for (const auto& child : value) {
-      if (const auto found = find_number(child, key)) return found;
+      if (const auto* found = find_member(child, key, wanted)) return found;
     }
   }
-  return std::nullopt;
+  return nullptr;
+}
+
+std::optional<double> find_number(const json& value, const std::string& key) {
+  const auto* found = find_member(value, key, [](const json& v) { return v.is_number(); });
+  if (!found) return std::nullopt;
+  return found->get<double>();
 }
 
 std::optional<json> fetch_stats(asio::io_context& io, Driver& driver, const asio::ip::tcp::endpoint& server,
@@ -314,6 +319,10 @@ int run_viewers(const ViewerRunOptions& options) {
     json mixer = {{"source", options.stats_path}};
     if (const auto p50 = find_number(*stats, "mix_delay_p50_ms")) mixer["delay_p50_ms"] = *p50;
     if (const auto p99 = find_number(*stats, "mix_delay_p99_ms")) mixer["delay_p99_ms"] = *p99;
+    // What the speakers' jitter buffers did (webvoxd): why the delay is what it is.
+    if (const auto* packets = find_member(*stats, "speaker_packets", [](const json& v) { return v.is_object(); })) {
+      mixer["speaker_packets"] = *packets;
+    }
     result["server_mixer"] = mixer;
   }
   write_report(result, options.json_out);
