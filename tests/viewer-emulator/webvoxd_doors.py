@@ -81,6 +81,18 @@ def status(server, admin_user=None, admin_password=None):
         return json.loads(response.read())
 
 
+def wait_for_status(server, condition, timeout=10.0):
+    """The status once `condition(status)` holds: the service publishes its figures once per
+    media tick, so a count may lag what a client just saw by a tick."""
+    import time
+    deadline = time.monotonic() + timeout
+    while True:
+        found = status(server)
+        if condition(found) or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)  # polling pace; the deadline decides
+
+
 # One world (docs/viewers.md, "Browser residents in the same world"): how the status lists the
 # viewer rooms and their bridged webvox channels, and how a viewer shows among a channel's
 # members for browsers (docs/signalling.md). The ONE place the tests take these names from.
