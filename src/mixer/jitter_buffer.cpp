@@ -163,6 +163,22 @@ PlayoutStep JitterBuffer::next() {
     playing_ = true;
   }
   if (Slot* due = find(next_sequence_)) {
+    if (concealed_credit_ >= due->samples) {
+      // Its time was concealed already: it came late.
+      ++late_arrivals_;
+      const bool rare = late_arrivals_ + late_arrivals_before_ < kLateArrivalsToGrow;
+      if (rare && find(next_sequence_ + 1)) {
+        // Skipped: the concealment stands for it, and the next plays now, on time.
+        concealed_credit_ -= due->samples;
+        expected_timestamp_ = due->timestamp + due->samples;
+        have_expected_timestamp_ = true;
+        last_samples_ = due->samples;
+        ++next_sequence_;
+        ++counters_.late;
+        release(*due);
+        return next();
+      }
+    }
     PlayoutStep step;
     step.kind = PlayoutStep::Kind::Packet;
     step.payload = due->payload;
@@ -230,6 +246,11 @@ void JitterBuffer::drop_oldest() {
 }
 
 void JitterBuffer::end_tick() {
+  if (++late_window_ticks_ >= kTrimWindowTicks) {
+    late_arrivals_before_ = late_arrivals_;
+    late_arrivals_ = 0;
+    late_window_ticks_ = 0;
+  }
   if (!playing_) {
     window_ticks_ = 0;
     window_min_queued_ = SIZE_MAX;

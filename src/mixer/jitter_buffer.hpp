@@ -1,9 +1,12 @@
 // A speaker's jitter buffer: RTP packets (already parsed and decrypted by the caller) in, in
 // any order; the stream out in order, one step at a time, for the decoder to turn into audio.
 // Small on purpose: a packet plays at the first tick after it arrives when the stream is in
-// order, and the buffer only grows (by the concealment it had to do) when packets come late;
-// it trims itself back when a whole second passed with audio to spare, and never holds more
-// than kMaxQueuedSamples. Memory is bounded by kSlots payloads of at most kMaxPayloadBytes.
+// order. A packet that comes after its time was concealed is skipped when that is rare (no
+// more than one such late arrival in the last one to two seconds) and the packet after it
+// is already here: the concealment stands for it and the delay stays as it was. When packets
+// come late more often, or the next is not here yet, the late one plays and the buffer grows
+// by the concealment it had to do; it trims itself back when a whole second passed with audio
+// to spare, and never holds more than kMaxQueuedSamples. Memory is bounded by kSlots payloads of at most kMaxPayloadBytes.
 #pragma once
 
 #include <array>
@@ -84,6 +87,10 @@ class JitterBuffer {
   // Ticks over which the smallest queue is watched; a full frame queued the whole time is one
   // frame of needless delay, and is trimmed.
   static constexpr int kTrimWindowTicks = 50;
+  // The late arrival (a packet whose time was concealed), counted within this trim window and
+  // the one before, from which on a late packet is played (the buffer grows) instead of
+  // skipped: the second within one to two seconds.
+  static constexpr int kLateArrivalsToGrow = 2;
   // Sequence numbers this far behind the stream are not late but stray (or a restart).
   static constexpr int kFarBehind = 100;
 
@@ -142,6 +149,9 @@ class JitterBuffer {
   std::size_t concealed_credit_ = 0;  // concealed during underruns since the last packet
   std::optional<std::uint16_t> last_stray_;
   int window_ticks_ = 0;
+  int late_window_ticks_ = 0;
+  int late_arrivals_ = 0;         // in this trim window
+  int late_arrivals_before_ = 0;  // in the one before
   std::size_t window_min_queued_ = SIZE_MAX;
   JitterCounters counters_;
 };

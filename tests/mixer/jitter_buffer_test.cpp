@@ -73,15 +73,57 @@ TEST(JitterBuffer, DropsDuplicatesAndLatePackets) {
   EXPECT_EQ(push20(buffer, 1), Push::Duplicate);
   ASSERT_EQ(buffer.next().kind, Kind::Packet);
   EXPECT_EQ(push20(buffer, 1), Push::Late);  // already played
-  // Packet 2 misses its tick: the caller conceals, then it arrives.
+  // Packet 2 misses its tick: the caller conceals, then it arrives with 3 behind it.
   EXPECT_EQ(buffer.next().kind, Kind::Underrun);
   buffer.note_concealed(960);
-  push20(buffer, 2);
-  push20(buffer, 3);
-  // It plays (the stream is one frame later now), no audio missing before it.
+  push20(buffer, 2, 0, 2);
+  push20(buffer, 3, 0, 3);
+  // A rare late arrival: 2 is skipped (its time was concealed), 3 plays on time, no gap.
   auto step = buffer.next();
   ASSERT_EQ(step.kind, Kind::Packet);
+  EXPECT_EQ(step.payload[1], 3);
   EXPECT_EQ(buffer.counters().duplicate, 1u);
+  EXPECT_EQ(buffer.counters().late, 2u);
+  EXPECT_EQ(buffer.queued_packets(), 0u);
+  expect_balanced(buffer);
+}
+
+// A stream that comes late once in a while keeps its delay; one that comes late often
+// makes the buffer grow a frame instead of concealing every time.
+TEST(JitterBuffer, RareLateArrivalsAreSkippedFrequentOnesGrowTheBuffer) {
+  JitterBuffer buffer;
+  std::uint16_t sequence = 1;
+  const auto on_time = [&] {
+    push20(buffer, sequence, 0, static_cast<std::uint8_t>(sequence));
+    const auto step = buffer.next();
+    ASSERT_EQ(step.kind, Kind::Packet);
+    EXPECT_EQ(step.payload[1], static_cast<std::uint8_t>(sequence));
+    ++sequence;
+    buffer.end_tick();
+  };
+  // Packet `sequence` misses its tick and arrives with the next one: returns what played.
+  const auto late = [&] {
+    EXPECT_EQ(buffer.next().kind, Kind::Underrun);
+    buffer.note_concealed(960);
+    buffer.end_tick();
+    push20(buffer, sequence, 0, static_cast<std::uint8_t>(sequence));
+    push20(buffer, static_cast<std::uint16_t>(sequence + 1), 0, static_cast<std::uint8_t>(sequence + 1));
+    const auto step = buffer.next();
+    EXPECT_EQ(step.kind, Kind::Packet);
+    buffer.end_tick();
+    sequence = static_cast<std::uint16_t>(sequence + 2);
+    return step.payload.empty() ? 0 : step.payload[1];
+  };
+  for (int i = 0; i < 2 * JitterBuffer::kTrimWindowTicks; ++i) on_time();
+  // Rare: the late one is skipped, the next plays in its own tick, nothing is left queued.
+  const auto first = sequence;
+  EXPECT_EQ(late(), static_cast<std::uint8_t>(first + 1));
+  EXPECT_EQ(buffer.queued_packets(), 0u);
+  for (int i = 0; i < 5; ++i) on_time();
+  // A second late arrival within the window: it plays, the next waits a tick (grown).
+  const auto second = sequence;
+  EXPECT_EQ(late(), static_cast<std::uint8_t>(second));
+  EXPECT_EQ(buffer.queued_packets(), 1u);
   EXPECT_EQ(buffer.counters().late, 1u);
   expect_balanced(buffer);
 }
