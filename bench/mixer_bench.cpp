@@ -69,7 +69,7 @@ EncoderSettings viewer_settings() {
 }
 
 std::vector<std::vector<std::uint8_t>> coded_loop(int which, bool silent) {
-  auto encoder = std::get<VoiceEncoder>(VoiceEncoder::create(viewer_settings()));
+  auto encoder = (VoiceEncoder::create(viewer_settings())).value();
   const auto mono = silent ? std::vector<float>(kLoopPackets * kTickSamples)
                            : voice(which, kLoopPackets * kTickSamples);
   std::vector<std::vector<std::uint8_t>> packets;
@@ -79,7 +79,7 @@ std::vector<std::vector<std::uint8_t>> coded_loop(int which, bool silent) {
       stereo[2 * i] = stereo[2 * i + 1] = mono[p * kTickSamples + i];
     }
     std::vector<std::uint8_t> out(kMaxEncodedBytes);
-    out.resize(std::get<std::size_t>(encoder.encode(stereo, out)));
+    out.resize(encoder.encode(stereo, out).value());
     packets.push_back(std::move(out));
   }
   return packets;
@@ -112,7 +112,7 @@ enum Layout { kCrowded = 0, kSpread = 1, kCrowdedNoHint = 2, kCentred = 3 };
 class Session {
  public:
   Session(int size, Layout layout, bool listeners = true, const MixerConfig& config = {})
-      : mixer_(std::get<RoomMixer>(RoomMixer::create({}, layout != kCentred, config))),
+      : mixer_(RoomMixer::create({}, layout != kCentred, config).value()),
         size_(size),
         hint_(layout != kCrowdedNoHint) {
     std::mt19937 random(7);
@@ -215,7 +215,7 @@ void EncodeComplexity(benchmark::State& state) {
   EncoderSettings settings;
   settings.application = static_cast<EncoderSettings::Application>(state.range(0));
   settings.complexity = static_cast<int>(state.range(1));
-  auto encoder = std::get<VoiceEncoder>(VoiceEncoder::create(settings));
+  auto encoder = VoiceEncoder::create(settings).value();
   constexpr std::size_t kFrames = 100;
   std::vector<std::vector<float>> voices;
   for (int v = 0; v < kVoices; ++v) voices.push_back(voice(v, kFrames * kTickSamples));
@@ -229,7 +229,7 @@ void EncodeComplexity(benchmark::State& state) {
   std::size_t bytes = 0;
   for (auto _ : state) {
     const std::span<const float> pcm(mix.data() + 2 * kTickSamples * (frame % kFrames), 2 * kTickSamples);
-    bytes += std::get<std::size_t>(encoder.encode(pcm, out));
+    bytes += encoder.encode(pcm, out).value();
     ++frame;
   }
   state.counters["kb/s"] = static_cast<double>(bytes) * 8 / 20 / static_cast<double>(frame);
@@ -264,7 +264,7 @@ void AudioBridgeModel(benchmark::State& state) {
   std::vector<VoiceEncoder> encoders;
   std::vector<VoiceDecoder> decoders;
   for (int i = 0; i < size; ++i) {
-    encoders.push_back(std::get<VoiceEncoder>(VoiceEncoder::create(janus)));
+    encoders.push_back(VoiceEncoder::create(janus).value());
     decoders.emplace_back(VoiceDecoder::Channels::Mono);
   }
   const auto mix = voice(0, kLoopPackets * kTickSamples);
@@ -298,7 +298,7 @@ void MixerMemory(benchmark::State& state) {
   for (auto _ : state) {
     // Listeners: one voice, 200 listeners each at its own spot (each its own encoder).
     {
-      auto mixer = std::get<RoomMixer>(RoomMixer::create({}, true));
+      auto mixer = RoomMixer::create({}, true).value();
       mixer.add_speaker(1, agent(100000));
       mixer.set_speaker_position(1, Vec3{128, 128, 25});
       auto push = [&](std::size_t t) {
@@ -325,7 +325,7 @@ void MixerMemory(benchmark::State& state) {
     }
     // Speakers: 200 speaking, no listeners.
     {
-      auto mixer = std::get<RoomMixer>(RoomMixer::create({}, true));
+      auto mixer = RoomMixer::create({}, true).value();
       const auto before = heap_in_use();
       for (int i = 0; i < kCount; ++i) {
         mixer.add_speaker(static_cast<std::uint64_t>(i), agent(static_cast<std::size_t>(i)));
@@ -359,7 +359,7 @@ void MixerDelay(benchmark::State& state) {
   std::uint64_t lost = 0;
   std::uint64_t concealed = 0;
   for (auto _ : state) {
-    auto mixer = std::get<RoomMixer>(RoomMixer::create({}, false));
+    auto mixer = RoomMixer::create({}, false).value();
     mixer.add_speaker(1, agent(1));
     std::mt19937 random(3);
     std::exponential_distribution<double> jitter(mean_jitter_ms > 0 ? 1 / mean_jitter_ms : 1e9);

@@ -331,14 +331,14 @@ ViewerService::Room& ViewerService::room_for(const viewer::RoomKey& key, const R
   auto& slot = rooms_[key];
   if (slot) return *slot;
   auto created = mixer::RoomMixer::create(setup.properties, key.spatial);
-  if (auto* error = std::get_if<mixer::CodecError>(&created)) {
+  if (!created) {
     rooms_.erase(key);
-    throw std::runtime_error("viewer mixer: " + std::string(mixer::to_string(*error)));
+    throw std::runtime_error("viewer mixer: " + std::string(mixer::to_string(created.error())));
   }
   viewer::RosterConfig roster;
   roster.spatial = key.spatial;
   roster.server_version = settings_.server_version;
-  slot = std::make_unique<Room>(key, std::move(std::get<mixer::RoomMixer>(created)), roster);
+  slot = std::make_unique<Room>(key, std::move(*created), roster);
   slot->properties = setup.properties;
   // Bridged only where the channel can be forwarded: a viewer's voice cannot join a mesh.
   if (setup.channel && world_.forwarding && world_.hub) {

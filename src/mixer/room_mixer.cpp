@@ -79,12 +79,14 @@ std::string_view to_string(MixerStatus status) {
   return "unknown status";
 }
 
-std::variant<RoomMixer, CodecError> RoomMixer::create(const core::ChannelProperties& channel,
+base::Expected<RoomMixer, CodecError> RoomMixer::create(const core::ChannelProperties& channel,
                                                       bool spatial, const MixerConfig& config) {
-  if (config.busy_complexity < 0 || config.busy_complexity > 10) return CodecError::BadArgument;
+  if (config.busy_complexity < 0 || config.busy_complexity > 10) {
+    return base::unexpected(CodecError::BadArgument);
+  }
   auto encoder = VoiceEncoder::create(config.encoder);
-  if (auto* error = std::get_if<CodecError>(&encoder)) return *error;
-  return RoomMixer(channel, spatial, config, std::move(std::get<VoiceEncoder>(encoder)));
+  if (!encoder) return base::unexpected(encoder.error());
+  return RoomMixer(channel, spatial, config, std::move(*encoder));
 }
 
 RoomMixer::RoomMixer(const core::ChannelProperties& channel, bool spatial,
@@ -96,8 +98,8 @@ RoomMixer::RoomMixer(const core::ChannelProperties& channel, bool spatial,
       static_cast<std::size_t>(config.encoder.channels) * kTickSamples, 0.0f);
   std::array<std::uint8_t, kMaxEncodedBytes> coded{};
   const auto result = first_encoder.encode(silence, coded);
-  if (const auto* bytes = std::get_if<std::size_t>(&result)) {
-    silence_frame_.assign(coded.begin(), coded.begin() + static_cast<std::ptrdiff_t>(*bytes));
+  if (result) {
+    silence_frame_.assign(coded.begin(), coded.begin() + static_cast<std::ptrdiff_t>(*result));
   }
   lineages_.push_back(std::make_unique<Lineage>(std::move(first_encoder)));
   spare_lineages_.push_back(0);
@@ -157,10 +159,10 @@ MixerStatus RoomMixer::set_speaker_position(SpeakerId speaker, std::optional<Vec
   return MixerStatus::Ok;
 }
 
-std::variant<JitterBuffer::PushResult, MixerStatus> RoomMixer::push(SpeakerId speaker,
+base::Expected<JitterBuffer::PushResult, MixerStatus> RoomMixer::push(SpeakerId speaker,
                                                                     const SpeakerPacket& packet) {
   const auto found = speaker_index_.find(speaker);
-  if (found == speaker_index_.end()) return MixerStatus::UnknownId;
+  if (found == speaker_index_.end()) return base::unexpected(MixerStatus::UnknownId);
   return speakers_[found->second]->stream.push(packet);
 }
 
@@ -275,7 +277,7 @@ std::int32_t RoomMixer::new_lineage() {
   auto encoder = VoiceEncoder::create(config_.encoder);
   // The settings were accepted when the mixer was created; only allocation could fail, and
   // that throws like any other.
-  auto lineage = std::make_unique<Lineage>(std::move(std::get<VoiceEncoder>(encoder)));
+  auto lineage = std::make_unique<Lineage>(std::move(encoder.value()));
   if (!free_lineage_indices_.empty()) {
     const std::int32_t index = free_lineage_indices_.back();
     free_lineage_indices_.pop_back();
@@ -555,8 +557,8 @@ void RoomMixer::mix_group(std::size_t group_begin, std::size_t group_end, std::u
     }
     if (complexity_ != config_.encoder.complexity) ++counters_.busy_encodes;
     const auto coded = lineage.encoder.encode(pcm, lineage.payload);
-    if (const auto* bytes = std::get_if<std::size_t>(&coded)) {
-      lineage.payload_size = *bytes;
+    if (coded) {
+      lineage.payload_size = *coded;
     } else {
       lineage.payload_size = 0;
       ++counters_.encode_errors;

@@ -27,13 +27,13 @@
 #include <span>
 #include <string_view>
 #include <unordered_map>
-#include <variant>
 #include <vector>
 
 #include "core/channel_properties.hpp"
 #include "core/position.hpp"
 #include "base/uuid.hpp"
 #include "mixer/audio_format.hpp"
+#include "base/expected.hpp"
 #include "mixer/codec_error.hpp"
 #include "mixer/delay_histogram.hpp"
 #include "mixer/jitter_buffer.hpp"
@@ -141,7 +141,7 @@ class RoomMixer {
   static constexpr std::uint8_t kDtxFrame = 0xFC;
 
   // BadArgument when libopus refuses the encoder settings.
-  static std::variant<RoomMixer, CodecError> create(const core::ChannelProperties& channel,
+  static base::Expected<RoomMixer, CodecError> create(const core::ChannelProperties& channel,
                                                     bool spatial, const MixerConfig& config = {});
 
   RoomMixer(RoomMixer&&) noexcept;
@@ -157,7 +157,7 @@ class RoomMixer {
   // Metres in the room's frame; nothing until the speaker reported one (heard centred, full).
   MixerStatus set_speaker_position(SpeakerId speaker, std::optional<Vec3> position);
   // One packet of the speaker (see SpeakerPacket); UnknownId for a speaker not added.
-  std::variant<JitterBuffer::PushResult, MixerStatus> push(SpeakerId speaker,
+  base::Expected<JitterBuffer::PushResult, MixerStatus> push(SpeakerId speaker,
                                                            const SpeakerPacket& packet);
 
   MixerStatus add_listener(ListenerId listener, const base::Uuid& agent);

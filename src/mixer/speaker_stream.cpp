@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <variant>
 
 namespace webvox::mixer {
 
@@ -40,7 +39,7 @@ bool SpeakerStream::silent(const PlayoutStep& step) {
 
 void SpeakerStream::conceal(std::size_t samples) {
   auto out = grow(samples);
-  if (std::holds_alternative<CodecError>(decoder().conceal(out))) {
+  if (!decoder().conceal(out)) {
     std::fill(out.begin(), out.end(), 0.0f);
   }
   ++counters_.concealed;
@@ -49,8 +48,7 @@ void SpeakerStream::conceal(std::size_t samples) {
 void SpeakerStream::decode_packet(const PlayoutStep& step) {
   auto out = grow(step.samples);
   const auto decoded = decoder().decode(step.payload, out);
-  const auto* samples = std::get_if<std::size_t>(&decoded);
-  if (samples && *samples == step.samples) {
+  if (decoded && *decoded == step.samples) {
     ++counters_.decoded;
   } else {
     // The buffer checked the header; a frame inside can still be corrupt. Conceal its time.
@@ -62,7 +60,7 @@ void SpeakerStream::decode_packet(const PlayoutStep& step) {
 
 void SpeakerStream::decode_gap(const PlayoutStep& step) {
   auto out = grow(step.samples);
-  if (std::holds_alternative<CodecError>(decoder().decode_fec(step.payload, out))) {
+  if (!decoder().decode_fec(step.payload, out)) {
     queue_.resize(queue_.size() - step.samples);
     conceal(step.samples);
     return;

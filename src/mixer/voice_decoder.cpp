@@ -8,8 +8,8 @@ namespace webvox::mixer {
 
 namespace {
 
-std::variant<std::size_t, CodecError> outcome(int result) {
-  if (result < 0) return codec_error_from_opus(result);
+base::Expected<std::size_t, CodecError> outcome(int result) {
+  if (result < 0) return base::unexpected(codec_error_from_opus(result));
   return static_cast<std::size_t>(result);
 }
 
@@ -31,19 +31,19 @@ std::size_t VoiceDecoder::state_bytes(Channels channels) {
   return static_cast<std::size_t>(opus_decoder_get_size(static_cast<int>(channels)));
 }
 
-std::variant<std::size_t, CodecError> VoiceDecoder::decode(std::span<const std::uint8_t> packet,
+base::Expected<std::size_t, CodecError> VoiceDecoder::decode(std::span<const std::uint8_t> packet,
                                                            std::span<float> out) {
   // An empty payload would mean "conceal" to libopus: refuse it, concealing is explicit.
-  if (packet.empty() || packet.size() > kMaxPayloadBytes) return CodecError::InvalidPacket;
+  if (packet.empty() || packet.size() > kMaxPayloadBytes) return base::unexpected(CodecError::InvalidPacket);
   const auto frame = static_cast<int>(out.size()) / channel_count();
   return outcome(opus_decode_float(state(), packet.data(), static_cast<opus_int32>(packet.size()),
                                    out.data(), frame, 0));
 }
 
-std::variant<std::size_t, CodecError> VoiceDecoder::decode_fec(
+base::Expected<std::size_t, CodecError> VoiceDecoder::decode_fec(
     std::span<const std::uint8_t> next_packet, std::span<float> out) {
   if (next_packet.empty() || next_packet.size() > kMaxPayloadBytes) {
-    return CodecError::InvalidPacket;
+    return base::unexpected(CodecError::InvalidPacket);
   }
   const auto frame = static_cast<int>(out.size()) / channel_count();
   return outcome(opus_decode_float(state(), next_packet.data(),
@@ -51,7 +51,7 @@ std::variant<std::size_t, CodecError> VoiceDecoder::decode_fec(
                                    1));
 }
 
-std::variant<std::size_t, CodecError> VoiceDecoder::conceal(std::span<float> out) {
+base::Expected<std::size_t, CodecError> VoiceDecoder::conceal(std::span<float> out) {
   const auto frame = static_cast<int>(out.size()) / channel_count();
   return outcome(opus_decode_float(state(), nullptr, 0, out.data(), frame, 0));
 }

@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <memory>
 #include <span>
-#include <variant>
 
+#include "base/expected.hpp"
 #include "mixer/codec_error.hpp"
 
 struct OpusDecoder;  // libopus
@@ -26,17 +26,17 @@ class VoiceDecoder {
 
   // Decodes one packet into `out` (interleaved, room for at least the packet's duration);
   // returns the samples per channel written.
-  std::variant<std::size_t, CodecError> decode(std::span<const std::uint8_t> packet,
+  base::Expected<std::size_t, CodecError> decode(std::span<const std::uint8_t> packet,
                                                std::span<float> out);
   // Fills exactly out.size() / channels samples per channel for audio that never arrived,
   // from the in-band FEC (LBRR) that `next_packet` carries for the frame before it; libopus
   // conceals whatever part the FEC does not cover (and all of it when the packet has none).
   // The duration must be a multiple of 2.5 ms.
-  std::variant<std::size_t, CodecError> decode_fec(std::span<const std::uint8_t> next_packet,
+  base::Expected<std::size_t, CodecError> decode_fec(std::span<const std::uint8_t> next_packet,
                                                    std::span<float> out);
   // Packet loss concealment: exactly out.size() / channels samples per channel, a multiple of
   // 2.5 ms.
-  std::variant<std::size_t, CodecError> conceal(std::span<float> out);
+  base::Expected<std::size_t, CodecError> conceal(std::span<float> out);
   // Forgets the stream (as a fresh decoder).
   void reset();
 

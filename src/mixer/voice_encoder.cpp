@@ -41,15 +41,15 @@ VoiceEncoder::VoiceEncoder(const EncoderSettings& settings, std::size_t bytes)
   return reinterpret_cast<::OpusEncoder*>(storage_.get());
 }
 
-std::variant<VoiceEncoder, CodecError> VoiceEncoder::create(const EncoderSettings& settings) {
-  if (settings.channels != 1 && settings.channels != 2) return CodecError::BadArgument;
-  if (settings.complexity < 0 || settings.complexity > 10) return CodecError::BadArgument;
-  if (settings.bitrate < 500 || settings.bitrate > 512000) return CodecError::BadArgument;
+base::Expected<VoiceEncoder, CodecError> VoiceEncoder::create(const EncoderSettings& settings) {
+  if (settings.channels != 1 && settings.channels != 2) return base::unexpected(CodecError::BadArgument);
+  if (settings.complexity < 0 || settings.complexity > 10) return base::unexpected(CodecError::BadArgument);
+  if (settings.bitrate < 500 || settings.bitrate > 512000) return base::unexpected(CodecError::BadArgument);
   VoiceEncoder encoder(settings, state_bytes(settings.channels));
   auto* st = encoder.state();
   const int init = opus_encoder_init(st, kSampleRate, settings.channels,
                                      opus_application(settings.application));
-  if (init != OPUS_OK) return codec_error_from_opus(init);
+  if (init != OPUS_OK) return base::unexpected(codec_error_from_opus(init));
   const int results[] = {
       opus_encoder_ctl(st, OPUS_SET_BITRATE(settings.bitrate)),
       opus_encoder_ctl(st, OPUS_SET_COMPLEXITY(settings.complexity)),
@@ -62,17 +62,17 @@ std::variant<VoiceEncoder, CodecError> VoiceEncoder::create(const EncoderSetting
       opus_encoder_ctl(st, OPUS_SET_MAX_BANDWIDTH(OPUS_BANDWIDTH_FULLBAND)),
   };
   for (const int result : results) {
-    if (result != OPUS_OK) return codec_error_from_opus(result);
+    if (result != OPUS_OK) return base::unexpected(codec_error_from_opus(result));
   }
   return encoder;
 }
 
-std::variant<std::size_t, CodecError> VoiceEncoder::encode(std::span<const float> pcm,
+base::Expected<std::size_t, CodecError> VoiceEncoder::encode(std::span<const float> pcm,
                                                            std::span<std::uint8_t> out) {
   const auto frame = static_cast<int>(pcm.size()) / settings_.channels;
   const auto capacity = static_cast<opus_int32>(std::min(out.size(), kMaxEncodedBytes));
   const int result = opus_encode_float(state(), pcm.data(), frame, out.data(), capacity);
-  if (result < 0) return codec_error_from_opus(result);
+  if (result < 0) return base::unexpected(codec_error_from_opus(result));
   return static_cast<std::size_t>(result);
 }
 

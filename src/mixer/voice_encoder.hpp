@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <memory>
 #include <span>
-#include <variant>
 
+#include "base/expected.hpp"
 #include "mixer/codec_error.hpp"
 
 struct OpusEncoder;  // libopus
@@ -57,13 +57,13 @@ struct EncoderSettings {
 class VoiceEncoder {
  public:
   // BadArgument for settings libopus refuses.
-  static std::variant<VoiceEncoder, CodecError> create(const EncoderSettings& settings);
+  static base::Expected<VoiceEncoder, CodecError> create(const EncoderSettings& settings);
 
   const EncoderSettings& settings() const { return settings_; }
 
   // Codes one frame: `pcm` interleaved, a duration Opus can code (2.5-60 ms); returns the
   // payload size written into `out` (kMaxEncodedBytes always suffices).
-  std::variant<std::size_t, CodecError> encode(std::span<const float> pcm,
+  base::Expected<std::size_t, CodecError> encode(std::span<const float> pcm,
                                                std::span<std::uint8_t> out);
   // Becomes an exact copy of `other` (created with the same settings; complexity and expected
   // loss may differ, and are copied): the next frames it codes are the ones `other` would code. libopus keeps an encoder in one block without

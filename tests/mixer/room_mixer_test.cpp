@@ -40,7 +40,7 @@ const core::Quaternion kWest = yaw(kPi);
 class Room {
  public:
   explicit Room(bool spatial = true, core::ChannelProperties channel = {})
-      : mixer_(std::get<RoomMixer>(RoomMixer::create(channel, spatial))) {}
+      : mixer_(RoomMixer::create(channel, spatial).value()) {}
 
   RoomMixer& mixer() { return mixer_; }
 
@@ -68,7 +68,7 @@ class Room {
       std::optional<std::uint8_t> level;
       if (const auto hint = levels_.find(id); hint != levels_.end()) level = hint->second;
       const auto pushed = mixer_.push(id, packet.at(now_ - arrival_lead_, level));
-      EXPECT_TRUE(std::holds_alternative<JitterBuffer::PushResult>(pushed));
+      EXPECT_TRUE(pushed.has_value());
     }
     const auto packets = mixer_.mix(now_);
     last_ = {packets.begin(), packets.end()};
@@ -538,7 +538,7 @@ TEST(RoomMixer, RemovingSpeakersAndListenersMidStream) {
   EXPECT_EQ(room.mixer().remove_listener(10), MixerStatus::Ok);
   EXPECT_EQ(room.mixer().remove_listener(10), MixerStatus::UnknownId);
   EXPECT_EQ(room.mixer().remove_speaker(1), MixerStatus::Ok);
-  EXPECT_TRUE(std::holds_alternative<MixerStatus>(room.mixer().push(1, {})));
+  EXPECT_TRUE(!(room.mixer().push(1, {})).has_value());
   // The tone source for 1 keeps running in the harness: its pushes now fail (checked there),
   // so stop it.
   room.stop(1);
@@ -552,16 +552,16 @@ TEST(RoomMixer, RemovingSpeakersAndListenersMidStream) {
 TEST(RoomMixer, RefusesEncoderSettingsLibopusRefuses) {
   MixerConfig config;
   config.encoder.complexity = 11;
-  EXPECT_TRUE(std::holds_alternative<CodecError>(RoomMixer::create({}, true, config)));
+  EXPECT_TRUE(!(RoomMixer::create({}, true, config)).has_value());
   config = {};
   config.busy_complexity = -1;
-  EXPECT_TRUE(std::holds_alternative<CodecError>(RoomMixer::create({}, true, config)));
+  EXPECT_TRUE(!(RoomMixer::create({}, true, config)).has_value());
 }
 
 TEST(RoomMixer, ABusyRoomCodesAtTheBusyComplexity) {
   MixerConfig config;
   config.busy_encodes = 2;
-  auto mixer = std::get<RoomMixer>(RoomMixer::create({}, true, config));
+  auto mixer = RoomMixer::create({}, true, config).value();
   ToneSpeaker tone;
   mixer.add_speaker(1, agent(1));
   mixer.set_speaker_position(1, Vec3{100, 105, 20});

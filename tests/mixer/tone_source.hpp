@@ -7,7 +7,6 @@
 #include <numbers>
 #include <optional>
 #include <span>
-#include <variant>
 #include <vector>
 
 #include "mixer/audio_format.hpp"
@@ -46,7 +45,7 @@ class ToneSpeaker {
       : frequency_(frequency),
         amplitude_(amplitude),
         frame_samples_(frame_samples),
-        encoder_(std::get<VoiceEncoder>(VoiceEncoder::create(settings))),
+        encoder_(VoiceEncoder::create(settings).value()),
         sequence_(first_sequence),
         timestamp_(first_timestamp) {}
 
@@ -58,7 +57,7 @@ class ToneSpeaker {
       ++phase_;
     }
     std::vector<std::uint8_t> payload(kMaxEncodedBytes);
-    const auto size = std::get<std::size_t>(encoder_.encode(pcm, payload));
+    const auto size = encoder_.encode(pcm, payload).value();
     payload.resize(size);
     CodedPacket packet{sequence_, timestamp_, std::move(payload)};
     ++sequence_;
@@ -87,14 +86,14 @@ class StereoEar {
   void hear(std::span<const std::uint8_t> payload, std::uint32_t timestamp_step = kTickSamples) {
     if (timestamp_step > kTickSamples && !samples_.empty()) {
       std::vector<float> gap(2 * (timestamp_step - kTickSamples));
-      if (std::holds_alternative<std::size_t>(decoder_.conceal(gap))) append(gap);
+      if (decoder_.conceal(gap).has_value()) append(gap);
     }
     std::vector<float> out(2 * kMaxPacketSamples);
     const auto decoded = decoder_.decode(payload, out);
     ++packets_;
     if (payload.size() <= 2) ++dtx_packets_;
-    if (const auto* n = std::get_if<std::size_t>(&decoded)) {
-      out.resize(2 * *n);
+    if (decoded) {
+      out.resize(2 * *decoded);
       append(out);
     }
   }

@@ -23,14 +23,14 @@ std::vector<float> stereo_tone(std::size_t frame, double phase_offset) {
 
 std::vector<std::uint8_t> encode(VoiceEncoder& encoder, const std::vector<float>& pcm) {
   std::vector<std::uint8_t> out(kMaxEncodedBytes);
-  const auto size = std::get<std::size_t>(encoder.encode(pcm, out));
+  const auto size = encoder.encode(pcm, out).value();
   out.resize(size);
   return out;
 }
 
 TEST(VoiceEncoder, ACopiedEncoderCodesExactlyWhatTheOriginalWould) {
-  auto original = std::get<VoiceEncoder>(VoiceEncoder::create({}));
-  auto copy = std::get<VoiceEncoder>(VoiceEncoder::create({}));
+  auto original = VoiceEncoder::create({}).value();
+  auto copy = VoiceEncoder::create({}).value();
   for (std::size_t frame = 0; frame < 30; ++frame) encode(original, stereo_tone(frame, 0));
   ASSERT_TRUE(copy.copy_state_from(original));
   for (std::size_t frame = 30; frame < 80; ++frame) {
@@ -38,16 +38,16 @@ TEST(VoiceEncoder, ACopiedEncoderCodesExactlyWhatTheOriginalWould) {
     EXPECT_EQ(encode(original, pcm), encode(copy, pcm)) << frame;
   }
   // A fresh encoder fed the same frames does not: the copy carried the history.
-  auto fresh = std::get<VoiceEncoder>(VoiceEncoder::create({}));
-  auto copy2 = std::get<VoiceEncoder>(VoiceEncoder::create({}));
+  auto fresh = VoiceEncoder::create({}).value();
+  auto copy2 = VoiceEncoder::create({}).value();
   ASSERT_TRUE(copy2.copy_state_from(original));
   const auto pcm = stereo_tone(80, 0);
   EXPECT_NE(encode(fresh, pcm), encode(copy2, pcm));
   // Same in every application mode (the Voip/hybrid state has SILK in it too).
   EncoderSettings voip;
   voip.application = EncoderSettings::Application::Voip;
-  auto a = std::get<VoiceEncoder>(VoiceEncoder::create(voip));
-  auto b = std::get<VoiceEncoder>(VoiceEncoder::create(voip));
+  auto a = VoiceEncoder::create(voip).value();
+  auto b = VoiceEncoder::create(voip).value();
   for (std::size_t frame = 0; frame < 20; ++frame) encode(a, stereo_tone(frame, 1));
   ASSERT_TRUE(b.copy_state_from(a));
   for (std::size_t frame = 20; frame < 50; ++frame) {
@@ -57,10 +57,10 @@ TEST(VoiceEncoder, ACopiedEncoderCodesExactlyWhatTheOriginalWould) {
 }
 
 TEST(VoiceEncoder, ComplexityChangesMidStreamAndIsCopied) {
-  auto original = std::get<VoiceEncoder>(VoiceEncoder::create({}));
+  auto original = VoiceEncoder::create({}).value();
   EncoderSettings low;
   low.complexity = 1;
-  auto copy = std::get<VoiceEncoder>(VoiceEncoder::create(low));
+  auto copy = VoiceEncoder::create(low).value();
   for (std::size_t frame = 0; frame < 10; ++frame) encode(original, stereo_tone(frame, 0));
   ASSERT_TRUE(copy.copy_state_from(original));
   EXPECT_EQ(copy.settings().complexity, 5);
@@ -73,28 +73,28 @@ TEST(VoiceEncoder, ComplexityChangesMidStreamAndIsCopied) {
 }
 
 TEST(VoiceEncoder, CopyingAcrossSettingsIsRefused) {
-  auto stereo = std::get<VoiceEncoder>(VoiceEncoder::create({}));
+  auto stereo = VoiceEncoder::create({}).value();
   EncoderSettings other;
   other.bitrate = 32000;
-  auto different = std::get<VoiceEncoder>(VoiceEncoder::create(other));
+  auto different = VoiceEncoder::create(other).value();
   EXPECT_FALSE(different.copy_state_from(stereo));
 }
 
 TEST(VoiceEncoder, RefusesBadSettingsAndFrames) {
   EncoderSettings bad;
   bad.channels = 3;
-  EXPECT_EQ(std::get<CodecError>(VoiceEncoder::create(bad)), CodecError::BadArgument);
+  EXPECT_EQ((VoiceEncoder::create(bad)).error(), CodecError::BadArgument);
   bad = {};
   bad.bitrate = 10;
-  EXPECT_EQ(std::get<CodecError>(VoiceEncoder::create(bad)), CodecError::BadArgument);
-  auto encoder = std::get<VoiceEncoder>(VoiceEncoder::create({}));
+  EXPECT_EQ((VoiceEncoder::create(bad)).error(), CodecError::BadArgument);
+  auto encoder = VoiceEncoder::create({}).value();
   std::vector<float> odd(2 * 1000);  // 1000 samples is no Opus frame size
   std::vector<std::uint8_t> out(kMaxEncodedBytes);
-  EXPECT_EQ(std::get<CodecError>(encoder.encode(odd, out)), CodecError::BadArgument);
+  EXPECT_EQ(encoder.encode(odd, out).error(), CodecError::BadArgument);
 }
 
 TEST(VoiceEncoder, TheMixersDefaultsAreCeltFullBandStereo) {
-  auto encoder = std::get<VoiceEncoder>(VoiceEncoder::create({}));
+  auto encoder = VoiceEncoder::create({}).value();
   const auto packet = encode(encoder, stereo_tone(0, 0));
   // TOC (RFC 6716 §3.1): config 31 = CELT, full band, 20 ms; s = 1: stereo.
   EXPECT_EQ(packet[0] >> 3, 31);
@@ -102,23 +102,23 @@ TEST(VoiceEncoder, TheMixersDefaultsAreCeltFullBandStereo) {
 }
 
 TEST(VoiceDecoder, DecodesConcealsAndRefuses) {
-  auto encoder = std::get<VoiceEncoder>(VoiceEncoder::create({}));
+  auto encoder = VoiceEncoder::create({}).value();
   VoiceDecoder decoder(VoiceDecoder::Channels::Stereo);
   std::vector<float> out(2 * kMaxPacketSamples);
   const auto packet = encode(encoder, stereo_tone(0, 0));
-  EXPECT_EQ(std::get<std::size_t>(decoder.decode(packet, out)), kTickSamples);
+  EXPECT_EQ(decoder.decode(packet, out).value(), kTickSamples);
   std::vector<float> gap(2 * 480);
-  EXPECT_EQ(std::get<std::size_t>(decoder.conceal(gap)), 480u);
+  EXPECT_EQ(decoder.conceal(gap).value(), 480u);
   std::vector<float> odd(2 * 100);  // not a multiple of 2.5 ms
-  EXPECT_EQ(std::get<CodecError>(decoder.conceal(odd)), CodecError::BadArgument);
+  EXPECT_EQ(decoder.conceal(odd).error(), CodecError::BadArgument);
   const std::vector<std::uint8_t> empty;
-  EXPECT_EQ(std::get<CodecError>(decoder.decode(empty, out)), CodecError::InvalidPacket);
+  EXPECT_EQ(decoder.decode(empty, out).error(), CodecError::InvalidPacket);
   std::vector<float> small(2 * 480);  // a 20 ms packet does not fit
-  EXPECT_EQ(std::get<CodecError>(decoder.decode(packet, small)), CodecError::BufferTooSmall);
+  EXPECT_EQ(decoder.decode(packet, small).error(), CodecError::BufferTooSmall);
   // Mono decoding of a stereo packet (a speaker is a point source).
   VoiceDecoder mono(VoiceDecoder::Channels::Mono);
   std::vector<float> mono_out(kMaxPacketSamples);
-  EXPECT_EQ(std::get<std::size_t>(mono.decode(packet, mono_out)), kTickSamples);
+  EXPECT_EQ(mono.decode(packet, mono_out).value(), kTickSamples);
   EXPECT_GT(VoiceDecoder::state_bytes(VoiceDecoder::Channels::Mono), 1000u);
 }
 
