@@ -9,7 +9,8 @@
 #include "base/expected.hpp"
 #include "mixer/codec_error.hpp"
 
-struct OpusEncoder;  // libopus
+struct OpusEncoder;        // libopus
+struct OpusCustomEncoder;  // libopus, custom-mode API
 
 namespace webvox::mixer {
 
@@ -38,6 +39,12 @@ namespace webvox::mixer {
 //    analysis and theta RDO for +30-40 % that speech at this rate does not need. Busy rooms
 //    drop to 1 (MixerConfig::busy_complexity): 2-4 add TF analysis and the spreading decision
 //    for +11-20 %, 0 drops spreading altogether (SPREAD_NONE) for -20 %.
+//  - CELT through libopus's custom-mode API (opus_custom_encode_float with the standard 48 kHz,
+//    20 ms mode), not opus_encode_float: the same CELT coder (same frames, bit rate and
+//    quality: tests/mixer/voice_codec_test.cpp decodes both with the standard decoder), which
+//    writes its own Opus TOC byte for the standard mode, without the Opus layer around it
+//    (SILK state, DC filter, delay buffer): 10 KB of state instead of 48 KB per stereo encoder
+//    and 8 % fewer instructions per frame. Voip and Audio keep the full Opus encoder.
 //  - no DTX: the mixer sends its own 1-byte DTX frames when a listener hears nobody (never
 //    encoding at all then), and a frame that carries a voice is never silent enough for Opus
 //    DTX to matter; DTX inside shared encoders would also tie one listener's silence to others.
@@ -61,8 +68,9 @@ class VoiceEncoder {
 
   const EncoderSettings& settings() const { return settings_; }
 
-  // Codes one frame: `pcm` interleaved, a duration Opus can code (2.5-60 ms); returns the
-  // payload size written into `out` (kMaxEncodedBytes always suffices).
+  // Codes one frame: `pcm` interleaved, a duration Opus can code (2.5-20 ms for
+  // RestrictedLowDelay, up to 60 ms otherwise); returns the payload size written into `out`
+  // (kMaxEncodedBytes always suffices).
   base::Expected<std::size_t, CodecError> encode(std::span<const float> pcm,
                                                std::span<std::uint8_t> out);
   // Becomes an exact copy of `other` (created with the same settings; complexity and expected
@@ -77,12 +85,18 @@ class VoiceEncoder {
   // Changes the complexity (0-10, clamped) from the next frame on; the stream goes on.
   void set_complexity(int complexity);
 
-  // Bytes of libopus state one encoder with these channels holds.
-  static std::size_t state_bytes(int channels);
+  // Bytes of libopus state one encoder with these channels and application holds.
+  static std::size_t state_bytes(int channels, EncoderSettings::Application application =
+                                                   EncoderSettings::Application::RestrictedLowDelay);
 
  private:
   VoiceEncoder(const EncoderSettings& settings, std::size_t bytes);
-  ::OpusEncoder* state() const;
+  bool celt_only() const {
+    return settings_.application == EncoderSettings::Application::RestrictedLowDelay;
+  }
+  ::OpusEncoder* state() const;          // !celt_only()
+  ::OpusCustomEncoder* celt() const;     // celt_only()
+  int control(int request, int value);   // an OPUS_SET_* request with an int, to either coder
 
   EncoderSettings settings_;
   std::size_t bytes_ = 0;
