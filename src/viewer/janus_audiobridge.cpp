@@ -110,11 +110,11 @@ void JanusGateway::Core::message(Seat seat, Handle& handle, const JanusEnvelope&
 
   const auto kind = is_async_request(body) ? PluginReplyKind::Event : PluginReplyKind::Success;
   auto parsed = parse_audiobridge_request(body, config.max_text_bytes);
-  if (auto* failure = std::get_if<AudioBridgeFailure>(&parsed)) {
-    refuse_plugin(fx, respond, kind, seat, tx, *failure);
+  if (!parsed) {
+    refuse_plugin(fx, respond, kind, seat, tx, parsed.error());
     return;
   }
-  auto& request = std::get<AudioBridgeRequest>(parsed);
+  auto& request = *parsed;
   if (auto* create = std::get_if<AudioBridgeCreate>(&request)) {
     return create_room(seat, *create, tx, now, respond, fx);
   }
