@@ -185,11 +185,11 @@ void VoiceRpcDoor::handle(std::string_view body, Reply reply) {
   voice_.provision(std::move(provision_request), [id, reply = std::move(reply), note,
                                                   answered](ProvisionOutcome outcome) {
     if (answered->exchange(true)) return;
-    if (const auto* error = std::get_if<ProvisionError>(&outcome)) {
+    if (!outcome) {
       note(VoiceRpcOutcome::ProvisionFailed);
-      return reply(error_text(id, code_of(error->failure), error->message));
+      return reply(error_text(id, code_of(outcome.error().failure), outcome.error().message));
     }
-    const auto& provisioned = std::get<Provisioned>(outcome);
+    const auto& provisioned = *outcome;
     note(VoiceRpcOutcome::Provisioned);
     reply(result_text(id, json{{"jsep", {{"type", "answer"}, {"sdp", provisioned.answer_sdp}}},
                                {"viewer_session", provisioned.viewer_session}}));
