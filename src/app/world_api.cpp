@@ -189,12 +189,10 @@ http::Response WorldApi::make_link(const http::Request& request) {
                                            "x-secondlife-owner-name")),
                                        false, WorldLimits::kLinkTokenSeconds};
   const auto issued = issuer_.issue(token_request, clock_.unix_now());
-  if (const auto* refusal = std::get_if<JoinTokenRefusal>(&issued)) {
-    return text(refusal->http_status, refusal->reason);
-  }
+  if (!issued) return text(issued.error().http_status, issued.error().reason);
   const auto code = base::random_url_token(kCodeBytes);
   const auto now = clock_.monotonic();
-  codes_.put(code, std::get<IssuedJoinToken>(issued).token, now,
+  codes_.put(code, issued->token, now,
              now + WorldLimits::kLinkCodeSeconds);
   spdlog::info("world join link for {} into channel {}", base::log_text(name), channel->id);
   return {200, "text/plain; charset=utf-8", std::string(kRedeemPrefix) + code,
