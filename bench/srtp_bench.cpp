@@ -117,7 +117,7 @@ struct LibsrtpReceiver {
 
 void UnprotectOurs(benchmark::State& state, SrtpProfile profile) {
   UnprotectBatches<OurReceiver>(state, profile, [](OurReceiver& r, std::vector<std::uint8_t>& p) {
-    return std::holds_alternative<std::size_t>(r.session.unprotect_rtp(p));
+    return r.session.unprotect_rtp(p).has_value();
   });
 }
 
@@ -185,7 +185,7 @@ struct OurSender {
   explicit OurSender(SrtpProfile profile)
       : session(profile, master_key(profile), SrtpSession::Direction::Outbound) {}
   std::size_t protect(std::vector<std::uint8_t>& buffer, std::size_t length) {
-    return std::get<std::size_t>(session.protect_rtp(buffer, length));
+    return session.protect_rtp(buffer, length).value();
   }
   SrtpSession session;
 };
@@ -193,7 +193,7 @@ struct OurSender {
 struct OurOpener : OurReceiver {
   using OurReceiver::OurReceiver;
   bool unprotect(std::vector<std::uint8_t>& p) {
-    return std::holds_alternative<std::size_t>(session.unprotect_rtp(p));
+    return session.unprotect_rtp(p).has_value();
   }
 };
 

@@ -86,7 +86,7 @@ class FuzzVoice : public ViewerVoice {
     if (success) {
       done(Provisioned{"vs-" + std::to_string(index), "v=0\r\nanswer " + std::to_string(index) + "\r\n"});
     } else {
-      done(ProvisionError{ProvisionFailure::BadOffer, "fuzz"});
+      done(webvox::base::unexpected(ProvisionError{ProvisionFailure::BadOffer, "fuzz"}));
     }
   }
 

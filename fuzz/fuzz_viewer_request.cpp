@@ -82,17 +82,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (json.is_discarded()) return 0;
 
   const auto provision = viewer::parse_provision_request(json);
-  if (const auto* connect = std::get_if<viewer::ConnectRequest>(&provision)) {
+  if (!provision) {
+    if (viewer::to_string(provision.error()).empty()) fail("refusal without a reason", input);
+  } else if (const auto* connect = std::get_if<viewer::ConnectRequest>(&*provision)) {
     check_connect(*connect, input);
-  } else if (const auto* logout = std::get_if<viewer::LogoutRequest>(&provision)) {
-    if (logout->viewer_session.empty()) fail("logout without a session", input);
-    check_session(logout->viewer_session, input);
-  } else if (viewer::to_string(std::get<viewer::RequestMapError>(provision)).empty()) {
-    fail("refusal without a reason", input);
+  } else {
+    const auto& logout = std::get<viewer::LogoutRequest>(*provision);
+    if (logout.viewer_session.empty()) fail("logout without a session", input);
+    check_session(logout.viewer_session, input);
   }
 
   const auto signalling = viewer::parse_signalling_request(json);
-  if (const auto* request = std::get_if<viewer::SignallingRequest>(&signalling)) {
+  if (signalling) {
+    const auto* request = &*signalling;
     check_session(request->viewer_session, input);
     if (request->candidates.size() > Limits::kMaxCandidates) fail("too many candidates", input);
     for (const auto& trickled : request->candidates) {
@@ -105,7 +107,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         fail("candidate does not round-trip", text);
       }
     }
-  } else if (viewer::to_string(std::get<viewer::RequestMapError>(signalling)).empty()) {
+  } else if (viewer::to_string(signalling.error()).empty()) {
     fail("refusal without a reason", input);
   }
   return 0;

@@ -32,8 +32,8 @@ class InstantVoice : public viewer::ViewerVoice {
       fail("provision without agent or room");
     }
     if (request.offer_sdp.size() % 2 == 1) {
-      done(viewer::ProvisionError{viewer::ProvisionFailure::BadOffer,
-                                  request.offer_sdp.substr(0, 700)});
+      done(base::unexpected(viewer::ProvisionError{viewer::ProvisionFailure::BadOffer,
+                                                   request.offer_sdp.substr(0, 700)}));
     } else {
       done(viewer::Provisioned{"vs-1", "v=0\r\n"});
     }

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fails when an #include in src/ crosses an edge that cmake/layers.txt does not allow.
+"""Fails when an #include in src/, tests/ or fuzz/ crosses an edge cmake/layers.txt forbids.
 
     scripts/check_layers.py [--root DIR]
 
@@ -10,6 +10,11 @@ quotes that name a file of src/ are checked; <system> headers and headers that a
 src/ (they are the compiler's business) are not. A file of src/ outside every layer, and a
 quoted include of src/ that is in no layer, are errors too, so a new folder has to be put in
 the table. Prints one line per offending include and exits 1 if there is any, else 0.
+
+The table's `test` lines do the same for tests and fuzz targets: a file under a `test` path
+(the longest that holds it) may include what the layers that line names may. Tests outside
+every `test` path (tests/unit, whose executables each link one layer, and the end-to-end
+suites) are left to the build. A `test` path that does not exist is an error.
 
 The build enforces the same table on its own (each library's include root holds only its
 layer, cmake/Layers.cmake); this check says which line is wrong, in a second, without a build.
@@ -24,12 +29,25 @@ INCLUDE = re.compile(r'^\s*#\s*include\s*"([^"]+)"')
 SOURCE_SUFFIXES = {".hpp", ".cpp", ".h", ".cc", ".ipp"}
 
 
+PATH = re.compile(r"[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*")
+
+
 def read_table(path):
-    """{folder: [folders it may use directly]}, in the table's order."""
+    """({folder: [folders it may use directly]}, {test path: [layers it tests]}), in order."""
     table = {}
+    tests = {}
     for number, line in enumerate(path.read_text().splitlines(), 1):
         line = line.split("#", 1)[0].strip()
         if not line:
+            continue
+        if line.startswith("test "):
+            tested, colon, layers = line[len("test "):].partition(":")
+            tested = tested.strip()
+            if not colon or not PATH.fullmatch(tested) or not layers.split():
+                raise SystemExit(f"{path}:{number}: expected 'test <path>: <layers>', got {line!r}")
+            if tested in tests:
+                raise SystemExit(f"{path}:{number}: test {tested} is in the table twice")
+            tests[tested] = layers.split()
             continue
         folder, colon, uses = line.partition(":")
         folder = folder.strip()
@@ -42,7 +60,11 @@ def read_table(path):
         for used in uses:
             if used not in table:
                 raise SystemExit(f"{path}: {folder} may use {used}, which is not a layer")
-    return table
+    for tested, layers in tests.items():
+        for layer in layers:
+            if layer not in table:
+                raise SystemExit(f"{path}: test {tested} names {layer}, which is not a layer")
+    return table, tests
 
 
 def reach(table, folder):
@@ -58,7 +80,8 @@ def reach(table, folder):
 
 
 def layer_of(table, relative):
-    """The table folder holding `relative` (a path under src/), the longest that fits."""
+    """The key of `table` holding `relative`, the longest that fits: the layer of a path under
+    src/, or (given the test paths) the test path of a path of the tree."""
     best = None
     for folder in table:
         if relative == folder or relative.startswith(folder + "/"):
@@ -67,35 +90,61 @@ def layer_of(table, relative):
     return best
 
 
+def source_files(folder):
+    return [path for path in sorted(folder.rglob("*"))
+            if path.suffix in SOURCE_SUFFIXES and path.is_file()]
+
+
+def check_includes(path, shown, who, allowed, table, src):
+    """(problems, how many checked) of the quoted includes of src/ files in `path`, which may
+    use the layers `allowed`; `shown` names the file and `who` its side in the messages."""
+    problems = []
+    checked = 0
+    for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
+        match = INCLUDE.match(line)
+        if not match or not (src / match.group(1)).is_file():
+            continue
+        included = match.group(1)
+        checked += 1
+        target = layer_of(table, included)
+        if target is None:
+            problems.append(f"{shown}:{number}: includes {included}, in no layer")
+        elif target not in allowed:
+            problems.append(f"{shown}:{number}: includes {included}: {who} may not use {target} "
+                            f"(cmake/layers.txt)")
+    return problems, checked
+
+
 def check(root):
-    table = read_table(root / "cmake" / "layers.txt")
+    table, tests = read_table(root / "cmake" / "layers.txt")
     src = root / "src"
     problems = []
     checked = 0
-    for path in sorted(src.rglob("*")):
-        if path.suffix not in SOURCE_SUFFIXES or not path.is_file():
-            continue
+    for path in source_files(src):
         relative = path.relative_to(src).as_posix()
         layer = layer_of(table, relative)
         if layer is None:
             problems.append(f"src/{relative}: in no layer of cmake/layers.txt")
             continue
-        allowed = reach(table, layer)
-        text = path.read_text(errors="replace")
-        for number, line in enumerate(text.splitlines(), 1):
-            match = INCLUDE.match(line)
-            if not match:
+        found, count = check_includes(path, f"src/{relative}", f"layer {layer}",
+                                      reach(table, layer), table, src)
+        problems += found
+        checked += count
+
+    for tested in tests:
+        if not (root / tested).exists():
+            problems.append(f"{tested}: a test path of cmake/layers.txt that does not exist")
+    for top in ("tests", "fuzz"):
+        for path in source_files(root / top):
+            relative = path.relative_to(root).as_posix()
+            entry = layer_of(tests, relative)
+            if entry is None:
                 continue
-            included = match.group(1)
-            if not (src / included).is_file():
-                continue
-            checked += 1
-            target = layer_of(table, included)
-            if target is None:
-                problems.append(f"src/{relative}:{number}: includes {included}, in no layer")
-            elif target not in allowed:
-                problems.append(f"src/{relative}:{number}: includes {included}: layer {layer} "
-                                f"may not use {target} (cmake/layers.txt)")
+            allowed = set().union(*(reach(table, layer) for layer in tests[entry]))
+            found, count = check_includes(path, relative, f"tests of {' '.join(tests[entry])}",
+                                          allowed, table, src)
+            problems += found
+            checked += count
     return problems, checked
 
 
@@ -110,7 +159,7 @@ def main():
     if problems:
         print(f"check_layers: {len(problems)} include(s) cross the layers", file=sys.stderr)
         return 1
-    print(f"check_layers: {checked} includes of src/ keep to cmake/layers.txt")
+    print(f"check_layers: {checked} includes of src/, tests/ and fuzz/ keep to cmake/layers.txt")
     return 0
 
 

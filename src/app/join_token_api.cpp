@@ -23,17 +23,19 @@ JoinTokenIssuer::JoinTokenIssuer(const core::JoinTokenSigner& signer, core::Chan
                                  std::string realm)
     : signer_(signer), channels_(channels), realm_(std::move(realm)) {}
 
-std::variant<IssuedJoinToken, JoinTokenRefusal> JoinTokenIssuer::issue(
+base::Expected<IssuedJoinToken, JoinTokenRefusal> JoinTokenIssuer::issue(
     const JoinTokenRequest& request, std::int64_t now) const {
   if (!core::AccountService::is_valid_name(request.account)) {
-    return JoinTokenRefusal{400, "account is not a valid account name"};
+    return base::unexpected(JoinTokenRefusal{400, "account is not a valid account name"});
   }
   if (request.ttl_seconds < 1 || request.ttl_seconds > core::JoinTokenSigner::kMaxTtlSeconds) {
-    return JoinTokenRefusal{400, "ttl must be from 1 second to 7 days"};
+    return base::unexpected(JoinTokenRefusal{400, "ttl must be from 1 second to 7 days"});
   }
   const auto id = core::parse_channel_uri(request.channel_uri, realm_);
   const auto channel = id ? channels_.find(*id) : std::nullopt;
-  if (!channel || channel->is_directory()) return JoinTokenRefusal{404, "no such channel"};
+  if (!channel || channel->is_directory()) {
+    return base::unexpected(JoinTokenRefusal{404, "no such channel"});
+  }
   const core::JoinClaims claims{request.account, request.channel_uri, now + request.ttl_seconds,
                                 signalling::clean_display_name(request.name), request.moderator};
   return IssuedJoinToken{signer_.sign(claims), claims.expires};
@@ -61,10 +63,8 @@ std::optional<http::Response> JoinTokenApi::serve(const http::Request& request) 
     return admin_error(400, "body must be JSON with account, channel and optionally name, moderator and ttl");
   }
   const auto outcome = issuer_.issue(token_request, unix_now_());
-  if (const auto* refusal = std::get_if<JoinTokenRefusal>(&outcome)) {
-    return admin_error(refusal->http_status, refusal->reason);
-  }
-  const auto& issued = std::get<IssuedJoinToken>(outcome);
+  if (!outcome) return admin_error(outcome.error().http_status, outcome.error().reason);
+  const auto& issued = *outcome;
   return json_response(200, {{"token", issued.token},
                              {"expires", issued.expires},
                              {"url", "/?token=" + issued.token}});

@@ -4,9 +4,9 @@
 #include <functional>
 #include <optional>
 #include <string>
-#include <variant>
 
 #include "app/admin_gate.hpp"
+#include "base/expected.hpp"
 #include "core/admin_auth.hpp"
 #include "core/channel_service.hpp"
 #include "core/join_token.hpp"
@@ -39,8 +39,8 @@ class JoinTokenIssuer {
   JoinTokenIssuer(const core::JoinTokenSigner& signer, core::ChannelService& channels,
                   std::string realm);
 
-  std::variant<IssuedJoinToken, JoinTokenRefusal> issue(const JoinTokenRequest& request,
-                                                        std::int64_t now) const;
+  base::Expected<IssuedJoinToken, JoinTokenRefusal> issue(const JoinTokenRequest& request,
+                                                          std::int64_t now) const;
 
  private:
   const core::JoinTokenSigner& signer_;

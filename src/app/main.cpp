@@ -353,11 +353,11 @@ int issue_token(const config::Config& config, const app::JoinTokenRequest& reque
   const auto signer = join_token_signer(config);
   const app::JoinTokenIssuer issuer(signer, services.channels, config.realm);
   const auto outcome = issuer.issue(request, unix_now());
-  if (const auto* refusal = std::get_if<app::JoinTokenRefusal>(&outcome)) {
-    std::cerr << "webvoxd token: " << refusal->reason << std::endl;
+  if (!outcome) {
+    std::cerr << "webvoxd token: " << outcome.error().reason << std::endl;
     return 1;
   }
-  std::cout << std::get<app::IssuedJoinToken>(outcome).token << std::endl;
+  std::cout << outcome->token << std::endl;
   return 0;
 }
 

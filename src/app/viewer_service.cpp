@@ -242,7 +242,7 @@ void ViewerService::provision_on_media_thread(
     const std::function<void(viewer::ProvisionOutcome)>& done) {
   const auto refuse = [&](viewer::ProvisionFailure failure, std::string message) {
     ++counters_.provision_refused;
-    done(viewer::ProvisionError{failure, std::move(message)});
+    done(base::unexpected(viewer::ProvisionError{failure, std::move(message)}));
   };
   const auto agent_uuid = base::parse_uuid(request.agent_id);
   if (!agent_uuid) return refuse(viewer::ProvisionFailure::BadOffer, "the agent id is not a UUID");

@@ -104,14 +104,17 @@ std::optional<http::Response> WorldApi::authenticate(
   return std::nullopt;
 }
 
-std::variant<std::string, http::Response> WorldApi::avatar_account(
+base::Expected<std::string, http::Response> WorldApi::avatar_account(
     const http::Request& request) const {
   const auto owner = request.secondlife_header("x-secondlife-owner-key");
   if (owner.empty()) {
-    return text(400, "no X-SecondLife-Owner-Key header: send this from an in-world script");
+    return base::unexpected(
+        text(400, "no X-SecondLife-Owner-Key header: send this from an in-world script"));
   }
   const auto uuid = base::parse_uuid(owner);
-  if (!uuid || base::is_nil(*uuid)) return text(400, "X-SecondLife-Owner-Key is not an avatar key");
+  if (!uuid || base::is_nil(*uuid)) {
+    return base::unexpected(text(400, "X-SecondLife-Owner-Key is not an avatar key"));
+  }
   return core::avatar_account_name(*uuid);
 }
 
@@ -124,13 +127,11 @@ http::Response WorldApi::report_position(const http::Request& request) {
   const auto parsed = world::parse_position_report(request.body);
   if (auto refusal = authenticate(parsed.secret)) return std::move(*refusal);
   auto account = avatar_account(request);
-  if (auto* refusal = std::get_if<http::Response>(&account)) return std::move(*refusal);
-  const auto& name = std::get<std::string>(account);
+  if (!account) return std::move(account).error();
+  const auto& name = *account;
   if (!allow(position_limits_, name)) return too_many("positions", 1);
-  if (const auto* bad = std::get_if<world::BadWorldRequest>(&parsed.content)) {
-    return text(400, bad->reason);
-  }
-  const auto& position = std::get<world::PositionReport>(parsed.content).position;
+  if (!parsed.content) return text(400, parsed.content.error().reason);
+  const auto& position = parsed.content->position;
   if (regions_.directory) {
     // Ties this region's exact corner to the region viewers are seen in here: the frame the
     // region's viewers and this wearer's browser share.
@@ -157,13 +158,11 @@ http::Response WorldApi::make_link(const http::Request& request) {
   const auto parsed = world::parse_link_request(request.body);
   if (auto refusal = authenticate(parsed.secret)) return std::move(*refusal);
   auto account = avatar_account(request);
-  if (auto* refusal = std::get_if<http::Response>(&account)) return std::move(*refusal);
-  const auto& name = std::get<std::string>(account);
+  if (!account) return std::move(account).error();
+  const auto& name = *account;
   if (!allow(link_limits_, name)) return too_many("join links", 10);
-  if (const auto* bad = std::get_if<world::BadWorldRequest>(&parsed.content)) {
-    return text(400, bad->reason);
-  }
-  const auto& link = std::get<world::LinkRequest>(parsed.content);
+  if (!parsed.content) return text(400, parsed.content.error().reason);
+  const auto& link = *parsed.content;
   const auto found = world::find_parcel_channel(
       channels_, {link.parcel_id, link.estate_voice, link.region_id,
                   world::region_name_of(request.secondlife_header("x-secondlife-region"))});
@@ -190,12 +189,10 @@ http::Response WorldApi::make_link(const http::Request& request) {
                                            "x-secondlife-owner-name")),
                                        false, WorldLimits::kLinkTokenSeconds};
   const auto issued = issuer_.issue(token_request, clock_.unix_now());
-  if (const auto* refusal = std::get_if<JoinTokenRefusal>(&issued)) {
-    return text(refusal->http_status, refusal->reason);
-  }
+  if (!issued) return text(issued.error().http_status, issued.error().reason);
   const auto code = base::random_url_token(kCodeBytes);
   const auto now = clock_.monotonic();
-  codes_.put(code, std::get<IssuedJoinToken>(issued).token, now,
+  codes_.put(code, issued->token, now,
              now + WorldLimits::kLinkCodeSeconds);
   spdlog::info("world join link for {} into channel {}", base::log_text(name), channel->id);
   return {200, "text/plain; charset=utf-8", std::string(kRedeemPrefix) + code,

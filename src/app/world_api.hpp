@@ -7,9 +7,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <variant>
 
 #include "app/join_token_api.hpp"
+#include "base/expected.hpp"
 #include "core/channel_service.hpp"
 #include "base/keyed_rate_limiter.hpp"
 #include "core/position.hpp"
@@ -74,7 +74,8 @@ class WorldApi {
 
  private:
   std::optional<http::Response> authenticate(const std::optional<std::string>& secret) const;
-  std::variant<std::string, http::Response> avatar_account(const http::Request& request) const;
+  // The account of the avatar the request comes from, or the response that refuses it.
+  base::Expected<std::string, http::Response> avatar_account(const http::Request& request) const;
   bool allow(base::KeyedRateLimiter& limiter, const std::string& account);
 
   http::Response report_position(const http::Request& request);

@@ -54,19 +54,19 @@ std::string JoinTokenSigner::sign(const JoinClaims& claims) const {
   return token;
 }
 
-std::variant<JoinClaims, JoinTokenError> JoinTokenSigner::verify(std::string_view token,
-                                                                 std::int64_t now) const {
-  if (token.size() > kMaxTokenLength) return JoinTokenError::Malformed;
+base::Expected<JoinClaims, JoinTokenError> JoinTokenSigner::verify(std::string_view token,
+                                                                   std::int64_t now) const {
+  if (token.size() > kMaxTokenLength) return base::unexpected(JoinTokenError::Malformed);
   const auto last_dot = token.rfind('.');
   if (last_dot == std::string_view::npos || !token.starts_with("v1.")) {
-    return JoinTokenError::Malformed;
+    return base::unexpected(JoinTokenError::Malformed);
   }
   const auto signed_part = token.substr(0, last_dot);
   const auto expected = signature(signed_part);
   const auto given = token.substr(last_dot + 1);
   if (given.size() != expected.size() ||
       CRYPTO_memcmp(given.data(), expected.data(), expected.size()) != 0) {
-    return JoinTokenError::BadSignature;
+    return base::unexpected(JoinTokenError::BadSignature);
   }
   JoinClaims claims;
   try {
@@ -78,9 +78,9 @@ std::variant<JoinClaims, JoinTokenError> JoinTokenSigner::verify(std::string_vie
     claims.name = payload.value("name", std::string());
     claims.moderator = payload.value("mod", false);
   } catch (const std::exception&) {
-    return JoinTokenError::Malformed;
+    return base::unexpected(JoinTokenError::Malformed);
   }
-  if (claims.expires <= now) return JoinTokenError::Expired;
+  if (claims.expires <= now) return base::unexpected(JoinTokenError::Expired);
   return claims;
 }
 

@@ -3,8 +3,9 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
+
+#include "base/expected.hpp"
 
 namespace webvox::core {
 
@@ -32,7 +33,7 @@ class JoinTokenSigner {
   explicit JoinTokenSigner(std::vector<unsigned char> key);
 
   std::string sign(const JoinClaims& claims) const;
-  std::variant<JoinClaims, JoinTokenError> verify(std::string_view token, std::int64_t now) const;
+  base::Expected<JoinClaims, JoinTokenError> verify(std::string_view token, std::int64_t now) const;
 
  private:
   std::string signature(std::string_view signed_part) const;

@@ -149,14 +149,14 @@ void HttpServer::accept() {
     const auto peer = socket.remote_endpoint(peer_error);
     if (!peer_error) {  // else it is gone already: closed with `socket`
       auto admission = connections_->admit(peer.address());
-      if (auto* refusal = std::get_if<ConnectionBudget::Refusal>(&admission)) {
-        refuse(socket, *refusal);
+      if (!admission) {
+        refuse(socket, admission.error());
       } else {
         ++accepted_;
         boost::system::error_code ignored;
         socket.set_option(tcp::no_delay(true), ignored);
         serve_connection(std::move(socket), tls_, {handler_, websockets_, limits_},
-                         std::move(std::get<std::shared_ptr<LiveConnection>>(admission)));
+                         std::move(admission).value());
       }
     }
     accept();

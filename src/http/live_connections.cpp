@@ -28,7 +28,7 @@ void LiveConnection::stop(StopMode mode) {
 
 LiveConnections::Admission LiveConnections::admit(const boost::asio::ip::address& peer) {
   const auto source = source_key(peer);
-  if (const auto refusal = budget_.try_admit(source)) return *refusal;
+  if (const auto refusal = budget_.try_admit(source)) return base::unexpected(*refusal);
   std::shared_ptr<LiveConnection> connection;
   std::optional<StopMode> stopped;
   {

@@ -8,8 +8,8 @@
 #include <mutex>
 #include <optional>
 #include <unordered_map>
-#include <variant>
 
+#include "base/expected.hpp"
 #include "http/connection_budget.hpp"
 
 namespace webvox::http {
@@ -53,7 +53,7 @@ class LiveConnections : public std::enable_shared_from_this<LiveConnections> {
  public:
   explicit LiveConnections(ConnectionBudget::Limits limits) : budget_(limits) {}
 
-  using Admission = std::variant<std::shared_ptr<LiveConnection>, ConnectionBudget::Refusal>;
+  using Admission = base::Expected<std::shared_ptr<LiveConnection>, ConnectionBudget::Refusal>;
   Admission admit(const boost::asio::ip::address& peer);
 
   // Asks every open connection to stop; connections admitted later are stopped the same way.

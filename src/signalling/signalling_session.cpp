@@ -105,16 +105,16 @@ void SignallingSession::handle(const json& id, const Hello& hello, const Session
     return;
   }
   const auto verified = context.join_tokens.verify(*hello.token, clock.unix_seconds);
-  const auto* claims = std::get_if<core::JoinClaims>(&verified);
-  if (!claims) {
-    const bool expired = std::get<core::JoinTokenError>(verified) == core::JoinTokenError::Expired;
+  if (!verified) {
+    const bool expired = verified.error() == core::JoinTokenError::Expired;
     const auto reason = expired ? "this join link has expired" : "invalid join token";
     context.password_checks.token_refused(source_, reason);
     return refuse_sign_in(id, reason);
   }
-  token_channel_ = claims->channel_uri;
-  if (claims->moderator) role_ = core::Role::Moderator;
-  welcome(id, claims->account, hello.name.empty() ? clean_display_name(claims->name) : hello.name,
+  const core::JoinClaims& claims = *verified;
+  token_channel_ = claims.channel_uri;
+  if (claims.moderator) role_ = core::Role::Moderator;
+  welcome(id, claims.account, hello.name.empty() ? clean_display_name(claims.name) : hello.name,
           clock);
 }
 

@@ -110,11 +110,11 @@ void JanusGateway::Core::message(Seat seat, Handle& handle, const JanusEnvelope&
 
   const auto kind = is_async_request(body) ? PluginReplyKind::Event : PluginReplyKind::Success;
   auto parsed = parse_audiobridge_request(body, config.max_text_bytes);
-  if (auto* failure = std::get_if<AudioBridgeFailure>(&parsed)) {
-    refuse_plugin(fx, respond, kind, seat, tx, *failure);
+  if (!parsed) {
+    refuse_plugin(fx, respond, kind, seat, tx, parsed.error());
     return;
   }
-  auto& request = std::get<AudioBridgeRequest>(parsed);
+  auto& request = *parsed;
   if (auto* create = std::get_if<AudioBridgeCreate>(&request)) {
     return create_room(seat, *create, tx, now, respond, fx);
   }
@@ -413,7 +413,7 @@ void JanusGateway::Core::on_provisioned(std::uint64_t generation, const std::str
   Effects fx;
   {
     std::lock_guard lock(mutex);
-    const auto* provisioned = std::get_if<Provisioned>(&outcome);
+    const Provisioned* provisioned = outcome ? &*outcome : nullptr;
     const auto waiting = pending.find(generation);
     if (waiting == pending.end()) {
       // Timed out, cancelled or shut down meanwhile: the session nobody will use goes.
@@ -466,7 +466,7 @@ void JanusGateway::Core::on_provisioned(std::uint64_t generation, const std::str
       ++stats.joins_failed;
       end_join(seat, *handle, EndReason::Logout, "provision failed", fx);
       refuse_plugin(fx, join_request.respond, PluginReplyKind::Event, seat,
-                    join_request.transaction, provision_failure(std::get<ProvisionError>(outcome)));
+                    join_request.transaction, provision_failure(outcome.error()));
     }
     defer_voice(fx);
   }

@@ -93,9 +93,9 @@ AudioBridgeParse parse_create(const json& body, std::size_t max_text_bytes) {
       {"groups", JsonKind::Array},
       {"room", JsonKind::PositiveInteger},
   }};
-  if (auto failure = validate(body, kMembers)) return *failure;
+  if (auto failure = validate(body, kMembers)) return base::unexpected(std::move(*failure));
   if (auto failure = check_text_sizes(body, {"description", "secret", "pin"}, max_text_bytes)) {
-    return *failure;
+    return base::unexpected(std::move(*failure));
   }
   AudioBridgeCreate create;
   create.room = optional_uint(body, "room");
@@ -113,8 +113,10 @@ AudioBridgeParse parse_destroy(const json& body, std::size_t max_text_bytes) {
       {"room", JsonKind::PositiveInteger, true},
       {"secret", JsonKind::String},
   }};
-  if (auto failure = validate(body, kMembers)) return *failure;
-  if (auto failure = check_text_sizes(body, {"secret"}, max_text_bytes)) return *failure;
+  if (auto failure = validate(body, kMembers)) return base::unexpected(std::move(*failure));
+  if (auto failure = check_text_sizes(body, {"secret"}, max_text_bytes)) {
+    return base::unexpected(std::move(*failure));
+  }
   return AudioBridgeRequest{
       AudioBridgeDestroy{*optional_uint(body, "room"), optional_text(body, "secret")}};
 }
@@ -134,8 +136,10 @@ AudioBridgeParse parse_join(const json& body, std::size_t max_text_bytes) {
       {"pin", JsonKind::String},
       {"rtp", JsonKind::Object},
   }};
-  if (auto failure = validate(body, kMembers)) return *failure;
-  if (auto failure = check_text_sizes(body, {"display", "pin"}, max_text_bytes)) return *failure;
+  if (auto failure = validate(body, kMembers)) return base::unexpected(std::move(*failure));
+  if (auto failure = check_text_sizes(body, {"display", "pin"}, max_text_bytes)) {
+    return base::unexpected(std::move(*failure));
+  }
   AudioBridgeJoin join;
   join.room = *optional_uint(body, "room");
   join.id = optional_uint(body, "id");
@@ -147,7 +151,7 @@ AudioBridgeParse parse_join(const json& body, std::size_t max_text_bytes) {
 
 AudioBridgeParse parse_room_only(const json& body, bool exists) {
   static constexpr std::array<Member, 1> kMembers{{{"room", JsonKind::PositiveInteger, true}}};
-  if (auto failure = validate(body, kMembers)) return *failure;
+  if (auto failure = validate(body, kMembers)) return base::unexpected(std::move(*failure));
   const auto room = *optional_uint(body, "room");
   if (exists) return AudioBridgeRequest{AudioBridgeExists{room}};
   return AudioBridgeRequest{AudioBridgeListParticipants{room}};
@@ -157,10 +161,11 @@ AudioBridgeParse parse_room_only(const json& body, bool exists) {
 
 AudioBridgeParse parse_audiobridge_request(const json& body, std::size_t max_text_bytes) {
   if (!body.is_object()) {
-    return AudioBridgeFailure{AudioBridgeError::InvalidJson, "JSON error: not an object"};
+    return base::unexpected(
+        AudioBridgeFailure{AudioBridgeError::InvalidJson, "JSON error: not an object"});
   }
   static constexpr std::array<Member, 1> kRequest{{{"request", JsonKind::String, true}}};
-  if (auto failure = validate(body, kRequest)) return *failure;
+  if (auto failure = validate(body, kRequest)) return base::unexpected(std::move(*failure));
   const auto& request = json_member(body, "request")->get_ref<const std::string&>();
 
   if (equals_ignoring_case(request, "create")) return parse_create(body, max_text_bytes);
@@ -177,10 +182,12 @@ AudioBridgeParse parse_audiobridge_request(const json& body, std::size_t max_tex
   // Keep error text bounded: the request name is echoed back.
   const std::string shown = request.size() > 64 ? request.substr(0, 64) + "..." : request;
   if (is_unsupported_janus_request(request)) {
-    return AudioBridgeFailure{AudioBridgeError::InvalidRequest,
-                              "Unsupported request '" + shown + "' (webvox AudioBridge subset)"};
+    return base::unexpected(AudioBridgeFailure{
+        AudioBridgeError::InvalidRequest,
+        "Unsupported request '" + shown + "' (webvox AudioBridge subset)"});
   }
-  return AudioBridgeFailure{AudioBridgeError::InvalidRequest, "Unknown request '" + shown + "'"};
+  return base::unexpected(
+      AudioBridgeFailure{AudioBridgeError::InvalidRequest, "Unknown request '" + shown + "'"});
 }
 
 }  // namespace webvox::viewer

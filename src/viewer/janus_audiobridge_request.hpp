@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/expected.hpp"
 #include "viewer/janus_api_error.hpp"
 
 namespace webvox::viewer {
@@ -50,7 +51,7 @@ using AudioBridgeRequest =
                  AudioBridgeConfigure, AudioBridgeList, AudioBridgeListParticipants,
                  AudioBridgeExists>;
 
-using AudioBridgeParse = std::variant<AudioBridgeRequest, AudioBridgeFailure>;
+using AudioBridgeParse = base::Expected<AudioBridgeRequest, AudioBridgeFailure>;
 
 // `body` is the message's "body" member (an object, checked by the caller). Strings longer
 // than max_text_bytes (description, display, pin, secret) are refused as invalid elements.

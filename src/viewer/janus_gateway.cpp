@@ -113,14 +113,15 @@ std::optional<JanusEnvelope> JanusGateway::Core::read_envelope(std::string_view 
                                                                JanusResponder& respond,
                                                                Effects& fx) {
   auto parsed = parse_janus_envelope(body, config.max_body_bytes);
-  if (auto* error = std::get_if<EnvelopeError>(&parsed)) {
+  if (!parsed) {
+    const EnvelopeError& error = parsed.error();
     ++stats.requests_malformed;
     fx.reply(std::move(respond), 200,
-             janus_error_reply(path_session != 0 ? path_session : error->session_id, std::nullopt,
-                               error->failure));
+             janus_error_reply(path_session != 0 ? path_session : error.session_id, std::nullopt,
+                               error.failure));
     return std::nullopt;
   }
-  return std::move(std::get<JanusEnvelope>(parsed));
+  return std::move(parsed).value();
 }
 
 void JanusGateway::Core::push_event(Session& session, std::string text, Effects& fx) {
@@ -414,11 +415,11 @@ void JanusGateway::Core::attach(std::uint64_t session_id, Session& session,
 void JanusGateway::Core::trickle(Seat seat, Handle& handle, const JanusEnvelope& envelope,
                                  JanusResponder& respond, Effects& fx) {
   auto parsed = parse_janus_trickle(envelope.root, config.max_candidates_per_trickle);
-  if (auto* failure = std::get_if<JanusFailure>(&parsed)) {
-    refuse(fx, respond, seat.session, envelope.transaction, *failure);
+  if (!parsed) {
+    refuse(fx, respond, seat.session, envelope.transaction, parsed.error());
     return;
   }
-  auto& trickled = std::get<TrickleCandidates>(parsed);
+  auto& trickled = *parsed;
   stats.candidates_rejected += trickled.rejected;
   stats.candidates_over_limit += trickled.over_limit;
   if (handle.join && !handle.join->viewer_session.empty()) {

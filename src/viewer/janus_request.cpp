@@ -39,18 +39,20 @@ JanusVerb verb_of(std::string_view text) {
 
 EnvelopeParse parse_janus_envelope(std::string_view body, std::size_t max_bytes) {
   if (body.size() > max_bytes) {
-    return EnvelopeError{{JanusError::InvalidJson, "JSON error: request body larger than " +
-                                                       std::to_string(max_bytes) + " bytes"}};
+    return base::unexpected(EnvelopeError{{JanusError::InvalidJson,
+                                            "JSON error: request body larger than " +
+                                                std::to_string(max_bytes) + " bytes"}});
   }
   // nlohmann parses iteratively and rejects invalid UTF-8 inside strings, so nothing that
   // reaches a reply can break its serialisation.
   auto parsed = base::parse_json_text(body);
   if (!parsed) {
-    return EnvelopeError{{JanusError::InvalidJson, "JSON error: not valid JSON"}};
+    return base::unexpected(EnvelopeError{{JanusError::InvalidJson, "JSON error: not valid JSON"}});
   }
   json root = std::move(*parsed);
   if (!root.is_object()) {
-    return EnvelopeError{{JanusError::InvalidJsonObject, "JSON error: not an object"}};
+    return base::unexpected(
+        EnvelopeError{{JanusError::InvalidJsonObject, "JSON error: not an object"}});
   }
 
   JanusEnvelope envelope;
@@ -70,7 +72,7 @@ EnvelopeParse parse_janus_envelope(std::string_view body, std::size_t max_bytes)
       const auto code = check.problem == MemberProblem::Missing
                             ? JanusError::MissingMandatoryElement
                             : JanusError::InvalidElementType;
-      return EnvelopeError{{code, check.reason}, session_for_errors};
+      return base::unexpected(EnvelopeError{{code, check.reason}, session_for_errors});
     }
   }
   envelope.transaction = json_member(root, "transaction")->get<std::string>();

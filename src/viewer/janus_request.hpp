@@ -8,10 +8,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <variant>
 
 #include <nlohmann/json.hpp>
 
+#include "base/expected.hpp"
 #include "viewer/janus_api_error.hpp"
 
 namespace webvox::viewer {
@@ -51,7 +51,7 @@ struct EnvelopeError {
   std::uint64_t session_id = 0;
 };
 
-using EnvelopeParse = std::variant<JanusEnvelope, EnvelopeError>;
+using EnvelopeParse = base::Expected<JanusEnvelope, EnvelopeError>;
 
 // Parses a POST body: 454 for text that is not JSON (or longer than max_bytes), 455 for JSON
 // that is not an object, 456/467 when "transaction" or "janus" is missing or not a string.

@@ -40,11 +40,12 @@ TrickleParse parse_janus_trickle(const json& root, std::size_t max_candidates) {
   const json* single = json_member(root, "candidate");
   const json* many = json_member(root, "candidates");
   if (single == nullptr && many == nullptr) {
-    return JanusFailure{JanusError::MissingMandatoryElement,
-                        "Missing mandatory element (candidate|candidates)"};
+    return base::unexpected(JanusFailure{JanusError::MissingMandatoryElement,
+                                         "Missing mandatory element (candidate|candidates)"});
   }
   if (single != nullptr && many != nullptr) {
-    return JanusFailure{JanusError::InvalidJson, "Can't have both candidate and candidates"};
+    return base::unexpected(
+        JanusFailure{JanusError::InvalidJson, "Can't have both candidate and candidates"});
   }
   TrickleCandidates out;
   if (single != nullptr) {
@@ -52,7 +53,8 @@ TrickleParse parse_janus_trickle(const json& root, std::size_t max_candidates) {
     return out;
   }
   if (!many->is_array()) {
-    return JanusFailure{JanusError::InvalidElementType, "candidates is not an array"};
+    return base::unexpected(
+        JanusFailure{JanusError::InvalidElementType, "candidates is not an array"});
   }
   std::size_t seen = 0;
   for (const json& entry : *many) {

@@ -6,11 +6,11 @@
 #pragma once
 
 #include <cstddef>
-#include <variant>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "base/expected.hpp"
 #include "rtc/sdp/candidate.hpp"
 #include "viewer/janus_api_error.hpp"
 
@@ -23,7 +23,7 @@ struct TrickleCandidates {
   std::size_t over_limit = 0;  // entries beyond max_candidates, not looked at
 };
 
-using TrickleParse = std::variant<TrickleCandidates, JanusFailure>;
+using TrickleParse = base::Expected<TrickleCandidates, JanusFailure>;
 
 // Janus's own errors where Janus gives them (neither or both of candidate/candidates,
 // candidates not an array); bad entries are skipped and counted, not refused.

@@ -53,11 +53,13 @@ std::optional<std::int64_t> integer_of(const json& value) {
 }
 
 // The viewer_session of a request: nullopt when absent or undef, an error when malformed.
-std::variant<std::optional<std::string>, RequestMapError> viewer_session_of(const json& request) {
+base::Expected<std::optional<std::string>, RequestMapError> viewer_session_of(const json& request) {
   const json* value = given(request, "viewer_session");
   if (value == nullptr) return std::optional<std::string>{};
   auto text = bounded_text(*value, Limits::kMaxViewerSessionBytes);
-  if (!text || !rtc::sdp::is_visible(*text)) return RequestMapError::BadViewerSession;
+  if (!text || !rtc::sdp::is_visible(*text)) {
+    return base::unexpected(RequestMapError::BadViewerSession);
+  }
   return std::optional<std::string>{std::move(*text)};
 }
 
@@ -68,18 +70,18 @@ bool is_webrtc(const json& request) {
          rtc::sdp::equals_ignoring_case(type->get_ref<const std::string&>(), "webrtc");
 }
 
-std::variant<std::string, RequestMapError> offer_of(const json& request) {
+base::Expected<std::string, RequestMapError> offer_of(const json& request) {
   const json* jsep = given(request, "jsep");
-  if (jsep == nullptr) return RequestMapError::MissingOffer;
-  if (!jsep->is_object()) return RequestMapError::BadOffer;
+  if (jsep == nullptr) return base::unexpected(RequestMapError::MissingOffer);
+  if (!jsep->is_object()) return base::unexpected(RequestMapError::BadOffer);
   const json* type = member(*jsep, "type");
   const json* sdp = member(*jsep, "sdp");
   if (type == nullptr || !type->is_string() || type->get_ref<const std::string&>() != "offer" ||
       sdp == nullptr || !sdp->is_string() || sdp->get_ref<const std::string&>().empty()) {
-    return RequestMapError::BadOffer;
+    return base::unexpected(RequestMapError::BadOffer);
   }
   if (sdp->get_ref<const std::string&>().size() > Limits::kMaxSdpBytes) {
-    return RequestMapError::OfferTooLarge;
+    return base::unexpected(RequestMapError::OfferTooLarge);
   }
   return sdp->get<std::string>();
 }
@@ -87,40 +89,40 @@ std::variant<std::string, RequestMapError> offer_of(const json& request) {
 ProvisionRequestMap parse_connect(const json& request) {
   ConnectRequest connect;
   const json* channel_type = given(request, "channel_type");
-  if (channel_type == nullptr) return RequestMapError::MissingChannelType;
-  if (!channel_type->is_string()) return RequestMapError::BadChannelType;
+  if (channel_type == nullptr) return base::unexpected(RequestMapError::MissingChannelType);
+  if (!channel_type->is_string()) return base::unexpected(RequestMapError::BadChannelType);
   const auto& type = channel_type->get_ref<const std::string&>();
   if (type == "local") {
     connect.channel_type = ChannelType::Local;
   } else if (type == "multiagent") {
     connect.channel_type = ChannelType::Multiagent;
   } else {
-    return RequestMapError::BadChannelType;
+    return base::unexpected(RequestMapError::BadChannelType);
   }
 
   auto offer = offer_of(request);
-  if (const auto* error = std::get_if<RequestMapError>(&offer)) return *error;
-  connect.offer_sdp = std::move(std::get<std::string>(offer));
+  if (!offer) return base::unexpected(offer.error());
+  connect.offer_sdp = std::move(offer).value();
 
   if (const json* parcel = given(request, "parcel_local_id")) {
     const auto id = integer_of(*parcel);
     if (!id || *id < std::numeric_limits<std::int32_t>::min() ||
         *id > std::numeric_limits<std::int32_t>::max()) {
-      return RequestMapError::BadParcel;
+      return base::unexpected(RequestMapError::BadParcel);
     }
     if (*id != kEstateRoomParcel) connect.parcel_local_id = static_cast<std::int32_t>(*id);
   }
   if (const json* credentials = given(request, "credentials")) {
     auto text = bounded_text(*credentials, Limits::kMaxCredentialsBytes);
-    if (!text) return RequestMapError::BadCredentials;
+    if (!text) return base::unexpected(RequestMapError::BadCredentials);
     connect.credentials = std::move(*text);
   }
   if (const json* gridhash = given(request, "gridhash")) {
-    if (!gridhash->is_string()) return RequestMapError::BadGridHash;
+    if (!gridhash->is_string()) return base::unexpected(RequestMapError::BadGridHash);
     const auto& text = gridhash->get_ref<const std::string&>();
     if (!text.empty()) {
       const auto uuid = base::parse_uuid(text);
-      if (!uuid) return RequestMapError::BadGridHash;
+      if (!uuid) return base::unexpected(RequestMapError::BadGridHash);
       connect.gridhash = base::format_uuid(*uuid);
     }
   }
@@ -132,13 +134,13 @@ ProvisionRequestMap parse_connect(const json& request) {
         (channel->is_string() && channel->get_ref<const std::string&>().empty())) {
       if (const json* channel_id = given(request, "channel_id")) channel = channel_id;
     }
-    if (channel == nullptr) return RequestMapError::MissingChannel;
+    if (channel == nullptr) return base::unexpected(RequestMapError::MissingChannel);
     auto text = bounded_text(*channel, Limits::kMaxChannelBytes);
-    if (!text) return RequestMapError::BadChannel;
-    if (text->empty()) return RequestMapError::MissingChannel;
+    if (!text) return base::unexpected(RequestMapError::BadChannel);
+    if (text->empty()) return base::unexpected(RequestMapError::MissingChannel);
     connect.channel = std::move(*text);
   }
-  return connect;
+  return ConnectOrLogout{std::move(connect)};
 }
 
 // One {sdpMid, sdpMLineIndex, candidate} object; nullopt if anything in it is unusable.
@@ -198,16 +200,16 @@ std::string_view to_string(RequestMapError error) {
 }
 
 ProvisionRequestMap parse_provision_request(const json& request) {
-  if (!request.is_object()) return RequestMapError::NotAnObject;
-  if (!is_webrtc(request)) return RequestMapError::NotWebRtc;
+  if (!request.is_object()) return base::unexpected(RequestMapError::NotAnObject);
+  if (!is_webrtc(request)) return base::unexpected(RequestMapError::NotWebRtc);
   auto session = viewer_session_of(request);
-  if (const auto* error = std::get_if<RequestMapError>(&session)) return *error;
-  auto& viewer_session = std::get<std::optional<std::string>>(session);
+  if (!session) return base::unexpected(session.error());
+  auto& viewer_session = *session;
 
   const json* logout = member(request, "logout");
   if (logout != nullptr && logout->is_boolean() && logout->get<bool>()) {
-    if (!viewer_session) return RequestMapError::BadViewerSession;
-    return LogoutRequest{std::move(*viewer_session)};
+    if (!viewer_session) return base::unexpected(RequestMapError::BadViewerSession);
+    return ConnectOrLogout{LogoutRequest{std::move(*viewer_session)}};
   }
   // A connection request never carries a viewer_session ([SL] requestVoiceConnection); one
   // that does is answered as a new connection all the same.
@@ -215,19 +217,21 @@ ProvisionRequestMap parse_provision_request(const json& request) {
 }
 
 SignallingRequestMap parse_signalling_request(const json& request) {
-  if (!request.is_object()) return RequestMapError::NotAnObject;
-  if (!is_webrtc(request)) return RequestMapError::NotWebRtc;
+  if (!request.is_object()) return base::unexpected(RequestMapError::NotAnObject);
+  if (!is_webrtc(request)) return base::unexpected(RequestMapError::NotWebRtc);
   auto session = viewer_session_of(request);
-  if (const auto* error = std::get_if<RequestMapError>(&session)) return *error;
+  if (!session) return base::unexpected(session.error());
 
   SignallingRequest signalling;
-  if (auto& id = std::get<std::optional<std::string>>(session)) {
+  if (auto& id = *session) {
     signalling.viewer_session = std::move(*id);
   }
 
   if (const json* candidates = given(request, "candidates")) {
-    if (!candidates->is_array()) return RequestMapError::BadCandidates;
-    if (candidates->size() > Limits::kMaxCandidates) return RequestMapError::TooManyCandidates;
+    if (!candidates->is_array()) return base::unexpected(RequestMapError::BadCandidates);
+    if (candidates->size() > Limits::kMaxCandidates) {
+      return base::unexpected(RequestMapError::TooManyCandidates);
+    }
     for (const auto& value : *candidates) {
       if (auto trickled = candidate_of(value)) {
         signalling.candidates.push_back(std::move(*trickled));
@@ -237,14 +241,14 @@ SignallingRequestMap parse_signalling_request(const json& request) {
     }
   }
   if (const json* candidate = given(request, "candidate")) {
-    if (!candidate->is_object()) return RequestMapError::BadCandidates;
+    if (!candidate->is_object()) return base::unexpected(RequestMapError::BadCandidates);
     const json* completed = member(*candidate, "completed");
     if (completed != nullptr) {
-      if (!completed->is_boolean()) return RequestMapError::BadCandidates;
+      if (!completed->is_boolean()) return base::unexpected(RequestMapError::BadCandidates);
       signalling.completed = completed->get<bool>();
     } else if (member(*candidate, "candidate") != nullptr) {
       if (signalling.candidates.size() >= Limits::kMaxCandidates) {
-        return RequestMapError::TooManyCandidates;
+        return base::unexpected(RequestMapError::TooManyCandidates);
       }
       if (auto trickled = candidate_of(*candidate)) {
         signalling.candidates.push_back(std::move(*trickled));
@@ -252,7 +256,7 @@ SignallingRequestMap parse_signalling_request(const json& request) {
         ++signalling.skipped_candidates;
       }
     } else {
-      return RequestMapError::BadCandidates;
+      return base::unexpected(RequestMapError::BadCandidates);
     }
   }
   return signalling;

@@ -24,6 +24,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/expected.hpp"
 #include "base/uuid.hpp"
 #include "rtc/sdp/candidate.hpp"
 #include "viewer/room_key.hpp"
@@ -79,7 +80,9 @@ enum class RequestMapError {
 
 std::string_view to_string(RequestMapError error);
 
-using ProvisionRequestMap = std::variant<ConnectRequest, LogoutRequest, RequestMapError>;
+// What a provision map asks for: a new connection or the end of one (or of all).
+using ConnectOrLogout = std::variant<ConnectRequest, LogoutRequest>;
+using ProvisionRequestMap = base::Expected<ConnectOrLogout, RequestMapError>;
 
 ProvisionRequestMap parse_provision_request(const nlohmann::json& request);
 
@@ -98,7 +101,7 @@ struct SignallingRequest {
   std::uint32_t skipped_candidates = 0;
 };
 
-using SignallingRequestMap = std::variant<SignallingRequest, RequestMapError>;
+using SignallingRequestMap = base::Expected<SignallingRequest, RequestMapError>;
 
 SignallingRequestMap parse_signalling_request(const nlohmann::json& request);
 

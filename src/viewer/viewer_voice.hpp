@@ -8,9 +8,9 @@
 
 #include <functional>
 #include <string>
-#include <variant>
 #include <vector>
 
+#include "base/expected.hpp"
 #include "rtc/sdp/candidate.hpp"
 #include "viewer/room_key.hpp"
 
@@ -47,7 +47,7 @@ struct ProvisionError {
   std::string message;
 };
 
-using ProvisionOutcome = std::variant<Provisioned, ProvisionError>;
+using ProvisionOutcome = base::Expected<Provisioned, ProvisionError>;
 
 class ViewerVoice {
  public:

@@ -147,10 +147,8 @@ void VoiceRpcDoor::handle(std::string_view body, Reply reply) {
 
   if (!provision) {
     auto parsed = parse_signalling_request(*request);
-    if (const auto* error = std::get_if<RequestMapError>(&parsed)) {
-      return fail(id, RpcErrorCode::InvalidParams, to_string(*error));
-    }
-    auto& signalling = std::get<SignallingRequest>(parsed);
+    if (!parsed) return fail(id, RpcErrorCode::InvalidParams, to_string(parsed.error()));
+    auto& signalling = *parsed;
     // Before the provision reply the viewer has no session id to send: nothing to route.
     if (!signalling.viewer_session.empty() &&
         (signalling.completed || !signalling.candidates.empty())) {
@@ -166,10 +164,8 @@ void VoiceRpcDoor::handle(std::string_view body, Reply reply) {
   }
 
   auto parsed = parse_provision_request(*request);
-  if (const auto* error = std::get_if<RequestMapError>(&parsed)) {
-    return fail(id, RpcErrorCode::InvalidParams, to_string(*error));
-  }
-  if (const auto* logout = std::get_if<LogoutRequest>(&parsed)) {
+  if (!parsed) return fail(id, RpcErrorCode::InvalidParams, to_string(parsed.error()));
+  if (const auto* logout = std::get_if<LogoutRequest>(&*parsed)) {
     if (logout->all_sessions()) {
       voice_.logout_all(agent_id);
     } else {
@@ -179,7 +175,7 @@ void VoiceRpcDoor::handle(std::string_view body, Reply reply) {
     return reply(result_text(id, json{{"response", "closed"}}));
   }
 
-  auto& connect = std::get<ConnectRequest>(parsed);
+  auto& connect = std::get<ConnectRequest>(*parsed);
   ProvisionRequest provision_request;
   provision_request.agent_id = agent_id;
   provision_request.room = room_key_of(connect, *scene);
@@ -189,11 +185,11 @@ void VoiceRpcDoor::handle(std::string_view body, Reply reply) {
   voice_.provision(std::move(provision_request), [id, reply = std::move(reply), note,
                                                   answered](ProvisionOutcome outcome) {
     if (answered->exchange(true)) return;
-    if (const auto* error = std::get_if<ProvisionError>(&outcome)) {
+    if (!outcome) {
       note(VoiceRpcOutcome::ProvisionFailed);
-      return reply(error_text(id, code_of(error->failure), error->message));
+      return reply(error_text(id, code_of(outcome.error().failure), outcome.error().message));
     }
-    const auto& provisioned = std::get<Provisioned>(outcome);
+    const auto& provisioned = *outcome;
     note(VoiceRpcOutcome::Provisioned);
     reply(result_text(id, json{{"jsep", {{"type", "answer"}, {"sdp", provisioned.answer_sdp}}},
                                {"viewer_session", provisioned.viewer_session}}));

@@ -11,6 +11,11 @@ namespace {
 
 using base::Parameters;
 
+// Refuses a request, saying why.
+base::Unexpected<BadWorldRequest> refuse(std::string reason) {
+  return base::unexpected(BadWorldRequest{std::move(reason)});
+}
+
 // parse_form keeps duplicates; get() answers the first and get_last() the last occurrence,
 // so the two views differ exactly when a key was given more than once.
 bool given_twice(const Parameters& form, std::string_view key) {
@@ -47,79 +52,79 @@ std::optional<double> parse_number(std::string_view text) {
 }
 
 // The field, or a reason: absent fields are nothing, duplicates are refused.
-std::variant<std::optional<std::string_view>, BadWorldRequest> field(const Parameters& form,
-                                                                       std::string_view key) {
-  if (given_twice(form, key)) return BadWorldRequest{"'" + std::string(key) + "' given twice"};
+base::Expected<std::optional<std::string_view>, BadWorldRequest> field(const Parameters& form,
+                                                                      std::string_view key) {
+  if (given_twice(form, key)) return refuse("'" + std::string(key) + "' given twice");
   return form.get(key);
 }
 
-std::variant<PositionReport, BadWorldRequest> position_fields(const Parameters& form) {
+base::Expected<PositionReport, BadWorldRequest> position_fields(const Parameters& form) {
   std::optional<std::string_view> values[3];
   const std::string_view keys[3] = {"pos", "rot", "yaw"};
   for (int i = 0; i < 3; ++i) {
     auto value = field(form, keys[i]);
-    if (auto* bad = std::get_if<BadWorldRequest>(&value)) return std::move(*bad);
-    values[i] = std::get<0>(value);
+    if (!value) return base::unexpected(value.error());
+    values[i] = *value;
   }
   const auto& [pos, rot, yaw_text] = values;
-  if (!pos) return BadWorldRequest{"'pos' is missing: pos=<x, y, z> in region metres"};
+  if (!pos) return refuse("'pos' is missing: pos=<x, y, z> in region metres");
   const auto xyz = parse_lsl_tuple(*pos, 3);
-  if (!xyz) return BadWorldRequest{"'pos' is not a vector <x, y, z> of finite numbers"};
-  if (rot && yaw_text) return BadWorldRequest{"give 'rot' or 'yaw', not both"};
+  if (!xyz) return refuse("'pos' is not a vector <x, y, z> of finite numbers");
+  if (rot && yaw_text) return refuse("give 'rot' or 'yaw', not both");
 
   double yaw = 0;
   if (rot) {
     const auto xyzs = parse_lsl_tuple(*rot, 4);
-    if (!xyzs) return BadWorldRequest{"'rot' is not a rotation <x, y, z, s> of finite numbers"};
+    if (!xyzs) return refuse("'rot' is not a rotation <x, y, z, s> of finite numbers");
     const auto heading = core::yaw_of({(*xyzs)[0], (*xyzs)[1], (*xyzs)[2], (*xyzs)[3]});
     if (const auto* error = heading ? nullptr : &heading.error()) {
-      return BadWorldRequest{"'rot': " + error->message};
+      return refuse("'rot': " + error->message);
     }
     yaw = *heading;
   } else if (yaw_text) {
     const auto value = parse_number(*yaw_text);
-    if (!value) return BadWorldRequest{"'yaw' is not a finite number of radians"};
+    if (!value) return refuse("'yaw' is not a finite number of radians");
     yaw = *value;
   }
   const auto checked = core::validate_position((*xyz)[0], (*xyz)[1], (*xyz)[2], yaw);
   if (const auto* error = checked ? nullptr : &checked.error()) {
-    return BadWorldRequest{"'pos': " + error->message};
+    return refuse("'pos': " + error->message);
   }
   return PositionReport{*checked};
 }
 
-std::variant<std::string, BadWorldRequest> uuid_field(std::string_view key,
-                                                      std::string_view text) {
+base::Expected<std::string, BadWorldRequest> uuid_field(std::string_view key,
+                                                       std::string_view text) {
   const auto uuid = base::parse_uuid(text);
-  if (!uuid) return BadWorldRequest{"'" + std::string(key) + "' is not a UUID"};
-  if (base::is_nil(*uuid)) return BadWorldRequest{"'" + std::string(key) + "' is the null key"};
+  if (!uuid) return refuse("'" + std::string(key) + "' is not a UUID");
+  if (base::is_nil(*uuid)) return refuse("'" + std::string(key) + "' is the null key");
   return base::format_uuid(*uuid);
 }
 
-std::variant<LinkRequest, BadWorldRequest> link_fields(const Parameters& form) {
+base::Expected<LinkRequest, BadWorldRequest> link_fields(const Parameters& form) {
   std::optional<std::string_view> values[3];
   const std::string_view keys[3] = {"parcel", "estate_voice", "region"};
   for (int i = 0; i < 3; ++i) {
     auto value = field(form, keys[i]);
-    if (auto* bad = std::get_if<BadWorldRequest>(&value)) return std::move(*bad);
-    values[i] = std::get<0>(value);
+    if (!value) return base::unexpected(value.error());
+    values[i] = *value;
   }
   const auto& [parcel, estate_voice, region] = values;
   LinkRequest request;
-  if (!parcel) return BadWorldRequest{"'parcel' is missing: the PARCEL_DETAILS_ID of the parcel"};
+  if (!parcel) return refuse("'parcel' is missing: the PARCEL_DETAILS_ID of the parcel");
   auto parcel_id = uuid_field("parcel", *parcel);
-  if (auto* bad = std::get_if<BadWorldRequest>(&parcel_id)) return std::move(*bad);
-  request.parcel_id = std::move(std::get<std::string>(parcel_id));
+  if (!parcel_id) return base::unexpected(parcel_id.error());
+  request.parcel_id = std::move(parcel_id).value();
   if (estate_voice) {
     if (*estate_voice != "0" && *estate_voice != "1") {
-      return BadWorldRequest{"'estate_voice' must be 0 or 1"};
+      return refuse("'estate_voice' must be 0 or 1");
     }
     request.estate_voice = *estate_voice == "1";
   }
   if (region) {
     auto region_id = uuid_field("region", *region);
-    if (auto* bad = std::get_if<BadWorldRequest>(&region_id)) return std::move(*bad);
-    request.region_id = std::move(std::get<std::string>(region_id));
+    if (!region_id) return base::unexpected(region_id.error());
+    request.region_id = std::move(region_id).value();
   }
   return request;
 }
@@ -127,9 +132,8 @@ std::variant<LinkRequest, BadWorldRequest> link_fields(const Parameters& form) {
 template <class T, class Fields>
 ParsedWorldRequest<T> parse(std::string_view body, Fields fields) {
   if (body.size() > WorldRequestLimits::kMaxBodyBytes) {
-    return {std::nullopt, BadWorldRequest{"the body is over " +
-                                          std::to_string(WorldRequestLimits::kMaxBodyBytes) +
-                                          " bytes"}};
+    return {std::nullopt, refuse("the body is over " +
+                                 std::to_string(WorldRequestLimits::kMaxBodyBytes) + " bytes")};
   }
   const auto form = base::parse_form(body);
   return {secret_of(form), fields(form)};

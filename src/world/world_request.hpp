@@ -5,8 +5,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <variant>
 
+#include "base/expected.hpp"
 #include "core/position.hpp"
 
 // The bodies an in-world HUD posts to /world/... (docs/world.md), parsed from bytes with no
@@ -45,7 +45,7 @@ struct LinkRequest {
 template <class T>
 struct ParsedWorldRequest {
   std::optional<std::string> secret;  // nothing: absent, empty, or given twice
-  std::variant<T, BadWorldRequest> content;
+  base::Expected<T, BadWorldRequest> content;
 };
 
 ParsedWorldRequest<PositionReport> parse_position_report(std::string_view body);

@@ -48,10 +48,9 @@ TEST(ConnectionBudget, DefaultTotalIsHalfTheFileLimitWithinBounds) {
 
 TEST(LiveConnections, AConnectionHoldsItsPlaceUntilItsLastOwnerGoes) {
   auto live = std::make_shared<LiveConnections>(ConnectionBudget::Limits{2, 2});
-  auto first = std::get<std::shared_ptr<LiveConnection>>(live->admit(make_address("127.0.0.2")));
-  auto second = std::get<std::shared_ptr<LiveConnection>>(live->admit(make_address("127.0.0.3")));
-  EXPECT_EQ(std::get<ConnectionBudget::Refusal>(live->admit(make_address("127.0.0.4"))),
-            ConnectionBudget::Refusal::kTotal);
+  auto first = live->admit(make_address("127.0.0.2")).value();
+  auto second = live->admit(make_address("127.0.0.3")).value();
+  EXPECT_EQ(live->admit(make_address("127.0.0.4")).error(), ConnectionBudget::Refusal::kTotal);
   EXPECT_EQ(live->size(), 2u);
   bool empty = false;
   live->when_empty([&] { empty = true; });
@@ -65,7 +64,7 @@ TEST(LiveConnections, AConnectionHoldsItsPlaceUntilItsLastOwnerGoes) {
 
 TEST(LiveConnections, StopReachesTheCurrentHookAndLateHooksAndLateConnections) {
   auto live = std::make_shared<LiveConnections>(ConnectionBudget::Limits{10, 10});
-  auto connection = std::get<std::shared_ptr<LiveConnection>>(live->admit(make_address("127.0.0.2")));
+  auto connection = live->admit(make_address("127.0.0.2")).value();
   std::vector<StopMode> first, second, late;
   connection->on_stop([&](StopMode mode) { first.push_back(mode); });
   live->stop_all(StopMode::kGraceful);
@@ -76,7 +75,7 @@ TEST(LiveConnections, StopReachesTheCurrentHookAndLateHooksAndLateConnections) {
   live->stop_all(StopMode::kNow);
   EXPECT_EQ(second, (std::vector<StopMode>{StopMode::kGraceful, StopMode::kNow}));
   // A connection accepted while stopping is stopped as soon as it has a hook.
-  auto newcomer = std::get<std::shared_ptr<LiveConnection>>(live->admit(make_address("127.0.0.3")));
+  auto newcomer = live->admit(make_address("127.0.0.3")).value();
   newcomer->on_stop([&](StopMode mode) { late.push_back(mode); });
   EXPECT_EQ(late, std::vector<StopMode>{StopMode::kNow});
 }

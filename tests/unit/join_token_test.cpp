@@ -17,8 +17,8 @@ TEST(JoinToken, RoundTrips) {
   const auto token = signer.sign(kClaims);
   EXPECT_TRUE(token.starts_with("v1."));
   const auto verified = signer.verify(token, 1999);
-  ASSERT_TRUE(std::holds_alternative<JoinClaims>(verified));
-  const auto& claims = std::get<JoinClaims>(verified);
+  ASSERT_TRUE(verified.has_value());
+  const auto& claims = *verified;
   EXPECT_EQ(claims.account, kClaims.account);
   EXPECT_EQ(claims.channel_uri, kClaims.channel_uri);
   EXPECT_EQ(claims.expires, 2000);
@@ -27,28 +27,28 @@ TEST(JoinToken, RoundTrips) {
 
 TEST(JoinToken, ExpiresAtItsTime) {
   const JoinTokenSigner signer(key(1));
-  EXPECT_EQ(std::get<JoinTokenError>(signer.verify(signer.sign(kClaims), 2000)), JoinTokenError::Expired);
+  EXPECT_EQ(signer.verify(signer.sign(kClaims), 2000).error(), JoinTokenError::Expired);
 }
 
 TEST(JoinToken, AnotherKeyOrAnyChangeBreaksTheSignature) {
   const auto token = JoinTokenSigner(key(1)).sign(kClaims);
-  EXPECT_EQ(std::get<JoinTokenError>(JoinTokenSigner(key(2)).verify(token, 0)),
+  EXPECT_EQ(JoinTokenSigner(key(2)).verify(token, 0).error(),
             JoinTokenError::BadSignature);
   // Swap the payload for one naming another channel, keeping the signature.
   JoinClaims other = kClaims;
   other.channel_uri = "sip:confctl-1002@voice.example.org";
   const auto forged_payload = JoinTokenSigner(key(2)).sign(other);
   const auto forged = forged_payload.substr(0, forged_payload.rfind('.')) + token.substr(token.rfind('.'));
-  EXPECT_EQ(std::get<JoinTokenError>(JoinTokenSigner(key(1)).verify(forged, 0)),
+  EXPECT_EQ(JoinTokenSigner(key(1)).verify(forged, 0).error(),
             JoinTokenError::BadSignature);
 }
 
 TEST(JoinToken, MalformedTokens) {
   const JoinTokenSigner signer(key(1));
   for (const char* token : {"", "v1", "v1.", "v2.abc.def", "garbage", "v1.!!!.sig"}) {
-    EXPECT_TRUE(std::holds_alternative<JoinTokenError>(signer.verify(token, 0))) << token;
+    EXPECT_FALSE(signer.verify(token, 0).has_value()) << token;
   }
-  EXPECT_EQ(std::get<JoinTokenError>(signer.verify(std::string(5000, 'a'), 0)),
+  EXPECT_EQ(signer.verify(std::string(5000, 'a'), 0).error(),
             JoinTokenError::Malformed);
 }
 

@@ -61,7 +61,7 @@ class FakeViewerVoice : public ViewerVoice {
   }
   void fail(std::size_t index, ProvisionFailure failure, std::string message) {
     auto done = take_done(index);
-    done(ProvisionError{failure, std::move(message)});
+    done(base::unexpected(ProvisionError{failure, std::move(message)}));
   }
   void raise(std::size_t index, SessionEvent event) {
     std::function<void(SessionEvent)> on_event;

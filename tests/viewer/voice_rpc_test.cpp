@@ -116,7 +116,7 @@ TEST_F(VoiceRpcTest, ProvisionFailuresAreApplicationErrors) {
       {ProvisionFailure::Unavailable, RpcErrorCode::Unavailable}};
   for (const auto& [failure, code] : cases) {
     handle(envelope("provision_voice_account_request", local_request()).dump());
-    voice.pending.back()(ProvisionError{failure, "no \xff opus"});
+    voice.pending.back()(base::unexpected(ProvisionError{failure, "no \xff opus"}));
     ASSERT_EQ(late_replies.size(), 1u);
     const auto reply = json::parse(late_replies[0]);
     late_replies.clear();

@@ -39,12 +39,11 @@ void MediaTransport::on_datagram(std::span<std::uint8_t> datagram) {
       }
       const bool rtcp = rtp::is_rtcp(datagram);
       const auto result = rtcp ? srtp_in_->unprotect_rtcp(datagram) : srtp_in_->unprotect_rtp(datagram);
-      const auto* length = std::get_if<std::size_t>(&result);
-      if (!length) {
+      if (!result) {
         ++counters_.srtp_errors;
         return;
       }
-      const auto plain = datagram.first(*length);
+      const auto plain = datagram.first(*result);
       // The peer only protects with keys from a finished handshake, so it will not retransmit
       // a flight any more: what is left of the association is dead weight.
       if (!data_channels_ && !dtls_.association_released()) dtls_.release_association();
@@ -120,13 +119,12 @@ void MediaTransport::queue(std::span<const std::uint8_t> bytes) {
 bool MediaTransport::send_protected(std::span<std::uint8_t> buffer, std::size_t length, bool rtcp) {
   if (!srtp_out_) return false;
   const auto result = rtcp ? srtp_out_->protect_rtcp(buffer, length) : srtp_out_->protect_rtp(buffer, length);
-  const auto* protected_length = std::get_if<std::size_t>(&result);
-  if (!protected_length) {
+  if (!result) {
     ++counters_.srtp_errors;
     return false;
   }
   if (!rtcp) ++counters_.rtp_out;
-  queue(buffer.first(*protected_length));
+  queue(buffer.first(*result));
   return true;
 }
 

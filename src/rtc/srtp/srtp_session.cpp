@@ -53,17 +53,18 @@ srtp::StreamState* SrtpSession::stream_for(std::uint32_t ssrc) {
   return streams_.add(ssrc);
 }
 
-std::variant<std::size_t, SrtpError> SrtpSession::protect_rtp(std::span<std::uint8_t> buffer,
-                                                              std::size_t length) {
-  if (direction_ != Direction::Outbound) return SrtpError::Failed;
+SrtpResult SrtpSession::protect_rtp(std::span<std::uint8_t> buffer, std::size_t length) {
+  if (direction_ != Direction::Outbound) return base::unexpected(SrtpError::Failed);
   const auto trailer = suite_->rtp_trailer_size();
-  if (length > buffer.size() || buffer.size() - length < trailer) return SrtpError::BufferTooSmall;
+  if (length > buffer.size() || buffer.size() - length < trailer) {
+    return base::unexpected(SrtpError::BufferTooSmall);
+  }
   const auto packet = buffer.first(length);
   const auto header_size = length <= kMaxPacket ? rtp_header_size(packet) : 0;
-  if (header_size == 0) return SrtpError::Malformed;
+  if (header_size == 0) return base::unexpected(SrtpError::Malformed);
   const std::uint32_t ssrc = base::big_endian::read_u32(packet, 8);
   auto* stream = stream_for(ssrc);
-  if (!stream) return SrtpError::TooManyStreams;
+  if (!stream) return base::unexpected(SrtpError::TooManyStreams);
   const auto sequence = base::big_endian::read_u16(packet, 2);
   // A sender's own index needs no replay check: the same sequence number again is a
   // retransmission, protected exactly as the first time.
@@ -73,14 +74,14 @@ std::variant<std::size_t, SrtpError> SrtpSession::protect_rtp(std::span<std::uin
   return length + trailer;
 }
 
-std::variant<std::size_t, SrtpError> SrtpSession::unprotect_rtp(std::span<std::uint8_t> packet) {
-  if (direction_ != Direction::Inbound) return SrtpError::Failed;
+SrtpResult SrtpSession::unprotect_rtp(std::span<std::uint8_t> packet) {
+  if (direction_ != Direction::Inbound) return base::unexpected(SrtpError::Failed);
   const auto tag_size = suite_->rtp_trailer_size();
   if (packet.size() < kRtpFixedHeader + tag_size || packet.size() > kMaxPacket) {
-    return SrtpError::Malformed;
+    return base::unexpected(SrtpError::Malformed);
   }
   const auto header_size = rtp_header_size(packet.first(packet.size() - tag_size));
-  if (header_size == 0) return SrtpError::Malformed;
+  if (header_size == 0) return base::unexpected(SrtpError::Malformed);
   const std::uint32_t ssrc = base::big_endian::read_u32(packet, 8);
   const auto sequence = base::big_endian::read_u16(packet, 2);
 
@@ -90,13 +91,15 @@ std::variant<std::size_t, SrtpError> SrtpSession::unprotect_rtp(std::span<std::u
   std::uint64_t index = 0;
   if (stream) {
     index = stream->rtp_index.estimate(sequence);
-    if (!stream->rtp_replay.is_fresh(index)) return SrtpError::Replayed;
+    if (!stream->rtp_replay.is_fresh(index)) return base::unexpected(SrtpError::Replayed);
   } else {
-    if (streams_.size() >= srtp::StreamTable::kMaxStreams) return SrtpError::TooManyStreams;
+    if (streams_.size() >= srtp::StreamTable::kMaxStreams) {
+      return base::unexpected(SrtpError::TooManyStreams);
+    }
     index = srtp::RtpIndexTracker{}.estimate(sequence);
   }
   if (!suite_->unprotect_rtp(packet, header_size, ssrc, index)) {
-    return SrtpError::AuthenticationFailed;
+    return base::unexpected(SrtpError::AuthenticationFailed);
   }
   if (!stream) stream = streams_.add(ssrc);
   stream->rtp_index.advance(index);
@@ -104,32 +107,33 @@ std::variant<std::size_t, SrtpError> SrtpSession::unprotect_rtp(std::span<std::u
   return packet.size() - tag_size;
 }
 
-std::variant<std::size_t, SrtpError> SrtpSession::protect_rtcp(std::span<std::uint8_t> buffer,
-                                                               std::size_t length) {
-  if (direction_ != Direction::Outbound) return SrtpError::Failed;
+SrtpResult SrtpSession::protect_rtcp(std::span<std::uint8_t> buffer, std::size_t length) {
+  if (direction_ != Direction::Outbound) return base::unexpected(SrtpError::Failed);
   const auto trailer = suite_->rtcp_trailer_size();
-  if (length > buffer.size() || buffer.size() - length < trailer) return SrtpError::BufferTooSmall;
+  if (length > buffer.size() || buffer.size() - length < trailer) {
+    return base::unexpected(SrtpError::BufferTooSmall);
+  }
   if (length < kRtcpFixedHeader || length > kMaxPacket || !is_version_2(buffer)) {
-    return SrtpError::Malformed;
+    return base::unexpected(SrtpError::Malformed);
   }
   const std::uint32_t ssrc = base::big_endian::read_u32(buffer, 4);
   auto* stream = stream_for(ssrc);
-  if (!stream) return SrtpError::TooManyStreams;
+  if (!stream) return base::unexpected(SrtpError::TooManyStreams);
   // 2^31 compounds per SSRC is years of reports at any sane rate; libsrtp then refuses
   // (the key has expired) and so does this.
-  if (stream->next_srtcp_index > kSrtcpIndexMask) return SrtpError::Failed;
+  if (stream->next_srtcp_index > kSrtcpIndexMask) return base::unexpected(SrtpError::Failed);
   const auto index = stream->next_srtcp_index++;
   suite_->protect_rtcp(buffer.first(length + trailer), ssrc, index);
   return length + trailer;
 }
 
-std::variant<std::size_t, SrtpError> SrtpSession::unprotect_rtcp(std::span<std::uint8_t> packet) {
-  if (direction_ != Direction::Inbound) return SrtpError::Failed;
+SrtpResult SrtpSession::unprotect_rtcp(std::span<std::uint8_t> packet) {
+  if (direction_ != Direction::Inbound) return base::unexpected(SrtpError::Failed);
   const auto layout = suite_->srtcp_layout();
   const auto trailer = layout.tag_size + 4;
   if (packet.size() < kRtcpFixedHeader + trailer || packet.size() > kMaxPacket ||
       !is_version_2(packet)) {
-    return SrtpError::Malformed;
+    return base::unexpected(SrtpError::Malformed);
   }
   const auto index_at = packet.size() - 4 - (layout.index_after_tag ? 0 : layout.tag_size);
   const auto index_word = base::big_endian::read_u32(packet, index_at);
@@ -138,12 +142,12 @@ std::variant<std::size_t, SrtpError> SrtpSession::unprotect_rtcp(std::span<std::
   const std::uint32_t ssrc = base::big_endian::read_u32(packet, 4);
 
   auto* stream = streams_.find(ssrc);
-  if (stream && !stream->rtcp_replay.is_fresh(index)) return SrtpError::Replayed;
+  if (stream && !stream->rtcp_replay.is_fresh(index)) return base::unexpected(SrtpError::Replayed);
   if (!stream && streams_.size() >= srtp::StreamTable::kMaxStreams) {
-    return SrtpError::TooManyStreams;
+    return base::unexpected(SrtpError::TooManyStreams);
   }
   if (!suite_->unprotect_rtcp(packet, ssrc, index, encrypted)) {
-    return SrtpError::AuthenticationFailed;
+    return base::unexpected(SrtpError::AuthenticationFailed);
   }
   if (!stream) stream = streams_.add(ssrc);
   stream->rtcp_replay.accept(index);

@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <memory>
 #include <span>
-#include <variant>
 
+#include "base/expected.hpp"
 #include "rtc/srtp/srtp_keying.hpp"
 #include "rtc/srtp/srtp_stream_table.hpp"
 
@@ -23,6 +23,9 @@ enum class SrtpError {
   Failed,                // the session is for the other direction, or libcrypto failed
   TooManyStreams,        // a new SSRC beyond srtp::StreamTable::kMaxStreams
 };
+
+// A packet's new length after protect or unprotect, or why there is none.
+using SrtpResult = base::Expected<std::size_t, SrtpError>;
 
 // One direction of SRTP and SRTCP (RFC 3711, RFC 7714 for AES-GCM) for every SSRC of a
 // transport, with keys from the DTLS handshake: an Outbound session protects, an Inbound one
@@ -44,14 +47,12 @@ class SrtpSession {
 
   // Encrypts the first `length` bytes of `buffer` in place; the new length, or an error.
   // Protecting the same sequence number again is allowed (unchanged retransmissions).
-  std::variant<std::size_t, SrtpError> protect_rtp(std::span<std::uint8_t> buffer,
-                                                   std::size_t length);
-  std::variant<std::size_t, SrtpError> protect_rtcp(std::span<std::uint8_t> buffer,
-                                                    std::size_t length);
+  SrtpResult protect_rtp(std::span<std::uint8_t> buffer, std::size_t length);
+  SrtpResult protect_rtcp(std::span<std::uint8_t> buffer, std::size_t length);
   // Verifies and decrypts `packet` in place; the plaintext length, or an error (after which
   // the packet's bytes are unspecified: AES-GCM decrypts while it verifies).
-  std::variant<std::size_t, SrtpError> unprotect_rtp(std::span<std::uint8_t> packet);
-  std::variant<std::size_t, SrtpError> unprotect_rtcp(std::span<std::uint8_t> packet);
+  SrtpResult unprotect_rtp(std::span<std::uint8_t> packet);
+  SrtpResult unprotect_rtcp(std::span<std::uint8_t> packet);
 
  private:
   // The state of `ssrc`, added if new; nullptr when the table is full.

@@ -64,12 +64,12 @@ Bytes rtcp_packet(std::uint32_t ssrc, std::size_t blocks) {
   return packet;
 }
 
-std::size_t length_of(const std::variant<std::size_t, SrtpError>& result) {
-  if (const auto* error = std::get_if<SrtpError>(&result)) {
-    ADD_FAILURE() << "SRTP error " << static_cast<int>(*error);
+std::size_t length_of(const SrtpResult& result) {
+  if (!result) {
+    ADD_FAILURE() << "SRTP error " << static_cast<int>(result.error());
     return 0;
   }
-  return std::get<std::size_t>(result);
+  return *result;
 }
 
 Bytes protect(SrtpSession& session, Bytes packet, bool rtcp = false) {
@@ -81,15 +81,17 @@ Bytes protect(SrtpSession& session, Bytes packet, bool rtcp = false) {
 }
 
 // The plaintext, or the error.
-std::variant<Bytes, SrtpError> unprotect(SrtpSession& session, Bytes packet, bool rtcp = false) {
+using Opened = webvox::base::Expected<Bytes, SrtpError>;
+
+Opened unprotect(SrtpSession& session, Bytes packet, bool rtcp = false) {
   const auto result = rtcp ? session.unprotect_rtcp(packet) : session.unprotect_rtp(packet);
-  if (const auto* error = std::get_if<SrtpError>(&result)) return *error;
-  packet.resize(std::get<std::size_t>(result));
+  if (!result) return webvox::base::unexpected(result.error());
+  packet.resize(*result);
   return packet;
 }
 
-SrtpError error_of(const std::variant<Bytes, SrtpError>& result) {
-  if (const auto* error = std::get_if<SrtpError>(&result)) return *error;
+SrtpError error_of(const Opened& result) {
+  if (!result) return result.error();
   ADD_FAILURE() << "expected an error";
   return SrtpError::Failed;
 }
@@ -148,8 +150,8 @@ TEST_P(SrtpInterop, LibsrtpProtectsAndOursUnprotects) {
     const auto plain = rtp_packet(varied_shape(payload, static_cast<std::uint16_t>(payload + 1)));
     const auto secured = sender.protect_rtp(plain);
     const auto opened = unprotect(ours, secured);
-    ASSERT_TRUE(std::holds_alternative<Bytes>(opened)) << "payload " << payload;
-    ASSERT_EQ(std::get<Bytes>(opened), plain) << "payload " << payload;
+    ASSERT_TRUE(opened.has_value()) << "payload " << payload;
+    ASSERT_EQ(opened.value(), plain) << "payload " << payload;
   }
 }
 
@@ -169,8 +171,8 @@ TEST_P(SrtpInterop, RtcpBothWays) {
 
       const auto from_libsrtp = libsrtp_out.protect_rtcp(plain);
       const auto opened = unprotect(ours_in, from_libsrtp, /*rtcp=*/true);
-      ASSERT_TRUE(std::holds_alternative<Bytes>(opened)) << blocks;
-      ASSERT_EQ(std::get<Bytes>(opened), plain);
+      ASSERT_TRUE(opened.has_value()) << blocks;
+      ASSERT_EQ(opened.value(), plain);
       EXPECT_EQ(error_of(unprotect(ours_in, from_libsrtp, true)), SrtpError::Replayed);
     }
   }
@@ -197,8 +199,8 @@ TEST_P(SrtpInterop, SequenceWrapOnSeveralSsrcs) {
       ASSERT_EQ(ours, theirs) << "stream " << stream << " step " << step;
       ASSERT_EQ(libsrtp_in.unprotect_rtp(ours), plain);
       const auto opened = unprotect(ours_in, theirs);
-      ASSERT_TRUE(std::holds_alternative<Bytes>(opened)) << "stream " << stream << " step " << step;
-      ASSERT_EQ(std::get<Bytes>(opened), plain);
+      ASSERT_TRUE(opened.has_value()) << "stream " << stream << " step " << step;
+      ASSERT_EQ(opened.value(), plain);
     }
   }
 }
@@ -225,8 +227,8 @@ TEST_P(SrtpInterop, ReorderingWithinTheWindowIsAcceptedAndReplaysAreNot) {
   }
   for (const auto at : order) {
     const auto opened = unprotect(ours, secured[at]);
-    ASSERT_TRUE(std::holds_alternative<Bytes>(opened)) << at;
-    ASSERT_EQ(std::get<Bytes>(opened), plain[at]);
+    ASSERT_TRUE(opened.has_value()) << at;
+    ASSERT_EQ(opened.value(), plain[at]);
   }
   for (const auto at : {std::size_t{0}, std::size_t{135}, std::size_t{136}, std::size_t{399}}) {
     EXPECT_EQ(error_of(unprotect(ours, secured[at])), SrtpError::Replayed) << at;
@@ -242,9 +244,9 @@ TEST_P(SrtpInterop, PacketsOlderThanTheWindowAreRefused) {
     shape.sequence = sequence;
     secured.push_back(sender.protect_rtp(rtp_packet(shape)));
   }
-  ASSERT_TRUE(std::holds_alternative<Bytes>(unprotect(ours, secured.back())));  // 1100
-  EXPECT_EQ(error_of(unprotect(ours, secured[50])), SrtpError::Replayed);       // 51: too old
-  EXPECT_TRUE(std::holds_alternative<Bytes>(unprotect(ours, secured[100])));    // 101: in window
+  ASSERT_TRUE(unprotect(ours, secured.back()).has_value());                // 1100
+  EXPECT_EQ(error_of(unprotect(ours, secured[50])), SrtpError::Replayed);  // 51: too old
+  EXPECT_TRUE(unprotect(ours, secured[100]).has_value());                  // 101: in window
 }
 
 TEST_P(SrtpInterop, TamperedPacketsAreRefused) {
@@ -266,7 +268,7 @@ TEST_P(SrtpInterop, TamperedPacketsAreRefused) {
   forged_rtcp[20] ^= 0x80;
   EXPECT_EQ(error_of(unprotect(ours, forged_rtcp, true)), SrtpError::AuthenticationFailed);
   // The untouched packet still opens: failures leave no state behind.
-  EXPECT_TRUE(std::holds_alternative<Bytes>(unprotect(ours, secured)));
+  EXPECT_TRUE(unprotect(ours, secured).has_value());
 }
 
 TEST_P(SrtpInterop, WrongKeyIsRefused) {
@@ -303,11 +305,11 @@ TEST_P(SrtpInterop, AtMostKMaxStreamsSsrcsPerSession) {
     packet.resize(length + SrtpSession::kMaxTrailer);
     const auto result = ours_out.protect_rtp(packet, length);
     if (ssrc <= limit) {
-      ASSERT_TRUE(std::holds_alternative<std::size_t>(result)) << ssrc;
-      packet.resize(std::get<std::size_t>(result));
-      ASSERT_TRUE(std::holds_alternative<Bytes>(unprotect(ours_in, packet))) << ssrc;
+      ASSERT_TRUE(result.has_value()) << ssrc;
+      packet.resize(result.value());
+      ASSERT_TRUE(unprotect(ours_in, packet).has_value()) << ssrc;
     } else {
-      EXPECT_EQ(std::get<SrtpError>(result), SrtpError::TooManyStreams);
+      EXPECT_EQ(result.error(), SrtpError::TooManyStreams);
       // The receiver refuses a new SSRC beyond the limit too, even if it authenticates.
       LibsrtpOracle sender(profile(), key(), false);
       EXPECT_EQ(error_of(unprotect(ours_in, sender.protect_rtp(rtp_packet(shape)))),
@@ -326,7 +328,7 @@ TEST_P(SrtpInterop, MalformedPacketsAreRefused) {
   EXPECT_EQ(error_of(unprotect(ours_in, packet)), SrtpError::Malformed);
   Bytes room(300);
   std::copy(packet.begin(), packet.end(), room.begin());
-  EXPECT_EQ(std::get<SrtpError>(ours_out.protect_rtp(room, packet.size())), SrtpError::Malformed);
+  EXPECT_EQ(ours_out.protect_rtp(room, packet.size()).error(), SrtpError::Malformed);
   Bytes not_version_2 = rtp_packet({});
   not_version_2[0] = 0x40;
   EXPECT_EQ(error_of(unprotect(ours_in, not_version_2)), SrtpError::Malformed);
