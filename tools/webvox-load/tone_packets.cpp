@@ -18,10 +18,10 @@ TonePackets::TonePackets(const ToneSettings& settings) {
   coding.bitrate = settings.bitrate;
   coding.complexity = 9;  // libwebrtc's default on desktop
   auto created = mixer::VoiceEncoder::create(coding);
-  if (std::holds_alternative<mixer::CodecError>(created)) {
+  if (!created) {
     throw std::runtime_error("libopus refused the tone's encoder settings");
   }
-  auto& encoder = std::get<mixer::VoiceEncoder>(created);
+  auto& encoder = *created;
   std::vector<float> pcm(mixer::kTickSamples);
   std::vector<std::uint8_t> out(mixer::kMaxEncodedBytes);
   // One loop's worth first, thrown away: the encoder settles (rate control, the first
@@ -35,11 +35,11 @@ TonePackets::TonePackets(const ToneSettings& settings) {
                                           static_cast<double>(sample++) / mixer::kSampleRate));
     }
     const auto coded = encoder.encode(pcm, out);
-    if (std::holds_alternative<mixer::CodecError>(coded)) {
+    if (!coded) {
       throw std::runtime_error("libopus could not code the tone");
     }
     if (frame >= frames) {
-      const auto bytes = std::get<std::size_t>(coded);
+      const auto bytes = *coded;
       packets_.emplace_back(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(bytes));
     }
   }
