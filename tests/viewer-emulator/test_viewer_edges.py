@@ -356,9 +356,10 @@ class VanishedViewers(unittest.IsolatedAsyncioTestCase):
         finally:
             for case in started:
                 await case.asyncTearDown()
-        for case, result in zip(cases, results):
-            if isinstance(result, BaseException):
-                raise AssertionError("%s door: %s" % (case.door, result)) from result
+        failed = ["%s door: %s" % (case.door, result) for case, result in zip(cases, results)
+                  if isinstance(result, BaseException)]
+        if failed:
+            raise AssertionError("\n".join(failed))
 
 
 if __name__ == "__main__":
