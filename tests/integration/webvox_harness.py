@@ -439,10 +439,11 @@ class WebvoxServer:
         return os.path.join(self.data_dir, "webvox.sqlite3")
 
 
-def start_server(testcase, data_dir=None, **kw):
-    """Start a webvoxd for `testcase` (killed at cleanup if still running)."""
+def start_server(testcase, data_dir=None, prefix="webvox-it-", **kw):
+    """Start a webvoxd for `testcase` (killed at cleanup if still running); without a
+    data_dir, in a temporary folder named `prefix`... removed with `testcase`."""
     if data_dir is None:
-        data_dir = os.path.join(make_tempdir(testcase), "data")
+        data_dir = os.path.join(make_tempdir(testcase, prefix), "data")
     server = WebvoxServer(data_dir, **kw)
     testcase.addCleanup(server.cleanup)
     server.start()

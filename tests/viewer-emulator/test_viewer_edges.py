@@ -22,7 +22,10 @@ asserts what webvoxd must do:
 * test_second_provision_replaces_first: the first connection of the same agent in the same
   room stops getting media, the second works, and W ends with V in its roster;
 * test_vanished_viewer_is_reaped: V's sockets closed without a word (no logout, no packet): W
-  gets `l` for V within VANISH_BOUND (ICE consent freshness: RFC 7675's 30 s).
+  gets `l` for V within VANISH_BOUND (ICE consent freshness: RFC 7675's 30 s); the two doors'
+  cases run at once (VanishedViewers), so their waits overlap.
+
+One webvoxd serves the whole file; every case has a region (voice room) of its own.
 
 Runs in a loopback-only network namespace (re-runs itself under `unshare -n` as root); needs
 Debian's python3-aiortc (/usr/bin/python3).
@@ -65,21 +68,31 @@ def sections(sdp):
     return out[0], out[1:]
 
 
+class SharedServer:
+    """One webvoxd with both doors on for the whole file (start-up and the sanitizer's exit
+    are the slow part): every case has a region of its own."""
+    server = None
+
+
+def setUpModule():
+    h.require_loopback_only()
+    Edges.aiortc_viewer = _import_aiortc_viewer()
+    doors.start_shared_server(SharedServer, "webvox-edges-")
+    Edges.server = SharedServer.server
+
+
+def tearDownModule():
+    if SharedServer.server is not None:
+        doors.stop_shared_server(SharedServer)
+
+
 class Edges:
     """The cases; mixed into a TestCase per door."""
 
     door = None
     flavour = "OS"
-
-    @classmethod
-    def setUpClass(cls):
-        h.require_loopback_only()
-        cls.aiortc_viewer = _import_aiortc_viewer()
-        doors.start_shared_server(cls, "webvox-edges-")
-
-    @classmethod
-    def tearDownClass(cls):
-        doors.stop_shared_server(cls)
+    server = None
+    aiortc_viewer = None
 
     async def asyncSetUp(self):
         self.region = str(uuid.uuid4())
@@ -294,7 +307,8 @@ class Edges:
                                 "V (second connection) in W's roster")
         await self.wait_hears(self.w, 660)
 
-    async def test_vanished_viewer_is_reaped(self):
+    async def reap_vanished_viewer(self):
+        """test_vanished_viewer_is_reaped's case for this door (VanishedViewers runs it)."""
         v = await self.connect(660, x=5)
         await self.wait_hears(self.w, 660)
         await self.w.wait_until(lambda: v.agent_id in self.w.roster, CONNECT_TIMEOUT, "V joined")
@@ -323,6 +337,29 @@ class EdgesJsonRpc(Edges, unittest.IsolatedAsyncioTestCase):
 
 class EdgesJanus(Edges, unittest.IsolatedAsyncioTestCase):
     door = "janus"
+
+
+class VanishedViewers(unittest.IsolatedAsyncioTestCase):
+    """test_vanished_viewer_is_reaped through both doors at once: most of it is waiting for ICE
+    consent to expire (VANISH_BOUND), so the doors wait together, each in its own region with
+    its own witness, each asserting on its own."""
+
+    async def test_vanished_viewer_is_reaped(self):
+        cases = [door("reap_vanished_viewer") for door in (EdgesJsonRpc, EdgesJanus)]
+        started = []
+        try:
+            for case in cases:
+                await case.asyncSetUp()
+                started.append(case)
+            results = await asyncio.gather(*(c.reap_vanished_viewer() for c in cases),
+                                           return_exceptions=True)
+        finally:
+            for case in started:
+                await case.asyncTearDown()
+        failed = ["%s door: %s" % (case.door, result) for case, result in zip(cases, results)
+                  if isinstance(result, BaseException)]
+        if failed:
+            raise AssertionError("\n".join(failed))
 
 
 if __name__ == "__main__":

@@ -141,17 +141,17 @@ def secrets_in(text, settings=None):
     return sorted(k for k, v in (settings or SETTINGS).items() if v in text)
 
 
+def server_options(extra_args=()):
+    """webvox_harness.start_server's keywords for a webvoxd with both doors on (and
+    `extra_args`)."""
+    return {"env": server_environment(), "extra_args": list(SERVER_ARGS) + list(extra_args)}
+
+
 def start_server(holder, prefix, extra_args=()):
     """One webvoxd with both doors on (and `extra_args`), its temp folder and process cleaned
     up with `holder` (a TestCase). Uses tests/integration/webvox_harness.py."""
-    import os
     import webvox_harness as h
-    data = os.path.join(h.make_tempdir(holder, prefix), "data")
-    server = h.WebvoxServer(data, env=server_environment(),
-                            extra_args=list(SERVER_ARGS) + list(extra_args))
-    holder.addCleanup(server.cleanup)
-    server.start()
-    return server
+    return h.start_server(holder, prefix=prefix, **server_options(extra_args))
 
 
 def stop_server(server, other_secrets=None):
@@ -167,18 +167,16 @@ def stop_server(server, other_secrets=None):
 
 
 def start_shared_server(cls, prefix):
-    """setUpClass: one webvoxd with both doors on for a TestCase class (cls.server; its temp
-    folder removed by stop_shared_server)."""
-    import unittest
-    cls._holder = unittest.TestCase()
-    cls.server = start_server(cls._holder, prefix)
+    """setUpClass: one webvoxd with both doors on for a TestCase class (the harness's shared
+    start: cls.server, its temp folder removed by stop_shared_server)."""
+    import webvox_harness as h
+    return h.start_shared_server(cls, prefix=prefix, **server_options())
 
 
 def stop_shared_server(cls):
     """tearDownClass: webvoxd must stop cleanly, and its whole log must hold no door secret."""
     import webvox_harness as h
-    cls.server.stop()  # the log is complete, and still there until the cleanups
-    leaked = secrets_in(cls.server.stderr_text() + "".join(cls.server.stdout_lines))
-    h.stop_shared_server(cls)
-    if leaked:
-        raise AssertionError("webvoxd logged the door secret(s) %s" % ", ".join(leaked))
+    try:
+        stop_server(cls.server)
+    finally:
+        h.stop_shared_server(cls)
