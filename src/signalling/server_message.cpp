@@ -60,22 +60,40 @@ json forwarding_message(core::Forwarding forwarding, std::size_t slots) {
   return message;
 }
 
+namespace {
+
+// A reply carries the request's `id`, when it had one.
+std::string serialize_reply(json message, const json& id) {
+  if (!id.is_null()) message["id"] = id;
+  return serialize(message);
+}
+
+}  // namespace
+
+std::string sfu_answer_message(const json& id, std::string_view sdp) {
+  return serialize_reply({{"type", "sfu-answer"}, {"sdp", sdp}}, id);
+}
+
+std::string slots_message(std::span<const ReceiveSlot> slots) {
+  auto table = json::array();
+  for (const auto& slot : slots) {
+    table.push_back({{"mid", slot.mid}, {"member", slot.member ? json(*slot.member) : json(nullptr)}});
+  }
+  return serialize({{"type", "slots"}, {"slots", std::move(table)}});
+}
+
 std::string serialize(const json& message) {
   return message.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::string error_message(const json& id, std::string_view code, std::string_view text) {
-  json message = {{"type", "error"}, {"code", code}, {"message", text}};
-  if (!id.is_null()) message["id"] = id;
-  return serialize(message);
+  return serialize_reply({{"type", "error"}, {"code", code}, {"message", text}}, id);
 }
 
 std::string error_message(const json& id, std::string_view code, std::string_view text,
                           std::chrono::seconds retry_after) {
-  json message = {{"type", "error"}, {"code", code}, {"message", text},
-                  {"retryAfter", retry_after.count()}};
-  if (!id.is_null()) message["id"] = id;
-  return serialize(message);
+  return serialize_reply(
+      {{"type", "error"}, {"code", code}, {"message", text}, {"retryAfter", retry_after.count()}}, id);
 }
 
 }  // namespace webvox::signalling
