@@ -78,6 +78,8 @@ class SfuService final : public signalling::MediaForwarding {
                                  const std::shared_ptr<signalling::PeerLink>& link,
                                  const nlohmann::json& id);
   void drop(Room& room, const std::string& member);
+  // The position and floor said before `member` was added to the room's forwarding.
+  void apply_known_facts(Room& room, const std::string& member);
   Room& room_for(core::ChannelId channel, const core::ChannelProperties& properties);
   void decide();
   void schedule_decide();
