@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "base/steady_time.hpp"
 #include "core/channel_properties.hpp"
 #include "core/hearing.hpp"
 #include "rtc/rtp/slot_sequencer.hpp"
@@ -45,7 +46,7 @@ struct ForwardingSettings {
 // Pure: packets and time come in, packets go out through sinks. One thread drives it.
 class ForwardingRoom {
  public:
-  using Clock = std::chrono::steady_clock;
+  using Clock = base::SteadyClock;
 
   struct SlotUpdate {
     std::string listener;
@@ -100,7 +101,6 @@ class ForwardingRoom {
   std::map<std::string, std::unique_ptr<Member>> members_;
   std::vector<std::uint8_t> scratch_;
   Counters counters_;
-  Clock::time_point epoch_ = Clock::now();
 };
 
 }  // namespace webvox::sfu
