@@ -117,7 +117,7 @@ std::variant<std::string, http::Response> WorldApi::avatar_account(
 
 bool WorldApi::allow(base::KeyedRateLimiter& limiter, const std::string& account) {
   std::lock_guard lock(limits_mutex_);
-  return limiter.try_take(account, clock_.monotonic());
+  return limiter.try_take(account, base::SteadyTime{} + base::to_steady(base::Seconds(clock_.monotonic())));
 }
 
 http::Response WorldApi::report_position(const http::Request& request) {

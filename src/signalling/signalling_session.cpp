@@ -23,7 +23,7 @@ void SignallingSession::reply_error(const json& id, std::string_view code, std::
 }
 
 bool SignallingSession::admit(const SessionClock& clock) {
-  if (bucket_.try_take(clock.monotonic_seconds)) return true;
+  if (bucket_.try_take(base::SteadyTime{} + base::to_steady(base::Seconds(clock.monotonic_seconds)))) return true;
   return note_drop(clock);
 }
 
@@ -238,7 +238,7 @@ void SignallingSession::handle(const json& id, const State& state, const Session
 void SignallingSession::handle(const json& id, const PositionUpdate& update,
                                const SessionClock& clock) {
   if (!channel_) return reply_error(id, "not_in_channel", "join a channel first");
-  if (!position_bucket_.try_take(clock.monotonic_seconds)) {
+  if (!position_bucket_.try_take(base::SteadyTime{} + base::to_steady(base::Seconds(clock.monotonic_seconds)))) {
     note_drop(clock);
     return;
   }

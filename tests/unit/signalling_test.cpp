@@ -15,6 +15,9 @@ using nlohmann::json;
 
 namespace {
 
+// `seconds` after an arbitrary start of the steady clock.
+base::SteadyTime after(double seconds) { return base::SteadyTime{} + base::to_steady(base::Seconds(seconds)); }
+
 struct FakeLink final : signalling::PeerLink {
   std::vector<json> sent;
   std::optional<std::uint16_t> closed_with;
@@ -691,11 +694,11 @@ TEST(ClientMessage, CleansDisplayNames) {
 
 TEST(TokenBucket, RefillsAtItsRate) {
   base::TokenBucket bucket(10, 2);
-  EXPECT_TRUE(bucket.try_take(0));
-  EXPECT_TRUE(bucket.try_take(0));
-  EXPECT_FALSE(bucket.try_take(0));
-  EXPECT_TRUE(bucket.try_take(0.1));
-  EXPECT_FALSE(bucket.try_take(0.1));
+  EXPECT_TRUE(bucket.try_take(after(0)));
+  EXPECT_TRUE(bucket.try_take(after(0)));
+  EXPECT_FALSE(bucket.try_take(after(0)));
+  EXPECT_TRUE(bucket.try_take(after(0.1)));
+  EXPECT_FALSE(bucket.try_take(after(0.1)));
 }
 
 namespace {
