@@ -421,7 +421,7 @@ void ViewerService::bridge_pose(Session& session) {
   }
   if (!room.channel || !session.speaker) return;
   if (const auto placed = local_position(room, *session.avatar, session.avatar_rotation)) {
-    const double now = std::chrono::duration<double>(Clock::now().time_since_epoch()).count();
+    const auto now = Clock::now();
     with_hub([hub = world_.hub, channel = *room.channel, member = viewer_member(session.agent),
               position = *placed, now] { hub->place(channel, member, position, now); });
   }

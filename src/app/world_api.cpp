@@ -117,7 +117,7 @@ std::variant<std::string, http::Response> WorldApi::avatar_account(
 
 bool WorldApi::allow(base::KeyedRateLimiter& limiter, const std::string& account) {
   std::lock_guard lock(limits_mutex_);
-  return limiter.try_take(account, base::SteadyTime{} + base::to_steady(base::Seconds(clock_.monotonic())));
+  return limiter.try_take(account, clock_.monotonic());
 }
 
 http::Response WorldApi::report_position(const http::Request& request) {
@@ -196,7 +196,7 @@ http::Response WorldApi::make_link(const http::Request& request) {
   const auto code = base::random_url_token(kCodeBytes);
   const auto now = clock_.monotonic();
   codes_.put(code, std::get<IssuedJoinToken>(issued).token, now,
-             now + WorldLimits::kLinkCodeSeconds);
+             now + WorldLimits::kLinkCodeLifetime);
   spdlog::info("world join link for {} into channel {}", base::log_text(name), channel->id);
   return {200, "text/plain; charset=utf-8", std::string(kRedeemPrefix) + code,
           {{"Cache-Control", "no-store"}}};

@@ -67,7 +67,7 @@ void SignallingHub::switch_forwarding_locked(core::ChannelId channel, ChannelRoo
 
 SignallingHub::JoinOutcome SignallingHub::join(
     core::ChannelId channel, const core::ChannelProperties& properties, MemberInfo self,
-    std::shared_ptr<PeerLink> link, std::optional<core::ChannelId> previous, double now,
+    std::shared_ptr<PeerLink> link, std::optional<core::ChannelId> previous, base::SteadyTime now,
     const std::function<std::string(const JoinOutcome&)>& joined) {
   std::lock_guard lock(mutex_);
   const auto empty_room = [&] {
@@ -90,7 +90,7 @@ SignallingHub::JoinOutcome SignallingHub::join(
     return outcome;
   }
   if (const auto world = world_positions_.find(self.account);
-      world != world_positions_.end() && now - world->second.received < kPendingWorldSeconds) {
+      world != world_positions_.end() && now - world->second.received < kPendingWorld) {
     self.position = PlacedPosition{world->second.position, PositionSource::World};
   }
   if (previous && *previous != channel) {
@@ -104,7 +104,7 @@ SignallingHub::JoinOutcome SignallingHub::join(
   if (admission.self.position && admission.self.position->source == PositionSource::World) {
     room->place_from_world(admission.self.account, admission.self.position->position,
                            world_positions_[admission.self.account].received +
-                               kWorldPrecedenceSeconds);
+                               kWorldPrecedence);
   }
   auto* forwarding = forwarding_of_locked(*room);
   if (forwarding && admission.self.position) {
@@ -117,7 +117,7 @@ SignallingHub::JoinOutcome SignallingHub::join(
   link->send(joined(outcome));
   // Joining does not push positions at once: `joined` carries the newcomer's own hearing and
   // the others' positions, and the others learn of it in their audible lists at the next
-  // position tick (at most kPositionPushSeconds later). Pushing on every join made a crowd
+  // position tick (at most kPositionPush later). Pushing on every join made a crowd
   // arriving together cost O(N) pushes of O(N)-long lists each: hundreds of megabytes of JSON
   // for 200 members joining within a second.
   return outcome;
@@ -209,7 +209,7 @@ void SignallingHub::set_hand(core::ChannelId channel, const std::string& member,
 }
 
 bool SignallingHub::place(core::ChannelId channel, const std::string& member,
-                          const core::Position& position, double now) {
+                          const core::Position& position, base::SteadyTime now) {
   std::lock_guard lock(mutex_);
   auto* room = room_locked(channel);
   if (!room || !room->place(member, position, now)) return false;
@@ -218,11 +218,12 @@ bool SignallingHub::place(core::ChannelId channel, const std::string& member,
 }
 
 void SignallingHub::remember_world_position_locked(const std::string& account,
-                                                   const core::Position& position, double now) {
+                                                   const core::Position& position,
+                                                   base::SteadyTime now) {
   if (world_positions_.size() >= kMaxPendingWorldPositions &&
       !world_positions_.contains(account)) {
     std::erase_if(world_positions_, [now](const auto& item) {
-      return now - item.second.received >= kPendingWorldSeconds;
+      return now - item.second.received >= kPendingWorld;
     });
     // Still full of fresh entries: forget an arbitrary one rather than grow without bound.
     if (world_positions_.size() >= kMaxPendingWorldPositions) {
@@ -233,11 +234,11 @@ void SignallingHub::remember_world_position_locked(const std::string& account,
 }
 
 void SignallingHub::place_from_world(const std::string& account, const core::Position& position,
-                                     double now) {
+                                     base::SteadyTime now) {
   std::lock_guard lock(mutex_);
   remember_world_position_locked(account, position, now);
   for (auto& [id, room] : rooms_) {
-    room.place_from_world(account, position, now + kWorldPrecedenceSeconds);
+    room.place_from_world(account, position, now + kWorldPrecedence);
     auto* forwarding = forwarding_of_locked(room);
     if (!forwarding) continue;
     for (const auto& member : room.members()) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -9,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/steady_time.hpp"
 #include "core/account_service.hpp"
 #include "core/channel_service.hpp"
 #include "core/join_token.hpp"
@@ -68,7 +70,7 @@ class SignallingHub {
   // of the newcomer, so they never start a mesh connection to it that would be torn down.
   JoinOutcome join(core::ChannelId channel, const core::ChannelProperties& properties,
                    MemberInfo self, std::shared_ptr<PeerLink> link,
-                   std::optional<core::ChannelId> previous, double now,
+                   std::optional<core::ChannelId> previous, base::SteadyTime now,
                    const std::function<std::string(const JoinOutcome&)>& joined);
   void leave(core::ChannelId channel, const std::string& member);
   // A viewer's agent, bridged into the channel by viewer voice (MemberInfo::viewer set here):
@@ -95,21 +97,22 @@ class SignallingHub {
   void set_hand(core::ChannelId channel, const std::string& member, bool raised);
   // A position a client reports for itself; false if ignored (the world places it now).
   bool place(core::ChannelId channel, const std::string& member, const core::Position& position,
-             double now);
+             base::SteadyTime now);
 
   // A position reported from the world (an in-world HUD, docs/world.md) for every connection
   // of `account`. It takes precedence over what those clients send themselves for
-  // kWorldPrecedenceSeconds, and is remembered for kPendingWorldSeconds so that a
-  // connection joining shortly after is placed at once. `now`: monotonic seconds.
-  void place_from_world(const std::string& account, const core::Position& position, double now);
-  static constexpr double kWorldPrecedenceSeconds = 10;
-  static constexpr double kPendingWorldSeconds = 60;
+  // kWorldPrecedence, and is remembered for kPendingWorld so that a connection joining
+  // shortly after is placed at once.
+  void place_from_world(const std::string& account, const core::Position& position,
+                        base::SteadyTime now);
+  static constexpr std::chrono::seconds kWorldPrecedence{10};
+  static constexpr std::chrono::seconds kPendingWorld{60};
   static constexpr std::size_t kMaxPendingWorldPositions = 100000;
 
   // Sends the position updates gathered since the last call; the edge calls it on a timer,
   // which bounds how often clients get `positions` (docs/signalling.md: 10/s).
   void push_positions();
-  static constexpr double kPositionPushSeconds = 0.1;
+  static constexpr std::chrono::milliseconds kPositionPush{100};
 
   std::size_t member_count(core::ChannelId channel);
   // The account a member signed in with; nothing if it is not in the channel.
@@ -120,7 +123,7 @@ class SignallingHub {
  private:
   struct WorldPosition {
     core::Position position;
-    double received = 0;
+    base::SteadyTime received;
   };
 
   // Call with mutex_ held.
@@ -137,7 +140,7 @@ class SignallingHub {
   MediaForwarding* forwarding_of_locked(const ChannelRoom& room) const;
   ChannelRoom* room_locked(core::ChannelId channel);
   void remember_world_position_locked(const std::string& account, const core::Position& position,
-                                      double now);
+                                      base::SteadyTime now);
 
   SignallingContext context_;
   std::mutex mutex_;

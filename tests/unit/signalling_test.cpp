@@ -112,7 +112,7 @@ class SignallingTest : public ::testing::Test, protected SignallingStore {
     std::shared_ptr<FakeLink> link = std::make_shared<FakeLink>();
     std::shared_ptr<signalling::SignallingSession> session;
     void send(const json& message, double at = 0) {
-      session->on_message(message.dump(), {at, 1000});
+      session->on_message(message.dump(), {after(at), 1000});
     }
   };
 
@@ -409,7 +409,7 @@ TEST_F(SignallingTest, PositionsStayInTheirChannel) {
   auto b = joined("xB", "pb", kC1);
   a.send(position(3), 0);
   b.send(position(4), 0);
-  hub.place_from_world("xA", {5, 5, 5, 0}, 0);
+  hub.place_from_world("xA", {5, 5, 5, 0}, after(0));
   hub.push_positions();
   EXPECT_EQ(c.link->count_of("positions"), 0u);
   for (const auto& message : c.link->sent) {
@@ -426,7 +426,7 @@ TEST_F(SignallingTest, PositionsStayInTheirChannel) {
 }
 
 TEST_F(SignallingTest, WorldPositionsPlaceNewcomersAndOverrideClients) {
-  hub.place_from_world("xB", {100, 50, 20, 1.0}, 0);
+  hub.place_from_world("xB", {100, 50, 20, 1.0}, after(0));
   auto a = joined("xA", "pa", kC1);
   a.send(position(100, 45), 0);
   auto b = connect();
@@ -441,21 +441,21 @@ TEST_F(SignallingTest, WorldPositionsPlaceNewcomersAndOverrideClients) {
   b.send(position(1), 2);
   hub.push_positions();
   EXPECT_EQ(a.link->last()["members"][0]["x"], 100.0);
-  hub.place_from_world("xB", {101, 50, 20, 1.0}, 3);
+  hub.place_from_world("xB", {101, 50, 20, 1.0}, after(3));
   hub.push_positions();
   EXPECT_EQ(b.link->last()["members"][0]["x"], 101.0);  // told where the world put it
   EXPECT_EQ(b.link->last()["members"][0]["member"], b.session->member_id());
   // …until the world has gone quiet.
-  b.send(position(7), 3 + signalling::SignallingHub::kWorldPrecedenceSeconds + 0.1);
+  b.send(position(7), 3 + base::Seconds(signalling::SignallingHub::kWorldPrecedence).count() + 0.1);
   hub.push_positions();
   EXPECT_EQ(a.link->last()["members"][0]["x"], 7.0);
   EXPECT_EQ(a.link->last()["members"][0]["source"], "client");
 }
 
 TEST_F(SignallingTest, StaleWorldPositionsAreNotApplied) {
-  hub.place_from_world("xB", {100, 50, 20, 1.0}, 0);
+  hub.place_from_world("xB", {100, 50, 20, 1.0}, after(0));
   auto b = connect();
-  const double later = signalling::SignallingHub::kPendingWorldSeconds + 1;
+  const double later = base::Seconds(signalling::SignallingHub::kPendingWorld).count() + 1;
   b.send({{"type", "hello"}, {"account", "xB"}, {"password", "pb"}}, later);
   b.send({{"type", "join"}, {"channel", kC1}}, later);
   EXPECT_FALSE(b.link->last()["self"].contains("position"));
@@ -636,8 +636,8 @@ TEST_F(ForwardingSwitchTest, ViewersArePlacedForBrowsersAndCostNothingWithoutThe
     info.account = "xB";
     ASSERT_TRUE(hub.join_viewer(1001, properties, info));
   }
-  EXPECT_TRUE(hub.place(1001, "viewer-1", {5, 0, 0, 0}, 1));
-  EXPECT_TRUE(hub.place(1001, "viewer-2", {50, 0, 0, 0}, 1));
+  EXPECT_TRUE(hub.place(1001, "viewer-1", {5, 0, 0, 0}, after(1)));
+  EXPECT_TRUE(hub.place(1001, "viewer-2", {50, 0, 0, 0}, after(1)));
   hub.push_positions();
   const auto seen = a.link->last_of("positions");
   ASSERT_EQ(seen["members"].size(), 2u);
@@ -647,7 +647,7 @@ TEST_F(ForwardingSwitchTest, ViewersArePlacedForBrowsersAndCostNothingWithoutThe
   // viewers go on being placed and leaving without a browser to tell.
   hub.leave(1001, a.session->member_id());
   const auto sent = a.link->sent.size();
-  EXPECT_TRUE(hub.place(1001, "viewer-1", {6, 0, 0, 0}, 2));
+  EXPECT_TRUE(hub.place(1001, "viewer-1", {6, 0, 0, 0}, after(2)));
   hub.push_positions();
   hub.leave(1001, "viewer-1");
   hub.push_positions();
@@ -719,7 +719,7 @@ struct DeferredPasswordChecks final : signalling::PasswordChecks {
   void answer(signalling::PasswordVerdict::Outcome outcome) {
     auto done = std::move(pending.front());
     pending.erase(pending.begin());
-    done({outcome, std::chrono::seconds(0)}, {1, 1000});
+    done({outcome, std::chrono::seconds(0)}, {after(1), 1000});
   }
   std::optional<signalling::PasswordVerdict> immediate;
   std::vector<signalling::PasswordAttempt> attempts;
@@ -738,7 +738,7 @@ class DeferredSignInTest : public ::testing::Test, protected SignallingStore {
   struct Client {
     std::shared_ptr<FakeLink> link = std::make_shared<FakeLink>();
     std::shared_ptr<signalling::SignallingSession> session;
-    void send(const json& message) { session->on_message(message.dump(), {0, 1000}); }
+    void send(const json& message) { session->on_message(message.dump(), {after(0), 1000}); }
   };
   Client connect(const std::string& source = "203.0.113.9") {
     Client client;
