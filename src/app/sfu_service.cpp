@@ -41,7 +41,7 @@ struct SfuService::Member {
 struct SfuService::Room {
   // Made by the first offer, which brings the channel's properties and extension ids;
   // positions and floor changes may come before it.
-  std::unique_ptr<sfu::ForwardingRoom> forwarding;
+  std::unique_ptr<sfu::SfuRoom> sfu_room;
   std::map<std::string, Member> members;
   // Facts that may arrive before a member negotiates.
   std::map<std::string, core::Position> positions;
@@ -119,7 +119,7 @@ void SfuService::negotiate_on_media_thread(core::ChannelId channel,
             rtcp->on_rtp_received(packet, now);
             const auto it = rooms_.find(channel);
             if (it == rooms_.end()) return;
-            it->second->forwarding->on_rtp(speaker, packet, now);
+            it->second->sfu_room->on_rtp(speaker, packet, now);
             if (it->second->bridge) it->second->bridge->on_member_rtp(speaker, format, packet, now);
           },
           // Terminated here: reports and feedback are about this connection's streams.
@@ -132,7 +132,7 @@ void SfuService::negotiate_on_media_thread(core::ChannelId channel,
   entry.rtcp = rtcp;
   entry.link = link;
   for (const auto& mid : negotiated->slot_mids) entry.slots.push_back({mid, std::nullopt});
-  room.forwarding->add(member, *entry.sink, negotiated->slot_ssrcs, role, negotiated->format);
+  room.sfu_room->add(member, *entry.sink, negotiated->slot_ssrcs, role, negotiated->format);
   apply_known_facts(room, member);
   router_.add(transport);
   room.members[member] = std::move(entry);
@@ -142,28 +142,28 @@ void SfuService::negotiate_on_media_thread(core::ChannelId channel,
 SfuService::Room& SfuService::room_for(core::ChannelId channel, const core::ChannelProperties& properties) {
   auto& room = rooms_[channel];
   if (!room) room = std::make_unique<Room>();
-  if (!room->forwarding) {
-    sfu::ForwardingSettings forwarding;
-    forwarding.slots.slots = slots_;
-    room->forwarding = std::make_unique<sfu::ForwardingRoom>(properties, forwarding);
+  if (!room->sfu_room) {
+    sfu::SfuRoomSettings settings;
+    settings.slots.slots = slots_;
+    room->sfu_room = std::make_unique<sfu::SfuRoom>(properties, settings);
   }
   return *room;
 }
 
 void SfuService::apply_known_facts(Room& room, const std::string& member) {
   if (const auto p = room.positions.find(member); p != room.positions.end()) {
-    room.forwarding->place(member, p->second);
+    room.sfu_room->place(member, p->second);
   }
   if (const auto f = room.floors.find(member); f != room.floors.end()) {
-    room.forwarding->set_floor(member, f->second);
+    room.sfu_room->set_floor(member, f->second);
   }
 }
 
 void SfuService::drop(Room& room, const std::string& member) {
-  if (room.relayed.erase(member) > 0 && room.forwarding) room.forwarding->remove(member);
+  if (room.relayed.erase(member) > 0 && room.sfu_room) room.sfu_room->remove(member);
   const auto it = room.members.find(member);
-  if (it == room.members.end() || !room.forwarding) return;
-  room.forwarding->remove(member);
+  if (it == room.members.end() || !room.sfu_room) return;
+  room.sfu_room->remove(member);
   router_.remove(it->second.transport->ice().local().ufrag);
   room.members.erase(it);
 }
@@ -197,7 +197,7 @@ void SfuService::add_relayed(core::ChannelId channel, const core::ChannelPropert
                              const std::string& member, sfu::MemberFormat format) {
   auto& room = room_for(channel, properties);
   if (!room.relayed.insert(member).second) return;
-  room.forwarding->add(member, no_sink, {}, core::Role::Participant, format);
+  room.sfu_room->add(member, no_sink, {}, core::Role::Participant, format);
   apply_known_facts(room, member);
 }
 
@@ -205,7 +205,7 @@ void SfuService::relay_rtp(core::ChannelId channel, const std::string& member,
                            std::span<const std::uint8_t> packet, std::chrono::steady_clock::time_point now) {
   const auto it = rooms_.find(channel);
   if (it == rooms_.end() || !it->second->relayed.contains(member)) return;
-  it->second->forwarding->on_rtp(member, packet, now);
+  it->second->sfu_room->on_rtp(member, packet, now);
 }
 
 void SfuService::leave(core::ChannelId channel, const std::string& member) {
@@ -217,7 +217,7 @@ void SfuService::leave(core::ChannelId channel, const std::string& member) {
     if (it->second->bridge && !relayed) it->second->bridge->on_member_left(member);
     it->second->positions.erase(member);
     it->second->floors.erase(member);
-    const auto forwarded = it->second->forwarding ? it->second->forwarding->size() : 0;
+    const auto forwarded = it->second->sfu_room ? it->second->sfu_room->size() : 0;
     if (it->second->unused()) rooms_.erase(it);
     // What is left once a member is gone (tests wait for this line to see nothing leaks).
     spdlog::info("sfu: {} left channel {}: {} forwarded there, {} channel(s), {} connection(s) "
@@ -232,7 +232,7 @@ void SfuService::place(core::ChannelId channel, const std::string& member,
     auto& room = rooms_[channel];
     if (!room) room = std::make_unique<Room>();
     room->positions[member] = position;  // kept for an offer that comes later
-    if (room->forwarding) room->forwarding->place(member, position);
+    if (room->sfu_room) room->sfu_room->place(member, position);
     if (room->bridge && !room->relayed.contains(member)) room->bridge->on_member_placed(member, position);
   });
 }
@@ -242,7 +242,7 @@ void SfuService::set_floor(core::ChannelId channel, const std::string& member, b
     auto& room = rooms_[channel];
     if (!room) room = std::make_unique<Room>();
     room->floors[member] = floor;  // kept for an offer that comes later, like positions
-    if (room->forwarding) room->forwarding->set_floor(member, floor);
+    if (room->sfu_room) room->sfu_room->set_floor(member, floor);
   });
 }
 
@@ -273,9 +273,9 @@ void SfuService::send_reports(std::chrono::steady_clock::time_point now) {
 void SfuService::decide() {
   const auto now = std::chrono::steady_clock::now();
   for (auto& [channel, room] : rooms_) {
-    if (!room->forwarding) continue;  // nobody has negotiated yet
+    if (!room->sfu_room) continue;  // nobody has negotiated yet
     std::set<std::string> changed;
-    for (auto& update : room->forwarding->decide(now)) {
+    for (auto& update : room->sfu_room->decide(now)) {
       const auto member = room->members.find(update.listener);
       if (member == room->members.end() || update.slot >= member->second.slots.size()) continue;
       member->second.slots[update.slot].member = std::move(update.speaker);

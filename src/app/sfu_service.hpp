@@ -8,14 +8,14 @@
 #include <vector>
 
 #include "app/media_host.hpp"
-#include "sfu/forwarding_room.hpp"
+#include "sfu/sfu_room.hpp"
 #include "sfu/member_rtcp.hpp"
 #include "signalling/media_forwarding.hpp"
 
 namespace webvox::app {
 
 // Server-forwarded voice: negotiates each member's WebRTC connection (SDP), keeps one
-// ForwardingRoom per channel, and tells listeners which member is on which slot. It lives on
+// SfuRoom per channel, and tells listeners which member is on which slot. It lives on
 // a MediaHost (the media thread, its UDP port and ICE-TCP fallback port); the signalling side
 // calls in from anywhere and the calls are posted there.
 // A channel whose room also holds a viewer voice room (docs/viewers.md, "One world"): what the

@@ -11,7 +11,7 @@
 #include "rtc/sdp/fingerprint.hpp"
 #include "rtc/sdp/local_description.hpp"
 #include "rtc/sdp/media_attributes.hpp"
-#include "sfu/forwarding_room.hpp"
+#include "sfu/sfu_room.hpp"
 #include "sfu/member_rtcp.hpp"
 
 namespace webvox::sfu {
