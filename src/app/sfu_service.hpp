@@ -10,7 +10,7 @@
 #include "app/media_host.hpp"
 #include "sfu/sfu_room.hpp"
 #include "sfu/member_rtcp.hpp"
-#include "signalling/media_forwarding.hpp"
+#include "signalling/sfu_control.hpp"
 
 namespace webvox::app {
 
@@ -31,7 +31,7 @@ class ForwardingBridge {
   virtual void on_member_left(const std::string& member) = 0;
 };
 
-class SfuService final : public signalling::MediaForwarding {
+class SfuService final : public signalling::SfuControl {
  public:
   // A service with a media host of its own (tests, tools).
   struct Settings : MediaHost::Settings {

@@ -23,7 +23,7 @@ ChannelRoom* SignallingHub::room_locked(core::ChannelId channel) {
 void SignallingHub::remove_locked(core::ChannelId channel, const std::string& member) {
   auto* room = room_locked(channel);
   if (!room || !room->contains(member)) return;
-  if (auto* forwarding = forwarding_of_locked(*room)) forwarding->leave(channel, member);
+  if (auto* sfu = sfu_of_locked(*room)) sfu->leave(channel, member);
   room->remove(member);
   // The others' audible lists lost this member: the next position tick tells them (see join).
   if (room->empty()) rooms_.erase(channel);
@@ -38,30 +38,30 @@ void SignallingHub::refit_locked(core::ChannelId channel) {
 
 core::Forwarding SignallingHub::decide_locked(core::Forwarding current, std::size_t members,
                                               bool viewers) const {
-  if (!context_.forwarding) return core::Forwarding::Mesh;
+  if (!context_.sfu) return core::Forwarding::Mesh;
   if (viewers) return core::Forwarding::Sfu;
   return context_.policy.decide(current, members);
 }
 
-MediaForwarding* SignallingHub::forwarding_of_locked(const ChannelRoom& room) const {
-  return room.forwarding() == core::Forwarding::Sfu ? context_.forwarding : nullptr;
+SfuControl* SignallingHub::sfu_of_locked(const ChannelRoom& room) const {
+  return room.forwarding() == core::Forwarding::Sfu ? context_.sfu : nullptr;
 }
 
 void SignallingHub::switch_forwarding_locked(core::ChannelId channel, ChannelRoom& room,
                                              core::Forwarding next) {
   if (room.forwarding() == next) return;
   room.set_forwarding(next);
-  const auto slots = context_.forwarding ? context_.forwarding->slots() : 0;
+  const auto slots = context_.sfu ? context_.sfu->slots() : 0;
   room.broadcast("", serialize(forwarding_message(next, slots)));
   const auto members = room.members();
   if (next == core::Forwarding::Sfu) {
-    // The forwarding only hears of facts while a channel is forwarded: catch it up.
+    // The SFU only hears of facts while a channel is forwarded: catch it up.
     for (const auto& member : members) {
-      if (member.position) context_.forwarding->place(channel, member.member, member.position->position);
-      context_.forwarding->set_floor(channel, member.member, member.floor);
+      if (member.position) context_.sfu->place(channel, member.member, member.position->position);
+      context_.sfu->set_floor(channel, member.member, member.floor);
     }
   } else {
-    for (const auto& member : members) context_.forwarding->leave(channel, member.member);
+    for (const auto& member : members) context_.sfu->leave(channel, member.member);
   }
 }
 
@@ -106,14 +106,14 @@ SignallingHub::JoinOutcome SignallingHub::join(
                            world_positions_[admission.self.account].received +
                                kWorldPrecedence);
   }
-  auto* forwarding = forwarding_of_locked(*room);
-  if (forwarding && admission.self.position) {
-    forwarding->place(channel, admission.self.member, admission.self.position->position);
+  auto* sfu = sfu_of_locked(*room);
+  if (sfu && admission.self.position) {
+    sfu->place(channel, admission.self.member, admission.self.position->position);
   }
   outcome.self = std::move(admission.self);
   outcome.hearing = std::move(admission.hearing);
   outcome.forwarding = room->forwarding();
-  outcome.slots = forwarding ? forwarding->slots() : 0;
+  outcome.slots = sfu ? sfu->slots() : 0;
   link->send(joined(outcome));
   // Joining does not push positions at once: `joined` carries the newcomer's own hearing and
   // the others' positions, and the others learn of it in their audible lists at the next
@@ -138,16 +138,16 @@ class NoLink final : public PeerLink {
 bool SignallingHub::join_viewer(core::ChannelId channel, const core::ChannelProperties& properties,
                                 MemberInfo self) {
   std::lock_guard lock(mutex_);
-  if (!context_.forwarding) return false;
+  if (!context_.sfu) return false;
   auto* room = &rooms_.try_emplace(channel, ChannelRoom(properties, decide_locked(core::Forwarding::Mesh, 0, true)))
                     .first->second;
   if (room->contains(self.member)) return true;
   self.viewer = true;
   switch_forwarding_locked(channel, *room, core::Forwarding::Sfu);
   auto admission = room->admit(std::move(self), std::make_shared<NoLink>());
-  if (auto* forwarding = forwarding_of_locked(*room)) {
-    if (admission.self.position) forwarding->place(channel, admission.self.member, admission.self.position->position);
-    forwarding->set_floor(channel, admission.self.member, admission.self.floor);
+  if (auto* sfu = sfu_of_locked(*room)) {
+    if (admission.self.position) sfu->place(channel, admission.self.member, admission.self.position->position);
+    sfu->set_floor(channel, admission.self.member, admission.self.floor);
   }
   return true;
 }
@@ -174,9 +174,9 @@ bool SignallingHub::negotiate(core::ChannelId channel, const std::string& member
                               std::string sdp, std::shared_ptr<PeerLink> link, json id) {
   std::lock_guard lock(mutex_);
   const auto* room = room_locked(channel);
-  auto* forwarding = room && room->contains(member) ? forwarding_of_locked(*room) : nullptr;
-  if (!forwarding) return false;
-  forwarding->negotiate(channel, room->properties(), member, role, std::move(sdp), std::move(link),
+  auto* sfu = room && room->contains(member) ? sfu_of_locked(*room) : nullptr;
+  if (!sfu) return false;
+  sfu->negotiate(channel, room->properties(), member, role, std::move(sdp), std::move(link),
                         std::move(id));
   return true;
 }
@@ -193,10 +193,10 @@ ChannelRoom::FloorResult SignallingHub::set_floor(core::ChannelId channel, const
   auto* room = room_locked(channel);
   if (!room) return ChannelRoom::FloorResult::UnknownMember;
   const auto result = room->set_floor(by, target, granted);
-  auto* forwarding = forwarding_of_locked(*room);
-  if (forwarding && result == ChannelRoom::FloorResult::Changed) {
+  auto* sfu = sfu_of_locked(*room);
+  if (sfu && result == ChannelRoom::FloorResult::Changed) {
     for (const auto& member : room->members()) {
-      forwarding->set_floor(channel, member.member, member.floor);
+      sfu->set_floor(channel, member.member, member.floor);
     }
   }
   room->push_positions();  // hearing follows the floor at once
@@ -213,7 +213,7 @@ bool SignallingHub::place(core::ChannelId channel, const std::string& member,
   std::lock_guard lock(mutex_);
   auto* room = room_locked(channel);
   if (!room || !room->place(member, position, now)) return false;
-  if (auto* forwarding = forwarding_of_locked(*room)) forwarding->place(channel, member, position);
+  if (auto* sfu = sfu_of_locked(*room)) sfu->place(channel, member, position);
   return true;
 }
 
@@ -239,10 +239,10 @@ void SignallingHub::place_from_world(const std::string& account, const core::Pos
   remember_world_position_locked(account, position, now);
   for (auto& [id, room] : rooms_) {
     room.place_from_world(account, position, now + kWorldPrecedence);
-    auto* forwarding = forwarding_of_locked(room);
-    if (!forwarding) continue;
+    auto* sfu = sfu_of_locked(room);
+    if (!sfu) continue;
     for (const auto& member : room.members()) {
-      if (member.account == account) forwarding->place(id, member.member, position);
+      if (member.account == account) sfu->place(id, member.member, position);
     }
   }
 }

@@ -17,7 +17,7 @@
 #include "core/position.hpp"
 #include "signalling/channel_room.hpp"
 #include "signalling/ice_servers.hpp"
-#include "signalling/media_forwarding.hpp"
+#include "signalling/sfu_control.hpp"
 #include "signalling/password_checks.hpp"
 #include "signalling/peer_link.hpp"
 #include "signalling/server_message.hpp"
@@ -35,7 +35,7 @@ struct SignallingContext {
   std::size_t max_members_per_channel = 32;
   // Forwards voice through the server in the channels the policy gives to it; none: every
   // channel is a peer-to-peer mesh, whatever the policy says.
-  MediaForwarding* forwarding = nullptr;
+  SfuControl* sfu = nullptr;
   core::ForwardingPolicy policy;
   // Checks hello passwords off the caller's thread, throttled.
   PasswordChecks& password_checks;
@@ -86,7 +86,7 @@ class SignallingHub {
   // exclude, and listeners would hear some voices twice.
   RelayResult relay(core::ChannelId channel, const std::string& from, const std::string& to,
                     const nlohmann::json& data);
-  // Hands an sfu-offer to the forwarding; false (nothing done) unless the channel is forwarded
+  // Hands an sfu-offer to the SFU; false (nothing done) unless the channel is forwarded
   // now. Decided under the same lock as switches, so an offer never outlives a switch back.
   bool negotiate(core::ChannelId channel, const std::string& member, core::Role role,
                  std::string sdp, std::shared_ptr<PeerLink> link, nlohmann::json id);
@@ -134,10 +134,10 @@ class SignallingHub {
   // Viewer members need the server to forward: their voice cannot join a mesh.
   core::Forwarding decide_locked(core::Forwarding current, std::size_t members, bool viewers) const;
   // Switches the room to `next` (if it is not already): tells every member, and hands the
-  // forwarding the facts it needs (switching on) or takes every member's session away
+  // SFU the facts it needs (switching on) or takes every member's session away
   // (switching off).
   void switch_forwarding_locked(core::ChannelId channel, ChannelRoom& room, core::Forwarding next);
-  MediaForwarding* forwarding_of_locked(const ChannelRoom& room) const;
+  SfuControl* sfu_of_locked(const ChannelRoom& room) const;
   ChannelRoom* room_locked(core::ChannelId channel);
   void remember_world_position_locked(const std::string& account, const core::Position& position,
                                       base::SteadyTime now);

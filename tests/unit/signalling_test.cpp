@@ -66,8 +66,8 @@ struct InlinePasswordChecks final : signalling::PasswordChecks {
   std::vector<std::string> refused_tokens;
 };
 
-// The server-forwarding side as the hub drives it: what it was told, per call.
-struct FakeForwarding final : signalling::MediaForwarding {
+// The SFU as the hub drives it: what it was told, per call.
+struct FakeSfu final : signalling::SfuControl {
   std::vector<std::string> calls;  // "negotiate m", "leave m", "place m x", "floor m 1"
   std::size_t slots() const override { return 5; }
   void negotiate(core::ChannelId, const core::ChannelProperties&, const std::string& member,
@@ -103,10 +103,10 @@ struct SignallingStore {
 
 class SignallingTest : public ::testing::Test, protected SignallingStore {
  protected:
-  explicit SignallingTest(signalling::MediaForwarding* forwarding = nullptr,
+  explicit SignallingTest(signalling::SfuControl* sfu = nullptr,
                           core::ForwardingPolicy policy = {})
       : hub{{accounts, channels, signer, {{"stun:stun.example.org"}, {}, "", 600},
-             "voice.example.org", 3, forwarding, policy, password_checks}} {}
+             "voice.example.org", 3, sfu, policy, password_checks}} {}
 
   struct Client {
     std::shared_ptr<FakeLink> link = std::make_shared<FakeLink>();
@@ -181,14 +181,14 @@ class SignallingTest : public ::testing::Test, protected SignallingStore {
 // three, a mesh again for one.
 class ForwardingSwitchTest : public SignallingTest {
  protected:
-  ForwardingSwitchTest() : SignallingTest(&forwarding, {core::MediaMode::Auto, 2}) {}
+  ForwardingSwitchTest() : SignallingTest(&sfu, {core::MediaMode::Auto, 2}) {}
   static json forwarding_message(const char* mode) {
     json message = {{"type", "forwarding"}, {"forwarding", mode}};
     if (std::string(mode) == "sfu") message["slots"] = 5;
     return message;
   }
   // Constructed after the base's hub, which only keeps the address until a member joins.
-  FakeForwarding forwarding;
+  FakeSfu sfu;
 };
 
 }  // namespace
@@ -575,7 +575,7 @@ TEST_F(ForwardingSwitchTest, OffersPassOnlyWhenForwardedAndSignalsOnlyInAMesh) {
   auto c = joined("xC", "pc", kC1);
   a.send({{"type", "sfu-offer"}, {"sdp", "v=0"}, {"id", 2}});
   EXPECT_EQ(a.link->last()["type"], "sfu-answer");
-  EXPECT_EQ(forwarding.count("negotiate " + a.session->member_id()), 1u);
+  EXPECT_EQ(sfu.count("negotiate " + a.session->member_id()), 1u);
   const auto b_before = b.link->sent.size();
   a.send({{"type", "signal"}, {"to", b_id}, {"data", {{"candidate", nullptr}}}, {"id", 3}});
   EXPECT_EQ(a.link->last()["code"], "mesh_off");
@@ -589,27 +589,27 @@ TEST_F(ForwardingSwitchTest, TheForwarderLearnsTheFactsAtTheSwitchAndLosesTheSes
   auto a = joined("xA", "pa", kC1);
   a.send(position(20), 1);
   auto b = joined("xB", "pb", kC1);
-  EXPECT_TRUE(forwarding.calls.empty());  // a mesh is none of its business
+  EXPECT_TRUE(sfu.calls.empty());  // a mesh is none of its business
   auto c = joined("xC", "pc", kC1);
   const auto id = [](const Client& x) { return x.session->member_id(); };
-  EXPECT_EQ(forwarding.count("place " + id(a) + " 20"), 1u);
-  for (const auto* x : {&a, &b}) EXPECT_EQ(forwarding.count("floor " + id(*x) + " 1"), 1u);
+  EXPECT_EQ(sfu.count("place " + id(a) + " 20"), 1u);
+  for (const auto* x : {&a, &b}) EXPECT_EQ(sfu.count("floor " + id(*x) + " 1"), 1u);
   b.send(position(30), 1);
-  EXPECT_EQ(forwarding.count("place " + id(b) + " 30"), 1u);
+  EXPECT_EQ(sfu.count("place " + id(b) + " 30"), 1u);
 
   // Down to two: still forwarded (two is the threshold, not below it).
   c.send({{"type", "leave"}});
-  EXPECT_EQ(forwarding.count("leave " + id(c)), 1u);
+  EXPECT_EQ(sfu.count("leave " + id(c)), 1u);
   EXPECT_EQ(a.link->count_of("forwarding"), 1u);
   EXPECT_EQ(hub.forwarding(1001), core::Forwarding::Sfu);
   // Down to one: a mesh again, and the forwarder drops the member's session.
   b.session->on_closed();
   EXPECT_EQ(a.link->last_of("forwarding"), forwarding_message("mesh"));
   EXPECT_EQ(a.link->last(), forwarding_message("mesh"));  // after member-left
-  EXPECT_EQ(forwarding.count("leave " + id(a)), 1u);
-  const auto calls = forwarding.calls.size();
+  EXPECT_EQ(sfu.count("leave " + id(a)), 1u);
+  const auto calls = sfu.calls.size();
   a.send(position(40), 2);
-  EXPECT_EQ(forwarding.calls.size(), calls);
+  EXPECT_EQ(sfu.calls.size(), calls);
 }
 
 TEST_F(ForwardingSwitchTest, AReloadInAForwardedChannelAtTheThresholdDoesNotSwitch) {
