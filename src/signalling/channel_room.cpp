@@ -6,7 +6,7 @@ namespace webvox::signalling {
 
 using nlohmann::json;
 
-ChannelRoom::ChannelRoom(core::ChannelProperties properties, core::Forwarding forwarding)
+ChannelRoom::ChannelRoom(core::ChannelProperties properties, core::ForwardingMode forwarding)
     : properties_(properties), forwarding_(forwarding) {}
 
 const MemberInfo* ChannelRoom::find(const std::string& member) const {

@@ -20,12 +20,12 @@ namespace webvox::signalling {
 // Not thread-safe: the hub serialises access.
 class ChannelRoom {
  public:
-  ChannelRoom(core::ChannelProperties properties, core::Forwarding forwarding);
+  ChannelRoom(core::ChannelProperties properties, core::ForwardingMode forwarding);
 
   const core::ChannelProperties& properties() const { return properties_; }
   // How media flows among the members now; the hub decides, the room only remembers.
-  core::Forwarding forwarding() const { return forwarding_; }
-  void set_forwarding(core::Forwarding forwarding) { forwarding_ = forwarding; }
+  core::ForwardingMode forwarding() const { return forwarding_; }
+  void set_forwarding(core::ForwardingMode forwarding) { forwarding_ = forwarding; }
   bool empty() const { return entries_.empty(); }
   std::size_t size() const { return entries_.size(); }
   // Members that are viewers (MemberInfo::viewer), not WebSocket clients.
@@ -84,7 +84,7 @@ class ChannelRoom {
   std::vector<core::Hearing> decide() const;
 
   core::ChannelProperties properties_;
-  core::Forwarding forwarding_;
+  core::ForwardingMode forwarding_;
   std::map<std::string, Entry> entries_;  // ordered: hearing lists come out sorted
   std::uint64_t version_ = 0;
   bool dirty_ = false;

@@ -35,14 +35,14 @@ json member_state_message(const MemberInfo& member) {
 namespace {
 
 // The fields `joined.channelInfo` and `forwarding` share, so both always say the same.
-void add_forwarding(json& object, core::Forwarding forwarding, std::size_t slots) {
+void add_forwarding(json& object, core::ForwardingMode forwarding, std::size_t slots) {
   object["forwarding"] = core::to_string(forwarding);
-  if (forwarding == core::Forwarding::Sfu) object["slots"] = slots;
+  if (forwarding == core::ForwardingMode::Sfu) object["slots"] = slots;
 }
 
 }  // namespace
 
-json channel_info(const core::ChannelProperties& properties, core::Forwarding forwarding,
+json channel_info(const core::ChannelProperties& properties, core::ForwardingMode forwarding,
                   std::size_t slots) {
   json info = {{"type", core::to_string(properties.type)},
                {"mode", core::to_string(properties.mode)},
@@ -54,7 +54,7 @@ json channel_info(const core::ChannelProperties& properties, core::Forwarding fo
   return info;
 }
 
-json forwarding_message(core::Forwarding forwarding, std::size_t slots) {
+json forwarding_message(core::ForwardingMode forwarding, std::size_t slots) {
   json message = {{"type", "forwarding"}};
   add_forwarding(message, forwarding, slots);
   return message;

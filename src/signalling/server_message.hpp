@@ -45,10 +45,10 @@ nlohmann::json member_state_message(const MemberInfo& member);
 // The channel's properties as clients use them, and how media flows in it now (`slots`:
 // receive slots per listener, sent only when forwarded).
 nlohmann::json channel_info(const core::ChannelProperties& properties,
-                            core::Forwarding forwarding = core::Forwarding::Mesh,
+                            core::ForwardingMode forwarding = core::ForwardingMode::Mesh,
                             std::size_t slots = 0);
 // Tells a channel's members that its media now flows the other way.
-nlohmann::json forwarding_message(core::Forwarding forwarding, std::size_t slots);
+nlohmann::json forwarding_message(core::ForwardingMode forwarding, std::size_t slots);
 
 // One receive slot of a forwarded channel's listener: the receive transceiver's mid, and who is
 // heard on it now (none: silent).

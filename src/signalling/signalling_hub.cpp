@@ -36,25 +36,25 @@ void SignallingHub::refit_locked(core::ChannelId channel) {
   }
 }
 
-core::Forwarding SignallingHub::decide_locked(core::Forwarding current, std::size_t members,
+core::ForwardingMode SignallingHub::decide_locked(core::ForwardingMode current, std::size_t members,
                                               bool viewers) const {
-  if (!context_.sfu) return core::Forwarding::Mesh;
-  if (viewers) return core::Forwarding::Sfu;
+  if (!context_.sfu) return core::ForwardingMode::Mesh;
+  if (viewers) return core::ForwardingMode::Sfu;
   return context_.policy.decide(current, members);
 }
 
 SfuControl* SignallingHub::sfu_of_locked(const ChannelRoom& room) const {
-  return room.forwarding() == core::Forwarding::Sfu ? context_.sfu : nullptr;
+  return room.forwarding() == core::ForwardingMode::Sfu ? context_.sfu : nullptr;
 }
 
 void SignallingHub::switch_forwarding_locked(core::ChannelId channel, ChannelRoom& room,
-                                             core::Forwarding next) {
+                                             core::ForwardingMode next) {
   if (room.forwarding() == next) return;
   room.set_forwarding(next);
   const auto slots = context_.sfu ? context_.sfu->slots() : 0;
   room.broadcast("", serialize(forwarding_message(next, slots)));
   const auto members = room.members();
-  if (next == core::Forwarding::Sfu) {
+  if (next == core::ForwardingMode::Sfu) {
     // The SFU only hears of facts while a channel is forwarded: catch it up.
     for (const auto& member : members) {
       if (member.position) context_.sfu->place(channel, member.member, member.position->position);
@@ -71,7 +71,7 @@ SignallingHub::JoinOutcome SignallingHub::join(
     const std::function<std::string(const JoinOutcome&)>& joined) {
   std::lock_guard lock(mutex_);
   const auto empty_room = [&] {
-    return ChannelRoom(properties, decide_locked(core::Forwarding::Mesh, 0, false));
+    return ChannelRoom(properties, decide_locked(core::ForwardingMode::Mesh, 0, false));
   };
   auto* room = &rooms_.try_emplace(channel, empty_room()).first->second;
   if (const auto older = room->other_connection_of(self.account, self.member)) {
@@ -139,11 +139,11 @@ bool SignallingHub::join_viewer(core::ChannelId channel, const core::ChannelProp
                                 MemberInfo self) {
   std::lock_guard lock(mutex_);
   if (!context_.sfu) return false;
-  auto* room = &rooms_.try_emplace(channel, ChannelRoom(properties, decide_locked(core::Forwarding::Mesh, 0, true)))
+  auto* room = &rooms_.try_emplace(channel, ChannelRoom(properties, decide_locked(core::ForwardingMode::Mesh, 0, true)))
                     .first->second;
   if (room->contains(self.member)) return true;
   self.viewer = true;
-  switch_forwarding_locked(channel, *room, core::Forwarding::Sfu);
+  switch_forwarding_locked(channel, *room, core::ForwardingMode::Sfu);
   auto admission = room->admit(std::move(self), std::make_shared<NoLink>());
   if (auto* sfu = sfu_of_locked(*room)) {
     if (admission.self.position) sfu->place(channel, admission.self.member, admission.self.position->position);
@@ -165,7 +165,7 @@ SignallingHub::RelayResult SignallingHub::relay(core::ChannelId channel, const s
   if (!room || !room->contains(from) || to == from || !room->contains(to)) {
     return RelayResult::UnknownMember;
   }
-  if (room->forwarding() != core::Forwarding::Mesh) return RelayResult::NotMesh;
+  if (room->forwarding() != core::ForwardingMode::Mesh) return RelayResult::NotMesh;
   room->send_to(to, serialize({{"type", "signal"}, {"from", from}, {"data", data}}));
   return RelayResult::Relayed;
 }
@@ -267,7 +267,7 @@ std::size_t SignallingHub::member_count(core::ChannelId channel) {
   return room ? room->size() : 0;
 }
 
-std::optional<core::Forwarding> SignallingHub::forwarding(core::ChannelId channel) {
+std::optional<core::ForwardingMode> SignallingHub::forwarding(core::ChannelId channel) {
   std::lock_guard lock(mutex_);
   const auto* room = room_locked(channel);
   if (!room) return std::nullopt;

@@ -547,7 +547,7 @@ TEST_F(ForwardingSwitchTest, TheMemberBeyondTheThresholdSwitchesEveryoneToTheSer
   auto a = joined("xA", "pa", kC1);
   auto b = joined("xB", "pb", kC1);
   EXPECT_EQ(b.link->last()["channelInfo"]["forwarding"], "mesh");
-  EXPECT_EQ(hub.forwarding(1001), core::Forwarding::Mesh);
+  EXPECT_EQ(hub.forwarding(1001), core::ForwardingMode::Mesh);
   auto c = joined("xC", "pc", kC1);
   EXPECT_EQ(c.link->last()["channelInfo"]["forwarding"], "sfu");
   EXPECT_EQ(c.link->last()["channelInfo"]["slots"], 5);
@@ -561,7 +561,7 @@ TEST_F(ForwardingSwitchTest, TheMemberBeyondTheThresholdSwitchesEveryoneToTheSer
     EXPECT_EQ(member->link->last_of("forwarding"), forwarding_message("sfu"));
     EXPECT_EQ(member->link->count_of("forwarding"), 1u);
   }
-  EXPECT_EQ(hub.forwarding(1001), core::Forwarding::Sfu);
+  EXPECT_EQ(hub.forwarding(1001), core::ForwardingMode::Sfu);
 }
 
 TEST_F(ForwardingSwitchTest, OffersPassOnlyWhenForwardedAndSignalsOnlyInAMesh) {
@@ -601,7 +601,7 @@ TEST_F(ForwardingSwitchTest, TheForwarderLearnsTheFactsAtTheSwitchAndLosesTheSes
   c.send({{"type", "leave"}});
   EXPECT_EQ(sfu.count("leave " + id(c)), 1u);
   EXPECT_EQ(a.link->count_of("forwarding"), 1u);
-  EXPECT_EQ(hub.forwarding(1001), core::Forwarding::Sfu);
+  EXPECT_EQ(hub.forwarding(1001), core::ForwardingMode::Sfu);
   // Down to one: a mesh again, and the forwarder drops the member's session.
   b.session->on_closed();
   EXPECT_EQ(a.link->last_of("forwarding"), forwarding_message("mesh"));
@@ -617,13 +617,13 @@ TEST_F(ForwardingSwitchTest, AReloadInAForwardedChannelAtTheThresholdDoesNotSwit
   auto b = joined("xB", "pb", kC1);
   auto c = joined("xC", "pc", kC1);
   c.send({{"type", "leave"}});
-  ASSERT_EQ(hub.forwarding(1001), core::Forwarding::Sfu);  // two, at the threshold
+  ASSERT_EQ(hub.forwarding(1001), core::ForwardingMode::Sfu);  // two, at the threshold
   // b's page reloads: its new connection replaces the old one before that one closes.
   auto b2 = joined("xB", "pb", kC1);
   EXPECT_EQ(b2.link->last()["channelInfo"]["forwarding"], "sfu");
   b.session->on_closed();
   EXPECT_EQ(a.link->count_of("forwarding"), 1u);  // only the switch to sfu
-  EXPECT_EQ(hub.forwarding(1001), core::Forwarding::Sfu);
+  EXPECT_EQ(hub.forwarding(1001), core::ForwardingMode::Sfu);
 }
 
 TEST_F(ForwardingSwitchTest, ViewersArePlacedForBrowsersAndCostNothingWithoutThem) {
