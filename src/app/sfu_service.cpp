@@ -48,7 +48,7 @@ struct SfuService::Room {
   std::map<std::string, bool> floors;
   // Speakers heard through this room whose packets come from elsewhere (add_relayed).
   std::set<std::string> relayed;
-  ForwardingBridge* bridge = nullptr;
+  SfuBridge* bridge = nullptr;
 
   bool unused() const {
     return members.empty() && positions.empty() && floors.empty() && relayed.empty() && !bridge;
@@ -179,7 +179,7 @@ NoSink no_sink;
 
 }  // namespace
 
-void SfuService::set_bridge(core::ChannelId channel, ForwardingBridge* bridge) {
+void SfuService::set_bridge(core::ChannelId channel, SfuBridge* bridge) {
   auto& room = rooms_[channel];
   if (!room) room = std::make_unique<Room>();
   room->bridge = bridge;

@@ -162,7 +162,7 @@ std::string agent_for_browser(const std::optional<std::string>& account, const s
 }  // namespace
 
 // What the forwarding tells a bridged room of its browser members (media thread).
-class ViewerService::RoomBridge final : public ForwardingBridge {
+class ViewerService::RoomBridge final : public SfuBridge {
  public:
   RoomBridge(ViewerService& service, Room& room) : service_(service), room_(room) {}
 
