@@ -1,4 +1,4 @@
-// Forwarded packets per second through one channel's ForwardingRoom on one core: the server's
+// Forwarded packets per second through one channel's SfuRoom on one core: the server's
 // per-packet work without the UDP system calls — parse, audio level, slot rewrite, and (in the
 // "srtp" runs) the SRTP encryption each listener's copy needs. Speakers send 20 ms Opus packets
 // with RFC 6464 levels; listeners have 8 slots.
@@ -11,10 +11,10 @@
 #include <random>
 
 #include "rtc/srtp/srtp_session.hpp"
-#include "sfu/forwarding_room.hpp"
+#include "sfu/sfu_room.hpp"
 
 using namespace webvox;
-using Clock = sfu::ForwardingRoom::Clock;
+using Clock = sfu::SfuRoom::Clock;
 
 namespace {
 
@@ -44,8 +44,8 @@ void Forwarding(benchmark::State& state, bool crowded, std::optional<rtc::SrtpPr
   const bool with_srtp = srtp_profile.has_value();
   const auto members = static_cast<std::size_t>(state.range(0));
   core::ChannelProperties channel;
-  sfu::ForwardingSettings settings;
-  sfu::ForwardingRoom room(channel, settings);
+  sfu::SfuRoomSettings settings;
+  sfu::SfuRoom room(channel, settings);
   std::vector<CountingSink> sinks(members);
   std::vector<std::unique_ptr<rtc::SrtpSession>> srtp;
   const std::size_t salt_size = srtp_profile == rtc::SrtpProfile::AeadAes128Gcm ? 12 : 14;

@@ -40,6 +40,7 @@
 #include "core/credential_throttle.hpp"
 #include "core/join_token.hpp"
 #include "base/secure_random.hpp"
+#include "base/steady_time.hpp"
 #include "http/http_server.hpp"
 #include "http/tls_context.hpp"
 #include "signalling/signalling_hub.hpp"
@@ -67,11 +68,8 @@ std::int64_t unix_now() {
       .count();
 }
 
-// The signalling hub's clock (SignallingEndpoint uses the same origin).
-double monotonic_now() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
+// The signalling hub's clock (SignallingEndpoint reads the same).
+base::SteadyTime monotonic_now() { return base::SteadyClock::now(); }
 
 // Runs a start-up step that writes into the data folder; a failure (unwritable, disk full)
 // then names the setting and the folder, whatever the step's own message says.
@@ -276,7 +274,7 @@ int serve(const config::Config& config) {
   if (!config.world_secret.empty()) {
     world_api.emplace(
         config.world_secret, config.realm, issuer, services.channels, link_codes,
-        [&hub](const std::string& account, const core::Position& position, double now) {
+        [&hub](const std::string& account, const core::Position& position, base::SteadyTime now) {
           hub.place_from_world(account, position, now);
         },
         app::WorldClock{monotonic_now, unix_now},

@@ -10,10 +10,7 @@ PositionTicker::PositionTicker(boost::asio::io_context& io, signalling::Signalli
 void PositionTicker::start() { schedule(); }
 
 void PositionTicker::schedule() {
-  using namespace std::chrono;
-  timer_.expires_after(
-      duration_cast<steady_clock::duration>(
-          duration<double>(signalling::SignallingHub::kPositionPushSeconds)));
+  timer_.expires_after(signalling::SignallingHub::kPositionPush);
   timer_.async_wait([this](const boost::system::error_code& error) {
     if (error) return;  // cancelled: shutting down
     hub_.push_positions();

@@ -7,7 +7,7 @@
 
 namespace webvox::app {
 
-// Flushes the hub's gathered position updates every SignallingHub::kPositionPushSeconds, which
+// Flushes the hub's gathered position updates every SignallingHub::kPositionPush, which
 // bounds how often each client gets `positions` however often positions change.
 class PositionTicker {
  public:

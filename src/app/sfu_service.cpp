@@ -3,34 +3,15 @@
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <set>
-#include <stdexcept>
 
 #include "rtc/rtp/ntp_time.hpp"
-#include "rtc/sdp/answer_builder.hpp"
-#include "rtc/sdp/offer_validation.hpp"
-#include "rtc/sdp/sdp_parser.hpp"
+#include "sfu/negotiation.hpp"
 #include "signalling/server_message.hpp"
 
 namespace webvox::app {
 
-namespace asio = boost::asio;
 using nlohmann::json;
-
-namespace {
-
-// The RTCP CNAME of every slot stream (a=ssrc cname in the answer, SDES in the reports).
-constexpr std::string_view kCname = "webvox";
-
-using MediaHost = app::MediaHost;
-
-void reply(signalling::PeerLink& link, json message, const json& id) {
-  if (!id.is_null()) message["id"] = id;
-  link.send(signalling::serialize(message));
-}
-
-}  // namespace
 
 // Forwarded packets for one listener: encrypted by its transport, sent in the edge's batch.
 class TransportSink final : public sfu::PacketSink {
@@ -54,21 +35,20 @@ struct SfuService::Member {
   std::shared_ptr<sfu::MemberRtcp> rtcp;
   std::unique_ptr<TransportSink> sink;
   std::shared_ptr<signalling::PeerLink> link;
-  std::vector<std::string> slot_mids;
-  std::vector<std::optional<std::string>> slot_members;
+  std::vector<signalling::ReceiveSlot> slots;  // as the member was last told
 };
 
 struct SfuService::Room {
   // Made by the first offer, which brings the channel's properties and extension ids;
   // positions and floor changes may come before it.
-  std::unique_ptr<sfu::ForwardingRoom> forwarding;
+  std::unique_ptr<sfu::SfuRoom> sfu_room;
   std::map<std::string, Member> members;
   // Facts that may arrive before a member negotiates.
   std::map<std::string, core::Position> positions;
   std::map<std::string, bool> floors;
   // Speakers heard through this room whose packets come from elsewhere (add_relayed).
   std::set<std::string> relayed;
-  ForwardingBridge* bridge = nullptr;
+  SfuBridge* bridge = nullptr;
 
   bool unused() const {
     return members.empty() && positions.empty() && floors.empty() && relayed.empty() && !bridge;
@@ -112,115 +92,78 @@ void SfuService::negotiate_on_media_thread(core::ChannelId channel,
                                            const std::string& sdp,
                                            const std::shared_ptr<signalling::PeerLink>& link,
                                            const json& id) {
-  const auto parsed = rtc::sdp::parse_session_description(sdp);
-  if (!parsed) {
-    return reply(*link, {{"type", "error"}, {"code", "bad_offer"}, {"message", parsed.error().describe()}}, id);
-  }
-  const auto offer = rtc::sdp::validate_offer(parsed.value());
-  if (!offer) {
-    return reply(*link, {{"type", "error"}, {"code", "bad_offer"}, {"message", offer.error().describe()}}, id);
+  const auto local_ice = MediaHost::new_ice_credentials();
+  auto negotiated = sfu::negotiate(
+      sdp, {host_.answer_transport(local_ice), slots_, MediaHost::random_ssrc()}, &MediaHost::random_ssrc);
+  if (!negotiated) {
+    const auto& error = negotiated.error();
+    return link->send(signalling::error_message(id, sfu::to_string(error.code), error.message));
   }
   auto& room = room_for(channel, properties);
   drop(room, member);  // a new offer replaces the member's previous connection
 
-  const auto local_ice = MediaHost::new_ice_credentials();
-  rtc::sdp::AnswerOptions options;
-  options.session_id = MediaHost::random_ssrc();
-  options.transport = host_.answer_transport(local_ice);
-  Member entry;
-  std::vector<std::uint32_t> slot_ssrcs;
-  // How this member's offer numbered Opus and the audio level (clients differ, and one
-  // channel may hold several kinds): as its first audio section, the microphone, says.
-  std::optional<sfu::MemberFormat> format;
-  for (const auto& section : offer->sections) {
-    const auto* audio = std::get_if<rtc::sdp::OfferedAudio>(&section);
-    if (audio && !format) {
-      format = sfu::MemberFormat{audio->opus_payload_type,
-                                 audio->audio_level_extension_id.value_or(1)};
-    }
-    if (!audio || audio->direction != rtc::sdp::Direction::RecvOnly) continue;
-    if (slot_ssrcs.size() == slots_) break;
-    const auto ssrc = MediaHost::random_ssrc();
-    options.slot_streams.push_back({audio->mid, {ssrc, std::string(kCname), "webvox", "slot-" + audio->mid}});
-    slot_ssrcs.push_back(ssrc);
-    entry.slot_mids.push_back(audio->mid);
-  }
   // Shared with the transport's handlers, which may outlive the member entry by a packet.
-  const auto rtcp = std::make_shared<sfu::MemberRtcp>(
-      sfu::MemberRtcpSettings{slot_ssrcs.empty() ? MediaHost::random_ssrc() : slot_ssrcs.front(), slot_ssrcs,
-                              std::string(kCname)},
-      MediaHost::random_ssrc(), std::chrono::steady_clock::now());
-
-  const bool we_are_passive = offer->server_setup == rtc::sdp::SetupRole::Passive;
-  const bool data_channels = std::any_of(offer->sections.begin(), offer->sections.end(), [](const auto& s) {
-    return std::holds_alternative<rtc::sdp::OfferedDataChannel>(s);
-  });
-  const std::string speaker = member;
-  auto transport = std::make_shared<rtc::MediaTransport>(
-      rtc::MediaTransportSettings{&host_.certificate(),
-                                  we_are_passive ? rtc::DtlsRole::Server : rtc::DtlsRole::Client,
-                                  fingerprint_digest_text(offer->fingerprint), local_ice, offer->ice.ufrag,
-                                  data_channels},
+  const auto rtcp = std::make_shared<sfu::MemberRtcp>(negotiated->rtcp, MediaHost::random_ssrc(),
+                                                      std::chrono::steady_clock::now());
+  const auto transport = std::make_shared<rtc::MediaTransport>(
+      rtc::MediaTransportSettings{
+          &host_.certificate(),
+          negotiated->server_setup == rtc::sdp::SetupRole::Passive ? rtc::DtlsRole::Server
+                                                                   : rtc::DtlsRole::Client,
+          fingerprint_digest_text(negotiated->remote_fingerprint), local_ice, negotiated->remote_ufrag,
+          negotiated->data_channels},
       rtc::MediaTransport::Handlers{
           nullptr,
-          [this, channel, speaker, rtcp, format = format.value_or(sfu::MemberFormat{})](
-              std::span<std::uint8_t> packet) {
+          [this, channel, speaker = member, rtcp, format = negotiated->format](std::span<std::uint8_t> packet) {
             const auto now = std::chrono::steady_clock::now();
             rtcp->on_rtp_received(packet, now);
             const auto it = rooms_.find(channel);
             if (it == rooms_.end()) return;
-            it->second->forwarding->on_rtp(speaker, packet, now);
+            it->second->sfu_room->on_rtp(speaker, packet, now);
             if (it->second->bridge) it->second->bridge->on_member_rtp(speaker, format, packet, now);
           },
           // Terminated here: reports and feedback are about this connection's streams.
           [rtcp](std::span<std::uint8_t> packet) { rtcp->on_rtcp(packet, std::chrono::steady_clock::now()); },
           nullptr});
 
-  auto description = rtc::sdp::make_answer(*offer, options);
-  // Forwarded packets keep the speaker's header extensions; a MID extension naming the
-  // speaker's own transceiver would misroute them at the listener, so it is not negotiated
-  // and browsers route slots by SSRC.
-  for (auto& section : description.sections) {
-    if (auto* audio = std::get_if<rtc::sdp::LocalAudioSection>(&section)) audio->mid_extension_id.reset();
-  }
-  const auto answer = rtc::sdp::write_description(description);
-  if (!answer) {
-    return reply(*link, {{"type", "error"}, {"code", "internal"}, {"message", "cannot write the answer"}}, id);
-  }
-
+  Member entry;
   entry.transport = transport;
   entry.sink = std::make_unique<TransportSink>(*transport, router_, *rtcp);
   entry.rtcp = rtcp;
   entry.link = link;
-  entry.slot_members.resize(entry.slot_mids.size());
-  room.forwarding->add(member, *entry.sink, slot_ssrcs, role, format.value_or(sfu::MemberFormat{}));
-  if (const auto p = room.positions.find(member); p != room.positions.end()) {
-    room.forwarding->place(member, p->second);
-  }
-  if (const auto f = room.floors.find(member); f != room.floors.end()) {
-    room.forwarding->set_floor(member, f->second);
-  }
+  for (const auto& mid : negotiated->slot_mids) entry.slots.push_back({mid, std::nullopt});
+  room.sfu_room->add(member, *entry.sink, negotiated->slot_ssrcs, role, negotiated->format);
+  apply_known_facts(room, member);
   router_.add(transport);
   room.members[member] = std::move(entry);
-  reply(*link, {{"type", "sfu-answer"}, {"sdp", answer.value()}}, id);
+  link->send(signalling::sfu_answer_message(id, negotiated->answer));
 }
 
 SfuService::Room& SfuService::room_for(core::ChannelId channel, const core::ChannelProperties& properties) {
   auto& room = rooms_[channel];
   if (!room) room = std::make_unique<Room>();
-  if (!room->forwarding) {
-    sfu::ForwardingSettings forwarding;
-    forwarding.slots.slots = slots_;
-    room->forwarding = std::make_unique<sfu::ForwardingRoom>(properties, forwarding);
+  if (!room->sfu_room) {
+    sfu::SfuRoomSettings settings;
+    settings.slots.slots = slots_;
+    room->sfu_room = std::make_unique<sfu::SfuRoom>(properties, settings);
   }
   return *room;
 }
 
+void SfuService::apply_known_facts(Room& room, const std::string& member) {
+  if (const auto p = room.positions.find(member); p != room.positions.end()) {
+    room.sfu_room->place(member, p->second);
+  }
+  if (const auto f = room.floors.find(member); f != room.floors.end()) {
+    room.sfu_room->set_floor(member, f->second);
+  }
+}
+
 void SfuService::drop(Room& room, const std::string& member) {
-  if (room.relayed.erase(member) > 0 && room.forwarding) room.forwarding->remove(member);
+  if (room.relayed.erase(member) > 0 && room.sfu_room) room.sfu_room->remove(member);
   const auto it = room.members.find(member);
-  if (it == room.members.end() || !room.forwarding) return;
-  room.forwarding->remove(member);
+  if (it == room.members.end() || !room.sfu_room) return;
+  room.sfu_room->remove(member);
   router_.remove(it->second.transport->ice().local().ufrag);
   room.members.erase(it);
 }
@@ -236,7 +179,7 @@ NoSink no_sink;
 
 }  // namespace
 
-void SfuService::set_bridge(core::ChannelId channel, ForwardingBridge* bridge) {
+void SfuService::set_bridge(core::ChannelId channel, SfuBridge* bridge) {
   auto& room = rooms_[channel];
   if (!room) room = std::make_unique<Room>();
   room->bridge = bridge;
@@ -254,20 +197,15 @@ void SfuService::add_relayed(core::ChannelId channel, const core::ChannelPropert
                              const std::string& member, sfu::MemberFormat format) {
   auto& room = room_for(channel, properties);
   if (!room.relayed.insert(member).second) return;
-  room.forwarding->add(member, no_sink, {}, core::Role::Participant, format);
-  if (const auto p = room.positions.find(member); p != room.positions.end()) {
-    room.forwarding->place(member, p->second);
-  }
-  if (const auto f = room.floors.find(member); f != room.floors.end()) {
-    room.forwarding->set_floor(member, f->second);
-  }
+  room.sfu_room->add(member, no_sink, {}, core::Role::Participant, format);
+  apply_known_facts(room, member);
 }
 
 void SfuService::relay_rtp(core::ChannelId channel, const std::string& member,
                            std::span<const std::uint8_t> packet, std::chrono::steady_clock::time_point now) {
   const auto it = rooms_.find(channel);
   if (it == rooms_.end() || !it->second->relayed.contains(member)) return;
-  it->second->forwarding->on_rtp(member, packet, now);
+  it->second->sfu_room->on_rtp(member, packet, now);
 }
 
 void SfuService::leave(core::ChannelId channel, const std::string& member) {
@@ -279,7 +217,7 @@ void SfuService::leave(core::ChannelId channel, const std::string& member) {
     if (it->second->bridge && !relayed) it->second->bridge->on_member_left(member);
     it->second->positions.erase(member);
     it->second->floors.erase(member);
-    const auto forwarded = it->second->forwarding ? it->second->forwarding->size() : 0;
+    const auto forwarded = it->second->sfu_room ? it->second->sfu_room->size() : 0;
     if (it->second->unused()) rooms_.erase(it);
     // What is left once a member is gone (tests wait for this line to see nothing leaks).
     spdlog::info("sfu: {} left channel {}: {} forwarded there, {} channel(s), {} connection(s) "
@@ -294,7 +232,7 @@ void SfuService::place(core::ChannelId channel, const std::string& member,
     auto& room = rooms_[channel];
     if (!room) room = std::make_unique<Room>();
     room->positions[member] = position;  // kept for an offer that comes later
-    if (room->forwarding) room->forwarding->place(member, position);
+    if (room->sfu_room) room->sfu_room->place(member, position);
     if (room->bridge && !room->relayed.contains(member)) room->bridge->on_member_placed(member, position);
   });
 }
@@ -304,7 +242,7 @@ void SfuService::set_floor(core::ChannelId channel, const std::string& member, b
     auto& room = rooms_[channel];
     if (!room) room = std::make_unique<Room>();
     room->floors[member] = floor;  // kept for an offer that comes later, like positions
-    if (room->forwarding) room->forwarding->set_floor(member, floor);
+    if (room->sfu_room) room->sfu_room->set_floor(member, floor);
   });
 }
 
@@ -335,23 +273,17 @@ void SfuService::send_reports(std::chrono::steady_clock::time_point now) {
 void SfuService::decide() {
   const auto now = std::chrono::steady_clock::now();
   for (auto& [channel, room] : rooms_) {
-    if (!room->forwarding) continue;  // nobody has negotiated yet
+    if (!room->sfu_room) continue;  // nobody has negotiated yet
     std::set<std::string> changed;
-    for (auto& update : room->forwarding->decide(now)) {
+    for (auto& update : room->sfu_room->decide(now)) {
       const auto member = room->members.find(update.listener);
-      if (member == room->members.end() || update.slot >= member->second.slot_members.size()) continue;
-      member->second.slot_members[update.slot] = std::move(update.speaker);
+      if (member == room->members.end() || update.slot >= member->second.slots.size()) continue;
+      member->second.slots[update.slot].member = std::move(update.speaker);
       changed.insert(update.listener);
     }
     for (const auto& listener : changed) {
       const auto& member = room->members.at(listener);
-      auto slots = json::array();
-      for (std::size_t i = 0; i < member.slot_mids.size(); ++i) {
-        json slot = {{"mid", member.slot_mids[i]}, {"member", nullptr}};
-        if (member.slot_members[i]) slot["member"] = *member.slot_members[i];
-        slots.push_back(std::move(slot));
-      }
-      member.link->send(signalling::serialize({{"type", "slots"}, {"slots", slots}}));
+      member.link->send(signalling::slots_message(member.slots));
     }
   }
 }

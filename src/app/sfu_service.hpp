@@ -8,21 +8,17 @@
 #include <vector>
 
 #include "app/media_host.hpp"
-#include "sfu/forwarding_room.hpp"
+#include "sfu/sfu_room.hpp"
 #include "sfu/member_rtcp.hpp"
-#include "signalling/media_forwarding.hpp"
+#include "signalling/sfu_control.hpp"
 
 namespace webvox::app {
 
-// Server-forwarded voice: negotiates each member's WebRTC connection (SDP), keeps one
-// ForwardingRoom per channel, and tells listeners which member is on which slot. It lives on
-// a MediaHost (the media thread, its UDP port and ICE-TCP fallback port); the signalling side
-// calls in from anywhere and the calls are posted there.
 // A channel whose room also holds a viewer voice room (docs/viewers.md, "One world"): what the
-// forwarding tells the viewer side of the browser members. Called on the media thread.
-class ForwardingBridge {
+// SFU tells the viewer side of the browser members. Called on the media thread.
+class SfuBridge {
  public:
-  virtual ~ForwardingBridge() = default;
+  virtual ~SfuBridge() = default;
   // A browser member's decrypted RTP packet (its microphone), in the member's own format.
   virtual void on_member_rtp(const std::string& member, const sfu::MemberFormat& format,
                              std::span<const std::uint8_t> packet,
@@ -31,7 +27,11 @@ class ForwardingBridge {
   virtual void on_member_left(const std::string& member) = 0;
 };
 
-class SfuService final : public signalling::MediaForwarding {
+// Server-forwarded voice: answers each member's offer (sfu::negotiate) and wires its WebRTC
+// connection, keeps one sfu::SfuRoom per channel, and tells listeners which member is on which
+// slot. It lives on a MediaHost (the media thread, its UDP port and ICE-TCP fallback port); the
+// signalling side calls in from anywhere and the calls are posted there.
+class SfuService final : public signalling::SfuControl {
  public:
   // A service with a media host of its own (tests, tools).
   struct Settings : MediaHost::Settings {
@@ -60,7 +60,7 @@ class SfuService final : public signalling::MediaForwarding {
 
   // Media thread only (the viewer service shares it): a channel bridged to a viewer room.
   // Browser members' packets, positions and departures go to `bridge` (null: no longer).
-  void set_bridge(core::ChannelId channel, ForwardingBridge* bridge);
+  void set_bridge(core::ChannelId channel, SfuBridge* bridge);
   // A speaker whose packets come from elsewhere (a viewer, through relay_rtp) rather than
   // from a connection of its own: heard by browser listeners on their slots like any member,
   // never a listener itself. It goes with leave(), like a member.
@@ -78,6 +78,8 @@ class SfuService final : public signalling::MediaForwarding {
                                  const std::shared_ptr<signalling::PeerLink>& link,
                                  const nlohmann::json& id);
   void drop(Room& room, const std::string& member);
+  // The position and floor said before `member` was added to the room's forwarding.
+  void apply_known_facts(Room& room, const std::string& member);
   Room& room_for(core::ChannelId channel, const core::ChannelProperties& properties);
   void decide();
   void schedule_decide();

@@ -51,7 +51,7 @@ class SignallingHandler final : public http::WebSocketHandler {
 
 signalling::SessionClock signalling_now() {
   using namespace std::chrono;
-  return {duration<double>(steady_clock::now().time_since_epoch()).count(),
+  return {steady_clock::now(),
           duration_cast<seconds>(system_clock::now().time_since_epoch()).count()};
 }
 

@@ -162,7 +162,7 @@ std::string agent_for_browser(const std::optional<std::string>& account, const s
 }  // namespace
 
 // What the forwarding tells a bridged room of its browser members (media thread).
-class ViewerService::RoomBridge final : public ForwardingBridge {
+class ViewerService::RoomBridge final : public SfuBridge {
  public:
   RoomBridge(ViewerService& service, Room& room) : service_(service), room_(room) {}
 
@@ -422,7 +422,7 @@ void ViewerService::bridge_pose(Session& session) {
   }
   if (!room.channel || !session.speaker) return;
   if (const auto placed = local_position(room, *session.avatar, session.avatar_rotation)) {
-    const double now = std::chrono::duration<double>(Clock::now().time_since_epoch()).count();
+    const auto now = Clock::now();
     with_hub([hub = world_.hub, channel = *room.channel, member = viewer_member(session.agent),
               position = *placed, now] { hub->place(channel, member, position, now); });
   }

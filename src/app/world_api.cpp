@@ -192,8 +192,7 @@ http::Response WorldApi::make_link(const http::Request& request) {
   if (!issued) return text(issued.error().http_status, issued.error().reason);
   const auto code = base::random_url_token(kCodeBytes);
   const auto now = clock_.monotonic();
-  codes_.put(code, issued->token, now,
-             now + WorldLimits::kLinkCodeSeconds);
+  codes_.put(code, issued->token, now, now + WorldLimits::kLinkCodeLifetime);
   spdlog::info("world join link for {} into channel {}", base::log_text(name), channel->id);
   return {200, "text/plain; charset=utf-8", std::string(kRedeemPrefix) + code,
           {{"Cache-Control", "no-store"}}};

@@ -12,6 +12,7 @@
 #include "base/expected.hpp"
 #include "core/channel_service.hpp"
 #include "base/keyed_rate_limiter.hpp"
+#include "base/steady_time.hpp"
 #include "core/position.hpp"
 #include "http/http_message.hpp"
 #include "world/link_code_store.hpp"
@@ -20,13 +21,14 @@
 namespace webvox::app {
 
 struct WorldClock {
-  std::function<double()> monotonic;      // seconds, the hub's origin
+  std::function<base::SteadyTime()> monotonic;  // the hub's clock
   std::function<std::int64_t()> unix_now;  // seconds, for join-token expiry
 };
 
 // Hands a position reported from the world to signalling (SignallingHub::place_from_world).
 using PlaceFromWorld =
-    std::function<void(const std::string& account, const core::Position& position, double now)>;
+    std::function<void(const std::string& account, const core::Position& position,
+                       base::SteadyTime now)>;
 
 // Viewer voice's regions (docs/viewers.md, "One world"): where HUD reports tie a region's
 // corner to the region viewers named, and the channel a region's viewers talk in. Null and
@@ -47,7 +49,7 @@ struct WorldLimits {
   static constexpr double kLinkBurst = 3;
   static constexpr std::size_t kMaxAvatarsTracked = 10000;
   // Long enough to read the viewer's "load this page?" dialog and click it.
-  static constexpr double kLinkCodeSeconds = 300;
+  static constexpr std::chrono::seconds kLinkCodeLifetime{300};
   static constexpr std::size_t kMaxLinkCodes = 10000;
   // The browser keeps the token in its address bar and signs in with it again on a reload.
   static constexpr std::int64_t kLinkTokenSeconds = 4 * 3600;

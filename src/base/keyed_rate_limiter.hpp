@@ -13,12 +13,12 @@ namespace webvox::base {
 // remembered. When a new key arrives with the table full, the key seen longest ago is
 // forgotten; that key starts again with a full bucket, so under a flood of distinct keys the
 // limit for any one key can only get more lenient, never shut out a key that was not
-// flooding. Not thread-safe; time is passed in (seconds, any monotonic origin).
+// flooding. Not thread-safe; time is passed in.
 class KeyedRateLimiter {
  public:
   KeyedRateLimiter(double rate, double burst, std::size_t capacity);
 
-  bool try_take(std::string_view key, double now_seconds);
+  bool try_take(std::string_view key, SteadyTime now);
   std::size_t size() const { return buckets_.size(); }
 
  private:

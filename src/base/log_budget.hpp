@@ -21,8 +21,7 @@ class LogBudget {
   // Nothing if this line must be left out; else how many were left out before it.
   std::optional<std::size_t> take(std::chrono::steady_clock::time_point now) {
     std::lock_guard lock(mutex_);
-    const double seconds = std::chrono::duration<double>(now.time_since_epoch()).count();
-    if (!bucket_.try_take(seconds)) {
+    if (!bucket_.try_take(now)) {
       ++left_out_;
       return std::nullopt;
     }

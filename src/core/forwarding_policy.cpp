@@ -2,8 +2,8 @@
 
 namespace webvox::core {
 
-std::string_view to_string(Forwarding forwarding) {
-  return forwarding == Forwarding::Sfu ? "sfu" : "mesh";
+std::string_view to_string(ForwardingMode forwarding) {
+  return forwarding == ForwardingMode::Sfu ? "sfu" : "mesh";
 }
 
 std::string_view to_string(MediaMode mode) {
@@ -25,17 +25,17 @@ std::optional<MediaMode> parse_media_mode(std::string_view text) {
   return std::nullopt;
 }
 
-Forwarding ForwardingPolicy::decide(Forwarding current, std::size_t members) const {
+ForwardingMode ForwardingPolicy::decide(ForwardingMode current, std::size_t members) const {
   switch (mode) {
     case MediaMode::Mesh:
-      return Forwarding::Mesh;
+      return ForwardingMode::Mesh;
     case MediaMode::AlwaysSfu:
-      return Forwarding::Sfu;
+      return ForwardingMode::Sfu;
     case MediaMode::Auto:
       break;
   }
-  if (members > sfu_threshold) return Forwarding::Sfu;
-  if (members < sfu_threshold) return Forwarding::Mesh;
+  if (members > sfu_threshold) return ForwardingMode::Sfu;
+  if (members < sfu_threshold) return ForwardingMode::Mesh;
   return current;
 }
 

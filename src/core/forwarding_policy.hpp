@@ -6,14 +6,15 @@
 
 namespace webvox::core {
 
-// How voice flows in one channel right now: peer to peer between every pair of members, or
-// through the server, which forwards each listener the speakers it hears.
-enum class Forwarding { Mesh, Sfu };
+// How voice flows in one channel right now (its `forwarding` in signalling messages): peer to
+// peer between every pair of members, or through the server's SFU, which forwards each
+// listener the speakers it hears.
+enum class ForwardingMode { Mesh, Sfu };
 
 // The server's setting (media-mode): let each channel's size decide, or fix one way for all.
 enum class MediaMode { Auto, Mesh, AlwaysSfu };
 
-std::string_view to_string(Forwarding forwarding);
+std::string_view to_string(ForwardingMode forwarding);
 std::string_view to_string(MediaMode mode);
 // "auto", "mesh", "always-sfu"; "sfu" is kept as another name for always-sfu, which is what
 // it meant before channels chose for themselves.
@@ -34,7 +35,7 @@ struct ForwardingPolicy {
   std::size_t sfu_threshold = 4;  // at least 1
 
   // What a channel with `members` members, forwarded as `current` until now, should do.
-  Forwarding decide(Forwarding current, std::size_t members) const;
+  ForwardingMode decide(ForwardingMode current, std::size_t members) const;
 };
 
 }  // namespace webvox::core

@@ -90,9 +90,7 @@ class FrameMeteredStream {
  private:
   template <class MutableBufferSequence>
   void charge(const MutableBufferSequence& into, std::size_t n) {
-    const double now =
-        std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-            .count();
+    const auto now = std::chrono::steady_clock::now();
     const auto filled = boost::beast::buffers_prefix(n, into);
     for (const auto buffer : boost::beast::buffers_range_ref(filled)) {
       meter_.feed({static_cast<const unsigned char*>(buffer.data()), buffer.size()}, now);

@@ -18,15 +18,6 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-double seconds_now() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-double seconds(std::chrono::milliseconds interval) {
-  return std::chrono::duration<double>(interval).count();
-}
-
 ServerLimits resolve(ServerLimits limits) {
   if (limits.max_connections == 0) {
     rlimit files{};
@@ -70,8 +61,8 @@ HttpServer::HttpServer(asio::io_context& io, asio::ssl::context& tls, RequestHan
       acceptor_(strand_),
       retry_timer_(strand_),
       grace_timer_(std::make_shared<asio::steady_timer>(strand_)),
-      accept_failure_log_(seconds(limits_.warning_interval)),
-      refusal_log_(seconds(limits_.warning_interval)) {}
+      accept_failure_log_(limits_.warning_interval),
+      refusal_log_(limits_.warning_interval) {}
 
 HttpServer::~HttpServer() {
   boost::system::error_code ignored;
@@ -167,7 +158,7 @@ void HttpServer::on_accept_failure(const boost::system::error_code& error) {
   // Out of file descriptors and the like: back off instead of spinning on the error, and say
   // so once per interval rather than ten times a second.
   ++accept_failures_;
-  if (const auto held_back = accept_failure_log_.note(seconds_now())) {
+  if (const auto held_back = accept_failure_log_.note(std::chrono::steady_clock::now())) {
     spdlog::warn("accept failed: {} ({} more failures since the last warning; {} connections "
                  "open)",
                  error.message(), *held_back, connections_->size());
@@ -195,7 +186,7 @@ void HttpServer::refuse(tcp::socket& socket, ConnectionBudget::Refusal refusal) 
   socket.write_some(asio::buffer(kBusy), ignored);
   socket.shutdown(tcp::socket::shutdown_both, ignored);
   socket.close(ignored);
-  if (const auto held_back = refusal_log_.note(seconds_now())) {
+  if (const auto held_back = refusal_log_.note(std::chrono::steady_clock::now())) {
     spdlog::warn("refusing connections: {} ({} total, {} per source; {} refused since the last "
                  "warning)",
                  total ? "the connection budget is full" : "a source holds its maximum",

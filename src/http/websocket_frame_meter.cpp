@@ -5,7 +5,7 @@
 namespace webvox::http {
 
 WebSocketFrameMeter::Verdict WebSocketFrameMeter::feed(std::span<const unsigned char> bytes,
-                                                       double now_seconds) {
+                                                       base::SteadyTime now) {
   while (!bytes.empty() && verdict_ == Verdict::kWithinLimits) {
     if (payload_left_ > 0) {
       const auto skip = static_cast<std::size_t>(
@@ -26,12 +26,12 @@ WebSocketFrameMeter::Verdict WebSocketFrameMeter::feed(std::span<const unsigned 
       header_need_ = 2 + (length7 == 126 ? 2 : length7 == 127 ? 8 : 0) + (masked ? 4 : 0);
       if (header_need_ > 2) continue;
     }
-    on_header(now_seconds);
+    on_header(now);
   }
   return verdict_;
 }
 
-void WebSocketFrameMeter::on_header(double now_seconds) {
+void WebSocketFrameMeter::on_header(base::SteadyTime now) {
   const unsigned length7 = header_[1] & 0x7fu;
   std::uint64_t length = length7;
   if (length7 == 126) {
@@ -59,7 +59,7 @@ void WebSocketFrameMeter::on_header(double now_seconds) {
       frames_in_message_ = 0;
     }
   }
-  if (!bucket_.try_take(now_seconds)) verdict_ = Verdict::kFrameRate;
+  if (!bucket_.try_take(now)) verdict_ = Verdict::kFrameRate;
 }
 
 }  // namespace webvox::http

@@ -34,7 +34,7 @@ class WebSocketFrameMeter {
 
   // The peer's bytes, in the order read. Once a limit is broken every later call returns that
   // verdict without looking at the bytes.
-  Verdict feed(std::span<const unsigned char> bytes, double now_seconds);
+  Verdict feed(std::span<const unsigned char> bytes, base::SteadyTime now);
 
   std::uint64_t frames() const { return frames_; }              // headers seen in full
   std::uint64_t control_frames() const { return control_frames_; }
@@ -42,7 +42,7 @@ class WebSocketFrameMeter {
   Verdict verdict() const { return verdict_; }
 
  private:
-  void on_header(double now_seconds);
+  void on_header(base::SteadyTime now);
 
   Limits limits_;
   base::TokenBucket bucket_;

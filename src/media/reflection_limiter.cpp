@@ -17,10 +17,6 @@ std::string network_key(const rtc::stun::TransportAddress& source) {
   return key;
 }
 
-double seconds_of(rtc::stun::IceTime now) {
-  return std::chrono::duration<double>(now.time_since_epoch()).count();
-}
-
 }  // namespace
 
 ReflectionLimiter::ReflectionLimiter(const Limits& limits)
@@ -29,8 +25,7 @@ ReflectionLimiter::ReflectionLimiter(const Limits& limits)
       total_(limits.total_per_second, limits.total_burst) {}
 
 bool ReflectionLimiter::allow(const rtc::stun::TransportAddress& source, rtc::stun::IceTime now) {
-  const auto seconds = seconds_of(now);
-  return per_source_.try_take(network_key(source), seconds) && total_.try_take(seconds);
+  return per_source_.try_take(network_key(source), now) && total_.try_take(now);
 }
 
 }  // namespace webvox::media

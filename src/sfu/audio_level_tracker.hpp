@@ -1,5 +1,9 @@
 #pragma once
 
+#include <optional>
+
+#include "base/steady_time.hpp"
+
 namespace webvox::sfu {
 
 // How loud one speaker is now, from the RFC 6464 audio level each of its packets carries
@@ -13,17 +17,19 @@ class AudioLevelTracker {
   // Exponential smoothing per packet (20 ms): about 100 ms to follow a change.
   static constexpr double kSmoothing = 0.2;
 
-  // One packet's level (the header extension's 7-bit value) at `now` seconds.
-  void on_packet(int level_minus_dbov, double now);
+  // One packet's level (the header extension's 7-bit value), arrived at `now`.
+  void on_packet(int level_minus_dbov, base::SteadyTime now);
 
   // Smoothed level in dBov (-127 … 0).
   double level_dbov() const { return level_dbov_; }
-  // Seconds since a packet above the voice threshold; huge if never.
-  double silent_for(double now) const { return now - last_voice_; }
+  // How long since a packet above the voice threshold; Seconds::max() if never.
+  base::Seconds silent_for(base::SteadyTime now) const {
+    return last_voice_ ? base::Seconds(now - *last_voice_) : base::Seconds::max();
+  }
 
  private:
   double level_dbov_ = -127;
-  double last_voice_ = -1e9;
+  std::optional<base::SteadyTime> last_voice_;
 };
 
 }  // namespace webvox::sfu

@@ -12,7 +12,7 @@ std::optional<std::size_t> SlotAllocator::slot_of(const std::string& speaker) co
   return static_cast<std::size_t>(it - occupants_.begin());
 }
 
-void SlotAllocator::assign(std::size_t slot, std::optional<std::string> speaker, double now,
+void SlotAllocator::assign(std::size_t slot, std::optional<std::string> speaker, base::SteadyTime now,
                            std::vector<Change>& changes) {
   changes.push_back({slot, occupants_[slot], speaker});
   occupants_[slot] = std::move(speaker);
@@ -21,12 +21,12 @@ void SlotAllocator::assign(std::size_t slot, std::optional<std::string> speaker,
 
 std::optional<std::size_t> SlotAllocator::weakest_displaceable(
     std::span<const SlotCandidate* const> occupant_candidates, double challenger_level,
-    double now) const {
+    base::SteadyTime now) const {
   std::optional<std::size_t> quiet_longest;
   std::optional<std::size_t> weakest;
   for (std::size_t slot = 0; slot < occupants_.size(); ++slot) {
     const auto* occupant = occupant_candidates[slot];  // all occupants are candidates here
-    if (occupant->silent_for > settings_.hold_seconds) {
+    if (occupant->silent_for > settings_.hold) {
       if (!quiet_longest || occupant->silent_for > occupant_candidates[*quiet_longest]->silent_for) {
         quiet_longest = slot;
       }
@@ -34,8 +34,8 @@ std::optional<std::size_t> SlotAllocator::weakest_displaceable(
     }
     // A pause between words is not a chance to take the slot: only a talking occupant can be
     // outshouted.
-    if (occupant->silent_for >= settings_.silence_seconds) continue;
-    const bool settled = now - tenure_[slot].since >= settings_.min_tenure_seconds;
+    if (occupant->silent_for >= settings_.silence) continue;
+    const bool settled = now - tenure_[slot].since >= settings_.min_tenure;
     const bool outshouted = challenger_level > occupant->level_dbov + settings_.switch_margin_db;
     if (settled && outshouted &&
         (!weakest || occupant->level_dbov < occupant_candidates[*weakest]->level_dbov)) {
@@ -46,7 +46,7 @@ std::optional<std::size_t> SlotAllocator::weakest_displaceable(
 }
 
 std::vector<SlotAllocator::Change> SlotAllocator::update(
-    std::span<const SlotCandidate> candidates, double now) {
+    std::span<const SlotCandidate> candidates, base::SteadyTime now) {
   std::vector<Change> changes;
   // One pass: which candidate each occupant is, and who is waiting for a slot. A listener has
   // a handful of slots and may hear hundreds of speakers, so nothing here is per pair.
@@ -55,7 +55,7 @@ std::vector<SlotAllocator::Change> SlotAllocator::update(
   for (const auto& candidate : candidates) {
     if (const auto slot = slot_of(candidate.speaker)) {
       occupant_candidates[*slot] = &candidate;
-    } else if (candidate.silent_for < settings_.silence_seconds) {
+    } else if (candidate.silent_for < settings_.silence) {
       waiting.push_back(&candidate);
     }
   }

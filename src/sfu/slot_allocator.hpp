@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "base/steady_time.hpp"
+
 namespace webvox::sfu {
 
 // A speaker a listener could receive: in range and holding the floor (core::decide_hearing),
@@ -14,23 +16,23 @@ namespace webvox::sfu {
 struct SlotCandidate {
   std::string speaker;
   double level_dbov = -127;
-  double silent_for = 1e9;  // seconds since its last voiced packet
+  base::Seconds silent_for = base::Seconds::max();  // since its last voiced packet
 };
 
 // Maps the speakers one listener hears onto that listener's fixed receive slots, loudest
 // first, with hysteresis so slots do not flap: a speaker keeps its slot while it talks and for
-// `hold_seconds` of silence after; a newcomer displaces an occupant only when it is louder by
-// `switch_margin_db` and the occupant has had its slot for `min_tenure_seconds`. Speakers that
+// `hold` of silence after; a newcomer displaces an occupant only when it is louder by
+// `switch_margin_db` and the occupant has had its slot for `min_tenure`. Speakers that
 // are no longer candidates (out of range, floor taken) lose their slot at once: they must
 // not be heard. Pure: the forwarding edge calls update() on each decision tick.
 class SlotAllocator {
  public:
   struct Settings {
     std::size_t slots = 8;
-    double hold_seconds = 1.5;
+    base::Seconds hold{1.5};
     double switch_margin_db = 6;
-    double min_tenure_seconds = 1.0;
-    double silence_seconds = 0.5;  // a candidate silent this long does not get a slot
+    base::Seconds min_tenure{1.0};
+    base::Seconds silence{0.5};  // a candidate silent this long does not get a slot
   };
   struct Change {
     std::size_t slot;
@@ -41,22 +43,22 @@ class SlotAllocator {
   explicit SlotAllocator(Settings settings);
 
   // The slot changes since the last call, for telling the client who is on which slot.
-  std::vector<Change> update(std::span<const SlotCandidate> candidates, double now);
+  std::vector<Change> update(std::span<const SlotCandidate> candidates, base::SteadyTime now);
 
   const std::vector<std::optional<std::string>>& slots() const { return occupants_; }
   std::optional<std::size_t> slot_of(const std::string& speaker) const;
 
  private:
   struct Tenure {
-    double since = 0;
+    base::SteadyTime since;
   };
 
-  void assign(std::size_t slot, std::optional<std::string> speaker, double now,
+  void assign(std::size_t slot, std::optional<std::string> speaker, base::SteadyTime now,
               std::vector<Change>& changes);
   // `occupant_candidates[slot]`: the candidate occupying each slot.
   std::optional<std::size_t> weakest_displaceable(
       std::span<const SlotCandidate* const> occupant_candidates, double challenger_level,
-      double now) const;
+      base::SteadyTime now) const;
 
   Settings settings_;
   std::vector<std::optional<std::string>> occupants_;

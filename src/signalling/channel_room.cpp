@@ -6,7 +6,7 @@ namespace webvox::signalling {
 
 using nlohmann::json;
 
-ChannelRoom::ChannelRoom(core::ChannelProperties properties, core::Forwarding forwarding)
+ChannelRoom::ChannelRoom(core::ChannelProperties properties, core::ForwardingMode forwarding)
     : properties_(properties), forwarding_(forwarding) {}
 
 const MemberInfo* ChannelRoom::find(const std::string& member) const {
@@ -149,7 +149,8 @@ void ChannelRoom::set_position(Entry& entry, const PlacedPosition& placed) {
   dirty_ = true;
 }
 
-bool ChannelRoom::place(const std::string& member, const core::Position& position, double now) {
+bool ChannelRoom::place(const std::string& member, const core::Position& position,
+                        base::SteadyTime now) {
   const auto it = entries_.find(member);
   if (it == entries_.end() || now < it->second.world_until) return false;
   set_position(it->second, {position, PositionSource::Client});
@@ -157,7 +158,7 @@ bool ChannelRoom::place(const std::string& member, const core::Position& positio
 }
 
 void ChannelRoom::place_from_world(const std::string& account, const core::Position& position,
-                                   double precedence_until) {
+                                   base::SteadyTime precedence_until) {
   for (auto& [id, entry] : entries_) {
     if (entry.info.account != account) continue;
     entry.world_until = precedence_until;

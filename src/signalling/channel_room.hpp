@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "base/steady_time.hpp"
 #include "core/channel_properties.hpp"
 #include "core/forwarding_policy.hpp"
 #include "core/hearing.hpp"
@@ -19,12 +20,12 @@ namespace webvox::signalling {
 // Not thread-safe: the hub serialises access.
 class ChannelRoom {
  public:
-  ChannelRoom(core::ChannelProperties properties, core::Forwarding forwarding);
+  ChannelRoom(core::ChannelProperties properties, core::ForwardingMode forwarding);
 
   const core::ChannelProperties& properties() const { return properties_; }
   // How media flows among the members now; the hub decides, the room only remembers.
-  core::Forwarding forwarding() const { return forwarding_; }
-  void set_forwarding(core::Forwarding forwarding) { forwarding_ = forwarding; }
+  core::ForwardingMode forwarding() const { return forwarding_; }
+  void set_forwarding(core::ForwardingMode forwarding) { forwarding_ = forwarding; }
   bool empty() const { return entries_.empty(); }
   std::size_t size() const { return entries_.size(); }
   // Members that are viewers (MemberInfo::viewer), not WebSocket clients.
@@ -57,11 +58,11 @@ class ChannelRoom {
   void set_hand(const std::string& member, bool raised);
 
   // False when the position was ignored: the world places this member for now.
-  bool place(const std::string& member, const core::Position& position, double now);
+  bool place(const std::string& member, const core::Position& position, base::SteadyTime now);
   // Places every connection of `account`, taking precedence over client positions until
   // `precedence_until`.
   void place_from_world(const std::string& account, const core::Position& position,
-                        double precedence_until);
+                        base::SteadyTime precedence_until);
 
   // Sends every member whose view changed a `positions` message (docs/signalling.md):
   // positions changed since its last one, and its audible and listener lists.
@@ -75,7 +76,7 @@ class ChannelRoom {
     std::uint64_t position_version = 0;  // version_ when its position last changed
     std::uint64_t seen_version = 0;      // version_ when it last got `positions`
     core::Hearing last_hearing;          // as last sent to it
-    double world_until = 0;              // client positions are ignored before this time
+    base::SteadyTime world_until;        // client positions are ignored before this time
   };
 
   void set_position(Entry& entry, const PlacedPosition& placed);
@@ -83,7 +84,7 @@ class ChannelRoom {
   std::vector<core::Hearing> decide() const;
 
   core::ChannelProperties properties_;
-  core::Forwarding forwarding_;
+  core::ForwardingMode forwarding_;
   std::map<std::string, Entry> entries_;  // ordered: hearing lists come out sorted
   std::uint64_t version_ = 0;
   bool dirty_ = false;

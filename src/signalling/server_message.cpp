@@ -35,14 +35,14 @@ json member_state_message(const MemberInfo& member) {
 namespace {
 
 // The fields `joined.channelInfo` and `forwarding` share, so both always say the same.
-void add_forwarding(json& object, core::Forwarding forwarding, std::size_t slots) {
+void add_forwarding(json& object, core::ForwardingMode forwarding, std::size_t slots) {
   object["forwarding"] = core::to_string(forwarding);
-  if (forwarding == core::Forwarding::Sfu) object["slots"] = slots;
+  if (forwarding == core::ForwardingMode::Sfu) object["slots"] = slots;
 }
 
 }  // namespace
 
-json channel_info(const core::ChannelProperties& properties, core::Forwarding forwarding,
+json channel_info(const core::ChannelProperties& properties, core::ForwardingMode forwarding,
                   std::size_t slots) {
   json info = {{"type", core::to_string(properties.type)},
                {"mode", core::to_string(properties.mode)},
@@ -54,10 +54,32 @@ json channel_info(const core::ChannelProperties& properties, core::Forwarding fo
   return info;
 }
 
-json forwarding_message(core::Forwarding forwarding, std::size_t slots) {
+json forwarding_message(core::ForwardingMode forwarding, std::size_t slots) {
   json message = {{"type", "forwarding"}};
   add_forwarding(message, forwarding, slots);
   return message;
+}
+
+namespace {
+
+// A reply carries the request's `id`, when it had one.
+std::string serialize_reply(json message, const json& id) {
+  if (!id.is_null()) message["id"] = id;
+  return serialize(message);
+}
+
+}  // namespace
+
+std::string sfu_answer_message(const json& id, std::string_view sdp) {
+  return serialize_reply({{"type", "sfu-answer"}, {"sdp", sdp}}, id);
+}
+
+std::string slots_message(std::span<const ReceiveSlot> slots) {
+  auto table = json::array();
+  for (const auto& slot : slots) {
+    table.push_back({{"mid", slot.mid}, {"member", slot.member ? json(*slot.member) : json(nullptr)}});
+  }
+  return serialize({{"type", "slots"}, {"slots", std::move(table)}});
 }
 
 std::string serialize(const json& message) {
@@ -65,17 +87,13 @@ std::string serialize(const json& message) {
 }
 
 std::string error_message(const json& id, std::string_view code, std::string_view text) {
-  json message = {{"type", "error"}, {"code", code}, {"message", text}};
-  if (!id.is_null()) message["id"] = id;
-  return serialize(message);
+  return serialize_reply({{"type", "error"}, {"code", code}, {"message", text}}, id);
 }
 
 std::string error_message(const json& id, std::string_view code, std::string_view text,
                           std::chrono::seconds retry_after) {
-  json message = {{"type", "error"}, {"code", code}, {"message", text},
-                  {"retryAfter", retry_after.count()}};
-  if (!id.is_null()) message["id"] = id;
-  return serialize(message);
+  return serialize_reply(
+      {{"type", "error"}, {"code", code}, {"message", text}, {"retryAfter", retry_after.count()}}, id);
 }
 
 }  // namespace webvox::signalling

@@ -2,10 +2,10 @@
 
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
-
-#include <optional>
 
 #include "core/channel.hpp"
 #include "core/forwarding_policy.hpp"
@@ -45,10 +45,23 @@ nlohmann::json member_state_message(const MemberInfo& member);
 // The channel's properties as clients use them, and how media flows in it now (`slots`:
 // receive slots per listener, sent only when forwarded).
 nlohmann::json channel_info(const core::ChannelProperties& properties,
-                            core::Forwarding forwarding = core::Forwarding::Mesh,
+                            core::ForwardingMode forwarding = core::ForwardingMode::Mesh,
                             std::size_t slots = 0);
 // Tells a channel's members that its media now flows the other way.
-nlohmann::json forwarding_message(core::Forwarding forwarding, std::size_t slots);
+nlohmann::json forwarding_message(core::ForwardingMode forwarding, std::size_t slots);
+
+// One receive slot of a forwarded channel's listener: the receive transceiver's mid, and who is
+// heard on it now (none: silent).
+struct ReceiveSlot {
+  std::string mid;
+  std::optional<std::string> member;
+  friend bool operator==(const ReceiveSlot&, const ReceiveSlot&) = default;
+};
+
+// The answer to an `sfu-offer` (with the offer's `id`, when it had one).
+std::string sfu_answer_message(const nlohmann::json& id, std::string_view sdp);
+// A listener's complete slot table, sent whenever who is on which slot changes.
+std::string slots_message(std::span<const ReceiveSlot> slots);
 
 // Serialises a server message; invalid UTF-8 (never expected) is replaced, not thrown.
 std::string serialize(const nlohmann::json& message);

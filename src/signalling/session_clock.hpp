@@ -2,11 +2,14 @@
 
 #include <cstdint>
 
+#include "base/steady_time.hpp"
+
 namespace webvox::signalling {
 
-// Time as the session needs it: monotonic seconds for rate limits, unix seconds for tokens.
+// Time as the session needs it: the steady clock for rate limits and positions, unix seconds
+// for tokens.
 struct SessionClock {
-  double monotonic_seconds = 0;
+  base::SteadyTime monotonic;
   std::int64_t unix_seconds = 0;
 };
 

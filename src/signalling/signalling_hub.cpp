@@ -23,7 +23,7 @@ ChannelRoom* SignallingHub::room_locked(core::ChannelId channel) {
 void SignallingHub::remove_locked(core::ChannelId channel, const std::string& member) {
   auto* room = room_locked(channel);
   if (!room || !room->contains(member)) return;
-  if (auto* forwarding = forwarding_of_locked(*room)) forwarding->leave(channel, member);
+  if (auto* sfu = sfu_of_locked(*room)) sfu->leave(channel, member);
   room->remove(member);
   // The others' audible lists lost this member: the next position tick tells them (see join).
   if (room->empty()) rooms_.erase(channel);
@@ -36,42 +36,42 @@ void SignallingHub::refit_locked(core::ChannelId channel) {
   }
 }
 
-core::Forwarding SignallingHub::decide_locked(core::Forwarding current, std::size_t members,
+core::ForwardingMode SignallingHub::decide_locked(core::ForwardingMode current, std::size_t members,
                                               bool viewers) const {
-  if (!context_.forwarding) return core::Forwarding::Mesh;
-  if (viewers) return core::Forwarding::Sfu;
+  if (!context_.sfu) return core::ForwardingMode::Mesh;
+  if (viewers) return core::ForwardingMode::Sfu;
   return context_.policy.decide(current, members);
 }
 
-MediaForwarding* SignallingHub::forwarding_of_locked(const ChannelRoom& room) const {
-  return room.forwarding() == core::Forwarding::Sfu ? context_.forwarding : nullptr;
+SfuControl* SignallingHub::sfu_of_locked(const ChannelRoom& room) const {
+  return room.forwarding() == core::ForwardingMode::Sfu ? context_.sfu : nullptr;
 }
 
 void SignallingHub::switch_forwarding_locked(core::ChannelId channel, ChannelRoom& room,
-                                             core::Forwarding next) {
+                                             core::ForwardingMode next) {
   if (room.forwarding() == next) return;
   room.set_forwarding(next);
-  const auto slots = context_.forwarding ? context_.forwarding->slots() : 0;
+  const auto slots = context_.sfu ? context_.sfu->slots() : 0;
   room.broadcast("", serialize(forwarding_message(next, slots)));
   const auto members = room.members();
-  if (next == core::Forwarding::Sfu) {
-    // The forwarding only hears of facts while a channel is forwarded: catch it up.
+  if (next == core::ForwardingMode::Sfu) {
+    // The SFU only hears of facts while a channel is forwarded: catch it up.
     for (const auto& member : members) {
-      if (member.position) context_.forwarding->place(channel, member.member, member.position->position);
-      context_.forwarding->set_floor(channel, member.member, member.floor);
+      if (member.position) context_.sfu->place(channel, member.member, member.position->position);
+      context_.sfu->set_floor(channel, member.member, member.floor);
     }
   } else {
-    for (const auto& member : members) context_.forwarding->leave(channel, member.member);
+    for (const auto& member : members) context_.sfu->leave(channel, member.member);
   }
 }
 
 SignallingHub::JoinOutcome SignallingHub::join(
     core::ChannelId channel, const core::ChannelProperties& properties, MemberInfo self,
-    std::shared_ptr<PeerLink> link, std::optional<core::ChannelId> previous, double now,
+    std::shared_ptr<PeerLink> link, std::optional<core::ChannelId> previous, base::SteadyTime now,
     const std::function<std::string(const JoinOutcome&)>& joined) {
   std::lock_guard lock(mutex_);
   const auto empty_room = [&] {
-    return ChannelRoom(properties, decide_locked(core::Forwarding::Mesh, 0, false));
+    return ChannelRoom(properties, decide_locked(core::ForwardingMode::Mesh, 0, false));
   };
   auto* room = &rooms_.try_emplace(channel, empty_room()).first->second;
   if (const auto older = room->other_connection_of(self.account, self.member)) {
@@ -90,7 +90,7 @@ SignallingHub::JoinOutcome SignallingHub::join(
     return outcome;
   }
   if (const auto world = world_positions_.find(self.account);
-      world != world_positions_.end() && now - world->second.received < kPendingWorldSeconds) {
+      world != world_positions_.end() && now - world->second.received < kPendingWorld) {
     self.position = PlacedPosition{world->second.position, PositionSource::World};
   }
   if (previous && *previous != channel) {
@@ -104,20 +104,20 @@ SignallingHub::JoinOutcome SignallingHub::join(
   if (admission.self.position && admission.self.position->source == PositionSource::World) {
     room->place_from_world(admission.self.account, admission.self.position->position,
                            world_positions_[admission.self.account].received +
-                               kWorldPrecedenceSeconds);
+                               kWorldPrecedence);
   }
-  auto* forwarding = forwarding_of_locked(*room);
-  if (forwarding && admission.self.position) {
-    forwarding->place(channel, admission.self.member, admission.self.position->position);
+  auto* sfu = sfu_of_locked(*room);
+  if (sfu && admission.self.position) {
+    sfu->place(channel, admission.self.member, admission.self.position->position);
   }
   outcome.self = std::move(admission.self);
   outcome.hearing = std::move(admission.hearing);
   outcome.forwarding = room->forwarding();
-  outcome.slots = forwarding ? forwarding->slots() : 0;
+  outcome.slots = sfu ? sfu->slots() : 0;
   link->send(joined(outcome));
   // Joining does not push positions at once: `joined` carries the newcomer's own hearing and
   // the others' positions, and the others learn of it in their audible lists at the next
-  // position tick (at most kPositionPushSeconds later). Pushing on every join made a crowd
+  // position tick (at most kPositionPush later). Pushing on every join made a crowd
   // arriving together cost O(N) pushes of O(N)-long lists each: hundreds of megabytes of JSON
   // for 200 members joining within a second.
   return outcome;
@@ -138,16 +138,16 @@ class NoLink final : public PeerLink {
 bool SignallingHub::join_viewer(core::ChannelId channel, const core::ChannelProperties& properties,
                                 MemberInfo self) {
   std::lock_guard lock(mutex_);
-  if (!context_.forwarding) return false;
-  auto* room = &rooms_.try_emplace(channel, ChannelRoom(properties, decide_locked(core::Forwarding::Mesh, 0, true)))
+  if (!context_.sfu) return false;
+  auto* room = &rooms_.try_emplace(channel, ChannelRoom(properties, decide_locked(core::ForwardingMode::Mesh, 0, true)))
                     .first->second;
   if (room->contains(self.member)) return true;
   self.viewer = true;
-  switch_forwarding_locked(channel, *room, core::Forwarding::Sfu);
+  switch_forwarding_locked(channel, *room, core::ForwardingMode::Sfu);
   auto admission = room->admit(std::move(self), std::make_shared<NoLink>());
-  if (auto* forwarding = forwarding_of_locked(*room)) {
-    if (admission.self.position) forwarding->place(channel, admission.self.member, admission.self.position->position);
-    forwarding->set_floor(channel, admission.self.member, admission.self.floor);
+  if (auto* sfu = sfu_of_locked(*room)) {
+    if (admission.self.position) sfu->place(channel, admission.self.member, admission.self.position->position);
+    sfu->set_floor(channel, admission.self.member, admission.self.floor);
   }
   return true;
 }
@@ -165,7 +165,7 @@ SignallingHub::RelayResult SignallingHub::relay(core::ChannelId channel, const s
   if (!room || !room->contains(from) || to == from || !room->contains(to)) {
     return RelayResult::UnknownMember;
   }
-  if (room->forwarding() != core::Forwarding::Mesh) return RelayResult::NotMesh;
+  if (room->forwarding() != core::ForwardingMode::Mesh) return RelayResult::NotMesh;
   room->send_to(to, serialize({{"type", "signal"}, {"from", from}, {"data", data}}));
   return RelayResult::Relayed;
 }
@@ -174,9 +174,9 @@ bool SignallingHub::negotiate(core::ChannelId channel, const std::string& member
                               std::string sdp, std::shared_ptr<PeerLink> link, json id) {
   std::lock_guard lock(mutex_);
   const auto* room = room_locked(channel);
-  auto* forwarding = room && room->contains(member) ? forwarding_of_locked(*room) : nullptr;
-  if (!forwarding) return false;
-  forwarding->negotiate(channel, room->properties(), member, role, std::move(sdp), std::move(link),
+  auto* sfu = room && room->contains(member) ? sfu_of_locked(*room) : nullptr;
+  if (!sfu) return false;
+  sfu->negotiate(channel, room->properties(), member, role, std::move(sdp), std::move(link),
                         std::move(id));
   return true;
 }
@@ -193,10 +193,10 @@ ChannelRoom::FloorResult SignallingHub::set_floor(core::ChannelId channel, const
   auto* room = room_locked(channel);
   if (!room) return ChannelRoom::FloorResult::UnknownMember;
   const auto result = room->set_floor(by, target, granted);
-  auto* forwarding = forwarding_of_locked(*room);
-  if (forwarding && result == ChannelRoom::FloorResult::Changed) {
+  auto* sfu = sfu_of_locked(*room);
+  if (sfu && result == ChannelRoom::FloorResult::Changed) {
     for (const auto& member : room->members()) {
-      forwarding->set_floor(channel, member.member, member.floor);
+      sfu->set_floor(channel, member.member, member.floor);
     }
   }
   room->push_positions();  // hearing follows the floor at once
@@ -209,20 +209,21 @@ void SignallingHub::set_hand(core::ChannelId channel, const std::string& member,
 }
 
 bool SignallingHub::place(core::ChannelId channel, const std::string& member,
-                          const core::Position& position, double now) {
+                          const core::Position& position, base::SteadyTime now) {
   std::lock_guard lock(mutex_);
   auto* room = room_locked(channel);
   if (!room || !room->place(member, position, now)) return false;
-  if (auto* forwarding = forwarding_of_locked(*room)) forwarding->place(channel, member, position);
+  if (auto* sfu = sfu_of_locked(*room)) sfu->place(channel, member, position);
   return true;
 }
 
 void SignallingHub::remember_world_position_locked(const std::string& account,
-                                                   const core::Position& position, double now) {
+                                                   const core::Position& position,
+                                                   base::SteadyTime now) {
   if (world_positions_.size() >= kMaxPendingWorldPositions &&
       !world_positions_.contains(account)) {
     std::erase_if(world_positions_, [now](const auto& item) {
-      return now - item.second.received >= kPendingWorldSeconds;
+      return now - item.second.received >= kPendingWorld;
     });
     // Still full of fresh entries: forget an arbitrary one rather than grow without bound.
     if (world_positions_.size() >= kMaxPendingWorldPositions) {
@@ -233,15 +234,15 @@ void SignallingHub::remember_world_position_locked(const std::string& account,
 }
 
 void SignallingHub::place_from_world(const std::string& account, const core::Position& position,
-                                     double now) {
+                                     base::SteadyTime now) {
   std::lock_guard lock(mutex_);
   remember_world_position_locked(account, position, now);
   for (auto& [id, room] : rooms_) {
-    room.place_from_world(account, position, now + kWorldPrecedenceSeconds);
-    auto* forwarding = forwarding_of_locked(room);
-    if (!forwarding) continue;
+    room.place_from_world(account, position, now + kWorldPrecedence);
+    auto* sfu = sfu_of_locked(room);
+    if (!sfu) continue;
     for (const auto& member : room.members()) {
-      if (member.account == account) forwarding->place(id, member.member, position);
+      if (member.account == account) sfu->place(id, member.member, position);
     }
   }
 }
@@ -266,7 +267,7 @@ std::size_t SignallingHub::member_count(core::ChannelId channel) {
   return room ? room->size() : 0;
 }
 
-std::optional<core::Forwarding> SignallingHub::forwarding(core::ChannelId channel) {
+std::optional<core::ForwardingMode> SignallingHub::forwarding(core::ChannelId channel) {
   std::lock_guard lock(mutex_);
   const auto* room = room_locked(channel);
   if (!room) return std::nullopt;

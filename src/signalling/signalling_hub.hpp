@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -9,13 +10,14 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/steady_time.hpp"
 #include "core/account_service.hpp"
 #include "core/channel_service.hpp"
 #include "core/join_token.hpp"
 #include "core/position.hpp"
 #include "signalling/channel_room.hpp"
 #include "signalling/ice_servers.hpp"
-#include "signalling/media_forwarding.hpp"
+#include "signalling/sfu_control.hpp"
 #include "signalling/password_checks.hpp"
 #include "signalling/peer_link.hpp"
 #include "signalling/server_message.hpp"
@@ -33,7 +35,7 @@ struct SignallingContext {
   std::size_t max_members_per_channel = 32;
   // Forwards voice through the server in the channels the policy gives to it; none: every
   // channel is a peer-to-peer mesh, whatever the policy says.
-  MediaForwarding* forwarding = nullptr;
+  SfuControl* sfu = nullptr;
   core::ForwardingPolicy policy;
   // Checks hello passwords off the caller's thread, throttled.
   PasswordChecks& password_checks;
@@ -56,7 +58,7 @@ class SignallingHub {
     MemberInfo self;  // as the others see it: floor by the channel's mode, position if known
     std::vector<MemberInfo> others;
     core::Hearing hearing;
-    core::Forwarding forwarding = core::Forwarding::Mesh;  // the channel's, with the newcomer
+    core::ForwardingMode forwarding = core::ForwardingMode::Mesh;  // the channel's, with the newcomer
     std::size_t slots = 0;                                  // receive slots when forwarded
   };
   // Adds the member and tells the others. An older connection of the same account in the
@@ -68,7 +70,7 @@ class SignallingHub {
   // of the newcomer, so they never start a mesh connection to it that would be torn down.
   JoinOutcome join(core::ChannelId channel, const core::ChannelProperties& properties,
                    MemberInfo self, std::shared_ptr<PeerLink> link,
-                   std::optional<core::ChannelId> previous, double now,
+                   std::optional<core::ChannelId> previous, base::SteadyTime now,
                    const std::function<std::string(const JoinOutcome&)>& joined);
   void leave(core::ChannelId channel, const std::string& member);
   // A viewer's agent, bridged into the channel by viewer voice (MemberInfo::viewer set here):
@@ -84,7 +86,7 @@ class SignallingHub {
   // exclude, and listeners would hear some voices twice.
   RelayResult relay(core::ChannelId channel, const std::string& from, const std::string& to,
                     const nlohmann::json& data);
-  // Hands an sfu-offer to the forwarding; false (nothing done) unless the channel is forwarded
+  // Hands an sfu-offer to the SFU; false (nothing done) unless the channel is forwarded
   // now. Decided under the same lock as switches, so an offer never outlives a switch back.
   bool negotiate(core::ChannelId channel, const std::string& member, core::Role role,
                  std::string sdp, std::shared_ptr<PeerLink> link, nlohmann::json id);
@@ -95,32 +97,33 @@ class SignallingHub {
   void set_hand(core::ChannelId channel, const std::string& member, bool raised);
   // A position a client reports for itself; false if ignored (the world places it now).
   bool place(core::ChannelId channel, const std::string& member, const core::Position& position,
-             double now);
+             base::SteadyTime now);
 
   // A position reported from the world (an in-world HUD, docs/world.md) for every connection
   // of `account`. It takes precedence over what those clients send themselves for
-  // kWorldPrecedenceSeconds, and is remembered for kPendingWorldSeconds so that a
-  // connection joining shortly after is placed at once. `now`: monotonic seconds.
-  void place_from_world(const std::string& account, const core::Position& position, double now);
-  static constexpr double kWorldPrecedenceSeconds = 10;
-  static constexpr double kPendingWorldSeconds = 60;
+  // kWorldPrecedence, and is remembered for kPendingWorld so that a connection joining
+  // shortly after is placed at once.
+  void place_from_world(const std::string& account, const core::Position& position,
+                        base::SteadyTime now);
+  static constexpr std::chrono::seconds kWorldPrecedence{10};
+  static constexpr std::chrono::seconds kPendingWorld{60};
   static constexpr std::size_t kMaxPendingWorldPositions = 100000;
 
   // Sends the position updates gathered since the last call; the edge calls it on a timer,
   // which bounds how often clients get `positions` (docs/signalling.md: 10/s).
   void push_positions();
-  static constexpr double kPositionPushSeconds = 0.1;
+  static constexpr std::chrono::milliseconds kPositionPush{100};
 
   std::size_t member_count(core::ChannelId channel);
   // The account a member signed in with; nothing if it is not in the channel.
   std::optional<std::string> account_of(core::ChannelId channel, const std::string& member);
   // How media flows in the channel now; nullopt while nobody is in it.
-  std::optional<core::Forwarding> forwarding(core::ChannelId channel);
+  std::optional<core::ForwardingMode> forwarding(core::ChannelId channel);
 
  private:
   struct WorldPosition {
     core::Position position;
-    double received = 0;
+    base::SteadyTime received;
   };
 
   // Call with mutex_ held.
@@ -129,15 +132,15 @@ class SignallingHub {
   // Re-decides the forwarding of a channel whose membership shrank.
   void refit_locked(core::ChannelId channel);
   // Viewer members need the server to forward: their voice cannot join a mesh.
-  core::Forwarding decide_locked(core::Forwarding current, std::size_t members, bool viewers) const;
+  core::ForwardingMode decide_locked(core::ForwardingMode current, std::size_t members, bool viewers) const;
   // Switches the room to `next` (if it is not already): tells every member, and hands the
-  // forwarding the facts it needs (switching on) or takes every member's session away
+  // SFU the facts it needs (switching on) or takes every member's session away
   // (switching off).
-  void switch_forwarding_locked(core::ChannelId channel, ChannelRoom& room, core::Forwarding next);
-  MediaForwarding* forwarding_of_locked(const ChannelRoom& room) const;
+  void switch_forwarding_locked(core::ChannelId channel, ChannelRoom& room, core::ForwardingMode next);
+  SfuControl* sfu_of_locked(const ChannelRoom& room) const;
   ChannelRoom* room_locked(core::ChannelId channel);
   void remember_world_position_locked(const std::string& account, const core::Position& position,
-                                      double now);
+                                      base::SteadyTime now);
 
   SignallingContext context_;
   std::mutex mutex_;

@@ -23,14 +23,14 @@ void SignallingSession::reply_error(const json& id, std::string_view code, std::
 }
 
 bool SignallingSession::admit(const SessionClock& clock) {
-  if (bucket_.try_take(clock.monotonic_seconds)) return true;
+  if (bucket_.try_take(clock.monotonic)) return true;
   return note_drop(clock);
 }
 
 // Counts a dropped message towards closing a flooding connection; always false.
 bool SignallingSession::note_drop(const SessionClock& clock) {
-  drops_.push_back(clock.monotonic_seconds);
-  while (!drops_.empty() && drops_.front() < clock.monotonic_seconds - Limits::kDropWindowSeconds) {
+  drops_.push_back(clock.monotonic);
+  while (!drops_.empty() && clock.monotonic - drops_.front() > Limits::kDropWindow) {
     drops_.pop_front();
   }
   if (drops_.size() >= Limits::kDropsBeforeClose) {
@@ -204,7 +204,7 @@ void SignallingSession::handle(const json& id, const Join& join, const SessionCl
     return serialize(joined);
   };
   const auto outcome = hub_.join(channel->id, channel->properties, std::move(self), link_,
-                                 channel_, clock.monotonic_seconds, joined_message);
+                                 channel_, clock.monotonic, joined_message);
   if (outcome.full) return reply_error(id, "channel_full", "the channel is full");
   channel_ = channel->id;
   channel_uri_ = join.channel;
@@ -238,11 +238,11 @@ void SignallingSession::handle(const json& id, const State& state, const Session
 void SignallingSession::handle(const json& id, const PositionUpdate& update,
                                const SessionClock& clock) {
   if (!channel_) return reply_error(id, "not_in_channel", "join a channel first");
-  if (!position_bucket_.try_take(clock.monotonic_seconds)) {
+  if (!position_bucket_.try_take(clock.monotonic)) {
     note_drop(clock);
     return;
   }
-  hub_.place(*channel_, member_id_, update.position, clock.monotonic_seconds);
+  hub_.place(*channel_, member_id_, update.position, clock.monotonic);
 }
 
 void SignallingSession::handle(const json& id, const Floor& floor, const SessionClock&) {

@@ -30,7 +30,7 @@ class SignallingSession : public std::enable_shared_from_this<SignallingSession>
     static constexpr double kMessagesPerSecond = 50;
     static constexpr double kBurst = 200;
     static constexpr std::size_t kDropsBeforeClose = 100;
-    static constexpr double kDropWindowSeconds = 10;
+    static constexpr base::Seconds kDropWindow{10};
     // positional-audio.md: clients send their position at most 10 times per second.
     static constexpr double kPositionsPerSecond = 10;
     static constexpr double kPositionBurst = 10;
@@ -97,7 +97,7 @@ class SignallingSession : public std::enable_shared_from_this<SignallingSession>
   std::string channel_uri_;
   base::TokenBucket bucket_{Limits::kMessagesPerSecond, Limits::kBurst};
   base::TokenBucket position_bucket_{Limits::kPositionsPerSecond, Limits::kPositionBurst};
-  std::deque<double> drops_;
+  std::deque<base::SteadyTime> drops_;
   bool closed_ = false;
 };
 

@@ -17,8 +17,8 @@ std::string digest(std::string_view code) {
 InMemoryLinkCodeStore::InMemoryLinkCodeStore(std::size_t capacity)
     : capacity_(std::max<std::size_t>(capacity, 1)) {}
 
-void InMemoryLinkCodeStore::put(std::string_view code, std::string token, double now,
-                                double expires) {
+void InMemoryLinkCodeStore::put(std::string_view code, std::string token, base::SteadyTime now,
+                                base::SteadyTime expires) {
   auto key = digest(code);
   std::lock_guard lock(mutex_);
   forget_expired(now);
@@ -31,7 +31,8 @@ void InMemoryLinkCodeStore::put(std::string_view code, std::string token, double
   entries_.insert_or_assign(std::move(key), Entry{std::move(token), expires});
 }
 
-std::optional<std::string> InMemoryLinkCodeStore::take(std::string_view code, double now) {
+std::optional<std::string> InMemoryLinkCodeStore::take(std::string_view code,
+                                                       base::SteadyTime now) {
   const auto key = digest(code);
   std::lock_guard lock(mutex_);
   const auto found = entries_.find(key);
@@ -47,7 +48,7 @@ std::size_t InMemoryLinkCodeStore::size() const {
   return entries_.size();
 }
 
-void InMemoryLinkCodeStore::forget_expired(double now) {
+void InMemoryLinkCodeStore::forget_expired(base::SteadyTime now) {
   // Entries are put with one lifetime, so expiry follows insertion order closely enough:
   // stop at the first live one.
   while (!order_.empty()) {

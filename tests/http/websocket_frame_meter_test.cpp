@@ -39,13 +39,18 @@ std::vector<unsigned char> join(std::initializer_list<std::vector<unsigned char>
 
 WebSocketFrameMeter::Limits generous() { return {64, 1e9, 1e9}; }
 
+// `seconds` after an arbitrary start of the steady clock.
+webvox::base::SteadyTime after(double seconds) {
+  return webvox::base::SteadyTime{} + webvox::base::to_steady(webvox::base::Seconds(seconds));
+}
+
 }  // namespace
 
 TEST(WebSocketFrameMeter, CountsFramesAndMessagesOfEveryLengthEncoding) {
   WebSocketFrameMeter meter(generous());
   const auto bytes = join({frame(0x1, true, 5), frame(0x1, false, 200), frame(0x0, true, 70000),
                            frame(0x9, true, 0), frame(0x1, true, 0)});
-  EXPECT_EQ(meter.feed(bytes, 0), Verdict::kWithinLimits);
+  EXPECT_EQ(meter.feed(bytes, after(0)), Verdict::kWithinLimits);
   EXPECT_EQ(meter.frames(), 5u);
   EXPECT_EQ(meter.control_frames(), 1u);
   EXPECT_EQ(meter.messages(), 3u);
@@ -58,7 +63,7 @@ TEST(WebSocketFrameMeter, SameCountsWhateverTheReadsSplitTheBytesInto) {
     WebSocketFrameMeter meter(generous());
     for (std::size_t at = 0; at < bytes.size(); at += step) {
       const auto n = std::min(step, bytes.size() - at);
-      ASSERT_EQ(meter.feed({bytes.data() + at, n}, 0), Verdict::kWithinLimits);
+      ASSERT_EQ(meter.feed({bytes.data() + at, n}, after(0)), Verdict::kWithinLimits);
     }
     EXPECT_EQ(meter.frames(), 5u) << step;
     EXPECT_EQ(meter.control_frames(), 1u) << step;
@@ -68,30 +73,30 @@ TEST(WebSocketFrameMeter, SameCountsWhateverTheReadsSplitTheBytesInto) {
 
 TEST(WebSocketFrameMeter, EmptyContinuationFramesThatNeverFinishAMessageAreCharged) {
   WebSocketFrameMeter meter({8, 1e9, 1e9});
-  EXPECT_EQ(meter.feed(frame(0x1, false, 0), 0), Verdict::kWithinLimits);
-  for (int i = 0; i < 7; ++i) EXPECT_EQ(meter.feed(frame(0x0, false, 0), 0), Verdict::kWithinLimits);
-  EXPECT_EQ(meter.feed(frame(0x0, false, 0), 0), Verdict::kTooManyFramesInMessage);
+  EXPECT_EQ(meter.feed(frame(0x1, false, 0), after(0)), Verdict::kWithinLimits);
+  for (int i = 0; i < 7; ++i) EXPECT_EQ(meter.feed(frame(0x0, false, 0), after(0)), Verdict::kWithinLimits);
+  EXPECT_EQ(meter.feed(frame(0x0, false, 0), after(0)), Verdict::kTooManyFramesInMessage);
   EXPECT_EQ(meter.messages(), 0u);
   // And stays broken.
-  EXPECT_EQ(meter.feed(frame(0x1, true, 1), 0), Verdict::kTooManyFramesInMessage);
+  EXPECT_EQ(meter.feed(frame(0x1, true, 1), after(0)), Verdict::kTooManyFramesInMessage);
 }
 
 TEST(WebSocketFrameMeter, ControlFramesDoNotSplitAMessageButCountTowardsTheRate) {
   WebSocketFrameMeter meter({2, 1e9, 1e9});
   EXPECT_EQ(meter.feed(join({frame(0x1, false, 1), frame(0x9, true, 0), frame(0xA, true, 0),
                              frame(0x0, true, 1)}),
-                       0),
+                       after(0)),
             Verdict::kWithinLimits);
   EXPECT_EQ(meter.messages(), 1u);
 }
 
 TEST(WebSocketFrameMeter, FrameRateIsATokenBucketOverEveryFrame) {
   WebSocketFrameMeter meter({64, 10, 20});  // 10 frames/s, bursts of 20
-  for (int i = 0; i < 20; ++i) ASSERT_EQ(meter.feed(frame(0xA, true, 0), 0), Verdict::kWithinLimits);
-  EXPECT_EQ(meter.feed(frame(0xA, true, 0), 0.05), Verdict::kFrameRate);
+  for (int i = 0; i < 20; ++i) ASSERT_EQ(meter.feed(frame(0xA, true, 0), after(0)), Verdict::kWithinLimits);
+  EXPECT_EQ(meter.feed(frame(0xA, true, 0), after(0.05)), Verdict::kFrameRate);
 
   WebSocketFrameMeter steady({64, 10, 20});
   for (int i = 0; i < 200; ++i) {  // 10 a second, for 20 s: never over
-    ASSERT_EQ(steady.feed(frame(0x1, true, 3), i * 0.1), Verdict::kWithinLimits) << i;
+    ASSERT_EQ(steady.feed(frame(0x1, true, 3), after(i * 0.1)), Verdict::kWithinLimits) << i;
   }
 }

@@ -8,15 +8,15 @@ using namespace webvox::core;
 namespace {
 
 // The forwarding a channel goes through as members arrive and leave, one count at a time.
-std::vector<Forwarding> walk(const ForwardingPolicy& policy, const std::vector<std::size_t>& counts) {
-  std::vector<Forwarding> out;
-  auto current = Forwarding::Mesh;
+std::vector<ForwardingMode> walk(const ForwardingPolicy& policy, const std::vector<std::size_t>& counts) {
+  std::vector<ForwardingMode> out;
+  auto current = ForwardingMode::Mesh;
   for (const auto count : counts) out.push_back(current = policy.decide(current, count));
   return out;
 }
 
-constexpr auto M = Forwarding::Mesh;
-constexpr auto S = Forwarding::Sfu;
+constexpr auto M = ForwardingMode::Mesh;
+constexpr auto S = ForwardingMode::Sfu;
 
 }  // namespace
 
@@ -36,7 +36,7 @@ TEST(ForwardingPolicy, OneMemberBouncingAtTheBoundaryFlipsTheChannelAtMostOnce) 
   EXPECT_EQ(walk(policy, {4, 5, 4, 5, 4, 5, 4}), (std::vector{M, S, S, S, S, S, S}));
   // Forwarded with four, one reloads (gone, back): one switch to the mesh, then it stays.
   auto current = S;
-  std::vector<Forwarding> seen;
+  std::vector<ForwardingMode> seen;
   for (const std::size_t count : {3, 4, 3, 4, 3, 4}) seen.push_back(current = policy.decide(current, count));
   EXPECT_EQ(seen, (std::vector{M, M, M, M, M, M}));
 }

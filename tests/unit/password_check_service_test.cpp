@@ -63,7 +63,7 @@ class PasswordCheckServiceTest : public ::testing::Test {
           posted.tasks.push_back(std::move(task));
           posted.arrived.notify_all();
         },
-        {[this] { return now; }, [] { return signalling::SessionClock{5, 1000}; }}, settings);
+        {[this] { return now; }, [] { return signalling::SessionClock{base::SteadyTime{} + std::chrono::seconds(5), 1000}; }}, settings);
   }
 
   // Checks and waits for the answer (run on this thread, as the io_context would).

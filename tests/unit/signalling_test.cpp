@@ -15,6 +15,9 @@ using nlohmann::json;
 
 namespace {
 
+// `seconds` after an arbitrary start of the steady clock.
+base::SteadyTime after(double seconds) { return base::SteadyTime{} + base::to_steady(base::Seconds(seconds)); }
+
 struct FakeLink final : signalling::PeerLink {
   std::vector<json> sent;
   std::optional<std::uint16_t> closed_with;
@@ -63,8 +66,8 @@ struct InlinePasswordChecks final : signalling::PasswordChecks {
   std::vector<std::string> refused_tokens;
 };
 
-// The server-forwarding side as the hub drives it: what it was told, per call.
-struct FakeForwarding final : signalling::MediaForwarding {
+// The SFU as the hub drives it: what it was told, per call.
+struct FakeSfu final : signalling::SfuControl {
   std::vector<std::string> calls;  // "negotiate m", "leave m", "place m x", "floor m 1"
   std::size_t slots() const override { return 5; }
   void negotiate(core::ChannelId, const core::ChannelProperties&, const std::string& member,
@@ -100,16 +103,16 @@ struct SignallingStore {
 
 class SignallingTest : public ::testing::Test, protected SignallingStore {
  protected:
-  explicit SignallingTest(signalling::MediaForwarding* forwarding = nullptr,
+  explicit SignallingTest(signalling::SfuControl* sfu = nullptr,
                           core::ForwardingPolicy policy = {})
       : hub{{accounts, channels, signer, {{"stun:stun.example.org"}, {}, "", 600},
-             "voice.example.org", 3, forwarding, policy, password_checks}} {}
+             "voice.example.org", 3, sfu, policy, password_checks}} {}
 
   struct Client {
     std::shared_ptr<FakeLink> link = std::make_shared<FakeLink>();
     std::shared_ptr<signalling::SignallingSession> session;
     void send(const json& message, double at = 0) {
-      session->on_message(message.dump(), {at, 1000});
+      session->on_message(message.dump(), {after(at), 1000});
     }
   };
 
@@ -178,14 +181,14 @@ class SignallingTest : public ::testing::Test, protected SignallingStore {
 // three, a mesh again for one.
 class ForwardingSwitchTest : public SignallingTest {
  protected:
-  ForwardingSwitchTest() : SignallingTest(&forwarding, {core::MediaMode::Auto, 2}) {}
+  ForwardingSwitchTest() : SignallingTest(&sfu, {core::MediaMode::Auto, 2}) {}
   static json forwarding_message(const char* mode) {
     json message = {{"type", "forwarding"}, {"forwarding", mode}};
     if (std::string(mode) == "sfu") message["slots"] = 5;
     return message;
   }
   // Constructed after the base's hub, which only keeps the address until a member joins.
-  FakeForwarding forwarding;
+  FakeSfu sfu;
 };
 
 }  // namespace
@@ -406,7 +409,7 @@ TEST_F(SignallingTest, PositionsStayInTheirChannel) {
   auto b = joined("xB", "pb", kC1);
   a.send(position(3), 0);
   b.send(position(4), 0);
-  hub.place_from_world("xA", {5, 5, 5, 0}, 0);
+  hub.place_from_world("xA", {5, 5, 5, 0}, after(0));
   hub.push_positions();
   EXPECT_EQ(c.link->count_of("positions"), 0u);
   for (const auto& message : c.link->sent) {
@@ -423,7 +426,7 @@ TEST_F(SignallingTest, PositionsStayInTheirChannel) {
 }
 
 TEST_F(SignallingTest, WorldPositionsPlaceNewcomersAndOverrideClients) {
-  hub.place_from_world("xB", {100, 50, 20, 1.0}, 0);
+  hub.place_from_world("xB", {100, 50, 20, 1.0}, after(0));
   auto a = joined("xA", "pa", kC1);
   a.send(position(100, 45), 0);
   auto b = connect();
@@ -438,21 +441,21 @@ TEST_F(SignallingTest, WorldPositionsPlaceNewcomersAndOverrideClients) {
   b.send(position(1), 2);
   hub.push_positions();
   EXPECT_EQ(a.link->last()["members"][0]["x"], 100.0);
-  hub.place_from_world("xB", {101, 50, 20, 1.0}, 3);
+  hub.place_from_world("xB", {101, 50, 20, 1.0}, after(3));
   hub.push_positions();
   EXPECT_EQ(b.link->last()["members"][0]["x"], 101.0);  // told where the world put it
   EXPECT_EQ(b.link->last()["members"][0]["member"], b.session->member_id());
   // …until the world has gone quiet.
-  b.send(position(7), 3 + signalling::SignallingHub::kWorldPrecedenceSeconds + 0.1);
+  b.send(position(7), 3 + base::Seconds(signalling::SignallingHub::kWorldPrecedence).count() + 0.1);
   hub.push_positions();
   EXPECT_EQ(a.link->last()["members"][0]["x"], 7.0);
   EXPECT_EQ(a.link->last()["members"][0]["source"], "client");
 }
 
 TEST_F(SignallingTest, StaleWorldPositionsAreNotApplied) {
-  hub.place_from_world("xB", {100, 50, 20, 1.0}, 0);
+  hub.place_from_world("xB", {100, 50, 20, 1.0}, after(0));
   auto b = connect();
-  const double later = signalling::SignallingHub::kPendingWorldSeconds + 1;
+  const double later = base::Seconds(signalling::SignallingHub::kPendingWorld).count() + 1;
   b.send({{"type", "hello"}, {"account", "xB"}, {"password", "pb"}}, later);
   b.send({{"type", "join"}, {"channel", kC1}}, later);
   EXPECT_FALSE(b.link->last()["self"].contains("position"));
@@ -544,7 +547,7 @@ TEST_F(ForwardingSwitchTest, TheMemberBeyondTheThresholdSwitchesEveryoneToTheSer
   auto a = joined("xA", "pa", kC1);
   auto b = joined("xB", "pb", kC1);
   EXPECT_EQ(b.link->last()["channelInfo"]["forwarding"], "mesh");
-  EXPECT_EQ(hub.forwarding(1001), core::Forwarding::Mesh);
+  EXPECT_EQ(hub.forwarding(1001), core::ForwardingMode::Mesh);
   auto c = joined("xC", "pc", kC1);
   EXPECT_EQ(c.link->last()["channelInfo"]["forwarding"], "sfu");
   EXPECT_EQ(c.link->last()["channelInfo"]["slots"], 5);
@@ -558,7 +561,7 @@ TEST_F(ForwardingSwitchTest, TheMemberBeyondTheThresholdSwitchesEveryoneToTheSer
     EXPECT_EQ(member->link->last_of("forwarding"), forwarding_message("sfu"));
     EXPECT_EQ(member->link->count_of("forwarding"), 1u);
   }
-  EXPECT_EQ(hub.forwarding(1001), core::Forwarding::Sfu);
+  EXPECT_EQ(hub.forwarding(1001), core::ForwardingMode::Sfu);
 }
 
 TEST_F(ForwardingSwitchTest, OffersPassOnlyWhenForwardedAndSignalsOnlyInAMesh) {
@@ -572,7 +575,7 @@ TEST_F(ForwardingSwitchTest, OffersPassOnlyWhenForwardedAndSignalsOnlyInAMesh) {
   auto c = joined("xC", "pc", kC1);
   a.send({{"type", "sfu-offer"}, {"sdp", "v=0"}, {"id", 2}});
   EXPECT_EQ(a.link->last()["type"], "sfu-answer");
-  EXPECT_EQ(forwarding.count("negotiate " + a.session->member_id()), 1u);
+  EXPECT_EQ(sfu.count("negotiate " + a.session->member_id()), 1u);
   const auto b_before = b.link->sent.size();
   a.send({{"type", "signal"}, {"to", b_id}, {"data", {{"candidate", nullptr}}}, {"id", 3}});
   EXPECT_EQ(a.link->last()["code"], "mesh_off");
@@ -586,27 +589,27 @@ TEST_F(ForwardingSwitchTest, TheForwarderLearnsTheFactsAtTheSwitchAndLosesTheSes
   auto a = joined("xA", "pa", kC1);
   a.send(position(20), 1);
   auto b = joined("xB", "pb", kC1);
-  EXPECT_TRUE(forwarding.calls.empty());  // a mesh is none of its business
+  EXPECT_TRUE(sfu.calls.empty());  // a mesh is none of its business
   auto c = joined("xC", "pc", kC1);
   const auto id = [](const Client& x) { return x.session->member_id(); };
-  EXPECT_EQ(forwarding.count("place " + id(a) + " 20"), 1u);
-  for (const auto* x : {&a, &b}) EXPECT_EQ(forwarding.count("floor " + id(*x) + " 1"), 1u);
+  EXPECT_EQ(sfu.count("place " + id(a) + " 20"), 1u);
+  for (const auto* x : {&a, &b}) EXPECT_EQ(sfu.count("floor " + id(*x) + " 1"), 1u);
   b.send(position(30), 1);
-  EXPECT_EQ(forwarding.count("place " + id(b) + " 30"), 1u);
+  EXPECT_EQ(sfu.count("place " + id(b) + " 30"), 1u);
 
   // Down to two: still forwarded (two is the threshold, not below it).
   c.send({{"type", "leave"}});
-  EXPECT_EQ(forwarding.count("leave " + id(c)), 1u);
+  EXPECT_EQ(sfu.count("leave " + id(c)), 1u);
   EXPECT_EQ(a.link->count_of("forwarding"), 1u);
-  EXPECT_EQ(hub.forwarding(1001), core::Forwarding::Sfu);
+  EXPECT_EQ(hub.forwarding(1001), core::ForwardingMode::Sfu);
   // Down to one: a mesh again, and the forwarder drops the member's session.
   b.session->on_closed();
   EXPECT_EQ(a.link->last_of("forwarding"), forwarding_message("mesh"));
   EXPECT_EQ(a.link->last(), forwarding_message("mesh"));  // after member-left
-  EXPECT_EQ(forwarding.count("leave " + id(a)), 1u);
-  const auto calls = forwarding.calls.size();
+  EXPECT_EQ(sfu.count("leave " + id(a)), 1u);
+  const auto calls = sfu.calls.size();
   a.send(position(40), 2);
-  EXPECT_EQ(forwarding.calls.size(), calls);
+  EXPECT_EQ(sfu.calls.size(), calls);
 }
 
 TEST_F(ForwardingSwitchTest, AReloadInAForwardedChannelAtTheThresholdDoesNotSwitch) {
@@ -614,13 +617,13 @@ TEST_F(ForwardingSwitchTest, AReloadInAForwardedChannelAtTheThresholdDoesNotSwit
   auto b = joined("xB", "pb", kC1);
   auto c = joined("xC", "pc", kC1);
   c.send({{"type", "leave"}});
-  ASSERT_EQ(hub.forwarding(1001), core::Forwarding::Sfu);  // two, at the threshold
+  ASSERT_EQ(hub.forwarding(1001), core::ForwardingMode::Sfu);  // two, at the threshold
   // b's page reloads: its new connection replaces the old one before that one closes.
   auto b2 = joined("xB", "pb", kC1);
   EXPECT_EQ(b2.link->last()["channelInfo"]["forwarding"], "sfu");
   b.session->on_closed();
   EXPECT_EQ(a.link->count_of("forwarding"), 1u);  // only the switch to sfu
-  EXPECT_EQ(hub.forwarding(1001), core::Forwarding::Sfu);
+  EXPECT_EQ(hub.forwarding(1001), core::ForwardingMode::Sfu);
 }
 
 TEST_F(ForwardingSwitchTest, ViewersArePlacedForBrowsersAndCostNothingWithoutThem) {
@@ -633,8 +636,8 @@ TEST_F(ForwardingSwitchTest, ViewersArePlacedForBrowsersAndCostNothingWithoutThe
     info.account = "xB";
     ASSERT_TRUE(hub.join_viewer(1001, properties, info));
   }
-  EXPECT_TRUE(hub.place(1001, "viewer-1", {5, 0, 0, 0}, 1));
-  EXPECT_TRUE(hub.place(1001, "viewer-2", {50, 0, 0, 0}, 1));
+  EXPECT_TRUE(hub.place(1001, "viewer-1", {5, 0, 0, 0}, after(1)));
+  EXPECT_TRUE(hub.place(1001, "viewer-2", {50, 0, 0, 0}, after(1)));
   hub.push_positions();
   const auto seen = a.link->last_of("positions");
   ASSERT_EQ(seen["members"].size(), 2u);
@@ -644,7 +647,7 @@ TEST_F(ForwardingSwitchTest, ViewersArePlacedForBrowsersAndCostNothingWithoutThe
   // viewers go on being placed and leaving without a browser to tell.
   hub.leave(1001, a.session->member_id());
   const auto sent = a.link->sent.size();
-  EXPECT_TRUE(hub.place(1001, "viewer-1", {6, 0, 0, 0}, 2));
+  EXPECT_TRUE(hub.place(1001, "viewer-1", {6, 0, 0, 0}, after(2)));
   hub.push_positions();
   hub.leave(1001, "viewer-1");
   hub.push_positions();
@@ -691,11 +694,11 @@ TEST(ClientMessage, CleansDisplayNames) {
 
 TEST(TokenBucket, RefillsAtItsRate) {
   base::TokenBucket bucket(10, 2);
-  EXPECT_TRUE(bucket.try_take(0));
-  EXPECT_TRUE(bucket.try_take(0));
-  EXPECT_FALSE(bucket.try_take(0));
-  EXPECT_TRUE(bucket.try_take(0.1));
-  EXPECT_FALSE(bucket.try_take(0.1));
+  EXPECT_TRUE(bucket.try_take(after(0)));
+  EXPECT_TRUE(bucket.try_take(after(0)));
+  EXPECT_FALSE(bucket.try_take(after(0)));
+  EXPECT_TRUE(bucket.try_take(after(0.1)));
+  EXPECT_FALSE(bucket.try_take(after(0.1)));
 }
 
 namespace {
@@ -716,7 +719,7 @@ struct DeferredPasswordChecks final : signalling::PasswordChecks {
   void answer(signalling::PasswordVerdict::Outcome outcome) {
     auto done = std::move(pending.front());
     pending.erase(pending.begin());
-    done({outcome, std::chrono::seconds(0)}, {1, 1000});
+    done({outcome, std::chrono::seconds(0)}, {after(1), 1000});
   }
   std::optional<signalling::PasswordVerdict> immediate;
   std::vector<signalling::PasswordAttempt> attempts;
@@ -735,7 +738,7 @@ class DeferredSignInTest : public ::testing::Test, protected SignallingStore {
   struct Client {
     std::shared_ptr<FakeLink> link = std::make_shared<FakeLink>();
     std::shared_ptr<signalling::SignallingSession> session;
-    void send(const json& message) { session->on_message(message.dump(), {0, 1000}); }
+    void send(const json& message) { session->on_message(message.dump(), {after(0), 1000}); }
   };
   Client connect(const std::string& source = "203.0.113.9") {
     Client client;

@@ -8,8 +8,14 @@ using namespace webvox::sfu;
 
 namespace {
 
-SlotCandidate talking(std::string id, double level) { return {std::move(id), level, 0.0}; }
-SlotCandidate quiet(std::string id, double silent_for) { return {std::move(id), -127, silent_for}; }
+using webvox::base::Seconds;
+using webvox::base::SteadyTime;
+
+// `seconds` after an arbitrary start of the steady clock.
+SteadyTime at(double seconds) { return SteadyTime{} + webvox::base::to_steady(Seconds(seconds)); }
+
+SlotCandidate talking(std::string id, double level) { return {std::move(id), level, Seconds(0)}; }
+SlotCandidate quiet(std::string id, double silent_for) { return {std::move(id), -127, Seconds(silent_for)}; }
 
 SlotAllocator::Settings two_slots() {
   SlotAllocator::Settings settings;
@@ -28,26 +34,26 @@ using Slots = std::vector<std::optional<std::string>>;
 TEST(SlotAllocator, FillsFreeSlotsLoudestFirst) {
   SlotAllocator allocator(two_slots());
   const std::vector<SlotCandidate> candidates{talking("a", -40), talking("b", -20), talking("c", -30)};
-  const auto changes = allocator.update(candidates, 0);
+  const auto changes = allocator.update(candidates, at(0));
   EXPECT_EQ(occupants(allocator), (Slots{"b", "c"}));
   ASSERT_EQ(changes.size(), 2u);
   EXPECT_EQ(changes[0].slot, 0u);
   EXPECT_EQ(changes[0].previous, std::nullopt);
   EXPECT_EQ(changes[0].next, "b");
-  EXPECT_TRUE(allocator.update(candidates, 0.05).empty());  // stable: nothing to tell
+  EXPECT_TRUE(allocator.update(candidates, at(0.05)).empty());  // stable: nothing to tell
 }
 
 TEST(SlotAllocator, SilentSpeakersDoNotTakeSlots) {
   SlotAllocator allocator(two_slots());
   const std::vector<SlotCandidate> candidates{quiet("a", 10), talking("b", -30)};
-  allocator.update(candidates, 0);
+  allocator.update(candidates, at(0));
   EXPECT_EQ(occupants(allocator), (Slots{"b", std::nullopt}));
 }
 
 TEST(SlotAllocator, OutOfRangeSpeakersLoseTheirSlotAtOnce) {
   SlotAllocator allocator(two_slots());
-  allocator.update(std::vector{talking("a", -20), talking("b", -20)}, 0);
-  const auto changes = allocator.update(std::vector{talking("b", -20)}, 0.02);
+  allocator.update(std::vector{talking("a", -20), talking("b", -20)}, at(0));
+  const auto changes = allocator.update(std::vector{talking("b", -20)}, at(0.02));
   EXPECT_EQ(occupants(allocator), (Slots{std::nullopt, "b"}));
   ASSERT_EQ(changes.size(), 1u);
   EXPECT_EQ(changes[0].previous, "a");
@@ -56,20 +62,20 @@ TEST(SlotAllocator, OutOfRangeSpeakersLoseTheirSlotAtOnce) {
 
 TEST(SlotAllocator, ATalkingOccupantKeepsItsSlotAgainstASlightlyLouderOne) {
   SlotAllocator allocator(two_slots());
-  allocator.update(std::vector{talking("a", -30), talking("b", -32)}, 0);
+  allocator.update(std::vector{talking("a", -30), talking("b", -32)}, at(0));
   // c is louder, but by less than the 6 dB margin: no flapping.
-  allocator.update(std::vector{talking("a", -30), talking("b", -32), talking("c", -28)}, 5);
+  allocator.update(std::vector{talking("a", -30), talking("b", -32), talking("c", -28)}, at(5));
   EXPECT_EQ(occupants(allocator), (Slots{"a", "b"}));
 }
 
 TEST(SlotAllocator, AMuchLouderSpeakerDisplacesTheWeakestSettledOccupant) {
   SlotAllocator allocator(two_slots());
-  allocator.update(std::vector{talking("a", -30), talking("b", -40)}, 0);
+  allocator.update(std::vector{talking("a", -30), talking("b", -40)}, at(0));
   // Too soon: b has had its slot for less than the minimum tenure.
-  allocator.update(std::vector{talking("a", -30), talking("b", -40), talking("c", -10)}, 0.5);
+  allocator.update(std::vector{talking("a", -30), talking("b", -40), talking("c", -10)}, at(0.5));
   EXPECT_EQ(occupants(allocator), (Slots{"a", "b"}));
   const auto changes =
-      allocator.update(std::vector{talking("a", -30), talking("b", -40), talking("c", -10)}, 1.5);
+      allocator.update(std::vector{talking("a", -30), talking("b", -40), talking("c", -10)}, at(1.5));
   EXPECT_EQ(occupants(allocator), (Slots{"a", "c"}));
   ASSERT_EQ(changes.size(), 1u);
   EXPECT_EQ(changes[0].previous, "b");
@@ -77,18 +83,18 @@ TEST(SlotAllocator, AMuchLouderSpeakerDisplacesTheWeakestSettledOccupant) {
 
 TEST(SlotAllocator, APauseBetweenWordsKeepsTheSlotALongSilenceGivesItUp) {
   SlotAllocator allocator(two_slots());
-  allocator.update(std::vector{talking("a", -30), talking("b", -30)}, 0);
+  allocator.update(std::vector{talking("a", -30), talking("b", -30)}, at(0));
   // a pauses for a second: within the hold time, a quieter newcomer cannot take its slot.
-  allocator.update(std::vector{quiet("a", 1.0), talking("b", -30), talking("c", -35)}, 10);
+  allocator.update(std::vector{quiet("a", 1.0), talking("b", -30), talking("c", -35)}, at(10));
   EXPECT_EQ(occupants(allocator), (Slots{"a", "b"}));
-  allocator.update(std::vector{quiet("a", 2.0), talking("b", -30), talking("c", -35)}, 11);
+  allocator.update(std::vector{quiet("a", 2.0), talking("b", -30), talking("c", -35)}, at(11));
   EXPECT_EQ(occupants(allocator), (Slots{"c", "b"}));
 }
 
 TEST(SlotAllocator, TheLongestSilentOccupantGoesFirst) {
   SlotAllocator allocator(two_slots());
-  allocator.update(std::vector{talking("a", -30), talking("b", -30)}, 0);
-  allocator.update(std::vector{quiet("a", 3), quiet("b", 9), talking("c", -50)}, 10);
+  allocator.update(std::vector{talking("a", -30), talking("b", -30)}, at(0));
+  allocator.update(std::vector{quiet("a", 3), quiet("b", 9), talking("c", -50)}, at(10));
   EXPECT_EQ(occupants(allocator), (Slots{"a", "c"}));
 }
 
@@ -103,7 +109,7 @@ TEST(SlotAllocator, ManySpeakersNeverOverfillOrDuplicate) {
       candidates.push_back(speaks ? talking("s" + std::to_string(s), -20 - (s * 13 + tick) % 40)
                                   : quiet("s" + std::to_string(s), (tick % 5) * 0.7));
     }
-    allocator.update(candidates, tick * 0.05);
+    allocator.update(candidates, at(tick * 0.05));
     std::vector<std::string> seen;
     for (const auto& occupant : allocator.slots()) {
       if (!occupant) continue;
@@ -117,16 +123,16 @@ TEST(SlotAllocator, ManySpeakersNeverOverfillOrDuplicate) {
 TEST(AudioLevelTracker, SmoothsLevelsAndRemembersVoice) {
   AudioLevelTracker tracker;
   EXPECT_EQ(tracker.level_dbov(), -127);
-  EXPECT_GT(tracker.silent_for(0), 1e6);
-  for (int i = 0; i < 50; ++i) tracker.on_packet(20, i * 0.02);  // -20 dBov for a second
+  EXPECT_GT(tracker.silent_for(at(0)), Seconds(1e6));
+  for (int i = 0; i < 50; ++i) tracker.on_packet(20, at(i * 0.02));  // -20 dBov for a second
   EXPECT_NEAR(tracker.level_dbov(), -20, 0.1);
-  EXPECT_NEAR(tracker.silent_for(1.0), 0.02, 1e-9);
-  tracker.on_packet(127, 1.0);  // one silent packet moves the average only partly
+  EXPECT_NEAR(tracker.silent_for(at(1.0)).count(), 0.02, 1e-9);
+  tracker.on_packet(127, at(1.0));  // one silent packet moves the average only partly
   EXPECT_GT(tracker.level_dbov(), -50);
-  for (int i = 0; i < 50; ++i) tracker.on_packet(127, 1.0 + i * 0.02);
+  for (int i = 0; i < 50; ++i) tracker.on_packet(127, at(1.0 + i * 0.02));
   EXPECT_LT(tracker.level_dbov(), -120);
-  EXPECT_NEAR(tracker.silent_for(2.0), 1.02, 1e-9);
-  tracker.on_packet(300, 2.0);  // out of range values are clamped, not trusted
+  EXPECT_NEAR(tracker.silent_for(at(2.0)).count(), 1.02, 1e-9);
+  tracker.on_packet(300, at(2.0));  // out of range values are clamped, not trusted
   EXPECT_GE(tracker.level_dbov(), -127);
 }
 
@@ -135,12 +141,12 @@ TEST(SlotAllocator, WithoutTenureOrMarginEveryChallengerTakesItsTurnLoudestFirst
   // must still be tried in loudness order, not only the few the allocator orders first.
   SlotAllocator::Settings settings;
   settings.slots = 1;
-  settings.min_tenure_seconds = 0;
+  settings.min_tenure = Seconds(0);
   settings.switch_margin_db = -100;  // anyone outshouts anyone
   SlotAllocator allocator(settings);
   const std::vector<SlotCandidate> candidates{talking("d", -50), talking("a", -10), talking("c", -40),
                                               talking("b", -20)};
-  const auto changes = allocator.update(candidates, 0);
+  const auto changes = allocator.update(candidates, at(0));
   ASSERT_EQ(changes.size(), 4u);
   EXPECT_EQ(changes[0].next, "a");
   EXPECT_EQ(changes[1].next, "b");

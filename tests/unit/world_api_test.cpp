@@ -25,7 +25,7 @@ constexpr std::string_view kRegion = "11111111-2222-3333-4444-555555555555";
 struct Placed {
   std::string account;
   core::Position position;
-  double now;
+  base::SteadyTime now;
 };
 
 class WorldApiTest : public ::testing::Test {
@@ -35,7 +35,7 @@ class WorldApiTest : public ::testing::Test {
   app::JoinTokenIssuer issuer{signer, stack.channels, std::string(VivoxStack::kRealm)};
   world::InMemoryLinkCodeStore codes{100};
   std::vector<Placed> placed;
-  double now = 5000;
+  base::SteadyTime now = base::SteadyTime{} + std::chrono::seconds(5000);
   std::int64_t unix_now = 1'700'000'000;
   app::WorldApi api{std::string(kSecret),
                     std::string(VivoxStack::kRealm),
@@ -43,7 +43,7 @@ class WorldApiTest : public ::testing::Test {
                     stack.channels,
                     codes,
                     [this](const std::string& account, const core::Position& position,
-                           double at) { placed.push_back({account, position, at}); },
+                           base::SteadyTime at) { placed.push_back({account, position, at}); },
                     {[this] { return now; }, [this] { return unix_now; }}};
   app::HttpRoutes routes{stack.api, nullptr, nullptr, &api};
 
@@ -121,7 +121,7 @@ TEST_F(WorldApiTest, APositionReachesSignallingForTheWearersAccount) {
   EXPECT_DOUBLE_EQ(placed[0].position.y, 64);
   EXPECT_DOUBLE_EQ(placed[0].position.z, 22);
   EXPECT_DOUBLE_EQ(placed[0].position.yaw, 1.5);
-  EXPECT_DOUBLE_EQ(placed[0].now, now);
+  EXPECT_EQ(placed[0].now, now);
 }
 
 TEST_F(WorldApiTest, TheSimulatorsContentTypeDoesNotMatter) {
@@ -185,7 +185,7 @@ TEST_F(WorldApiTest, FloodingOneAvatarIs429WhileOthersGoOn) {
                                    "fbefbeaa-1111-4222-8333-444455556666"))
                 .status,
             200u);
-  now += 1.0;  // one more per second, as the HUD sends
+  now += std::chrono::seconds(1);  // one more per second, as the HUD sends
   EXPECT_EQ(routes.handle(from_hud("/world/position", position_body())).status, 200u);
 }
 
@@ -212,7 +212,7 @@ TEST_F(WorldApiTest, LinksExpire) {
   make_channel(std::string(kParcel), "Wright Plaza:Garden");
   const auto response = routes.handle(from_hud("/world/link", link_body()));
   ASSERT_EQ(response.status, 200u);
-  now += app::WorldLimits::kLinkCodeSeconds;
+  now += app::WorldLimits::kLinkCodeLifetime;
   EXPECT_EQ(get(response.body).status, 404u);
   EXPECT_EQ(get("/j/short").status, 404u);
   EXPECT_EQ(get("/j/AAAAAAAAAAAAAAAAAAAAAA").status, 404u);
@@ -290,7 +290,7 @@ class WorldApiViewerRegionsTest : public WorldApiTest {
                            stack.channels,
                            codes,
                            [this](const std::string& account, const core::Position& position,
-                                  double at) { placed.push_back({account, position, at}); },
+                                  base::SteadyTime at) { placed.push_back({account, position, at}); },
                            {[this] { return now; }, [this] { return unix_now; }},
                            app::ViewerRegions{&directory, [this](const std::string& region) {
                                                 return region == kRegion ? estate : std::nullopt;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "base/steady_time.hpp"
 #include "core/channel_properties.hpp"
 #include "core/hearing.hpp"
 #include "rtc/rtp/slot_sequencer.hpp"
@@ -34,7 +35,7 @@ struct MemberFormat {
   std::uint8_t audio_level_extension_id = 1;
 };
 
-struct ForwardingSettings {
+struct SfuRoomSettings {
   std::size_t trailer_room = 148;             // SrtpSession::kMaxTrailer
   SlotAllocator::Settings slots;
 };
@@ -43,9 +44,9 @@ struct ForwardingSettings {
 // listeners that hear it (core::decide_hearing: range, floor) and have it on one of their
 // receive slots (SlotAllocator: the loudest), rewritten so each slot is one continuous stream.
 // Pure: packets and time come in, packets go out through sinks. One thread drives it.
-class ForwardingRoom {
+class SfuRoom {
  public:
-  using Clock = std::chrono::steady_clock;
+  using Clock = base::SteadyClock;
 
   struct SlotUpdate {
     std::string listener;
@@ -60,8 +61,8 @@ class ForwardingRoom {
     std::uint64_t not_opus = 0;  // another payload type than the speaker's Opus: not forwarded
   };
 
-  ForwardingRoom(core::ChannelProperties channel, ForwardingSettings settings);
-  ~ForwardingRoom();
+  SfuRoom(core::ChannelProperties channel, SfuRoomSettings settings);
+  ~SfuRoom();
 
   // `slot_ssrcs`: the SSRCs the listener's SDP announced for its receive slots, one per slot.
   // `format`: its packets are read by it as a speaker, and forwarded packets are rewritten to
@@ -96,11 +97,10 @@ class ForwardingRoom {
   void rebuild_routes();
 
   core::ChannelProperties channel_;
-  ForwardingSettings settings_;
+  SfuRoomSettings settings_;
   std::map<std::string, std::unique_ptr<Member>> members_;
   std::vector<std::uint8_t> scratch_;
   Counters counters_;
-  Clock::time_point epoch_ = Clock::now();
 };
 
 }  // namespace webvox::sfu

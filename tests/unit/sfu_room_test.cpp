@@ -2,11 +2,11 @@
 #include <gtest/gtest.h>
 
 #include "rtc/rtp/rtp_packet.hpp"
-#include "sfu/forwarding_room.hpp"
+#include "sfu/sfu_room.hpp"
 
 using namespace webvox;
 using namespace webvox::sfu;
-using Clock = ForwardingRoom::Clock;
+using Clock = SfuRoom::Clock;
 
 namespace {
 
@@ -50,15 +50,15 @@ struct RecordingSink : PacketSink {
 
 struct Room {
   core::ChannelProperties channel;  // linear, ref 10, max 60, r 2: silent from 35 m
-  ForwardingSettings settings;
-  std::unique_ptr<ForwardingRoom> room;
+  SfuRoomSettings settings;
+  std::unique_ptr<SfuRoom> room;
   std::map<std::string, RecordingSink> sinks;
   Clock::time_point now = Clock::now();
 
   explicit Room(core::ChannelMode mode = core::ChannelMode::Open, std::size_t slots = 2) {
     channel.mode = mode;
     settings.slots.slots = slots;
-    room = std::make_unique<ForwardingRoom>(channel, settings);
+    room = std::make_unique<SfuRoom>(channel, settings);
   }
   void add(const std::string& id, double x, std::uint32_t ssrc_base,
            core::Role role = core::Role::Participant, std::size_t slots = 2) {
@@ -83,7 +83,7 @@ struct Room {
 
 }  // namespace
 
-TEST(ForwardingRoom, ListenersGetTheSpeakersInRangeOnTheirOwnSlots) {
+TEST(SfuRoom, ListenersGetTheSpeakersInRangeOnTheirOwnSlots) {
   Room r;
   r.add("l", 0, 1000);
   r.add("a", 5, 2000);
@@ -101,7 +101,7 @@ TEST(ForwardingRoom, ListenersGetTheSpeakersInRangeOnTheirOwnSlots) {
   EXPECT_EQ(r.sinks["a"].count_from_payload(0xA), 0u);  // never one's own voice
 }
 
-TEST(ForwardingRoom, EachSlotIsOneContinuousStream) {
+TEST(SfuRoom, EachSlotIsOneContinuousStream) {
   Room r;
   r.add("l", 0, 1000, core::Role::Participant, 1);  // one slot: speakers must take turns
   r.add("a", 5, 2000);
@@ -133,7 +133,7 @@ TEST(ForwardingRoom, EachSlotIsOneContinuousStream) {
   EXPECT_TRUE(switched);
 }
 
-TEST(ForwardingRoom, WithoutTheFloorNothingIsForwarded) {
+TEST(SfuRoom, WithoutTheFloorNothingIsForwarded) {
   Room r(core::ChannelMode::Lecture);
   r.add("m", 0, 1000, core::Role::Moderator);
   r.add("p", 3, 2000);
@@ -145,7 +145,7 @@ TEST(ForwardingRoom, WithoutTheFloorNothingIsForwarded) {
   EXPECT_GT(r.sinks["m"].count_from_payload(0xE), 10u);
 }
 
-TEST(ForwardingRoom, SilentSpeakersTakeNoSlotAndMalformedPacketsAreCounted) {
+TEST(SfuRoom, SilentSpeakersTakeNoSlotAndMalformedPacketsAreCounted) {
   Room r;
   r.add("l", 0, 1000);
   r.add("a", 5, 2000);
@@ -160,7 +160,7 @@ TEST(ForwardingRoom, SilentSpeakersTakeNoSlotAndMalformedPacketsAreCounted) {
   EXPECT_EQ(r.room->counters().malformed, 2u);
 }
 
-TEST(ForwardingRoom, LeavingStopsForwardingAtOnce) {
+TEST(SfuRoom, LeavingStopsForwardingAtOnce) {
   Room r;
   r.add("l", 0, 1000);
   r.add("a", 5, 2000);
@@ -172,7 +172,7 @@ TEST(ForwardingRoom, LeavingStopsForwardingAtOnce) {
   EXPECT_EQ(r.room->size(), 1u);
 }
 
-TEST(ForwardingRoom, EachMembersOwnNumberingIsReadAndWritten) {
+TEST(SfuRoom, EachMembersOwnNumberingIsReadAndWritten) {
   // Chromium numbers Opus 111 and the audio level extension 1, aiortc 96 and 2; one channel
   // may have both. Each speaker's level is read where its offer put it (else it would seem
   // silent and get no slot), and each listener gets the Opus number it offered (else it would

@@ -11,12 +11,13 @@
 
 namespace webvox::signalling {
 
-// Server-forwarded media (docs/signalling.md, "Server-forwarded voice"), as the signalling
-// logic sees it: negotiation and the facts forwarding depends on. Implemented at the edge
-// (app::SfuService), which owns the sockets; calls may return before the work is done.
-class MediaForwarding {
+// The SFU that forwards a channel's voice when its mode is `sfu` (docs/signalling.md,
+// "Server-forwarded voice"), as the signalling logic controls it: negotiation and the facts
+// forwarding depends on. Implemented at the edge (app::SfuService), which owns the sockets;
+// calls may return before the work is done.
+class SfuControl {
  public:
-  virtual ~MediaForwarding() = default;
+  virtual ~SfuControl() = default;
 
   // Receive slots per listener (joined.channelInfo.slots).
   virtual std::size_t slots() const = 0;

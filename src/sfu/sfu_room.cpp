@@ -1,4 +1,4 @@
-#include "sfu/forwarding_room.hpp"
+#include "sfu/sfu_room.hpp"
 
 #include <algorithm>
 
@@ -8,7 +8,7 @@
 
 namespace webvox::sfu {
 
-struct ForwardingRoom::Member {
+struct SfuRoom::Member {
   std::string id;
   PacketSink* sink = nullptr;
   std::vector<std::uint32_t> slot_ssrcs;
@@ -33,17 +33,17 @@ struct ForwardingRoom::Member {
         sequencers(slot_ssrcs.size()) {}
 };
 
-ForwardingRoom::ForwardingRoom(core::ChannelProperties channel, ForwardingSettings settings)
+SfuRoom::SfuRoom(core::ChannelProperties channel, SfuRoomSettings settings)
     : channel_(channel), settings_(settings) {}
 
-ForwardingRoom::~ForwardingRoom() = default;
+SfuRoom::~SfuRoom() = default;
 
-ForwardingRoom::Member* ForwardingRoom::find(const std::string& member) {
+SfuRoom::Member* SfuRoom::find(const std::string& member) {
   const auto it = members_.find(member);
   return it == members_.end() ? nullptr : it->second.get();
 }
 
-void ForwardingRoom::add(const std::string& member, PacketSink& sink,
+void SfuRoom::add(const std::string& member, PacketSink& sink,
                          std::vector<std::uint32_t> slot_ssrcs, core::Role role,
                          MemberFormat format) {
   auto entry = std::make_unique<Member>(member, sink, std::move(slot_ssrcs), role, settings_.slots);
@@ -52,19 +52,19 @@ void ForwardingRoom::add(const std::string& member, PacketSink& sink,
   members_[member] = std::move(entry);
 }
 
-void ForwardingRoom::remove(const std::string& member) {
+void SfuRoom::remove(const std::string& member) {
   if (members_.erase(member) > 0) rebuild_routes();  // routes point at members
 }
 
-void ForwardingRoom::place(const std::string& member, const core::Position& position) {
+void SfuRoom::place(const std::string& member, const core::Position& position) {
   if (auto* entry = find(member)) entry->hearing.position = position;
 }
 
-void ForwardingRoom::set_floor(const std::string& member, bool floor) {
+void SfuRoom::set_floor(const std::string& member, bool floor) {
   if (auto* entry = find(member)) entry->hearing.floor = floor;
 }
 
-void ForwardingRoom::on_rtp(const std::string& speaker, std::span<const std::uint8_t> packet,
+void SfuRoom::on_rtp(const std::string& speaker, std::span<const std::uint8_t> packet,
                             Clock::time_point now) {
   ++counters_.received;
   auto* entry = find(speaker);
@@ -77,9 +77,8 @@ void ForwardingRoom::on_rtp(const std::string& speaker, std::span<const std::uin
     ++counters_.not_opus;
     return;
   }
-  const double seconds = std::chrono::duration<double>(now - epoch_).count();
   if (const auto level = rtc::rtp::read_audio_level(*view, entry->format.audio_level_extension_id)) {
-    entry->level.on_packet(level->level_minus_dbov, seconds);
+    entry->level.on_packet(level->level_minus_dbov, now);
   }
   if (entry->routes.empty()) {
     ++counters_.unrouted;
@@ -90,7 +89,7 @@ void ForwardingRoom::on_rtp(const std::string& speaker, std::span<const std::uin
   }
 }
 
-void ForwardingRoom::forward(const Route& route, std::span<const std::uint8_t> packet,
+void SfuRoom::forward(const Route& route, std::span<const std::uint8_t> packet,
                              std::uint32_t source_ssrc, std::uint16_t sequence,
                              std::uint32_t timestamp, Clock::time_point now) {
   auto& listener = *route.listener;
@@ -108,8 +107,7 @@ void ForwardingRoom::forward(const Route& route, std::span<const std::uint8_t> p
   ++counters_.forwarded;
 }
 
-std::vector<ForwardingRoom::SlotUpdate> ForwardingRoom::decide(Clock::time_point now) {
-  const double seconds = std::chrono::duration<double>(now - epoch_).count();
+std::vector<SfuRoom::SlotUpdate> SfuRoom::decide(Clock::time_point now) {
   // Every pair, as core::decide_hearing decides it, but without building its id lists: with
   // 200 members this runs 40,000 times per tick, on the thread that forwards.
   std::vector<SlotUpdate> updates;
@@ -120,9 +118,9 @@ std::vector<ForwardingRoom::SlotUpdate> ForwardingRoom::decide(Clock::time_point
     candidates.clear();
     for (const auto& [speaker_id, speaker] : members_) {
       if (core::hearing_gain(channel_, speaker->hearing, listener->hearing) <= 0.0) continue;
-      candidates.push_back({speaker_id, speaker->level.level_dbov(), speaker->level.silent_for(seconds)});
+      candidates.push_back({speaker_id, speaker->level.level_dbov(), speaker->level.silent_for(now)});
     }
-    for (auto& change : listener->allocator.update(candidates, seconds)) {
+    for (auto& change : listener->allocator.update(candidates, now)) {
       updates.push_back({id, change.slot, std::move(change.next)});
     }
   }
@@ -130,7 +128,7 @@ std::vector<ForwardingRoom::SlotUpdate> ForwardingRoom::decide(Clock::time_point
   return updates;
 }
 
-void ForwardingRoom::rebuild_routes() {
+void SfuRoom::rebuild_routes() {
   for (auto& [id, member] : members_) member->routes.clear();
   for (auto& [id, listener] : members_) {
     const auto& occupants = listener->allocator.slots();
