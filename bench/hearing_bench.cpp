@@ -28,9 +28,9 @@ void DecideHearing(benchmark::State& state) {
   const auto members = crowd(static_cast<std::size_t>(state.range(0)));
   const ChannelProperties channel;
   for (auto _ : state) benchmark::DoNotOptimize(decide_hearing(channel, members));
-  state.counters["pairs/s"] = benchmark::Counter(
-      static_cast<double>(state.iterations()) * state.range(0) * state.range(0),
-      benchmark::Counter::kIsRate);
+  state.counters["pairs/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()) * state.range(0) * state.range(0),
+                         benchmark::Counter::kIsRate);
 }
 BENCHMARK(DecideHearing)->Arg(8)->Arg(32)->Arg(128)->Arg(512);
 

@@ -47,12 +47,15 @@ std::vector<float> voice(int which, std::size_t samples) {
   const double base = 110 + 40 * which;
   for (std::size_t i = 0; i < samples; ++i) {
     const double t = static_cast<double>(i) / kSampleRate;
-    phase += 2 * std::numbers::pi * (base + 25 * std::sin(2 * std::numbers::pi * 0.6 * t)) / kSampleRate;
+    phase +=
+        2 * std::numbers::pi * (base + 25 * std::sin(2 * std::numbers::pi * 0.6 * t)) / kSampleRate;
     double voiced = 0;
     for (int h = 1; h <= 30; ++h) voiced += std::sin(h * phase) / h;
     // Syllables, never quite silent: the three voices talk at once all the time.
     const double envelope =
-        0.15 + 0.85 * std::pow(std::max(0.0, std::sin(2 * std::numbers::pi * (2.1 + 0.3 * which) * t)), 0.6);
+        0.15 +
+        0.85 *
+            std::pow(std::max(0.0, std::sin(2 * std::numbers::pi * (2.1 + 0.3 * which) * t)), 0.6);
     pcm[i] = static_cast<float>(envelope * (0.12 * voiced + 0.01 * noise(random)));
   }
   return pcm;
@@ -143,8 +146,9 @@ class Session {
     for (int i = 0; i < size_; ++i) {
       const bool speaking = i < kVoices;
       const auto& payload = speaking ? voice_loop(i)[index] : silence_loop()[index];
-      SpeakerPacket packet{static_cast<std::uint16_t>(tick_), static_cast<std::uint32_t>(tick_ * kTickSamples),
-                           payload, now_, std::nullopt};
+      SpeakerPacket packet{static_cast<std::uint16_t>(tick_),
+                           static_cast<std::uint32_t>(tick_ * kTickSamples), payload, now_,
+                           std::nullopt};
       if (hint_) packet.level_minus_dbov = speaking ? std::uint8_t{25} : std::uint8_t{127};
       mixer_.push(static_cast<std::uint64_t>(i), packet);
     }
@@ -228,7 +232,8 @@ void EncodeComplexity(benchmark::State& state) {
   std::size_t frame = 0;
   std::size_t bytes = 0;
   for (auto _ : state) {
-    const std::span<const float> pcm(mix.data() + 2 * kTickSamples * (frame % kFrames), 2 * kTickSamples);
+    const std::span<const float> pcm(mix.data() + 2 * kTickSamples * (frame % kFrames),
+                                     2 * kTickSamples);
     bytes += encoder.encode(pcm, out).value();
     ++frame;
   }
@@ -302,7 +307,8 @@ void MixerMemory(benchmark::State& state) {
       mixer.add_speaker(1, agent(100000));
       mixer.set_speaker_position(1, Vec3{128, 128, 25});
       auto push = [&](std::size_t t) {
-        mixer.push(1, SpeakerPacket{static_cast<std::uint16_t>(t), static_cast<std::uint32_t>(t * kTickSamples),
+        mixer.push(1, SpeakerPacket{static_cast<std::uint16_t>(t),
+                                    static_cast<std::uint32_t>(t * kTickSamples),
                                     voice_loop(0)[t % kLoopPackets], TimePoint{}, std::nullopt});
       };
       for (std::size_t t = 0; t < 5; ++t) {
@@ -312,15 +318,15 @@ void MixerMemory(benchmark::State& state) {
       const auto before = heap_in_use();
       for (int i = 0; i < kCount; ++i) {
         mixer.add_listener(static_cast<std::uint64_t>(i), agent(static_cast<std::size_t>(i)));
-        mixer.set_listener_pose(static_cast<std::uint64_t>(i),
-                                {Vec3{128 + 0.05 * i, 120, 25}, webvox::core::Quaternion{0, 0, 0, 1}});
+        mixer.set_listener_pose(
+            static_cast<std::uint64_t>(i),
+            {Vec3{128 + 0.05 * i, 120, 25}, webvox::core::Quaternion{0, 0, 0, 1}});
       }
       for (std::size_t t = 5; t < 30; ++t) {
         push(t);
         mixer.mix(TimePoint{});
       }
-      state.counters["bytes/listener"] =
-          static_cast<double>(heap_in_use() - before) / kCount;
+      state.counters["bytes/listener"] = static_cast<double>(heap_in_use() - before) / kCount;
       state.counters["encoders"] = static_cast<double>(mixer.encoder_count());
     }
     // Speakers: 200 speaking, no listeners.
@@ -332,9 +338,11 @@ void MixerMemory(benchmark::State& state) {
       }
       for (std::size_t t = 0; t < 30; ++t) {
         for (int i = 0; i < kCount; ++i) {
-          mixer.push(static_cast<std::uint64_t>(i),
-                     SpeakerPacket{static_cast<std::uint16_t>(t), static_cast<std::uint32_t>(t * kTickSamples),
-                                   voice_loop(i % kVoices)[t % kLoopPackets], TimePoint{}, std::nullopt});
+          mixer.push(
+              static_cast<std::uint64_t>(i),
+              SpeakerPacket{static_cast<std::uint16_t>(t),
+                            static_cast<std::uint32_t>(t * kTickSamples),
+                            voice_loop(i % kVoices)[t % kLoopPackets], TimePoint{}, std::nullopt});
         }
         mixer.mix(TimePoint{});
       }
@@ -376,15 +384,18 @@ void MixerDelay(benchmark::State& state) {
               [](const Arrival& a, const Arrival& b) { return a.at_ms < b.at_ms; });
     const TimePoint origin{};
     auto at = [&](double ms) {
-      return origin + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double, std::milli>(ms));
+      return origin + std::chrono::duration_cast<Clock::duration>(
+                          std::chrono::duration<double, std::milli>(ms));
     };
     std::size_t next = 0;
     for (std::size_t tick = 0; tick < kPackets + 10; ++tick) {
       const double now_ms = 20.0 * static_cast<double>(tick) + 7.3;  // the mixer's own phase
       while (next < arrivals.size() && arrivals[next].at_ms <= now_ms) {
         const auto p = arrivals[next].packet;
-        mixer.push(1, SpeakerPacket{static_cast<std::uint16_t>(p), static_cast<std::uint32_t>(p * kTickSamples),
-                                    voice_loop(0)[p % kLoopPackets], at(arrivals[next].at_ms), std::nullopt});
+        mixer.push(1, SpeakerPacket{static_cast<std::uint16_t>(p),
+                                    static_cast<std::uint32_t>(p * kTickSamples),
+                                    voice_loop(0)[p % kLoopPackets], at(arrivals[next].at_ms),
+                                    std::nullopt});
         ++next;
       }
       mixer.mix(at(now_ms));
@@ -399,7 +410,13 @@ void MixerDelay(benchmark::State& state) {
   state.counters["not_played_%"] = 100.0 * static_cast<double>(lost) / 15000;
   state.counters["concealed_%"] = 100.0 * static_cast<double>(concealed) / 15000;
 }
-BENCHMARK(MixerDelay)->Arg(0)->Arg(2)->Arg(5)->Arg(10)->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(MixerDelay)
+    ->Arg(0)
+    ->Arg(2)
+    ->Arg(5)
+    ->Arg(10)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

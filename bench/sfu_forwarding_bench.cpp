@@ -20,13 +20,26 @@ namespace {
 
 std::vector<std::uint8_t> voice_packet(std::uint32_t ssrc, std::uint16_t sequence) {
   const std::uint32_t ts = sequence * 960u;
-  std::vector<std::uint8_t> p{0x90, 111, static_cast<std::uint8_t>(sequence >> 8),
-                              static_cast<std::uint8_t>(sequence), static_cast<std::uint8_t>(ts >> 24),
-                              static_cast<std::uint8_t>(ts >> 16), static_cast<std::uint8_t>(ts >> 8),
-                              static_cast<std::uint8_t>(ts), static_cast<std::uint8_t>(ssrc >> 24),
-                              static_cast<std::uint8_t>(ssrc >> 16), static_cast<std::uint8_t>(ssrc >> 8),
-                              static_cast<std::uint8_t>(ssrc), 0xBE, 0xDE, 0x00, 0x01, 0x10, 0x80 | 20,
-                              0x00, 0x00};
+  std::vector<std::uint8_t> p{0x90,
+                              111,
+                              static_cast<std::uint8_t>(sequence >> 8),
+                              static_cast<std::uint8_t>(sequence),
+                              static_cast<std::uint8_t>(ts >> 24),
+                              static_cast<std::uint8_t>(ts >> 16),
+                              static_cast<std::uint8_t>(ts >> 8),
+                              static_cast<std::uint8_t>(ts),
+                              static_cast<std::uint8_t>(ssrc >> 24),
+                              static_cast<std::uint8_t>(ssrc >> 16),
+                              static_cast<std::uint8_t>(ssrc >> 8),
+                              static_cast<std::uint8_t>(ssrc),
+                              0xBE,
+                              0xDE,
+                              0x00,
+                              0x01,
+                              0x10,
+                              0x80 | 20,
+                              0x00,
+                              0x00};
   p.resize(p.size() + 80, 0x55);  // a typical 32 kbit/s Opus frame
   return p;
 }
@@ -40,7 +53,8 @@ struct CountingSink : sfu::PacketSink {
   }
 };
 
-void Forwarding(benchmark::State& state, bool crowded, std::optional<rtc::SrtpProfile> srtp_profile) {
+void Forwarding(benchmark::State& state, bool crowded,
+                std::optional<rtc::SrtpProfile> srtp_profile) {
   const bool with_srtp = srtp_profile.has_value();
   const auto members = static_cast<std::size_t>(state.range(0));
   core::ChannelProperties channel;
@@ -49,13 +63,14 @@ void Forwarding(benchmark::State& state, bool crowded, std::optional<rtc::SrtpPr
   std::vector<CountingSink> sinks(members);
   std::vector<std::unique_ptr<rtc::SrtpSession>> srtp;
   const std::size_t salt_size = srtp_profile == rtc::SrtpProfile::AeadAes128Gcm ? 12 : 14;
-  const rtc::SrtpMasterKey key{std::vector<std::uint8_t>(16, 1), std::vector<std::uint8_t>(salt_size, 2)};
+  const rtc::SrtpMasterKey key{std::vector<std::uint8_t>(16, 1),
+                               std::vector<std::uint8_t>(salt_size, 2)};
   std::mt19937 random(7);
   std::uniform_real_distribution<double> spread(0, crowded ? 10 : 256);
   for (std::size_t i = 0; i < members; ++i) {
     if (with_srtp) {
       srtp.push_back(std::make_unique<rtc::SrtpSession>(*srtp_profile, key,
-                                                         rtc::SrtpSession::Direction::Outbound));
+                                                        rtc::SrtpSession::Direction::Outbound));
       sinks[i].srtp = srtp.back().get();
     }
     std::vector<std::uint32_t> ssrcs;
@@ -69,7 +84,8 @@ void Forwarding(benchmark::State& state, bool crowded, std::optional<rtc::SrtpPr
   std::uint16_t sequence = 0;
   // Warm up: levels known, slots assigned.
   for (int i = 0; i < 10; ++i, ++sequence) {
-    for (std::size_t s = 0; s < members; ++s) room.on_rtp(ids[s], voice_packet(1000 + s, sequence), now);
+    for (std::size_t s = 0; s < members; ++s)
+      room.on_rtp(ids[s], voice_packet(1000 + s, sequence), now);
     now += std::chrono::milliseconds(20);
     room.decide(now);
   }
@@ -103,6 +119,9 @@ BENCHMARK_CAPTURE(Forwarding, culled, false, kPlain)->Arg(50)->Arg(200)->UseReal
 BENCHMARK_CAPTURE(Forwarding, crowded, true, kPlain)->Arg(50)->Arg(200)->UseRealTime();
 BENCHMARK_CAPTURE(Forwarding, culled_srtp_gcm, false, kGcm)->Arg(50)->Arg(200)->UseRealTime();
 BENCHMARK_CAPTURE(Forwarding, crowded_srtp_gcm, true, kGcm)->Arg(50)->Arg(200)->UseRealTime();
-BENCHMARK_CAPTURE(Forwarding, crowded_srtp_cm_sha1, true, kCmSha1)->Arg(50)->Arg(200)->UseRealTime();
+BENCHMARK_CAPTURE(Forwarding, crowded_srtp_cm_sha1, true, kCmSha1)
+    ->Arg(50)
+    ->Arg(200)
+    ->UseRealTime();
 
 BENCHMARK_MAIN();

@@ -27,10 +27,26 @@ constexpr std::size_t kPayload = 80;
 constexpr std::size_t kBatch = 8192;  // distinct sequence numbers per receiver
 
 std::vector<std::uint8_t> opus_packet(std::uint16_t sequence) {
-  std::vector<std::uint8_t> p{0x90, 111, static_cast<std::uint8_t>(sequence >> 8),
-                              static_cast<std::uint8_t>(sequence), 0, 0, 0x03, 0xC0,
-                              0x12, 0x34, 0x56, 0x78, 0xBE, 0xDE, 0x00, 0x01,
-                              0x10, 0x80 | 20, 0x00, 0x00};
+  std::vector<std::uint8_t> p{0x90,
+                              111,
+                              static_cast<std::uint8_t>(sequence >> 8),
+                              static_cast<std::uint8_t>(sequence),
+                              0,
+                              0,
+                              0x03,
+                              0xC0,
+                              0x12,
+                              0x34,
+                              0x56,
+                              0x78,
+                              0xBE,
+                              0xDE,
+                              0x00,
+                              0x01,
+                              0x10,
+                              0x80 | 20,
+                              0x00,
+                              0x00};
   p.resize(p.size() + kPayload, 0x55);
   return p;
 }
@@ -192,9 +208,7 @@ struct OurSender {
 
 struct OurOpener : OurReceiver {
   using OurReceiver::OurReceiver;
-  bool unprotect(std::vector<std::uint8_t>& p) {
-    return session.unprotect_rtp(p).has_value();
-  }
+  bool unprotect(std::vector<std::uint8_t>& p) { return session.unprotect_rtp(p).has_value(); }
 };
 
 struct LibsrtpSender {

@@ -12,8 +12,9 @@
 //   WRK_SHIM_OUT=FILE      at exit, write statistics to FILE:
 //                            handshakes_full, handshakes_resumed (counted at SSL_connect success),
 //                            calls, p50_us, p90_us, p99_us, p999_us, max_us, mean_us of the time
-//                            from connect() to close() of each TCP socket (connect + TLS handshake +
-//                            request + response), i.e. the per-call latency of a new-connection client.
+//                            from connect() to close() of each TCP socket (connect + TLS handshake
+//                            + request + response), i.e. the per-call latency of a new-connection
+//                            client.
 //
 // Build: cc -O2 -shared -fPIC -o wrk_tls_shim.so wrk_tls_shim.c -ldl -lssl
 #define _GNU_SOURCE
@@ -31,7 +32,7 @@
 #define MAX_SAMPLES (16u * 1024u * 1024u)
 
 static uint64_t connect_started[MAX_FD];  // ns, 0 = not tracked
-static uint32_t samples[MAX_SAMPLES];      // µs
+static uint32_t samples[MAX_SAMPLES];     // µs
 static atomic_uint sample_count;
 static atomic_ulong handshakes_full;
 static atomic_ulong handshakes_resumed;
@@ -91,7 +92,8 @@ int SSL_clear(SSL* ssl) {
     no_resume = v && strcmp(v, "1") == 0;
   }
   const int r = real(ssl);
-  if (no_resume) SSL_set_session(ssl, NULL);  // forget the session: next SSL_connect is a full handshake
+  if (no_resume)
+    SSL_set_session(ssl, NULL);  // forget the session: next SSL_connect is a full handshake
   return r;
 }
 

@@ -28,8 +28,8 @@ namespace webvox::fuzz {
   std::abort();
 }
 
-#define WEBVOX_FUZZ_CHECK(condition, detail) \
-  do {                                        \
+#define WEBVOX_FUZZ_CHECK(condition, detail)                      \
+  do {                                                            \
     if (!(condition)) ::webvox::fuzz::fail(#condition, (detail)); \
   } while (false)
 

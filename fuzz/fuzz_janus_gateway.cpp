@@ -64,13 +64,14 @@ class FuzzVoice : public ViewerVoice {
   };
 
   void provision(ProvisionRequest request, std::function<void(ProvisionOutcome)> done) override {
-    if (request.agent_id.size() != 36) fail("provision for an agent id that is not a UUID", request.agent_id);
+    if (request.agent_id.size() != 36)
+      fail("provision for an agent id that is not a UUID", request.agent_id);
     if (request.room.id.empty()) fail("provision without a room");
     provisions.push_back({std::move(done), request.on_event, request.offer_sdp.size()});
     if (answer_inside) answer(provisions.size() - 1, true);
   }
-  void trickle(const std::string& viewer_session, std::vector<webvox::rtc::sdp::Candidate> candidates,
-               bool) override {
+  void trickle(const std::string& viewer_session,
+               std::vector<webvox::rtc::sdp::Candidate> candidates, bool) override {
     if (viewer_session.empty()) fail("trickle without a viewer session");
     if (candidates.size() > 64) fail("more candidates than the door reads");
   }
@@ -84,7 +85,8 @@ class FuzzVoice : public ViewerVoice {
     provisions[index].done = nullptr;
     if (!done) return;  // ViewerVoice answers each provision once
     if (success) {
-      done(Provisioned{"vs-" + std::to_string(index), "v=0\r\nanswer " + std::to_string(index) + "\r\n"});
+      done(Provisioned{"vs-" + std::to_string(index),
+                       "v=0\r\nanswer " + std::to_string(index) + "\r\n"});
     } else {
       done(webvox::base::unexpected(ProvisionError{ProvisionFailure::BadOffer, "fuzz"}));
     }
@@ -104,11 +106,14 @@ void check_reply(const Outstanding& request, const JanusHttpReply& reply) {
   const auto parsed = nlohmann::json::parse(reply.body, nullptr, false);
   if (!parsed.is_object()) fail("answer is not one JSON object", reply.body);
   const auto janus = parsed.find("janus");
-  if (janus == parsed.end() || !janus->is_string()) fail("answer without a \"janus\" string", reply.body);
+  if (janus == parsed.end() || !janus->is_string())
+    fail("answer without a \"janus\" string", reply.body);
   const auto status = reply.status;
-  const bool allowed = status == 200 || status == 403 || status == 404 || status == 405 || status == 503;
+  const bool allowed =
+      status == 200 || status == 403 || status == 404 || status == 405 || status == 503;
   if (!allowed) fail("unexpected HTTP status", reply.body);
-  if (status == 403 && !request.get) fail("a POST answered with HTTP 403 (Janus answers 200)", reply.body);
+  if (status == 403 && !request.get)
+    fail("a POST answered with HTTP 403 (Janus answers 200)", reply.body);
 }
 
 void replace_all(std::string& text, std::string_view from, std::string_view to) {
@@ -217,14 +222,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::size_t start = 0;
   while (start <= input.size() && steps < kMaxSteps) {
     auto end = input.find("\n===\n", start);
-    const auto step = input.substr(start, end == std::string_view::npos ? std::string_view::npos
-                                                                         : end - start);
+    const auto step =
+        input.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
     start = end == std::string_view::npos ? input.size() + 1 : end + 5;
     ++steps;
 
     const auto newline = step.find('\n');
     const std::string line(step.substr(0, newline));
-    const std::string body(newline == std::string_view::npos ? std::string_view{} : step.substr(newline + 1));
+    const std::string body(newline == std::string_view::npos ? std::string_view{}
+                                                             : step.substr(newline + 1));
     const auto word_end = line.find(' ');
     const std::string word = line.substr(0, word_end);
     const std::string rest = word_end == std::string::npos ? "" : line.substr(word_end + 1);
@@ -259,7 +265,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (word == "OK" || word == "FAIL") {
         voice.answer(index, word == "OK");
       } else if (voice.provisions[index].on_event) {
-        voice.provisions[index].on_event(word == "UP" ? SessionEvent::MediaUp : SessionEvent::Ended);
+        voice.provisions[index].on_event(word == "UP" ? SessionEvent::MediaUp
+                                                      : SessionEvent::Ended);
       }
     } else if (word == "SYNC") {
       voice.answer_inside = true;

@@ -46,9 +46,9 @@ class Reader {
 
 // Payload slots, the sample queue (one packet of 120 ms and a tick of leftovers and gap, with
 // vector growth), and one decoder.
-constexpr std::size_t kHeapBound = JitterBuffer::kSlots * kMaxPayloadBytes +
-                                   2 * (kMaxPacketSamples + kTickSamples + JitterBuffer::kMaxGapSamples) * sizeof(float) +
-                                   32768;
+constexpr std::size_t kHeapBound =
+    JitterBuffer::kSlots * kMaxPayloadBytes +
+    2 * (kMaxPacketSamples + kTickSamples + JitterBuffer::kMaxGapSamples) * sizeof(float) + 32768;
 
 void check(const SpeakerStream& stream, std::string_view input) {
   const auto& buffer = stream.buffer();

@@ -97,7 +97,8 @@ void check(std::string_view input, std::size_t max_bytes) {
     if (byte == 0xC2 && i + 1 < logged.size()) {
       WEBVOX_FUZZ_CHECK(static_cast<unsigned char>(logged[i + 1]) >= 0xA0, logged);
     }
-    if (byte == 0xE2 && i + 2 < logged.size() && static_cast<unsigned char>(logged[i + 1]) == 0x80) {
+    if (byte == 0xE2 && i + 2 < logged.size() &&
+        static_cast<unsigned char>(logged[i + 1]) == 0x80) {
       const auto third = static_cast<unsigned char>(logged[i + 2]);
       WEBVOX_FUZZ_CHECK(third < 0xA8 || third > 0xAE, logged);
     }

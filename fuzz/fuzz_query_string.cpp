@@ -129,7 +129,8 @@ void check_decode(std::string_view text) {
 void check_request(std::string_view input) {
   const auto newline = input.find('\n');
   const auto target = input.substr(0, newline);
-  const auto body = newline == std::string_view::npos ? std::string_view{} : input.substr(newline + 1);
+  const auto body =
+      newline == std::string_view::npos ? std::string_view{} : input.substr(newline + 1);
   const auto expected_script = webvox::fuzz::reference_api2_script(target);
   for (const bool form : {false, true}) {
     const auto request = vivox::parse_vivox_request(target, body, form);

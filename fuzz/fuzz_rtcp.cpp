@@ -35,8 +35,7 @@ std::vector<ReportBlock> blocks_of(const ReportBlocks& blocks) {
   return out;
 }
 
-void check_blocks_round_trip(const std::vector<ReportBlock>& blocks,
-                             const ReportBlocks& reparsed) {
+void check_blocks_round_trip(const std::vector<ReportBlock>& blocks, const ReportBlocks& reparsed) {
   WEBVOX_FUZZ_CHECK(reparsed.size() == blocks.size(), input_text);
   for (std::size_t i = 0; i < blocks.size(); ++i) {
     WEBVOX_FUZZ_CHECK(reparsed[i] == blocks[i], input_text);
@@ -74,8 +73,10 @@ void check_receiver_report(const RtcpPacketView& packet) {
   check_blocks_round_trip(blocks, reparsed->report_blocks);
 
   // The same blocks as the server reports them: RR then SDES CNAME, one compound.
-  std::vector<std::uint8_t> compound(receiver_report_size(blocks.size()) + 20);  // SDES: "webvox" in 20 bytes
-  const auto size = write_report_compound(compound, rr->sender_ssrc, std::nullopt, blocks, "webvox");
+  std::vector<std::uint8_t> compound(receiver_report_size(blocks.size()) +
+                                     20);  // SDES: "webvox" in 20 bytes
+  const auto size =
+      write_report_compound(compound, rr->sender_ssrc, std::nullopt, blocks, "webvox");
   if (size != compound.size()) fail("report compound did not write", input_text);
   RtcpCompoundReader reader(compound);
   const auto report = reader.next();
@@ -101,8 +102,7 @@ void check_sdes(const RtcpPacketView& packet) {
     if (!view) fail("written SDES does not parse", input_text);
     SdesReader again(*view);
     const auto reparsed = again.next();
-    WEBVOX_FUZZ_CHECK(reparsed && reparsed->ssrc == chunk->ssrc &&
-                          reparsed->cname == chunk->cname,
+    WEBVOX_FUZZ_CHECK(reparsed && reparsed->ssrc == chunk->ssrc && reparsed->cname == chunk->cname,
                       input_text);
   }
 }
@@ -142,13 +142,26 @@ void check_packet(const RtcpPacketView& packet, std::span<const std::uint8_t> in
   WEBVOX_FUZZ_CHECK(within(packet.body, packet.bytes), input_text);
   WEBVOX_FUZZ_CHECK(packet.bytes.size() % 4 == 0 && packet.bytes.size() >= 4, input_text);
   switch (packet.packet_type) {
-    case rtcp_type::kSenderReport: check_sender_report(packet); break;
-    case rtcp_type::kReceiverReport: check_receiver_report(packet); break;
-    case rtcp_type::kSourceDescription: check_sdes(packet); break;
-    case rtcp_type::kBye: check_bye(packet); break;
-    case rtcp_type::kTransportFeedback: check_nack(packet); break;
-    case rtcp_type::kPayloadFeedback: (void)is_picture_loss_indication(packet); break;
-    default: break;
+    case rtcp_type::kSenderReport:
+      check_sender_report(packet);
+      break;
+    case rtcp_type::kReceiverReport:
+      check_receiver_report(packet);
+      break;
+    case rtcp_type::kSourceDescription:
+      check_sdes(packet);
+      break;
+    case rtcp_type::kBye:
+      check_bye(packet);
+      break;
+    case rtcp_type::kTransportFeedback:
+      check_nack(packet);
+      break;
+    case rtcp_type::kPayloadFeedback:
+      (void)is_picture_loss_indication(packet);
+      break;
+    default:
+      break;
   }
   if (const auto feedback = parse_feedback(packet)) {
     WEBVOX_FUZZ_CHECK(within(feedback->control_information, packet.body), input_text);
@@ -170,7 +183,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check_packet(*packet, input);
   }
   // Without an error the sub-packets tile the input exactly.
-  if (!reader.error()) WEBVOX_FUZZ_CHECK(covered == size, input_text);
-  else (void)to_string(*reader.error());
+  if (!reader.error())
+    WEBVOX_FUZZ_CHECK(covered == size, input_text);
+  else
+    (void)to_string(*reader.error());
   return 0;
 }

@@ -110,8 +110,9 @@ void check_packet(std::span<const std::uint8_t> input) {
   }
   const RtpPacketView& packet = *parsed;
   WEBVOX_FUZZ_CHECK(within(packet.payload, input), as_text(input));
-  WEBVOX_FUZZ_CHECK(packet.header_size + packet.payload.size() + packet.padding_size == input.size(),
-                    as_text(input));
+  WEBVOX_FUZZ_CHECK(
+      packet.header_size + packet.payload.size() + packet.padding_size == input.size(),
+      as_text(input));
   WEBVOX_FUZZ_CHECK(packet.csrc_bytes.size() == 4u * packet.csrc_count, as_text(input));
   WEBVOX_FUZZ_CHECK(packet.payload_type <= 127, as_text(input));
   check_extensions(packet, input);
@@ -141,9 +142,9 @@ void check_slot(std::span<const std::uint8_t> input) {
     statistics.on_packet(static_cast<std::uint16_t>((input[at + 4] << 8) | input[at + 5]),
                          timestamp[speaker], static_cast<std::uint32_t>(at * 97));
 
-    const auto out = sequencer.map({0x1000u + static_cast<std::uint32_t>(speaker),
-                                    sequence[speaker], timestamp[speaker]},
-                                   now);
+    const auto out = sequencer.map(
+        {0x1000u + static_cast<std::uint32_t>(speaker), sequence[speaker], timestamp[speaker]},
+        now);
     if (!out) continue;
     WEBVOX_FUZZ_CHECK(!used.test(out->sequence_number), as_text(input));
     used.set(out->sequence_number);
@@ -160,9 +161,9 @@ void check_slot(std::span<const std::uint8_t> input) {
     any = true;
   }
   const ReportBlock block = statistics.make_report_block(1, 0, 0);
-  WEBVOX_FUZZ_CHECK(block.cumulative_lost >= kMinCumulativeLost &&
-                        block.cumulative_lost <= kMaxCumulativeLost,
-                    as_text(input));
+  WEBVOX_FUZZ_CHECK(
+      block.cumulative_lost >= kMinCumulativeLost && block.cumulative_lost <= kMaxCumulativeLost,
+      as_text(input));
 }
 
 }  // namespace

@@ -89,11 +89,12 @@ void check_viewer_answer(const BrowserOffer& offer, std::string_view text) {
     ++sending;
     WEBVOX_FUZZ_CHECK(media.mid == answer->session.audio_mid, answer->sdp);
     WEBVOX_FUZZ_CHECK(media.fmtps.size() == 1, answer->sdp);
-    WEBVOX_FUZZ_CHECK(media.fmtps[0].payload_type == answer->session.opus_payload_type, answer->sdp);
-    WEBVOX_FUZZ_CHECK(format_fmtp(media.fmtps[0]) ==
-                          std::to_string(answer->session.opus_payload_type) + ' ' +
-                              std::string(kViewerAnswerOpusParameters),
+    WEBVOX_FUZZ_CHECK(media.fmtps[0].payload_type == answer->session.opus_payload_type,
                       answer->sdp);
+    WEBVOX_FUZZ_CHECK(
+        format_fmtp(media.fmtps[0]) == std::to_string(answer->session.opus_payload_type) + ' ' +
+                                           std::string(kViewerAnswerOpusParameters),
+        answer->sdp);
   }
   WEBVOX_FUZZ_CHECK(sending == 1, answer->sdp);
 }

@@ -43,8 +43,7 @@ void check_agent(const std::string& agent, std::string_view input) {
   if (base::is_nil(*uuid)) fail("nil agent key accepted", input);
 }
 
-bool near(const std::optional<core::Quaternion>& a,
-          const std::optional<core::Quaternion>& b) {
+bool near(const std::optional<core::Quaternion>& a, const std::optional<core::Quaternion>& b) {
   if (a.has_value() != b.has_value()) return false;
   if (!a) return true;
   constexpr double kTolerance = 0.011;  // hundredths, then normalised again

@@ -75,21 +75,24 @@ void check_reserialisation(const StunMessage& message, std::span<const std::uint
 
 // Returns the response's XOR-MAPPED-ADDRESS.
 std::optional<TransportAddress> check_response(std::span<const std::uint8_t> response,
-                                               const StunMessage& request,
-                                               StunClass expected_class,
+                                               const StunMessage& request, StunClass expected_class,
                                                std::span<const std::uint8_t> input) {
   const auto parsed = parse_stun_message(response);
   const auto* message = (parsed ? &*parsed : nullptr);
   if (message == nullptr) fail("response does not parse", as_text(input));
-  if (!message->is(kBindingMethod, expected_class)) fail("response of the wrong type", as_text(input));
-  if (message->transaction_id != request.transaction_id) fail("response transaction id", as_text(input));
-  if (check_fingerprint(*message) != AttributeCheck::Valid) fail("response fingerprint", as_text(input));
+  if (!message->is(kBindingMethod, expected_class))
+    fail("response of the wrong type", as_text(input));
+  if (message->transaction_id != request.transaction_id)
+    fail("response transaction id", as_text(input));
+  if (check_fingerprint(*message) != AttributeCheck::Valid)
+    fail("response fingerprint", as_text(input));
   return message->xor_mapped_address;
 }
 
 // The parsed attributes signed again with a known password, so that the authenticated paths
 // of the responder are reached, not only the rejections of forged MACs.
-void check_responder_on_signed_copy(const StunMessage& message, std::span<const std::uint8_t> input) {
+void check_responder_on_signed_copy(const StunMessage& message,
+                                    std::span<const std::uint8_t> input) {
   // Room for MESSAGE-INTEGRITY and FINGERPRINT within STUN's 64 KiB.
   if (!message.username || message.bytes.size() > 60000) return;
   const auto username = split_username(*message.username);
@@ -131,10 +134,12 @@ void check_binding_answer(const BindingAnswered& answer, const StunMessage& requ
   const auto parsed = parse_stun_message(answer.response);
   const auto* response = (parsed ? &*parsed : nullptr);
   if (response == nullptr) fail("binding answer does not parse", as_text(input));
-  if (response->transaction_id != request.transaction_id) fail("binding answer transaction id", as_text(input));
+  if (response->transaction_id != request.transaction_id)
+    fail("binding answer transaction id", as_text(input));
   if (response->message_integrity_offset) fail("binding answer signed", as_text(input));
   const bool fingerprinted = check_fingerprint(*response) == AttributeCheck::Valid;
-  if (fingerprinted != request.fingerprint_offset.has_value()) fail("binding answer FINGERPRINT", as_text(input));
+  if (fingerprinted != request.fingerprint_offset.has_value())
+    fail("binding answer FINGERPRINT", as_text(input));
   if (answer.unknown_attributes != !request.unknown_comprehension_required.empty()) {
     fail("binding answer 420 without unknown attributes, or the reverse", as_text(input));
   }
@@ -145,8 +150,10 @@ void check_binding_answer(const BindingAnswered& answer, const StunMessage& requ
     }
     return;
   }
-  if (!response->is(kBindingMethod, StunClass::SuccessResponse)) fail("binding success type", as_text(input));
-  if (response->xor_mapped_address != kSource) fail("binding answer maps elsewhere", as_text(input));
+  if (!response->is(kBindingMethod, StunClass::SuccessResponse))
+    fail("binding success type", as_text(input));
+  if (response->xor_mapped_address != kSource)
+    fail("binding answer maps elsewhere", as_text(input));
   if (answer.response.size() > 52) fail("binding success larger than 52 bytes", as_text(input));
 }
 
@@ -179,7 +186,8 @@ void check_stun(std::span<const std::uint8_t> input) {
   const auto parsed = parse_stun_message(input);
   const auto* message = (parsed ? &*parsed : nullptr);
   if (message == nullptr) return;
-  if (kind != PacketKind::Stun) fail("parsed STUN the classifier calls something else", as_text(input));
+  if (kind != PacketKind::Stun)
+    fail("parsed STUN the classifier calls something else", as_text(input));
   (void)check_message_integrity(*message, kPassword);
   (void)check_fingerprint(*message);
   check_reserialisation(*message, input);
@@ -219,10 +227,12 @@ void check_deframer(std::span<const std::uint8_t> input) {
       break;
     }
     for (auto& frame : *result) frames.push_back(std::move(frame));
-    if (pieces.buffered_bytes() > kMaxFrame + 2) fail("deframer buffers more than a frame", as_text(input));
+    if (pieces.buffered_bytes() > kMaxFrame + 2)
+      fail("deframer buffers more than a frame", as_text(input));
   }
   if (!all_at_once) {
-    if (error != all_at_once.error()) fail("split stream and whole stream disagree on the error", as_text(input));
+    if (error != all_at_once.error())
+      fail("split stream and whole stream disagree on the error", as_text(input));
     return;
   }
   if (error) fail("split stream failed where the whole stream did not", as_text(input));
@@ -236,7 +246,8 @@ void check_deframer(std::span<const std::uint8_t> input) {
     }
     consumed += reframed.size();
   }
-  if (consumed + whole.buffered_bytes() != input.size()) fail("deframer lost bytes", as_text(input));
+  if (consumed + whole.buffered_bytes() != input.size())
+    fail("deframer lost bytes", as_text(input));
 }
 
 }  // namespace

@@ -18,8 +18,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::vector<std::string_view> fields;
   for (std::size_t start = 0; start <= input.size();) {
     const auto end = input.find('\n', start);
-    fields.push_back(input.substr(start, end == std::string_view::npos ? std::string_view::npos
-                                                                       : end - start));
+    fields.push_back(
+        input.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
     if (end == std::string_view::npos) break;
     start = end + 1;
   }

@@ -84,10 +84,10 @@ struct Stack {
   base::PasswordHasher hasher{1};
   // Every input comes from one source at one time: a throttle that never blocks keeps the
   // sign-in path reachable for the whole run.
-  core::CredentialThrottle throttle{{.source_free_failures = ~0u, .account_free_failures = ~0u,
-                                     .max_in_flight_per_source = ~0u}};
-  core::AdminAuth admin{session_repository, {std::string(kAdminUser), std::string(kAdminPassword)},
-                        throttle};
+  core::CredentialThrottle throttle{
+      {.source_free_failures = ~0u, .account_free_failures = ~0u, .max_in_flight_per_source = ~0u}};
+  core::AdminAuth admin{
+      session_repository, {std::string(kAdminUser), std::string(kAdminPassword)}, throttle};
   core::AccountService accounts{account_repository, hasher};
   core::ChannelService channels{channel_repository};
   vivox::VivoxApi api{{admin, accounts, channels}, std::string(kRealm)};
@@ -226,9 +226,11 @@ void check_channel_search(pugi::xml_node search, const std::string& body) {
 // Whatever a request asked for, stored properties are within the module's own bounds.
 void check_properties(const core::ChannelProperties& p, const std::string& body) {
   using core::PropertyLimits;
-  WEBVOX_FUZZ_CHECK(p.roll_off >= PropertyLimits::kMinRollOff && p.roll_off <= PropertyLimits::kMaxRollOff, body);
+  WEBVOX_FUZZ_CHECK(
+      p.roll_off >= PropertyLimits::kMinRollOff && p.roll_off <= PropertyLimits::kMaxRollOff, body);
   WEBVOX_FUZZ_CHECK(p.max_range >= 0 && p.max_range <= PropertyLimits::kMaxDistance, body);
-  WEBVOX_FUZZ_CHECK(p.clamping_distance >= 0 && p.clamping_distance <= PropertyLimits::kMaxDistance, body);
+  WEBVOX_FUZZ_CHECK(p.clamping_distance >= 0 && p.clamping_distance <= PropertyLimits::kMaxDistance,
+                    body);
   const int model = static_cast<int>(p.distance_model);
   WEBVOX_FUZZ_CHECK(model >= 0 && model <= 3, body);
   const int type = static_cast<int>(p.type);
@@ -251,8 +253,8 @@ void check_response(Stack& stack, const http::Request& request, const http::Resp
   WEBVOX_FUZZ_CHECK(fuzz::is_valid_utf8(body, true), body);
 
   pugi::xml_document doc;
-  const auto parsed = doc.load_buffer(body.data(), body.size(), pugi::parse_default,
-                                      pugi::encoding_utf8);
+  const auto parsed =
+      doc.load_buffer(body.data(), body.size(), pugi::parse_default, pugi::encoding_utf8);
   if (!parsed) fail("response is not well-formed XML", body);
   const auto root = doc.document_element();
   if (std::string_view(root.name()) != "response") fail("root element is not <response>", body);
@@ -262,16 +264,16 @@ void check_response(Stack& stack, const http::Request& request, const http::Resp
   const auto answer = level0.child("body");
 
   const auto parameters = parameters_of(request);
-  const bool is_create =
-      *script == "viv_chan_mod.php" && parameters.get("mode") == std::optional<std::string_view>("create");
+  const bool is_create = *script == "viv_chan_mod.php" &&
+                         parameters.get("mode") == std::optional<std::string_view>("create");
 
   if (status == "ERR") {
     if (is_create) {
       // Odd properties are clamped, never refused: a refusal means "no voice" on a parcel.
       const auto name = parameters.get("chan_name").value_or("");
       const auto parent = parameters.get("chan_parent").value_or("");
-      const bool authorised = stack.admin.check(parameters.get("auth_token").value_or("")) ==
-                              core::TokenCheck::Valid;
+      const bool authorised =
+          stack.admin.check(parameters.get("auth_token").value_or("")) == core::TokenCheck::Valid;
       if (authorised && !name.empty() && name.size() <= core::ChannelService::kMaxNameLength &&
           parent.empty()) {
         fail("channel create refused", body);
@@ -293,8 +295,8 @@ void check_response(Stack& stack, const http::Request& request, const http::Resp
     const std::string token(text_of(answer.child("auth_token")));
     WEBVOX_FUZZ_CHECK(!token.empty(), body);
     for (const char c : token) {
-      const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                      (c >= '0' && c <= '9') || c == '_' || c == '-';
+      const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                      c == '_' || c == '-';
       WEBVOX_FUZZ_CHECK(ok, body);
     }
     WEBVOX_FUZZ_CHECK(stack.admin.check(token) == core::TokenCheck::Valid, body);
@@ -322,7 +324,8 @@ void check_response(Stack& stack, const http::Request& request, const http::Resp
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   // Log everything (the formatting runs on fuzzed text too) into a sink that drops it.
-  auto logger = std::make_shared<spdlog::logger>("fuzz", std::make_shared<spdlog::sinks::null_sink_mt>());
+  auto logger =
+      std::make_shared<spdlog::logger>("fuzz", std::make_shared<spdlog::sinks::null_sink_mt>());
   logger->set_level(spdlog::level::trace);
   spdlog::set_default_logger(logger);
   spdlog::set_level(spdlog::level::trace);

@@ -44,8 +44,8 @@ void check_round_trip(const std::string& text) {
   // whitespace-only text.
   constexpr unsigned kFlags = pugi::parse_escapes | pugi::parse_ws_pcdata | pugi::parse_declaration;
   pugi::xml_document parsed;
-  const auto result = parsed.load_buffer(writer.out.data(), writer.out.size(), kFlags,
-                                         pugi::encoding_utf8);
+  const auto result =
+      parsed.load_buffer(writer.out.data(), writer.out.size(), kFlags, pugi::encoding_utf8);
   WEBVOX_FUZZ_CHECK(result, writer.out);
   const auto root = parsed.document_element();
   WEBVOX_FUZZ_CHECK(std::string_view(root.name()) == "response", writer.out);

@@ -29,8 +29,10 @@ std::optional<std::pair<std::string, std::string>> basic_credentials(std::string
 
 http::Response admin_error(unsigned status, std::string_view reason) {
   const nlohmann::json body = {{"error", reason}};
-  http::Response response{status, "application/json",
-                          body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), {}};
+  http::Response response{status,
+                          "application/json",
+                          body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                          {}};
   if (status == 401) response.headers.emplace_back("WWW-Authenticate", "Basic realm=\"webvox\"");
   return response;
 }
@@ -38,7 +40,8 @@ http::Response admin_error(unsigned status, std::string_view reason) {
 AdminGate::AdminGate(core::AdminAuth& admin, std::function<core::MonotonicTime()> monotonic_now)
     : admin_(admin), monotonic_now_(std::move(monotonic_now)) {}
 
-std::optional<http::Response> AdminGate::refuse(const http::Request& request, std::string_view what) {
+std::optional<http::Response> AdminGate::refuse(const http::Request& request,
+                                                std::string_view what) {
   // Missing or malformed credentials are checked (and counted) as an empty user and password.
   const auto credentials =
       basic_credentials(request.authorization).value_or(std::pair<std::string, std::string>{});

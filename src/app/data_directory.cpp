@@ -16,8 +16,8 @@ void prepare_data_directory(const std::filesystem::path& directory) {
   if (!fs::exists(directory, ec)) {
     fs::create_directories(directory, ec);
     if (ec) {
-      throw std::runtime_error("data-dir " + directory.string() + " cannot be created: " +
-                               ec.message());
+      throw std::runtime_error("data-dir " + directory.string() +
+                               " cannot be created: " + ec.message());
     }
     fs::permissions(directory, fs::perms::owner_all, fs::perm_options::replace, ec);
   }
@@ -29,8 +29,8 @@ void prepare_data_directory(const std::filesystem::path& directory) {
   const auto probe = directory / ".webvox-write-test";
   const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   if (fd < 0) {
-    throw std::runtime_error("data-dir " + directory.string() + " is not writable: " +
-                             std::strerror(errno));
+    throw std::runtime_error("data-dir " + directory.string() +
+                             " is not writable: " + std::strerror(errno));
   }
   static constexpr std::size_t kProbeBytes = 64 * 1024;
   const std::string block(kProbeBytes, '\0');
@@ -42,10 +42,10 @@ void prepare_data_directory(const std::filesystem::path& directory) {
   ::close(fd);
   ::unlink(probe.c_str());
   if (!written) {
-    throw std::runtime_error("data-dir " + directory.string() + " is not writable: " +
-                             (write_errno == 0 ? std::string("short write")
-                                               : std::string(std::strerror(write_errno))) +
-                             " (writing " + probe.string() + ")");
+    throw std::runtime_error(
+        "data-dir " + directory.string() + " is not writable: " +
+        (write_errno == 0 ? std::string("short write") : std::string(std::strerror(write_errno))) +
+        " (writing " + probe.string() + ")");
   }
 }
 

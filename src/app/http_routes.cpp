@@ -23,8 +23,8 @@ void HttpRoutes::handle_async(http::Request request, http::Respond respond) {
 http::Response HttpRoutes::handle(const http::Request& request) {
   if (spdlog::should_log(spdlog::level::debug)) {
     spdlog::debug("{} {} {} from {}", request.secure ? "https" : "http",
-                  base::log_text(request.method), base::log_text(redact_target(request.target), 512),
-                  request.peer_address);
+                  base::log_text(request.method),
+                  base::log_text(redact_target(request.target), 512), request.peer_address);
   }
   return route(request);
 }

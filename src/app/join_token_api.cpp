@@ -14,13 +14,14 @@ namespace {
 using nlohmann::json;
 
 http::Response json_response(unsigned status, const json& body) {
-  return {status, "application/json", body.dump(-1, ' ', false, json::error_handler_t::replace), {}};
+  return {
+      status, "application/json", body.dump(-1, ' ', false, json::error_handler_t::replace), {}};
 }
 
 }  // namespace
 
-JoinTokenIssuer::JoinTokenIssuer(const core::JoinTokenSigner& signer, core::ChannelService& channels,
-                                 std::string realm)
+JoinTokenIssuer::JoinTokenIssuer(const core::JoinTokenSigner& signer,
+                                 core::ChannelService& channels, std::string realm)
     : signer_(signer), channels_(channels), realm_(std::move(realm)) {}
 
 base::Expected<IssuedJoinToken, JoinTokenRefusal> JoinTokenIssuer::issue(
@@ -60,14 +61,15 @@ std::optional<http::Response> JoinTokenApi::serve(const http::Request& request) 
     token_request.moderator = body.value("moderator", false);
     token_request.ttl_seconds = body.value("ttl", core::JoinTokenSigner::kDefaultTtlSeconds);
   } catch (const json::exception&) {
-    return admin_error(400, "body must be JSON with account, channel and optionally name, moderator and ttl");
+    return admin_error(
+        400, "body must be JSON with account, channel and optionally name, moderator and ttl");
   }
   const auto outcome = issuer_.issue(token_request, unix_now_());
   if (!outcome) return admin_error(outcome.error().http_status, outcome.error().reason);
   const auto& issued = *outcome;
-  return json_response(200, {{"token", issued.token},
-                             {"expires", issued.expires},
-                             {"url", "/?token=" + issued.token}});
+  return json_response(
+      200,
+      {{"token", issued.token}, {"expires", issued.expires}, {"url", "/?token=" + issued.token}});
 }
 
 }  // namespace webvox::app

@@ -104,10 +104,10 @@ core::AdminCredentials admin_credentials(const config::Config& config) {
 }
 
 core::JoinTokenSigner join_token_signer(const config::Config& config) {
-  const auto key =
-      config.token_key
-          ? *config.token_key
-          : in_data_dir(config, [&] { return app::load_or_create_token_key(config.data_dir); }).value;
+  const auto key = config.token_key ? *config.token_key
+                                    : in_data_dir(config, [&] {
+                                        return app::load_or_create_token_key(config.data_dir);
+                                      }).value;
   try {
     return core::JoinTokenSigner(core::base64url_decode(key));
   } catch (const std::invalid_argument& e) {
@@ -145,14 +145,16 @@ std::unique_ptr<app::MediaHost> make_media_host(const config::Config& config) {
   settings.listen = {host, config.media_port.value_or(config.listen_port)};
   settings.tcp_port = config::media_tcp_port_in_use(config);
   if (!settings.tcp_port && !config.media_tcp_port) {
-    spdlog::info("no ICE-TCP fallback: the media port's number is the listen port, which serves "
-                 "HTTPS on TCP; set media-tcp-port to offer one");
+    spdlog::info(
+        "no ICE-TCP fallback: the media port's number is the listen port, which serves "
+        "HTTPS on TCP; set media-tcp-port to offer one");
   }
   settings.advertised_addresses = config.media_addresses;
   if (settings.advertised_addresses.empty()) {
     if (host.is_unspecified()) {
-      spdlog::warn("media-addresses is not set and webvoxd listens on all addresses: "
-                   "browsers are told 127.0.0.1; set media-addresses to this host's public IP");
+      spdlog::warn(
+          "media-addresses is not set and webvoxd listens on all addresses: "
+          "browsers are told 127.0.0.1; set media-addresses to this host's public IP");
       settings.advertised_addresses = {"127.0.0.1"};
     } else {
       settings.advertised_addresses = {config.listen_host};
@@ -163,10 +165,11 @@ std::unique_ptr<app::MediaHost> make_media_host(const config::Config& config) {
   spdlog::info("media on UDP port {}", media->udp_port());
   const auto granted = media->receive_buffer();
   if (settings.receive_buffer > 0 && granted < settings.receive_buffer) {
-    spdlog::warn("media port receive buffer: the kernel granted {} bytes of the {} asked for "
-                 "(media-receive-buffer); raise net.core.rmem_max (sysctl) or bursts are "
-                 "dropped before webvoxd sees them",
-                 granted, settings.receive_buffer);
+    spdlog::warn(
+        "media port receive buffer: the kernel granted {} bytes of the {} asked for "
+        "(media-receive-buffer); raise net.core.rmem_max (sysctl) or bursts are "
+        "dropped before webvoxd sees them",
+        granted, settings.receive_buffer);
   } else {
     spdlog::info("media port receive buffer: {} bytes as the kernel counts it ({} asked for)",
                  granted, settings.receive_buffer);
@@ -185,9 +188,10 @@ http::ServerLimits server_limits(const config::Config& config) {
   if (files.now > files.before) {
     spdlog::info("open-file limit raised from {} to {}", files.before, files.now);
   } else if (files.now < 4096) {
-    spdlog::warn("open-file limit is {} and cannot be raised (hard limit {}): at most {} "
-                 "connections; raise it (LimitNOFILE= in a systemd unit, ulimit -n) for more",
-                 files.now, files.hard, http::default_max_connections(files.now));
+    spdlog::warn(
+        "open-file limit is {} and cannot be raised (hard limit {}): at most {} "
+        "connections; raise it (LimitNOFILE= in a systemd unit, ulimit -n) for more",
+        files.now, files.hard, http::default_max_connections(files.now));
   }
   http::ServerLimits limits;
   limits.max_connections =
@@ -225,10 +229,11 @@ int serve(const config::Config& config) {
     sfu = std::make_unique<app::SfuService>(*media, config.sfu_slots);
     spdlog::info("server-forwarded voice: {} slots per listener", config.sfu_slots);
   }
-  spdlog::info("media-mode {}{}", core::to_string(config.media_mode),
-               config.media_mode == core::MediaMode::Auto
-                   ? fmt::format(": channels of more than {} members are forwarded", config.sfu_threshold)
-                   : "");
+  spdlog::info(
+      "media-mode {}{}", core::to_string(config.media_mode),
+      config.media_mode == core::MediaMode::Auto
+          ? fmt::format(": channels of more than {} members are forwarded", config.sfu_threshold)
+          : "");
 
   // Hello passwords are checked on worker threads; the answers come back to the network ones.
   app::PasswordCheckService password_checks(
@@ -289,24 +294,25 @@ int serve(const config::Config& config) {
   std::optional<app::ViewerDoors> viewer_doors;
   app::AdminGate admin_gate(admin, [] { return std::chrono::steady_clock::now(); });
   if (viewers) {
-    viewer_doors.emplace(io, *viewers,
-                         app::ViewerDoors::Secrets{config.viewer_voice_secret, config.janus_api_secret,
-                                                   config.janus_admin_secret},
-                         viewer::JanusServerInfo{"webvox", WEBVOX_VERSION, "webvoxd"},
-                         app::ViewerDoorsStatus{&admin_gate, [&viewers] {
-                                                    return app::ViewerService::to_json(viewers->stats());
-                                                  }});
-    if (viewer_doors->voice_rpc_on()) spdlog::info("viewer voice: JSON-RPC door at /viewer-voice/<secret>");
-    if (viewer_doors->janus_on()) spdlog::info("viewer voice: Janus REST door at /janus and /janus-admin");
+    viewer_doors.emplace(
+        io, *viewers,
+        app::ViewerDoors::Secrets{config.viewer_voice_secret, config.janus_api_secret,
+                                  config.janus_admin_secret},
+        viewer::JanusServerInfo{"webvox", WEBVOX_VERSION, "webvoxd"},
+        app::ViewerDoorsStatus{
+            &admin_gate, [&viewers] { return app::ViewerService::to_json(viewers->stats()); }});
+    if (viewer_doors->voice_rpc_on())
+      spdlog::info("viewer voice: JSON-RPC door at /viewer-voice/<secret>");
+    if (viewer_doors->janus_on())
+      spdlog::info("viewer voice: Janus REST door at /janus and /janus-admin");
   }
   app::HttpRoutes routes(vivox_api, &join_token_api, &files, world_api ? &*world_api : nullptr,
                          viewer_doors ? &*viewer_doors : nullptr);
   http::HttpServer server(io, tls, routes, &signalling_endpoint, server_limits(config));
-  spdlog::info("connection budget: {} open at once, {} from one address",
-               server.limits().max_connections,
-               config.max_connections_per_source == 0
-                   ? std::string("no limit")
-                   : std::to_string(config.max_connections_per_source));
+  spdlog::info(
+      "connection budget: {} open at once, {} from one address", server.limits().max_connections,
+      config.max_connections_per_source == 0 ? std::string("no limit")
+                                             : std::to_string(config.max_connections_per_source));
   app::PositionTicker position_ticker(io, hub);
   position_ticker.start();
   app::HeapTrimmer heap_trimmer(io, std::chrono::seconds(5));
@@ -326,8 +332,8 @@ int serve(const config::Config& config) {
   const auto endpoint = server.local_endpoint();
   spdlog::info("realm {}, data in {}", config.realm, config.data_dir.string());
   // Tests and scripts wait for this line; with --listen HOST:0 it tells the chosen port.
-  std::cout << "webvoxd: listening on " << endpoint.address().to_string() << ":"
-            << endpoint.port() << " (HTTPS and HTTP)" << std::endl;
+  std::cout << "webvoxd: listening on " << endpoint.address().to_string() << ":" << endpoint.port()
+            << " (HTTPS and HTTP)" << std::endl;
 
   // The media thread runs the services' handlers (which reach the hub, the doors' callbacks
   // and the store): it stops first, whatever way serve() ends.

@@ -52,7 +52,8 @@ MediaHost::MediaHost(Settings settings) try
       tcp_edge_ = std::make_unique<media::TcpMediaEdge>(io_, tcp_listen, router_);
     } catch (const boost::system::system_error& e) {
       // Name the setting: "address in use" alone does not say which of the ports it was.
-      throw std::runtime_error("media-tcp-port " + std::to_string(tcp_listen.port()) + ": " + e.what());
+      throw std::runtime_error("media-tcp-port " + std::to_string(tcp_listen.port()) + ": " +
+                               e.what());
     }
     router_.set_writer(rtc::stun::TransportProtocol::Tcp, tcp_edge_.get());
     tcp_port_ = tcp_edge_->local_endpoint().port();
@@ -96,7 +97,9 @@ void MediaHost::add_tick_handler(TickHandler handler) {
     tick_handlers_.push_back(std::move(handler));
     return;
   }
-  post([this, handler = std::move(handler)]() mutable { tick_handlers_.push_back(std::move(handler)); });
+  post([this, handler = std::move(handler)]() mutable {
+    tick_handlers_.push_back(std::move(handler));
+  });
 }
 
 void MediaHost::schedule_tick() {

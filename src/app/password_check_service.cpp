@@ -40,10 +40,8 @@ std::optional<PasswordVerdict> PasswordCheckService::check(signalling::PasswordA
     return PasswordVerdict{outcome, admission.retry_after};
   }
   const auto source = attempt.source;
-  const bool queued = pool_.try_post(
-      [this, attempt = std::move(attempt), account_key, done = std::move(done)] {
-        run(attempt, account_key, done);
-      });
+  const bool queued = pool_.try_post([this, attempt = std::move(attempt), account_key,
+                                      done = std::move(done)] { run(attempt, account_key, done); });
   if (queued) return std::nullopt;
   throttle_.abandoned(source);
   if (const auto left_out = throttled_log_.take(now)) {

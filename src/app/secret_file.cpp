@@ -23,7 +23,8 @@ SecretFile load_or_create_secret(const std::filesystem::path& file,
   secret.value = generate();
   secret.generated = true;
   const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
-  if (fd < 0) throw std::runtime_error("cannot write " + file.string() + ": " + std::strerror(errno));
+  if (fd < 0)
+    throw std::runtime_error("cannot write " + file.string() + ": " + std::strerror(errno));
   const std::string line = secret.value + "\n";
   const bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) &&
                        ::fsync(fd) == 0;

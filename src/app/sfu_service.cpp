@@ -93,8 +93,9 @@ void SfuService::negotiate_on_media_thread(core::ChannelId channel,
                                            const std::shared_ptr<signalling::PeerLink>& link,
                                            const json& id) {
   const auto local_ice = MediaHost::new_ice_credentials();
-  auto negotiated = sfu::negotiate(
-      sdp, {host_.answer_transport(local_ice), slots_, MediaHost::random_ssrc()}, &MediaHost::random_ssrc);
+  auto negotiated =
+      sfu::negotiate(sdp, {host_.answer_transport(local_ice), slots_, MediaHost::random_ssrc()},
+                     &MediaHost::random_ssrc);
   if (!negotiated) {
     const auto& error = negotiated.error();
     return link->send(signalling::error_message(id, sfu::to_string(error.code), error.message));
@@ -106,15 +107,16 @@ void SfuService::negotiate_on_media_thread(core::ChannelId channel,
   const auto rtcp = std::make_shared<sfu::MemberRtcp>(negotiated->rtcp, MediaHost::random_ssrc(),
                                                       std::chrono::steady_clock::now());
   const auto transport = std::make_shared<rtc::MediaTransport>(
-      rtc::MediaTransportSettings{
-          &host_.certificate(),
-          negotiated->server_setup == rtc::sdp::SetupRole::Passive ? rtc::DtlsRole::Server
-                                                                   : rtc::DtlsRole::Client,
-          fingerprint_digest_text(negotiated->remote_fingerprint), local_ice, negotiated->remote_ufrag,
-          negotiated->data_channels},
+      rtc::MediaTransportSettings{&host_.certificate(),
+                                  negotiated->server_setup == rtc::sdp::SetupRole::Passive
+                                      ? rtc::DtlsRole::Server
+                                      : rtc::DtlsRole::Client,
+                                  fingerprint_digest_text(negotiated->remote_fingerprint),
+                                  local_ice, negotiated->remote_ufrag, negotiated->data_channels},
       rtc::MediaTransport::Handlers{
           nullptr,
-          [this, channel, speaker = member, rtcp, format = negotiated->format](std::span<std::uint8_t> packet) {
+          [this, channel, speaker = member, rtcp,
+           format = negotiated->format](std::span<std::uint8_t> packet) {
             const auto now = std::chrono::steady_clock::now();
             rtcp->on_rtp_received(packet, now);
             const auto it = rooms_.find(channel);
@@ -123,7 +125,9 @@ void SfuService::negotiate_on_media_thread(core::ChannelId channel,
             if (it->second->bridge) it->second->bridge->on_member_rtp(speaker, format, packet, now);
           },
           // Terminated here: reports and feedback are about this connection's streams.
-          [rtcp](std::span<std::uint8_t> packet) { rtcp->on_rtcp(packet, std::chrono::steady_clock::now()); },
+          [rtcp](std::span<std::uint8_t> packet) {
+            rtcp->on_rtcp(packet, std::chrono::steady_clock::now());
+          },
           nullptr});
 
   Member entry;
@@ -139,7 +143,8 @@ void SfuService::negotiate_on_media_thread(core::ChannelId channel,
   link->send(signalling::sfu_answer_message(id, negotiated->answer));
 }
 
-SfuService::Room& SfuService::room_for(core::ChannelId channel, const core::ChannelProperties& properties) {
+SfuService::Room& SfuService::room_for(core::ChannelId channel,
+                                       const core::ChannelProperties& properties) {
   auto& room = rooms_[channel];
   if (!room) room = std::make_unique<Room>();
   if (!room->sfu_room) {
@@ -202,7 +207,8 @@ void SfuService::add_relayed(core::ChannelId channel, const core::ChannelPropert
 }
 
 void SfuService::relay_rtp(core::ChannelId channel, const std::string& member,
-                           std::span<const std::uint8_t> packet, std::chrono::steady_clock::time_point now) {
+                           std::span<const std::uint8_t> packet,
+                           std::chrono::steady_clock::time_point now) {
   const auto it = rooms_.find(channel);
   if (it == rooms_.end() || !it->second->relayed.contains(member)) return;
   it->second->sfu_room->on_rtp(member, packet, now);
@@ -220,9 +226,10 @@ void SfuService::leave(core::ChannelId channel, const std::string& member) {
     const auto forwarded = it->second->sfu_room ? it->second->sfu_room->size() : 0;
     if (it->second->unused()) rooms_.erase(it);
     // What is left once a member is gone (tests wait for this line to see nothing leaks).
-    spdlog::info("sfu: {} left channel {}: {} forwarded there, {} channel(s), {} connection(s) "
-                 "and {} path(s) on the media port",
-                 member, channel, forwarded, rooms_.size(), router_.transports(), router_.paths());
+    spdlog::info(
+        "sfu: {} left channel {}: {} forwarded there, {} channel(s), {} connection(s) "
+        "and {} path(s) on the media port",
+        member, channel, forwarded, rooms_.size(), router_.transports(), router_.paths());
   });
 }
 
@@ -233,7 +240,8 @@ void SfuService::place(core::ChannelId channel, const std::string& member,
     if (!room) room = std::make_unique<Room>();
     room->positions[member] = position;  // kept for an offer that comes later
     if (room->sfu_room) room->sfu_room->place(member, position);
-    if (room->bridge && !room->relayed.contains(member)) room->bridge->on_member_placed(member, position);
+    if (room->bridge && !room->relayed.contains(member))
+      room->bridge->on_member_placed(member, position);
   });
 }
 

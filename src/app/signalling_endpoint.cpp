@@ -32,9 +32,7 @@ class SignallingHandler final : public http::WebSocketHandler {
                              std::shared_ptr<signalling::PeerLink> link)
       : session_(std::move(session)), link_(std::move(link)) {}
 
-  void on_message(std::string_view text) override {
-    session_->on_message(text, signalling_now());
-  }
+  void on_message(std::string_view text) override { session_->on_message(text, signalling_now()); }
   void on_close() override { session_->on_closed(); }
   void on_deadline() override {
     if (!session_->signed_in()) {

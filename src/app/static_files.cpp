@@ -35,15 +35,18 @@ std::optional<http::Response> StaticFiles::serve(const http::Request& request) c
   std::error_code ec;
   const auto file = std::filesystem::weakly_canonical(root_ / relative, ec);
   if (ec || !std::filesystem::is_regular_file(file, ec)) return std::nullopt;
-  const auto [root_end, file_it] = std::mismatch(root_.begin(), root_.end(), file.begin(), file.end());
+  const auto [root_end, file_it] =
+      std::mismatch(root_.begin(), root_.end(), file.begin(), file.end());
   if (root_end != root_.end()) return std::nullopt;  // a link that leads outside the root
 
   std::ifstream in(file, std::ios::binary);
   if (!in) return std::nullopt;
   std::ostringstream body;
   body << in.rdbuf();
-  http::Response response{200, std::string(content_type_for(file)),
-                          request.method == "HEAD" ? std::string() : body.str(), {}};
+  http::Response response{200,
+                          std::string(content_type_for(file)),
+                          request.method == "HEAD" ? std::string() : body.str(),
+                          {}};
   // The client is small and changes with the server: always revalidate.
   response.headers.emplace_back("Cache-Control", "no-cache");
   response.headers.emplace_back("X-Content-Type-Options", "nosniff");

@@ -15,7 +15,8 @@ std::string bridged_channel_name(const viewer::RoomKey& room) {
 
 namespace {
 
-std::optional<core::Channel> channel_named(core::ChannelService& channels, const std::string& name) {
+std::optional<core::Channel> channel_named(core::ChannelService& channels,
+                                           const std::string& name) {
   for (auto& found : channels.search({name, std::nullopt, 0, 10})) {
     if (!found.is_directory()) return std::move(found);
   }
@@ -24,7 +25,8 @@ std::optional<core::Channel> channel_named(core::ChannelService& channels, const
 
 }  // namespace
 
-std::optional<core::Channel> region_channel(core::ChannelService& channels, const std::string& region_id) {
+std::optional<core::Channel> region_channel(core::ChannelService& channels,
+                                            const std::string& region_id) {
   viewer::RoomKey estate;
   estate.region_id = region_id;
   return channel_named(channels, bridged_channel_name(estate));

@@ -21,6 +21,7 @@ ViewerService::RoomSetup viewer_room_setup(core::ChannelService& channels, const
 std::string bridged_channel_name(const viewer::RoomKey& room);
 
 // The channel a region's estate voice room is bridged to, if a viewer made it.
-std::optional<core::Channel> region_channel(core::ChannelService& channels, const std::string& region_id);
+std::optional<core::Channel> region_channel(core::ChannelService& channels,
+                                            const std::string& region_id);
 
 }  // namespace webvox::app

@@ -14,7 +14,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 bool same_secret(std::string_view given, std::string_view secret) {
-  return given.size() == secret.size() && CRYPTO_memcmp(given.data(), secret.data(), secret.size()) == 0;
+  return given.size() == secret.size() &&
+         CRYPTO_memcmp(given.data(), secret.data(), secret.size()) == 0;
 }
 
 // The path below `base` if the target is `base` itself or under it ("/janus", "/janus/1"),
@@ -44,46 +45,47 @@ http::Response json_response(unsigned status, std::string body) {
 }
 
 nlohmann::json janus_stats_json(const viewer::JanusGatewayStats& stats) {
-  return {
-      {"sessions", stats.sessions},
-      {"handles", stats.handles},
-      {"rooms", stats.rooms},
-      {"participants", stats.participants},
-      {"parked_polls", stats.parked_polls},
-      {"pending_joins", stats.pending_joins},
-      {"queued_events", stats.queued_events},
-      {"requests", stats.requests},
-      {"requests_unauthorized", stats.requests_unauthorized},
-      {"requests_malformed", stats.requests_malformed},
-      {"requests_refused", stats.requests_refused},
-      {"sessions_created", stats.sessions_created},
-      {"sessions_destroyed", stats.sessions_destroyed},
-      {"sessions_timed_out", stats.sessions_timed_out},
-      {"sessions_refused_full", stats.sessions_refused_full},
-      {"handles_refused_full", stats.handles_refused_full},
-      {"rooms_refused_full", stats.rooms_refused_full},
-      {"events_dropped_queue_full", stats.events_dropped_queue_full},
-      {"polls_answered_with_event", stats.polls_answered_with_event},
-      {"polls_keepalive", stats.polls_keepalive},
-      {"polls_superseded", stats.polls_superseded},
-      {"joins_started", stats.joins_started},
-      {"joins_succeeded", stats.joins_succeeded},
-      {"joins_failed", stats.joins_failed},
-      {"joins_timed_out", stats.joins_timed_out},
-      {"joins_cancelled", stats.joins_cancelled},
-      {"candidates_passed", stats.candidates_passed},
-      {"candidates_rejected", stats.candidates_rejected},
-      {"candidates_over_limit", stats.candidates_over_limit},
-      {"candidates_without_join", stats.candidates_without_join},
-      {"candidates_early_dropped", stats.candidates_early_dropped},
-      {"stale_voice_callbacks", stats.stale_voice_callbacks}};
+  return {{"sessions", stats.sessions},
+          {"handles", stats.handles},
+          {"rooms", stats.rooms},
+          {"participants", stats.participants},
+          {"parked_polls", stats.parked_polls},
+          {"pending_joins", stats.pending_joins},
+          {"queued_events", stats.queued_events},
+          {"requests", stats.requests},
+          {"requests_unauthorized", stats.requests_unauthorized},
+          {"requests_malformed", stats.requests_malformed},
+          {"requests_refused", stats.requests_refused},
+          {"sessions_created", stats.sessions_created},
+          {"sessions_destroyed", stats.sessions_destroyed},
+          {"sessions_timed_out", stats.sessions_timed_out},
+          {"sessions_refused_full", stats.sessions_refused_full},
+          {"handles_refused_full", stats.handles_refused_full},
+          {"rooms_refused_full", stats.rooms_refused_full},
+          {"events_dropped_queue_full", stats.events_dropped_queue_full},
+          {"polls_answered_with_event", stats.polls_answered_with_event},
+          {"polls_keepalive", stats.polls_keepalive},
+          {"polls_superseded", stats.polls_superseded},
+          {"joins_started", stats.joins_started},
+          {"joins_succeeded", stats.joins_succeeded},
+          {"joins_failed", stats.joins_failed},
+          {"joins_timed_out", stats.joins_timed_out},
+          {"joins_cancelled", stats.joins_cancelled},
+          {"candidates_passed", stats.candidates_passed},
+          {"candidates_rejected", stats.candidates_rejected},
+          {"candidates_over_limit", stats.candidates_over_limit},
+          {"candidates_without_join", stats.candidates_without_join},
+          {"candidates_early_dropped", stats.candidates_early_dropped},
+          {"stale_voice_callbacks", stats.stale_voice_callbacks}};
 }
 
 }  // namespace
 
 ViewerDoors::ViewerDoors(boost::asio::io_context& io, viewer::ViewerVoice& voice, Secrets secrets,
                          viewer::JanusServerInfo janus_info, ViewerDoorsStatus status)
-    : voice_rpc_secret_(std::move(secrets.voice_rpc)), sweep_timer_(io), status_(std::move(status)) {
+    : voice_rpc_secret_(std::move(secrets.voice_rpc)),
+      sweep_timer_(io),
+      status_(std::move(status)) {
   if (!voice_rpc_secret_.empty()) door_ = std::make_unique<viewer::VoiceRpcDoor>(voice);
   if (!secrets.janus_api.empty()) {
     viewer::JanusGatewayConfig config;
@@ -134,7 +136,8 @@ bool ViewerDoors::serve(const http::Request& request, http::Respond& respond) {
   const std::string_view target = request.target;
   const auto query_at = target.find('?');
   const auto path = target.substr(0, query_at);
-  const auto query = query_at == std::string_view::npos ? std::string_view{} : target.substr(query_at + 1);
+  const auto query =
+      query_at == std::string_view::npos ? std::string_view{} : target.substr(query_at + 1);
 
   if (status_.gate && path == kStatusPath) {
     if (request.method != "GET") {
@@ -154,7 +157,8 @@ bool ViewerDoors::serve(const http::Request& request, http::Respond& respond) {
       return true;
     }
     // The connector calls EnsureSuccessStatusCode: every answer, errors too, is HTTP 200.
-    door_->handle(request.body, [respond](std::string reply) { respond(json_response(200, std::move(reply))); });
+    door_->handle(request.body,
+                  [respond](std::string reply) { respond(json_response(200, std::move(reply))); });
     return true;
   }
   if (!gateway_) return false;
@@ -162,10 +166,12 @@ bool ViewerDoors::serve(const http::Request& request, http::Respond& respond) {
   const auto rest = admin ? below(path, kJanusAdminPath) : below(path, kJanusPath);
   if (!rest) return false;
   const auto apisecret = apisecret_of(query);
-  viewer::JanusHttpRequest janus{request.method, viewer::split_janus_path(*rest),
-                                 apisecret ? std::optional<std::string_view>(*apisecret) : std::nullopt,
-                                 request.body};
-  auto reply = [respond](viewer::JanusHttpReply answer) { respond(json_response(answer.status, std::move(answer.body))); };
+  viewer::JanusHttpRequest janus{
+      request.method, viewer::split_janus_path(*rest),
+      apisecret ? std::optional<std::string_view>(*apisecret) : std::nullopt, request.body};
+  auto reply = [respond](viewer::JanusHttpReply answer) {
+    respond(json_response(answer.status, std::move(answer.body)));
+  };
   if (admin) {
     gateway_->handle_admin(janus, Clock::now(), std::move(reply));
   } else {

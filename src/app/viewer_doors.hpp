@@ -36,9 +36,9 @@ struct ViewerDoorsStatus {
 class ViewerDoors {
  public:
   struct Secrets {
-    std::string voice_rpc;     // viewer-voice-secret
-    std::string janus_api;     // janus-api-secret
-    std::string janus_admin;   // janus-admin-secret
+    std::string voice_rpc;    // viewer-voice-secret
+    std::string janus_api;    // janus-api-secret
+    std::string janus_admin;  // janus-admin-secret
   };
   static constexpr std::string_view kVoiceRpcPath = "/viewer-voice/";
   static constexpr std::string_view kJanusPath = "/janus";

@@ -65,25 +65,38 @@ SlDataDrop drop_for(viewer::SlDataError error) {
 
 std::string_view to_string(SlDataDrop drop) {
   switch (drop) {
-    case SlDataDrop::Binary: return "binary";
-    case SlDataDrop::TooLarge: return "too_large";
-    case SlDataDrop::NotJson: return "not_json";
-    case SlDataDrop::BadValue: return "bad_value";
-    case SlDataDrop::TooManyEntries: return "too_many_entries";
-    case SlDataDrop::SkippedEntries: return "skipped_entries";
-    case SlDataDrop::OtherChannel: return "other_channel";
-    case SlDataDrop::kCount: break;
+    case SlDataDrop::Binary:
+      return "binary";
+    case SlDataDrop::TooLarge:
+      return "too_large";
+    case SlDataDrop::NotJson:
+      return "not_json";
+    case SlDataDrop::BadValue:
+      return "bad_value";
+    case SlDataDrop::TooManyEntries:
+      return "too_many_entries";
+    case SlDataDrop::SkippedEntries:
+      return "skipped_entries";
+    case SlDataDrop::OtherChannel:
+      return "other_channel";
+    case SlDataDrop::kCount:
+      break;
   }
   return "unknown";
 }
 
 std::string_view to_string(ViewerSessionEnd end) {
   switch (end) {
-    case ViewerSessionEnd::Logout: return "logout";
-    case ViewerSessionEnd::Replaced: return "replaced";
-    case ViewerSessionEnd::ConnectTimeout: return "connect_timeout";
-    case ViewerSessionEnd::Silent: return "silent";
-    case ViewerSessionEnd::kCount: break;
+    case ViewerSessionEnd::Logout:
+      return "logout";
+    case ViewerSessionEnd::Replaced:
+      return "replaced";
+    case ViewerSessionEnd::ConnectTimeout:
+      return "connect_timeout";
+    case ViewerSessionEnd::Silent:
+      return "silent";
+    case ViewerSessionEnd::kCount:
+      break;
   }
   return "unknown";
 }
@@ -105,9 +118,9 @@ struct ViewerService::Session {
   Clock::time_point created{};
   bool media_up = false;
   bool speaker = false;  // a speaker in the mixer: it counts for its agent in the roster
-  std::optional<core::Vec3> avatar;             // sp
+  std::optional<core::Vec3> avatar;                 // sp
   std::optional<core::Quaternion> avatar_rotation;  // sh
-  std::optional<core::Vec3> ears;               // lp, as sent (tethered when used)
+  std::optional<core::Vec3> ears;                   // lp, as sent (tethered when used)
   std::optional<core::Quaternion> ears_rotation;    // lh
   Clock::time_point last_drop_log{};
   std::uint64_t drops_since_log = 0;
@@ -115,9 +128,9 @@ struct ViewerService::Session {
 
 // A browser member of the bridged channel, as the room's viewers hear and see it.
 struct BrowserSpeaker {
-  std::uint64_t number = 0;      // its speaker id in the mixer
-  std::string agent;             // the avatar it signed in as, else a stand-in UUID
-  std::string roster_session;    // its place in the roster (no data channel of its own)
+  std::uint64_t number = 0;    // its speaker id in the mixer
+  std::string agent;           // the avatar it signed in as, else a stand-in UUID
+  std::string roster_session;  // its place in the roster (no data channel of its own)
 };
 
 struct ViewerService::Room {
@@ -134,7 +147,7 @@ struct ViewerService::Room {
   std::optional<core::ChannelId> channel;
   std::string channel_uri;
   std::unique_ptr<RoomBridge> bridge;
-  std::unordered_map<std::string, BrowserSpeaker> browsers;  // by member id
+  std::unordered_map<std::string, BrowserSpeaker> browsers;       // by member id
   std::unordered_map<std::uint64_t, std::string> browser_agents;  // mixer number -> agent
 };
 
@@ -145,7 +158,8 @@ std::string viewer_member(const std::string& agent) { return "viewer-" + agent; 
 
 // A browser member's UUID for the viewers: the avatar whose voice account it signed in with
 // (a HUD link signs in as the wearer's), else one derived from its member id.
-std::string agent_for_browser(const std::optional<std::string>& account, const std::string& member) {
+std::string agent_for_browser(const std::optional<std::string>& account,
+                              const std::string& member) {
   if (account) {
     if (const auto avatar = core::avatar_of_account(*account)) return base::format_uuid(*avatar);
   }
@@ -185,8 +199,9 @@ class ViewerService::RoomBridge final : public SfuBridge {
   void on_member_placed(const std::string& member, const core::Position& position) override {
     const auto corner = service_.corner_of(room_);
     if (!corner) return;  // no frame to put it in until a viewer or a HUD gives one
-    room_.mixer.set_speaker_position(browser(member).number,
-                                     core::Vec3{corner->x + position.x, corner->y + position.y, position.z});
+    room_.mixer.set_speaker_position(
+        browser(member).number,
+        core::Vec3{corner->x + position.x, corner->y + position.y, position.z});
   }
 
   void on_member_left(const std::string& member) override {
@@ -204,7 +219,8 @@ class ViewerService::RoomBridge final : public SfuBridge {
     if (it != room_.browsers.end()) return it->second;
     BrowserSpeaker speaker;
     speaker.number = service_.next_number_++;
-    speaker.agent = agent_for_browser(service_.world_.hub->account_of(*room_.channel, member), member);
+    speaker.agent =
+        agent_for_browser(service_.world_.hub->account_of(*room_.channel, member), member);
     speaker.roster_session = "browser-" + member;
     room_.mixer.add_speaker(speaker.number, *base::parse_uuid(speaker.agent));
     room_.browser_agents[speaker.number] = speaker.agent;
@@ -232,9 +248,9 @@ void ViewerService::provision(viewer::ProvisionRequest request,
                               std::function<void(viewer::ProvisionOutcome)> done) {
   // The room's setup may read or make its channel in the store: here, not on the media thread.
   auto setup = world_.setup ? world_.setup(request.room) : RoomSetup{};
-  host_.post([this, request = std::move(request), setup = std::move(setup), done = std::move(done)]() mutable {
-    provision_on_media_thread(request, setup, done);
-  });
+  host_.post(
+      [this, request = std::move(request), setup = std::move(setup),
+       done = std::move(done)]() mutable { provision_on_media_thread(request, setup, done); });
 }
 
 void ViewerService::provision_on_media_thread(
@@ -251,12 +267,14 @@ void ViewerService::provision_on_media_thread(
   // A newer connection of the agent in the same room replaces the older one (the viewer made
   // a new PeerConnection; the old one is dead or about to be).
   if (const auto room = rooms_.find(request.room); room != rooms_.end()) {
-    if (const auto older = room->second->by_agent.find(agent); older != room->second->by_agent.end()) {
+    if (const auto older = room->second->by_agent.find(agent);
+        older != room->second->by_agent.end()) {
       end(*older->second, ViewerSessionEnd::Replaced);
     }
   }
   if (sessions_.size() >= settings_.max_sessions) {
-    return refuse(viewer::ProvisionFailure::Full, "the server has as many viewer sessions as it takes");
+    return refuse(viewer::ProvisionFailure::Full,
+                  "the server has as many viewer sessions as it takes");
   }
   if (const auto room = rooms_.find(request.room);
       room != rooms_.end() && room->second->by_number.size() >= settings_.max_sessions_per_room) {
@@ -282,9 +300,9 @@ void ViewerService::provision_on_media_thread(
   session->timestamp = MediaHost::random_ssrc();
   session->on_event = std::move(request.on_event);
   session->created = Clock::now();
-  session->rtcp = std::make_shared<sfu::MemberRtcp>(
-      sfu::MemberRtcpSettings{ssrc, {ssrc}, std::string(kCname)}, MediaHost::random_ssrc(),
-      session->created);
+  session->rtcp =
+      std::make_shared<sfu::MemberRtcp>(sfu::MemberRtcpSettings{ssrc, {ssrc}, std::string(kCname)},
+                                        MediaHost::random_ssrc(), session->created);
 
   const std::string id = session->id;
   const auto rtcp = session->rtcp;
@@ -303,7 +321,8 @@ void ViewerService::provision_on_media_thread(
             if (it->second->on_event) it->second->on_event(viewer::SessionEvent::MediaUp);
           },
           [this, id](std::span<std::uint8_t> packet) {
-            if (const auto it = sessions_.find(id); it != sessions_.end()) on_rtp(*it->second, packet);
+            if (const auto it = sessions_.find(id); it != sessions_.end())
+              on_rtp(*it->second, packet);
           },
           [rtcp](std::span<std::uint8_t> packet) { rtcp->on_rtcp(packet, Clock::now()); },
           [this, id](rtc::SctpAssociation::Event event) {
@@ -370,7 +389,8 @@ std::optional<core::Position> ViewerService::local_position(
     const auto parsed = core::yaw_of(*heading);
     if (parsed) yaw = *parsed;
   }
-  const auto checked = core::validate_position(global.x - corner->x, global.y - corner->y, global.z, yaw);
+  const auto checked =
+      core::validate_position(global.x - corner->x, global.y - corner->y, global.z, yaw);
   if (checked) return *checked;
   return std::nullopt;  // outside the region (a neighbour's): not placed in its channel
 }
@@ -396,14 +416,15 @@ void ViewerService::bridge_agent(Session& session, bool counts) {
   }
   const sfu::MemberFormat format{session.media.opus_payload_type,
                                  session.media.audio_level_extension_id.value_or(1)};
-  with_hub([this, hub, channel, properties = room.properties, info = std::move(info), format]() mutable {
-    const auto member = info.member;
-    if (!hub->join_viewer(channel, properties, std::move(info))) return;
-    // The forwarding's rooms belong to the media thread.
-    host_.post([this, channel, properties, member, format] {
-      world_.forwarding->add_relayed(channel, properties, member, format);
-    });
-  });
+  with_hub(
+      [this, hub, channel, properties = room.properties, info = std::move(info), format]() mutable {
+        const auto member = info.member;
+        if (!hub->join_viewer(channel, properties, std::move(info))) return;
+        // The forwarding's rooms belong to the media thread.
+        host_.post([this, channel, properties, member, format] {
+          world_.forwarding->add_relayed(channel, properties, member, format);
+        });
+      });
 }
 
 void ViewerService::with_hub(std::function<void()> call) {
@@ -467,13 +488,14 @@ void ViewerService::end(Session& session, ViewerSessionEnd why) {
     bridge_agent(session, false);
   }
   room.by_number.erase(session.number);
-  if (const auto it = room.by_agent.find(session.agent); it != room.by_agent.end() && it->second == &session) {
+  if (const auto it = room.by_agent.find(session.agent);
+      it != room.by_agent.end() && it->second == &session) {
     room.by_agent.erase(it);
   }
   host_.router().remove(session.transport->ice().local().ufrag);
   ++counters_.ended[index_of(why)];
-  spdlog::info("viewer: {} left voice room {} ({}; session {})", session.agent, base::log_text(room.key.id),
-               to_string(why), session.id);
+  spdlog::info("viewer: {} left voice room {} ({}; session {})", session.agent,
+               base::log_text(room.key.id), to_string(why), session.id);
   const auto on_event = std::move(session.on_event);
   const auto key = room.key;
   sessions_.erase(session.id);  // `session` is gone from here on
@@ -504,7 +526,8 @@ void ViewerService::on_rtp(Session& session, std::span<std::uint8_t> packet) {
   speaker_packet.payload = parsed->payload;
   speaker_packet.arrival = now;
   if (session.media.audio_level_extension_id) {
-    if (const auto level = rtc::rtp::read_audio_level(*parsed, *session.media.audio_level_extension_id)) {
+    if (const auto level =
+            rtc::rtp::read_audio_level(*parsed, *session.media.audio_level_extension_id)) {
       speaker_packet.level_minus_dbov = level->level_minus_dbov;
     }
   }
@@ -524,10 +547,11 @@ void ViewerService::on_data_channel(Session& session, rtc::SctpAssociation::Even
       send_roster(*session.room, session.room->roster.channel_opened(session.id));
       return;
     case Kind::Message:
-      if (!session.sl_data || event.stream != *session.sl_data) return drop_sl_data(session, SlDataDrop::OtherChannel);
+      if (!session.sl_data || event.stream != *session.sl_data)
+        return drop_sl_data(session, SlDataDrop::OtherChannel);
       if (event.binary) return drop_sl_data(session, SlDataDrop::Binary);
       return on_sl_data(session, std::string_view(reinterpret_cast<const char*>(event.data.data()),
-                                                   event.data.size()));
+                                                  event.data.size()));
     case Kind::ChannelClosed:
       if (session.sl_data && event.stream == *session.sl_data) session.sl_data.reset();
       return;
@@ -553,7 +577,8 @@ void ViewerService::on_sl_data(Session& session, std::string_view text) {
     }
   }
   for (const auto& [agent, muted] : update.mutes) {
-    if (const auto peer = base::parse_uuid(agent)) room.mixer.set_peer_muted(session.number, *peer, muted);
+    if (const auto peer = base::parse_uuid(agent))
+      room.mixer.set_peer_muted(session.number, *peer, muted);
   }
   send_roster(room, room.roster.message_received(session.id, update));
   apply_counting(session);
@@ -576,7 +601,8 @@ void ViewerService::apply_counting(Session& session) {
 
 void ViewerService::apply_pose(Session& session) {
   auto& room = *session.room;
-  if (session.speaker && session.avatar) room.mixer.set_speaker_position(session.number, *session.avatar);
+  if (session.speaker && session.avatar)
+    room.mixer.set_speaker_position(session.number, *session.avatar);
   mixer::ListenerPose pose;
   // The ears are the camera by default, never more than 50 m from the avatar: the server
   // enforces what the viewer promises (no eavesdropping from afar).
@@ -619,7 +645,8 @@ void ViewerService::tick(Clock::time_point now) {
   std::vector<std::pair<Session*, ViewerSessionEnd>> gone;
   for (auto& [id, session] : sessions_) {
     if (!session->media_up) {
-      if (now - session->created > settings_.connect_timeout) gone.emplace_back(session.get(), ViewerSessionEnd::ConnectTimeout);
+      if (now - session->created > settings_.connect_timeout)
+        gone.emplace_back(session.get(), ViewerSessionEnd::ConnectTimeout);
     } else if (session->transport->ice().state(now) == rtc::stun::IceState::Disconnected) {
       gone.emplace_back(session.get(), ViewerSessionEnd::Silent);
     }
@@ -650,14 +677,16 @@ void ViewerService::mix(Room& room, Clock::time_point now) {
     const auto length = rtc::rtp::kRtpFixedHeaderSize + packet.payload.size();
     packet_.resize(length + rtc::SrtpSession::kMaxTrailer);
     packet_[0] = 0x80;
-    packet_[1] = static_cast<std::uint8_t>((packet.marker ? 0x80 : 0) | (session.media.opus_payload_type & 0x7F));
+    packet_[1] = static_cast<std::uint8_t>((packet.marker ? 0x80 : 0) |
+                                           (session.media.opus_payload_type & 0x7F));
     packet_[2] = static_cast<std::uint8_t>(session.sequence >> 8);
     packet_[3] = static_cast<std::uint8_t>(session.sequence);
     for (int i = 0; i < 4; ++i) {
       packet_[4 + i] = static_cast<std::uint8_t>(session.timestamp >> (24 - 8 * i));
       packet_[8 + i] = static_cast<std::uint8_t>(session.ssrc >> (24 - 8 * i));
     }
-    std::copy(packet.payload.begin(), packet.payload.end(), packet_.begin() + rtc::rtp::kRtpFixedHeaderSize);
+    std::copy(packet.payload.begin(), packet.payload.end(),
+              packet_.begin() + rtc::rtp::kRtpFixedHeaderSize);
     session.rtcp->on_rtp_sent(std::span<const std::uint8_t>(packet_).first(length), now);
     if (session.transport->send_rtp(packet_, length)) {
       ++counters_.mixed_packets_out;
@@ -670,7 +699,8 @@ void ViewerService::mix(Room& room, Clock::time_point now) {
   for (const auto& level : room.mixer.levels()) {
     if (const auto it = room.by_number.find(level.speaker); it != room.by_number.end()) {
       levels.push_back({it->second->agent, level.power, level.speaking});
-    } else if (const auto browser = room.browser_agents.find(level.speaker); browser != room.browser_agents.end()) {
+    } else if (const auto browser = room.browser_agents.find(level.speaker);
+               browser != room.browser_agents.end()) {
       levels.push_back({browser->second, level.power, level.speaking});
     }
   }
@@ -684,12 +714,13 @@ void ViewerService::publish_stats() {
   counters_.speakers = closed_rooms_speakers_;
   for (const auto& [key, room] : rooms_) {
     counters_.speakers += room->mixer.speaker_totals();
-    counters_.room_list.push_back({key.id, room->by_number.size(), room->browsers.size(), room->channel_uri});
+    counters_.room_list.push_back(
+        {key.id, room->by_number.size(), room->browsers.size(), room->channel_uri});
   }
   counters_.sessions = sessions_.size();
   counters_.rooms = rooms_.size();
-  counters_.media_up = static_cast<std::size_t>(
-      std::count_if(sessions_.begin(), sessions_.end(), [](const auto& s) { return s.second->media_up; }));
+  counters_.media_up = static_cast<std::size_t>(std::count_if(
+      sessions_.begin(), sessions_.end(), [](const auto& s) { return s.second->media_up; }));
   std::lock_guard lock(stats_mutex_);
   published_ = counters_;
 }

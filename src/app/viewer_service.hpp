@@ -48,10 +48,10 @@ std::string_view to_string(SlDataDrop drop);
 
 // Why a viewer session ended.
 enum class ViewerSessionEnd : std::size_t {
-  Logout,         // the viewer (through a door) said so
-  Replaced,       // a newer provision of the same agent in the same room
-  ConnectTimeout, // ICE and DTLS were not up within Settings::connect_timeout
-  Silent,         // nothing from the viewer (no consent checks) for Settings::silence_timeout
+  Logout,          // the viewer (through a door) said so
+  Replaced,        // a newer provision of the same agent in the same room
+  ConnectTimeout,  // ICE and DTLS were not up within Settings::connect_timeout
+  Silent,          // nothing from the viewer (no consent checks) for Settings::silence_timeout
   kCount,
 };
 std::string_view to_string(ViewerSessionEnd end);
@@ -178,10 +178,10 @@ class ViewerService final : public viewer::ViewerVoice {
   OneWorld world_;
   std::unordered_map<std::string, std::unique_ptr<Session>> sessions_;  // by viewer_session
   std::map<viewer::RoomKey, std::unique_ptr<Room>> rooms_;
-  std::uint64_t next_number_ = 1;  // mixer speaker/listener ids
-  std::vector<std::uint8_t> packet_;  // one outgoing RTP packet, reused
-  mixer::DelayHistogram delays_;      // arrival to departure, every room since start
-  Stats counters_;                    // media thread
+  std::uint64_t next_number_ = 1;              // mixer speaker/listener ids
+  std::vector<std::uint8_t> packet_;           // one outgoing RTP packet, reused
+  mixer::DelayHistogram delays_;               // arrival to departure, every room since start
+  Stats counters_;                             // media thread
   mixer::SpeakerStats closed_rooms_speakers_;  // media thread: rooms closed since start
   mutable std::mutex stats_mutex_;
   Stats published_;

@@ -135,7 +135,8 @@ http::Response WorldApi::report_position(const http::Request& request) {
   if (regions_.directory) {
     // Ties this region's exact corner to the region viewers are seen in here: the frame the
     // region's viewers and this wearer's browser share.
-    if (const auto corner = world::region_corner_of(request.secondlife_header("x-secondlife-region"))) {
+    if (const auto corner =
+            world::region_corner_of(request.secondlife_header("x-secondlife-region"))) {
       regions_.directory->note_world(*corner, position.x, position.y);
     }
   }
@@ -147,7 +148,8 @@ std::optional<core::Channel> WorldApi::viewer_region_channel(const http::Request
   if (!regions_.directory || !regions_.estate_channel) return std::nullopt;
   const auto corner = world::region_corner_of(request.secondlife_header("x-secondlife-region"));
   if (!corner) return std::nullopt;
-  const auto local = world::local_position_of(request.secondlife_header("x-secondlife-local-position"));
+  const auto local =
+      world::local_position_of(request.secondlife_header("x-secondlife-local-position"));
   if (!local) return std::nullopt;
   const auto region = regions_.directory->note_world(*corner, local->x, local->y);
   if (!region) return std::nullopt;
@@ -184,17 +186,19 @@ http::Response WorldApi::make_link(const http::Request& request) {
   }
   // Not a moderator, whatever the HUD might say: the claim would rest only on the shared
   // secret that every copy of the HUD carries (docs/world.md).
-  const JoinTokenRequest token_request{name, core::channel_uri(channel->id, realm_),
-                                       std::string(request.secondlife_header(
-                                           "x-secondlife-owner-name")),
-                                       false, WorldLimits::kLinkTokenSeconds};
+  const JoinTokenRequest token_request{
+      name, core::channel_uri(channel->id, realm_),
+      std::string(request.secondlife_header("x-secondlife-owner-name")), false,
+      WorldLimits::kLinkTokenSeconds};
   const auto issued = issuer_.issue(token_request, clock_.unix_now());
   if (!issued) return text(issued.error().http_status, issued.error().reason);
   const auto code = base::random_url_token(kCodeBytes);
   const auto now = clock_.monotonic();
   codes_.put(code, issued->token, now, now + WorldLimits::kLinkCodeLifetime);
   spdlog::info("world join link for {} into channel {}", base::log_text(name), channel->id);
-  return {200, "text/plain; charset=utf-8", std::string(kRedeemPrefix) + code,
+  return {200,
+          "text/plain; charset=utf-8",
+          std::string(kRedeemPrefix) + code,
           {{"Cache-Control", "no-store"}}};
 }
 

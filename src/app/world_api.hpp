@@ -22,13 +22,12 @@ namespace webvox::app {
 
 struct WorldClock {
   std::function<base::SteadyTime()> monotonic;  // the hub's clock
-  std::function<std::int64_t()> unix_now;  // seconds, for join-token expiry
+  std::function<std::int64_t()> unix_now;       // seconds, for join-token expiry
 };
 
 // Hands a position reported from the world to signalling (SignallingHub::place_from_world).
-using PlaceFromWorld =
-    std::function<void(const std::string& account, const core::Position& position,
-                       base::SteadyTime now)>;
+using PlaceFromWorld = std::function<void(const std::string& account,
+                                          const core::Position& position, base::SteadyTime now)>;
 
 // Viewer voice's regions (docs/viewers.md, "One world"): where HUD reports tie a region's
 // corner to the region viewers named, and the channel a region's viewers talk in. Null and

@@ -49,7 +49,8 @@ inline void write_u32(std::span<std::uint8_t> bytes, std::size_t at, std::uint32
 // IVs by XORing packet fields into a salt).
 inline void xor_into(std::span<std::uint8_t> bytes, std::size_t at, std::uint64_t value,
                      std::size_t count) {
-  for (std::size_t i = count; i-- > 0; value >>= 8) bytes[at + i] ^= static_cast<std::uint8_t>(value);
+  for (std::size_t i = count; i-- > 0; value >>= 8)
+    bytes[at + i] ^= static_cast<std::uint8_t>(value);
 }
 
 inline void append_u16(std::vector<std::uint8_t>& out, std::uint16_t value) {

@@ -11,14 +11,14 @@ constexpr char kHex[] = "0123456789abcdef";
 
 // Code points a terminal or a log viewer would hide, or that reorder or break the line.
 bool invisible(char32_t cp) {
-  return (cp >= 0x80 && cp <= 0x9F) ||                       // C1 controls
-         cp == 0x061C ||                                     // Arabic letter mark
-         (cp >= 0x200B && cp <= 0x200F) ||                   // zero-width, LRM, RLM
-         (cp >= 0x2028 && cp <= 0x202E) ||                   // separators, embeddings
-         (cp >= 0x2060 && cp <= 0x206F) ||                   // joiners, isolates, deprecated
-         cp == 0xFEFF ||                                     // byte-order mark
-         (cp >= 0xFFF9 && cp <= 0xFFFB) ||                   // interlinear annotation
-         (cp >= 0xE0000 && cp <= 0xE007F);                   // tag characters
+  return (cp >= 0x80 && cp <= 0x9F) ||      // C1 controls
+         cp == 0x061C ||                    // Arabic letter mark
+         (cp >= 0x200B && cp <= 0x200F) ||  // zero-width, LRM, RLM
+         (cp >= 0x2028 && cp <= 0x202E) ||  // separators, embeddings
+         (cp >= 0x2060 && cp <= 0x206F) ||  // joiners, isolates, deprecated
+         cp == 0xFEFF ||                    // byte-order mark
+         (cp >= 0xFFF9 && cp <= 0xFFFB) ||  // interlinear annotation
+         (cp >= 0xE0000 && cp <= 0xE007F);  // tag characters
 }
 
 void append_byte_escape(std::string& out, unsigned char byte) {

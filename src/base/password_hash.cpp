@@ -43,8 +43,8 @@ bool parse(std::string_view stored, ParsedHash& out) {
   };
   if (next_field() != kScheme) return false;
   const auto iterations = next_field();
-  const auto [ptr, ec] = std::from_chars(iterations.data(), iterations.data() + iterations.size(),
-                                         out.iterations);
+  const auto [ptr, ec] =
+      std::from_chars(iterations.data(), iterations.data() + iterations.size(), out.iterations);
   if (ec != std::errc{} || ptr != iterations.data() + iterations.size() || out.iterations == 0 ||
       out.iterations > kMaxIterations) {
     return false;

@@ -24,8 +24,8 @@ std::string random_url_token(std::size_t bytes) {
 
 std::string base64_encode(const unsigned char* data, std::size_t size) {
   std::string out(4 * ((size + 2) / 3), '\0');
-  const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data,
-                                      static_cast<int>(size));
+  const int written =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(size));
   out.resize(static_cast<std::size_t>(written));
   return out;
 }
@@ -41,8 +41,9 @@ std::string base64url_encode(const unsigned char* data, std::size_t size) {
 std::vector<unsigned char> base64_decode(std::string_view text) {
   if (text.size() % 4 != 0) throw std::invalid_argument("base64 length is not a multiple of 4");
   std::vector<unsigned char> out(3 * (text.size() / 4));
-  const int written = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(text.data()),
-                                      static_cast<int>(text.size()));
+  const int written =
+      EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(text.data()),
+                      static_cast<int>(text.size()));
   if (written < 0) throw std::invalid_argument("not base64");
   // EVP_DecodeBlock counts padding as zero bytes; drop them.
   std::size_t padding = 0;

@@ -100,7 +100,6 @@ class App;
 
 namespace webvox::config {
 
-
 // Registers one flag per setting ("--data-dir" ...) plus --config on the app. The values
 // given end up in `flags`, the config file path in `config_file`.
 void add_config_options(CLI::App& app, std::map<std::string, std::string>& flags,
@@ -108,8 +107,8 @@ void add_config_options(CLI::App& app, std::map<std::string, std::string>& flags
 
 // Builds the effective Config: defaults < config file < environment < flags. Throws
 // ConfigError. `environment` looks up a variable (std::getenv in webvoxd).
-Config resolve_config(const std::string& config_file,
-                      const std::map<std::string, std::string>& flags,
-                      const std::function<std::optional<std::string>(const std::string&)>& environment);
+Config resolve_config(
+    const std::string& config_file, const std::map<std::string, std::string>& flags,
+    const std::function<std::optional<std::string>(const std::string&)>& environment);
 
 }  // namespace webvox::config

@@ -33,7 +33,8 @@ std::vector<std::string> split_list(const std::string& text) {
   std::size_t start = 0;
   while (start <= text.size()) {
     const auto comma = text.find(',', start);
-    std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    std::string item =
+        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     item.erase(0, item.find_first_not_of(' '));
     item.erase(item.find_last_not_of(' ') + 1);
     if (!item.empty()) items.push_back(item);
@@ -74,7 +75,8 @@ const std::map<std::string, std::string>& setting_descriptions() {
       {"listen", "HOST:PORT to serve HTTPS and plain HTTP on (default 127.0.0.1:8443)"},
       {"data-dir", "folder for the database, TLS files and generated secrets (default ./data)"},
       {"admin-user", "Vivox admin user the region module signs in as (default admin)"},
-      {"admin-password", "password of admin-user (default: generated into DATA_DIR/admin-password)"},
+      {"admin-password",
+       "password of admin-user (default: generated into DATA_DIR/admin-password)"},
       {"realm", "SIP realm of channel URIs, the module's vivox_sip_uri (default localhost)"},
       {"tls-cert", "PEM certificate chain (default: self-signed, made in the data folder)"},
       {"tls-key", "PEM private key of tls-cert"},
@@ -87,24 +89,33 @@ const std::map<std::string, std::string>& setting_descriptions() {
       {"turn-secret", "coturn static-auth-secret for time-limited TURN credentials"},
       {"turn-ttl", "lifetime of TURN credentials in seconds (default 86400)"},
       {"max-channel-members", "most members in one peer-to-peer channel (default 32)"},
-      {"world-secret", "secret shared with the grid's in-world HUDs; enables /world/ (docs/world.md)"},
-      {"media-mode", "auto (default: peer to peer up to sfu-threshold members, forwarded by the "
-                     "server beyond), mesh or always-sfu"},
+      {"world-secret",
+       "secret shared with the grid's in-world HUDs; enables /world/ (docs/world.md)"},
+      {"media-mode",
+       "auto (default: peer to peer up to sfu-threshold members, forwarded by the "
+       "server beyond), mesh or always-sfu"},
       {"sfu-threshold", "in media-mode auto, most members of a peer-to-peer channel (default 4)"},
       {"media-port", "UDP port of server-forwarded media (default: the listen port's number)"},
-      {"media-tcp-port", "TCP port of the ICE-TCP fallback (default: the media port's number unless that is the listen port; 0: off)"},
+      {"media-tcp-port",
+       "TCP port of the ICE-TCP fallback (default: the media port's number unless that is the "
+       "listen port; 0: off)"},
       {"media-addresses", "comma-separated IP addresses browsers reach the media port at"},
       {"sfu-slots", "voices each listener receives at once when forwarded (default 8)"},
-      {"media-receive-buffer", "bytes of kernel receive buffer for the media port (default "
-                               "4194304; 0: the kernel's default)"},
-      {"max-connections", "HTTP and WebSocket connections open at once (default: half the "
-                          "open-file limit, at most 20000)"},
-      {"max-connections-per-source", "connections open at once from one address (default 64; "
-                                     "0: no limit, e.g. behind a reverse proxy)"},
-      {"viewer-voice-secret", "secret in the URL of the viewer-voice JSON-RPC door "
-                              "(WebRtcVoiceServerURI …/viewer-voice/SECRET); docs/viewers.md"},
-      {"janus-api-secret", "os-webrtc-janus's APIToken; enables the Janus REST door at /janus "
-                           "(docs/viewers.md)"},
+      {"media-receive-buffer",
+       "bytes of kernel receive buffer for the media port (default "
+       "4194304; 0: the kernel's default)"},
+      {"max-connections",
+       "HTTP and WebSocket connections open at once (default: half the "
+       "open-file limit, at most 20000)"},
+      {"max-connections-per-source",
+       "connections open at once from one address (default 64; "
+       "0: no limit, e.g. behind a reverse proxy)"},
+      {"viewer-voice-secret",
+       "secret in the URL of the viewer-voice JSON-RPC door "
+       "(WebRtcVoiceServerURI …/viewer-voice/SECRET); docs/viewers.md"},
+      {"janus-api-secret",
+       "os-webrtc-janus's APIToken; enables the Janus REST door at /janus "
+       "(docs/viewers.md)"},
       {"janus-admin-secret", "os-webrtc-janus's AdminAPIToken, for /janus-admin"},
   };
   return descriptions;
@@ -190,7 +201,8 @@ void apply_settings(const Settings& settings, Config& config) {
     } else if (name == "log-level") {
       static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
       if (std::find(std::begin(kLevels), std::end(kLevels), value) == std::end(kLevels)) {
-        throw ConfigError("log-level: '" + value + "' is not one of trace, debug, info, warn, "
+        throw ConfigError("log-level: '" + value +
+                          "' is not one of trace, debug, info, warn, "
                           "error, critical, off");
       }
       config.log_level = value;
@@ -217,7 +229,8 @@ void apply_settings(const Settings& settings, Config& config) {
       // It is the whole of the door's protection and sits in a URL: long, and URL-safe as is.
       if (value.size() < 16) throw ConfigError(name + ": must be at least 16 characters");
       const bool url_safe = std::all_of(value.begin(), value.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == '~';
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
+               c == '~';
       });
       if (!url_safe) throw ConfigError(name + ": only letters, digits and - _ . ~");
       config.viewer_voice_secret = value;

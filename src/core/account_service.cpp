@@ -35,11 +35,12 @@ AccountError AccountService::set_password(std::string_view name, std::string_vie
   if (!is_valid_name(name)) return AccountError::InvalidName;
   if (!is_valid_password(password)) return AccountError::InvalidPassword;
   return repository_.set_password_hash(name, hasher_.hash(password)) ? AccountError::None
-                                                                      : AccountError::NotFound;
+                                                                     : AccountError::NotFound;
 }
 
 const std::string& AccountService::stand_in_hash() {
-  std::call_once(stand_in_once_, [this] { stand_in_hash_ = hasher_.hash(base::random_url_token(24)); });
+  std::call_once(stand_in_once_,
+                 [this] { stand_in_hash_ = hasher_.hash(base::random_url_token(24)); });
   return stand_in_hash_;
 }
 

@@ -37,7 +37,7 @@ enum class CredentialVerdict {
 
 struct CredentialCheck {
   CredentialVerdict verdict = CredentialVerdict::Refused;
-  CredentialThrottle::Admission admission;  // why, and for how long, when Throttled
+  CredentialThrottle::Admission admission;   // why, and for how long, when Throttled
   CredentialThrottle::FailureEffect effect;  // when Refused
 };
 

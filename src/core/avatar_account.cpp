@@ -17,12 +17,16 @@ std::string avatar_account_name(const base::Uuid& avatar) {
 }
 
 std::optional<base::Uuid> avatar_of_account(std::string_view account) {
-  if (account.size() != 25 || account.front() != 'x' || !account.ends_with("==")) return std::nullopt;
+  if (account.size() != 25 || account.front() != 'x' || !account.ends_with("=="))
+    return std::nullopt;
   std::string base64(account.substr(1));
   for (auto& c : base64) {
-    if (c == '-') c = '+';
-    else if (c == '_') c = '/';
-    else if (c == '+' || c == '/') return std::nullopt;  // not how the module writes names
+    if (c == '-')
+      c = '+';
+    else if (c == '_')
+      c = '/';
+    else if (c == '+' || c == '/')
+      return std::nullopt;  // not how the module writes names
   }
   try {
     const auto bytes = base::base64_decode(base64);

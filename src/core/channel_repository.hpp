@@ -10,8 +10,8 @@
 namespace webvox::core {
 
 struct ChannelQuery {
-  std::optional<std::string> name;      // exact match
-  std::optional<ChannelId> parent;      // direct children of this directory
+  std::optional<std::string> name;  // exact match
+  std::optional<ChannelId> parent;  // direct children of this directory
   std::size_t offset = 0;
   std::size_t limit = 100;
 };

@@ -33,9 +33,9 @@ CreateChannelOutcome ChannelService::create(const CreateChannelRequest& request)
     outcome.adjustments.push_back("chan_desc cut to " + std::to_string(kMaxDescriptionLength) +
                                   " bytes");
   }
-  outcome.result = repository_.create_if_absent(NewChannel{
-      request.name, truncate_utf8(request.description, kMaxDescriptionLength), request.parent,
-      normalized.properties});
+  outcome.result = repository_.create_if_absent(
+      NewChannel{request.name, truncate_utf8(request.description, kMaxDescriptionLength),
+                 request.parent, normalized.properties});
   return outcome;
 }
 
@@ -45,9 +45,12 @@ ChannelError ChannelService::remove(ChannelId id, std::optional<ChannelId> paren
     if (!channel || channel->parent != parent) return ChannelError::NotFound;
   }
   switch (repository_.remove(id)) {
-    case DeleteResult::Deleted: return ChannelError::None;
-    case DeleteResult::NotFound: return ChannelError::NotFound;
-    case DeleteResult::NotEmpty: return ChannelError::DirectoryNotEmpty;
+    case DeleteResult::Deleted:
+      return ChannelError::None;
+    case DeleteResult::NotFound:
+      return ChannelError::NotFound;
+    case DeleteResult::NotEmpty:
+      return ChannelError::DirectoryNotEmpty;
   }
   return ChannelError::NotFound;
 }

@@ -34,7 +34,8 @@ milliseconds CredentialThrottle::count_failure(Backoff& backoff, unsigned free_f
   if (backoff.failures <= free_failures) return milliseconds(0);
   // 1, 2, 4, ... times first_block; past 2^20 the cap has long been reached.
   const unsigned doublings = std::min(backoff.failures - free_failures - 1, 20u);
-  const auto block = std::min(rules_.first_block * (std::int64_t{1} << doublings), rules_.max_block);
+  const auto block =
+      std::min(rules_.first_block * (std::int64_t{1} << doublings), rules_.max_block);
   backoff.blocked_until = std::max(backoff.blocked_until, now + block);
   return block;
 }
@@ -74,8 +75,7 @@ CredentialThrottle::Admission CredentialThrottle::admit(std::string_view source_
   return {Decision::Allowed, seconds(0)};
 }
 
-void CredentialThrottle::succeeded(std::string_view source_key, std::string_view,
-                                   MonotonicTime) {
+void CredentialThrottle::succeeded(std::string_view source_key, std::string_view, MonotonicTime) {
   std::lock_guard lock(mutex_);
   auto& source = sources_.touch(bounded(source_key));
   release(source);
@@ -106,7 +106,8 @@ void CredentialThrottle::abandoned(std::string_view source_key) {
 
 std::string describe(CredentialThrottle::Decision decision) {
   switch (decision) {
-    case CredentialThrottle::Decision::Allowed: return "allowed";
+    case CredentialThrottle::Decision::Allowed:
+      return "allowed";
     case CredentialThrottle::Decision::SourceBlocked:
       return "too many failures from this address";
     case CredentialThrottle::Decision::AccountBlocked:

@@ -17,8 +17,10 @@ constexpr std::string_view kVersion = "v1";
 std::vector<unsigned char> base64url_decode(std::string_view text) {
   std::string standard(text);
   for (auto& c : standard) {
-    if (c == '-') c = '+';
-    else if (c == '_') c = '/';
+    if (c == '-')
+      c = '+';
+    else if (c == '_')
+      c = '/';
   }
   while (standard.size() % 4 != 0) standard += '=';
   return base::base64_decode(standard);
@@ -42,8 +44,8 @@ std::string JoinTokenSigner::signature(std::string_view signed_part) const {
 }
 
 std::string JoinTokenSigner::sign(const JoinClaims& claims) const {
-  nlohmann::json payload = {{"acct", claims.account}, {"chan", claims.channel_uri},
-                            {"exp", claims.expires}};
+  nlohmann::json payload = {
+      {"acct", claims.account}, {"chan", claims.channel_uri}, {"exp", claims.expires}};
   if (!claims.name.empty()) payload["name"] = claims.name;
   if (claims.moderator) payload["mod"] = true;
   const auto text = payload.dump();

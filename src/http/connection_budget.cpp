@@ -9,11 +9,10 @@ SourceKey source_key(const boost::asio::ip::address& address) {
   if (address.is_v6() && !address.to_v6().is_v4_mapped()) {
     const auto bytes = address.to_v6().to_bytes();
     std::copy_n(bytes.begin(), 8, key.begin());  // the /64 prefix
-    key[15] = 6;  // the last byte tells the families apart
+    key[15] = 6;                                 // the last byte tells the families apart
     return key;
   }
-  const auto v4 = address.is_v4() ? address.to_v4()
-                                   : address.to_v6().to_v4();  // IPv4-mapped
+  const auto v4 = address.is_v4() ? address.to_v4() : address.to_v6().to_v4();  // IPv4-mapped
   const auto bytes = v4.to_bytes();
   std::copy(bytes.begin(), bytes.end(), key.begin());
   key[15] = 4;

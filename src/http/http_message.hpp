@@ -18,7 +18,7 @@ struct Request {
   std::string content_type;
   std::string authorization;  // the Authorization header
   std::string body;
-  bool secure = false;  // arrived over TLS
+  bool secure = false;       // arrived over TLS
   std::string peer_address;  // the client's IP address as text, no port ("" if unknown)
   // The X-SecondLife-* headers a simulator adds to an in-world script's llHTTPRequest
   // (docs/world.md), names lower-cased. No other headers are copied: most requests are the

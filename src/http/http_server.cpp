@@ -22,9 +22,8 @@ ServerLimits resolve(ServerLimits limits) {
   if (limits.max_connections == 0) {
     rlimit files{};
     const std::uint64_t open_files =
-        ::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY
-            ? files.rlim_cur
-            : 1024;
+        ::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY ? files.rlim_cur
+                                                                                   : 1024;
     limits.max_connections = default_max_connections(open_files);
   }
   return limits;
@@ -55,8 +54,8 @@ HttpServer::HttpServer(asio::io_context& io, asio::ssl::context& tls, RequestHan
       handler_(handler),
       websockets_(websockets),
       limits_(resolve(limits)),
-      connections_(std::make_shared<LiveConnections>(ConnectionBudget::Limits{
-          limits_.max_connections, limits_.max_connections_per_source})),
+      connections_(std::make_shared<LiveConnections>(
+          ConnectionBudget::Limits{limits_.max_connections, limits_.max_connections_per_source})),
       strand_(asio::make_strand(io)),
       acceptor_(strand_),
       retry_timer_(strand_),
@@ -132,26 +131,26 @@ void HttpServer::stop(std::chrono::milliseconds grace, std::function<void()> don
 
 void HttpServer::accept() {
   // Each connection gets its own strand: its handlers never run concurrently.
-  acceptor_.async_accept(asio::make_strand(io_), [this](boost::system::error_code ec,
-                                                        tcp::socket socket) {
-    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
-    if (ec) return on_accept_failure(ec);
-    boost::system::error_code peer_error;
-    const auto peer = socket.remote_endpoint(peer_error);
-    if (!peer_error) {  // else it is gone already: closed with `socket`
-      auto admission = connections_->admit(peer.address());
-      if (!admission) {
-        refuse(socket, admission.error());
-      } else {
-        ++accepted_;
-        boost::system::error_code ignored;
-        socket.set_option(tcp::no_delay(true), ignored);
-        serve_connection(std::move(socket), tls_, {handler_, websockets_, limits_},
-                         std::move(admission).value());
-      }
-    }
-    accept();
-  });
+  acceptor_.async_accept(
+      asio::make_strand(io_), [this](boost::system::error_code ec, tcp::socket socket) {
+        if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+        if (ec) return on_accept_failure(ec);
+        boost::system::error_code peer_error;
+        const auto peer = socket.remote_endpoint(peer_error);
+        if (!peer_error) {  // else it is gone already: closed with `socket`
+          auto admission = connections_->admit(peer.address());
+          if (!admission) {
+            refuse(socket, admission.error());
+          } else {
+            ++accepted_;
+            boost::system::error_code ignored;
+            socket.set_option(tcp::no_delay(true), ignored);
+            serve_connection(std::move(socket), tls_, {handler_, websockets_, limits_},
+                             std::move(admission).value());
+          }
+        }
+        accept();
+      });
 }
 
 void HttpServer::on_accept_failure(const boost::system::error_code& error) {
@@ -159,9 +158,10 @@ void HttpServer::on_accept_failure(const boost::system::error_code& error) {
   // so once per interval rather than ten times a second.
   ++accept_failures_;
   if (const auto held_back = accept_failure_log_.note(std::chrono::steady_clock::now())) {
-    spdlog::warn("accept failed: {} ({} more failures since the last warning; {} connections "
-                 "open)",
-                 error.message(), *held_back, connections_->size());
+    spdlog::warn(
+        "accept failed: {} ({} more failures since the last warning; {} connections "
+        "open)",
+        error.message(), *held_back, connections_->size());
   }
   retry_timer_.expires_after(std::chrono::milliseconds(100));
   retry_timer_.async_wait([this](boost::system::error_code wait_error) {
@@ -187,10 +187,11 @@ void HttpServer::refuse(tcp::socket& socket, ConnectionBudget::Refusal refusal) 
   socket.shutdown(tcp::socket::shutdown_both, ignored);
   socket.close(ignored);
   if (const auto held_back = refusal_log_.note(std::chrono::steady_clock::now())) {
-    spdlog::warn("refusing connections: {} ({} total, {} per source; {} refused since the last "
-                 "warning)",
-                 total ? "the connection budget is full" : "a source holds its maximum",
-                 limits_.max_connections, limits_.max_connections_per_source, *held_back);
+    spdlog::warn(
+        "refusing connections: {} ({} total, {} per source; {} refused since the last "
+        "warning)",
+        total ? "the connection budget is full" : "a source holds its maximum",
+        limits_.max_connections, limits_.max_connections_per_source, *held_back);
   }
 }
 

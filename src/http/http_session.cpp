@@ -58,7 +58,8 @@ Request to_request(const BeastRequest& in, bool secure, std::string peer_address
       std::string lower(name.data(), name.size());
       for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       const auto value = field.value();
-      out.secondlife_headers.emplace_back(std::move(lower), std::string(value.data(), value.size()));
+      out.secondlife_headers.emplace_back(std::move(lower),
+                                          std::string(value.data(), value.size()));
     }
   }
   return out;
@@ -141,7 +142,8 @@ class Session {
 
  protected:
   void begin() {
-    connection_->on_stop(stop_hook(derived().shared_from_this(), derived().stream().get_executor()));
+    connection_->on_stop(
+        stop_hook(derived().shared_from_this(), derived().stream().get_executor()));
     read_request();
   }
 
@@ -155,10 +157,8 @@ class Session {
     beast::get_lowest_layer(derived().stream())
         .expires_after(served_ == 0 ? limits_.first_request_timeout : limits_.idle_timeout);
     bhttp::async_read_header(derived().stream(), buffer_, *parser_,
-                             [self = derived().shared_from_this()](beast::error_code ec,
-                                                                   std::size_t) {
-                               self->on_header(ec);
-                             });
+                             [self = derived().shared_from_this()](
+                                 beast::error_code ec, std::size_t) { self->on_header(ec); });
   }
 
   beast::flat_buffer buffer_;
@@ -208,9 +208,9 @@ class Session {
       return reply_error(400, "bad request");
     }
     BeastRequest request = parser_->release();
-    auto app_request = to_request(
-        request, Derived::kSecure,
-        peer_address_of(beast::get_lowest_layer(derived().stream()).socket()));
+    auto app_request =
+        to_request(request, Derived::kSecure,
+                   peer_address_of(beast::get_lowest_layer(derived().stream()).socket()));
     if (beast::websocket::is_upgrade(request) && services_.websockets &&
         services_.websockets->accepts(app_request)) {
       return upgrade(std::move(request), std::move(app_request));
@@ -421,7 +421,7 @@ class DetectSession : public std::enable_shared_from_this<DetectSession> {
   }
 
   void on_detect(beast::error_code ec, bool is_tls) {
-    if (ec) return;  // closed, stopped or timed out before saying anything
+    if (ec) return;    // closed, stopped or timed out before saying anything
     detected_ = true;  // the stream moves on to the next session
     if (is_tls) {
       std::make_shared<TlsSession>(std::move(stream_), tls_, std::move(buffer_), services_,

@@ -20,8 +20,7 @@ std::string_view trim(std::string_view text) {
 }
 
 bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) ==
                   std::tolower(static_cast<unsigned char>(y));
          });
@@ -53,9 +52,8 @@ TransferCoding classify_transfer_coding(std::span<const std::string_view> values
     std::size_t start = 0;
     while (start <= value.size()) {
       const auto comma = value.find(',', start);
-      const auto element =
-          trim(value.substr(start, comma == std::string_view::npos ? std::string_view::npos
-                                                                   : comma - start));
+      const auto element = trim(value.substr(
+          start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
       start = comma == std::string_view::npos ? value.size() + 1 : comma + 1;
       if (element.empty()) continue;
       ++elements;

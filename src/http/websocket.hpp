@@ -35,8 +35,8 @@ class WebSocketService {
  public:
   virtual ~WebSocketService() = default;
   virtual bool accepts(const Request& request) const = 0;
-  virtual std::shared_ptr<WebSocketHandler> open(const Request& request,
-                                                 std::shared_ptr<WebSocketConnection> connection) = 0;
+  virtual std::shared_ptr<WebSocketHandler> open(
+      const Request& request, std::shared_ptr<WebSocketConnection> connection) = 0;
 };
 
 }  // namespace webvox::http

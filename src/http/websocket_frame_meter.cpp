@@ -8,8 +8,8 @@ WebSocketFrameMeter::Verdict WebSocketFrameMeter::feed(std::span<const unsigned 
                                                        base::SteadyTime now) {
   while (!bytes.empty() && verdict_ == Verdict::kWithinLimits) {
     if (payload_left_ > 0) {
-      const auto skip = static_cast<std::size_t>(
-          std::min<std::uint64_t>(payload_left_, bytes.size()));
+      const auto skip =
+          static_cast<std::size_t>(std::min<std::uint64_t>(payload_left_, bytes.size()));
       payload_left_ -= skip;
       bytes = bytes.subspan(skip);
       continue;

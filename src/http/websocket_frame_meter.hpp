@@ -36,9 +36,9 @@ class WebSocketFrameMeter {
   // verdict without looking at the bytes.
   Verdict feed(std::span<const unsigned char> bytes, base::SteadyTime now);
 
-  std::uint64_t frames() const { return frames_; }              // headers seen in full
+  std::uint64_t frames() const { return frames_; }  // headers seen in full
   std::uint64_t control_frames() const { return control_frames_; }
-  std::uint64_t messages() const { return messages_; }          // final data frames seen
+  std::uint64_t messages() const { return messages_; }  // final data frames seen
   Verdict verdict() const { return verdict_; }
 
  private:

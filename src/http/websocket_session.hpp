@@ -27,23 +27,24 @@ class WebSocketSession final : public WebSocketConnection,
  public:
   WebSocketSession(Stream&& stream, WebSocketService& service, const ServerLimits& limits,
                    std::shared_ptr<LiveConnection> connection)
-      : ws_(std::move(stream),
-            WebSocketFrameMeter::Limits{limits.max_websocket_frames_per_message,
-                                        limits.websocket_frames_per_second,
-                                        limits.websocket_frame_burst}),
+      : ws_(std::move(stream), WebSocketFrameMeter::Limits{limits.max_websocket_frames_per_message,
+                                                           limits.websocket_frames_per_second,
+                                                           limits.websocket_frame_burst}),
         service_(service),
         limits_(limits),
         connection_(std::move(connection)),
         deadline_(ws_.get_executor()),
         close_deadline_(ws_.get_executor()) {}
 
-  void start(boost::beast::http::request<boost::beast::http::string_body> upgrade, Request request) {
+  void start(boost::beast::http::request<boost::beast::http::string_body> upgrade,
+             Request request) {
     namespace websocket = boost::beast::websocket;
-    connection_->on_stop([weak = this->weak_from_this(), executor = ws_.get_executor()](StopMode mode) {
-      boost::asio::post(executor, [weak, mode] {
-        if (auto self = weak.lock()) self->stop(mode);
-      });
-    });
+    connection_->on_stop(
+        [weak = this->weak_from_this(), executor = ws_.get_executor()](StopMode mode) {
+          boost::asio::post(executor, [weak, mode] {
+            if (auto self = weak.lock()) self->stop(mode);
+          });
+        });
     // The WebSocket layer keeps its own timeouts (and pings idle peers); the TCP one must go.
     boost::beast::get_lowest_layer(ws_).expires_never();
     auto timeouts = websocket::stream_base::timeout::suggested(boost::beast::role_type::server);
@@ -80,10 +81,9 @@ class WebSocketSession final : public WebSocketConnection,
   }
 
   void close(std::uint16_t code, std::string reason) override {
-    boost::asio::post(ws_.get_executor(), [self = this->shared_from_this(), code,
-                                           reason = std::move(reason)]() mutable {
-      self->begin_close(code, reason);
-    });
+    boost::asio::post(ws_.get_executor(),
+                      [self = this->shared_from_this(), code,
+                       reason = std::move(reason)]() mutable { self->begin_close(code, reason); });
   }
 
  private:
@@ -115,9 +115,8 @@ class WebSocketSession final : public WebSocketConnection,
   }
 
   void read() {
-    ws_.async_read(buffer_, [self = this->shared_from_this()](boost::beast::error_code ec, std::size_t) {
-      self->on_read(ec);
-    });
+    ws_.async_read(buffer_, [self = this->shared_from_this()](boost::beast::error_code ec,
+                                                              std::size_t) { self->on_read(ec); });
   }
 
   void on_read(boost::beast::error_code ec) {

@@ -65,9 +65,10 @@ MediaRouter::StunReply MediaRouter::answer_stun(std::span<const std::uint8_t> pa
   if (auto* rejected = std::get_if<rtc::stun::CheckRejected>(&outcome)) {
     // A refusal before authentication (400, 401) answers anyone: it shares the plain Binding
     // answers' bound, so the port cannot be made to reflect at a forged address either.
-    const bool unauthenticated = rejected->reason == rtc::stun::RejectionReason::MissingCredentials ||
-                                 rejected->reason == rtc::stun::RejectionReason::UnknownUsername ||
-                                 rejected->reason == rtc::stun::RejectionReason::BadIntegrity;
+    const bool unauthenticated =
+        rejected->reason == rtc::stun::RejectionReason::MissingCredentials ||
+        rejected->reason == rtc::stun::RejectionReason::UnknownUsername ||
+        rejected->reason == rtc::stun::RejectionReason::BadIntegrity;
     if (forgeable && unauthenticated && !binding_limits_.allow(source, now)) {
       ++counters_.stun_refusal_rate_limited;
       return {Verdict::Dropped, {}};
@@ -86,10 +87,18 @@ MediaRouter::StunReply MediaRouter::answer_stun(std::span<const std::uint8_t> pa
   }
   ++counters_.stun_dropped;
   switch (std::get<rtc::stun::CheckDropped>(outcome).reason) {
-    case rtc::stun::DropReason::Malformed: ++counters_.stun_malformed; break;
-    case rtc::stun::DropReason::NoFingerprint: ++counters_.stun_no_fingerprint; break;
-    case rtc::stun::DropReason::BadFingerprint: ++counters_.stun_bad_fingerprint; break;
-    case rtc::stun::DropReason::NotBindingRequest: ++counters_.stun_not_binding_request; break;
+    case rtc::stun::DropReason::Malformed:
+      ++counters_.stun_malformed;
+      break;
+    case rtc::stun::DropReason::NoFingerprint:
+      ++counters_.stun_no_fingerprint;
+      break;
+    case rtc::stun::DropReason::BadFingerprint:
+      ++counters_.stun_bad_fingerprint;
+      break;
+    case rtc::stun::DropReason::NotBindingRequest:
+      ++counters_.stun_not_binding_request;
+      break;
   }
   return {Verdict::Dropped, {}};
 }

@@ -65,8 +65,8 @@ class MediaRouter final : public rtc::stun::IceSessionLookup {
 
   // A STUN message that arrived on `source`: an ICE check for a transport, or a plain
   // Binding request (answered within the limits, so webvoxd can serve as a STUN server).
-  StunReply answer_stun(std::span<const std::uint8_t> packet, const rtc::stun::TransportAddress& source,
-                        rtc::stun::IceTime now);
+  StunReply answer_stun(std::span<const std::uint8_t> packet,
+                        const rtc::stun::TransportAddress& source, rtc::stun::IceTime now);
   // A DTLS or SRTP packet from `source`, decrypted in place by the transport a check nominated
   // the path for; false (and dropped) when no check did.
   bool deliver(std::span<std::uint8_t> packet, const rtc::stun::TransportAddress& source);
@@ -93,7 +93,8 @@ class MediaRouter final : public rtc::stun::IceSessionLookup {
     rtc::stun::TransportAddress path;
     rtc::MediaTransport* transport = nullptr;
   };
-  std::unordered_map<rtc::stun::TransportAddress, Binding, rtc::stun::TransportAddressHash> by_path_;
+  std::unordered_map<rtc::stun::TransportAddress, Binding, rtc::stun::TransportAddressHash>
+      by_path_;
   PathWriter* udp_writer_ = nullptr;
   PathWriter* tcp_writer_ = nullptr;
   ReflectionLimiter binding_limits_;

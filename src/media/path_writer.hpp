@@ -13,7 +13,8 @@ class PathWriter {
  public:
   virtual ~PathWriter() = default;
   // Queues a copy of one packet (STUN, DTLS or SRTP) for the path `to`.
-  virtual void write(const rtc::stun::TransportAddress& to, std::span<const std::uint8_t> bytes) = 0;
+  virtual void write(const rtc::stun::TransportAddress& to,
+                     std::span<const std::uint8_t> bytes) = 0;
   // Writes what write() gathered, for writers that batch; the router calls it after each burst.
   virtual void send_pending() {}
   // No transport uses `path` any more (its member left or renegotiated): a connection-based

@@ -10,8 +10,8 @@ constexpr std::size_t kIpv6NetworkBytes = 8;  // a /64: what one site or host is
 
 // The source's network, as bytes: the family, then the IPv4 address or the IPv6 /64.
 std::string network_key(const rtc::stun::TransportAddress& source) {
-  const auto size = source.family == rtc::stun::AddressFamily::IPv4 ? source.address_size()
-                                                                    : kIpv6NetworkBytes;
+  const auto size =
+      source.family == rtc::stun::AddressFamily::IPv4 ? source.address_size() : kIpv6NetworkBytes;
   std::string key(1, static_cast<char>(source.family));
   key.append(reinterpret_cast<const char*>(source.address.data()), size);
   return key;
@@ -20,8 +20,7 @@ std::string network_key(const rtc::stun::TransportAddress& source) {
 }  // namespace
 
 ReflectionLimiter::ReflectionLimiter(const Limits& limits)
-    : per_source_(limits.per_source_per_second, limits.per_source_burst,
-                  limits.sources_remembered),
+    : per_source_(limits.per_source_per_second, limits.per_source_burst, limits.sources_remembered),
       total_(limits.total_per_second, limits.total_burst) {}
 
 bool ReflectionLimiter::allow(const rtc::stun::TransportAddress& source, rtc::stun::IceTime now) {

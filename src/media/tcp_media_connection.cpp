@@ -80,15 +80,16 @@ void TcpMediaConnection::write_queued() {
   std::vector<asio::const_buffer> buffers;
   buffers.reserve(writing_.size());
   for (const auto& bytes : writing_) buffers.emplace_back(asio::buffer(bytes));
-  asio::async_write(socket_, buffers,
-                    [self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
-                      for (const auto& bytes : self->writing_) self->queued_bytes_ -= bytes.size();
-                      self->counters_.frames_out += self->writing_.size();
-                      self->writing_.clear();
-                      if (!self->open_) return;
-                      if (error) return self->close(CloseReason::PeerClosed);
-                      if (!self->queue_.empty()) self->write_queued();
-                    });
+  asio::async_write(
+      socket_, buffers,
+      [self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
+        for (const auto& bytes : self->writing_) self->queued_bytes_ -= bytes.size();
+        self->counters_.frames_out += self->writing_.size();
+        self->writing_.clear();
+        if (!self->open_) return;
+        if (error) return self->close(CloseReason::PeerClosed);
+        if (!self->queue_.empty()) self->write_queued();
+      });
 }
 
 void TcpMediaConnection::mark_authenticated() {
@@ -112,12 +113,18 @@ void TcpMediaConnection::close(CloseReason reason) {
 std::string_view to_string(TcpMediaConnection::CloseReason reason) {
   using Reason = TcpMediaConnection::CloseReason;
   switch (reason) {
-    case Reason::PeerClosed: return "closed by the peer";
-    case Reason::BadFraming: return "bad framing";
-    case Reason::Garbage: return "not ICE";
-    case Reason::NotAuthenticated: return "no valid check in time";
-    case Reason::Released: return "session ended";
-    case Reason::Stopped: return "server stopping";
+    case Reason::PeerClosed:
+      return "closed by the peer";
+    case Reason::BadFraming:
+      return "bad framing";
+    case Reason::Garbage:
+      return "not ICE";
+    case Reason::NotAuthenticated:
+      return "no valid check in time";
+    case Reason::Released:
+      return "session ended";
+    case Reason::Stopped:
+      return "server stopping";
   }
   return "closed";
 }

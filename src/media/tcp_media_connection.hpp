@@ -80,7 +80,7 @@ class TcpMediaConnection final : public std::enable_shared_from_this<TcpMediaCon
   rtc::stun::TransportAddress path_;
   rtc::stun::IceTcpDeframer deframer_;
   std::array<std::uint8_t, 4096> read_buffer_{};
-  std::deque<std::vector<std::uint8_t>> queue_;   // framed, not yet handed to the socket
+  std::deque<std::vector<std::uint8_t>> queue_;     // framed, not yet handed to the socket
   std::vector<std::vector<std::uint8_t>> writing_;  // handed to the socket, in flight
   std::size_t queued_bytes_ = 0;
   bool authenticated_ = false;

@@ -31,9 +31,9 @@ void TcpMediaEdge::stop() {
 }
 
 std::size_t TcpMediaEdge::unauthenticated() const {
-  return static_cast<std::size_t>(std::count_if(connections_.begin(), connections_.end(), [](const auto& item) {
-    return !item.second->authenticated();
-  }));
+  return static_cast<std::size_t>(
+      std::count_if(connections_.begin(), connections_.end(),
+                    [](const auto& item) { return !item.second->authenticated(); }));
 }
 
 void TcpMediaEdge::accept() {
@@ -80,17 +80,25 @@ void TcpMediaEdge::on_read_done(TcpMediaConnection&) { router_.send_pending(); }
 
 void TcpMediaEdge::on_closed(TcpMediaConnection& connection, CloseReason reason) {
   switch (reason) {
-    case CloseReason::BadFraming: ++counters_.closed_bad_framing; break;
-    case CloseReason::Garbage: ++counters_.closed_garbage; break;
-    case CloseReason::NotAuthenticated: ++counters_.closed_unauthenticated; break;
-    default: break;
+    case CloseReason::BadFraming:
+      ++counters_.closed_bad_framing;
+      break;
+    case CloseReason::Garbage:
+      ++counters_.closed_garbage;
+      break;
+    case CloseReason::NotAuthenticated:
+      ++counters_.closed_unauthenticated;
+      break;
+    default:
+      break;
   }
   ++counters_.closed;
   router_.forget_path(connection.path());
   connections_.erase(connection.path().to_string());
 }
 
-void TcpMediaEdge::write(const rtc::stun::TransportAddress& to, std::span<const std::uint8_t> bytes) {
+void TcpMediaEdge::write(const rtc::stun::TransportAddress& to,
+                         std::span<const std::uint8_t> bytes) {
   const auto it = connections_.find(to.to_string());
   if (it == connections_.end()) {
     ++counters_.not_connected;  // the connection closed since the check nominated it

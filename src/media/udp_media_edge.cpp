@@ -83,7 +83,8 @@ void UdpMediaEdge::handle(std::span<std::uint8_t> datagram, const udp::endpoint&
   router_.deliver(datagram, source);
 }
 
-void UdpMediaEdge::write(const rtc::stun::TransportAddress& to, std::span<const std::uint8_t> bytes) {
+void UdpMediaEdge::write(const rtc::stun::TransportAddress& to,
+                         std::span<const std::uint8_t> bytes) {
   pending_.push(to, bytes);
   // One speaker heard by a whole crowd makes hundreds of copies: each full batch leaves at
   // once instead of waiting for the last copy to be encrypted.
@@ -113,7 +114,8 @@ void UdpMediaEdge::send_pending() {
       headers[i].msg_hdr.msg_iov = &vectors[i];
       headers[i].msg_hdr.msg_iovlen = 1;
     }
-    const int sent = ::sendmmsg(socket_.native_handle(), headers.data(), static_cast<unsigned>(count), 0);
+    const int sent =
+        ::sendmmsg(socket_.native_handle(), headers.data(), static_cast<unsigned>(count), 0);
     ++counters_.send_calls;
     // A full socket buffer drops what did not fit, as the network would: media is real time.
     if (sent > 0) counters_.datagrams_out += static_cast<std::uint64_t>(sent);

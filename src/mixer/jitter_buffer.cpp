@@ -206,8 +206,7 @@ PlayoutStep JitterBuffer::next() {
   const auto missing = static_cast<std::uint64_t>(later->sequence - next_sequence_);
   std::int64_t gap = static_cast<std::int64_t>(missing * last_samples_);
   if (have_expected_timestamp_) {
-    const auto by_timestamp =
-        static_cast<std::int32_t>(later->timestamp - expected_timestamp_);
+    const auto by_timestamp = static_cast<std::int32_t>(later->timestamp - expected_timestamp_);
     if (by_timestamp > 0 &&
         static_cast<std::uint64_t>(by_timestamp) <= missing * kMaxPacketSamples) {
       gap = by_timestamp;

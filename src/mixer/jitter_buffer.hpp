@@ -6,7 +6,8 @@
 // is already here: the concealment stands for it and the delay stays as it was. When packets
 // come late more often, or the next is not here yet, the late one plays and the buffer grows
 // by the concealment it had to do; it trims itself back when a whole second passed with audio
-// to spare, and never holds more than kMaxQueuedSamples. Memory is bounded by kSlots payloads of at most kMaxPayloadBytes.
+// to spare, and never holds more than kMaxQueuedSamples. Memory is bounded by kSlots payloads of at
+// most kMaxPayloadBytes.
 #pragma once
 
 #include <array>
@@ -71,7 +72,7 @@ struct PlayoutStep {
   Kind kind = Kind::Idle;
   std::span<const std::uint8_t> payload;  // valid until the next push or next()
   std::size_t samples = 0;
-  TimePoint arrival{};                    // Packet
+  TimePoint arrival{};                           // Packet
   std::optional<std::uint8_t> level_minus_dbov;  // Packet
 };
 
@@ -129,7 +130,9 @@ class JitterBuffer {
   };
 
   std::int64_t extend(std::uint16_t sequence) const;
-  Slot& slot_for(std::int64_t sequence) { return slots_[static_cast<std::size_t>(sequence) % kSlots]; }
+  Slot& slot_for(std::int64_t sequence) {
+    return slots_[static_cast<std::size_t>(sequence) % kSlots];
+  }
   Slot* find(std::int64_t sequence);
   Slot* oldest();
   void store(std::int64_t sequence, const SpeakerPacket& packet, std::uint32_t samples);
@@ -140,7 +143,7 @@ class JitterBuffer {
 
   std::array<Slot, kSlots> slots_{};
   std::size_t queued_ = 0;
-  bool started_ = false;   // a first packet set the sequence origin
+  bool started_ = false;  // a first packet set the sequence origin
   bool playing_ = false;
   std::int64_t next_sequence_ = 0;  // extended; the packet due next
   bool have_expected_timestamp_ = false;

@@ -80,7 +80,7 @@ std::string_view to_string(MixerStatus status) {
 }
 
 base::Expected<RoomMixer, CodecError> RoomMixer::create(const core::ChannelProperties& channel,
-                                                      bool spatial, const MixerConfig& config) {
+                                                        bool spatial, const MixerConfig& config) {
   if (config.busy_complexity < 0 || config.busy_complexity > 10) {
     return base::unexpected(CodecError::BadArgument);
   }
@@ -91,11 +91,14 @@ base::Expected<RoomMixer, CodecError> RoomMixer::create(const core::ChannelPrope
 
 RoomMixer::RoomMixer(const core::ChannelProperties& channel, bool spatial,
                      const MixerConfig& config, VoiceEncoder first_encoder)
-    : channel_(channel), spatial_(spatial), config_(config), complexity_(config.encoder.complexity) {
+    : channel_(channel),
+      spatial_(spatial),
+      config_(config),
+      complexity_(config.encoder.complexity) {
   // The encoder that proved the settings work codes the room's silence frame, then is the
   // first spare (new_lineage() resets it).
-  const std::vector<float> silence(
-      static_cast<std::size_t>(config.encoder.channels) * kTickSamples, 0.0f);
+  const std::vector<float> silence(static_cast<std::size_t>(config.encoder.channels) * kTickSamples,
+                                   0.0f);
   std::array<std::uint8_t, kMaxEncodedBytes> coded{};
   const auto result = first_encoder.encode(silence, coded);
   if (result) {
@@ -151,8 +154,8 @@ MixerStatus RoomMixer::remove_speaker(SpeakerId speaker) {
 MixerStatus RoomMixer::set_speaker_position(SpeakerId speaker, std::optional<Vec3> position) {
   const auto found = speaker_index_.find(speaker);
   if (found == speaker_index_.end()) return MixerStatus::UnknownId;
-  if (position && !(std::isfinite(position->x) && std::isfinite(position->y) &&
-                    std::isfinite(position->z))) {
+  if (position &&
+      !(std::isfinite(position->x) && std::isfinite(position->y) && std::isfinite(position->z))) {
     return MixerStatus::InvalidValue;
   }
   speakers_[found->second]->position = position;
@@ -160,7 +163,7 @@ MixerStatus RoomMixer::set_speaker_position(SpeakerId speaker, std::optional<Vec
 }
 
 base::Expected<JitterBuffer::PushResult, MixerStatus> RoomMixer::push(SpeakerId speaker,
-                                                                    const SpeakerPacket& packet) {
+                                                                      const SpeakerPacket& packet) {
   const auto found = speaker_index_.find(speaker);
   if (found == speaker_index_.end()) return base::unexpected(MixerStatus::UnknownId);
   return speakers_[found->second]->stream.push(packet);
@@ -252,14 +255,15 @@ std::optional<SpeakerStats> RoomMixer::speaker_stats(SpeakerId speaker) const {
 SpeakerStats RoomMixer::speaker_totals() const {
   SpeakerStats totals = removed_speakers_;
   for (const auto& speaker : speakers_) {
-    if (speaker) totals += SpeakerStats{speaker->stream.buffer().counters(), speaker->stream.counters()};
+    if (speaker)
+      totals += SpeakerStats{speaker->stream.buffer().counters(), speaker->stream.counters()};
   }
   return totals;
 }
 
 std::size_t RoomMixer::encoder_count() const {
-  return static_cast<std::size_t>(
-      std::count_if(lineages_.begin(), lineages_.end(), [](const auto& l) { return l != nullptr; }));
+  return static_cast<std::size_t>(std::count_if(lineages_.begin(), lineages_.end(),
+                                                [](const auto& l) { return l != nullptr; }));
 }
 
 // ── encoder lineages ──
@@ -521,8 +525,8 @@ void RoomMixer::mix_group(std::size_t group_begin, std::size_t group_end, std::u
   ++counters_.mixes;
 
   const std::size_t first = group_lineage_begin_[group];
-  const std::size_t last =
-      group + 1 < group_lineage_begin_.size() ? group_lineage_begin_[group + 1] : group_lineages_.size();
+  const std::size_t last = group + 1 < group_lineage_begin_.size() ? group_lineage_begin_[group + 1]
+                                                                   : group_lineages_.size();
   std::size_t lineages = last - first;
   if (lineages > 1) {
     if (peak_magnitude(mix_) < kMergePeak) {

@@ -142,7 +142,7 @@ class RoomMixer {
 
   // BadArgument when libopus refuses the encoder settings.
   static base::Expected<RoomMixer, CodecError> create(const core::ChannelProperties& channel,
-                                                    bool spatial, const MixerConfig& config = {});
+                                                      bool spatial, const MixerConfig& config = {});
 
   RoomMixer(RoomMixer&&) noexcept;
   RoomMixer& operator=(RoomMixer&&) noexcept;
@@ -158,7 +158,7 @@ class RoomMixer {
   MixerStatus set_speaker_position(SpeakerId speaker, std::optional<Vec3> position);
   // One packet of the speaker (see SpeakerPacket); UnknownId for a speaker not added.
   base::Expected<JitterBuffer::PushResult, MixerStatus> push(SpeakerId speaker,
-                                                           const SpeakerPacket& packet);
+                                                             const SpeakerPacket& packet);
 
   MixerStatus add_listener(ListenerId listener, const base::Uuid& agent);
   MixerStatus remove_listener(ListenerId listener);
@@ -181,7 +181,9 @@ class RoomMixer {
   const DelayHistogram& delays() const { return delays_; }
   // Moves the delays measured so far into `into`, each `extra` later (the caller's work after
   // mix(): encryption and sending), so the figure ends at the mixed frame's departure.
-  void take_delays(DelayHistogram& into, std::chrono::nanoseconds extra) { into.absorb(delays_, extra); }
+  void take_delays(DelayHistogram& into, std::chrono::nanoseconds extra) {
+    into.absorb(delays_, extra);
+  }
   std::size_t speaker_count() const { return speaker_index_.size(); }
   std::size_t listener_count() const { return listeners_.size(); }
   // Encoders that exist now (held by listeners, and spares).
@@ -240,8 +242,8 @@ class RoomMixer {
   std::vector<std::int32_t> free_lineage_indices_;
 
   // Reused every tick.
-  std::vector<std::uint32_t> active_;     // speaker slots with audio this tick
-  std::vector<std::size_t> order_;        // hearing listeners, grouped by mix
+  std::vector<std::uint32_t> active_;  // speaker slots with audio this tick
+  std::vector<std::size_t> order_;     // hearing listeners, grouped by mix
   struct GroupLineage {
     std::int32_t lineage;
     std::uint32_t members;
@@ -249,7 +251,7 @@ class RoomMixer {
   std::vector<GroupLineage> group_lineages_;      // of every group, in group order
   std::vector<std::size_t> group_lineage_begin_;  // group -> first entry in group_lineages_
   std::vector<std::pair<std::int32_t, std::int32_t>> copies_;  // source -> copy, one group
-  std::vector<float> mix_;                        // interleaved stereo, one tick
+  std::vector<float> mix_;                                     // interleaved stereo, one tick
   std::vector<float> scratch_;
   std::vector<ListenerPacket> packets_;
   // One 20 ms frame of digital silence as a fresh encoder codes it (a CELT silence frame); empty

@@ -13,7 +13,9 @@ constexpr double kCoincident = 1e-6;  // metres; web/positional.js relativeBeari
 
 }  // namespace
 
-double distance(const Vec3& a, const Vec3& b) { return std::hypot(a.x - b.x, a.y - b.y, a.z - b.z); }
+double distance(const Vec3& a, const Vec3& b) {
+  return std::hypot(a.x - b.x, a.y - b.y, a.z - b.z);
+}
 
 std::optional<double> relative_bearing(const Vec3& listener, const core::Quaternion& q,
                                        const Vec3& speaker) {

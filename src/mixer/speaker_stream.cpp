@@ -104,8 +104,8 @@ SpeakerStream::Frame SpeakerStream::render() {
       }
     } else if (step.kind == PlayoutStep::Kind::Underrun && decoded_audio_last_ &&
                tail_used_ < kConcealTailSamples) {
-      const std::size_t wanted = std::min(kTickSamples - queued(),
-                                          kConcealTailSamples - tail_used_);
+      const std::size_t wanted =
+          std::min(kTickSamples - queued(), kConcealTailSamples - tail_used_);
       conceal(wanted);
       buffer_.note_concealed(wanted);
       tail_used_ += wanted;

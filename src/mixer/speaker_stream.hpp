@@ -55,7 +55,7 @@ class SpeakerStream {
   JitterBuffer::PushResult push(const SpeakerPacket& packet) { return buffer_.push(packet); }
 
   struct Frame {
-    bool audible = false;           // there is sound to mix (decoded, concealed, above -80 dBFS)
+    bool audible = false;            // there is sound to mix (decoded, concealed, above -80 dBFS)
     std::span<const float> samples;  // kTickSamples mono samples when audible, else empty
     float rms = 0;                   // of this tick's samples, full scale 1 (0 when not audible)
     // The arrival of the first packet whose audio starts in this tick (for the delay figures).
@@ -86,9 +86,9 @@ class SpeakerStream {
   // as a count, so a silent speaker holds no sample memory), then queue_.
   std::size_t leading_zeros_ = 0;
   std::vector<float> queue_;
-  bool consumed_ = false;           // the last render handed out the first kTickSamples
+  bool consumed_ = false;            // the last render handed out the first kTickSamples
   bool decoded_audio_last_ = false;  // the last thing played was decoded audio (not silence)
-  std::size_t tail_used_ = 0;       // concealed since the last packet
+  std::size_t tail_used_ = 0;        // concealed since the last packet
   int silent_run_ = 0;
   int ticks_without_decode_ = 0;
   DecodeCounters counters_;

@@ -6,9 +6,7 @@
 namespace webvox::mixer {
 namespace {
 
-double dbfs(double mean_square) {
-  return mean_square > 0 ? 10 * std::log10(mean_square) : -200.0;
-}
+double dbfs(double mean_square) { return mean_square > 0 ? 10 * std::log10(mean_square) : -200.0; }
 
 }  // namespace
 

@@ -23,18 +23,17 @@ VoiceDecoder::VoiceDecoder(Channels channels)
   opus_decoder_init(state(), kSampleRate, channel_count());
 }
 
-::OpusDecoder* VoiceDecoder::state() {
-  return reinterpret_cast<::OpusDecoder*>(storage_.get());
-}
+::OpusDecoder* VoiceDecoder::state() { return reinterpret_cast<::OpusDecoder*>(storage_.get()); }
 
 std::size_t VoiceDecoder::state_bytes(Channels channels) {
   return static_cast<std::size_t>(opus_decoder_get_size(static_cast<int>(channels)));
 }
 
 base::Expected<std::size_t, CodecError> VoiceDecoder::decode(std::span<const std::uint8_t> packet,
-                                                           std::span<float> out) {
+                                                             std::span<float> out) {
   // An empty payload would mean "conceal" to libopus: refuse it, concealing is explicit.
-  if (packet.empty() || packet.size() > kMaxPayloadBytes) return base::unexpected(CodecError::InvalidPacket);
+  if (packet.empty() || packet.size() > kMaxPayloadBytes)
+    return base::unexpected(CodecError::InvalidPacket);
   const auto frame = static_cast<int>(out.size()) / channel_count();
   return outcome(opus_decode_float(state(), packet.data(), static_cast<opus_int32>(packet.size()),
                                    out.data(), frame, 0));

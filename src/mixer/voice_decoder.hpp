@@ -27,13 +27,13 @@ class VoiceDecoder {
   // Decodes one packet into `out` (interleaved, room for at least the packet's duration);
   // returns the samples per channel written.
   base::Expected<std::size_t, CodecError> decode(std::span<const std::uint8_t> packet,
-                                               std::span<float> out);
+                                                 std::span<float> out);
   // Fills exactly out.size() / channels samples per channel for audio that never arrived,
   // from the in-band FEC (LBRR) that `next_packet` carries for the frame before it; libopus
   // conceals whatever part the FEC does not cover (and all of it when the packet has none).
   // The duration must be a multiple of 2.5 ms.
   base::Expected<std::size_t, CodecError> decode_fec(std::span<const std::uint8_t> next_packet,
-                                                   std::span<float> out);
+                                                     std::span<float> out);
   // Packet loss concealment: exactly out.size() / channels samples per channel, a multiple of
   // 2.5 ms.
   base::Expected<std::size_t, CodecError> conceal(std::span<float> out);

@@ -30,7 +30,8 @@ bool same_settings(const EncoderSettings& a, const EncoderSettings& b) {
 
 // The standard 48 kHz, 20 ms CELT mode: libopus hands out its static table, never freed.
 const OpusCustomMode* standard_mode() {
-  static const OpusCustomMode* const mode = opus_custom_mode_create(kSampleRate, kTickSamples, nullptr);
+  static const OpusCustomMode* const mode =
+      opus_custom_mode_create(kSampleRate, kTickSamples, nullptr);
   return mode;
 }
 
@@ -61,15 +62,19 @@ int VoiceEncoder::control(int request, int value) {
 }
 
 base::Expected<VoiceEncoder, CodecError> VoiceEncoder::create(const EncoderSettings& settings) {
-  if (settings.channels != 1 && settings.channels != 2) return base::unexpected(CodecError::BadArgument);
-  if (settings.complexity < 0 || settings.complexity > 10) return base::unexpected(CodecError::BadArgument);
-  if (settings.bitrate < 500 || settings.bitrate > 512000) return base::unexpected(CodecError::BadArgument);
+  if (settings.channels != 1 && settings.channels != 2)
+    return base::unexpected(CodecError::BadArgument);
+  if (settings.complexity < 0 || settings.complexity > 10)
+    return base::unexpected(CodecError::BadArgument);
+  if (settings.bitrate < 500 || settings.bitrate > 512000)
+    return base::unexpected(CodecError::BadArgument);
   VoiceEncoder encoder(settings, state_bytes(settings.channels, settings.application));
   if (encoder.celt_only()) {
     // The custom-mode API declares its init only for custom builds: create one, and keep a
     // byte copy of it (one block, no pointers into itself: what copy_state_from relies on).
     int error = OPUS_OK;
-    OpusCustomEncoder* created = opus_custom_encoder_create(standard_mode(), settings.channels, &error);
+    OpusCustomEncoder* created =
+        opus_custom_encoder_create(standard_mode(), settings.channels, &error);
     if (!created) return base::unexpected(codec_error_from_opus(error));
     std::memcpy(encoder.storage_.get(), created, encoder.bytes_);
     opus_custom_encoder_destroy(created);
@@ -86,15 +91,15 @@ base::Expected<VoiceEncoder, CodecError> VoiceEncoder::create(const EncoderSetti
     return encoder;
   }
   auto* st = encoder.state();
-  const int init = opus_encoder_init(st, kSampleRate, settings.channels,
-                                     opus_application(settings.application));
+  const int init =
+      opus_encoder_init(st, kSampleRate, settings.channels, opus_application(settings.application));
   if (init != OPUS_OK) return base::unexpected(codec_error_from_opus(init));
   const int results[] = {
       opus_encoder_ctl(st, OPUS_SET_BITRATE(settings.bitrate)),
       opus_encoder_ctl(st, OPUS_SET_COMPLEXITY(settings.complexity)),
       opus_encoder_ctl(st, OPUS_SET_INBAND_FEC(settings.inband_fec ? 1 : 0)),
-      opus_encoder_ctl(st, OPUS_SET_PACKET_LOSS_PERC(
-                               std::clamp(settings.expected_loss_percent, 0, 100))),
+      opus_encoder_ctl(
+          st, OPUS_SET_PACKET_LOSS_PERC(std::clamp(settings.expected_loss_percent, 0, 100))),
       opus_encoder_ctl(st, OPUS_SET_DTX(settings.dtx ? 1 : 0)),
       opus_encoder_ctl(st, OPUS_SET_VBR(settings.vbr ? 1 : 0)),
       opus_encoder_ctl(st, OPUS_SET_SIGNAL(OPUS_SIGNAL_VOICE)),
@@ -107,7 +112,7 @@ base::Expected<VoiceEncoder, CodecError> VoiceEncoder::create(const EncoderSetti
 }
 
 base::Expected<std::size_t, CodecError> VoiceEncoder::encode(std::span<const float> pcm,
-                                                           std::span<std::uint8_t> out) {
+                                                             std::span<std::uint8_t> out) {
   const auto frame = static_cast<int>(pcm.size()) / settings_.channels;
   const auto capacity = static_cast<opus_int32>(std::min(out.size(), kMaxEncodedBytes));
   const int result = celt_only()

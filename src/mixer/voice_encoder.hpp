@@ -72,11 +72,12 @@ class VoiceEncoder {
   // RestrictedLowDelay, up to 60 ms otherwise); returns the payload size written into `out`
   // (kMaxEncodedBytes always suffices).
   base::Expected<std::size_t, CodecError> encode(std::span<const float> pcm,
-                                               std::span<std::uint8_t> out);
+                                                 std::span<std::uint8_t> out);
   // Becomes an exact copy of `other` (created with the same settings; complexity and expected
-  // loss may differ, and are copied): the next frames it codes are the ones `other` would code. libopus keeps an encoder in one block without
-  // pointers into itself, so a byte copy is a faithful copy (tests check it bit for bit).
-  // Returns false, changing nothing, when the two differ in settings.
+  // loss may differ, and are copied): the next frames it codes are the ones `other` would code.
+  // libopus keeps an encoder in one block without pointers into itself, so a byte copy is a
+  // faithful copy (tests check it bit for bit). Returns false, changing nothing, when the two
+  // differ in settings.
   bool copy_state_from(const VoiceEncoder& other);
   // Forgets the stream (as a fresh encoder with the same settings).
   void reset();
@@ -86,17 +87,18 @@ class VoiceEncoder {
   void set_complexity(int complexity);
 
   // Bytes of libopus state one encoder with these channels and application holds.
-  static std::size_t state_bytes(int channels, EncoderSettings::Application application =
-                                                   EncoderSettings::Application::RestrictedLowDelay);
+  static std::size_t state_bytes(
+      int channels,
+      EncoderSettings::Application application = EncoderSettings::Application::RestrictedLowDelay);
 
  private:
   VoiceEncoder(const EncoderSettings& settings, std::size_t bytes);
   bool celt_only() const {
     return settings_.application == EncoderSettings::Application::RestrictedLowDelay;
   }
-  ::OpusEncoder* state() const;          // !celt_only()
-  ::OpusCustomEncoder* celt() const;     // celt_only()
-  int control(int request, int value);   // an OPUS_SET_* request with an int, to either coder
+  ::OpusEncoder* state() const;         // !celt_only()
+  ::OpusCustomEncoder* celt() const;    // celt_only()
+  int control(int request, int value);  // an OPUS_SET_* request with an int, to either coder
 
   EncoderSettings settings_;
   std::size_t bytes_ = 0;

@@ -14,7 +14,8 @@ namespace rtp = rtc::rtp;
 
 MemberRtcp::MemberRtcp(MemberRtcpSettings settings, std::uint64_t seed, Clock::time_point now)
     : settings_(std::move(settings)), random_(seed), epoch_(now) {
-  for (const auto ssrc : settings_.slot_ssrcs) slots_.push_back({ssrc, rtp::SendStatistics(settings_.clock_rate)});
+  for (const auto ssrc : settings_.slot_ssrcs)
+    slots_.push_back({ssrc, rtp::SendStatistics(settings_.clock_rate)});
   // RFC 3550 §6.3.2: the first report comes after half an interval, so a new member is
   // reported on soon without all members that join together reporting at once.
   schedule(now, settings_.interval / 2);
@@ -50,7 +51,8 @@ void MemberRtcp::on_rtp_sent(std::span<const std::uint8_t> packet, Clock::time_p
   const auto view = rtp::parse_rtp_packet(packet);
   if (!view) return;
   for (auto& slot : slots_) {
-    if (slot.ssrc == view->ssrc) slot.statistics.on_packet(view->timestamp, view->payload.size(), now);
+    if (slot.ssrc == view->ssrc)
+      slot.statistics.on_packet(view->timestamp, view->payload.size(), now);
   }
 }
 
@@ -72,14 +74,18 @@ void MemberRtcp::on_rtcp(std::span<const std::uint8_t> compound, Clock::time_poi
         }
         break;
       }
-      case rtp::rtcp_type::kReceiverReport: ++counters_.receiver_reports_in; break;
+      case rtp::rtcp_type::kReceiverReport:
+        ++counters_.receiver_reports_in;
+        break;
       case rtp::rtcp_type::kTransportFeedback:
       case rtp::rtcp_type::kPayloadFeedback:
         // NACK, PLI, REMB, transport-wide feedback: about the slots, which carry other
         // members' packets; voice has no retransmission or key frames to give.
         ++counters_.feedback_in;
         break;
-      default: ++counters_.other_in; break;  // SDES, BYE, APP, XR
+      default:
+        ++counters_.other_in;
+        break;  // SDES, BYE, APP, XR
     }
   }
   if (reader.error()) ++counters_.malformed_in;
@@ -103,16 +109,19 @@ std::vector<std::vector<std::uint8_t>> MemberRtcp::due(Clock::time_point now, rt
   const auto add = [&](std::uint32_t ssrc, const std::optional<rtp::SenderInfo>& sender,
                        std::span<const rtp::ReportBlock> report_blocks) {
     std::vector<std::uint8_t> bytes(rtp::sender_report_size(report_blocks.size()) + 8 + 256);
-    const auto size = rtp::write_report_compound(bytes, ssrc, sender, report_blocks, settings_.cname);
+    const auto size =
+        rtp::write_report_compound(bytes, ssrc, sender, report_blocks, settings_.cname);
     if (!size) return;
     bytes.resize(*size);
     compounds.push_back(std::move(bytes));
   };
   for (const auto& slot : slots_) {
-    if (!slot.statistics.has_packets() || now - slot.statistics.last_sent() > sender_window) continue;
+    if (!slot.statistics.has_packets() || now - slot.statistics.last_sent() > sender_window)
+      continue;
     // The first SR carries the report blocks: one report per interval is enough.
-    add(slot.ssrc, slot.statistics.sender_info(ntp, now), compounds.empty() ? std::span<const rtp::ReportBlock>(blocks)
-                                                                  : std::span<const rtp::ReportBlock>{});
+    add(slot.ssrc, slot.statistics.sender_info(ntp, now),
+        compounds.empty() ? std::span<const rtp::ReportBlock>(blocks)
+                          : std::span<const rtp::ReportBlock>{});
   }
   if (compounds.empty()) add(settings_.reporter_ssrc, std::nullopt, blocks);
   counters_.compounds_out += compounds.size();

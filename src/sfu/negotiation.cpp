@@ -12,8 +12,10 @@ namespace webvox::sfu {
 
 std::string_view to_string(NegotiationErrorCode code) {
   switch (code) {
-    case NegotiationErrorCode::BadOffer: return "bad_offer";
-    case NegotiationErrorCode::Internal: return "internal";
+    case NegotiationErrorCode::BadOffer:
+      return "bad_offer";
+    case NegotiationErrorCode::Internal:
+      return "internal";
   }
   return "internal";
 }
@@ -23,11 +25,13 @@ base::Expected<Negotiation, NegotiationError> negotiate(std::string_view offer_t
                                                         const SsrcSource& next_ssrc) {
   const auto parsed = rtc::sdp::parse_session_description(offer_text);
   if (!parsed) {
-    return base::unexpected(NegotiationError{NegotiationErrorCode::BadOffer, parsed.error().describe()});
+    return base::unexpected(
+        NegotiationError{NegotiationErrorCode::BadOffer, parsed.error().describe()});
   }
   const auto offer = rtc::sdp::validate_offer(parsed.value());
   if (!offer) {
-    return base::unexpected(NegotiationError{NegotiationErrorCode::BadOffer, offer.error().describe()});
+    return base::unexpected(
+        NegotiationError{NegotiationErrorCode::BadOffer, offer.error().describe()});
   }
 
   Negotiation result;
@@ -49,22 +53,25 @@ base::Expected<Negotiation, NegotiationError> negotiate(std::string_view offer_t
     result.slot_mids.push_back(audio->mid);
   }
   result.format = format.value_or(MemberFormat{});
-  result.rtcp = MemberRtcpSettings{result.slot_ssrcs.empty() ? next_ssrc() : result.slot_ssrcs.front(),
-                                   result.slot_ssrcs, std::string(kSlotCname)};
+  result.rtcp =
+      MemberRtcpSettings{result.slot_ssrcs.empty() ? next_ssrc() : result.slot_ssrcs.front(),
+                         result.slot_ssrcs, std::string(kSlotCname)};
   result.server_setup = offer->server_setup;
   result.remote_fingerprint = offer->fingerprint;
   result.remote_ufrag = offer->ice.ufrag;
-  result.data_channels = std::any_of(offer->sections.begin(), offer->sections.end(), [](const auto& s) {
-    return std::holds_alternative<rtc::sdp::OfferedDataChannel>(s);
-  });
+  result.data_channels = std::any_of(
+      offer->sections.begin(), offer->sections.end(),
+      [](const auto& s) { return std::holds_alternative<rtc::sdp::OfferedDataChannel>(s); });
 
   auto description = rtc::sdp::make_answer(*offer, options);
   for (auto& section : description.sections) {
-    if (auto* audio = std::get_if<rtc::sdp::LocalAudioSection>(&section)) audio->mid_extension_id.reset();
+    if (auto* audio = std::get_if<rtc::sdp::LocalAudioSection>(&section))
+      audio->mid_extension_id.reset();
   }
   auto answer = rtc::sdp::write_description(description);
   if (!answer) {
-    return base::unexpected(NegotiationError{NegotiationErrorCode::Internal, "cannot write the answer"});
+    return base::unexpected(
+        NegotiationError{NegotiationErrorCode::Internal, "cannot write the answer"});
   }
   result.answer = std::move(answer.value());
   return result;

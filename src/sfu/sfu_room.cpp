@@ -44,8 +44,7 @@ SfuRoom::Member* SfuRoom::find(const std::string& member) {
 }
 
 void SfuRoom::add(const std::string& member, PacketSink& sink,
-                         std::vector<std::uint32_t> slot_ssrcs, core::Role role,
-                         MemberFormat format) {
+                  std::vector<std::uint32_t> slot_ssrcs, core::Role role, MemberFormat format) {
   auto entry = std::make_unique<Member>(member, sink, std::move(slot_ssrcs), role, settings_.slots);
   entry->format = format;
   entry->hearing.floor = core::has_floor_on_join(channel_.mode, role);
@@ -65,7 +64,7 @@ void SfuRoom::set_floor(const std::string& member, bool floor) {
 }
 
 void SfuRoom::on_rtp(const std::string& speaker, std::span<const std::uint8_t> packet,
-                            Clock::time_point now) {
+                     Clock::time_point now) {
   ++counters_.received;
   auto* entry = find(speaker);
   const auto view = rtc::rtp::parse_rtp_packet(packet);
@@ -77,7 +76,8 @@ void SfuRoom::on_rtp(const std::string& speaker, std::span<const std::uint8_t> p
     ++counters_.not_opus;
     return;
   }
-  if (const auto level = rtc::rtp::read_audio_level(*view, entry->format.audio_level_extension_id)) {
+  if (const auto level =
+          rtc::rtp::read_audio_level(*view, entry->format.audio_level_extension_id)) {
     entry->level.on_packet(level->level_minus_dbov, now);
   }
   if (entry->routes.empty()) {
@@ -90,8 +90,8 @@ void SfuRoom::on_rtp(const std::string& speaker, std::span<const std::uint8_t> p
 }
 
 void SfuRoom::forward(const Route& route, std::span<const std::uint8_t> packet,
-                             std::uint32_t source_ssrc, std::uint16_t sequence,
-                             std::uint32_t timestamp, Clock::time_point now) {
+                      std::uint32_t source_ssrc, std::uint16_t sequence, std::uint32_t timestamp,
+                      Clock::time_point now) {
   auto& listener = *route.listener;
   const auto mapped = listener.sequencers[route.slot].map({source_ssrc, sequence, timestamp}, now);
   if (!mapped) return;  // duplicate, late, or from before the switch: the receiver needs none
@@ -118,7 +118,8 @@ std::vector<SfuRoom::SlotUpdate> SfuRoom::decide(Clock::time_point now) {
     candidates.clear();
     for (const auto& [speaker_id, speaker] : members_) {
       if (core::hearing_gain(channel_, speaker->hearing, listener->hearing) <= 0.0) continue;
-      candidates.push_back({speaker_id, speaker->level.level_dbov(), speaker->level.silent_for(now)});
+      candidates.push_back(
+          {speaker_id, speaker->level.level_dbov(), speaker->level.silent_for(now)});
     }
     for (auto& change : listener->allocator.update(candidates, now)) {
       updates.push_back({id, change.slot, std::move(change.next)});

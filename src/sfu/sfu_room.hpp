@@ -36,7 +36,7 @@ struct MemberFormat {
 };
 
 struct SfuRoomSettings {
-  std::size_t trailer_room = 148;             // SrtpSession::kMaxTrailer
+  std::size_t trailer_room = 148;  // SrtpSession::kMaxTrailer
   SlotAllocator::Settings slots;
 };
 
@@ -74,7 +74,8 @@ class SfuRoom {
   void set_floor(const std::string& member, bool floor);
 
   // A speaker's decrypted RTP packet.
-  void on_rtp(const std::string& speaker, std::span<const std::uint8_t> packet, Clock::time_point now);
+  void on_rtp(const std::string& speaker, std::span<const std::uint8_t> packet,
+              Clock::time_point now);
 
   // Re-decides who hears whom and who is on which slot; call every few tens of milliseconds.
   // Returns what changed, for telling each listener who is on which slot.
@@ -91,9 +92,8 @@ class SfuRoom {
   };
 
   Member* find(const std::string& member);
-  void forward(const Route& route, std::span<const std::uint8_t> packet,
-               std::uint32_t source_ssrc, std::uint16_t sequence, std::uint32_t timestamp,
-               Clock::time_point now);
+  void forward(const Route& route, std::span<const std::uint8_t> packet, std::uint32_t source_ssrc,
+               std::uint16_t sequence, std::uint32_t timestamp, Clock::time_point now);
   void rebuild_routes();
 
   core::ChannelProperties channel_;

@@ -12,8 +12,8 @@ std::optional<std::size_t> SlotAllocator::slot_of(const std::string& speaker) co
   return static_cast<std::size_t>(it - occupants_.begin());
 }
 
-void SlotAllocator::assign(std::size_t slot, std::optional<std::string> speaker, base::SteadyTime now,
-                           std::vector<Change>& changes) {
+void SlotAllocator::assign(std::size_t slot, std::optional<std::string> speaker,
+                           base::SteadyTime now, std::vector<Change>& changes) {
   changes.push_back({slot, occupants_[slot], speaker});
   occupants_[slot] = std::move(speaker);
   tenure_[slot].since = now;
@@ -27,7 +27,8 @@ std::optional<std::size_t> SlotAllocator::weakest_displaceable(
   for (std::size_t slot = 0; slot < occupants_.size(); ++slot) {
     const auto* occupant = occupant_candidates[slot];  // all occupants are candidates here
     if (occupant->silent_for > settings_.hold) {
-      if (!quiet_longest || occupant->silent_for > occupant_candidates[*quiet_longest]->silent_for) {
+      if (!quiet_longest ||
+          occupant->silent_for > occupant_candidates[*quiet_longest]->silent_for) {
         quiet_longest = slot;
       }
       continue;
@@ -45,8 +46,8 @@ std::optional<std::size_t> SlotAllocator::weakest_displaceable(
   return quiet_longest ? quiet_longest : weakest;
 }
 
-std::vector<SlotAllocator::Change> SlotAllocator::update(
-    std::span<const SlotCandidate> candidates, base::SteadyTime now) {
+std::vector<SlotAllocator::Change> SlotAllocator::update(std::span<const SlotCandidate> candidates,
+                                                         base::SteadyTime now) {
   std::vector<Change> changes;
   // One pass: which candidate each occupant is, and who is waiting for a slot. A listener has
   // a handful of slots and may hear hundreds of speakers, so nothing here is per pair.

@@ -42,8 +42,9 @@ std::vector<core::Hearing> ChannelRoom::decide() const {
 }
 
 std::size_t ChannelRoom::viewer_count() const {
-  return static_cast<std::size_t>(std::count_if(entries_.begin(), entries_.end(),
-                                                [](const auto& entry) { return entry.second.info.viewer; }));
+  return static_cast<std::size_t>(
+      std::count_if(entries_.begin(), entries_.end(),
+                    [](const auto& entry) { return entry.second.info.viewer; }));
 }
 
 ChannelRoom::Admission ChannelRoom::admit(MemberInfo self, std::shared_ptr<PeerLink> link) {

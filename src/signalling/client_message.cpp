@@ -143,12 +143,15 @@ ClientMessage parse_body(const std::string& type, const json& object) {
   if (type == "join") return Join{required_string(object, "channel")};
   if (type == "leave") return Leave{};
   if (type == "signal") return parse_signal(object);
-  if (type == "state") return State{optional_bool(object, "muted"), optional_bool(object, "speaking")};
+  if (type == "state")
+    return State{optional_bool(object, "muted"), optional_bool(object, "speaking")};
   if (type == "ping") return Ping{};
   if (type == "position") return parse_position(object);
-  if (type == "floor") return Floor{required_string(object, "member", 64), required_bool(object, "granted")};
+  if (type == "floor")
+    return Floor{required_string(object, "member", 64), required_bool(object, "granted")};
   if (type == "hand") return Hand{required_bool(object, "raised")};
-  if (type == "sfu-offer") return SfuOffer{required_string(object, "sdp", MessageLimits::kMaxSdpBytes)};
+  if (type == "sfu-offer")
+    return SfuOffer{required_string(object, "sdp", MessageLimits::kMaxSdpBytes)};
   throw Invalid{"unknown message type '" + type.substr(0, 32) + "'"};
 }
 
@@ -167,11 +170,12 @@ std::string clean_display_name(std::string_view name) {
 
 base::Expected<ParsedMessage, MessageError> parse_client_message(std::string_view text) {
   const json object = base::parse_json_text(text).value_or(json(json::value_t::discarded));
-  if (!object.is_object()) return base::unexpected(MessageError{nullptr, "a message must be a JSON object"});
+  if (!object.is_object())
+    return base::unexpected(MessageError{nullptr, "a message must be a JSON object"});
   json id = nullptr;
   if (const json* given = field(object, "id")) {
-    const bool short_string =
-        given->is_string() && given->get_ref<const std::string&>().size() <= MessageLimits::kMaxIdLength;
+    const bool short_string = given->is_string() && given->get_ref<const std::string&>().size() <=
+                                                        MessageLimits::kMaxIdLength;
     if (!short_string && !given->is_number_integer() && !given->is_number_unsigned()) {
       return base::unexpected(MessageError{nullptr, "id must be a short string or a whole number"});
     }

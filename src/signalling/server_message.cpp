@@ -28,8 +28,8 @@ json to_json(const PlacedPosition& placed) {
 }
 
 json member_state_message(const MemberInfo& member) {
-  return {{"type", "member-state"}, {"member", member.member}, {"muted", member.muted},
-          {"speaking", member.speaking}, {"floor", member.floor}, {"hand", member.hand}};
+  return {{"type", "member-state"},      {"member", member.member}, {"muted", member.muted},
+          {"speaking", member.speaking}, {"floor", member.floor},   {"hand", member.hand}};
 }
 
 namespace {
@@ -77,7 +77,8 @@ std::string sfu_answer_message(const json& id, std::string_view sdp) {
 std::string slots_message(std::span<const ReceiveSlot> slots) {
   auto table = json::array();
   for (const auto& slot : slots) {
-    table.push_back({{"mid", slot.mid}, {"member", slot.member ? json(*slot.member) : json(nullptr)}});
+    table.push_back(
+        {{"mid", slot.mid}, {"member", slot.member ? json(*slot.member) : json(nullptr)}});
   }
   return serialize({{"type", "slots"}, {"slots", std::move(table)}});
 }
@@ -93,7 +94,8 @@ std::string error_message(const json& id, std::string_view code, std::string_vie
 std::string error_message(const json& id, std::string_view code, std::string_view text,
                           std::chrono::seconds retry_after) {
   return serialize_reply(
-      {{"type", "error"}, {"code", code}, {"message", text}, {"retryAfter", retry_after.count()}}, id);
+      {{"type", "error"}, {"code", code}, {"message", text}, {"retryAfter", retry_after.count()}},
+      id);
 }
 
 }  // namespace webvox::signalling

@@ -10,7 +10,7 @@ using nlohmann::json;
 SignallingHub::SignallingHub(SignallingContext context) : context_(std::move(context)) {}
 
 std::shared_ptr<SignallingSession> SignallingHub::connect(std::shared_ptr<PeerLink> link,
-                                                         std::string source) {
+                                                          std::string source) {
   return std::make_shared<SignallingSession>(*this, std::move(link), base::random_url_token(9),
                                              std::move(source));
 }
@@ -31,13 +31,13 @@ void SignallingHub::remove_locked(core::ChannelId channel, const std::string& me
 
 void SignallingHub::refit_locked(core::ChannelId channel) {
   if (auto* room = room_locked(channel)) {
-    switch_forwarding_locked(channel, *room,
-                             decide_locked(room->forwarding(), room->size(), room->viewer_count() > 0));
+    switch_forwarding_locked(
+        channel, *room, decide_locked(room->forwarding(), room->size(), room->viewer_count() > 0));
   }
 }
 
 core::ForwardingMode SignallingHub::decide_locked(core::ForwardingMode current, std::size_t members,
-                                              bool viewers) const {
+                                                  bool viewers) const {
   if (!context_.sfu) return core::ForwardingMode::Mesh;
   if (viewers) return core::ForwardingMode::Sfu;
   return context_.policy.decide(current, members);
@@ -97,14 +97,14 @@ SignallingHub::JoinOutcome SignallingHub::join(
     remove_locked(*previous, self.member);
     refit_locked(*previous);
   }
-  switch_forwarding_locked(channel, *room, decide_locked(room->forwarding(), room->size() + 1,
-                                                         room->viewer_count() > 0));
+  switch_forwarding_locked(
+      channel, *room,
+      decide_locked(room->forwarding(), room->size() + 1, room->viewer_count() > 0));
   outcome.others = room->members();
   auto admission = room->admit(std::move(self), link);
   if (admission.self.position && admission.self.position->source == PositionSource::World) {
     room->place_from_world(admission.self.account, admission.self.position->position,
-                           world_positions_[admission.self.account].received +
-                               kWorldPrecedence);
+                           world_positions_[admission.self.account].received + kWorldPrecedence);
   }
   auto* sfu = sfu_of_locked(*room);
   if (sfu && admission.self.position) {
@@ -139,14 +139,18 @@ bool SignallingHub::join_viewer(core::ChannelId channel, const core::ChannelProp
                                 MemberInfo self) {
   std::lock_guard lock(mutex_);
   if (!context_.sfu) return false;
-  auto* room = &rooms_.try_emplace(channel, ChannelRoom(properties, decide_locked(core::ForwardingMode::Mesh, 0, true)))
-                    .first->second;
+  auto* room =
+      &rooms_
+           .try_emplace(channel,
+                        ChannelRoom(properties, decide_locked(core::ForwardingMode::Mesh, 0, true)))
+           .first->second;
   if (room->contains(self.member)) return true;
   self.viewer = true;
   switch_forwarding_locked(channel, *room, core::ForwardingMode::Sfu);
   auto admission = room->admit(std::move(self), std::make_shared<NoLink>());
   if (auto* sfu = sfu_of_locked(*room)) {
-    if (admission.self.position) sfu->place(channel, admission.self.member, admission.self.position->position);
+    if (admission.self.position)
+      sfu->place(channel, admission.self.member, admission.self.position->position);
     sfu->set_floor(channel, admission.self.member, admission.self.floor);
   }
   return true;
@@ -177,7 +181,7 @@ bool SignallingHub::negotiate(core::ChannelId channel, const std::string& member
   auto* sfu = room && room->contains(member) ? sfu_of_locked(*room) : nullptr;
   if (!sfu) return false;
   sfu->negotiate(channel, room->properties(), member, role, std::move(sdp), std::move(link),
-                        std::move(id));
+                 std::move(id));
   return true;
 }
 
@@ -220,11 +224,9 @@ bool SignallingHub::place(core::ChannelId channel, const std::string& member,
 void SignallingHub::remember_world_position_locked(const std::string& account,
                                                    const core::Position& position,
                                                    base::SteadyTime now) {
-  if (world_positions_.size() >= kMaxPendingWorldPositions &&
-      !world_positions_.contains(account)) {
-    std::erase_if(world_positions_, [now](const auto& item) {
-      return now - item.second.received >= kPendingWorld;
-    });
+  if (world_positions_.size() >= kMaxPendingWorldPositions && !world_positions_.contains(account)) {
+    std::erase_if(world_positions_,
+                  [now](const auto& item) { return now - item.second.received >= kPendingWorld; });
     // Still full of fresh entries: forget an arbitrary one rather than grow without bound.
     if (world_positions_.size() >= kMaxPendingWorldPositions) {
       world_positions_.erase(world_positions_.begin());

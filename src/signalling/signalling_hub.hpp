@@ -58,8 +58,9 @@ class SignallingHub {
     MemberInfo self;  // as the others see it: floor by the channel's mode, position if known
     std::vector<MemberInfo> others;
     core::Hearing hearing;
-    core::ForwardingMode forwarding = core::ForwardingMode::Mesh;  // the channel's, with the newcomer
-    std::size_t slots = 0;                                  // receive slots when forwarded
+    core::ForwardingMode forwarding =
+        core::ForwardingMode::Mesh;  // the channel's, with the newcomer
+    std::size_t slots = 0;           // receive slots when forwarded
   };
   // Adds the member and tells the others. An older connection of the same account in the
   // channel is replaced: told so, closed and removed. `joined` builds the newcomer's reply,
@@ -132,11 +133,13 @@ class SignallingHub {
   // Re-decides the forwarding of a channel whose membership shrank.
   void refit_locked(core::ChannelId channel);
   // Viewer members need the server to forward: their voice cannot join a mesh.
-  core::ForwardingMode decide_locked(core::ForwardingMode current, std::size_t members, bool viewers) const;
+  core::ForwardingMode decide_locked(core::ForwardingMode current, std::size_t members,
+                                     bool viewers) const;
   // Switches the room to `next` (if it is not already): tells every member, and hands the
   // SFU the facts it needs (switching on) or takes every member's session away
   // (switching off).
-  void switch_forwarding_locked(core::ChannelId channel, ChannelRoom& room, core::ForwardingMode next);
+  void switch_forwarding_locked(core::ChannelId channel, ChannelRoom& room,
+                                core::ForwardingMode next);
   SfuControl* sfu_of_locked(const ChannelRoom& room) const;
   ChannelRoom* room_locked(core::ChannelId channel);
   void remember_world_position_locked(const std::string& account, const core::Position& position,

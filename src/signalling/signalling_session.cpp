@@ -11,7 +11,10 @@ using nlohmann::json;
 
 SignallingSession::SignallingSession(SignallingHub& hub, std::shared_ptr<PeerLink> link,
                                      std::string member_id, std::string source)
-    : hub_(hub), link_(std::move(link)), member_id_(std::move(member_id)), source_(std::move(source)) {}
+    : hub_(hub),
+      link_(std::move(link)),
+      member_id_(std::move(member_id)),
+      source_(std::move(source)) {}
 
 bool SignallingSession::signed_in() const {
   std::lock_guard lock(mutex_);
@@ -156,8 +159,8 @@ void SignallingSession::finish_password_sign_in(const PasswordVerdict& verdict,
   }
 }
 
-void SignallingSession::welcome(const json& id, const std::string& account,
-                                const std::string& name, const SessionClock& clock) {
+void SignallingSession::welcome(const json& id, const std::string& account, const std::string& name,
+                                const SessionClock& clock) {
   const auto& context = hub_.context();
   account_ = account;
   name_ = name;
@@ -193,18 +196,19 @@ void SignallingSession::handle(const json& id, const Join& join, const SessionCl
   const auto joined_message = [&](const SignallingHub::JoinOutcome& outcome) {
     auto members = json::array();
     for (const auto& member : outcome.others) members.push_back(to_json(member));
-    json joined = {{"type", "joined"},
-                   {"channel", join.channel},
-                   {"self", to_json(outcome.self)},
-                   {"channelInfo", channel_info(channel->properties, outcome.forwarding, outcome.slots)},
-                   {"members", members},
-                   {"audible", outcome.hearing.audible},
-                   {"listeners", outcome.hearing.listeners}};
+    json joined = {
+        {"type", "joined"},
+        {"channel", join.channel},
+        {"self", to_json(outcome.self)},
+        {"channelInfo", channel_info(channel->properties, outcome.forwarding, outcome.slots)},
+        {"members", members},
+        {"audible", outcome.hearing.audible},
+        {"listeners", outcome.hearing.listeners}};
     if (!id.is_null()) joined["id"] = id;
     return serialize(joined);
   };
-  const auto outcome = hub_.join(channel->id, channel->properties, std::move(self), link_,
-                                 channel_, clock.monotonic, joined_message);
+  const auto outcome = hub_.join(channel->id, channel->properties, std::move(self), link_, channel_,
+                                 clock.monotonic, joined_message);
   if (outcome.full) return reply_error(id, "channel_full", "the channel is full");
   channel_ = channel->id;
   channel_uri_ = join.channel;
@@ -226,7 +230,8 @@ void SignallingSession::handle(const json& id, const Signal& signal, const Sessi
     case SignallingHub::RelayResult::UnknownMember:
       return reply_error(id, "unknown_member", "no such member in your channel");
     case SignallingHub::RelayResult::NotMesh:
-      return reply_error(id, "mesh_off", "voice in this channel goes through the server: use sfu-offer");
+      return reply_error(id, "mesh_off",
+                         "voice in this channel goes through the server: use sfu-offer");
   }
 }
 

@@ -20,8 +20,8 @@ bool SqliteAccountRepository::upsert(const core::Account& account) {
     insert.bind(1, account.name).bind(2, account.password_hash).bind(3, now).run();
   }
   if (db_.changes() > 0) return true;
-  auto update = db_.prepare(
-      "UPDATE accounts SET password_hash = ?2, updated_at = ?3 WHERE name = ?1");
+  auto update =
+      db_.prepare("UPDATE accounts SET password_hash = ?2, updated_at = ?3 WHERE name = ?1");
   update.bind(1, account.name).bind(2, account.password_hash).bind(3, now).run();
   return false;
 }
@@ -29,8 +29,8 @@ bool SqliteAccountRepository::upsert(const core::Account& account) {
 bool SqliteAccountRepository::set_password_hash(std::string_view name,
                                                 std::string_view password_hash) {
   std::lock_guard lock(db_.mutex());
-  auto update = db_.prepare(
-      "UPDATE accounts SET password_hash = ?2, updated_at = ?3 WHERE name = ?1");
+  auto update =
+      db_.prepare("UPDATE accounts SET password_hash = ?2, updated_at = ?3 WHERE name = ?1");
   update.bind(1, name).bind(2, password_hash).bind(3, unix_now()).run();
   return db_.changes() > 0;
 }

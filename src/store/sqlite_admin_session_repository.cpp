@@ -4,8 +4,8 @@ namespace webvox::store {
 
 void SqliteAdminSessionRepository::add(std::string_view token_digest, std::string_view user) {
   std::lock_guard lock(db_.mutex());
-  auto insert = db_.prepare(
-      "INSERT INTO admin_sessions(token_digest, user, created_at) VALUES (?1, ?2, ?3)");
+  auto insert =
+      db_.prepare("INSERT INTO admin_sessions(token_digest, user, created_at) VALUES (?1, ?2, ?3)");
   insert.bind(1, token_digest).bind(2, user).bind(3, unix_now()).run();
   known_[std::string(token_digest)] = core::AdminSessionState::Active;
 }
@@ -28,7 +28,8 @@ std::optional<core::AdminSessionState> SqliteAdminSessionRepository::state(
 bool SqliteAdminSessionRepository::sign_out(std::string_view token_digest) {
   std::lock_guard lock(db_.mutex());
   auto update = db_.prepare(
-      "UPDATE admin_sessions SET signed_out_at = ifnull(signed_out_at, ?2) WHERE token_digest = ?1");
+      "UPDATE admin_sessions SET signed_out_at = ifnull(signed_out_at, ?2) WHERE token_digest = "
+      "?1");
   update.bind(1, token_digest).bind(2, unix_now()).run();
   if (db_.changes() == 0) return false;
   known_[std::string(token_digest)] = core::AdminSessionState::SignedOut;

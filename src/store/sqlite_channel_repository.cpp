@@ -34,8 +34,8 @@ core::Channel read_channel(const Statement& row) {
 
 std::optional<core::Channel> SqliteChannelRepository::find_by_name_locked(
     const std::string& name, std::optional<core::ChannelId> parent, bool directory) {
-  auto query = db_.prepare(
-      select_where("name = ?1 AND ifnull(parent_id, 0) = ?2 AND (type = 'dir') = ?3"));
+  auto query =
+      db_.prepare(select_where("name = ?1 AND ifnull(parent_id, 0) = ?2 AND (type = 'dir') = ?3"));
   query.bind(1, name).bind(2, parent.value_or(0)).bind(3, std::int64_t{directory});
   if (!query.step()) return std::nullopt;
   return read_channel(query);
@@ -53,7 +53,8 @@ core::CreateResult SqliteChannelRepository::create_if_absent(const core::NewChan
     // The unique index still guards against another process sharing the file.
     auto insert = db_.prepare(
         "INSERT INTO channels(name, description, parent_id, type, mode, distance_model, roll_off, "
-        "max_range, clamping_distance, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+        "max_range, clamping_distance, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+        "?10) "
         "ON CONFLICT DO NOTHING");
     insert.bind(1, channel.name)
         .bind(2, channel.description)

@@ -178,8 +178,8 @@ Statement::~Statement() {
 }
 
 Statement& Statement::bind(int index, std::string_view text) {
-  if (sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT) !=
-      SQLITE_OK) {
+  if (sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
+                        SQLITE_TRANSIENT) != SQLITE_OK) {
     db_.fail("cannot bind text");
   }
   return *this;
@@ -206,9 +206,12 @@ Statement& Statement::bind(int index, std::optional<std::int64_t> value) {
 
 bool Statement::step() {
   switch (sqlite3_step(stmt_)) {
-    case SQLITE_ROW: return true;
-    case SQLITE_DONE: return false;
-    default: db_.fail("statement failed");
+    case SQLITE_ROW:
+      return true;
+    case SQLITE_DONE:
+      return false;
+    default:
+      db_.fail("statement failed");
   }
 }
 

@@ -54,8 +54,8 @@ std::optional<AudioBridgeFailure> check_text_sizes(const json& body,
                                                    std::size_t max_text_bytes) {
   for (const auto key : keys) {
     const json* value = json_member(body, key);
-    if (value != nullptr && value->is_string() && value->get_ref<const std::string&>().size() >
-                                                      max_text_bytes) {
+    if (value != nullptr && value->is_string() &&
+        value->get_ref<const std::string&>().size() > max_text_bytes) {
       return AudioBridgeFailure{AudioBridgeError::InvalidElement,
                                 "Invalid element (" + std::string(key) + " longer than " +
                                     std::to_string(max_text_bytes) + " bytes)"};
@@ -66,12 +66,11 @@ std::optional<AudioBridgeFailure> check_text_sizes(const json& body,
 
 bool is_unsupported_janus_request(std::string_view request) {
   static constexpr std::array<std::string_view, 24> kKnownToJanus{
-      "edit",          "allowed",          "kick",           "kick_all",
-      "mute",          "unmute",           "mute_room",      "unmute_room",
-      "changeroom",    "hangup",           "rtp_forward",    "stop_rtp_forward",
-      "listforwarders", "enable_mjrs",     "enable_recording", "play_file",
-      "is_playing",    "stop_file",        "stop_all_files", "listannouncements",
-      "resetdecoder",  "suspend",          "resume",         "update_file"};
+      "edit",         "allowed",          "kick",           "kick_all",       "mute",
+      "unmute",       "mute_room",        "unmute_room",    "changeroom",     "hangup",
+      "rtp_forward",  "stop_rtp_forward", "listforwarders", "enable_mjrs",    "enable_recording",
+      "play_file",    "is_playing",       "stop_file",      "stop_all_files", "listannouncements",
+      "resetdecoder", "suspend",          "resume",         "update_file"};
   for (const auto known : kKnownToJanus) {
     if (equals_ignoring_case(request, known)) return true;
   }
@@ -182,9 +181,9 @@ AudioBridgeParse parse_audiobridge_request(const json& body, std::size_t max_tex
   // Keep error text bounded: the request name is echoed back.
   const std::string shown = request.size() > 64 ? request.substr(0, 64) + "..." : request;
   if (is_unsupported_janus_request(request)) {
-    return base::unexpected(AudioBridgeFailure{
-        AudioBridgeError::InvalidRequest,
-        "Unsupported request '" + shown + "' (webvox AudioBridge subset)"});
+    return base::unexpected(
+        AudioBridgeFailure{AudioBridgeError::InvalidRequest,
+                           "Unsupported request '" + shown + "' (webvox AudioBridge subset)"});
   }
   return base::unexpected(
       AudioBridgeFailure{AudioBridgeError::InvalidRequest, "Unknown request '" + shown + "'"});

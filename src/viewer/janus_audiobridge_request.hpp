@@ -46,10 +46,9 @@ struct AudioBridgeExists {
   std::uint64_t room = 0;
 };
 
-using AudioBridgeRequest =
-    std::variant<AudioBridgeCreate, AudioBridgeDestroy, AudioBridgeJoin, AudioBridgeLeave,
-                 AudioBridgeConfigure, AudioBridgeList, AudioBridgeListParticipants,
-                 AudioBridgeExists>;
+using AudioBridgeRequest = std::variant<AudioBridgeCreate, AudioBridgeDestroy, AudioBridgeJoin,
+                                        AudioBridgeLeave, AudioBridgeConfigure, AudioBridgeList,
+                                        AudioBridgeListParticipants, AudioBridgeExists>;
 
 using AudioBridgeParse = base::Expected<AudioBridgeRequest, AudioBridgeFailure>;
 

@@ -77,9 +77,9 @@ struct JanusGatewayConfig {
   std::size_t max_candidates_per_trickle = 64;
   std::size_t max_early_candidates = 32;  // trickled before the join was answered
 
-  std::chrono::seconds session_timeout{60};  // no request and no long poll for this long
-  std::chrono::seconds poll_keepalive{30};   // a parked long poll is answered "keepalive"
-  std::chrono::seconds provision_timeout{20};  // the addon's POST times out at 30 s
+  std::chrono::seconds session_timeout{60};       // no request and no long poll for this long
+  std::chrono::seconds poll_keepalive{30};        // a parked long poll is answered "keepalive"
+  std::chrono::seconds provision_timeout{20};     // the addon's POST times out at 30 s
   std::chrono::seconds empty_room_lifetime{600};  // an empty room is forgotten after this
 };
 
@@ -113,11 +113,11 @@ struct JanusGatewayStats {
   std::uint64_t joins_timed_out = 0;
   std::uint64_t joins_cancelled = 0;  // left, detached, destroyed or replaced before answered
   std::uint64_t candidates_passed = 0;
-  std::uint64_t candidates_rejected = 0;      // not parseable
-  std::uint64_t candidates_over_limit = 0;    // beyond max_candidates_per_trickle
-  std::uint64_t candidates_without_join = 0;  // the handle has no viewer session to give them to
-  std::uint64_t candidates_early_dropped = 0; // beyond max_early_candidates
-  std::uint64_t stale_voice_callbacks = 0;    // for a join that is gone or replaced
+  std::uint64_t candidates_rejected = 0;       // not parseable
+  std::uint64_t candidates_over_limit = 0;     // beyond max_candidates_per_trickle
+  std::uint64_t candidates_without_join = 0;   // the handle has no viewer session to give them to
+  std::uint64_t candidates_early_dropped = 0;  // beyond max_early_candidates
+  std::uint64_t stale_voice_callbacks = 0;     // for a join that is gone or replaced
 };
 
 class JanusGateway {
@@ -140,8 +140,7 @@ class JanusGateway {
   //   GET  /S[/H]      long poll (?apisecret=): one event, or parked until one comes
   //   GET  /info       server info
   // Ids in the body are used where the path has none, as Janus does.
-  void handle(const JanusHttpRequest& request, JanusClock::time_point now,
-              JanusResponder respond);
+  void handle(const JanusHttpRequest& request, JanusClock::time_point now, JanusResponder respond);
   // The admin API at JanusGatewayAdminURI: POST / list_sessions (also info, ping),
   // "admin_secret" in the body.
   void handle_admin(const JanusHttpRequest& request, JanusClock::time_point now,

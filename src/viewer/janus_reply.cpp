@@ -33,7 +33,8 @@ std::string janus_success_reply(std::uint64_t session_id, std::string_view trans
   return to_json_text(message("success", session_id, transaction));
 }
 
-std::string janus_id_reply(std::uint64_t session_id, std::string_view transaction, std::uint64_t id) {
+std::string janus_id_reply(std::uint64_t session_id, std::string_view transaction,
+                           std::uint64_t id) {
   JanusJson out = message("success", session_id, transaction);
   out["data"] = {{"id", id}};
   return to_json_text(out);
@@ -52,8 +53,8 @@ std::string janus_keepalive() { return R"({"janus":"keepalive"})"; }
 std::string janus_plugin_reply(PluginReplyKind kind, std::uint64_t session_id,
                                std::uint64_t handle_id, std::optional<std::string_view> transaction,
                                JanusJson data, std::optional<std::string_view> answer_sdp) {
-  JanusJson out = message(kind == PluginReplyKind::Success ? "success" : "event", session_id,
-                          transaction);
+  JanusJson out =
+      message(kind == PluginReplyKind::Success ? "success" : "event", session_id, transaction);
   out["sender"] = handle_id;
   JanusJson plugindata = JanusJson::object();
   plugindata["plugin"] = kAudioBridgePlugin;

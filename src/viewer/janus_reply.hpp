@@ -26,7 +26,8 @@ std::string janus_error_reply(std::uint64_t session_id, std::optional<std::strin
 // {"janus":"success","session_id"?,"transaction"} (destroy, detach).
 std::string janus_success_reply(std::uint64_t session_id, std::string_view transaction);
 // {"janus":"success","session_id"?,"transaction","data":{"id"}}: create (session_id 0) and attach.
-std::string janus_id_reply(std::uint64_t session_id, std::string_view transaction, std::uint64_t id);
+std::string janus_id_reply(std::uint64_t session_id, std::string_view transaction,
+                           std::uint64_t id);
 // {"janus":"ack","session_id","transaction"} (trickle, keepalive).
 std::string janus_ack_reply(std::uint64_t session_id, std::string_view transaction);
 // {"janus":"pong","transaction"}.

@@ -39,9 +39,9 @@ JanusVerb verb_of(std::string_view text) {
 
 EnvelopeParse parse_janus_envelope(std::string_view body, std::size_t max_bytes) {
   if (body.size() > max_bytes) {
-    return base::unexpected(EnvelopeError{{JanusError::InvalidJson,
-                                            "JSON error: request body larger than " +
-                                                std::to_string(max_bytes) + " bytes"}});
+    return base::unexpected(
+        EnvelopeError{{JanusError::InvalidJson, "JSON error: request body larger than " +
+                                                    std::to_string(max_bytes) + " bytes"}});
   }
   // nlohmann parses iteratively and rejects invalid UTF-8 inside strings, so nothing that
   // reaches a reply can break its serialisation.

@@ -14,7 +14,6 @@
 
 namespace webvox::viewer {
 
-RoomKey janus_room_key(std::uint64_t room_number, std::string_view description,
-                       bool spatial_audio);
+RoomKey janus_room_key(std::uint64_t room_number, std::string_view description, bool spatial_audio);
 
 }  // namespace webvox::viewer

@@ -5,7 +5,7 @@
 namespace webvox::viewer {
 
 core::Vec3 tether_listener(const core::Vec3& listener, const core::Vec3& avatar,
-                               double max_distance) {
+                           double max_distance) {
   const double dx = listener.x - avatar.x;
   const double dy = listener.y - avatar.y;
   const double dz = listener.z - avatar.z;

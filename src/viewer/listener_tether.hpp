@@ -14,6 +14,6 @@ inline constexpr double kMaxListenerDistance = 50.0;
 // along the line between them (what the viewer's enforceTether does). A listener position
 // that is not finite, or too far out to measure, is replaced by the avatar's.
 core::Vec3 tether_listener(const core::Vec3& listener, const core::Vec3& avatar,
-                               double max_distance = kMaxListenerDistance);
+                           double max_distance = kMaxListenerDistance);
 
 }  // namespace webvox::viewer

@@ -20,7 +20,7 @@ struct RoomKey {
   std::string id;
   bool spatial = true;
   // Local rooms whose region is known: what ties them to the browser world (docs/viewers.md).
-  std::optional<std::string> region_id;       // lower-case hyphenated UUID
+  std::optional<std::string> region_id;         // lower-case hyphenated UUID
   std::optional<std::int32_t> parcel_local_id;  // none: the estate (region) room
 
   friend bool operator==(const RoomKey& a, const RoomKey& b) { return a.id == b.id; }

@@ -147,9 +147,9 @@ class Roster {
 
   RosterConfig config_;
   std::map<std::string, Session, std::less<>> sessions_;
-  std::map<std::string, Agent, std::less<>> agents_;  // present agents only
+  std::map<std::string, Agent, std::less<>> agents_;   // present agents only
   std::optional<Clock::time_point> last_level_round_;  // the last tick that sent level changes
-  std::vector<std::size_t> free_indices_;  // of agents no longer present, reused first
+  std::vector<std::size_t> free_indices_;              // of agents no longer present, reused first
   std::size_t next_index_ = 0;
 };
 

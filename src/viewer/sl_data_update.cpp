@@ -139,16 +139,26 @@ json orientation_json(const core::Quaternion& q) {
 
 std::string_view to_string(SlDataError error) {
   switch (error) {
-    case SlDataError::TooLarge: return "message too large";
-    case SlDataError::NotJson: return "not JSON";
-    case SlDataError::NotAnObject: return "not a JSON object";
-    case SlDataError::BadPosition: return "sp/lp not integer x, y, z centimetres";
-    case SlDataError::BadOrientation: return "sh/lh not integer x, y, z, w";
-    case SlDataError::ZeroOrientation: return "sh/lh is the zero quaternion";
-    case SlDataError::BadJoin: return "j not an object with an optional boolean p";
-    case SlDataError::BadUserGains: return "ug not an object";
-    case SlDataError::BadMutes: return "m not an object";
-    case SlDataError::TooManyEntries: return "too many ug/m entries";
+    case SlDataError::TooLarge:
+      return "message too large";
+    case SlDataError::NotJson:
+      return "not JSON";
+    case SlDataError::NotAnObject:
+      return "not a JSON object";
+    case SlDataError::BadPosition:
+      return "sp/lp not integer x, y, z centimetres";
+    case SlDataError::BadOrientation:
+      return "sh/lh not integer x, y, z, w";
+    case SlDataError::ZeroOrientation:
+      return "sh/lh is the zero quaternion";
+    case SlDataError::BadJoin:
+      return "j not an object with an optional boolean p";
+    case SlDataError::BadUserGains:
+      return "ug not an object";
+    case SlDataError::BadMutes:
+      return "m not an object";
+    case SlDataError::TooManyEntries:
+      return "too many ug/m entries";
   }
   return "unknown";
 }

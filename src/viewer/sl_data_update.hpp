@@ -50,11 +50,11 @@ struct SlDataSkips {
 };
 
 struct SlDataUpdate {
-  std::optional<core::Vec3> speaker_position;             // sp, grid-global metres
+  std::optional<core::Vec3> speaker_position;            // sp, grid-global metres
   std::optional<core::Quaternion> speaker_orientation;   // sh, normalised
-  std::optional<core::Vec3> listener_position;            // lp, as sent (not yet tethered)
+  std::optional<core::Vec3> listener_position;           // lp, as sent (not yet tethered)
   std::optional<core::Quaternion> listener_orientation;  // lh, normalised
-  std::optional<SlDataJoin> join;                   // j
+  std::optional<SlDataJoin> join;                        // j
   // Keyed by lower-case hyphenated agent UUID; a key given twice (in two spellings) keeps
   // the value of the spelling that sorts last.
   std::map<std::string, std::uint32_t> user_gains;  // ug: raw values

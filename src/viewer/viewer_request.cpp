@@ -180,21 +180,36 @@ bool LogoutRequest::all_sessions() const {
 
 std::string_view to_string(RequestMapError error) {
   switch (error) {
-    case RequestMapError::NotAnObject: return "the request is not a map";
-    case RequestMapError::NotWebRtc: return "voice_server_type is not webrtc";
-    case RequestMapError::BadViewerSession: return "viewer_session missing or malformed";
-    case RequestMapError::MissingOffer: return "jsep (the offer) is missing";
-    case RequestMapError::BadOffer: return "jsep is not {type: offer, sdp}";
-    case RequestMapError::OfferTooLarge: return "the offer SDP is too large";
-    case RequestMapError::MissingChannelType: return "channel_type is missing";
-    case RequestMapError::BadChannelType: return "channel_type is neither local nor multiagent";
-    case RequestMapError::BadParcel: return "parcel_local_id is not a 32-bit integer";
-    case RequestMapError::MissingChannel: return "a multiagent request needs channel";
-    case RequestMapError::BadChannel: return "channel is not a short printable string";
-    case RequestMapError::BadCredentials: return "credentials is not a short printable string";
-    case RequestMapError::BadGridHash: return "gridhash is not a UUID";
-    case RequestMapError::BadCandidates: return "candidates/candidate malformed";
-    case RequestMapError::TooManyCandidates: return "too many candidates in one request";
+    case RequestMapError::NotAnObject:
+      return "the request is not a map";
+    case RequestMapError::NotWebRtc:
+      return "voice_server_type is not webrtc";
+    case RequestMapError::BadViewerSession:
+      return "viewer_session missing or malformed";
+    case RequestMapError::MissingOffer:
+      return "jsep (the offer) is missing";
+    case RequestMapError::BadOffer:
+      return "jsep is not {type: offer, sdp}";
+    case RequestMapError::OfferTooLarge:
+      return "the offer SDP is too large";
+    case RequestMapError::MissingChannelType:
+      return "channel_type is missing";
+    case RequestMapError::BadChannelType:
+      return "channel_type is neither local nor multiagent";
+    case RequestMapError::BadParcel:
+      return "parcel_local_id is not a 32-bit integer";
+    case RequestMapError::MissingChannel:
+      return "a multiagent request needs channel";
+    case RequestMapError::BadChannel:
+      return "channel is not a short printable string";
+    case RequestMapError::BadCredentials:
+      return "credentials is not a short printable string";
+    case RequestMapError::BadGridHash:
+      return "gridhash is not a UUID";
+    case RequestMapError::BadCandidates:
+      return "candidates/candidate malformed";
+    case RequestMapError::TooManyCandidates:
+      return "too many candidates in one request";
   }
   return "unknown";
 }

@@ -27,7 +27,7 @@ enum class SessionEvent {
 struct ProvisionRequest {
   std::string agent_id;  // lower-case hyphenated UUID; trusted (the simulator vouches for it)
   RoomKey room;
-  std::string offer_sdp;  // as the viewer sent it (munged, spec §5.1)
+  std::string offer_sdp;                       // as the viewer sent it (munged, spec §5.1)
   std::function<void(SessionEvent)> on_event;  // may be empty
 };
 
@@ -56,8 +56,7 @@ class ViewerVoice {
   // Answers the viewer's offer with a new session. A newer provision of the same agent in the
   // same room replaces the older session (os-webrtc-janus CleanupDuplicateSessions); the older
   // one gets SessionEvent::Ended. `done` is called exactly once.
-  virtual void provision(ProvisionRequest request,
-                         std::function<void(ProvisionOutcome)> done) = 0;
+  virtual void provision(ProvisionRequest request, std::function<void(ProvisionOutcome)> done) = 0;
   // Candidates the viewer trickled (already parsed), and/or that its gathering completed.
   // An ICE-lite server learns the viewer's address from its checks; these are counted and
   // kept for diagnostics only. Unknown sessions are ignored.

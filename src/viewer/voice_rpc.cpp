@@ -47,9 +47,12 @@ std::optional<base::Uuid> uuid_param(const json& params, const char* key) {
 
 RpcErrorCode code_of(ProvisionFailure failure) {
   switch (failure) {
-    case ProvisionFailure::BadOffer: return RpcErrorCode::OfferRejected;
-    case ProvisionFailure::Full: return RpcErrorCode::ServerFull;
-    case ProvisionFailure::Unavailable: return RpcErrorCode::Unavailable;
+    case ProvisionFailure::BadOffer:
+      return RpcErrorCode::OfferRejected;
+    case ProvisionFailure::Full:
+      return RpcErrorCode::ServerFull;
+    case ProvisionFailure::Unavailable:
+      return RpcErrorCode::Unavailable;
   }
   return RpcErrorCode::Unavailable;
 }
@@ -58,15 +61,24 @@ RpcErrorCode code_of(ProvisionFailure failure) {
 
 std::string_view to_string(VoiceRpcOutcome outcome) {
   switch (outcome) {
-    case VoiceRpcOutcome::Provisioned: return "provisioned";
-    case VoiceRpcOutcome::ProvisionFailed: return "provision_failed";
-    case VoiceRpcOutcome::LoggedOut: return "logged_out";
-    case VoiceRpcOutcome::Signalled: return "signalled";
-    case VoiceRpcOutcome::ParseError: return "parse_error";
-    case VoiceRpcOutcome::InvalidRequest: return "invalid_request";
-    case VoiceRpcOutcome::MethodNotFound: return "method_not_found";
-    case VoiceRpcOutcome::InvalidParams: return "invalid_params";
-    case VoiceRpcOutcome::kCount: break;
+    case VoiceRpcOutcome::Provisioned:
+      return "provisioned";
+    case VoiceRpcOutcome::ProvisionFailed:
+      return "provision_failed";
+    case VoiceRpcOutcome::LoggedOut:
+      return "logged_out";
+    case VoiceRpcOutcome::Signalled:
+      return "signalled";
+    case VoiceRpcOutcome::ParseError:
+      return "parse_error";
+    case VoiceRpcOutcome::InvalidRequest:
+      return "invalid_request";
+    case VoiceRpcOutcome::MethodNotFound:
+      return "method_not_found";
+    case VoiceRpcOutcome::InvalidParams:
+      return "invalid_params";
+    case VoiceRpcOutcome::kCount:
+      break;
   }
   return "unknown";
 }
@@ -86,10 +98,18 @@ void VoiceRpcDoor::handle(std::string_view body, Reply reply) {
   };
   const auto fail = [&](const json& id, RpcErrorCode code, std::string_view message) {
     switch (code) {
-      case RpcErrorCode::ParseError: note(VoiceRpcOutcome::ParseError); break;
-      case RpcErrorCode::InvalidRequest: note(VoiceRpcOutcome::InvalidRequest); break;
-      case RpcErrorCode::MethodNotFound: note(VoiceRpcOutcome::MethodNotFound); break;
-      default: note(VoiceRpcOutcome::InvalidParams); break;
+      case RpcErrorCode::ParseError:
+        note(VoiceRpcOutcome::ParseError);
+        break;
+      case RpcErrorCode::InvalidRequest:
+        note(VoiceRpcOutcome::InvalidRequest);
+        break;
+      case RpcErrorCode::MethodNotFound:
+        note(VoiceRpcOutcome::MethodNotFound);
+        break;
+      default:
+        note(VoiceRpcOutcome::InvalidParams);
+        break;
     }
     reply(error_text(id, code, message));
   };

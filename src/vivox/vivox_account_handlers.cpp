@@ -10,7 +10,8 @@ namespace {
 
 std::string account_error(core::AccountError error) {
   switch (error) {
-    case core::AccountError::None: return ok_response({{"code", "200"}});
+    case core::AccountError::None:
+      return ok_response({{"code", "200"}});
     case core::AccountError::InvalidName:
       return error_response(ErrorCode::InvalidParameter, "Invalid account name");
     case core::AccountError::InvalidPassword:

@@ -23,7 +23,8 @@ VivoxApi::VivoxApi(VivoxServices services, std::string realm)
 RequiredParameter require(const base::Parameters& parameters, std::string_view key) {
   const auto value = parameters.get(key);
   if (value && !value->empty()) return {*value, std::nullopt};
-  return {{}, error_response(ErrorCode::MissingParameter, "Missing parameter: " + std::string(key))};
+  return {{},
+          error_response(ErrorCode::MissingParameter, "Missing parameter: " + std::string(key))};
 }
 
 std::optional<std::string> rejection_for(core::TokenCheck check) {

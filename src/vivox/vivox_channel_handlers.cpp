@@ -74,11 +74,14 @@ std::string VivoxApi::create_channel(const VivoxRequest& call) {
 
   const auto outcome = services_.channels.create(request);
   switch (outcome.error) {
-    case core::ChannelError::None: break;
-    case core::ChannelError::InvalidName: return invalid("chan_name");
+    case core::ChannelError::None:
+      break;
+    case core::ChannelError::InvalidName:
+      return invalid("chan_name");
     case core::ChannelError::ParentNotFound:
       return error_response(ErrorCode::NotFound, "Parent directory not found");
-    default: return error_response(ErrorCode::Internal, "Internal server error");
+    default:
+      return error_response(ErrorCode::Internal, "Internal server error");
   }
   for (const auto& adjustment : outcome.adjustments) {
     spdlog::warn("channel {}: {}", base::log_text(request.name), adjustment);
@@ -126,8 +129,8 @@ std::string VivoxApi::search_channels(const VivoxRequest& request) {
   // all of it (RemoveRegion deletes each child, then the directory). Only an unfiltered
   // listing is paged by default.
   if (query.name || query.parent) query.limit = core::ChannelService::kMaxPageSize;
-  for (const auto& [key, target] : {std::pair{"page_offset", &query.offset},
-                                    std::pair{"page_size", &query.limit}}) {
+  for (const auto& [key, target] :
+       {std::pair{"page_offset", &query.offset}, std::pair{"page_size", &query.limit}}) {
     const auto text = parameters.get(key);
     if (!text || text->empty()) continue;
     const auto value = parse_count(*text);

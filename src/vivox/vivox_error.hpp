@@ -9,10 +9,10 @@ enum class ErrorCode {
   NotAuthorized = 212,       // unknown token, or wrong admin credentials
   MissingParameter = 300,    // also: unknown API call
   InvalidParameter = 400,
-  AccountNotFound = 403,     // the module then creates the account
+  AccountNotFound = 403,  // the module then creates the account
   NotFound = 404,
-  Conflict = 409,            // a directory that still has channels
-  TooManyAttempts = 429,     // sign-in not checked: too many failures (see CredentialThrottle)
+  Conflict = 409,         // a directory that still has channels
+  TooManyAttempts = 429,  // sign-in not checked: too many failures (see CredentialThrottle)
   Internal = 500,
 };
 

@@ -51,9 +51,12 @@ void add_fields(pugi::xml_node parent, std::initializer_list<Field> fields) {
 
 std::string_view search_type_name(core::ChannelType type) {
   switch (type) {
-    case core::ChannelType::Positional: return "positional_M";
-    case core::ChannelType::NonPositional: return "channel";
-    case core::ChannelType::Directory: return "dir";
+    case core::ChannelType::Positional:
+      return "positional_M";
+    case core::ChannelType::NonPositional:
+      return "channel";
+    case core::ChannelType::Directory:
+      return "dir";
   }
   return "channel";
 }

@@ -10,8 +10,8 @@ namespace webvox::world {
 
 // Where a wearer stands, as far as voice channels go.
 struct ParcelLocation {
-  std::string parcel_id;  // the parcel's GlobalID, lower-case hyphenated
-  bool estate_voice = false;  // the parcel has PARCEL_FLAG_USE_ESTATE_VOICE_CHAN
+  std::string parcel_id;                   // the parcel's GlobalID, lower-case hyphenated
+  bool estate_voice = false;               // the parcel has PARCEL_FLAG_USE_ESTATE_VOICE_CHAN
   std::optional<std::string> region_id;    // lower-case hyphenated, if known
   std::optional<std::string> region_name;  // from X-SecondLife-Region, if known
 };

@@ -64,13 +64,14 @@ std::optional<RegionCorner> RegionDirectory::corner_of(const std::string& region
 }
 
 void RegionDirectory::forget_oldest_locked() {
-  const auto oldest = std::min_element(cells_.begin(), cells_.end(), [](const auto& a, const auto& b) {
-    return a.second.seen < b.second.seen;
-  });
+  const auto oldest =
+      std::min_element(cells_.begin(), cells_.end(),
+                       [](const auto& a, const auto& b) { return a.second.seen < b.second.seen; });
   const auto region = oldest->second.region_id;
   cells_.erase(oldest);
-  const bool still_seen = std::any_of(cells_.begin(), cells_.end(),
-                                      [&](const auto& cell) { return cell.second.region_id == region; });
+  const bool still_seen = std::any_of(cells_.begin(), cells_.end(), [&](const auto& cell) {
+    return cell.second.region_id == region;
+  });
   if (!still_seen) corners_.erase(region);
 }
 

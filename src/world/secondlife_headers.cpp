@@ -57,7 +57,8 @@ std::optional<LocalPosition> local_position_of(std::string_view header) {
     const std::string text(number);
     char* end = nullptr;
     values[i] = std::strtod(text.c_str(), &end);
-    if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(values[i])) return std::nullopt;
+    if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(values[i]))
+      return std::nullopt;
     rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
   }
   return LocalPosition{values[0], values[1], values[2]};

@@ -53,7 +53,7 @@ std::optional<double> parse_number(std::string_view text) {
 
 // The field, or a reason: absent fields are nothing, duplicates are refused.
 base::Expected<std::optional<std::string_view>, BadWorldRequest> field(const Parameters& form,
-                                                                      std::string_view key) {
+                                                                       std::string_view key) {
   if (given_twice(form, key)) return refuse("'" + std::string(key) + "' given twice");
   return form.get(key);
 }
@@ -94,7 +94,7 @@ base::Expected<PositionReport, BadWorldRequest> position_fields(const Parameters
 }
 
 base::Expected<std::string, BadWorldRequest> uuid_field(std::string_view key,
-                                                       std::string_view text) {
+                                                        std::string_view text) {
   const auto uuid = base::parse_uuid(text);
   if (!uuid) return refuse("'" + std::string(key) + "' is not a UUID");
   if (base::is_nil(*uuid)) return refuse("'" + std::string(key) + "' is the null key");

@@ -33,8 +33,10 @@ TEST(ConnectionBudget, ZeroPerSourceMeansOnlyTheTotal) {
 }
 
 TEST(ConnectionBudget, SourcesAreIPv4AddressesAndIPv6Slash64s) {
-  EXPECT_EQ(source_key(make_address("2001:db8:1:2::1")), source_key(make_address("2001:db8:1:2:ffff::9")));
-  EXPECT_NE(source_key(make_address("2001:db8:1:2::1")), source_key(make_address("2001:db8:1:3::1")));
+  EXPECT_EQ(source_key(make_address("2001:db8:1:2::1")),
+            source_key(make_address("2001:db8:1:2:ffff::9")));
+  EXPECT_NE(source_key(make_address("2001:db8:1:2::1")),
+            source_key(make_address("2001:db8:1:3::1")));
   EXPECT_EQ(source_key(make_address("::ffff:192.0.2.7")), source_key(make_address("192.0.2.7")));
   EXPECT_NE(source_key(make_address("192.0.2.7")), source_key(make_address("192.0.2.8")));
   EXPECT_NE(source_key(make_address("::")), source_key(make_address("0.0.0.0")));

@@ -13,7 +13,8 @@ class BigHandler final : public RequestHandler {
  public:
   static constexpr std::size_t kBig = 16 * 1024 * 1024;
   Response handle(const Request& request) override {
-    if (request.target == "/big") return Response{200, "application/octet-stream", std::string(kBig, 'z'), {}};
+    if (request.target == "/big")
+      return Response{200, "application/octet-stream", std::string(kBig, 'z'), {}};
     return Response{200, "text/plain", "small", {}};
   }
   void handle_async(Request request, Respond respond) override {
@@ -52,7 +53,8 @@ class QuietSocket final : public WebSocketHandler {
 class QuietService final : public WebSocketService {
  public:
   bool accepts(const Request&) const override { return true; }
-  std::shared_ptr<WebSocketHandler> open(const Request&, std::shared_ptr<WebSocketConnection>) override {
+  std::shared_ptr<WebSocketHandler> open(const Request&,
+                                         std::shared_ptr<WebSocketConnection>) override {
     ++opened;
     return std::make_shared<QuietSocket>(closed);
   }
@@ -81,9 +83,9 @@ TEST(GracefulStop, WebSocketsAreToldGoingAwayAndTheStopEndsWhenTheyAnswer) {
     EXPECT_EQ(close->close_code(), 1001);
     EXPECT_EQ(close->close_reason(), "going away");
     std::string code("\x03\xe9", 2);
-    client->send_raw(ws_frame(0x8, true, code));  // the closing handshake's answer
+    client->send_raw(ws_frame(0x8, true, code));   // the closing handshake's answer
     EXPECT_TRUE(client->raw().closed_within(5s));  // the server closes TCP first...
-    client->raw().close();                          // ...and the client follows
+    client->raw().close();                         // ...and the client follows
   }
   ASSERT_TRUE(eventually([&] { return done.load(); }));
   EXPECT_LT(Clock::now() - stopped_at, 5s);  // ended by the answers, not the grace period

@@ -16,8 +16,10 @@ class EchoHandler final : public RequestHandler {
   Response handle(const Request& request) override {
     std::lock_guard lock(mutex_);
     targets_.insert(request.target);
-    return Response{200, "text/plain", request.method + " " + request.target + " " +
-                                           (request.secure ? "tls " : "plain ") + request.body,
+    return Response{200,
+                    "text/plain",
+                    request.method + " " + request.target + " " +
+                        (request.secure ? "tls " : "plain ") + request.body,
                     {}};
   }
   bool saw(const std::string& target) {
@@ -122,7 +124,8 @@ TEST(HttpServer, AChunkSizeLineThatNeverEndsIsCutAtTheReadBuffer) {
   // its own instead of buffering on (on main it grew 1:1 with what was sent).
   send_until(client, std::string(4096, 'e'), 2 * limits.read_buffer_bytes());
   const auto reply = client.read_response();
-  ASSERT_TRUE(reply) << "no answer after " << 2 * limits.read_buffer_bytes() << " bytes of extension";
+  ASSERT_TRUE(reply) << "no answer after " << 2 * limits.read_buffer_bytes()
+                     << " bytes of extension";
   EXPECT_EQ(reply->status, 413);
   EXPECT_EQ(reply->header("connection"), "close");
   EXPECT_TRUE(client.closed_within(5s));
@@ -159,8 +162,9 @@ TEST(HttpServer, AnUnknownTransferCodingIs501AndTheBodyIsNeverReadAsARequest) {
   EchoHandler handler;
   TestServer server(handler);
   RawClient client(server.port());
-  client.send("POST /first HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: xchunked\r\n\r\n"
-              "GET /smuggled HTTP/1.1\r\nHost: test\r\n\r\n");
+  client.send(
+      "POST /first HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: xchunked\r\n\r\n"
+      "GET /smuggled HTTP/1.1\r\nHost: test\r\n\r\n");
   const auto reply = client.read_response();
   ASSERT_TRUE(reply);
   EXPECT_EQ(reply->status, 501);
@@ -170,7 +174,8 @@ TEST(HttpServer, AnUnknownTransferCodingIs501AndTheBodyIsNeverReadAsARequest) {
   EXPECT_FALSE(handler.saw("/smuggled"));
 
   RawClient second(server.port());
-  second.send("POST /second HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked, identity\r\n\r\n");
+  second.send(
+      "POST /second HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked, identity\r\n\r\n");
   const auto bad = second.read_response();
   ASSERT_TRUE(bad);
   EXPECT_EQ(bad->status, 400);
@@ -192,8 +197,8 @@ TEST(HttpServer, TheFirstRequestMustArriveWholeWithinItsDeadlineHoweverItTrickle
   EchoHandler handler;
   TestServer server(handler, short_deadlines());
   RawClient client(server.port());
-  const std::string request = "GET /slow HTTP/1.1\r\nHost: test\r\nX-Padding: " +
-                              std::string(200, 'p') + "\r\n\r\n";
+  const std::string request =
+      "GET /slow HTTP/1.1\r\nHost: test\r\nX-Padding: " + std::string(200, 'p') + "\r\n\r\n";
   const auto started = Clock::now();
   bool closed = false;
   // One byte every 10 ms: each read makes progress, the request would take > 2 s in all.
@@ -227,15 +232,16 @@ TEST(HttpServer, TlsTwelveOffersOnlyEcdheWithAead) {
   TestServer server(handler);
   {
     RawClient cbc(server.port());
-    EXPECT_FALSE(cbc.start_tls("ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA:"
-                               "ECDHE-ECDSA-AES128-SHA256:ECDHE-ECDSA-AES256-SHA384:"
-                               "ECDHE-RSA-AES128-SHA:AES128-SHA:AES256-SHA256",
-                               TLS1_2_VERSION));
+    EXPECT_FALSE(
+        cbc.start_tls("ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA:"
+                      "ECDHE-ECDSA-AES128-SHA256:ECDHE-ECDSA-AES256-SHA384:"
+                      "ECDHE-RSA-AES128-SHA:AES128-SHA:AES256-SHA256",
+                      TLS1_2_VERSION));
   }
   {
     RawClient gcm(server.port());
-    ASSERT_TRUE(gcm.start_tls("ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES128-GCM-SHA256",
-                              TLS1_2_VERSION));
+    ASSERT_TRUE(
+        gcm.start_tls("ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES128-GCM-SHA256", TLS1_2_VERSION));
     EXPECT_EQ(gcm.tls_cipher(), "ECDHE-ECDSA-AES128-GCM-SHA256");  // the server's choice
     EXPECT_EQ(gcm.request("/gcm")->status, 200);
   }

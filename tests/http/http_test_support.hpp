@@ -120,7 +120,8 @@ class RawClient {
     sockaddr_in from{};
     from.sin_family = AF_INET;
     ::inet_pton(AF_INET, source.c_str(), &from.sin_addr);
-    EXPECT_EQ(::bind(fd_, reinterpret_cast<sockaddr*>(&from), sizeof from), 0) << std::strerror(errno);
+    EXPECT_EQ(::bind(fd_, reinterpret_cast<sockaddr*>(&from), sizeof from), 0)
+        << std::strerror(errno);
     sockaddr_in to{};
     to.sin_family = AF_INET;
     to.sin_port = htons(port);
@@ -163,8 +164,8 @@ class RawClient {
   ReadEnd read_some(std::string& into, std::chrono::milliseconds timeout) {
     set_timeout(timeout);
     char buffer[16384];
-    const auto n = ssl_ ? SSL_read(ssl_, buffer, sizeof buffer)
-                        : ::recv(fd_, buffer, sizeof buffer, 0);
+    const auto n =
+        ssl_ ? SSL_read(ssl_, buffer, sizeof buffer) : ::recv(fd_, buffer, sizeof buffer, 0);
     if (n > 0) {
       into.append(buffer, static_cast<std::size_t>(n));
       return ReadEnd::kData;
@@ -179,7 +180,8 @@ class RawClient {
     std::string data;
     const auto deadline = Clock::now() + timeout;
     while (true) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
       if (left <= 0ms) return {data, ReadEnd::kTimeout};
       const auto end = read_some(data, left);
       if (end != ReadEnd::kData) return {data, end};
@@ -191,7 +193,8 @@ class RawClient {
     const auto deadline = Clock::now() + timeout;
     while (true) {
       if (auto reply = take_response()) return reply;
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
       if (left <= 0ms || read_some(pending_, left) != ReadEnd::kData) return take_response();
     }
   }
@@ -246,8 +249,8 @@ class RawClient {
     while (line_end != std::string::npos) {
       const auto start = line_end + 2;
       line_end = head.find("\r\n", start);
-      const auto line = head.substr(start, line_end == std::string::npos ? std::string::npos
-                                                                         : line_end - start);
+      const auto line =
+          head.substr(start, line_end == std::string::npos ? std::string::npos : line_end - start);
       const auto colon = line.find(':');
       if (colon == std::string::npos) continue;
       std::string name = line.substr(0, colon);
@@ -284,7 +287,8 @@ inline std::string ws_frame(unsigned opcode, bool fin, std::string_view payload)
   }
   const char mask[4] = {0x11, 0x22, 0x33, 0x44};
   frame.append(mask, 4);
-  for (std::size_t i = 0; i < payload.size(); ++i) frame += static_cast<char>(payload[i] ^ mask[i % 4]);
+  for (std::size_t i = 0; i < payload.size(); ++i)
+    frame += static_cast<char>(payload[i] ^ mask[i % 4]);
   return frame;
 }
 
@@ -292,10 +296,10 @@ struct WsFrame {
   unsigned opcode = 0;
   std::string payload;
   std::uint16_t close_code() const {
-    return payload.size() >= 2 ? static_cast<std::uint16_t>(
-                                     (static_cast<unsigned char>(payload[0]) << 8) |
-                                     static_cast<unsigned char>(payload[1]))
-                               : 0;
+    return payload.size() >= 2
+               ? static_cast<std::uint16_t>((static_cast<unsigned char>(payload[0]) << 8) |
+                                            static_cast<unsigned char>(payload[1]))
+               : 0;
   }
   std::string close_reason() const { return payload.size() > 2 ? payload.substr(2) : ""; }
 };
@@ -309,9 +313,11 @@ class WsClient {
     if (tls) {
       EXPECT_TRUE(client_.start_tls());
     }
-    EXPECT_TRUE(client_.send("GET " + target + " HTTP/1.1\r\nHost: test\r\nUpgrade: websocket\r\n"
-                             "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                             "Sec-WebSocket-Version: 13\r\n\r\n"));
+    EXPECT_TRUE(
+        client_.send("GET " + target +
+                     " HTTP/1.1\r\nHost: test\r\nUpgrade: websocket\r\n"
+                     "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                     "Sec-WebSocket-Version: 13\r\n\r\n"));
     const auto reply = client_.read_response();
     upgraded_ = reply && reply->status == 101;
   }
@@ -339,7 +345,8 @@ class WsClient {
           }
         }
       }
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
       if (left <= 0ms || client_.read_some(data, left) != ReadEnd::kData) return std::nullopt;
     }
   }

@@ -32,7 +32,8 @@ TEST(ServerBudget, TheRegionModuleIsServedWhileOneSourceHoldsItsMaximum) {
   TestServer server(handler, limits);
 
   std::vector<std::unique_ptr<RawClient>> hostile;
-  for (int i = 0; i < 4; ++i) hostile.push_back(std::make_unique<RawClient>(server.port(), "127.0.0.2"));
+  for (int i = 0; i < 4; ++i)
+    hostile.push_back(std::make_unique<RawClient>(server.port(), "127.0.0.2"));
   ASSERT_TRUE(eventually([&] { return server.server().stats().open == 4; }));
   RawClient fifth(server.port(), "127.0.0.2");
   expect_refused(fifth);

@@ -31,8 +31,8 @@ TEST(TransferCoding, ChunkedInAnyCaseAndSpacingPossiblyAfterIdentity) {
 }
 
 TEST(TransferCoding, CodingsThisServerDoesNotImplementAre501) {
-  for (const auto value : {"xchunked", "gzip", "gzip, chunked", "chunked;foo=bar",
-                           "deflate", "chunkedx", "identity, gzip"}) {
+  for (const auto value : {"xchunked", "gzip", "gzip, chunked", "chunked;foo=bar", "deflate",
+                           "chunkedx", "identity, gzip"}) {
     EXPECT_EQ(classify({value}), TransferCoding::kUnsupported) << value;
   }
   EXPECT_EQ(classify({"gzip", "chunked"}), TransferCoding::kUnsupported);

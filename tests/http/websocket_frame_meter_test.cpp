@@ -26,7 +26,7 @@ std::vector<unsigned char> frame(unsigned opcode, bool fin, std::size_t length) 
       bytes.push_back(static_cast<unsigned char>(static_cast<std::uint64_t>(length) >> shift));
     }
   }
-  for (int i = 0; i < 4; ++i) bytes.push_back(0x5a);        // mask
+  for (int i = 0; i < 4; ++i) bytes.push_back(0x5a);                    // mask
   bytes.insert(bytes.end(), length, static_cast<unsigned char>(0x81));  // looks like a header
   return bytes;
 }
@@ -74,7 +74,8 @@ TEST(WebSocketFrameMeter, SameCountsWhateverTheReadsSplitTheBytesInto) {
 TEST(WebSocketFrameMeter, EmptyContinuationFramesThatNeverFinishAMessageAreCharged) {
   WebSocketFrameMeter meter({8, 1e9, 1e9});
   EXPECT_EQ(meter.feed(frame(0x1, false, 0), after(0)), Verdict::kWithinLimits);
-  for (int i = 0; i < 7; ++i) EXPECT_EQ(meter.feed(frame(0x0, false, 0), after(0)), Verdict::kWithinLimits);
+  for (int i = 0; i < 7; ++i)
+    EXPECT_EQ(meter.feed(frame(0x0, false, 0), after(0)), Verdict::kWithinLimits);
   EXPECT_EQ(meter.feed(frame(0x0, false, 0), after(0)), Verdict::kTooManyFramesInMessage);
   EXPECT_EQ(meter.messages(), 0u);
   // And stays broken.
@@ -92,7 +93,8 @@ TEST(WebSocketFrameMeter, ControlFramesDoNotSplitAMessageButCountTowardsTheRate)
 
 TEST(WebSocketFrameMeter, FrameRateIsATokenBucketOverEveryFrame) {
   WebSocketFrameMeter meter({64, 10, 20});  // 10 frames/s, bursts of 20
-  for (int i = 0; i < 20; ++i) ASSERT_EQ(meter.feed(frame(0xA, true, 0), after(0)), Verdict::kWithinLimits);
+  for (int i = 0; i < 20; ++i)
+    ASSERT_EQ(meter.feed(frame(0xA, true, 0), after(0)), Verdict::kWithinLimits);
   EXPECT_EQ(meter.feed(frame(0xA, true, 0), after(0.05)), Verdict::kFrameRate);
 
   WebSocketFrameMeter steady({64, 10, 20});

@@ -59,7 +59,8 @@ TEST(WebSocketLimits, MessagesStillEchoAndTheOldLimitsHold) {
     ASSERT_TRUE(echo);
     EXPECT_EQ(echo->payload, "echo hello");
     // Fragmented into a few frames: still one message.
-    client.send_raw(ws_frame(0x1, false, "he") + ws_frame(0x0, false, "") + ws_frame(0x0, true, "y"));
+    client.send_raw(ws_frame(0x1, false, "he") + ws_frame(0x0, false, "") +
+                    ws_frame(0x0, true, "y"));
     EXPECT_EQ(client.read_frame()->payload, "echo hey");
     ASSERT_TRUE(client.send_text(std::string(1001, 'x')));
     const auto close = client.read_frame();

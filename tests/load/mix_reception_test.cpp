@@ -13,8 +13,8 @@ constexpr std::uint64_t kMs = 1'000'000;
 constexpr std::uint64_t kStart = 1'000'000 * kMs;  // an arbitrary monotonic time
 
 // A 12-byte RTP header and `payload_bytes` of payload.
-std::vector<std::uint8_t> packet(std::uint16_t sequence, std::uint32_t timestamp, std::size_t payload_bytes,
-                                 std::uint32_t ssrc = 0x1234) {
+std::vector<std::uint8_t> packet(std::uint16_t sequence, std::uint32_t timestamp,
+                                 std::size_t payload_bytes, std::uint32_t ssrc = 0x1234) {
   std::vector<std::uint8_t> bytes(12 + payload_bytes, 0x11);
   bytes[0] = 0x80;
   bytes[1] = 111;
@@ -31,8 +31,9 @@ std::vector<std::uint8_t> packet(std::uint16_t sequence, std::uint32_t timestamp
 MixReception steady(std::size_t count, std::uint64_t transit, std::uint32_t first = 0) {
   MixReception reception;
   for (std::size_t f = 0; f < count; ++f) {
-    reception.record(packet(static_cast<std::uint16_t>(f), first + static_cast<std::uint32_t>(960 * f), 80),
-                     kStart + f * 20 * kMs + transit);
+    reception.record(
+        packet(static_cast<std::uint16_t>(f), first + static_cast<std::uint32_t>(960 * f), 80),
+        kStart + f * 20 * kMs + transit);
   }
   return reception;
 }
@@ -61,7 +62,8 @@ TEST(MixReception, MissingAndDtxFramesAreLost) {
   MixReception reception;
   for (std::uint32_t f = 0; f < 300; ++f) {
     if (f >= 100 && f < 110) continue;  // a gap of ten
-    const std::size_t bytes = (f >= 200 && f < 205) ? 1 : 80;  // five DTX frames where audio was due
+    const std::size_t bytes =
+        (f >= 200 && f < 205) ? 1 : 80;  // five DTX frames where audio was due
     reception.record(packet(static_cast<std::uint16_t>(f), 960 * f, bytes), kStart + f * 20 * kMs);
   }
   const MeasurementWindow window{kStart, kStart + 300 * 20 * kMs};
@@ -77,7 +79,8 @@ TEST(MixReception, FramesBehindTheServersScheduleAreLate) {
   for (std::uint32_t f = 0; f < 300; ++f) {
     // A stall: frames 150…159 held back and sent in a burst at frame 160's time.
     const auto sent = (f >= 150 && f < 160) ? 160 : f;
-    reception.record(packet(static_cast<std::uint16_t>(f), 960 * f, 80), kStart + sent * 20 * kMs + kMs);
+    reception.record(packet(static_cast<std::uint16_t>(f), 960 * f, 80),
+                     kStart + sent * 20 * kMs + kMs);
   }
   const MeasurementWindow window{kStart, kStart + 300 * 20 * kMs};
   const auto counts = reception.count(window, 60 * kMs);
@@ -92,7 +95,8 @@ TEST(MixReception, AServerFallingBehindMakesEveryLaterFrameLate) {
   for (std::uint32_t f = 0; f < 300; ++f) {
     // 21 ms per 20 ms frame from frame 100: one millisecond more behind each time.
     const auto drift = f > 100 ? (f - 100) * kMs : 0;
-    reception.record(packet(static_cast<std::uint16_t>(f), 960 * f, 80), kStart + f * 20 * kMs + drift);
+    reception.record(packet(static_cast<std::uint16_t>(f), 960 * f, 80),
+                     kStart + f * 20 * kMs + drift);
   }
   const MeasurementWindow window{kStart, kStart + 300 * 20 * kMs};
   const auto counts = reception.count(window, 60 * kMs);
@@ -104,7 +108,8 @@ TEST(MixReception, AStepBeforeTheWindowIsAShiftNotLateness) {
   // starts at frame 200, more than 2 s later.
   MixReception reception;
   for (std::uint32_t f = 0; f < 600; ++f) {
-    reception.record(packet(static_cast<std::uint16_t>(f), 960 * f, 80), kStart + f * 20 * kMs + (f >= 50 ? 230 : 1) * kMs);
+    reception.record(packet(static_cast<std::uint16_t>(f), 960 * f, 80),
+                     kStart + f * 20 * kMs + (f >= 50 ? 230 : 1) * kMs);
   }
   const MeasurementWindow window{kStart + 200 * 20 * kMs, kStart + 550 * 20 * kMs};
   const auto counts = reception.count(window, 60 * kMs);
@@ -117,7 +122,8 @@ TEST(MixReception, AStepBeforeTheWindowIsAShiftNotLateness) {
 TEST(MixReception, AStallInTheWindowMakesTheNextTwoSecondsLate) {
   MixReception reception;
   for (std::uint32_t f = 0; f < 600; ++f) {
-    reception.record(packet(static_cast<std::uint16_t>(f), 960 * f, 80), kStart + f * 20 * kMs + (f >= 300 ? 200 : 1) * kMs);
+    reception.record(packet(static_cast<std::uint16_t>(f), 960 * f, 80),
+                     kStart + f * 20 * kMs + (f >= 300 ? 200 : 1) * kMs);
   }
   const MeasurementWindow window{kStart + 200 * 20 * kMs, kStart + 550 * 20 * kMs};
   const auto counts = reception.count(window, 60 * kMs);
@@ -128,7 +134,8 @@ TEST(MixReception, AStallInTheWindowMakesTheNextTwoSecondsLate) {
 TEST(MixReception, TheClockRateShowsAServerRunningSlow) {
   MixReception reception;
   for (std::uint32_t f = 0; f < 500; ++f) {
-    reception.record(packet(static_cast<std::uint16_t>(f), 960 * f, 80), kStart + std::uint64_t{f} * 20'330'000);
+    reception.record(packet(static_cast<std::uint16_t>(f), 960 * f, 80),
+                     kStart + std::uint64_t{f} * 20'330'000);
   }
   const MeasurementWindow window{kStart, kStart + 500 * 20 * kMs};
   ASSERT_TRUE(reception.clock_rate(window));
@@ -158,8 +165,10 @@ TEST(MixReception, SkipsOverDtxTimestampStepsAsOneScheduledFrameEach) {
   // 20 frames; then audio.
   MixReception reception;
   std::uint16_t sequence = 0;
-  for (std::uint32_t f = 0; f < 100; f += 20) reception.record(packet(sequence++, 960 * f, 1), kStart + f * 20 * kMs);
-  for (std::uint32_t f = 100; f < 200; ++f) reception.record(packet(sequence++, 960 * f, 80), kStart + f * 20 * kMs);
+  for (std::uint32_t f = 0; f < 100; f += 20)
+    reception.record(packet(sequence++, 960 * f, 1), kStart + f * 20 * kMs);
+  for (std::uint32_t f = 100; f < 200; ++f)
+    reception.record(packet(sequence++, 960 * f, 80), kStart + f * 20 * kMs);
   const MeasurementWindow window{kStart + 100 * 20 * kMs, kStart + 200 * 20 * kMs};
   const auto counts = reception.count(window, 60 * kMs);
   EXPECT_EQ(counts.expected, 100u);
@@ -173,11 +182,11 @@ TEST(MixReception, OnsetsAreAudioFramesAfterSilence) {
   const auto at = [&](std::uint32_t frame, std::size_t bytes) {
     reception.record(packet(sequence++, 960 * frame, bytes), kStart + frame * 20 * kMs);
   };
-  for (std::uint32_t f = 0; f < 10; ++f) at(f, 80);     // the stream's first frame: an onset
-  at(30, 1);                                              // DTX…
-  for (std::uint32_t f = 31; f < 40; ++f) at(f, 80);    // …then audio: an onset
-  for (std::uint32_t f = 60; f < 70; ++f) at(f, 80);    // after a timestamp jump: an onset
-  at(70, 80);                                             // the next frame: not one
+  for (std::uint32_t f = 0; f < 10; ++f) at(f, 80);   // the stream's first frame: an onset
+  at(30, 1);                                          // DTX…
+  for (std::uint32_t f = 31; f < 40; ++f) at(f, 80);  // …then audio: an onset
+  for (std::uint32_t f = 60; f < 70; ++f) at(f, 80);  // after a timestamp jump: an onset
+  at(70, 80);                                         // the next frame: not one
   ASSERT_EQ(reception.onsets().size(), 3u);
   EXPECT_EQ(reception.onsets()[0], kStart);
   EXPECT_EQ(reception.onsets()[1], kStart + 31 * 20 * kMs);

@@ -25,7 +25,8 @@ TEST(ViewerOffer, IsMungedAsTheViewerMungesIt) {
   // The rewritten rtpmap ends in a bare "\n"; the second fmtp follows the first one's "\r".
   EXPECT_NE(offer.sdp.find("a=rtpmap:111 opus/48000/2\n"), std::string::npos) << offer.sdp;
   EXPECT_EQ(offer.sdp.find("a=rtpmap:111 opus/48000/2\r\n"), std::string::npos) << offer.sdp;
-  EXPECT_NE(offer.sdp.find("\ra=fmtp:111 minptime=10;useinbandfec=1;stereo=1;sprop-stereo=1;"), std::string::npos)
+  EXPECT_NE(offer.sdp.find("\ra=fmtp:111 minptime=10;useinbandfec=1;stereo=1;sprop-stereo=1;"),
+            std::string::npos)
       << offer.sdp;
   // Audio first, then the data channel, bundled; no candidates (they are trickled).
   const auto audio = offer.sdp.find("m=audio 9 ");
@@ -38,7 +39,8 @@ TEST(ViewerOffer, IsMungedAsTheViewerMungesIt) {
   EXPECT_EQ(offer.sdp.find("a=candidate"), std::string::npos);
   ASSERT_EQ(offer.candidates.size(), 1u);
   EXPECT_EQ(offer.candidates[0].find("candidate:"), std::string::npos);
-  EXPECT_NE(offer.candidates[0].find("127.0.0.1 40000 typ host"), std::string::npos) << offer.candidates[0];
+  EXPECT_NE(offer.candidates[0].find("127.0.0.1 40000 typ host"), std::string::npos)
+      << offer.candidates[0];
 }
 
 TEST(ViewerOffer, WebvoxdAnswersItWithTheDataChannelKept) {
@@ -62,10 +64,12 @@ TEST(ViewerOffer, WebvoxdAnswersItWithTheDataChannelKept) {
 
 TEST(ViewerOffer, TheViewersMungingOfABrowserOffer) {
   const std::string offer =
-      "v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=rtpmap:111 opus/48000/2\r\na=fmtp:111 minptime=10;useinbandfec=1\r\n";
+      "v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=rtpmap:111 opus/48000/2\r\na=fmtp:111 "
+      "minptime=10;useinbandfec=1\r\n";
   EXPECT_EQ(munge_like_the_viewer(offer),
             "v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=rtpmap:111 opus/48000/2\n"
-            "a=fmtp:111 minptime=10;useinbandfec=1\ra=fmtp:111 minptime=10;useinbandfec=1;stereo=1;sprop-stereo=1;"
+            "a=fmtp:111 minptime=10;useinbandfec=1\ra=fmtp:111 "
+            "minptime=10;useinbandfec=1;stereo=1;sprop-stereo=1;"
             "maxplaybackrate=48000;sprop-maxplaybackrate=48000;sprop-maxcapturerate=48000\n");
 }
 

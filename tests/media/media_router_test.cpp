@@ -19,7 +19,9 @@ namespace {
 struct RecordingWriter final : media::PathWriter {
   std::vector<TransportAddress> written, released;
   int flushes = 0;
-  void write(const TransportAddress& to, std::span<const std::uint8_t>) override { written.push_back(to); }
+  void write(const TransportAddress& to, std::span<const std::uint8_t>) override {
+    written.push_back(to);
+  }
   void send_pending() override { ++flushes; }
   void release(const TransportAddress& path) override { released.push_back(path); }
 };
@@ -67,12 +69,15 @@ TEST(MediaRouter, ANominatingCheckMakesItsPathTheTransports) {
 TEST(MediaRouter, UnknownUfragsAreRefusedAndNonStunDropped) {
   RouterFixture f;
   rtc::IceControllingChecks stranger(f.client_ice, {"nobody01", "server-password-abcdefgh"});
-  const auto refused = f.router.answer_stun(stranger.next_request(), address(2, 1, TransportProtocol::Udp),
-                                            rtc::stun::IceClock::now());
+  const auto refused = f.router.answer_stun(
+      stranger.next_request(), address(2, 1, TransportProtocol::Udp), rtc::stun::IceClock::now());
   EXPECT_EQ(refused.verdict, media::MediaRouter::Verdict::Rejected);
   const std::uint8_t not_stun[20] = {0x00, 0x01, 0x00, 0x00};
-  EXPECT_EQ(f.router.answer_stun(not_stun, address(2, 1, TransportProtocol::Udp), rtc::stun::IceClock::now()).verdict,
-            media::MediaRouter::Verdict::Dropped);
+  EXPECT_EQ(
+      f.router
+          .answer_stun(not_stun, address(2, 1, TransportProtocol::Udp), rtc::stun::IceClock::now())
+          .verdict,
+      media::MediaRouter::Verdict::Dropped);
   auto packet = media::test::opus_packet(1);
   EXPECT_FALSE(f.router.deliver(packet, address(2, 1, TransportProtocol::Udp)));
   EXPECT_EQ(f.router.counters().unknown_source, 1u);
@@ -83,7 +88,8 @@ TEST(MediaRouter, OutgoingPacketsLeaveThroughTheWriterOfTheNominatedProtocol) {
   // A DTLS client: its first flight is something to send as soon as it starts.
   const rtc::stun::IceCredentials active_ice{"rtrAct01", "active-password-abcdefgh"};
   auto active = std::make_shared<rtc::MediaTransport>(
-      rtc::MediaTransportSettings{&f.server_certificate, rtc::DtlsRole::Client, "00:11", active_ice, "rtrCli01"},
+      rtc::MediaTransportSettings{&f.server_certificate, rtc::DtlsRole::Client, "00:11", active_ice,
+                                  "rtrCli01"},
       rtc::MediaTransport::Handlers{});
   f.router.add(active);
   rtc::IceControllingChecks checks(f.client_ice, active_ice);
@@ -146,7 +152,8 @@ media::ReflectionLimiter::Limits two_per_source() {
 TEST(MediaRouter, AnswersPlainBindingRequestsWithTheSourceAddress) {
   RouterFixture f;
   const auto source = address(9, 40000, TransportProtocol::Udp);
-  const auto reply = f.router.answer_stun(plain_binding_request(1), source, rtc::stun::IceClock::now());
+  const auto reply =
+      f.router.answer_stun(plain_binding_request(1), source, rtc::stun::IceClock::now());
   EXPECT_EQ(reply.verdict, media::MediaRouter::Verdict::Answered);
   const auto parsed = rtc::stun::parse_stun_message(reply.response);
   const auto* response = (parsed ? &*parsed : nullptr);
@@ -154,15 +161,15 @@ TEST(MediaRouter, AnswersPlainBindingRequestsWithTheSourceAddress) {
   EXPECT_TRUE(response->is(rtc::stun::kBindingMethod, rtc::stun::StunClass::SuccessResponse));
   EXPECT_EQ(response->xor_mapped_address, source);
   EXPECT_EQ(f.router.counters().binding_answered, 1u);
-  EXPECT_EQ(f.router.counters().stun_answered, 0u);  // not an ICE check
+  EXPECT_EQ(f.router.counters().stun_answered, 0u);   // not an ICE check
   EXPECT_EQ(f.router.transport_on(source), nullptr);  // and it binds no path
 
   rtc::stun::StunMessageBuilder unknown(rtc::stun::kBindingMethod, rtc::stun::StunClass::Request,
                                         rtc::stun::TransactionId{});
   const std::vector<std::uint8_t> value{0, 0, 0, 0};
   unknown.add_attribute(0x0042, value);
-  const auto refused = f.router.answer_stun(std::move(unknown).finish({}, true), source,
-                                            rtc::stun::IceClock::now());
+  const auto refused =
+      f.router.answer_stun(std::move(unknown).finish({}, true), source, rtc::stun::IceClock::now());
   EXPECT_EQ(refused.verdict, media::MediaRouter::Verdict::Answered);
   EXPECT_FALSE(refused.response.empty());
   EXPECT_EQ(f.router.counters().binding_unknown_attribute, 1u);
@@ -188,11 +195,15 @@ TEST(MediaRouter, BoundsPlainBindingAnswersPerUdpSourceAndCountsTheRest) {
   EXPECT_EQ(router.counters().binding_answered, 2u);
   EXPECT_EQ(router.counters().binding_rate_limited, 8u);
   // Another address is another source; a TCP peer proved its address and is not limited.
-  EXPECT_EQ(router.answer_stun(plain_binding_request(20), address(8, 1000, TransportProtocol::Udp), now).verdict,
-            media::MediaRouter::Verdict::Answered);
+  EXPECT_EQ(
+      router.answer_stun(plain_binding_request(20), address(8, 1000, TransportProtocol::Udp), now)
+          .verdict,
+      media::MediaRouter::Verdict::Answered);
   for (std::uint8_t i = 0; i < 5; ++i) {
-    EXPECT_EQ(router.answer_stun(plain_binding_request(i), address(7, 1000, TransportProtocol::Tcp), now).verdict,
-              media::MediaRouter::Verdict::Answered);
+    EXPECT_EQ(
+        router.answer_stun(plain_binding_request(i), address(7, 1000, TransportProtocol::Tcp), now)
+            .verdict,
+        media::MediaRouter::Verdict::Answered);
   }
 }
 
@@ -205,8 +216,9 @@ TEST(MediaRouter, BoundsRefusalsBeforeAuthenticationPerUdpSource) {
   const auto now = rtc::stun::IceClock::now();
   int refused = 0;
   for (std::uint16_t i = 0; i < 10; ++i) {
-    const auto reply = router.answer_stun(stranger.next_request(),
-                                          address(7, static_cast<std::uint16_t>(2000 + i), TransportProtocol::Udp), now);
+    const auto reply = router.answer_stun(
+        stranger.next_request(),
+        address(7, static_cast<std::uint16_t>(2000 + i), TransportProtocol::Udp), now);
     if (reply.verdict == media::MediaRouter::Verdict::Rejected) {
       ++refused;
       EXPECT_FALSE(reply.response.empty());
@@ -219,8 +231,10 @@ TEST(MediaRouter, BoundsRefusalsBeforeAuthenticationPerUdpSource) {
   EXPECT_EQ(router.counters().stun_refused, 2u);
   EXPECT_EQ(router.counters().stun_refusal_rate_limited, 8u);
   for (int i = 0; i < 5; ++i) {
-    EXPECT_EQ(router.answer_stun(stranger.next_request(), address(7, 2000, TransportProtocol::Tcp), now).verdict,
-              media::MediaRouter::Verdict::Rejected);
+    EXPECT_EQ(
+        router.answer_stun(stranger.next_request(), address(7, 2000, TransportProtocol::Tcp), now)
+            .verdict,
+        media::MediaRouter::Verdict::Rejected);
   }
 }
 
@@ -230,7 +244,8 @@ TEST(MediaRouter, LimitedPlainBindingsLeaveIceChecksAlone) {
   const auto source = address(1, 5000, TransportProtocol::Udp);
   // Use up the source's answers (the default burst), then check: the check still goes through.
   for (int i = 0; i < 200 && router.counters().binding_rate_limited == 0; ++i) {
-    router.answer_stun(plain_binding_request(static_cast<std::uint8_t>(i)), source, rtc::stun::IceClock::now());
+    router.answer_stun(plain_binding_request(static_cast<std::uint8_t>(i)), source,
+                       rtc::stun::IceClock::now());
   }
   ASSERT_GT(router.counters().binding_rate_limited, 0u);
   EXPECT_EQ(f.check_from(source).verdict, media::MediaRouter::Verdict::Accepted);
@@ -243,15 +258,15 @@ TEST(MediaRouter, CountsEachDroppedStunMessageUnderItsReason) {
   const auto now = rtc::stun::IceClock::now();
   const std::uint8_t not_stun[20] = {0x00, 0x01, 0x00, 0x00};
   f.router.answer_stun(not_stun, source, now);
-  const auto indication = rtc::stun::StunMessageBuilder(rtc::stun::kBindingMethod,
-                                                        rtc::stun::StunClass::Indication,
-                                                        rtc::stun::TransactionId{})
-                              .finish({}, false);
+  const auto indication =
+      rtc::stun::StunMessageBuilder(rtc::stun::kBindingMethod, rtc::stun::StunClass::Indication,
+                                    rtc::stun::TransactionId{})
+          .finish({}, false);
   f.router.answer_stun(indication, source, now);
-  auto bad_fingerprint = rtc::stun::StunMessageBuilder(rtc::stun::kBindingMethod,
-                                                       rtc::stun::StunClass::Request,
-                                                       rtc::stun::TransactionId{})
-                             .finish({}, true);
+  auto bad_fingerprint =
+      rtc::stun::StunMessageBuilder(rtc::stun::kBindingMethod, rtc::stun::StunClass::Request,
+                                    rtc::stun::TransactionId{})
+          .finish({}, true);
   bad_fingerprint.back() ^= 1;
   f.router.answer_stun(bad_fingerprint, source, now);
   const auto response = rtc::stun::StunMessageBuilder(rtc::stun::kBindingMethod,

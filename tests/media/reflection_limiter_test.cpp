@@ -52,18 +52,18 @@ TEST(ReflectionLimiter, AnIpv6SlashSixtyFourIsOneSource) {
   media::ReflectionLimiter limiter(small_limits());
   int answered = 0;
   for (std::uint8_t host = 1; host <= 50; ++host) {
-    answered += limiter.allow(TransportAddress::ipv6({0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 7, 0, 0, 0,
-                                                      0, 0, 0, 0, host},
-                                                     443),
-                              kStart)
-                    ? 1
-                    : 0;
+    answered +=
+        limiter.allow(TransportAddress::ipv6(
+                          {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, host}, 443),
+                      kStart)
+            ? 1
+            : 0;
   }
   EXPECT_EQ(answered, 3);
   // The next /64 is another network.
-  EXPECT_EQ(allowed(limiter, TransportAddress::ipv6({0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 8, 0, 0, 0,
-                                                     0, 0, 0, 0, 1},
-                                                    443),
+  EXPECT_EQ(allowed(limiter,
+                    TransportAddress::ipv6(
+                        {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 1}, 443),
                     10),
             3);
 }

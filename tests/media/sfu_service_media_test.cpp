@@ -62,18 +62,28 @@ class RecordingLink final : public signalling::PeerLink {
 
 // The microphone and one receive slot, as webvox's browser client offers them.
 std::string browser_offer(const rtc::stun::IceCredentials& ice, const std::string& fingerprint) {
-  std::string sdp = "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
-                    "a=group:BUNDLE 0 1\r\na=extmap-allow-mixed\r\na=msid-semantic: WMS s1\r\n";
+  std::string sdp =
+      "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
+      "a=group:BUNDLE 0 1\r\na=extmap-allow-mixed\r\na=msid-semantic: WMS s1\r\n";
   for (int mid = 0; mid < 2; ++mid) {
-    sdp += "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=rtcp:9 IN IP4 0.0.0.0\r\n"
-           "a=ice-ufrag:" + ice.ufrag + "\r\na=ice-pwd:" + ice.password + "\r\n"
-           "a=ice-options:trickle\r\na=fingerprint:sha-256 " + fingerprint + "\r\n"
-           "a=setup:actpass\r\na=mid:" + std::to_string(mid) + "\r\n"
-           "a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level\r\n" +
-           (mid == 0 ? "a=sendonly\r\n" : "a=recvonly\r\n") +
-           "a=rtcp-mux\r\na=rtcp-rsize\r\na=rtpmap:111 opus/48000/2\r\n"
-           "a=fmtp:111 minptime=10;useinbandfec=1\r\n";
-    if (mid == 0) sdp += "a=msid:s1 t1\r\na=ssrc:" + std::to_string(kMicrophone) + " cname:Yq3mZ8vT2kLp9wXa\r\n";
+    sdp +=
+        "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=rtcp:9 IN IP4 0.0.0.0\r\n"
+        "a=ice-ufrag:" +
+        ice.ufrag + "\r\na=ice-pwd:" + ice.password +
+        "\r\n"
+        "a=ice-options:trickle\r\na=fingerprint:sha-256 " +
+        fingerprint +
+        "\r\n"
+        "a=setup:actpass\r\na=mid:" +
+        std::to_string(mid) +
+        "\r\n"
+        "a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level\r\n" +
+        (mid == 0 ? "a=sendonly\r\n" : "a=recvonly\r\n") +
+        "a=rtcp-mux\r\na=rtcp-rsize\r\na=rtpmap:111 opus/48000/2\r\n"
+        "a=fmtp:111 minptime=10;useinbandfec=1\r\n";
+    if (mid == 0)
+      sdp +=
+          "a=msid:s1 t1\r\na=ssrc:" + std::to_string(kMicrophone) + " cname:Yq3mZ8vT2kLp9wXa\r\n";
   }
   return sdp;
 }
@@ -147,10 +157,11 @@ struct Client {
 
   void connect(const Answer& answer, const std::string& server_fingerprint, Path path) {
     transport = std::make_unique<rtc::MediaTransport>(
-        rtc::MediaTransportSettings{&certificate, rtc::DtlsRole::Client, server_fingerprint, ice, answer.ice.ufrag},
-        rtc::MediaTransport::Handlers{nullptr, nullptr,
-                                      [this](std::span<std::uint8_t> packet) { read_reports(packet, seen); },
-                                      nullptr});
+        rtc::MediaTransportSettings{&certificate, rtc::DtlsRole::Client, server_fingerprint, ice,
+                                    answer.ice.ufrag},
+        rtc::MediaTransport::Handlers{
+            nullptr, nullptr,
+            [this](std::span<std::uint8_t> packet) { read_reports(packet, seen); }, nullptr});
     checks = std::make_unique<rtc::IceControllingChecks>(ice, answer.ice);
     const auto loopback = asio::ip::make_address("127.0.0.1");
     if (path == Path::Udp) {
@@ -191,11 +202,12 @@ struct Client {
   }
 
   void read_udp() {
-    udp_socket->async_receive_from(asio::buffer(buffer), from, [this](auto error, std::size_t size) {
-      if (error) return;
-      on_packet(std::span(buffer.data(), size));
-      read_udp();
-    });
+    udp_socket->async_receive_from(asio::buffer(buffer), from,
+                                   [this](auto error, std::size_t size) {
+                                     if (error) return;
+                                     on_packet(std::span(buffer.data(), size));
+                                     read_udp();
+                                   });
   }
 
   void read_tcp() {
@@ -211,7 +223,8 @@ struct Client {
     for (const auto& datagram : transport->take_outgoing()) send_packet(datagram.bytes);
   }
 
-  bool run_until(const std::function<bool()>& done, std::chrono::seconds limit = std::chrono::seconds(10)) {
+  bool run_until(const std::function<bool()>& done,
+                 std::chrono::seconds limit = std::chrono::seconds(10)) {
     const auto deadline = std::chrono::steady_clock::now() + limit;
     while (!done() && std::chrono::steady_clock::now() < deadline) {
       io.run_for(std::chrono::milliseconds(10));
@@ -234,7 +247,8 @@ struct Client {
     const auto ntp = rtc::rtp::to_ntp(std::chrono::system_clock::now());
     const rtc::rtp::SenderInfo info{ntp.seconds, ntp.fraction, 48000, 50, 4000};
     std::vector<std::uint8_t> compound(200);
-    const auto length = *rtc::rtp::write_report_compound(compound, kMicrophone, info, {}, "Yq3mZ8vT2kLp9wXa");
+    const auto length =
+        *rtc::rtp::write_report_compound(compound, kMicrophone, info, {}, "Yq3mZ8vT2kLp9wXa");
     compound.resize(length + rtc::SrtpSession::kMaxTrailer);
     EXPECT_TRUE(transport->send_rtcp(compound, length));
     return info;
@@ -308,7 +322,8 @@ TEST_P(SfuServiceMedia, ReceiverReportsAboutTheMicrophoneReachTheSender) {
   // The server's next RR echoes our SR: LSR is its middle bits, DLSR the time it held it.
   ASSERT_TRUE(client.run_until([&] {
     return client.seen.latest && client.seen.latest->last_sender_report == our_report.compact_ntp();
-  })) << client.seen.compounds << " compounds";
+  })) << client.seen.compounds
+      << " compounds";
   const auto round_trip = std::chrono::steady_clock::now() - sent_at;
   const auto& block = *client.seen.latest;
   EXPECT_EQ(block.extended_highest_sequence_number, 149u);

@@ -80,8 +80,8 @@ struct TcpLoopback {
   rtc::DtlsCertificate client_certificate = rtc::DtlsCertificate::generate();
   rtc::stun::IceCredentials server_ice{"tcpSrv01", "server-password-abcdefgh"};
   rtc::stun::IceCredentials client_ice{"tcpCli01", "client-password-abcdefgh"};
-  std::shared_ptr<rtc::MediaTransport> server =
-      media::test::echo_transport(server_certificate, client_certificate.fingerprint(), server_ice, "tcpCli01");
+  std::shared_ptr<rtc::MediaTransport> server = media::test::echo_transport(
+      server_certificate, client_certificate.fingerprint(), server_ice, "tcpCli01");
   rtc::MediaTransport client{{&client_certificate, rtc::DtlsRole::Client,
                               server_certificate.fingerprint(), client_ice, "tcpSrv01"},
                              {nullptr, [this](auto) { ++echoed; }, nullptr, nullptr}};
@@ -96,7 +96,9 @@ struct TcpLoopback {
   }
   ~TcpLoopback() { edge.stop(); }
 
-  std::unique_ptr<TcpClient> connect() { return std::make_unique<TcpClient>(io, edge.local_endpoint()); }
+  std::unique_ptr<TcpClient> connect() {
+    return std::make_unique<TcpClient>(io, edge.local_endpoint());
+  }
 
   // The client's side of ICE and DTLS on `connection`.
   void play_client_on(TcpClient& connection) {
@@ -118,7 +120,8 @@ struct TcpLoopback {
     for (const auto& datagram : client.take_outgoing()) connection.send(datagram.bytes);
   }
 
-  bool run_until(const std::function<bool()>& done, std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+  bool run_until(const std::function<bool()>& done,
+                 std::chrono::milliseconds limit = std::chrono::seconds(10)) {
     const auto deadline = std::chrono::steady_clock::now() + limit;
     while (!done() && std::chrono::steady_clock::now() < deadline) {
       io.run_for(std::chrono::milliseconds(10));
@@ -193,7 +196,8 @@ TEST(TcpMediaEdge, AConnectionWithoutAValidCheckIsClosedAfterTheDeadline) {
   impostor->send(wrong.next_request());
   ASSERT_TRUE(net.run_until([&] { return answers == 1; }));
   EXPECT_FALSE(impostor->closed);
-  ASSERT_TRUE(net.run_until([&] { return silent->closed && impostor->closed; }, std::chrono::seconds(3)));
+  ASSERT_TRUE(
+      net.run_until([&] { return silent->closed && impostor->closed; }, std::chrono::seconds(3)));
   EXPECT_EQ(net.edge.counters().closed_unauthenticated, 2u);
   EXPECT_EQ(net.router.counters().stun_refused, 1u);
   EXPECT_FALSE(net.server->path().has_value());
@@ -245,7 +249,8 @@ TEST(TcpMediaEdge, AnswersAFramedPlainBindingRequestWithoutAuthenticating) {
       mapped = response->xor_mapped_address;
     }
   };
-  client->send(rtc::stun::StunMessageBuilder(rtc::stun::kBindingMethod, rtc::stun::StunClass::Request,
+  client->send(rtc::stun::StunMessageBuilder(rtc::stun::kBindingMethod,
+                                             rtc::stun::StunClass::Request,
                                              rtc::stun::TransactionId{})
                    .finish({}, true));
   ASSERT_TRUE(net.run_until([&] { return mapped.has_value(); }));

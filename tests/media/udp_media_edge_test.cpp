@@ -27,8 +27,8 @@ struct Loopback {
   rtc::DtlsCertificate client_certificate = rtc::DtlsCertificate::generate();
   rtc::stun::IceCredentials server_ice{"edgeSrv1", "server-password-abcdefgh"};
   rtc::stun::IceCredentials client_ice{"edgeCli1", "client-password-abcdefgh"};
-  std::shared_ptr<rtc::MediaTransport> server =
-      media::test::echo_transport(server_certificate, client_certificate.fingerprint(), server_ice, "edgeCli1");
+  std::shared_ptr<rtc::MediaTransport> server = media::test::echo_transport(
+      server_certificate, client_certificate.fingerprint(), server_ice, "edgeCli1");
   rtc::MediaTransport client{{&client_certificate, rtc::DtlsRole::Client,
                               server_certificate.fingerprint(), client_ice, "edgeSrv1"},
                              {nullptr, [this](auto) { ++echoed; }, nullptr, nullptr}};
@@ -47,7 +47,8 @@ struct Loopback {
   }
 
   void send_client_output() {
-    for (const auto& datagram : client.take_outgoing()) socket.send_to(asio::buffer(datagram.bytes), edge.local_endpoint());
+    for (const auto& datagram : client.take_outgoing())
+      socket.send_to(asio::buffer(datagram.bytes), edge.local_endpoint());
   }
 
   void read() {
@@ -68,7 +69,8 @@ struct Loopback {
     });
   }
 
-  bool run_until(const std::function<bool()>& done, std::chrono::seconds limit = std::chrono::seconds(10)) {
+  bool run_until(const std::function<bool()>& done,
+                 std::chrono::seconds limit = std::chrono::seconds(10)) {
     const auto deadline = std::chrono::steady_clock::now() + limit;
     while (!done() && std::chrono::steady_clock::now() < deadline) {
       io.run_for(std::chrono::milliseconds(10));
@@ -128,8 +130,9 @@ TEST(UdpMediaEdge, AnswersAPlainBindingRequestWithTheSendersAddress) {
   std::array<std::uint8_t, 1500> reply{};
   std::size_t reply_size = 0;
   udp::endpoint reply_from;
-  client.async_receive_from(asio::buffer(reply), reply_from,
-                            [&](auto error, std::size_t size) { if (!error) reply_size = size; });
+  client.async_receive_from(asio::buffer(reply), reply_from, [&](auto error, std::size_t size) {
+    if (!error) reply_size = size;
+  });
   ASSERT_TRUE(net.run_until([&] { return reply_size > 0; }));
   EXPECT_EQ(reply_from, net.edge.local_endpoint());
   const auto parsed = rtc::stun::parse_stun_message(std::span(reply.data(), reply_size));

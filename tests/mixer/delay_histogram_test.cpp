@@ -32,8 +32,8 @@ TEST(DelayHistogram, AbsorbMovesSamplesLaterAndEmptiesTheSource) {
   total.absorb(room, std::chrono::microseconds(2600));  // 5.5 + 2.6 ms: bin 8
   EXPECT_EQ(room.count(), 0u);
   EXPECT_EQ(total.count(), 100u);
-  EXPECT_EQ(total.percentile(0.5), milliseconds(9));    // the bin's upper edge
-  EXPECT_EQ(total.percentile(1.0), milliseconds(34));   // 30.5 + 2.6 ms: bin 33, edge 34
+  EXPECT_EQ(total.percentile(0.5), milliseconds(9));   // the bin's upper edge
+  EXPECT_EQ(total.percentile(1.0), milliseconds(34));  // 30.5 + 2.6 ms: bin 33, edge 34
 }
 
 }  // namespace

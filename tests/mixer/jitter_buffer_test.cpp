@@ -39,8 +39,8 @@ void expect_balanced(const JitterBuffer& buffer) {
 Push push20(JitterBuffer& buffer, std::uint16_t sequence, std::uint32_t base_timestamp = 0,
             std::uint8_t tag = 0) {
   const auto payload = opus_payload(kCelt20ms, tag);
-  return buffer.push(SpeakerPacket{sequence, base_timestamp + 960u * sequence, payload, kStart,
-                                   std::nullopt});
+  return buffer.push(
+      SpeakerPacket{sequence, base_timestamp + 960u * sequence, payload, kStart, std::nullopt});
 }
 
 TEST(JitterBuffer, IdleUntilAPacketThenPlaysItAtOnce) {
@@ -57,7 +57,8 @@ TEST(JitterBuffer, IdleUntilAPacketThenPlaysItAtOnce) {
 
 TEST(JitterBuffer, ReordersWithinTheWindow) {
   JitterBuffer buffer;
-  for (const std::uint16_t s : {10, 12, 11, 14, 13}) EXPECT_EQ(push20(buffer, s, 0, static_cast<std::uint8_t>(s)), Push::Queued);
+  for (const std::uint16_t s : {10, 12, 11, 14, 13})
+    EXPECT_EQ(push20(buffer, s, 0, static_cast<std::uint8_t>(s)), Push::Queued);
   for (int s = 10; s <= 14; ++s) {
     const auto step = buffer.next();
     ASSERT_EQ(step.kind, Kind::Packet);
@@ -107,7 +108,8 @@ TEST(JitterBuffer, RareLateArrivalsAreSkippedFrequentOnesGrowTheBuffer) {
     buffer.note_concealed(960);
     buffer.end_tick();
     push20(buffer, sequence, 0, static_cast<std::uint8_t>(sequence));
-    push20(buffer, static_cast<std::uint16_t>(sequence + 1), 0, static_cast<std::uint8_t>(sequence + 1));
+    push20(buffer, static_cast<std::uint16_t>(sequence + 1), 0,
+           static_cast<std::uint8_t>(sequence + 1));
     const auto step = buffer.next();
     EXPECT_EQ(step.kind, Kind::Packet);
     buffer.end_tick();
@@ -215,7 +217,7 @@ TEST(JitterBuffer, RefusesWhatIsNotAnOpusPacket) {
   JitterBuffer buffer;
   const std::vector<std::uint8_t> empty;
   const std::vector<std::uint8_t> huge(kMaxPayloadBytes + 1, kCelt20ms);
-  const std::vector<std::uint8_t> bad_count = {(31 << 3) | 3};  // code 3 without its count byte
+  const std::vector<std::uint8_t> bad_count = {(31 << 3) | 3};    // code 3 without its count byte
   const std::vector<std::uint8_t> too_long = {(31 << 3) | 3, 7};  // 7 × 20 ms > 120 ms
   for (const auto* payload : {&empty, &huge, &bad_count, &too_long}) {
     EXPECT_EQ(buffer.push(SpeakerPacket{1, 0, *payload, kStart, std::nullopt}), Push::Malformed);

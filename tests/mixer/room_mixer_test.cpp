@@ -32,7 +32,9 @@ base::Uuid agent(unsigned char n) {
   return id;
 }
 
-core::Quaternion yaw(double radians) { return {0, 0, std::sin(radians / 2), std::cos(radians / 2)}; }
+core::Quaternion yaw(double radians) {
+  return {0, 0, std::sin(radians / 2), std::cos(radians / 2)};
+}
 const core::Quaternion kEast = yaw(0);
 const core::Quaternion kWest = yaw(kPi);
 
@@ -72,7 +74,8 @@ class Room {
     }
     const auto packets = mixer_.mix(now_);
     last_ = {packets.begin(), packets.end()};
-    for (const auto& packet : packets) ears_[packet.listener].hear(packet.payload, packet.timestamp_step);
+    for (const auto& packet : packets)
+      ears_[packet.listener].hear(packet.payload, packet.timestamp_step);
     now_ += kTickDuration;
     return last_;
   }
@@ -219,7 +222,8 @@ TEST(RoomMixer, PeerSettingsAreChecked) {
   EXPECT_EQ(room.mixer().set_peer_gain(10, agent(1), -0.1), MixerStatus::InvalidValue);
   EXPECT_EQ(room.mixer().set_peer_gain(10, agent(1), NAN), MixerStatus::InvalidValue);
   EXPECT_EQ(room.mixer().set_peer_gain(99, agent(1), 1), MixerStatus::UnknownId);
-  EXPECT_EQ(room.mixer().set_listener_pose(10, {Vec3{NAN, 0, 0}, kEast}), MixerStatus::InvalidValue);
+  EXPECT_EQ(room.mixer().set_listener_pose(10, {Vec3{NAN, 0, 0}, kEast}),
+            MixerStatus::InvalidValue);
   EXPECT_EQ(room.mixer().add_listener(10, agent(3)), MixerStatus::DuplicateId);
   // Bounded: one entry per peer, at most kMaxPeerSettings.
   for (std::size_t i = 0; i < RoomMixer::kMaxPeerSettings; ++i) {
@@ -309,8 +313,8 @@ TEST(RoomMixer, ListenersOnDifferentEncodersMergeOnAQuietFrame) {
   Room room(false);
   room.speaker(1, 1, std::nullopt, 0.005);  // a quiet voice: peaks under -40 dBFS
   room.speaker(2, 2, std::nullopt);         // a loud one, that stops
-  room.listener(10, 2, std::nullopt);  // speaker 2's own session: hears only 1
-  room.listener(11, 11, std::nullopt);  // hears both, then only 1
+  room.listener(10, 2, std::nullopt);       // speaker 2's own session: hears only 1
+  room.listener(11, 11, std::nullopt);      // hears both, then only 1
   room.run(20);
   room.stop(2);
   room.run(10);
@@ -355,7 +359,8 @@ TEST(RoomMixer, SpeakerTotalsSumEverySpeakerAndKeepThoseRemoved) {
   room.run(10);
   totals = room.mixer().speaker_totals();
   EXPECT_EQ(totals.jitter.played, 70u);  // speaker 2's 30 stay counted
-  EXPECT_EQ(totals.decode.decoded, room.mixer().speaker_stats(1)->decode.decoded + two.decode.decoded);
+  EXPECT_EQ(totals.decode.decoded,
+            room.mixer().speaker_stats(1)->decode.decoded + two.decode.decoded);
 }
 
 TEST(RoomMixer, SilentSpeakersAreNeitherDecodedNorMixed) {

@@ -13,16 +13,19 @@ namespace {
 constexpr double kPi = std::numbers::pi;
 
 // A rotation of `yaw` radians about +Z (counter-clockwise seen from above), LL order.
-core::Quaternion yaw(double radians) { return {0, 0, std::sin(radians / 2), std::cos(radians / 2)}; }
+core::Quaternion yaw(double radians) {
+  return {0, 0, std::sin(radians / 2), std::cos(radians / 2)};
+}
 
 // A rotation about the local +Y (left) axis: positive pitches the nose down (right-handed).
-core::Quaternion pitch(double radians) { return {0, std::sin(radians / 2), 0, std::cos(radians / 2)}; }
+core::Quaternion pitch(double radians) {
+  return {0, std::sin(radians / 2), 0, std::cos(radians / 2)};
+}
 
 core::Quaternion times(const core::Quaternion& a, const core::Quaternion& b) {
-  return {a.w * b.x + a.x * b.w + a.y * b.z - a.z * b.y,
-          a.w * b.y - a.x * b.z + a.y * b.w + a.z * b.x,
-          a.w * b.z + a.x * b.y - a.y * b.x + a.z * b.w,
-          a.w * b.w - a.x * b.x - a.y * b.y - a.z * b.z};
+  return {
+      a.w * b.x + a.x * b.w + a.y * b.z - a.z * b.y, a.w * b.y - a.x * b.z + a.y * b.w + a.z * b.x,
+      a.w * b.z + a.x * b.y - a.y * b.x + a.z * b.w, a.w * b.w - a.x * b.x - a.y * b.y - a.z * b.z};
 }
 
 const Vec3 kHere{128, 128, 22};
@@ -75,8 +78,8 @@ TEST(RelativeBearing, NoneOnTheSameSpotOrForADegenerateRotation) {
 }
 
 TEST(StereoPan, IsMinusSineOfTheBearing) {
-  EXPECT_DOUBLE_EQ(stereo_pan(kPi / 2), -1);   // left
-  EXPECT_DOUBLE_EQ(stereo_pan(-kPi / 2), 1);   // right
+  EXPECT_DOUBLE_EQ(stereo_pan(kPi / 2), -1);  // left
+  EXPECT_DOUBLE_EQ(stereo_pan(-kPi / 2), 1);  // right
   EXPECT_DOUBLE_EQ(stereo_pan(0.0), 0);
   EXPECT_NEAR(stereo_pan(kPi / 6), -0.5, 1e-12);
   EXPECT_NEAR(stereo_pan(5 * kPi / 6), -0.5, 1e-12);  // behind-left sounds like front-left
@@ -139,7 +142,8 @@ TEST(SpatialGains, CentredAndFullWhereNothingIsSpatial) {
   // On the listener's own spot: full, centred.
   EXPECT_EQ(spatial_gains(channel, true, pose, kHere), centre);
   // A listener without a rotation: attenuated, centred.
-  const auto g = spatial_gains(channel, true, ListenerPose{kHere, std::nullopt}, Vec3{128, 148, 22});
+  const auto g =
+      spatial_gains(channel, true, ListenerPose{kHere, std::nullopt}, Vec3{128, 148, 22});
   EXPECT_NEAR(g.left, 0.6 * std::sqrt(0.5), 1e-12);
   EXPECT_NEAR(g.right, 0.6 * std::sqrt(0.5), 1e-12);
 }

@@ -52,8 +52,8 @@ class ToneSpeaker {
   CodedPacket next() {
     std::vector<float> pcm(frame_samples_);
     for (auto& sample : pcm) {
-      sample = static_cast<float>(amplitude_ *
-                                  std::sin(2 * std::numbers::pi * frequency_ * phase_ / kSampleRate));
+      sample = static_cast<float>(
+          amplitude_ * std::sin(2 * std::numbers::pi * frequency_ * phase_ / kSampleRate));
       ++phase_;
     }
     std::vector<std::uint8_t> payload(kMaxEncodedBytes);
@@ -123,7 +123,9 @@ class StereoEar {
   const std::vector<float>& samples() const { return samples_; }
 
  private:
-  void append(std::span<const float> pcm) { samples_.insert(samples_.end(), pcm.begin(), pcm.end()); }
+  void append(std::span<const float> pcm) {
+    samples_.insert(samples_.end(), pcm.begin(), pcm.end());
+  }
 
   VoiceDecoder decoder_;
   std::vector<float> samples_;

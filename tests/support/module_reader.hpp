@@ -18,7 +18,9 @@ class ModuleReader {
 
   bool parsed() const { return parsed_; }
   std::optional<std::string> find(std::string_view path, int nth = 0) const;
-  std::string value(std::string_view path, int nth = 0) const { return find(path, nth).value_or(""); }
+  std::string value(std::string_view path, int nth = 0) const {
+    return find(path, nth).value_or("");
+  }
   // IsOK: response.level0.status == "OK".
   bool is_ok() const { return value("response.level0.status") == "OK"; }
   int count_leaves(std::string_view path) const;

@@ -37,8 +37,8 @@ struct VivoxStack {
   store::SqliteChannelRepository channel_repository{database};
   base::PasswordHasher hasher{1};
   core::CredentialThrottle throttle;
-  core::AdminAuth admin{session_repository,
-                        {std::string(kAdminUser), std::string(kAdminPassword)}, throttle};
+  core::AdminAuth admin{
+      session_repository, {std::string(kAdminUser), std::string(kAdminPassword)}, throttle};
   core::AccountService accounts{account_repository, hasher};
   core::ChannelService channels{channel_repository};
   vivox::VivoxApi api{{admin, accounts, channels}, std::string(kRealm)};

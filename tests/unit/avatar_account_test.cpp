@@ -29,9 +29,9 @@ TEST(AvatarAccount, UpperCaseKeysNameTheSameAccount) {
 }
 
 TEST(AvatarAccount, IsAlwaysAValid25CharacterAccountName) {
-  for (const char* uuid : {"00000000-0000-0000-0000-000000000000",
-                           "ffffffff-ffff-ffff-ffff-ffffffffffff",
-                           "3e9b1c2a-0f4d-4a55-9d7e-1b2c3d4e5f60"}) {
+  for (const char* uuid :
+       {"00000000-0000-0000-0000-000000000000", "ffffffff-ffff-ffff-ffff-ffffffffffff",
+        "3e9b1c2a-0f4d-4a55-9d7e-1b2c3d4e5f60"}) {
     const auto name = account_for(uuid);
     EXPECT_EQ(name.size(), 25u) << uuid;
     EXPECT_TRUE(name.starts_with("x") && name.ends_with("==")) << name;
@@ -50,12 +50,10 @@ TEST(Uuid, ParsesOnlyTheHyphenatedForm) {
   EXPECT_EQ(format_uuid(*uuid), "e669132a-6c43-4ee1-a78d-6c82fff59f32");
   EXPECT_EQ(format_uuid(*parse_uuid("E669132A-6C43-4EE1-A78D-6C82FFF59F32")),
             "e669132a-6c43-4ee1-a78d-6c82fff59f32");
-  for (const char* bad : {"", "e669132a6c434ee1a78d6c82fff59f32",
-                          "{e669132a-6c43-4ee1-a78d-6c82fff59f32}",
-                          " e669132a-6c43-4ee1-a78d-6c82fff59f32",
-                          "e669132a-6c43-4ee1-a78d-6c82fff59f3g",
-                          "e669132a-6c43-4ee1-a78d+6c82fff59f32",
-                          "e669132a-6c43-4ee1-a78d-6c82fff59f321"}) {
+  for (const char* bad :
+       {"", "e669132a6c434ee1a78d6c82fff59f32", "{e669132a-6c43-4ee1-a78d-6c82fff59f32}",
+        " e669132a-6c43-4ee1-a78d-6c82fff59f32", "e669132a-6c43-4ee1-a78d-6c82fff59f3g",
+        "e669132a-6c43-4ee1-a78d+6c82fff59f32", "e669132a-6c43-4ee1-a78d-6c82fff59f321"}) {
     EXPECT_FALSE(parse_uuid(bad).has_value()) << bad;
   }
   EXPECT_TRUE(is_nil(*parse_uuid("00000000-0000-0000-0000-000000000000")));
@@ -66,7 +64,8 @@ TEST(AvatarAccount, TheAvatarComesBackFromItsAccountName) {
   const auto uuid = webvox::base::parse_uuid("e669132a-6c43-4ee1-a78d-6c82fff59f32");
   ASSERT_TRUE(uuid);
   EXPECT_EQ(webvox::core::avatar_of_account("x5mkTKmxDTuGnjWyC__WfMg=="), uuid);
-  EXPECT_FALSE(webvox::core::avatar_of_account("x5mkTKmxDTuGnjWyC//WfMg=="));  // not the module's alphabet
+  EXPECT_FALSE(
+      webvox::core::avatar_of_account("x5mkTKmxDTuGnjWyC//WfMg=="));  // not the module's alphabet
   EXPECT_FALSE(webvox::core::avatar_of_account("alice"));
   EXPECT_FALSE(webvox::core::avatar_of_account("y5mkTKmxDTuGnjWyC__WfMg=="));
   EXPECT_FALSE(webvox::core::avatar_of_account("x5mkTKmxDTuGnjWyC__WfM!=="));

@@ -9,7 +9,8 @@ using core::ChannelError;
 
 class ChannelServiceTest : public ::testing::Test {
  protected:
-  core::CreateChannelOutcome create(const std::string& name, std::optional<core::ChannelId> parent = {},
+  core::CreateChannelOutcome create(const std::string& name,
+                                    std::optional<core::ChannelId> parent = {},
                                     std::optional<std::string> type = {}) {
     core::CreateChannelRequest request;
     request.name = name;

@@ -18,11 +18,12 @@ struct Fixture {
   std::string file;
 
   Config resolve() {
-    return resolve_config(file, flags, [this](const std::string& name) -> std::optional<std::string> {
-      const auto it = env.find(name);
-      if (it == env.end()) return std::nullopt;
-      return it->second;
-    });
+    return resolve_config(file, flags,
+                          [this](const std::string& name) -> std::optional<std::string> {
+                            const auto it = env.find(name);
+                            if (it == env.end()) return std::nullopt;
+                            return it->second;
+                          });
   }
 };
 
@@ -48,8 +49,9 @@ TEST(Config, Defaults) {
 
 TEST(Config, FlagsBeatEnvironmentWhichBeatsTheFile) {
   Fixture f;
-  f.file = write_toml("realm = \"file.example\"\nlisten = \"127.0.0.1:1000\"\nthreads = 3\n"
-                      "admin-user = \"file-admin\"\n");
+  f.file = write_toml(
+      "realm = \"file.example\"\nlisten = \"127.0.0.1:1000\"\nthreads = 3\n"
+      "admin-user = \"file-admin\"\n");
   f.env["WEBVOX_REALM"] = "env.example";
   f.env["WEBVOX_LISTEN"] = "127.0.0.1:2000";
   f.flags["realm"] = "flag.example";
@@ -113,8 +115,8 @@ TEST(Config, CommandLineFlagsHaveTheSettingNames) {
   std::map<std::string, std::string> flags;
   std::string file;
   add_config_options(app, flags, file);
-  const char* argv[] = {"webvoxd", "--listen", "127.0.0.1:9000", "--data-dir", "/tmp/x",
-                        "--config", "/etc/webvox.toml"};
+  const char* argv[] = {"webvoxd", "--listen", "127.0.0.1:9000",  "--data-dir",
+                        "/tmp/x",  "--config", "/etc/webvox.toml"};
   app.parse(7, const_cast<char**>(argv));
   EXPECT_EQ(flags["listen"], "127.0.0.1:9000");
   EXPECT_EQ(flags["data-dir"], "/tmp/x");

@@ -115,13 +115,11 @@ TEST_F(CredentialThrottleTest, ASourceThatNeverFailedWaitsOnABlockedAccountAtMos
   const auto second = throttle.admit("simulator", "admin", at(last + 70));
   EXPECT_EQ(second.decision, Decision::AccountBlocked);
   EXPECT_EQ(second.retry_after, seconds(20));  // 60 s after its first refusal, not 50 s
-  EXPECT_EQ(throttle.admit("attacker4", "admin", at(last + 90)).decision,
-            Decision::AccountBlocked);
+  EXPECT_EQ(throttle.admit("attacker4", "admin", at(last + 90)).decision, Decision::AccountBlocked);
   // 60 s after its first refusal the simulator's attempt is checked, while the account is
   // still blocked for the guessers.
   EXPECT_TRUE(succeed("simulator", "admin", last + 90).allowed());
-  EXPECT_EQ(throttle.admit("attacker5", "admin", at(last + 90)).decision,
-            Decision::AccountBlocked);
+  EXPECT_EQ(throttle.admit("attacker5", "admin", at(last + 90)).decision, Decision::AccountBlocked);
 }
 
 TEST_F(CredentialThrottleTest, ASourceThatFailedWaitsForTheAccountBlockToEnd) {

@@ -8,7 +8,8 @@ using namespace webvox::core;
 namespace {
 
 // The forwarding a channel goes through as members arrive and leave, one count at a time.
-std::vector<ForwardingMode> walk(const ForwardingPolicy& policy, const std::vector<std::size_t>& counts) {
+std::vector<ForwardingMode> walk(const ForwardingPolicy& policy,
+                                 const std::vector<std::size_t>& counts) {
   std::vector<ForwardingMode> out;
   auto current = ForwardingMode::Mesh;
   for (const auto count : counts) out.push_back(current = policy.decide(current, count));
@@ -37,7 +38,8 @@ TEST(ForwardingPolicy, OneMemberBouncingAtTheBoundaryFlipsTheChannelAtMostOnce) 
   // Forwarded with four, one reloads (gone, back): one switch to the mesh, then it stays.
   auto current = S;
   std::vector<ForwardingMode> seen;
-  for (const std::size_t count : {3, 4, 3, 4, 3, 4}) seen.push_back(current = policy.decide(current, count));
+  for (const std::size_t count : {3, 4, 3, 4, 3, 4})
+    seen.push_back(current = policy.decide(current, count));
   EXPECT_EQ(seen, (std::vector{M, M, M, M, M, M}));
 }
 

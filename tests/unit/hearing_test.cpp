@@ -55,12 +55,12 @@ TEST(Hearing, LectureHearsOnlyWhoHoldsTheFloor) {
   const auto c = channel(ChannelMode::Lecture);
   EXPECT_TRUE(has_floor_on_join(ChannelMode::Lecture, Role::Moderator));
   EXPECT_FALSE(has_floor_on_join(ChannelMode::Lecture, Role::Participant));
-  const auto hearing = decide_hearing(
-      c, {at("m", 0, Role::Moderator), at("p", 5, Role::Participant, false),
-          at("g", 10, Role::Participant, true), at("far", 50, Role::Moderator)});
+  const auto hearing =
+      decide_hearing(c, {at("m", 0, Role::Moderator), at("p", 5, Role::Participant, false),
+                         at("g", 10, Role::Participant, true), at("far", 50, Role::Moderator)});
   EXPECT_EQ(hearing[1].audible, (Strings{"m", "g"}));
-  EXPECT_TRUE(hearing[1].listeners.empty());           // without the floor, sent to no one
-  EXPECT_EQ(hearing[0].audible, (Strings{"g"}));       // the far moderator is out of range
+  EXPECT_TRUE(hearing[1].listeners.empty());      // without the floor, sent to no one
+  EXPECT_EQ(hearing[0].audible, (Strings{"g"}));  // the far moderator is out of range
 }
 
 TEST(Hearing, PresentationModeratorsAreHeardEverywhere) {

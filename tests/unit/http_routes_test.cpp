@@ -45,7 +45,8 @@ TEST(HttpRoutes, SignInsAreThrottledByTheClientsAddress) {
     request.method = "GET";
     request.target = "/api2/viv_signin.php?userid=opensim-admin&pwd=" + password;
     request.peer_address = peer;
-    return test_support::ModuleReader(stack.routes.handle(request).body).value("response.level0.body.code");
+    return test_support::ModuleReader(stack.routes.handle(request).body)
+        .value("response.level0.body.code");
   };
   for (int i = 0; i < 6; ++i) EXPECT_EQ(sign_in("203.0.113.9", "guess"), "212");
   EXPECT_EQ(sign_in("203.0.113.9", "s3cret-Pass"), "429");

@@ -14,7 +14,8 @@ namespace {
 
 class JoinTokenApiTest : public ::testing::Test {
  protected:
-  http::Response post(const std::string& peer, const std::string& user, const std::string& password) {
+  http::Response post(const std::string& peer, const std::string& user,
+                      const std::string& password) {
     http::Request request;
     request.method = "POST";
     request.target = "/admin/join-tokens";
@@ -35,7 +36,8 @@ class JoinTokenApiTest : public ::testing::Test {
 
   test_support::VivoxStack stack;
   core::JoinTokenSigner signer{std::vector<unsigned char>(32, 7)};
-  app::JoinTokenIssuer issuer{signer, stack.channels, std::string(test_support::VivoxStack::kRealm)};
+  app::JoinTokenIssuer issuer{signer, stack.channels,
+                              std::string(test_support::VivoxStack::kRealm)};
   core::MonotonicTime now = core::MonotonicTime{} + std::chrono::hours(1);
   app::JoinTokenApi api{stack.admin, issuer, [] { return std::int64_t{1000}; },
                         [this] { return now; }};

@@ -9,7 +9,8 @@ using namespace webvox::core;
 
 namespace {
 std::vector<unsigned char> key(unsigned char fill) { return std::vector<unsigned char>(32, fill); }
-const JoinClaims kClaims{"x5mkTKmxDTuGnjWyC__WfMg==", "sip:confctl-1001@voice.example.org", 2000, "Ada"};
+const JoinClaims kClaims{"x5mkTKmxDTuGnjWyC__WfMg==", "sip:confctl-1001@voice.example.org", 2000,
+                         "Ada"};
 }  // namespace
 
 TEST(JoinToken, RoundTrips) {
@@ -32,15 +33,14 @@ TEST(JoinToken, ExpiresAtItsTime) {
 
 TEST(JoinToken, AnotherKeyOrAnyChangeBreaksTheSignature) {
   const auto token = JoinTokenSigner(key(1)).sign(kClaims);
-  EXPECT_EQ(JoinTokenSigner(key(2)).verify(token, 0).error(),
-            JoinTokenError::BadSignature);
+  EXPECT_EQ(JoinTokenSigner(key(2)).verify(token, 0).error(), JoinTokenError::BadSignature);
   // Swap the payload for one naming another channel, keeping the signature.
   JoinClaims other = kClaims;
   other.channel_uri = "sip:confctl-1002@voice.example.org";
   const auto forged_payload = JoinTokenSigner(key(2)).sign(other);
-  const auto forged = forged_payload.substr(0, forged_payload.rfind('.')) + token.substr(token.rfind('.'));
-  EXPECT_EQ(JoinTokenSigner(key(1)).verify(forged, 0).error(),
-            JoinTokenError::BadSignature);
+  const auto forged =
+      forged_payload.substr(0, forged_payload.rfind('.')) + token.substr(token.rfind('.'));
+  EXPECT_EQ(JoinTokenSigner(key(1)).verify(forged, 0).error(), JoinTokenError::BadSignature);
 }
 
 TEST(JoinToken, MalformedTokens) {
@@ -48,8 +48,7 @@ TEST(JoinToken, MalformedTokens) {
   for (const char* token : {"", "v1", "v1.", "v2.abc.def", "garbage", "v1.!!!.sig"}) {
     EXPECT_FALSE(signer.verify(token, 0).has_value()) << token;
   }
-  EXPECT_EQ(signer.verify(std::string(5000, 'a'), 0).error(),
-            JoinTokenError::Malformed);
+  EXPECT_EQ(signer.verify(std::string(5000, 'a'), 0).error(), JoinTokenError::Malformed);
 }
 
 TEST(JoinToken, CarriesNoSecretInClearAndNeedsALongKey) {

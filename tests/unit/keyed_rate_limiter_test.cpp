@@ -35,7 +35,7 @@ TEST(KeyedRateLimiter, StaysWithinItsCapacityForgettingTheLeastRecentKey) {
   EXPECT_EQ(limiter.size(), 3u);
   EXPECT_FALSE(limiter.try_take("a", at(0)));  // a was remembered, still empty
   EXPECT_FALSE(limiter.try_take("c", at(0)));
-  EXPECT_TRUE(limiter.try_take("b", at(0)));   // b was forgotten: a fresh bucket
+  EXPECT_TRUE(limiter.try_take("b", at(0)));  // b was forgotten: a fresh bucket
   for (int i = 0; i < 1000; ++i) limiter.try_take("k" + std::to_string(i), at(0));
   EXPECT_EQ(limiter.size(), 3u);
 }

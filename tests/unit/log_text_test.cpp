@@ -36,20 +36,24 @@ TEST(LogText, QuotesAndBackslashesCannotEndTheValue) {
 
 TEST(LogText, BytesThatAreNotUtf8AreEscaped) {
   EXPECT_EQ(log_text("a\xff"), "\"a\\xff\"");
-  EXPECT_EQ(log_text("\xc3"), "\"\\xc3\"");                      // truncated
-  EXPECT_EQ(log_text("\xc0\xaf"), "\"\\xc0\\xaf\"");             // overlong '/'
-  EXPECT_EQ(log_text("\xed\xa0\x80"), "\"\\xed\\xa0\\x80\"");    // a surrogate
+  EXPECT_EQ(log_text("\xc3"), "\"\\xc3\"");                             // truncated
+  EXPECT_EQ(log_text("\xc0\xaf"), "\"\\xc0\\xaf\"");                    // overlong '/'
+  EXPECT_EQ(log_text("\xed\xa0\x80"), "\"\\xed\\xa0\\x80\"");           // a surrogate
   EXPECT_EQ(log_text("\xf4\x90\x80\x80"), "\"\\xf4\\x90\\x80\\x80\"");  // beyond U+10FFFF
 }
 
 TEST(LogText, InvisibleAndReorderingCodePointsAreEscaped) {
-  EXPECT_EQ(log_text("\xc2\x85"), "\"\\u{0085}\"");           // NEL, a C1 control
-  EXPECT_EQ(log_text("a\xe2\x80\xa8" "b"), "\"a\\u{2028}b\"");  // line separator
-  EXPECT_EQ(log_text("\xe2\x80\xae" "evil"), "\"\\u{202e}evil\"");  // right-to-left override
-  EXPECT_EQ(log_text("\xe2\x81\xa6"), "\"\\u{2066}\"");        // isolate
-  EXPECT_EQ(log_text("\xe2\x80\x8b"), "\"\\u{200b}\"");        // zero-width space
-  EXPECT_EQ(log_text("\xef\xbb\xbf"), "\"\\u{feff}\"");        // byte-order mark
-  EXPECT_EQ(log_text("\xf3\xa0\x80\x81"), "\"\\u{e0001}\"");   // tag character
+  EXPECT_EQ(log_text("\xc2\x85"), "\"\\u{0085}\"");  // NEL, a C1 control
+  EXPECT_EQ(log_text("a\xe2\x80\xa8"
+                     "b"),
+            "\"a\\u{2028}b\"");  // line separator
+  EXPECT_EQ(log_text("\xe2\x80\xae"
+                     "evil"),
+            "\"\\u{202e}evil\"");                             // right-to-left override
+  EXPECT_EQ(log_text("\xe2\x81\xa6"), "\"\\u{2066}\"");       // isolate
+  EXPECT_EQ(log_text("\xe2\x80\x8b"), "\"\\u{200b}\"");       // zero-width space
+  EXPECT_EQ(log_text("\xef\xbb\xbf"), "\"\\u{feff}\"");       // byte-order mark
+  EXPECT_EQ(log_text("\xf3\xa0\x80\x81"), "\"\\u{e0001}\"");  // tag character
 }
 
 TEST(LogText, LongTextIsCutAtACharacterBoundaryAndSaysHowMuchIsLeft) {

@@ -16,7 +16,7 @@ webvox::base::SteadyTime at(double seconds) {
 TEST(LogThrottle, OneLinePerIntervalSayingHowManyWereHeldBack) {
   LogThrottle throttle(webvox::base::Seconds(10.0));
   EXPECT_EQ(throttle.note(at(100.0)), 0u);  // the first is logged at once
-  for (int i = 1; i <= 99; ++i) {       // ten a second, as accept() failed on main
+  for (int i = 1; i <= 99; ++i) {           // ten a second, as accept() failed on main
     EXPECT_FALSE(throttle.note(at(100.0 + i * 0.1))) << i;
   }
   EXPECT_EQ(throttle.held_back(), 99u);

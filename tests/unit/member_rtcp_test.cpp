@@ -21,13 +21,20 @@ constexpr std::uint32_t kSlot1 = 0x51515151;
 constexpr std::uint32_t kSlot2 = 0x52525252;
 constexpr std::uint32_t kReporter = 0x77777777;
 
-std::vector<std::uint8_t> rtp_packet(std::uint32_t ssrc, std::uint16_t sequence, std::uint32_t timestamp,
-                                     std::size_t payload = 60) {
-  std::vector<std::uint8_t> p{0x80, 111, static_cast<std::uint8_t>(sequence >> 8), static_cast<std::uint8_t>(sequence),
-                              static_cast<std::uint8_t>(timestamp >> 24), static_cast<std::uint8_t>(timestamp >> 16),
-                              static_cast<std::uint8_t>(timestamp >> 8), static_cast<std::uint8_t>(timestamp),
-                              static_cast<std::uint8_t>(ssrc >> 24), static_cast<std::uint8_t>(ssrc >> 16),
-                              static_cast<std::uint8_t>(ssrc >> 8), static_cast<std::uint8_t>(ssrc)};
+std::vector<std::uint8_t> rtp_packet(std::uint32_t ssrc, std::uint16_t sequence,
+                                     std::uint32_t timestamp, std::size_t payload = 60) {
+  std::vector<std::uint8_t> p{0x80,
+                              111,
+                              static_cast<std::uint8_t>(sequence >> 8),
+                              static_cast<std::uint8_t>(sequence),
+                              static_cast<std::uint8_t>(timestamp >> 24),
+                              static_cast<std::uint8_t>(timestamp >> 16),
+                              static_cast<std::uint8_t>(timestamp >> 8),
+                              static_cast<std::uint8_t>(timestamp),
+                              static_cast<std::uint8_t>(ssrc >> 24),
+                              static_cast<std::uint8_t>(ssrc >> 16),
+                              static_cast<std::uint8_t>(ssrc >> 8),
+                              static_cast<std::uint8_t>(ssrc)};
   p.resize(12 + payload, 0x55);
   return p;
 }
@@ -52,7 +59,8 @@ Report read_compound(const std::vector<std::uint8_t>& compound) {
     report.sender = sr->sender_info;
     blocks = sr->report_blocks;
   } else {
-    EXPECT_EQ(first->packet_type, rtp::rtcp_type::kReceiverReport);  // RFC 3550 §6.1: a report first
+    EXPECT_EQ(first->packet_type,
+              rtp::rtcp_type::kReceiverReport);  // RFC 3550 §6.1: a report first
     const auto rr = rtp::parse_receiver_report(*first);
     report.ssrc = rr->sender_ssrc;
     blocks = rr->report_blocks;
@@ -118,7 +126,8 @@ TEST(MemberRtcp, ReceiverReportOnTheMembersVoiceWithLossAndTheEchoedSenderReport
   // report can be due (200 ms at the earliest).
   for (std::uint16_t i = 0; i < 50; ++i) {
     if (i >= 10 && i < 15) continue;
-    f.rtcp.on_rtp_received(rtp_packet(kMicrophone, static_cast<std::uint16_t>(1000 + i), 144u * i), now + milliseconds(3 * i));
+    f.rtcp.on_rtp_received(rtp_packet(kMicrophone, static_cast<std::uint16_t>(1000 + i), 144u * i),
+                           now + milliseconds(3 * i));
   }
   // The member's SR: what its browser needs echoed to compute the round trip.
   std::vector<std::uint8_t> sr(100);
@@ -164,7 +173,8 @@ TEST(MemberRtcp, SlotsThatSendGetSenderReportsTheFirstCarryingTheBlocks) {
   EXPECT_EQ(report.sender->ntp_seconds, 0xe0000000u);
   // The timestamp for the report's time runs on from the last packet at 48 kHz.
   const auto ticks = duration_cast<microseconds>(now - last_sent).count() * 48 / 1000;
-  EXPECT_NEAR(static_cast<double>(report.sender->rtp_timestamp), 5000.0 + 960 * 9 + static_cast<double>(ticks), 1);
+  EXPECT_NEAR(static_cast<double>(report.sender->rtp_timestamp),
+              5000.0 + 960 * 9 + static_cast<double>(ticks), 1);
   ASSERT_EQ(report.blocks.size(), 1u);
   EXPECT_EQ(report.blocks[0].ssrc, kMicrophone);
   EXPECT_EQ(report.cname, "webvox");
@@ -178,8 +188,10 @@ TEST(MemberRtcp, SlotsThatSendGetSenderReportsTheFirstCarryingTheBlocks) {
 
 TEST(MemberRtcp, TerminatesEveryKindOfFeedbackAndSurvivesGarbage) {
   Fixture f;
-  const std::vector<std::uint8_t> pli = {0x81, 0xce, 0x00, 0x02, 0, 0, 0, 1, 0x51, 0x51, 0x51, 0x51};
-  const std::vector<std::uint8_t> nack = {0x81, 0xcd, 0x00, 0x03, 0, 0, 0, 1, 0x51, 0x51, 0x51, 0x51, 0, 5, 0, 0};
+  const std::vector<std::uint8_t> pli = {0x81, 0xce, 0x00, 0x02, 0,    0,
+                                         0,    1,    0x51, 0x51, 0x51, 0x51};
+  const std::vector<std::uint8_t> nack = {0x81, 0xcd, 0x00, 0x03, 0, 0, 0, 1,
+                                          0x51, 0x51, 0x51, 0x51, 0, 5, 0, 0};
   const std::vector<std::uint8_t> bye = {0x81, 0xcb, 0x00, 0x01, 0xa1, 0xa2, 0xa3, 0xa4};
   const std::vector<std::uint8_t> garbage = {0x81, 0xc9, 0x00, 0x09, 1, 2};
   f.rtcp.on_rtcp(pli, f.start);
@@ -194,7 +206,8 @@ TEST(MemberRtcp, TerminatesEveryKindOfFeedbackAndSurvivesGarbage) {
 
 TEST(MemberRtcp, KeepsStatisticsForABoundedNumberOfSources) {
   Fixture f;
-  for (std::uint32_t ssrc = 1; ssrc <= 100; ++ssrc) f.rtcp.on_rtp_received(rtp_packet(ssrc, 1, 0), f.start);
+  for (std::uint32_t ssrc = 1; ssrc <= 100; ++ssrc)
+    f.rtcp.on_rtp_received(rtp_packet(ssrc, 1, 0), f.start);
   auto now = f.start;
   const auto reports = f.next_reports(now);
   ASSERT_EQ(reports.size(), 1u);

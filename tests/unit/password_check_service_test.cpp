@@ -32,7 +32,8 @@ struct GatedHasher final : base::PasswordHasher {
   }
   void wait_for_verifications(int n) const {
     std::unique_lock lock(mutex);
-    ASSERT_TRUE(changed.wait_for(lock, std::chrono::seconds(10), [&] { return verifications >= n; }));
+    ASSERT_TRUE(
+        changed.wait_for(lock, std::chrono::seconds(10), [&] { return verifications >= n; }));
   }
   int count() const {
     std::lock_guard lock(mutex);
@@ -63,18 +64,23 @@ class PasswordCheckServiceTest : public ::testing::Test {
           posted.tasks.push_back(std::move(task));
           posted.arrived.notify_all();
         },
-        {[this] { return now; }, [] { return signalling::SessionClock{base::SteadyTime{} + std::chrono::seconds(5), 1000}; }}, settings);
+        {[this] { return now; },
+         [] {
+           return signalling::SessionClock{base::SteadyTime{} + std::chrono::seconds(5), 1000};
+         }},
+        settings);
   }
 
   // Checks and waits for the answer (run on this thread, as the io_context would).
   PasswordVerdict check(app::PasswordCheckService& service, const std::string& source,
                         const std::string& account, const std::string& password) {
     std::optional<PasswordVerdict> answer;
-    const auto immediate = service.check({source, account, password},
-                                         [&](PasswordVerdict verdict, const signalling::SessionClock& clock) {
-                                           EXPECT_EQ(clock.unix_seconds, 1000);
-                                           answer = verdict;
-                                         });
+    const auto immediate =
+        service.check({source, account, password},
+                      [&](PasswordVerdict verdict, const signalling::SessionClock& clock) {
+                        EXPECT_EQ(clock.unix_seconds, 1000);
+                        answer = verdict;
+                      });
     if (immediate) return *immediate;
     run_posted(1);
     EXPECT_TRUE(answer);
@@ -117,7 +123,8 @@ TEST_F(PasswordCheckServiceTest, AnUnknownAccountCostsAPasswordCheck) {
 
 TEST_F(PasswordCheckServiceTest, AGuessingSourceIsAnsweredAtOnceWithoutAPasswordCheck) {
   auto service = make();
-  for (int i = 0; i < 6; ++i) EXPECT_EQ(check(service, "a", "xA", "guess").outcome, Outcome::Refused);
+  for (int i = 0; i < 6; ++i)
+    EXPECT_EQ(check(service, "a", "xA", "guess").outcome, Outcome::Refused);
   const int before = hasher.count();
   const auto throttled = service.check({"a", "xA", "pa"}, [](auto, const auto&) {
     ADD_FAILURE() << "a throttled check must answer at once";

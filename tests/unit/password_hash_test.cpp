@@ -28,9 +28,9 @@ TEST(PasswordHash, VerifiesHashesMadeWithOtherIterationCounts) {
 
 TEST(PasswordHash, MalformedStoredHashesNeverVerify) {
   const PasswordHasher hasher(1000);
-  for (const char* stored : {"", "pw", "pbkdf2-sha256$", "pbkdf2-sha256$0$AAAA$AAAA",
-                             "pbkdf2-sha256$1000$!!!!$AAAA", "md5$1$AAAA$AAAA",
-                             "pbkdf2-sha256$99999999999$AAAA$AAAA"}) {
+  for (const char* stored :
+       {"", "pw", "pbkdf2-sha256$", "pbkdf2-sha256$0$AAAA$AAAA", "pbkdf2-sha256$1000$!!!!$AAAA",
+        "md5$1$AAAA$AAAA", "pbkdf2-sha256$99999999999$AAAA$AAAA"}) {
     EXPECT_FALSE(hasher.verify("pw", stored)) << stored;
   }
 }

@@ -40,9 +40,7 @@ TEST(Position, RejectsNonFiniteAndAbsurdValues) {
 }
 
 TEST(Position, YawIsWrappedIntoOneTurn) {
-  const auto wrapped = [](double yaw) {
-    return validate_position(1, 1, 1, yaw).value().yaw;
-  };
+  const auto wrapped = [](double yaw) { return validate_position(1, 1, 1, yaw).value().yaw; };
   EXPECT_NEAR(wrapped(2 * kPi + 0.5), 0.5, 1e-12);
   EXPECT_NEAR(wrapped(-0.5), -0.5, 1e-12);
   EXPECT_NEAR(wrapped(3 * kPi), kPi, 1e-9);
@@ -51,10 +49,11 @@ TEST(Position, YawIsWrappedIntoOneTurn) {
 
 TEST(Position, YawOfLslRotations) {
   const auto yaw = [](Quaternion q) { return yaw_of(q).value(); };
-  EXPECT_NEAR(yaw({0, 0, 0, 1}), 0, 1e-12);                                    // ZERO_ROTATION: east
+  EXPECT_NEAR(yaw({0, 0, 0, 1}), 0, 1e-12);  // ZERO_ROTATION: east
   EXPECT_NEAR(yaw({0, 0, std::sin(kPi / 4), std::cos(kPi / 4)}), kPi / 2, 1e-12);  // north
-  EXPECT_NEAR(yaw({0, 0, 1, 0}), kPi, 1e-12);                                  // west
-  EXPECT_NEAR(yaw({0, 0, 2 * std::sin(kPi / 8), 2 * std::cos(kPi / 8)}), kPi / 4, 1e-12);  // unnormalised
+  EXPECT_NEAR(yaw({0, 0, 1, 0}), kPi, 1e-12);                                      // west
+  EXPECT_NEAR(yaw({0, 0, 2 * std::sin(kPi / 8), 2 * std::cos(kPi / 8)}), kPi / 4,
+              1e-12);  // unnormalised
   EXPECT_FALSE(yaw_of({0, 0, 0, 0}).has_value());
   EXPECT_FALSE(yaw_of({kNaN, 0, 0, 1}).has_value());
 }

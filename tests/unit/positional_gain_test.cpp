@@ -36,10 +36,14 @@ double spec_gain(int model, double ref, double max, double r, double d) {
   if (model == 1 || model == 3) ref = std::max(ref, 1.0);
   const double clamped = std::min(std::max(d, ref), max);
   switch (model) {
-    case 0: return 1;
-    case 1: return ref / (ref + r * (clamped - ref));
-    case 2: return max == ref ? 1 : std::max(0.0, 1 - r * (clamped - ref) / (max - ref));
-    case 3: return std::pow(clamped / ref, -r);
+    case 0:
+      return 1;
+    case 1:
+      return ref / (ref + r * (clamped - ref));
+    case 2:
+      return max == ref ? 1 : std::max(0.0, 1 - r * (clamped - ref) / (max - ref));
+    case 3:
+      return std::pow(clamped / ref, -r);
   }
   return -1;
 }
@@ -82,9 +86,8 @@ TEST(PositionalGain, AgreesWithTheSpecFormulaEverywhere) {
           for (double d = 0; d <= 170; d += 0.37) {
             const double expected = spec_gain(model, ref, max, r, d);
             const double actual = positional_gain(p, d);
-            ASSERT_NEAR(actual, expected, 1e-12)
-                << "model " << model << " ref " << ref << " max " << max << " r " << r
-                << " d " << d;
+            ASSERT_NEAR(actual, expected, 1e-12) << "model " << model << " ref " << ref << " max "
+                                                 << max << " r " << r << " d " << d;
             ASSERT_GE(actual, 0.0);
             ASSERT_LE(actual, 1.0);
             ++compared;

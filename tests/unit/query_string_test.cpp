@@ -12,9 +12,7 @@ TEST(QueryString, SplitsPairsAtTheFirstEqualsSign) {
   EXPECT_EQ(p.get("auth_token"), "abc");
 }
 
-TEST(QueryString, KeepsPlusLiteral) {
-  EXPECT_EQ(parse_query("pwd=a+b").get("pwd"), "a+b");
-}
+TEST(QueryString, KeepsPlusLiteral) { EXPECT_EQ(parse_query("pwd=a+b").get("pwd"), "a+b"); }
 
 TEST(QueryString, DecodesPercentEscapesAndRawUtf8) {
   const auto p = parse_query("chan_desc=Test%20Region:Caf%C3%A9&raw=Zoë");
@@ -40,15 +38,14 @@ TEST(QueryString, ParcelNameWithAmpersandYieldsJunkKeyThatIsIgnored) {
   // A parcel "Bob & Alice #2": the module inserts it raw, .NET escapes the spaces and the
   // '#' starts a fragment, so everything after it never arrives.
   const auto p = parse_query(
-      "mode=create&chan_name=n&auth_token=T&chan_desc=Test%20Region:Bob%20&%20Alice%20#2&chan_type=channel");
+      "mode=create&chan_name=n&auth_token=T&chan_desc=Test%20Region:Bob%20&%20Alice%20#2&chan_type="
+      "channel");
   EXPECT_EQ(p.get("chan_desc"), "Test Region:Bob ");
   EXPECT_FALSE(p.get("chan_type"));
   EXPECT_EQ(p.get("mode"), "create");
 }
 
-TEST(QueryString, FirstOccurrenceWins) {
-  EXPECT_EQ(parse_query("a=1&a=2").get("a"), "1");
-}
+TEST(QueryString, FirstOccurrenceWins) { EXPECT_EQ(parse_query("a=1&a=2").get("a"), "1"); }
 
 TEST(QueryString, MalformedEscapesStayAsTheyAre) {
   EXPECT_EQ(percent_decode("100%", false), "100%");

@@ -60,7 +60,8 @@ TEST(RegionDirectory, NotFiniteNumbersAreIgnored) {
 }
 
 TEST(SecondLifeHeaders, TheRegionHeaderGivesItsCorner) {
-  EXPECT_EQ(webvox::world::region_corner_of("Oneworld (256000, 256512)"), (RegionCorner{256000, 256512}));
+  EXPECT_EQ(webvox::world::region_corner_of("Oneworld (256000, 256512)"),
+            (RegionCorner{256000, 256512}));
   EXPECT_EQ(webvox::world::region_corner_of("Odd (name) (0, -256)"), (RegionCorner{0, -256}));
   EXPECT_FALSE(webvox::world::region_corner_of("Huge (99999999999, 0)"));
   EXPECT_FALSE(webvox::world::region_corner_of("No corner"));

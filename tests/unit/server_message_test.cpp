@@ -20,16 +20,20 @@ TEST(ServerMessage, AnswersAnSfuOfferWithItsId) {
 
 TEST(ServerMessage, SlotsListEverySlotSilentOnesAsNull) {
   const std::vector<ReceiveSlot> slots = {{"1", "Qp0sX1"}, {"2", std::nullopt}};
-  EXPECT_EQ(slots_message(slots),
-            R"({"slots":[{"member":"Qp0sX1","mid":"1"},{"member":null,"mid":"2"}],"type":"slots"})");
+  EXPECT_EQ(
+      slots_message(slots),
+      R"({"slots":[{"member":"Qp0sX1","mid":"1"},{"member":null,"mid":"2"}],"type":"slots"})");
   EXPECT_EQ(json::parse(slots_message({}))["slots"], json::array());
 }
 
 TEST(ServerMessage, ErrorsCarryTheRequestsIdWhenItHadOne) {
-  EXPECT_EQ(json::parse(error_message(json(3), "bad_offer", "no fingerprint")),
-            (json{{"type", "error"}, {"code", "bad_offer"}, {"message", "no fingerprint"}, {"id", 3}}));
+  EXPECT_EQ(
+      json::parse(error_message(json(3), "bad_offer", "no fingerprint")),
+      (json{{"type", "error"}, {"code", "bad_offer"}, {"message", "no fingerprint"}, {"id", 3}}));
   EXPECT_FALSE(json::parse(error_message(json(), "bad_offer", "x")).contains("id"));
-  EXPECT_EQ(json::parse(error_message(json(), "busy", "later", std::chrono::seconds(5)))["retryAfter"], 5);
+  EXPECT_EQ(
+      json::parse(error_message(json(), "busy", "later", std::chrono::seconds(5)))["retryAfter"],
+      5);
 }
 
 TEST(ServerMessage, InvalidUtf8IsReplacedNotThrown) {

@@ -21,17 +21,20 @@ struct OfferShape {
   std::string setup = "actpass";
 };
 
-std::string audio_section(const std::string& mid, const std::string& direction, const OfferShape& shape) {
+std::string audio_section(const std::string& mid, const std::string& direction,
+                          const OfferShape& shape) {
   const auto pt = std::to_string(shape.opus);
   return "m=audio 9 UDP/TLS/RTP/SAVPF " + pt + "\r\n" +
          "c=IN IP4 0.0.0.0\r\n"
-         "a=mid:" + mid + "\r\n" +
-         "a=extmap:" + std::to_string(shape.audio_level) + " urn:ietf:params:rtp-hdrext:ssrc-audio-level\r\n" +
+         "a=mid:" +
+         mid + "\r\n" + "a=extmap:" + std::to_string(shape.audio_level) +
+         " urn:ietf:params:rtp-hdrext:ssrc-audio-level\r\n" +
          "a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid\r\n"
-         "a=" + direction + "\r\n" +
+         "a=" +
+         direction + "\r\n" +
          "a=rtcp-mux\r\n"
-         "a=rtpmap:" + pt + " opus/48000/2\r\n" +
-         "a=fmtp:" + pt + " minptime=10;useinbandfec=1\r\n" +
+         "a=rtpmap:" +
+         pt + " opus/48000/2\r\n" + "a=fmtp:" + pt + " minptime=10;useinbandfec=1\r\n" +
          (direction == "sendonly" ? "a=ssrc:1001234567 cname:Yq3mZ8vT2kLp9wXa\r\n" : "");
 }
 
@@ -47,22 +50,26 @@ std::string client_offer(const OfferShape& shape = {}) {
       "o=- 4611731400430051336 2 IN IP4 127.0.0.1\r\n"
       "s=-\r\n"
       "t=0 0\r\n"
-      "a=group:BUNDLE " + mids + "\r\n" +
+      "a=group:BUNDLE " +
+      mids + "\r\n" +
       "a=ice-ufrag:EsAw\r\n"
       "a=ice-pwd:P2uYro0UCOQ4zxjKXaWCBui1\r\n"
       "a=fingerprint:sha-256 D2:FA:0E:C3:22:59:5E:14:95:69:92:3D:13:B4:84:24:2C:C2:A2:C0:3E:"
       "FD:34:8E:5E:EA:6F:AF:52:CE:E6:0F\r\n"
-      "a=setup:" + shape.setup + "\r\n";
+      "a=setup:" +
+      shape.setup + "\r\n";
   text += audio_section("0", "sendonly", shape);
   for (std::size_t i = 1; i <= shape.receive_slots; ++i) {
     text += audio_section(std::to_string(i), "recvonly", shape);
   }
   if (shape.data_channel) {
-    text += "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\n"
-            "c=IN IP4 0.0.0.0\r\n"
-            "a=mid:" + data_mid + "\r\n" +
-            "a=sctp-port:5000\r\n"
-            "a=max-message-size:262144\r\n";
+    text +=
+        "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\n"
+        "c=IN IP4 0.0.0.0\r\n"
+        "a=mid:" +
+        data_mid + "\r\n" +
+        "a=sctp-port:5000\r\n"
+        "a=max-message-size:262144\r\n";
   }
   return text;
 }
@@ -70,8 +77,8 @@ std::string client_offer(const OfferShape& shape = {}) {
 NegotiationSettings settings(std::size_t slots = 8) {
   rtc::sdp::Fingerprint fingerprint{"sha-256", {}};
   for (int i = 0; i < 32; ++i) fingerprint.digest.push_back(static_cast<std::uint8_t>(i * 7));
-  return {rtc::sdp::ServerTransport{"wvx4", "serverpasswordserverpassword", fingerprint,
-                                    {"198.51.100.7"}, 40000, 40001},
+  return {rtc::sdp::ServerTransport{
+              "wvx4", "serverpasswordserverpassword", fingerprint, {"198.51.100.7"}, 40000, 40001},
           slots, 7001};
 }
 
@@ -125,7 +132,8 @@ TEST(SfuNegotiation, DoesNotNegotiateTheMidExtension) {
 }
 
 TEST(SfuNegotiation, TakesNoMoreSlotsThanTheServerHas) {
-  const auto negotiated = negotiate(client_offer({.receive_slots = 5}), settings(3), counting_ssrcs());
+  const auto negotiated =
+      negotiate(client_offer({.receive_slots = 5}), settings(3), counting_ssrcs());
   ASSERT_TRUE(negotiated);
   EXPECT_EQ(negotiated->slot_mids, (std::vector<std::string>{"1", "2", "3"}));
   EXPECT_EQ(negotiated->slot_ssrcs, (std::vector<std::uint32_t>{1001, 1002, 1003}));
@@ -144,7 +152,8 @@ TEST(SfuNegotiation, ReportsFromTheFirstSlotOrAnSsrcOfItsOwn) {
   EXPECT_EQ(with_slots->rtcp.cname, kSlotCname);
 
   // A speaker that receives nothing still needs an SSRC for its receiver reports.
-  const auto without = negotiate(client_offer({.receive_slots = 0}), settings(), counting_ssrcs(5000));
+  const auto without =
+      negotiate(client_offer({.receive_slots = 0}), settings(), counting_ssrcs(5000));
   ASSERT_TRUE(without);
   EXPECT_TRUE(without->slot_mids.empty());
   EXPECT_TRUE(without->rtcp.slot_ssrcs.empty());
@@ -153,7 +162,8 @@ TEST(SfuNegotiation, ReportsFromTheFirstSlotOrAnSsrcOfItsOwn) {
 
 TEST(SfuNegotiation, ReadsTheMembersFormatFromItsMicrophone) {
   // aiortc numbers Opus 96 and the audio level 2.
-  const auto negotiated = negotiate(client_offer({.opus = 96, .audio_level = 2}), settings(), counting_ssrcs());
+  const auto negotiated =
+      negotiate(client_offer({.opus = 96, .audio_level = 2}), settings(), counting_ssrcs());
   ASSERT_TRUE(negotiated);
   EXPECT_EQ(negotiated->format.opus_payload_type, 96);
   EXPECT_EQ(negotiated->format.audio_level_extension_id, 2);
@@ -170,8 +180,8 @@ TEST(SfuNegotiation, CarriesWhatTheConnectionNeeds) {
   EXPECT_EQ(negotiated->remote_fingerprint.digest.front(), 0xD2);
   EXPECT_TRUE(negotiated->data_channels);
 
-  const auto passive = negotiate(client_offer({.data_channel = false, .setup = "passive"}), settings(),
-                                 counting_ssrcs());
+  const auto passive = negotiate(client_offer({.data_channel = false, .setup = "passive"}),
+                                 settings(), counting_ssrcs());
   ASSERT_TRUE(passive) << passive.error().message;
   EXPECT_EQ(passive->server_setup, SetupRole::Active);
   EXPECT_FALSE(passive->data_channels);
@@ -196,7 +206,8 @@ TEST(SfuNegotiation, RefusesAnOfferItCannotAnswerSayingWhy) {
   const auto negotiated = negotiate(text, settings(), counting_ssrcs());
   ASSERT_FALSE(negotiated);
   EXPECT_EQ(negotiated.error().code, NegotiationErrorCode::BadOffer);
-  EXPECT_NE(negotiated.error().message.find("fingerprint"), std::string::npos) << negotiated.error().message;
+  EXPECT_NE(negotiated.error().message.find("fingerprint"), std::string::npos)
+      << negotiated.error().message;
 }
 
 TEST(SfuNegotiation, AnAnswerThatCannotBeWrittenIsTheServersFault) {

@@ -15,15 +15,26 @@ namespace {
 std::vector<std::uint8_t> voice_packet(std::uint32_t ssrc, std::uint16_t sequence,
                                        std::uint32_t timestamp, std::uint8_t level = 20,
                                        std::uint8_t extension_id = 1) {
-  std::vector<std::uint8_t> p{0x90, 111,
-                              static_cast<std::uint8_t>(sequence >> 8), static_cast<std::uint8_t>(sequence),
-                              static_cast<std::uint8_t>(timestamp >> 24), static_cast<std::uint8_t>(timestamp >> 16),
-                              static_cast<std::uint8_t>(timestamp >> 8), static_cast<std::uint8_t>(timestamp),
-                              static_cast<std::uint8_t>(ssrc >> 24), static_cast<std::uint8_t>(ssrc >> 16),
-                              static_cast<std::uint8_t>(ssrc >> 8), static_cast<std::uint8_t>(ssrc),
-                              0xBE, 0xDE, 0x00, 0x01,
+  std::vector<std::uint8_t> p{0x90,
+                              111,
+                              static_cast<std::uint8_t>(sequence >> 8),
+                              static_cast<std::uint8_t>(sequence),
+                              static_cast<std::uint8_t>(timestamp >> 24),
+                              static_cast<std::uint8_t>(timestamp >> 16),
+                              static_cast<std::uint8_t>(timestamp >> 8),
+                              static_cast<std::uint8_t>(timestamp),
+                              static_cast<std::uint8_t>(ssrc >> 24),
+                              static_cast<std::uint8_t>(ssrc >> 16),
+                              static_cast<std::uint8_t>(ssrc >> 8),
+                              static_cast<std::uint8_t>(ssrc),
+                              0xBE,
+                              0xDE,
+                              0x00,
+                              0x01,
                               static_cast<std::uint8_t>(extension_id << 4),
-                              static_cast<std::uint8_t>(0x80 | level), 0x00, 0x00};
+                              static_cast<std::uint8_t>(0x80 | level),
+                              0x00,
+                              0x00};
   for (int i = 0; i < 40; ++i) p.push_back(static_cast<std::uint8_t>(ssrc + i));
   return p;
 }
@@ -43,7 +54,8 @@ struct RecordingSink : PacketSink {
   std::size_t count_from_payload(std::uint32_t speaker_ssrc) const {
     // Payload bytes start at the speaker's ssrc (see voice_packet): tells whose voice it is.
     std::size_t n = 0;
-    for (const auto& p : packets) n += rtc::rtp::parse_rtp_packet(p)->payload[0] == static_cast<std::uint8_t>(speaker_ssrc);
+    for (const auto& p : packets)
+      n += rtc::rtp::parse_rtp_packet(p)->payload[0] == static_cast<std::uint8_t>(speaker_ssrc);
     return n;
   }
 };
@@ -63,7 +75,8 @@ struct Room {
   void add(const std::string& id, double x, std::uint32_t ssrc_base,
            core::Role role = core::Role::Participant, std::size_t slots = 2) {
     std::vector<std::uint32_t> ssrcs;
-    for (std::size_t i = 0; i < slots; ++i) ssrcs.push_back(ssrc_base + static_cast<std::uint32_t>(i));
+    for (std::size_t i = 0; i < slots; ++i)
+      ssrcs.push_back(ssrc_base + static_cast<std::uint32_t>(i));
     room->add(id, sinks[id], ssrcs, role);
     room->place(id, {x, 0, 0, 0});
   }
@@ -123,7 +136,7 @@ TEST(SfuRoom, EachSlotIsOneContinuousStream) {
       EXPECT_GT(view->timestamp, previous_timestamp);
       if (view->payload[0] == 0xB && !switched) {
         switched = true;
-        EXPECT_TRUE(view->marker);  // a new voice on the slot
+        EXPECT_TRUE(view->marker);                                    // a new voice on the slot
         EXPECT_GE(view->timestamp - previous_timestamp, 48000u * 3);  // the silence, in time
       }
     }
@@ -196,7 +209,9 @@ TEST(SfuRoom, EachMembersOwnNumberingIsReadAndWritten) {
   EXPECT_GT(r.sinks["l"].count_from_payload(0xB), 40u);
   EXPECT_EQ(r.sinks["l"].count_from_payload(0xC), 0u);
   EXPECT_EQ(r.room->counters().not_opus, 50u);
-  for (const auto& p : r.sinks["l"].packets) EXPECT_EQ(rtc::rtp::parse_rtp_packet(p)->payload_type, 111);
+  for (const auto& p : r.sinks["l"].packets)
+    EXPECT_EQ(rtc::rtp::parse_rtp_packet(p)->payload_type, 111);
   ASSERT_GT(r.sinks["b"].count_from_payload(0xA), 40u);
-  for (const auto& p : r.sinks["b"].packets) EXPECT_EQ(rtc::rtp::parse_rtp_packet(p)->payload_type, 96);
+  for (const auto& p : r.sinks["b"].packets)
+    EXPECT_EQ(rtc::rtp::parse_rtp_packet(p)->payload_type, 96);
 }

@@ -16,7 +16,9 @@ using nlohmann::json;
 namespace {
 
 // `seconds` after an arbitrary start of the steady clock.
-base::SteadyTime after(double seconds) { return base::SteadyTime{} + base::to_steady(base::Seconds(seconds)); }
+base::SteadyTime after(double seconds) {
+  return base::SteadyTime{} + base::to_steady(base::Seconds(seconds));
+}
 
 struct FakeLink final : signalling::PeerLink {
   std::vector<json> sent;
@@ -38,7 +40,8 @@ struct FakeLink final : signalling::PeerLink {
     return json();
   }
   std::size_t count_of(const std::string& type) const {
-    return std::count_if(sent.begin(), sent.end(), [&](const json& m) { return m["type"] == type; });
+    return std::count_if(sent.begin(), sent.end(),
+                         [&](const json& m) { return m["type"] == type; });
   }
   std::vector<std::string> types() const {
     std::vector<std::string> out;
@@ -54,10 +57,10 @@ struct InlinePasswordChecks final : signalling::PasswordChecks {
   std::optional<signalling::PasswordVerdict> check(signalling::PasswordAttempt attempt,
                                                    Done) override {
     using Outcome = signalling::PasswordVerdict::Outcome;
-    return signalling::PasswordVerdict{
-        accounts.verify_password(attempt.account, attempt.password) ? Outcome::Accepted
-                                                                     : Outcome::Refused,
-        {}};
+    return signalling::PasswordVerdict{accounts.verify_password(attempt.account, attempt.password)
+                                           ? Outcome::Accepted
+                                           : Outcome::Refused,
+                                       {}};
   }
   void token_refused(std::string_view, std::string_view reason) override {
     refused_tokens.emplace_back(reason);
@@ -103,10 +106,16 @@ struct SignallingStore {
 
 class SignallingTest : public ::testing::Test, protected SignallingStore {
  protected:
-  explicit SignallingTest(signalling::SfuControl* sfu = nullptr,
-                          core::ForwardingPolicy policy = {})
-      : hub{{accounts, channels, signer, {{"stun:stun.example.org"}, {}, "", 600},
-             "voice.example.org", 3, sfu, policy, password_checks}} {}
+  explicit SignallingTest(signalling::SfuControl* sfu = nullptr, core::ForwardingPolicy policy = {})
+      : hub{{accounts,
+             channels,
+             signer,
+             {{"stun:stun.example.org"}, {}, "", 600},
+             "voice.example.org",
+             3,
+             sfu,
+             policy,
+             password_checks}} {}
 
   struct Client {
     std::shared_ptr<FakeLink> link = std::make_shared<FakeLink>();
@@ -232,7 +241,8 @@ TEST_F(SignallingTest, NothingCrossesChannels) {
   const auto c_seen = c.link->sent.size();
   auto b = joined("xB", "pb", kC1);
   b.send({{"type", "state"}, {"muted", true}});
-  b.send({{"type", "signal"}, {"to", c.session->member_id()},
+  b.send({{"type", "signal"},
+          {"to", c.session->member_id()},
           {"data", {{"description", {{"type", "offer"}, {"sdp", "v=0"}}}}}});
   EXPECT_EQ(b.link->last()["code"], "unknown_member");
   EXPECT_EQ(c.link->sent.size(), c_seen);
@@ -245,14 +255,16 @@ TEST_F(SignallingTest, SignalReachesOnlyItsTarget) {
   auto b = joined("xB", "pb", kC1);
   auto c = joined("xC", "pc", kC1);
   const auto c_seen = c.link->sent.size();
-  const json data = {{"candidate", {{"candidate", "candidate:1 1 udp 1 127.0.0.1 5000 typ host"},
-                                    {"sdpMid", "0"}, {"sdpMLineIndex", 0}}}};
+  const json data = {{"candidate",
+                      {{"candidate", "candidate:1 1 udp 1 127.0.0.1 5000 typ host"},
+                       {"sdpMid", "0"},
+                       {"sdpMLineIndex", 0}}}};
   c.send({{"type", "signal"}, {"to", a.session->member_id()}, {"data", data}});
   EXPECT_EQ(a.link->last()["type"], "signal");
   EXPECT_EQ(a.link->last()["from"], c.session->member_id());
   EXPECT_EQ(a.link->last()["data"], data);
   EXPECT_EQ(b.link->count_of("signal"), 0u);  // b saw c join, no signal
-  EXPECT_EQ(c.link->sent.size(), c_seen);               // no error for c
+  EXPECT_EQ(c.link->sent.size(), c_seen);     // no error for c
 }
 
 TEST_F(SignallingTest, LeavingAndClosingTellTheOthers) {
@@ -268,7 +280,8 @@ TEST_F(SignallingTest, LeavingAndClosingTellTheOthers) {
 
 TEST_F(SignallingTest, UnknownChannelsAndDirectoriesAreNotFound) {
   auto a = signed_in("xA", "pa");
-  for (const char* uri : {kDir, "sip:confctl-9999@voice.example.org", "sip:confctl-1001@other.org", "x"}) {
+  for (const char* uri :
+       {kDir, "sip:confctl-9999@voice.example.org", "sip:confctl-1001@other.org", "x"}) {
     a.send({{"type", "join"}, {"channel", uri}});
     EXPECT_EQ(a.link->last()["code"], "not_found") << uri;
   }
@@ -311,8 +324,9 @@ TEST_F(SignallingTest, JoinTokensAdmitToTheirChannelOnly) {
 }
 
 TEST_F(SignallingTest, ExpiredAndForgedTokensFail) {
-  for (const auto& token : {signer.sign({"xA", kC1, 999, ""}),
-                            core::JoinTokenSigner(std::vector<unsigned char>(32, 8)).sign({"xA", kC1, 2000, ""})}) {
+  for (const auto& token :
+       {signer.sign({"xA", kC1, 999, ""}),
+        core::JoinTokenSigner(std::vector<unsigned char>(32, 8)).sign({"xA", kC1, 2000, ""})}) {
     auto a = connect();
     a.send({{"type", "hello"}, {"token", token}});
     EXPECT_EQ(a.link->last()["code"], "auth_failed");
@@ -338,13 +352,19 @@ TEST_F(SignallingTest, FloodingIsThrottledThenDropped) {
 
 TEST_F(SignallingTest, PositionsAreCheckedAndRateLimited) {
   auto a = joined("xA", "pa", kC1);
-  for (const json& bad : {json{{"type", "position"}, {"x", -5}, {"y", 0}, {"z", 0}},
-                          json{{"type", "position"}, {"x", "1"}, {"y", 0}, {"z", 0}},
-                          json{{"type", "position"}, {"x", 1}, {"y", 0}},
-                          json{{"type", "position"}, {"x", 1}, {"y", 0}, {"z", 1e9}},
-                          json{{"type", "position"}, {"x", 1}, {"y", 0}, {"z", 0}, {"yaw", 1}, {"rotation", {0, 0, 0, 1}}},
-                          json{{"type", "position"}, {"x", 1}, {"y", 0}, {"z", 0}, {"rotation", {0, 0, 0, 0}}},
-                          json{{"type", "position"}, {"x", 1}, {"y", 0}, {"z", 0}, {"rotation", {0, 0, 1}}}}) {
+  for (const json& bad :
+       {json{{"type", "position"}, {"x", -5}, {"y", 0}, {"z", 0}},
+        json{{"type", "position"}, {"x", "1"}, {"y", 0}, {"z", 0}},
+        json{{"type", "position"}, {"x", 1}, {"y", 0}},
+        json{{"type", "position"}, {"x", 1}, {"y", 0}, {"z", 1e9}},
+        json{{"type", "position"},
+             {"x", 1},
+             {"y", 0},
+             {"z", 0},
+             {"yaw", 1},
+             {"rotation", {0, 0, 0, 1}}},
+        json{{"type", "position"}, {"x", 1}, {"y", 0}, {"z", 0}, {"rotation", {0, 0, 0, 0}}},
+        json{{"type", "position"}, {"x", 1}, {"y", 0}, {"z", 0}, {"rotation", {0, 0, 1}}}}) {
     a.send(bad, 0);
     EXPECT_EQ(a.link->last()["code"], "bad_message") << bad.dump();
   }
@@ -466,7 +486,9 @@ TEST_F(SignallingTest, JoinsAndLeavesReachAudibleListsAtTheNextTickOnly) {
   auto a = joined("xA", "pa", kC1);
   auto b = joined("xB", "pb", kC1);
   auto c = joined("xC", "pc", kC1);
-  const auto count_positions = [](const auto& member) { return member.link->count_of("positions"); };
+  const auto count_positions = [](const auto& member) {
+    return member.link->count_of("positions");
+  };
   EXPECT_EQ(count_positions(a), 0u);
   hub.push_positions();
   EXPECT_EQ(count_positions(a), 1u);
@@ -666,9 +688,7 @@ TEST_F(ForwardingSwitchTest, MovingToAnotherChannelRefitsTheOneLeft) {
 
 TEST(ClientMessage, ChecksShapes) {
   using signalling::parse_client_message;
-  const auto bad = [](const std::string& text) {
-    return !parse_client_message(text).has_value();
-  };
+  const auto bad = [](const std::string& text) { return !parse_client_message(text).has_value(); };
   EXPECT_TRUE(bad("not json"));
   EXPECT_TRUE(bad("[1,2]"));
   EXPECT_TRUE(bad(R"({"type":"dance"})"));
@@ -747,8 +767,8 @@ class DeferredSignInTest : public ::testing::Test, protected SignallingStore {
   }
 
   DeferredPasswordChecks checks;
-  signalling::SignallingHub hub{{accounts, channels, signer, {}, "voice.example.org", 3, nullptr,
-                                 {}, checks}};
+  signalling::SignallingHub hub{
+      {accounts, channels, signer, {}, "voice.example.org", 3, nullptr, {}, checks}};
 };
 
 // The check runs elsewhere; a join sent right behind the hello waits for its answer.
@@ -824,7 +844,8 @@ TEST_F(DeferredSignInTest, MessagesBeyondTheHeldLimitAreDropped) {
   }
   EXPECT_EQ(client.link->count_of("error"), 3u);
   checks.answer(signalling::PasswordVerdict::Outcome::Accepted);
-  EXPECT_EQ(client.link->count_of("pong"), signalling::SignallingSession::Limits::kHeldWhileSigningIn);
+  EXPECT_EQ(client.link->count_of("pong"),
+            signalling::SignallingSession::Limits::kHeldWhileSigningIn);
 }
 
 TEST_F(DeferredSignInTest, RefusedJoinTokensAreReportedWithTheirSource) {

@@ -15,7 +15,9 @@ using webvox::base::SteadyTime;
 SteadyTime at(double seconds) { return SteadyTime{} + webvox::base::to_steady(Seconds(seconds)); }
 
 SlotCandidate talking(std::string id, double level) { return {std::move(id), level, Seconds(0)}; }
-SlotCandidate quiet(std::string id, double silent_for) { return {std::move(id), -127, Seconds(silent_for)}; }
+SlotCandidate quiet(std::string id, double silent_for) {
+  return {std::move(id), -127, Seconds(silent_for)};
+}
 
 SlotAllocator::Settings two_slots() {
   SlotAllocator::Settings settings;
@@ -33,7 +35,8 @@ using Slots = std::vector<std::optional<std::string>>;
 
 TEST(SlotAllocator, FillsFreeSlotsLoudestFirst) {
   SlotAllocator allocator(two_slots());
-  const std::vector<SlotCandidate> candidates{talking("a", -40), talking("b", -20), talking("c", -30)};
+  const std::vector<SlotCandidate> candidates{talking("a", -40), talking("b", -20),
+                                              talking("c", -30)};
   const auto changes = allocator.update(candidates, at(0));
   EXPECT_EQ(occupants(allocator), (Slots{"b", "c"}));
   ASSERT_EQ(changes.size(), 2u);
@@ -74,8 +77,8 @@ TEST(SlotAllocator, AMuchLouderSpeakerDisplacesTheWeakestSettledOccupant) {
   // Too soon: b has had its slot for less than the minimum tenure.
   allocator.update(std::vector{talking("a", -30), talking("b", -40), talking("c", -10)}, at(0.5));
   EXPECT_EQ(occupants(allocator), (Slots{"a", "b"}));
-  const auto changes =
-      allocator.update(std::vector{talking("a", -30), talking("b", -40), talking("c", -10)}, at(1.5));
+  const auto changes = allocator.update(
+      std::vector{talking("a", -30), talking("b", -40), talking("c", -10)}, at(1.5));
   EXPECT_EQ(occupants(allocator), (Slots{"a", "c"}));
   ASSERT_EQ(changes.size(), 1u);
   EXPECT_EQ(changes[0].previous, "b");
@@ -144,8 +147,8 @@ TEST(SlotAllocator, WithoutTenureOrMarginEveryChallengerTakesItsTurnLoudestFirst
   settings.min_tenure = Seconds(0);
   settings.switch_margin_db = -100;  // anyone outshouts anyone
   SlotAllocator allocator(settings);
-  const std::vector<SlotCandidate> candidates{talking("d", -50), talking("a", -10), talking("c", -40),
-                                              talking("b", -20)};
+  const std::vector<SlotCandidate> candidates{talking("d", -50), talking("a", -10),
+                                              talking("c", -40), talking("b", -20)};
   const auto changes = allocator.update(candidates, at(0));
   ASSERT_EQ(changes.size(), 4u);
   EXPECT_EQ(changes[0].next, "a");

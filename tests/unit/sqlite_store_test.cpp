@@ -59,7 +59,10 @@ TEST_F(SqliteStoreTest, UsesWriteAheadLogging) {
 }
 
 TEST_F(SqliteStoreTest, RefusesADatabaseFromANewerVersion) {
-  { store::SqliteDatabase db(path()); db.execute("PRAGMA user_version = 99"); }
+  {
+    store::SqliteDatabase db(path());
+    db.execute("PRAGMA user_version = 99");
+  }
   EXPECT_THROW(store::SqliteDatabase{path()}, store::StoreError);
 }
 

@@ -10,7 +10,8 @@ using webvox::app::StaticFiles;
 class StaticFilesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    base_ = std::filesystem::temp_directory_path() / ("webvox-static-" + std::to_string(::getpid()));
+    base_ =
+        std::filesystem::temp_directory_path() / ("webvox-static-" + std::to_string(::getpid()));
     std::filesystem::create_directories(base_ / "web" / "sub");
     std::ofstream(base_ / "web" / "index.html") << "<!doctype html>";
     std::ofstream(base_ / "web" / "app.js") << "export {}";
@@ -20,7 +21,8 @@ class StaticFilesTest : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(base_); }
 
-  std::optional<webvox::http::Response> get(const std::string& target, const std::string& method = "GET") {
+  std::optional<webvox::http::Response> get(const std::string& target,
+                                            const std::string& method = "GET") {
     webvox::http::Request request;
     request.method = method;
     request.target = target;

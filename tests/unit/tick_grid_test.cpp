@@ -20,7 +20,7 @@ TEST(TickGrid, DeadlinesStayOnTheGridWhateverTheWorkTook) {
 
 TEST(TickGrid, ALateTickIsFollowedAtOnceByTheOnesItHeldUp) {
   TickGrid grid(20ms, 200ms, kStart);
-  grid.next(kStart);  // due at +20 ms; it runs at +75 ms
+  grid.next(kStart);                                   // due at +20 ms; it runs at +75 ms
   EXPECT_EQ(grid.next(kStart + 75ms), kStart + 40ms);  // already due: runs at once
   EXPECT_EQ(grid.next(kStart + 76ms), kStart + 60ms);
   EXPECT_EQ(grid.next(kStart + 77ms), kStart + 80ms);  // caught up

@@ -15,8 +15,9 @@ constexpr const char* kRegion = "3f1c2a4e-5b6d-4e7f-8a9b-0c1d2e3f4a5b";
 constexpr const char* kAgentA = "x5mkTKmxDTuGnjWyC__WfMg==";
 
 std::string create_url(const std::string& name, const std::string& token,
-                       const std::string& extra = "&chan_type=positional&chan_mode=open&chan_roll_off=2"
-                                                  "&chan_dist_model=2&chan_max_range=60&chan_clamping_distance=10") {
+                       const std::string& extra =
+                           "&chan_type=positional&chan_mode=open&chan_roll_off=2"
+                           "&chan_dist_model=2&chan_max_range=60&chan_clamping_distance=10") {
   return "/api2/viv_chan_mod.php?mode=create&chan_name=" + name + "&auth_token=" + token +
          "&chan_desc=Test%20Region:Parcel%20One" + extra;
 }
@@ -30,7 +31,9 @@ class VivoxApiTest : public ::testing::Test {
     EXPECT_TRUE(reader.parsed()) << response.body;
     return reader;
   }
-  std::string code(const std::string& target) { return get(target).value("response.level0.body.code"); }
+  std::string code(const std::string& target) {
+    return get(target).value("response.level0.body.code");
+  }
 
   VivoxStack stack;
   std::string token = stack.sign_in();
@@ -108,8 +111,8 @@ TEST_F(VivoxApiTest, CreateSearchAndReadLikeTheModule) {
   EXPECT_EQ(created.value("response.level0.body.chan_uri"), "sip:confctl-1001@voice.example.org");
   EXPECT_EQ(created.value("response.level0.body.chan_id"), "1001");
 
-  const auto search =
-      get(std::string("/api2/viv_chan_search.php?cond_channame=") + kParcelOne + "&auth_token=" + token);
+  const auto search = get(std::string("/api2/viv_chan_search.php?cond_channame=") + kParcelOne +
+                          "&auth_token=" + token);
   EXPECT_TRUE(search.is_ok());
   EXPECT_EQ(search.value("response.level0.channel-search.count"), "1");
   const std::string item = "response.level0.channel-search.channels.channels.level4.";
@@ -138,10 +141,11 @@ TEST_F(VivoxApiTest, EveryListItemCarriesEveryFieldSoIndicesLineUp) {
                        "D&auth_token=" + token + "&chan_desc=Test%20Region&chan_type=dir")
                        .value("response.level0.body.chan_id");
   for (const char* name : {"a", "b", "c"}) {
-    get("/api2/viv_chan_mod.php?mode=create&chan_name=" + std::string(name) + "&auth_token=" +
-        token + "&chan_parent=" + dir + "&chan_type=channel");
+    get("/api2/viv_chan_mod.php?mode=create&chan_name=" + std::string(name) +
+        "&auth_token=" + token + "&chan_parent=" + dir + "&chan_type=channel");
   }
-  const auto list = get("/api2/viv_chan_search.php?&cond_chanparent=" + dir + "&auth_token=" + token);
+  const auto list =
+      get("/api2/viv_chan_search.php?&cond_chanparent=" + dir + "&auth_token=" + token);
   EXPECT_EQ(list.value("response.level0.channel-search.count"), "3");
   const std::string item = "response.level0.channel-search.channels.channels.level4.";
   for (const char* field : {"id", "name", "type", "parent", "uri"}) {
@@ -175,20 +179,24 @@ TEST_F(VivoxApiTest, ErrorsNeverCarryAChannelUri) {
 }
 
 TEST_F(VivoxApiTest, QueryCutByHashStillCreatesWithDefaults) {
-  const auto created = get("/api2/viv_chan_mod.php?mode=create&chan_name=bob-parcel&auth_token=" +
-                           token + "&chan_desc=Test%20Region:Bob%20&%20Alice%20#2&chan_type=channel");
+  const auto created =
+      get("/api2/viv_chan_mod.php?mode=create&chan_name=bob-parcel&auth_token=" + token +
+          "&chan_desc=Test%20Region:Bob%20&%20Alice%20#2&chan_type=channel");
   EXPECT_FALSE(created.value("response.level0.body.chan_uri").empty());
-  const auto channel = stack.channels.find(std::stoll(created.value("response.level0.body.chan_id")));
+  const auto channel =
+      stack.channels.find(std::stoll(created.value("response.level0.body.chan_id")));
   ASSERT_TRUE(channel);
   EXPECT_EQ(channel->description, "Test Region:Bob ");
   EXPECT_EQ(channel->properties, webvox::core::ChannelProperties{});
 }
 
 TEST_F(VivoxApiTest, RollOffWithDecimalComma) {
-  const auto created = get(create_url("comma", token,
-                                      "&chan_type=positional&chan_mode=lecture&chan_roll_off=2,5"
-                                      "&chan_dist_model=1&chan_max_range=80&chan_clamping_distance=5"));
-  const auto channel = stack.channels.find(std::stoll(created.value("response.level0.body.chan_id")));
+  const auto created =
+      get(create_url("comma", token,
+                     "&chan_type=positional&chan_mode=lecture&chan_roll_off=2,5"
+                     "&chan_dist_model=1&chan_max_range=80&chan_clamping_distance=5"));
+  const auto channel =
+      stack.channels.find(std::stoll(created.value("response.level0.body.chan_id")));
   ASSERT_TRUE(channel);
   EXPECT_DOUBLE_EQ(channel->properties.roll_off, 2.5);
   EXPECT_EQ(channel->properties.mode, webvox::core::ChannelMode::Lecture);
@@ -198,11 +206,13 @@ TEST_F(VivoxApiTest, RollOffWithDecimalComma) {
 }
 
 TEST_F(VivoxApiTest, OddPropertiesAreClampedNotRefused) {
-  const auto created = get(create_url("odd", token,
-                                      "&chan_type=positional&chan_mode=open&chan_roll_off=abc"
-                                      "&chan_dist_model=9&chan_max_range=500&chan_clamping_distance=-3"));
+  const auto created =
+      get(create_url("odd", token,
+                     "&chan_type=positional&chan_mode=open&chan_roll_off=abc"
+                     "&chan_dist_model=9&chan_max_range=500&chan_clamping_distance=-3"));
   ASSERT_FALSE(created.value("response.level0.body.chan_uri").empty());
-  const auto channel = stack.channels.find(std::stoll(created.value("response.level0.body.chan_id")));
+  const auto channel =
+      stack.channels.find(std::stoll(created.value("response.level0.body.chan_id")));
   EXPECT_DOUBLE_EQ(channel->properties.roll_off, 2.0);
   EXPECT_EQ(channel->properties.distance_model, webvox::core::DistanceModel::Linear);
   EXPECT_EQ(channel->properties.max_range, 160);
@@ -212,7 +222,8 @@ TEST_F(VivoxApiTest, OddPropertiesAreClampedNotRefused) {
 TEST_F(VivoxApiTest, NonPositionalChannelsAreReportedAsChannel) {
   get(create_url("flat", token, "&chan_type=channel"));
   const auto search = get("/api2/viv_chan_search.php?cond_channame=flat&auth_token=" + token);
-  EXPECT_EQ(search.value("response.level0.channel-search.channels.channels.level4.type"), "channel");
+  EXPECT_EQ(search.value("response.level0.channel-search.channels.channels.level4.type"),
+            "channel");
 }
 
 TEST_F(VivoxApiTest, DeleteAnswersAndRemoves) {
@@ -225,7 +236,8 @@ TEST_F(VivoxApiTest, DeleteAnswersAndRemoves) {
 
 TEST_F(VivoxApiTest, TextFromRequestsIsMadeXmlSafe) {
   get("/api2/viv_chan_mod.php?mode=create&chan_name=bad%FF%01name&auth_token=" + token);
-  const auto search = get("/api2/viv_chan_search.php?cond_channame=bad%FF%01name&auth_token=" + token);
+  const auto search =
+      get("/api2/viv_chan_search.php?cond_channame=bad%FF%01name&auth_token=" + token);
   EXPECT_EQ(search.value("response.level0.channel-search.count"), "1");
   EXPECT_EQ(search.value("response.level0.channel-search.channels.channels.level4.name"),
             "bad\xEF\xBF\xBDname");
@@ -243,8 +255,9 @@ TEST_F(VivoxApiTest, PageOffsetBeyondSigned64BitsAnswersAnEmptyPage) {
                           "&auth_token=" + token);
     EXPECT_TRUE(page.is_ok()) << offset;
     EXPECT_EQ(page.value("response.level0.channel-search.count"), "0") << offset;
-    const auto by_name = get("/api2/viv_chan_search.php?cond_channame=a&page_offset=" +
-                             std::string(offset) + "&auth_token=" + token);
+    const auto by_name =
+        get("/api2/viv_chan_search.php?cond_channame=a&page_offset=" + std::string(offset) +
+            "&auth_token=" + token);
     EXPECT_EQ(by_name.value("response.level0.channel-search.count"), "0") << offset;
   }
   // 2^64 is no count at all: the parameter is invalid.
@@ -261,8 +274,7 @@ class VivoxSignInThrottleTest : public VivoxApiTest {
                             std::chrono::seconds at = {}) {
     webvox::vivox::VivoxRequest request;
     request.script = "viv_signin.php";
-    request.parameters = webvox::base::parse_query(
-        "userid=opensim-admin&pwd=" + password);
+    request.parameters = webvox::base::parse_query("userid=opensim-admin&pwd=" + password);
     request.source = source;
     request.received = webvox::core::MonotonicTime{} + std::chrono::hours(1) + at;
     return ModuleReader(stack.api.handle(request));

@@ -37,14 +37,16 @@ class WorldApiTest : public ::testing::Test {
   std::vector<Placed> placed;
   base::SteadyTime now = base::SteadyTime{} + std::chrono::seconds(5000);
   std::int64_t unix_now = 1'700'000'000;
-  app::WorldApi api{std::string(kSecret),
-                    std::string(VivoxStack::kRealm),
-                    issuer,
-                    stack.channels,
-                    codes,
-                    [this](const std::string& account, const core::Position& position,
-                           base::SteadyTime at) { placed.push_back({account, position, at}); },
-                    {[this] { return now; }, [this] { return unix_now; }}};
+  app::WorldApi api{
+      std::string(kSecret),
+      std::string(VivoxStack::kRealm),
+      issuer,
+      stack.channels,
+      codes,
+      [this](const std::string& account, const core::Position& position, base::SteadyTime at) {
+        placed.push_back({account, position, at});
+      },
+      {[this] { return now; }, [this] { return unix_now; }}};
   app::HttpRoutes routes{stack.api, nullptr, nullptr, &api};
 
   // The headers OpenSim's llHTTPRequest adds (LSL_Api.llHTTPRequest), for a HUD worn by kAvatar.
@@ -143,8 +145,8 @@ TEST_F(WorldApiTest, WrongOrMissingSecretIs403AndPlacesNothing) {
 }
 
 TEST_F(WorldApiTest, MalformedRequestsAre400WithOneLineReasons) {
-  const auto bad_pos = routes.handle(from_hud("/world/position", "secret=" + std::string(kSecret) +
-                                                                     "&pos=%3C1%2C2%3E"));
+  const auto bad_pos = routes.handle(
+      from_hud("/world/position", "secret=" + std::string(kSecret) + "&pos=%3C1%2C2%3E"));
   EXPECT_EQ(bad_pos.status, 400u);
   EXPECT_NE(bad_pos.body.find("'pos'"), std::string::npos);
   EXPECT_EQ(bad_pos.body.find('\n'), bad_pos.body.size() - 1);  // one line
@@ -162,10 +164,10 @@ TEST_F(WorldApiTest, WrongMethodsAndBigBodies) {
   const auto response = routes.handle(get_position);
   EXPECT_EQ(response.status, 405u);
   EXPECT_EQ(header(response, "Allow"), "POST");
-  EXPECT_EQ(routes.handle(from_hud("/world/position", position_body() + "&pad=" +
-                                                          std::string(5000, 'a')))
-                .status,
-            413u);
+  EXPECT_EQ(
+      routes.handle(from_hud("/world/position", position_body() + "&pad=" + std::string(5000, 'a')))
+          .status,
+      413u);
 }
 
 TEST_F(WorldApiTest, FloodingOneAvatarIs429WhileOthersGoOn) {
@@ -181,8 +183,9 @@ TEST_F(WorldApiTest, FloodingOneAvatarIs429WhileOthersGoOn) {
   }
   EXPECT_EQ(accepted, static_cast<int>(app::WorldLimits::kPositionBurst));
   EXPECT_EQ(limited, 20 - accepted);
-  EXPECT_EQ(routes.handle(from_hud("/world/position", position_body(),
-                                   "fbefbeaa-1111-4222-8333-444455556666"))
+  EXPECT_EQ(routes
+                .handle(from_hud("/world/position", position_body(),
+                                 "fbefbeaa-1111-4222-8333-444455556666"))
                 .status,
             200u);
   now += std::chrono::seconds(1);  // one more per second, as the HUD sends
@@ -284,17 +287,19 @@ class WorldApiViewerRegionsTest : public WorldApiTest {
  protected:
   world::RegionDirectory directory;
   std::optional<core::Channel> estate;
-  app::WorldApi viewer_api{std::string(kSecret),
-                           std::string(VivoxStack::kRealm),
-                           issuer,
-                           stack.channels,
-                           codes,
-                           [this](const std::string& account, const core::Position& position,
-                                  base::SteadyTime at) { placed.push_back({account, position, at}); },
-                           {[this] { return now; }, [this] { return unix_now; }},
-                           app::ViewerRegions{&directory, [this](const std::string& region) {
-                                                return region == kRegion ? estate : std::nullopt;
-                                              }}};
+  app::WorldApi viewer_api{
+      std::string(kSecret),
+      std::string(VivoxStack::kRealm),
+      issuer,
+      stack.channels,
+      codes,
+      [this](const std::string& account, const core::Position& position, base::SteadyTime at) {
+        placed.push_back({account, position, at});
+      },
+      {[this] { return now; }, [this] { return unix_now; }},
+      app::ViewerRegions{&directory, [this](const std::string& region) {
+                           return region == kRegion ? estate : std::nullopt;
+                         }}};
   app::HttpRoutes viewer_routes{stack.api, nullptr, nullptr, &viewer_api};
 };
 
@@ -316,10 +321,11 @@ TEST_F(WorldApiViewerRegionsTest, AHudWhereViewersTalkGetsTheRegionsViewerChanne
 }
 
 TEST_F(WorldApiViewerRegionsTest, APositionReportFixesTheRegionsCorner) {
-  directory.note_viewer(std::string(kRegion), 256000 + 400, 256000 + 100);  // a var region's far cell
+  directory.note_viewer(std::string(kRegion), 256000 + 400,
+                        256000 + 100);  // a var region's far cell
   EXPECT_EQ(directory.corner_of(std::string(kRegion)), (world::RegionCorner{256256, 256000}));
   auto request = from_hud("/world/position", "secret=" + std::string(kSecret) +
-                                                  "&pos=%3C390%2C%20100%2C%2022%3E&yaw=0");
+                                                 "&pos=%3C390%2C%20100%2C%2022%3E&yaw=0");
   EXPECT_EQ(viewer_routes.handle(request).status, 200u);
   EXPECT_EQ(directory.corner_of(std::string(kRegion)), (world::RegionCorner{256000, 256000}));
 }

@@ -57,9 +57,9 @@ TEST(WorldRequest, RefusesBadPositionsWithAReason) {
   EXPECT_NE(reason_of(parse_position_report("secret=s")).find("'pos' is missing"),
             std::string::npos);
   for (const char* body :
-       {"secret=s&pos=1,2,3", "secret=s&pos=<1,2>", "secret=s&pos=<1,2,3,4>",
-        "secret=s&pos=<1,,3>", "secret=s&pos=<1,2,x>", "secret=s&pos=<nan,2,3>",
-        "secret=s&pos=<inf,2,3>", "secret=s&pos=<1e400,2,3>", "secret=s&pos=<1,2,3"}) {
+       {"secret=s&pos=1,2,3", "secret=s&pos=<1,2>", "secret=s&pos=<1,2,3,4>", "secret=s&pos=<1,,3>",
+        "secret=s&pos=<1,2,x>", "secret=s&pos=<nan,2,3>", "secret=s&pos=<inf,2,3>",
+        "secret=s&pos=<1e400,2,3>", "secret=s&pos=<1,2,3"}) {
     EXPECT_NE(reason_of(parse_position_report(body)).find("'pos'"), std::string::npos) << body;
   }
   EXPECT_NE(reason_of(parse_position_report("secret=s&pos=<9000,2,3>")).find("'pos'"),
@@ -70,9 +70,9 @@ TEST(WorldRequest, RefusesBadPositionsWithAReason) {
             std::string::npos);
   EXPECT_NE(reason_of(parse_position_report("secret=s&pos=<1,2,3>&yaw=north")).find("'yaw'"),
             std::string::npos);
-  EXPECT_NE(reason_of(parse_position_report("secret=s&pos=<1,2,3>&yaw=1&rot=<0,0,0,1>"))
-                .find("not both"),
-            std::string::npos);
+  EXPECT_NE(
+      reason_of(parse_position_report("secret=s&pos=<1,2,3>&yaw=1&rot=<0,0,0,1>")).find("not both"),
+      std::string::npos);
   EXPECT_NE(reason_of(parse_position_report("secret=s&pos=<1,2,3>&pos=<4,5,6>")).find("twice"),
             std::string::npos);
 }
@@ -92,8 +92,8 @@ TEST(WorldRequest, TheSecretIsReadApartFromTheOtherFields) {
 }
 
 TEST(WorldRequest, ReadsTheHudsLinkBody) {
-  const auto parsed = parse_link_request(
-      "secret=s&parcel=6B2A8F57-2E1C-4B0B-9F35-0123456789AB&estate_voice=0");
+  const auto parsed =
+      parse_link_request("secret=s&parcel=6B2A8F57-2E1C-4B0B-9F35-0123456789AB&estate_voice=0");
   EXPECT_EQ(parsed.secret, "s");
   ASSERT_TRUE(parsed.content.has_value()) << reason_of(parsed);
   const auto& link = *parsed.content;
@@ -106,8 +106,7 @@ TEST(WorldRequest, ReadsTheHudsLinkBody) {
       "&region=11111111-2222-3333-4444-555555555555");
   ASSERT_TRUE(estate.content.has_value()) << reason_of(estate);
   EXPECT_TRUE(estate.content->estate_voice);
-  EXPECT_EQ(estate.content->region_id,
-            "11111111-2222-3333-4444-555555555555");
+  EXPECT_EQ(estate.content->region_id, "11111111-2222-3333-4444-555555555555");
 }
 
 TEST(WorldRequest, RefusesBadLinksWithAReason) {
@@ -122,10 +121,10 @@ TEST(WorldRequest, RefusesBadLinksWithAReason) {
                           "secret=s&parcel=6b2a8f57-2e1c-4b0b-9f35-0123456789ab&estate_voice=yes"))
                 .find("0 or 1"),
             std::string::npos);
-  EXPECT_NE(reason_of(parse_link_request(
-                          "secret=s&parcel=6b2a8f57-2e1c-4b0b-9f35-0123456789ab&region=r"))
-                .find("'region'"),
-            std::string::npos);
+  EXPECT_NE(
+      reason_of(parse_link_request("secret=s&parcel=6b2a8f57-2e1c-4b0b-9f35-0123456789ab&region=r"))
+          .find("'region'"),
+      std::string::npos);
 }
 
 TEST(LslTuple, ParsesWhatLslsCastsWrite) {
@@ -135,8 +134,8 @@ TEST(LslTuple, ParsesWhatLslsCastsWrite) {
   EXPECT_DOUBLE_EQ((*v)[1], -2.5);
   EXPECT_DOUBLE_EQ((*v)[2], 300);
   EXPECT_TRUE(parse_lsl_tuple(" <0,0,0,1> ", 4).has_value());
-  for (const char* bad : {"", "<>", "<1,2,3", "1,2,3>", "<1,2,3,>", "<,1,2>", "<1 2 3>",
-                          "<1,2,3>x", "<0x10,2,3>", "<+1,2,3>"}) {
+  for (const char* bad : {"", "<>", "<1,2,3", "1,2,3>", "<1,2,3,>", "<,1,2>", "<1 2 3>", "<1,2,3>x",
+                          "<0x10,2,3>", "<+1,2,3>"}) {
     EXPECT_FALSE(parse_lsl_tuple(bad, 3).has_value()) << bad;
   }
   EXPECT_FALSE(parse_lsl_tuple("<1,2,3>", 0).has_value());

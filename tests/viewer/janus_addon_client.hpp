@@ -84,9 +84,9 @@ class AddonClient {
   // AudioBridgeCreateRoomReq ([OS] JanusMessages.cs:511-533, [MB] :477-496).
   nlohmann::json create_room(std::uint64_t room, bool spatial, std::string description,
                              std::string credentials = {}) {
-    Json body = {{"room", room},          {"request", "create"}, {"is_private", false},
-                 {"permanent", false},    {"sampling_rate", 48000},
-                 {"spatial_audio", spatial}, {"denoise", false}, {"record", false}};
+    Json body = {{"room", room},       {"request", "create"},    {"is_private", false},
+                 {"permanent", false}, {"sampling_rate", 48000}, {"spatial_audio", spatial},
+                 {"denoise", false},   {"record", false}};
     if (!description.empty()) body["description"] = description;
     if (!credentials.empty()) body["pin"] = credentials;
     return h_.call(handle_path(), message(std::move(body)));
@@ -123,9 +123,7 @@ class AddonClient {
     EXPECT_TRUE(answer->answered());
     return answer->json();
   }
-  nlohmann::json detach() {
-    return h_.call(handle_path(), text(with_ids(headed("detach"))));
-  }
+  nlohmann::json detach() { return h_.call(handle_path(), text(with_ids(headed("detach")))); }
   // DestroySessionReq to the session URI, with the handle_id the addon always adds.
   nlohmann::json destroy() { return h_.call(session_path(), text(with_ids(headed("destroy")))); }
 

@@ -110,7 +110,8 @@ class GatewayHarness {
   using Time = JanusClock::time_point;
 
   explicit GatewayHarness(JanusGatewayConfig config = default_config()) {
-    gateway = std::make_unique<JanusGateway>(voice, std::move(config), [this] { return next_random(); });
+    gateway =
+        std::make_unique<JanusGateway>(voice, std::move(config), [this] { return next_random(); });
   }
 
   static JanusGatewayConfig default_config() {

@@ -143,12 +143,14 @@ TEST_P(JanusSequence, AddonStartupThenViewerProvisionThenLogout) {
   // with it, a TCP active one for the data m-line, one unparseable; then completed.
   if (os) {
     json candidates = json::array({
-        {{"candidate", "1467250027 1 udp 2122260223 192.168.1.10 60001 typ host generation 0 "
-                       "ufrag Vt2x network-id 1"},
+        {{"candidate",
+          "1467250027 1 udp 2122260223 192.168.1.10 60001 typ host generation 0 "
+          "ufrag Vt2x network-id 1"},
          {"sdpMid", "0"},
          {"sdpMLineIndex", 0}},
-        {{"candidate", "candidate:842163049 1 udp 1677729535 203.0.113.7 60001 typ srflx raddr "
-                       "192.168.1.10 rport 60001 generation 0"},
+        {{"candidate",
+          "candidate:842163049 1 udp 1677729535 203.0.113.7 60001 typ srflx raddr "
+          "192.168.1.10 rport 60001 generation 0"},
          {"sdpMid", "0"},
          {"sdpMLineIndex", 0}},
         {{"candidate", "1 1 tcp 1518280447 192.168.1.10 9 typ host tcptype active generation 0"},
@@ -185,7 +187,8 @@ TEST_P(JanusSequence, AddonStartupThenViewerProvisionThenLogout) {
   EXPECT_FALSE(startup_poll->answered());
 
   // The console's view through the start-up handle.
-  auto participants = startup.send_message({{"request", "listparticipants"}, {"room", kEstateRoom}});
+  auto participants =
+      startup.send_message({{"request", "listparticipants"}, {"room", kEstateRoom}});
   auto listed = participants->json();
   EXPECT_EQ(listed["janus"], "success");
   EXPECT_EQ(listed["plugindata"]["data"]["audiobridge"], "participants");
@@ -206,7 +209,8 @@ TEST_P(JanusSequence, AddonStartupThenViewerProvisionThenLogout) {
   EXPECT_EQ(left["plugindata"]["data"]["id"].get<std::uint64_t>(), participant);
   EXPECT_FALSE(left["plugindata"]["data"].contains("error_code"));
   ASSERT_EQ(h.voice.logouts.size(), 1u);
-  EXPECT_EQ(h.voice.logouts[0], (testing::FakeViewerVoice::LogoutCall{std::string(kAgent), "vs-1"}));
+  EXPECT_EQ(h.voice.logouts[0],
+            (testing::FakeViewerVoice::LogoutCall{std::string(kAgent), "vs-1"}));
 
   auto detached = viewer.detach();
   EXPECT_EQ(detached["janus"], "success");
@@ -241,8 +245,7 @@ class JanusGatewayTest : public ::testing::Test {
  protected:
   // A viewer session that joined the estate room and was provisioned as `viewer_session`.
   AddonClient joined_viewer(std::size_t provision_index, std::string viewer_session,
-                            Flavour flavour = Flavour::OpenSim,
-                            std::string_view agent = kAgent) {
+                            Flavour flavour = Flavour::OpenSim, std::string_view agent = kAgent) {
     AddonClient viewer(h, flavour);
     viewer.create_session();
     viewer.attach();
@@ -396,9 +399,9 @@ TEST_F(JanusGatewayTest, WrongOrMissingApiSecretIsJanus403) {
   auto info = h.request("GET", {"info"}, "", "nope");
   EXPECT_EQ(info->reply.status, 403u);
   // A session-level request with the wrong secret says nothing about the session.
-  auto attach = h.call(client.session_path(),
-                       R"({"janus":"attach","plugin":"janus.plugin.audiobridge",)"
-                       R"("transaction":"t2","apisecret":"wrong"})");
+  auto attach =
+      h.call(client.session_path(), R"({"janus":"attach","plugin":"janus.plugin.audiobridge",)"
+                                    R"("transaction":"t2","apisecret":"wrong"})");
   expect_janus_error(attach, 403);
   EXPECT_EQ(h.gateway->stats().requests_unauthorized, 9u);
 }
@@ -410,8 +413,9 @@ TEST_F(JanusGatewayTest, EmptyConfiguredSecretRefusesEverything) {
   GatewayHarness open(config);
   expect_janus_error(open.call({}, R"({"janus":"create","transaction":"t","apisecret":""})"), 403);
   expect_janus_error(open.call({}, R"({"janus":"create","transaction":"t"})"), 403);
-  auto admin = open.request("POST", {}, R"({"janus":"list_sessions","transaction":"t","admin_secret":""})",
-                            std::nullopt, /*admin=*/true);
+  auto admin =
+      open.request("POST", {}, R"({"janus":"list_sessions","transaction":"t","admin_secret":""})",
+                   std::nullopt, /*admin=*/true);
   expect_janus_error(admin->json(), 403);
 }
 
@@ -420,10 +424,11 @@ TEST_F(JanusGatewayTest, AdminListSessionsUsesItsOwnSecret) {
   AddonClient b(h, Flavour::OpenSim);
   a.create_session();
   b.create_session();
-  auto listed = h.request("POST", {},
-                          R"({"janus":"list_sessions","transaction":"t","admin_secret":"janusadminsecret"})",
-                          std::nullopt, true)
-                    ->json();
+  auto listed =
+      h.request("POST", {},
+                R"({"janus":"list_sessions","transaction":"t","admin_secret":"janusadminsecret"})",
+                std::nullopt, true)
+          ->json();
   EXPECT_EQ(listed["janus"], "success");
   EXPECT_EQ(listed["transaction"], "t");
   auto sessions = listed["sessions"].get<std::vector<std::uint64_t>>();
@@ -433,13 +438,14 @@ TEST_F(JanusGatewayTest, AdminListSessionsUsesItsOwnSecret) {
   EXPECT_EQ(sessions, expected);
 
   // The API secret is not the admin secret.
-  auto refused = h.request("POST", {},
-                           R"({"janus":"list_sessions","transaction":"t","admin_secret":"janusoverlord"})",
-                           std::nullopt, true);
+  auto refused = h.request(
+      "POST", {}, R"({"janus":"list_sessions","transaction":"t","admin_secret":"janusoverlord"})",
+      std::nullopt, true);
   expect_janus_error(refused->json(), 403);
-  auto unknown = h.request("POST", {},
-                           R"({"janus":"destroy_session","transaction":"t","admin_secret":"janusadminsecret"})",
-                           std::nullopt, true);
+  auto unknown = h.request(
+      "POST", {},
+      R"({"janus":"destroy_session","transaction":"t","admin_secret":"janusadminsecret"})",
+      std::nullopt, true);
   expect_janus_error(unknown->json(), 453);
 }
 
@@ -456,23 +462,25 @@ TEST_F(JanusGatewayTest, InfoDescribesTheServer) {
   auto posted = h.call({}, R"({"janus":"info","transaction":"i","apisecret":"janusoverlord"})");
   EXPECT_EQ(posted["janus"], "server_info");
   EXPECT_EQ(posted["transaction"], "i");
-  expect_janus_error(h.call({"info"}, R"({"janus":"info","transaction":"i","apisecret":"janusoverlord"})"),
-                     450);
+  expect_janus_error(
+      h.call({"info"}, R"({"janus":"info","transaction":"i","apisecret":"janusoverlord"})"), 450);
 }
 
 TEST_F(JanusGatewayTest, IdsInTheBodyAreReadExactlyAndChecked) {
   AddonClient client(h, Flavour::OpenSim);
   client.create_session();
   // Routing by the body's ids where the path has none, as Janus does.
-  auto attach = h.call({}, R"({"janus":"attach","plugin":"janus.plugin.audiobridge","transaction":"t",)"
-                           R"("apisecret":"janusoverlord","session_id":)" +
-                               std::to_string(client.session) + "}");
+  auto attach =
+      h.call({}, R"({"janus":"attach","plugin":"janus.plugin.audiobridge","transaction":"t",)"
+                 R"("apisecret":"janusoverlord","session_id":)" +
+                     std::to_string(client.session) + "}");
   EXPECT_EQ(attach["janus"], "success");
   // A body id that differs from the path (in its 64th bit only) is a conflict.
   const std::uint64_t twin = client.session ^ (std::uint64_t{1} << 63);
   auto conflict = h.call(client.session_path(),
                          R"({"janus":"keepalive","transaction":"t","apisecret":"janusoverlord",)"
-                         R"("session_id":)" + std::to_string(twin) + "}");
+                         R"("session_id":)" +
+                             std::to_string(twin) + "}");
   expect_janus_error(conflict, 457);
   // The largest 64-bit participant id survives a join and a listing.
   client.handle = attach["data"]["id"].get<std::uint64_t>();
@@ -485,7 +493,8 @@ TEST_F(JanusGatewayTest, IdsInTheBodyAreReadExactlyAndChecked) {
   EXPECT_NE(join->reply.body.find("18446744073709551615"), std::string::npos);
   // Path ids: digits only, no overflow.
   for (const auto* segment : {"18446744073709551616", "12a", "-1", "0", "+5"}) {
-    auto reply = h.post({segment}, R"({"janus":"keepalive","transaction":"t","apisecret":"janusoverlord"})");
+    auto reply =
+        h.post({segment}, R"({"janus":"keepalive","transaction":"t","apisecret":"janusoverlord"})");
     EXPECT_EQ(reply->reply.status, 404u) << segment;
     expect_janus_error(reply->json(), 457);
   }
@@ -521,13 +530,14 @@ TEST_F(JanusGatewayTest, GarbageGetsOneJanusErrorEach) {
   }
   EXPECT_EQ(h.gateway->stats().requests_malformed, cases.size());
   // Unknown verbs and methods.
-  expect_janus_error(h.call({}, R"({"janus":"frobnicate","transaction":"t","apisecret":"janusoverlord"})"),
-                     457);
+  expect_janus_error(
+      h.call({}, R"({"janus":"frobnicate","transaction":"t","apisecret":"janusoverlord"})"), 457);
   AddonClient client(h, Flavour::OpenSim);
   client.create_session();
-  expect_janus_error(h.call(client.session_path(),
-                            R"({"janus":"frobnicate","transaction":"t","apisecret":"janusoverlord"})"),
-                     453);
+  expect_janus_error(
+      h.call(client.session_path(),
+             R"({"janus":"frobnicate","transaction":"t","apisecret":"janusoverlord"})"),
+      453);
   auto put = h.request("PUT", {}, "{}");
   EXPECT_EQ(put->reply.status, 405u);
   expect_janus_error(put->json(), 450);
@@ -538,13 +548,13 @@ TEST_F(JanusGatewayTest, GarbageGetsOneJanusErrorEach) {
 
 TEST_F(JanusGatewayTest, SessionAndHandleErrorsAreJanuss) {
   expect_janus_error(h.call({"123456"}, R"({"janus":"attach","plugin":"janus.plugin.audiobridge",)"
-                                         R"("transaction":"t","apisecret":"janusoverlord"})"),
+                                        R"("transaction":"t","apisecret":"janusoverlord"})"),
                      458);
   AddonClient client(h, Flavour::OpenSim);
   client.create_session();
-  auto other_plugin = h.call(client.session_path(),
-                             R"({"janus":"attach","plugin":"janus.plugin.videoroom",)"
-                             R"("transaction":"t","apisecret":"janusoverlord"})");
+  auto other_plugin =
+      h.call(client.session_path(), R"({"janus":"attach","plugin":"janus.plugin.videoroom",)"
+                                    R"("transaction":"t","apisecret":"janusoverlord"})");
   expect_janus_error(other_plugin, 460);
   expect_janus_error(h.call(client.session_path(),
                             R"({"janus":"attach","transaction":"t","apisecret":"janusoverlord"})"),
@@ -553,28 +563,37 @@ TEST_F(JanusGatewayTest, SessionAndHandleErrorsAreJanuss) {
   expect_janus_error(client.detach(), 459);
   // Handle-level requests need a handle; session-level ones refuse one in the path.
   client.handle = 0;
-  expect_janus_error(h.call(client.session_path(),
-                            R"({"janus":"message","body":{"request":"list"},"transaction":"t","apisecret":"janusoverlord"})"),
-                     457);
+  expect_janus_error(
+      h.call(
+          client.session_path(),
+          R"({"janus":"message","body":{"request":"list"},"transaction":"t","apisecret":"janusoverlord"})"),
+      457);
   client.attach();
-  expect_janus_error(h.call(client.handle_path(),
-                            R"({"janus":"attach","plugin":"janus.plugin.audiobridge","transaction":"t","apisecret":"janusoverlord"})"),
-                     457);
+  expect_janus_error(
+      h.call(
+          client.handle_path(),
+          R"({"janus":"attach","plugin":"janus.plugin.audiobridge","transaction":"t","apisecret":"janusoverlord"})"),
+      457);
   expect_janus_error(h.call(client.handle_path(),
                             R"({"janus":"message","transaction":"t","apisecret":"janusoverlord"})"),
                      456);
   expect_janus_error(h.call(client.handle_path(),
                             R"({"janus":"trickle","transaction":"t","apisecret":"janusoverlord"})"),
                      456);
-  expect_janus_error(h.call(client.handle_path(),
-                            R"({"janus":"trickle","candidate":{},"candidates":[],"transaction":"t","apisecret":"janusoverlord"})"),
-                     454);
-  expect_janus_error(h.call(client.handle_path(),
-                            R"({"janus":"trickle","candidates":{},"transaction":"t","apisecret":"janusoverlord"})"),
-                     467);
+  expect_janus_error(
+      h.call(
+          client.handle_path(),
+          R"({"janus":"trickle","candidate":{},"candidates":[],"transaction":"t","apisecret":"janusoverlord"})"),
+      454);
+  expect_janus_error(
+      h.call(
+          client.handle_path(),
+          R"({"janus":"trickle","candidates":{},"transaction":"t","apisecret":"janusoverlord"})"),
+      467);
   auto keepalive = h.call(client.session_path(),
                           R"({"janus":"keepalive","transaction":"k","apisecret":"janusoverlord"})");
-  EXPECT_EQ(keepalive, json({{"janus", "ack"}, {"session_id", client.session}, {"transaction", "k"}}));
+  EXPECT_EQ(keepalive,
+            json({{"janus", "ack"}, {"session_id", client.session}, {"transaction", "k"}}));
 }
 
 TEST_F(JanusGatewayTest, AudioBridgeErrorsAreAudioBridges) {
@@ -589,14 +608,15 @@ TEST_F(JanusGatewayTest, AudioBridgeErrorsAreAudioBridges) {
   auto no_display = client.send_message({{"request", "join"}, {"room", 77}}, kViewerOffer)->json();
   expect_audiobridge_error(no_display, 483);
   auto bad_display =
-      client.send_message({{"request", "join"}, {"room", 77}, {"display", "Jane Doe"}}, kViewerOffer)
+      client
+          .send_message({{"request", "join"}, {"room", 77}, {"display", "Jane Doe"}}, kViewerOffer)
           ->json();
   expect_audiobridge_error(bad_display, 484);
   auto no_offer = client.send_message(client.join_body(77, kAgent))->json();
   expect_audiobridge_error(no_offer, 493);
-  auto string_room = client.send_message({{"request", "join"}, {"room", "77"}, {"display", kAgent}},
-                                         kViewerOffer)
-                         ->json();
+  auto string_room =
+      client.send_message({{"request", "join"}, {"room", "77"}, {"display", kAgent}}, kViewerOffer)
+          ->json();
   expect_audiobridge_error(string_room, 484);
   auto no_request = client.send_message({{"room", 77}})->json();
   EXPECT_EQ(no_request["janus"], "success");
@@ -609,7 +629,8 @@ TEST_F(JanusGatewayTest, AudioBridgeErrorsAreAudioBridges) {
   expect_audiobridge_error(client.send_message({{"request", "configure"}})->json(), 487);
   expect_audiobridge_error(
       client.send_message({{"request", "listparticipants"}, {"room", 78}})->json(), 485);
-  expect_audiobridge_error(client.send_message({{"request", "destroy"}, {"room", 78}})->json(), 485);
+  expect_audiobridge_error(client.send_message({{"request", "destroy"}, {"room", 78}})->json(),
+                           485);
   EXPECT_TRUE(h.voice.provisions.empty());
 }
 
@@ -619,8 +640,11 @@ TEST_F(JanusGatewayTest, JsepMustBeAnOffer) {
   client.attach();
   client.create_room(77, true, region_room_description());
   auto with_jsep = [&](json jsep) {
-    json body = {{"janus", "message"},   {"transaction", "t"}, {"apisecret", kApiSecret},
-                 {"body", client.join_body(77, kAgent)}, {"jsep", std::move(jsep)}};
+    json body = {{"janus", "message"},
+                 {"transaction", "t"},
+                 {"apisecret", kApiSecret},
+                 {"body", client.join_body(77, kAgent)},
+                 {"jsep", std::move(jsep)}};
     return h.call(client.handle_path(), body.dump());
   };
   expect_janus_error(with_jsep({{"type", "answer"}, {"sdp", "v=0"}}), 469);
@@ -687,17 +711,24 @@ TEST_F(JanusGatewayTest, ProvisionAnsweredInsideTheCallIsFine) {
     JanusHttpRequest request{"POST", {}, std::nullopt, body};
     for (const auto& segment : path) request.path.push_back(segment);
     const auto before = replies.size();
-    gateway.handle(request, JanusClock::now(), [&](JanusHttpReply reply) { replies.push_back(reply); });
+    gateway.handle(request, JanusClock::now(),
+                   [&](JanusHttpReply reply) { replies.push_back(reply); });
     EXPECT_EQ(replies.size(), before + 1);
     return json::parse(replies.back().body);
   };
-  const auto session = send({}, R"({"janus":"create","transaction":"t","apisecret":"janusoverlord"})")
-                           ["data"]["id"].get<std::uint64_t>();
-  const auto handle = send({std::to_string(session)},
-                           R"({"janus":"attach","plugin":"janus.plugin.audiobridge","transaction":"t","apisecret":"janusoverlord"})")
-                          ["data"]["id"].get<std::uint64_t>();
+  const auto session =
+      send({}, R"({"janus":"create","transaction":"t","apisecret":"janusoverlord"})")["data"]["id"]
+          .get<std::uint64_t>();
+  const auto handle =
+      send(
+          {std::to_string(session)},
+          R"({"janus":"attach","plugin":"janus.plugin.audiobridge","transaction":"t","apisecret":"janusoverlord"})")
+          ["data"]["id"]
+              .get<std::uint64_t>();
   const std::vector<std::string> path{std::to_string(session), std::to_string(handle)};
-  send(path, R"({"janus":"message","transaction":"t","apisecret":"janusoverlord","body":{"request":"create","room":5}})");
+  send(
+      path,
+      R"({"janus":"message","transaction":"t","apisecret":"janusoverlord","body":{"request":"create","room":5}})");
   auto joined = send(path, json({{"janus", "message"},
                                  {"transaction", "j"},
                                  {"apisecret", kApiSecret},
@@ -757,7 +788,8 @@ TEST_F(JanusGatewayTest, SameAgentOnANewHandleTakesTheSeatInsteadOf490) {
   EXPECT_EQ(old_poll->json()["janus"], "hangup");
   EXPECT_EQ(old_poll->json()["sender"], old_viewer.handle);
   EXPECT_EQ(h.gateway->stats().participants, 1u);
-  auto listed = new_viewer.send_message({{"request", "listparticipants"}, {"room", kEstateRoom}})->json();
+  auto listed =
+      new_viewer.send_message({{"request", "listparticipants"}, {"room", kEstateRoom}})->json();
   ASSERT_EQ(listed["plugindata"]["data"]["participants"].size(), 1u);
   // A different agent with the same id is Janus's 490.
   AddonClient intruder(h, Flavour::OpenSim);
@@ -821,8 +853,9 @@ TEST_F(JanusGatewayTest, RoomListingExistsAndDestroy) {
   auto exists = viewer.send_message({{"request", "exists"}, {"room", 12}})->json();
   EXPECT_EQ(exists["plugindata"]["data"]["exists"], true);
   // Destroying a room in use hangs its participants up, as AudioBridge does.
-  auto destroyed = viewer.send_message({{"request", "destroy"}, {"room", kEstateRoom}, {"permanent", true}})
-                       ->json();
+  auto destroyed =
+      viewer.send_message({{"request", "destroy"}, {"room", kEstateRoom}, {"permanent", true}})
+          ->json();
   EXPECT_EQ(destroyed["janus"], "success");
   EXPECT_EQ(destroyed["plugindata"]["data"]["audiobridge"], "destroyed");
   ASSERT_EQ(h.voice.logouts.size(), 1u);
@@ -865,8 +898,8 @@ TEST_F(JanusGatewayTest, CandidatesBeforeTheAnswerAreKeptForTheSession) {
   AddonClient idle(h, Flavour::Misterblue);
   idle.create_session();
   idle.attach();
-  EXPECT_EQ(idle.trickle_candidates(json::array({{{"candidate", "1 1 udp 1 10.0.0.3 1 typ host"}}}), "x")
-                ["janus"],
+  EXPECT_EQ(idle.trickle_candidates(json::array({{{"candidate", "1 1 udp 1 10.0.0.3 1 typ host"}}}),
+                                    "x")["janus"],
             "ack");
   EXPECT_EQ(h.gateway->stats().candidates_without_join, 1u);
 }
@@ -902,7 +935,8 @@ TEST_F(JanusGatewayTest, LimitsAreEnforcedWithJanusErrors) {
 
   json many = json::array();
   for (int i = 0; i < 5; ++i) {
-    many.push_back({{"candidate", "1 1 udp 2122260223 10.0.0.2 6000" + std::to_string(i) + " typ host"}});
+    many.push_back(
+        {{"candidate", "1 1 udp 2122260223 10.0.0.2 6000" + std::to_string(i) + " typ host"}});
   }
   client.trickle_candidates(many, "vs");
   ASSERT_EQ(small.voice.trickles.size(), 1u);
@@ -924,14 +958,15 @@ TEST_F(JanusGatewayTest, EmptyRoomsAreForgottenAfterTenMinutes) {
   for (int step = 0; step < 12; ++step) {
     h.advance(50s);
     // Keep the session (not the room) alive.
-    h.call(client.session_path(), R"({"janus":"keepalive","transaction":"k","apisecret":"janusoverlord"})");
+    h.call(client.session_path(),
+           R"({"janus":"keepalive","transaction":"k","apisecret":"janusoverlord"})");
     h.sweep();
     EXPECT_EQ(h.gateway->stats().rooms, step < 11 ? 1u : 0u) << step;
   }
   EXPECT_EQ(h.gateway->stats().rooms, 0u);
   // Re-created on the next provision, as the addon does for every viewer session.
-  EXPECT_EQ(client.create_room(kEstateRoom, true, region_room_description())["plugindata"]["data"]
-                                                                             ["audiobridge"],
+  EXPECT_EQ(client.create_room(kEstateRoom, true,
+                               region_room_description())["plugindata"]["data"]["audiobridge"],
             "created");
 }
 
@@ -980,7 +1015,8 @@ TEST_F(JanusGatewayTest, ConcurrentRequestsAndCallbacksAnswerEachRequestOnce) {
         ++sent;
         h.gateway->handle(poll, now, respond);
         if (t == 0) h.gateway->sweep(now + std::chrono::seconds(40));
-        std::string destroy = R"({"janus":"destroy","transaction":"d","apisecret":"janusoverlord"})";
+        std::string destroy =
+            R"({"janus":"destroy","transaction":"d","apisecret":"janusoverlord"})";
         JanusHttpRequest request{"POST", {id}, std::nullopt, destroy};
         ++sent;
         h.gateway->handle(request, now, respond);

@@ -39,8 +39,8 @@ TEST(JanusEnvelope, IdsThatAreNotIntegersAreIgnoredAndNegativeHandlesAreZero) {
   const auto& envelope = envelope_of(parse);
   EXPECT_FALSE(envelope.session_id.has_value());
   EXPECT_EQ(envelope.handle_id, 0u);
-  const auto float_parse =
-      parse_janus_envelope(R"({"janus":"x","transaction":"t","session_id":1.5,"handle_id":2.0})", 65536);
+  const auto float_parse = parse_janus_envelope(
+      R"({"janus":"x","transaction":"t","session_id":1.5,"handle_id":2.0})", 65536);
   const auto& floats = envelope_of(float_parse);
   EXPECT_FALSE(floats.session_id.has_value());
   EXPECT_FALSE(floats.handle_id.has_value());
@@ -55,8 +55,7 @@ TEST(JanusEnvelope, ErrorsKeepTheBodysSessionId) {
   EXPECT_EQ(error.failure.reason, "Missing mandatory element (transaction)");
   EXPECT_EQ(error.session_id, 77u);
   const auto wrong = parse_janus_envelope(R"({"janus":1,"transaction":"t"})", 65536);
-  EXPECT_EQ(wrong.error().failure.reason,
-            "Invalid element type (janus should be a string)");
+  EXPECT_EQ(wrong.error().failure.reason, "Invalid element type (janus should be a string)");
   EXPECT_EQ(parse_janus_envelope("{}", 1).error().failure.code, JanusError::InvalidJson);
 }
 
@@ -91,13 +90,16 @@ TEST(JanusTrickle, CandidateFormsTheViewerSends) {
 
 TEST(JanusTrickle, SingleCandidateAndCompleted) {
   const auto single = parse_janus_trickle(
-      json::parse(R"({"candidate":{"candidate":"1 1 udp 5 10.0.0.1 5000 typ host","sdpMid":"0"}})"), 64);
+      json::parse(R"({"candidate":{"candidate":"1 1 udp 5 10.0.0.1 5000 typ host","sdpMid":"0"}})"),
+      64);
   EXPECT_EQ(single.value().candidates.size(), 1u);
   EXPECT_FALSE(single.value().completed);
-  const auto completed = parse_janus_trickle(json::parse(R"({"candidate":{"completed":true}})"), 64);
+  const auto completed =
+      parse_janus_trickle(json::parse(R"({"candidate":{"completed":true}})"), 64);
   EXPECT_TRUE(completed.value().completed);
   EXPECT_TRUE(completed.value().candidates.empty());
-  const auto not_completed = parse_janus_trickle(json::parse(R"({"candidate":{"completed":false}})"), 64);
+  const auto not_completed =
+      parse_janus_trickle(json::parse(R"({"candidate":{"completed":false}})"), 64);
   EXPECT_FALSE(not_completed.value().completed);
   EXPECT_EQ(not_completed.value().rejected, 1u);
 }
@@ -116,10 +118,10 @@ AudioBridgeFailure failure_of(const AudioBridgeParse& parse) {
 }
 
 TEST(AudioBridgeRequests, CreateAsTheAddonSendsIt) {
-  const auto parse = parse_audiobridge_request(json::parse(
-      R"({"room":1948305907,"request":"create","is_private":false,"permanent":false,)"
-      R"("sampling_rate":48000,"spatial_audio":true,"denoise":false,"record":false,)"
-      R"("description":"r/local/-999","pin":"creds"})"));
+  const auto parse = parse_audiobridge_request(
+      json::parse(R"({"room":1948305907,"request":"create","is_private":false,"permanent":false,)"
+                  R"("sampling_rate":48000,"spatial_audio":true,"denoise":false,"record":false,)"
+                  R"("description":"r/local/-999","pin":"creds"})"));
   const auto& create = std::get<AudioBridgeCreate>(parse.value());
   EXPECT_EQ(create.room, 1948305907u);
   EXPECT_TRUE(create.spatial_audio);
@@ -130,8 +132,8 @@ TEST(AudioBridgeRequests, CreateAsTheAddonSendsIt) {
 }
 
 TEST(AudioBridgeRequests, JoinKeepsBigIdsExactly) {
-  const auto parse = parse_audiobridge_request(json::parse(
-      R"({"request":"join","room":5,"id":8773840026144453456,"display":"a"})"));
+  const auto parse = parse_audiobridge_request(
+      json::parse(R"({"request":"join","room":5,"id":8773840026144453456,"display":"a"})"));
   const auto& join = std::get<AudioBridgeJoin>(parse.value());
   EXPECT_EQ(join.room, 5u);
   EXPECT_EQ(join.id, 8773840026144453456u);
@@ -158,7 +160,8 @@ TEST(AudioBridgeRequests, ValidationErrorsInJanussWords) {
   failure = failure_of(parse_audiobridge_request(json::parse(R"({"request":"nope"})")));
   EXPECT_EQ(failure.code, AudioBridgeError::InvalidRequest);
   EXPECT_EQ(failure.reason, "Unknown request 'nope'");
-  failure = failure_of(parse_audiobridge_request(json::parse(R"({"request":"create","pin":"12345"})"), 4));
+  failure = failure_of(
+      parse_audiobridge_request(json::parse(R"({"request":"create","pin":"12345"})"), 4));
   EXPECT_EQ(failure.code, AudioBridgeError::InvalidElement);
   failure = failure_of(parse_audiobridge_request(json::array()));
   EXPECT_EQ(failure.code, AudioBridgeError::InvalidJson);
@@ -171,9 +174,10 @@ TEST(AudioBridgeRequests, TheRestOfTheSubset) {
   EXPECT_TRUE(std::holds_alternative<AudioBridgeLeave>(
       request_of(R"({"request":"leave","room":1,"id":2})")));
   EXPECT_TRUE(std::holds_alternative<AudioBridgeList>(request_of(R"({"request":"LIST"})")));
-  EXPECT_TRUE(std::holds_alternative<AudioBridgeConfigure>(request_of(R"({"request":"configure"})")));
-  const auto destroy =
-      std::get<AudioBridgeDestroy>(request_of(R"({"request":"destroy","room":9,"permanent":true})"));
+  EXPECT_TRUE(
+      std::holds_alternative<AudioBridgeConfigure>(request_of(R"({"request":"configure"})")));
+  const auto destroy = std::get<AudioBridgeDestroy>(
+      request_of(R"({"request":"destroy","room":9,"permanent":true})"));
   EXPECT_EQ(destroy.room, 9u);
   const auto exists = std::get<AudioBridgeExists>(request_of(R"({"request":"exists","room":3})"));
   EXPECT_EQ(exists.room, 3u);
@@ -182,28 +186,35 @@ TEST(AudioBridgeRequests, TheRestOfTheSubset) {
 TEST(JanusReplies, ShapesAsJanusWritesThem) {
   EXPECT_EQ(janus_error_reply(0, std::nullopt, JanusError::InvalidJson, "bad"),
             R"({"janus":"error","error":{"code":454,"reason":"bad"}})");
-  EXPECT_EQ(janus_error_reply(5, "t", JanusError::SessionNotFound, "No such session 5"),
-            R"({"janus":"error","session_id":5,"transaction":"t","error":{"code":458,"reason":"No such session 5"}})");
-  EXPECT_EQ(janus_id_reply(0, "t", 9007199254740991), R"({"janus":"success","transaction":"t","data":{"id":9007199254740991}})");
+  EXPECT_EQ(
+      janus_error_reply(5, "t", JanusError::SessionNotFound, "No such session 5"),
+      R"({"janus":"error","session_id":5,"transaction":"t","error":{"code":458,"reason":"No such session 5"}})");
+  EXPECT_EQ(janus_id_reply(0, "t", 9007199254740991),
+            R"({"janus":"success","transaction":"t","data":{"id":9007199254740991}})");
   EXPECT_EQ(janus_ack_reply(3, "t"), R"({"janus":"ack","session_id":3,"transaction":"t"})");
-  EXPECT_EQ(janus_hangup_event(3, 4, "gone"), R"({"janus":"hangup","session_id":3,"sender":4,"reason":"gone"})");
+  EXPECT_EQ(janus_hangup_event(3, 4, "gone"),
+            R"({"janus":"hangup","session_id":3,"sender":4,"reason":"gone"})");
   EXPECT_EQ(janus_webrtcup_event(3, 4), R"({"janus":"webrtcup","session_id":3,"sender":4})");
   EXPECT_EQ(janus_detached_event(3, 4), R"({"janus":"detached","session_id":3,"sender":4})");
-  EXPECT_EQ(janus_plugin_reply(PluginReplyKind::Event, 3, 4, "t",
-                               audiobridge_error_data({AudioBridgeError::NoSuchRoom, "No such room (1)"})),
-            R"J({"janus":"event","session_id":3,"transaction":"t","sender":4,"plugindata":{"plugin":)J"
-            R"J("janus.plugin.audiobridge","data":{"audiobridge":"event","error_code":485,"error":"No such room (1)"}}})J");
-  const auto joined = json::parse(janus_plugin_reply(PluginReplyKind::Event, 3, 4, "t",
-                                                     JanusJson{{"audiobridge", "joined"}}, "v=0\r\n"));
+  EXPECT_EQ(
+      janus_plugin_reply(
+          PluginReplyKind::Event, 3, 4, "t",
+          audiobridge_error_data({AudioBridgeError::NoSuchRoom, "No such room (1)"})),
+      R"J({"janus":"event","session_id":3,"transaction":"t","sender":4,"plugindata":{"plugin":)J"
+      R"J("janus.plugin.audiobridge","data":{"audiobridge":"event","error_code":485,"error":"No such room (1)"}}})J");
+  const auto joined = json::parse(janus_plugin_reply(
+      PluginReplyKind::Event, 3, 4, "t", JanusJson{{"audiobridge", "joined"}}, "v=0\r\n"));
   EXPECT_EQ(joined["jsep"], json({{"type", "answer"}, {"sdp", "v=0\r\n"}}));
   EXPECT_EQ(janus_keepalive(), R"({"janus":"keepalive"})");
   const std::uint64_t ids[] = {1, 2};
-  EXPECT_EQ(janus_sessions_reply("t", ids), R"({"janus":"success","transaction":"t","sessions":[1,2]})");
+  EXPECT_EQ(janus_sessions_reply("t", ids),
+            R"({"janus":"success","transaction":"t","sessions":[1,2]})");
 }
 
 TEST(JanusReplies, InvalidUtf8NeverThrows) {
   EXPECT_NO_THROW({
-    const auto text = janus_error_reply(0, std::string_view("\xff\xfe"), JanusError::Unknown, "\xc3");
+    const auto text =
+        janus_error_reply(0, std::string_view("\xff\xfe"), JanusError::Unknown, "\xc3");
     EXPECT_TRUE(json::parse(text, nullptr, false).is_object());
   });
 }

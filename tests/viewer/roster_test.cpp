@@ -288,8 +288,10 @@ TEST(Roster, LevelIntervalIsConfigurableAndLevelsGoInRounds) {
   const auto round =
       roster.levels(std::vector<SpeakerLevel>{{kAlice, 0.7, true}, {kBob, 0.4, true}}, t0 + 500ms);
   ASSERT_EQ(round.size(), 2u);  // one message to each of the two sessions
-  EXPECT_EQ(to(round, "s-alice"), json::parse(std::string(R"({")") + kBob + R"(":{"p":51,"v":true}})"));
-  EXPECT_EQ(to(round, "s-bob"), json::parse(std::string(R"({")") + kAlice + R"(":{"p":90,"v":true}})"));
+  EXPECT_EQ(to(round, "s-alice"),
+            json::parse(std::string(R"({")") + kBob + R"(":{"p":51,"v":true}})"));
+  EXPECT_EQ(to(round, "s-bob"),
+            json::parse(std::string(R"({")") + kAlice + R"(":{"p":90,"v":true}})"));
 }
 
 TEST(Roster, EachListenerHearsTheLevelsOfThoseItKnowsExceptItself) {

@@ -31,12 +31,13 @@ std::optional<std::int64_t> local_room_number(const std::string& region_id, std:
   djb2(hash, "local", 5);
   // C# has no Add(int) overload there: the parcel id is hashed as a little-endian float.
   const auto as_float = std::bit_cast<std::uint32_t>(static_cast<float>(parcel));
-  const std::array<unsigned char, 4> bytes{static_cast<unsigned char>(as_float), static_cast<unsigned char>(as_float >> 8),
-                                           static_cast<unsigned char>(as_float >> 16),
-                                           static_cast<unsigned char>(as_float >> 24)};
+  const std::array<unsigned char, 4> bytes{
+      static_cast<unsigned char>(as_float), static_cast<unsigned char>(as_float >> 8),
+      static_cast<unsigned char>(as_float >> 16), static_cast<unsigned char>(as_float >> 24)};
   djb2(hash, bytes.data(), bytes.size());
   // BHashULong.GetHashCode(): (int)(upper ^ lower).
-  const auto folded = static_cast<std::int32_t>(static_cast<std::uint32_t>((hash >> 32) ^ (hash & 0xffffffffu)));
+  const auto folded =
+      static_cast<std::int32_t>(static_cast<std::uint32_t>((hash >> 32) ^ (hash & 0xffffffffu)));
   if (folded == std::numeric_limits<std::int32_t>::min()) return std::nullopt;
   return folded < 0 ? -static_cast<std::int64_t>(folded) : folded;
 }
@@ -51,7 +52,8 @@ std::optional<std::uint64_t> participant_id(const std::string& agent_id) {
   // .NET's Guid layout (Python's uuid.bytes_le): the first three fields little-endian.
   std::array<unsigned char, 16> raw{};
   const auto& b = *uuid;
-  raw = {b[3], b[2], b[1], b[0], b[5], b[4], b[7], b[6], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]};
+  raw = {b[3], b[2], b[1],  b[0],  b[5],  b[4],  b[7],  b[6],
+         b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]};
   std::uint64_t a = 0, c = 0;
   for (int i = 7; i >= 0; --i) a = (a << 8) | raw[static_cast<std::size_t>(i)];
   for (int i = 15; i >= 8; --i) c = (c << 8) | raw[static_cast<std::size_t>(i)];

@@ -16,9 +16,11 @@ inline constexpr std::int32_t kEstateParcel = -999;
 
 // |djb2(region UUID text, "local", parcel as a 4-byte float)| folded to a C# int; none where
 // the addon itself fails (Math.Abs(int.MinValue) throws).
-std::optional<std::int64_t> local_room_number(const std::string& region_id, std::int32_t parcel = kEstateParcel);
+std::optional<std::int64_t> local_room_number(const std::string& region_id,
+                                              std::int32_t parcel = kEstateParcel);
 // "{region}/local/{parcel}", the [OS] description.
-std::string local_room_description(const std::string& region_id, std::int32_t parcel = kEstateParcel);
+std::string local_room_description(const std::string& region_id,
+                                   std::int32_t parcel = kEstateParcel);
 // [OS] join id: abs((long)(ulonga ^ ulongb)) over .NET's Guid memory layout; none for a
 // malformed UUID.
 std::optional<std::uint64_t> participant_id(const std::string& agent_id);

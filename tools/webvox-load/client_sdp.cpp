@@ -34,15 +34,16 @@ LocalDescription client_description(const ClientTransport& transport, Descriptio
 std::string write(const LocalDescription& description) {
   auto text = write_description(description);
   if (!text) {
-    throw std::runtime_error("client description: " + std::string(to_string(text.error().code)) + " " +
-                             text.error().detail);
+    throw std::runtime_error("client description: " + std::string(to_string(text.error().code)) +
+                             " " + text.error().detail);
   }
   return std::move(text).value();
 }
 
 std::optional<std::uint8_t> opus_payload_type(const MediaDescription& media) {
   for (const auto& rtpmap : media.rtpmaps) {
-    if (rtpmap.encoding_name == "opus" || rtpmap.encoding_name == "OPUS") return rtpmap.payload_type;
+    if (rtpmap.encoding_name == "opus" || rtpmap.encoding_name == "OPUS")
+      return rtpmap.payload_type;
   }
   return std::nullopt;
 }
@@ -149,7 +150,8 @@ std::string write_receive_answer(const std::string& offer_text, const ClientTran
   for (const auto& media : offer.value().media) {
     const auto payload_type = opus_payload_type(media);
     if (media.media != "audio" || media.port == 0 || !media.mid || !payload_type) {
-      description.sections.emplace_back(RejectedSection{media.media, media.proto, media.formats, media.mid});
+      description.sections.emplace_back(
+          RejectedSection{media.media, media.proto, media.formats, media.mid});
       continue;
     }
     LocalAudioSection receive;
@@ -186,9 +188,11 @@ std::variant<RemoteEndpoint, std::string> read_remote_description(const std::str
     const auto text = format_fingerprint(fingerprint);
     endpoint.fingerprint = text.substr(text.find(' ') + 1);
   }
-  if (endpoint.fingerprint.empty()) return std::string("the description has no sha-256 fingerprint");
+  if (endpoint.fingerprint.empty())
+    return std::string("the description has no sha-256 fingerprint");
   for (const auto& media : session.media) {
-    if (media.media == "application" && (media.port != 0 || media.bundle_only)) endpoint.data_channel = true;
+    if (media.media == "application" && (media.port != 0 || media.bundle_only))
+      endpoint.data_channel = true;
   }
   for (const auto& candidate : first.candidates) {
     if (candidate.transport != CandidateTransport::Udp || candidate.component != 1) continue;

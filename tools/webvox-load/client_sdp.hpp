@@ -28,7 +28,7 @@ struct ClientTransport {
 
 struct ClientOfferSettings {
   ClientTransport transport;
-  bool send = true;              // a sendonly microphone section first
+  bool send = true;  // a sendonly microphone section first
   std::uint32_t send_ssrc = 0;
   std::size_t receive_slots = 8;  // recvonly sections after it
   std::uint8_t audio_level_extension_id = 1;
@@ -59,10 +59,10 @@ std::string write_receive_answer(const std::string& offer, const ClientTransport
 
 struct RemoteEndpoint {
   rtc::stun::IceCredentials ice;
-  std::string fingerprint;              // "AB:CD:…", as DtlsTransport compares it
+  std::string fingerprint;  // "AB:CD:…", as DtlsTransport compares it
   rtc::sdp::SetupRole setup = rtc::sdp::SetupRole::ActPass;  // the other side's a=setup
-  rtc::stun::TransportAddress address;  // its first UDP IPv4 host candidate
-  bool data_channel = false;            // an m=application section it accepted (port ≠ 0)
+  rtc::stun::TransportAddress address;                       // its first UDP IPv4 host candidate
+  bool data_channel = false;  // an m=application section it accepted (port ≠ 0)
 };
 
 // The other side's transport from its offer or answer, or why it cannot be used.

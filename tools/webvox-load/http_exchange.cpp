@@ -39,7 +39,8 @@ void http_exchange(boost::asio::io_context& io, const boost::asio::ip::tcp::endp
   exchange->parser.body_limit(4 * 1024 * 1024);
   auto& message = exchange->request;
   message = {request.method == "GET" ? http::verb::get : http::verb::post, request.target, 11};
-  message.set(http::field::host, server.address().to_string() + ":" + std::to_string(server.port()));
+  message.set(http::field::host,
+              server.address().to_string() + ":" + std::to_string(server.port()));
   message.set(http::field::accept, "application/json");
   if (request.method != "GET") message.set(http::field::content_type, request.content_type);
   for (const auto& [name, value] : request.headers) message.set(name, value);
@@ -48,17 +49,20 @@ void http_exchange(boost::asio::io_context& io, const boost::asio::ip::tcp::endp
   exchange->stream.expires_after(request.timeout);
   exchange->stream.async_connect(server, [exchange](beast::error_code error) {
     if (error) return exchange->done(std::nullopt);
-    http::async_write(exchange->stream, exchange->request, [exchange](beast::error_code error, std::size_t) {
-      if (error) return exchange->done(std::nullopt);
-      http::async_read(exchange->stream, exchange->buffer, exchange->parser,
-                       [exchange](beast::error_code error, std::size_t) {
-                         beast::error_code ignored;
-                         exchange->stream.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
-                         if (error) return exchange->done(std::nullopt);
-                         auto response = exchange->parser.release();
-                         exchange->done(HttpReply{response.result_int(), std::move(response.body())});
-                       });
-    });
+    http::async_write(
+        exchange->stream, exchange->request, [exchange](beast::error_code error, std::size_t) {
+          if (error) return exchange->done(std::nullopt);
+          http::async_read(
+              exchange->stream, exchange->buffer, exchange->parser,
+              [exchange](beast::error_code error, std::size_t) {
+                beast::error_code ignored;
+                exchange->stream.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both,
+                                                   ignored);
+                if (error) return exchange->done(std::nullopt);
+                auto response = exchange->parser.release();
+                exchange->done(HttpReply{response.result_int(), std::move(response.body())});
+              });
+        });
   });
 }
 

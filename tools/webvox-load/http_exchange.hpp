@@ -34,7 +34,8 @@ inline HttpRequest http_get(std::string target) {
   request.target = std::move(target);
   return request;
 }
-inline HttpRequest http_post(std::string target, std::string body, std::string content_type = "application/json") {
+inline HttpRequest http_post(std::string target, std::string body,
+                             std::string content_type = "application/json") {
   HttpRequest request;
   request.target = std::move(target);
   request.body = std::move(body);

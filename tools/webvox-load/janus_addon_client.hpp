@@ -24,8 +24,8 @@ struct JanusAddonRoom {
 
 class JanusAddonClient final : public ViewerSignalling {
  public:
-  JanusAddonClient(boost::asio::io_context& io, boost::asio::ip::tcp::endpoint server, JanusApiSettings api,
-                   JanusAddonRoom room, ViewerIdentity identity);
+  JanusAddonClient(boost::asio::io_context& io, boost::asio::ip::tcp::endpoint server,
+                   JanusApiSettings api, JanusAddonRoom room, ViewerIdentity identity);
 
   void provision(const std::string& offer_sdp, std::function<void(ProvisionResult)> done) override;
   void trickle(std::vector<std::string> candidates) override;

@@ -14,7 +14,8 @@ namespace {
 constexpr auto kRequestTimeout = std::chrono::seconds(40);
 }  // namespace
 
-JanusApi::JanusApi(boost::asio::io_context& io, boost::asio::ip::tcp::endpoint server, JanusApiSettings settings)
+JanusApi::JanusApi(boost::asio::io_context& io, boost::asio::ip::tcp::endpoint server,
+                   JanusApiSettings settings)
     : io_(io), server_(server), settings_(std::move(settings)) {}
 
 std::string JanusApi::handle_target(std::uint64_t handle) const {
@@ -32,11 +33,15 @@ void JanusApi::post(const std::string& target, json request, bool await_event, R
   auto http = http_post(target, request.dump());
   http.timeout = kRequestTimeout;
   http_exchange(io_, server_, std::move(http),
-                [this, transaction, await_event, reply = std::move(reply)](std::optional<HttpReply> answer_http) {
-                  auto answer = answer_http ? json::parse(answer_http->body, nullptr, false) : json();
+                [this, transaction, await_event,
+                 reply = std::move(reply)](std::optional<HttpReply> answer_http) {
+                  auto answer =
+                      answer_http ? json::parse(answer_http->body, nullptr, false) : json();
                   const bool parsed = answer.is_object();
-                  if (!await_event) return reply(parsed ? std::optional<json>(answer) : std::nullopt);
-                  if (parsed && answer.value("janus", "") == "ack") return;  // the reply comes on the long poll
+                  if (!await_event)
+                    return reply(parsed ? std::optional<json>(answer) : std::nullopt);
+                  if (parsed && answer.value("janus", "") == "ack")
+                    return;  // the reply comes on the long poll
                   const auto it = waiting_.find(transaction);
                   if (it == waiting_.end()) return;
                   auto waiting = std::move(it->second);
@@ -46,17 +51,19 @@ void JanusApi::post(const std::string& target, json request, bool await_event, R
 }
 
 void JanusApi::create_session(std::function<void(bool)> done) {
-  post(settings_.base_path, {{"janus", "create"}}, false, [this, done = std::move(done)](const std::optional<json>& reply) {
-    if (!reply || reply->value("janus", "") != "success") return done(false);
-    session_ = (*reply)["data"]["id"].get<std::uint64_t>();
-    poll();
-    done(true);
-  });
+  post(settings_.base_path, {{"janus", "create"}}, false,
+       [this, done = std::move(done)](const std::optional<json>& reply) {
+         if (!reply || reply->value("janus", "") != "success") return done(false);
+         session_ = (*reply)["data"]["id"].get<std::uint64_t>();
+         poll();
+         done(true);
+       });
 }
 
 void JanusApi::attach(std::function<void(std::optional<std::uint64_t>)> done) {
-  post(settings_.base_path + "/" + std::to_string(session_), {{"janus", "attach"}, {"plugin", settings_.plugin}},
-       false, [done = std::move(done)](const std::optional<json>& reply) {
+  post(settings_.base_path + "/" + std::to_string(session_),
+       {{"janus", "attach"}, {"plugin", settings_.plugin}}, false,
+       [done = std::move(done)](const std::optional<json>& reply) {
          if (!reply || reply->value("janus", "") != "success") return done(std::nullopt);
          done((*reply)["data"]["id"].get<std::uint64_t>());
        });
@@ -80,7 +87,8 @@ void JanusApi::poll() {
   std::string target = settings_.base_path + "/" + std::to_string(session_);
   std::string query;
   if (settings_.max_events > 0) query += "maxev=" + std::to_string(settings_.max_events);
-  if (!settings_.api_secret.empty()) query += (query.empty() ? "" : "&") + std::string("apisecret=") + settings_.api_secret;
+  if (!settings_.api_secret.empty())
+    query += (query.empty() ? "" : "&") + std::string("apisecret=") + settings_.api_secret;
   if (!query.empty()) target += "?" + query;
   auto http = http_get(target);
   http.timeout = kRequestTimeout;

@@ -21,7 +21,7 @@ namespace webvox::load {
 struct JanusApiSettings {
   std::string base_path = "/janus";
   std::string plugin = "janus.plugin.videoroom";
-  std::string api_secret;      // sent as "apisecret" (and on the long poll's query) when set
+  std::string api_secret;        // sent as "apisecret" (and on the long poll's query) when set
   std::size_t max_events = 100;  // per long-poll answer; 0: Janus's default of one, as the addon
 };
 
@@ -31,14 +31,16 @@ class JanusApi {
   // exchange itself failed.
   using Reply = std::function<void(const std::optional<nlohmann::json>&)>;
 
-  JanusApi(boost::asio::io_context& io, boost::asio::ip::tcp::endpoint server, JanusApiSettings settings = {});
+  JanusApi(boost::asio::io_context& io, boost::asio::ip::tcp::endpoint server,
+           JanusApiSettings settings = {});
 
   // Creates the Janus session and starts its long poll; `done(true)` once it exists.
   void create_session(std::function<void(bool)> done);
   // Attaches the plugin; the handle id, or none.
   void attach(std::function<void(std::optional<std::uint64_t>)> done);
   // A plugin message on `handle`, with an SDP if given.
-  void message(std::uint64_t handle, nlohmann::json body, std::optional<nlohmann::json> jsep, Reply reply);
+  void message(std::uint64_t handle, nlohmann::json body, std::optional<nlohmann::json> jsep,
+               Reply reply);
   // Trickled candidates (`fields`: "candidate" or "candidates"); Janus only acks them, and the
   // ack is the reply.
   void trickle(std::uint64_t handle, nlohmann::json fields, Reply reply);

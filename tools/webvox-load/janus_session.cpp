@@ -6,12 +6,19 @@ using nlohmann::json;
 
 namespace {
 std::uint64_t feed_id(std::size_t index) { return index + 1; }  // Janus ids are never 0
-std::uint32_t speaker_ssrc(std::size_t index) { return 0x10000 + static_cast<std::uint32_t>(index); }
+std::uint32_t speaker_ssrc(std::size_t index) {
+  return 0x10000 + static_cast<std::uint32_t>(index);
+}
 }  // namespace
 
-JanusSession::JanusSession(MediaContext& media, JanusApi& api, const Layout& layout, std::uint64_t room,
-                           std::size_t index)
-    : media_(media), api_(api), layout_(layout), room_(room), index_(index), subscriber_(media, 2 * index + 2) {
+JanusSession::JanusSession(MediaContext& media, JanusApi& api, const Layout& layout,
+                           std::uint64_t room, std::size_t index)
+    : media_(media),
+      api_(api),
+      layout_(layout),
+      room_(room),
+      index_(index),
+      subscriber_(media, 2 * index + 2) {
   if (layout.speaks(index)) publisher_ = std::make_unique<MediaPeer>(media, 2 * index + 1);
 }
 
@@ -32,7 +39,8 @@ void JanusSession::start() {
   if (!publisher_) return;
   api_.attach([this](std::optional<std::uint64_t> handle) {
     if (!handle) return fail("attach (publisher) failed");
-    const json join = {{"request", "join"}, {"ptype", "publisher"}, {"room", room_}, {"id", feed_id(index_)}};
+    const json join = {
+        {"request", "join"}, {"ptype", "publisher"}, {"room", room_}, {"id", feed_id(index_)}};
     api_.message(*handle, join, std::nullopt, [this, handle](const std::optional<json>& reply) {
       if (plugin_data(reply, "join as publisher")) publish(*handle);
     });
@@ -55,7 +63,9 @@ void JanusSession::publish(std::uint64_t handle) {
   });
 }
 
-bool JanusSession::published() const { return !publisher_ || publisher_->ready() || !failure_.empty(); }
+bool JanusSession::published() const {
+  return !publisher_ || publisher_->ready() || !failure_.empty();
+}
 
 void JanusSession::subscribe() {
   const auto speakers = layout_.received_speakers(index_);
@@ -65,7 +75,8 @@ void JanusSession::subscribe() {
     if (!handle) return fail("attach (subscriber) failed");
     json streams = json::array();
     for (const auto speaker : speakers) streams.push_back({{"feed", feed_id(speaker)}});
-    const json join = {{"request", "join"}, {"ptype", "subscriber"}, {"room", room_}, {"streams", streams}};
+    const json join = {
+        {"request", "join"}, {"ptype", "subscriber"}, {"room", room_}, {"streams", streams}};
     api_.message(*handle, join, std::nullopt, [this, handle](const std::optional<json>& reply) {
       if (!plugin_data(reply, "join as subscriber")) return;
       if (!reply->contains("jsep")) return fail("subscribe: Janus sent no offer");
@@ -91,7 +102,9 @@ void JanusSession::tick(std::chrono::steady_clock::time_point now) {
 }
 
 void JanusSession::speak() {
-  if (publisher_) publisher_->send_probe(static_cast<std::uint32_t>(index_), speaker_ssrc(index_), layout_.level(index_));
+  if (publisher_)
+    publisher_->send_probe(static_cast<std::uint32_t>(index_), speaker_ssrc(index_),
+                           layout_.level(index_));
 }
 
 void JanusSession::stop() {
@@ -100,7 +113,8 @@ void JanusSession::stop() {
 }
 
 LoadSession::Stage JanusSession::stage() const {
-  if (!failure_.empty() || (publisher_ && publisher_->failure()) || subscriber_.failure()) return Stage::Failed;
+  if (!failure_.empty() || (publisher_ && publisher_->failure()) || subscriber_.failure())
+    return Stage::Failed;
   const bool sending = !publisher_ || publisher_->ready();
   const bool receiving = layout_.received_speakers(index_).empty() || subscriber_.ready();
   if (sending && receiving) return Stage::Ready;

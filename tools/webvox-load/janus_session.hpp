@@ -18,7 +18,8 @@ namespace webvox::load {
 
 class JanusSession final : public ProbeSession {
  public:
-  JanusSession(MediaContext& media, JanusApi& api, const Layout& layout, std::uint64_t room, std::size_t index);
+  JanusSession(MediaContext& media, JanusApi& api, const Layout& layout, std::uint64_t room,
+               std::size_t index);
 
   // Publishes (speakers only); subscribe() once every speaker has published, since Janus
   // refuses subscriptions to feeds it does not have yet.
@@ -42,7 +43,8 @@ class JanusSession final : public ProbeSession {
   void publish(std::uint64_t handle);
   void fail(std::string reason);
   // The reply's plugin data, or a failure naming `step`.
-  const nlohmann::json* plugin_data(const std::optional<nlohmann::json>& reply, const std::string& step);
+  const nlohmann::json* plugin_data(const std::optional<nlohmann::json>& reply,
+                                    const std::string& step);
 
   MediaContext& media_;
   JanusApi& api_;

@@ -7,10 +7,10 @@
 namespace webvox::load {
 namespace {
 
-constexpr double kCentre = 128;         // metres, the middle of a standard region
-constexpr double kCrowdRadius = 4;      // everyone within 8 m of each other: full gain
+constexpr double kCentre = 128;     // metres, the middle of a standard region
+constexpr double kCrowdRadius = 4;  // everyone within 8 m of each other: full gain
 constexpr double kGroupRadius = 2;
-constexpr double kGroupSpacing = 100;   // beyond any channel's maximum range (≤ 60 m by default)
+constexpr double kGroupSpacing = 100;  // beyond any channel's maximum range (≤ 60 m by default)
 constexpr std::size_t kGroupsPerRow = 16;
 
 Spot on_circle(double cx, double cy, double radius, std::size_t index, std::size_t count) {

@@ -38,7 +38,9 @@ class Layout {
   // it has slots. What webvoxd's slot allocation should arrive at, and what a Janus
   // subscriber subscribes to (Janus has no positions: the client culls).
   std::vector<std::size_t> received_speakers(std::size_t member) const;
-  std::size_t expected_streams(std::size_t member) const { return received_speakers(member).size(); }
+  std::size_t expected_streams(std::size_t member) const {
+    return received_speakers(member).size();
+  }
   std::size_t groups() const { return groups_; }
 
  private:

@@ -28,7 +28,8 @@ void put64(std::uint8_t* p, std::uint64_t v) {
   for (int i = 0; i < 8; ++i) p[i] = static_cast<std::uint8_t>(v >> (56 - 8 * i));
 }
 std::uint32_t get32(const std::uint8_t* p) {
-  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
+  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) |
+         p[3];
 }
 std::uint64_t get64(const std::uint8_t* p) {
   return (std::uint64_t{get32(p)} << 32) | get32(p + 4);
@@ -45,7 +46,7 @@ std::uint8_t* write_header(std::uint8_t* p, const AudioPacketHeader& header) {
   p[0] = 0xbe;  // 0xBEDE: one-byte header elements
   p[1] = 0xde;
   put16(p + 2, 1);  // one 32-bit word of elements follows
-  p[4] = static_cast<std::uint8_t>(header.audio_level_extension_id << 4);  // length 1 → L = 0
+  p[4] = static_cast<std::uint8_t>(header.audio_level_extension_id << 4);     // length 1 → L = 0
   p[5] = static_cast<std::uint8_t>(0x80 | (header.level_minus_dbov & 0x7f));  // voice activity set
   p[6] = 0;
   p[7] = 0;
@@ -63,7 +64,8 @@ std::size_t write_audio_packet(std::span<std::uint8_t> out, const AudioPacketHea
 }
 
 std::size_t probe_packet_size(const PacketShape& shape) {
-  return rtc::rtp::kRtpFixedHeaderSize + kExtensionBytes + std::max(shape.payload_size, kProbeBytes);
+  return rtc::rtp::kRtpFixedHeaderSize + kExtensionBytes +
+         std::max(shape.payload_size, kProbeBytes);
 }
 
 std::size_t write_probe_packet(std::span<std::uint8_t> out, const PacketShape& shape,
@@ -72,8 +74,8 @@ std::size_t write_probe_packet(std::span<std::uint8_t> out, const PacketShape& s
   const auto size = probe_packet_size(shape);
   if (out.size() < size) throw std::length_error("probe packet buffer too small");
   auto* p = write_header(out.data(), {shape.payload_type, shape.audio_level_extension_id, ssrc,
-                                     static_cast<std::uint16_t>(probe.sequence),
-                                     probe.sequence * kSamplesPer20Ms, level_minus_dbov, false});
+                                      static_cast<std::uint16_t>(probe.sequence),
+                                      probe.sequence * kSamplesPer20Ms, level_minus_dbov, false});
   std::copy(kMagic.begin(), kMagic.end(), p);
   put32(p + 4, probe.speaker);
   put32(p + 8, probe.sequence);

@@ -40,7 +40,8 @@ std::uint64_t StreamLoss::received() const {
 
 std::uint64_t StreamLoss::expected() const {
   std::uint64_t total = 0;
-  for (const auto& [speaker, stream] : streams_) total += std::uint64_t{stream.last} - stream.first + 1;
+  for (const auto& [speaker, stream] : streams_)
+    total += std::uint64_t{stream.last} - stream.first + 1;
   return total;
 }
 

@@ -90,7 +90,9 @@ void open_janus_room(JanusApi& janus, Driver& driver, const Options& options) {
       janus.message(*handle, create, std::nullopt, [&](const std::optional<json>& reply) {
         const bool ok = reply && reply->contains("plugindata") &&
                         (*reply)["plugindata"]["data"].value("videoroom", "") == "created";
-        if (!ok) std::cerr << "webvox-load: Janus room: " << (reply ? reply->dump() : "no answer") << std::endl;
+        if (!ok)
+          std::cerr << "webvox-load: Janus room: " << (reply ? reply->dump() : "no answer")
+                    << std::endl;
         (ok ? created : failed) = true;
       });
     });
@@ -107,15 +109,22 @@ int run(const Options& options) {
   }
   const auto count = options.sessions ? options.sessions : tokens.size();
   if (count == 0) throw std::runtime_error("no sessions: give --sessions (or --tokens)");
-  const Layout layout({options.layout == "culled" ? Arrangement::Culled : Arrangement::Crowded, count,
-                       std::min(options.speakers, count), options.group_size, options.slots});
+  const Layout layout({options.layout == "culled" ? Arrangement::Culled : Arrangement::Crowded,
+                       count, std::min(options.speakers, count), options.group_size,
+                       options.slots});
 
   asio::io_context io;
   const auto certificate = webvox::rtc::DtlsCertificate::generate();
   LatencyHistogram latency, read_latency;
   MeasurementWindow window{~0ull, ~0ull};  // nothing counts before the window opens
-  MediaContext media{io, certificate, sdp_fingerprint(certificate), options.bind,
-                     PacketShape{111, 1, options.payload}, latency, read_latency, window};
+  MediaContext media{io,
+                     certificate,
+                     sdp_fingerprint(certificate),
+                     options.bind,
+                     PacketShape{111, 1, options.payload},
+                     latency,
+                     read_latency,
+                     window};
   const auto server = parse_server(options.server);
   std::vector<std::unique_ptr<ProbeSession>> sessions;
   Driver driver(io);
@@ -127,7 +136,8 @@ int run(const Options& options) {
       std::chrono::duration<double>(options.connect_timeout));
   const auto settled = [&] {
     for (const auto& s : sessions) {
-      if (s->stage() != LoadSession::Stage::Ready && s->stage() != LoadSession::Stage::Failed) return false;
+      if (s->stage() != LoadSession::Stage::Ready && s->stage() != LoadSession::Stage::Failed)
+        return false;
     }
     return true;
   };
@@ -135,7 +145,8 @@ int run(const Options& options) {
   driver.start();
   if (options.target == "webvoxd") {
     for (std::size_t i = 0; i < count; ++i) {
-      sessions.push_back(std::make_unique<WebvoxSession>(media, server, layout, options.slots, i, tokens[i]));
+      sessions.push_back(
+          std::make_unique<WebvoxSession>(media, server, layout, options.slots, i, tokens[i]));
       driver.add(sessions.back().get());
       sessions.back()->start();
     }
@@ -150,23 +161,30 @@ int run(const Options& options) {
       driver.add(sessions.back().get());
       sessions.back()->start();
     }
-    driver.run_until([&] { return std::all_of(members.begin(), members.end(), [](auto* m) { return m->published(); }); },
-                     connect_limit);
+    driver.run_until(
+        [&] {
+          return std::all_of(members.begin(), members.end(),
+                             [](auto* m) { return m->published(); });
+        },
+        connect_limit);
     for (auto* member : members) member->subscribe();
   }
   driver.run_until(settled, connect_limit);
-  const double connect_seconds = std::chrono::duration<double>(Clock::now() - connect_started).count();
+  const double connect_seconds =
+      std::chrono::duration<double>(Clock::now() - connect_started).count();
   json failures;
   const auto ready = count_ready(sessions, failures);
   // Memory with every session connected, before media buffers and slot state grow.
   usage.connected();
 
   driver.set_speaking(true);
-  driver.run_for(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options.warmup_seconds)));
+  driver.run_for(std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double>(options.warmup_seconds)));
   usage.window_started();
   window.start_ns = monotonic_ns();
   window.end_ns = window.start_ns + static_cast<std::uint64_t>(options.seconds * 1e9);
-  driver.run_for(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options.seconds)));
+  driver.run_for(
+      std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options.seconds)));
   usage.window_ended();
   driver.set_speaking(false);
   driver.run_for(kGrace);
@@ -188,11 +206,13 @@ int run(const Options& options) {
     streams_expected += layout.expected_streams(i);
   }
   const auto summary = [](const LatencyHistogram& histogram) {
-    return json{{"p50", histogram.percentile_micros(0.50)},  {"p90", histogram.percentile_micros(0.90)},
-                {"p99", histogram.percentile_micros(0.99)},  {"p999", histogram.percentile_micros(0.999)},
-                {"mean", histogram.mean_micros()},           {"max", histogram.max_micros()}};
+    return json{
+        {"p50", histogram.percentile_micros(0.50)}, {"p90", histogram.percentile_micros(0.90)},
+        {"p99", histogram.percentile_micros(0.99)}, {"p999", histogram.percentile_micros(0.999)},
+        {"mean", histogram.mean_micros()},          {"max", histogram.max_micros()}};
   };
-  const double loss = expected ? 1.0 - static_cast<double>(received) / static_cast<double>(expected) : 1.0;
+  const double loss =
+      expected ? 1.0 - static_cast<double>(received) / static_cast<double>(expected) : 1.0;
   json result = {
       {"target", options.target},
       {"sessions", count},
@@ -209,7 +229,9 @@ int run(const Options& options) {
       {"received", received},
       {"expected", expected},
       {"loss", loss},
-      {"loss_from_gaps", gaps_expected ? 1.0 - static_cast<double>(received) / static_cast<double>(gaps_expected) : 1.0},
+      {"loss_from_gaps",
+       gaps_expected ? 1.0 - static_cast<double>(received) / static_cast<double>(gaps_expected)
+                     : 1.0},
       {"received_per_second", static_cast<double>(received) / options.seconds},
       {"streams_heard", streams},
       {"streams_expected", streams_expected},
@@ -218,7 +240,8 @@ int run(const Options& options) {
   };
   usage.add_to(result, ready, options.seconds);
   if (const auto cpu = usage.server_cpu_seconds(); cpu && result.contains("server")) {
-    result["server"]["cpu_us_per_forwarded"] = received ? 1e6 * *cpu / static_cast<double>(received) : 0.0;
+    result["server"]["cpu_us_per_forwarded"] =
+        received ? 1e6 * *cpu / static_cast<double>(received) : 0.0;
   }
   write_report(result, options.json_out);
   return ready == count ? 0 : 2;
@@ -229,46 +252,62 @@ int run(const Options& options) {
 int main(int argc, char** argv) {
   Options options;
   CLI::App app{"webvox-load: WebRTC sessions against webvoxd's forwarding unit or viewer voice"};
-  app.add_option("--mode", options.mode,
-                 "sfu: browser sessions, probe packets forwarded; viewer: SL viewers, real Opus mixed")
+  app.add_option(
+         "--mode", options.mode,
+         "sfu: browser sessions, probe packets forwarded; viewer: SL viewers, real Opus mixed")
       ->check(CLI::IsMember({"sfu", "viewer"}));
-  app.add_option("--target", options.target,
-                 "webvoxd, or janus (sfu: its VideoRoom; viewer: AudioBridge, as os-webrtc-janus uses it)")
+  app.add_option(
+         "--target", options.target,
+         "webvoxd, or janus (sfu: its VideoRoom; viewer: AudioBridge, as os-webrtc-janus uses it)")
       ->check(CLI::IsMember({"webvoxd", "janus"}));
-  app.add_option("--server", options.server, "HOST:PORT: webvoxd's (plain HTTP/WebSocket) or Janus's HTTP");
+  app.add_option("--server", options.server,
+                 "HOST:PORT: webvoxd's (plain HTTP/WebSocket) or Janus's HTTP");
   app.add_option("--tokens", options.tokens_file, "webvoxd: file with one join token per line");
-  app.add_option("--janus-room", options.janus_room, "janus: the VideoRoom id to create (default: random)");
+  app.add_option("--janus-room", options.janus_room,
+                 "janus: the VideoRoom id to create (default: random)");
   app.add_option("--sessions", options.sessions, "sessions to open (default: one per token)");
   app.add_option("--speakers", options.speakers, "sessions 0…M-1 speak (viewer mode: default 3)");
   app.add_option("--slots", options.slots, "receive slots each session offers");
-  app.add_option("--layout", options.layout,
-                 "crowded (everyone hears everyone) or culled (groups out of range; viewer mode: spread)")
+  app.add_option(
+         "--layout", options.layout,
+         "crowded (everyone hears everyone) or culled (groups out of range; viewer mode: spread)")
       ->check(CLI::IsMember({"crowded", "culled", "spread"}));
   app.add_option("--group-size", options.group_size, "members per group when culled");
   app.add_option("--payload", options.payload, "probe payload bytes (Opus-sized)");
   app.add_option("--warmup", options.warmup_seconds, "seconds of speaking before measuring");
   app.add_option("--seconds", options.seconds, "seconds measured");
-  app.add_option("--connect-timeout", options.connect_timeout, "seconds for every session to connect");
+  app.add_option("--connect-timeout", options.connect_timeout,
+                 "seconds for every session to connect");
   app.add_option("--server-pid", options.server_pid, "webvoxd's pid, for its CPU and memory");
   app.add_option("--server-cpu", options.server_cpu, "the CPU the server is pinned to (taskset)");
   app.add_option("--client-cpu", options.client_cpu, "the CPU this tool is pinned to (taskset)");
   app.add_option("--bind", options.bind, "IPv4 address the media sockets use (host candidate)");
   app.add_option("--json", options.json_out, "write the result here instead of stdout");
   auto& viewer = options.viewer;
-  app.add_option("--door", viewer.door, "viewer mode, webvoxd: jsonrpc (/viewer-voice/<secret>) or janus (/janus)")
+  app.add_option("--door", viewer.door,
+                 "viewer mode, webvoxd: jsonrpc (/viewer-voice/<secret>) or janus (/janus)")
       ->check(CLI::IsMember({"jsonrpc", "janus"}));
-  app.add_option("--voice-rpc-path", viewer.voice_rpc_path, "viewer mode: the JSON-RPC door's path, secret included");
+  app.add_option("--voice-rpc-path", viewer.voice_rpc_path,
+                 "viewer mode: the JSON-RPC door's path, secret included");
   app.add_option("--janus-path", viewer.janus_path, "viewer mode: the Janus API's base path");
-  app.add_option("--janus-api-secret", viewer.janus_api_secret, "viewer mode: Janus's api_secret (apisecret)");
-  app.add_option("--region", viewer.region_id, "viewer mode: the region's UUID (its estate voice room)");
-  app.add_option("--speakers-per-group", viewer.speakers_per_group, "viewer mode, spread: speakers in each group");
+  app.add_option("--janus-api-secret", viewer.janus_api_secret,
+                 "viewer mode: Janus's api_secret (apisecret)");
+  app.add_option("--region", viewer.region_id,
+                 "viewer mode: the region's UUID (its estate voice room)");
+  app.add_option("--speakers-per-group", viewer.speakers_per_group,
+                 "viewer mode, spread: speakers in each group");
   app.add_option("--bitrate", viewer.bitrate, "viewer mode: the speakers' Opus bit rate");
-  app.add_option("--connect-concurrency", viewer.connect_concurrency, "viewer mode: viewers provisioning at once");
-  app.add_option("--late-ms", viewer.late_ms, "viewer mode: a mixed frame this far behind its due time is late");
-  app.add_option("--delay-pairs", viewer.delay_pairs,
-                 "viewer mode, webvoxd: pairs apart from the layout that time the mixer from outside");
-  app.add_option("--stats-path", viewer.stats_path, "viewer mode, webvoxd: a JSON path with mix_delay_p50_ms/p99_ms");
-  app.add_option("--stats-credentials", viewer.stats_credentials, "viewer mode: USER:PASSWORD for --stats-path");
+  app.add_option("--connect-concurrency", viewer.connect_concurrency,
+                 "viewer mode: viewers provisioning at once");
+  app.add_option("--late-ms", viewer.late_ms,
+                 "viewer mode: a mixed frame this far behind its due time is late");
+  app.add_option(
+      "--delay-pairs", viewer.delay_pairs,
+      "viewer mode, webvoxd: pairs apart from the layout that time the mixer from outside");
+  app.add_option("--stats-path", viewer.stats_path,
+                 "viewer mode, webvoxd: a JSON path with mix_delay_p50_ms/p99_ms");
+  app.add_option("--stats-credentials", viewer.stats_credentials,
+                 "viewer mode: USER:PASSWORD for --stats-path");
   CLI11_PARSE(app, argc, argv);
   if (options.mode == "viewer") {
     viewer.target = options.target;

@@ -21,7 +21,8 @@ constexpr auto kConsentInterval = std::chrono::seconds(5);
 
 // ICE ufrag/pwd characters (RFC 8839 §5.4): letters and digits are always allowed.
 std::string ice_token(std::size_t length) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   std::array<unsigned char, 64> random{};
   if (length > random.size() || RAND_bytes(random.data(), static_cast<int>(length)) != 1) {
     throw std::runtime_error("no randomness for ICE credentials");
@@ -40,20 +41,25 @@ udp::endpoint to_endpoint(const rtc::stun::TransportAddress& address) {
 }  // namespace
 
 rtc::sdp::Fingerprint sdp_fingerprint(const rtc::DtlsCertificate& certificate) {
-  const auto parsed = rtc::sdp::parse_fingerprint(std::string(rtc::sdp::kSha256) + " " + certificate.fingerprint());
+  const auto parsed =
+      rtc::sdp::parse_fingerprint(std::string(rtc::sdp::kSha256) + " " + certificate.fingerprint());
   if (!parsed) throw std::runtime_error("our DTLS certificate's fingerprint does not parse");
   return parsed.value();
 }
 
 MediaPeer::MediaPeer(MediaContext& context, std::uint64_t session_id)
-    : context_(context), socket_(context.io, udp::endpoint(asio::ip::make_address_v4(context.bind_address), 0)) {
+    : context_(context),
+      socket_(context.io, udp::endpoint(asio::ip::make_address_v4(context.bind_address), 0)) {
   socket_.non_blocking(true);
   // Bursts of forwarded packets must not overflow the default receive buffer while this
   // single-threaded client is busy with other sockets: that would be the client's loss.
   socket_.set_option(asio::socket_base::receive_buffer_size(1 << 20));
   enable_receive_timestamps(socket_);
-  local_ = {{ice_token(8), ice_token(24)}, context.fingerprint, context.bind_address,
-            socket_.local_endpoint().port(), session_id};
+  local_ = {{ice_token(8), ice_token(24)},
+            context.fingerprint,
+            context.bind_address,
+            socket_.local_endpoint().port(),
+            session_id};
   wait_for_datagrams();
 }
 
@@ -67,9 +73,9 @@ void MediaPeer::connect(const RemoteEndpoint& remote, bool data_channels) {
   transport_ = std::make_unique<rtc::MediaTransport>(
       rtc::MediaTransportSettings{&context_.certificate,
                                   dtls_client_ ? rtc::DtlsRole::Client : rtc::DtlsRole::Server,
-                                  remote.fingerprint, local_.ice, remote.ice.ufrag,
-                                  data_channels},
-      rtc::MediaTransport::Handlers{handlers_.connected, [this](std::span<std::uint8_t> packet) { on_rtp(packet); },
+                                  remote.fingerprint, local_.ice, remote.ice.ufrag, data_channels},
+      rtc::MediaTransport::Handlers{handlers_.connected,
+                                    [this](std::span<std::uint8_t> packet) { on_rtp(packet); },
                                     nullptr, handlers_.data_channel});
   next_check_ = Clock::now();
   tick(next_check_);
@@ -79,18 +85,21 @@ void MediaPeer::tick(Clock::time_point now) {
   if (!checks_ || stopped_) return;
   if (now >= next_check_) {
     send_datagram(remote_->address, checks_->next_request());
-    next_check_ = now + std::chrono::duration_cast<Clock::duration>(
-                            path_confirmed_ ? std::chrono::milliseconds(kConsentInterval) : kCheckInterval);
+    next_check_ =
+        now + std::chrono::duration_cast<Clock::duration>(
+                  path_confirmed_ ? std::chrono::milliseconds(kConsentInterval) : kCheckInterval);
   }
   transport_->on_tick();
   flush();
 }
 
-void MediaPeer::send_probe(std::uint32_t speaker, std::uint32_t ssrc, std::uint8_t level_minus_dbov) {
+void MediaPeer::send_probe(std::uint32_t speaker, std::uint32_t ssrc,
+                           std::uint8_t level_minus_dbov) {
   if (!ready() || stopped_) return;
   const ProbeHeader probe{speaker, sequence_++, monotonic_ns()};
   if (context_.window.contains(probe.sent_ns)) ++sent_in_window_;
-  const auto length = write_probe_packet(send_buffer_, context_.shape, ssrc, probe, level_minus_dbov);
+  const auto length =
+      write_probe_packet(send_buffer_, context_.shape, ssrc, probe, level_minus_dbov);
   if (transport_->send_rtp(send_buffer_, length)) flush();
 }
 
@@ -146,8 +155,10 @@ void MediaPeer::on_datagram(std::span<std::uint8_t> datagram, const udp::endpoin
         if (dtls_client_) transport_->start_dtls();
       }
     } else if (from.address().is_v4()) {
-      const auto source = rtc::stun::TransportAddress::ipv4(from.address().to_v4().to_bytes(), from.port());
-      if (const auto answer = checks_->answer_request(datagram, source)) send_datagram(source, *answer);
+      const auto source =
+          rtc::stun::TransportAddress::ipv4(from.address().to_v4().to_bytes(), from.port());
+      if (const auto answer = checks_->answer_request(datagram, source))
+        send_datagram(source, *answer);
     }
     return;
   }
@@ -160,22 +171,26 @@ void MediaPeer::on_rtp(std::span<const std::uint8_t> packet) {
   if (!probe) return;
   ++probes_received_;
   if (!context_.window.contains(probe->sent_ns)) return;
-  const auto since_sent = [&](std::uint64_t at) { return at > probe->sent_ns ? at - probe->sent_ns : 0; };
+  const auto since_sent = [&](std::uint64_t at) {
+    return at > probe->sent_ns ? at - probe->sent_ns : 0;
+  };
   context_.latency.record(since_sent(arrived_at_ns_));
   context_.read_latency.record(since_sent(read_at_ns_));
   loss_.record(probe->speaker, probe->sequence);
 }
 
-void MediaPeer::send_datagram(const rtc::stun::TransportAddress& to, std::span<const std::uint8_t> bytes) {
+void MediaPeer::send_datagram(const rtc::stun::TransportAddress& to,
+                              std::span<const std::uint8_t> bytes) {
   boost::system::error_code ignored;  // a full socket buffer is loss, which the receivers count
   socket_.send_to(asio::buffer(bytes.data(), bytes.size()), to_endpoint(to), 0, ignored);
 }
 
 void MediaPeer::flush() {
   if (!transport_) return;
-  transport_->drain_outgoing([this](const rtc::stun::TransportAddress& to, std::span<const std::uint8_t> bytes) {
-    send_datagram(to, bytes);
-  });
+  transport_->drain_outgoing(
+      [this](const rtc::stun::TransportAddress& to, std::span<const std::uint8_t> bytes) {
+        send_datagram(to, bytes);
+      });
 }
 
 void MediaPeer::stop() {

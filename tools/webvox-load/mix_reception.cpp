@@ -33,17 +33,20 @@ void MixReception::record(std::span<const std::uint8_t> rtp, std::uint64_t arriv
   timestamp_ += step;
   last_timestamp_ = packet.timestamp;
   const bool audio = packet.payload.size() > kDtxBytes;
-  const bool after_silence = !previous_audio_ || step > static_cast<std::int32_t>(kFrameSamples * 3 / 2);
+  const bool after_silence =
+      !previous_audio_ || step > static_cast<std::int32_t>(kFrameSamples * 3 / 2);
   if (audio && (after_silence || arrivals_.empty())) onsets_.push_back(arrived_ns);
   if (step >= 0) previous_audio_ = audio;  // a reordered old packet says nothing of now
   const auto frame = static_cast<std::int64_t>(
       std::llround(static_cast<double>(timestamp_) / static_cast<double>(kFrameSamples)));
-  arrivals_.push_back({arrived_ns, frame,
-                       static_cast<std::uint16_t>(std::min<std::size_t>(packet.payload.size(), 0xffff))});
+  arrivals_.push_back(
+      {arrived_ns, frame,
+       static_cast<std::uint16_t>(std::min<std::size_t>(packet.payload.size(), 0xffff))});
 }
 
 std::int64_t MixReception::offset(const Arrival& arrival) {
-  return static_cast<std::int64_t>(arrival.arrived_ns) - arrival.frame * static_cast<std::int64_t>(kFrameNs);
+  return static_cast<std::int64_t>(arrival.arrived_ns) -
+         arrival.frame * static_cast<std::int64_t>(kFrameNs);
 }
 
 std::pair<std::optional<std::int64_t>, std::optional<std::int64_t>> MixReception::best_offsets(
@@ -67,15 +70,18 @@ std::vector<std::int64_t> MixReception::recent_best() const {
   // queue of candidates: increasing offsets, the oldest first).
   std::vector<std::size_t> order(arrivals_.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return arrivals_[a].frame < arrivals_[b].frame; });
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return arrivals_[a].frame < arrivals_[b].frame;
+  });
   std::vector<std::int64_t> best(arrivals_.size());
   std::deque<std::size_t> candidates;
   for (const auto i : order) {
     const auto value = offset(arrivals_[i]);
-    while (!candidates.empty() && offset(arrivals_[candidates.back()]) >= value) candidates.pop_back();
+    while (!candidates.empty() && offset(arrivals_[candidates.back()]) >= value)
+      candidates.pop_back();
     candidates.push_back(i);
-    while (arrivals_[candidates.front()].frame < arrivals_[i].frame - kAnchorFrames) candidates.pop_front();
+    while (arrivals_[candidates.front()].frame < arrivals_[i].frame - kAnchorFrames)
+      candidates.pop_front();
     best[i] = offset(arrivals_[candidates.front()]);
   }
   return best;
@@ -91,7 +97,7 @@ std::int64_t first_frame_due(std::int64_t t, std::int64_t anchor) {
 }  // namespace
 
 std::pair<std::int64_t, std::int64_t> MixReception::window_frames(const MeasurementWindow& window,
-                                                                   std::int64_t anchor) const {
+                                                                  std::int64_t anchor) const {
   return {first_frame_due(static_cast<std::int64_t>(window.start_ns), anchor),
           first_frame_due(static_cast<std::int64_t>(window.end_ns), anchor)};
 }
@@ -109,7 +115,8 @@ void MixReception::for_each_due(const MeasurementWindow& window, Visit&& visit) 
   }
 }
 
-MixFrameCounts MixReception::count(const MeasurementWindow& window, std::uint64_t late_after_ns) const {
+MixFrameCounts MixReception::count(const MeasurementWindow& window,
+                                   std::uint64_t late_after_ns) const {
   MixFrameCounts counts;
   const auto anchor = window_anchor(window);
   if (!anchor) {

@@ -81,7 +81,8 @@ class MixReception {
   };
   static std::int64_t offset(const Arrival& arrival);
   // The smallest offset of the frames that arrived inside `window`, and of all frames.
-  std::pair<std::optional<std::int64_t>, std::optional<std::int64_t>> best_offsets(const MeasurementWindow& window) const;
+  std::pair<std::optional<std::int64_t>, std::optional<std::int64_t>> best_offsets(
+      const MeasurementWindow& window) const;
   // The smallest offset among the frames that arrived inside `window` (all of them when none
   // did); none without frames.
   std::optional<std::int64_t> window_anchor(const MeasurementWindow& window) const;
@@ -92,7 +93,8 @@ class MixReception {
   template <typename Visit>
   void for_each_due(const MeasurementWindow& window, Visit&& visit) const;
   // The window's frame range: [begin, end) in frames.
-  std::pair<std::int64_t, std::int64_t> window_frames(const MeasurementWindow& window, std::int64_t anchor) const;
+  std::pair<std::int64_t, std::int64_t> window_frames(const MeasurementWindow& window,
+                                                      std::int64_t anchor) const;
 
   std::optional<std::uint32_t> ssrc_;
   std::uint32_t last_timestamp_ = 0;

@@ -9,8 +9,8 @@
 namespace webvox::load {
 
 struct ProcessUsage {
-  double cpu_seconds = 0;       // utime + stime, all threads
-  long resident_kib = 0;        // VmRSS
+  double cpu_seconds = 0;  // utime + stime, all threads
+  long resident_kib = 0;   // VmRSS
 };
 
 // None when the process is gone or /proc cannot be read.

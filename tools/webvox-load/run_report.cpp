@@ -37,11 +37,14 @@ std::optional<double> RunUsage::server_cpu_seconds() const {
 
 void RunUsage::add_to(nlohmann::json& result, std::size_t ready, double window_seconds) const {
   if (self_start_ && self_end_) {
-    result["client_cpu_percent"] = 100 * (self_end_->cpu_seconds - self_start_->cpu_seconds) / window_seconds;
+    result["client_cpu_percent"] =
+        100 * (self_end_->cpu_seconds - self_start_->cpu_seconds) / window_seconds;
   }
   if (before_ && connected_ && start_ && end_) {
     const auto per_session = [&](long resident_kib) {
-      return ready ? static_cast<double>(resident_kib - before_->resident_kib) / static_cast<double>(ready) : 0.0;
+      return ready ? static_cast<double>(resident_kib - before_->resident_kib) /
+                         static_cast<double>(ready)
+                   : 0.0;
     };
     result["server"].update({
         {"cpu_percent", 100 * *server_cpu_seconds() / window_seconds},
@@ -55,16 +58,20 @@ void RunUsage::add_to(nlohmann::json& result, std::size_t ready, double window_s
     });
   }
   // What the core was busy with beyond `own` CPU seconds, as a share of the window.
-  const auto others = [](const std::optional<CpuTime>& from, const std::optional<CpuTime>& to, double own) {
+  const auto others = [](const std::optional<CpuTime>& from, const std::optional<CpuTime>& to,
+                         double own) {
     const double elapsed = to->total_seconds - from->total_seconds;
-    return elapsed > 0 ? std::max(0.0, 100 * ((to->busy_seconds - from->busy_seconds) - own) / elapsed) : 0.0;
+    return elapsed > 0
+               ? std::max(0.0, 100 * ((to->busy_seconds - from->busy_seconds) - own) / elapsed)
+               : 0.0;
   };
   if (start_ && end_ && core_start_ && core_end_) {
-    result["other_load_on_server_cpu_percent"] = others(core_start_, core_end_, *server_cpu_seconds());
+    result["other_load_on_server_cpu_percent"] =
+        others(core_start_, core_end_, *server_cpu_seconds());
   }
   if (self_start_ && self_end_ && client_core_start_ && client_core_end_) {
-    result["other_load_on_client_cpu_percent"] =
-        others(client_core_start_, client_core_end_, self_end_->cpu_seconds - self_start_->cpu_seconds);
+    result["other_load_on_client_cpu_percent"] = others(
+        client_core_start_, client_core_end_, self_end_->cpu_seconds - self_start_->cpu_seconds);
   }
 }
 

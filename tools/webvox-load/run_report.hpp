@@ -54,7 +54,8 @@ std::size_t count_ready(const Sessions& sessions, nlohmann::json& failures) {
     if (session.stage() == LoadSession::Stage::Ready) {
       ++ready;
     } else if (failures.size() < 5) {
-      failures.push_back("session " + std::to_string(i) + " " + std::string(to_string(session.stage())) +
+      failures.push_back("session " + std::to_string(i) + " " +
+                         std::string(to_string(session.stage())) +
                          (session.failure().empty() ? "" : ": " + session.failure()));
     }
   }

@@ -8,8 +8,8 @@ namespace webvox::load {
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 
-SignallingClient::SignallingClient(boost::asio::io_context& io, boost::asio::ip::tcp::endpoint server,
-                                   Handlers handlers)
+SignallingClient::SignallingClient(boost::asio::io_context& io,
+                                   boost::asio::ip::tcp::endpoint server, Handlers handlers)
     : socket_(io), server_(server), handlers_(std::move(handlers)) {}
 
 void SignallingClient::connect() {
@@ -19,7 +19,8 @@ void SignallingClient::connect() {
     if (error) return self->fail("connect: " + error.message());
     beast::get_lowest_layer(self->socket_).expires_never();
     self->socket_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
-    const auto host = self->server_.address().to_string() + ":" + std::to_string(self->server_.port());
+    const auto host =
+        self->server_.address().to_string() + ":" + std::to_string(self->server_.port());
     self->socket_.async_handshake(host, "/signal", [self](beast::error_code error) {
       if (error) return self->fail("handshake: " + error.message());
       self->socket_.text(true);
@@ -51,18 +52,20 @@ void SignallingClient::send(const nlohmann::json& message) {
 void SignallingClient::write_next() {
   if (outgoing_.empty() || ended_) return;
   auto self = shared_from_this();
-  socket_.async_write(boost::asio::buffer(outgoing_.front()), [self](beast::error_code error, std::size_t) {
-    if (error) return self->fail("write: " + error.message());
-    self->outgoing_.pop_front();
-    self->write_next();
-  });
+  socket_.async_write(boost::asio::buffer(outgoing_.front()),
+                      [self](beast::error_code error, std::size_t) {
+                        if (error) return self->fail("write: " + error.message());
+                        self->outgoing_.pop_front();
+                        self->write_next();
+                      });
 }
 
 void SignallingClient::close() {
   if (ended_) return;
   ended_ = true;
   beast::error_code ignored;
-  beast::get_lowest_layer(socket_).socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
+  beast::get_lowest_layer(socket_).socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both,
+                                                     ignored);
   beast::get_lowest_layer(socket_).close();
 }
 

@@ -12,10 +12,10 @@
 namespace webvox::load {
 
 struct ToneSettings {
-  double frequency = 440;    // Hz; a whole number of cycles per second makes the loop seamless
-  double amplitude = 0.25;   // of full scale (-12 dBFS peak, -15 dBFS RMS: a voice into AGC)
-  int bitrate = 32000;       // bits per second
-  std::size_t frames = 50;   // 20 ms frames in the loop (one second)
+  double frequency = 440;   // Hz; a whole number of cycles per second makes the loop seamless
+  double amplitude = 0.25;  // of full scale (-12 dBFS peak, -15 dBFS RMS: a voice into AGC)
+  int bitrate = 32000;      // bits per second
+  std::size_t frames = 50;  // 20 ms frames in the loop (one second)
 };
 
 class TonePackets {
@@ -24,7 +24,9 @@ class TonePackets {
   explicit TonePackets(const ToneSettings& settings);
 
   std::size_t size() const { return packets_.size(); }
-  std::span<const std::uint8_t> packet(std::size_t index) const { return packets_[index % packets_.size()]; }
+  std::span<const std::uint8_t> packet(std::size_t index) const {
+    return packets_[index % packets_.size()];
+  }
   // The tone's RMS as RFC 6464 puts it in the audio-level extension: -dBov, 0…127.
   std::uint8_t level_minus_dbov() const { return level_; }
 

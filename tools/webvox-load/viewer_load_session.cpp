@@ -13,8 +13,9 @@ constexpr std::uint8_t kOpusPayloadType = 111;
 constexpr std::uint32_t kFrameSamples = 960;
 }  // namespace
 
-ViewerLoadSession::ViewerLoadSession(MediaContext& media, std::unique_ptr<ViewerSignalling> signalling,
-                                     ViewerPose pose, const TonePackets* tone, std::size_t index,
+ViewerLoadSession::ViewerLoadSession(MediaContext& media,
+                                     std::unique_ptr<ViewerSignalling> signalling, ViewerPose pose,
+                                     const TonePackets* tone, std::size_t index,
                                      SpeechPattern pattern)
     : signalling_(std::move(signalling)),
       pose_(pose),
@@ -22,8 +23,11 @@ ViewerLoadSession::ViewerLoadSession(MediaContext& media, std::unique_ptr<Viewer
       pattern_(pattern),
       peer_(media, index + 1),
       ssrc_(0x20000 + static_cast<std::uint32_t>(index)) {
-  peer_.set_handlers({[this](std::span<const std::uint8_t> rtp, std::uint64_t arrived_ns) { reception_.record(rtp, arrived_ns); },
-                      [this](rtc::SctpAssociation::Event event) { on_data_channel(std::move(event)); }, nullptr});
+  peer_.set_handlers(
+      {[this](std::span<const std::uint8_t> rtp, std::uint64_t arrived_ns) {
+         reception_.record(rtp, arrived_ns);
+       },
+       [this](rtc::SctpAssociation::Event event) { on_data_channel(std::move(event)); }, nullptr});
 }
 
 void ViewerLoadSession::start() {
@@ -34,7 +38,8 @@ void ViewerLoadSession::start() {
     return fail(e.what());
   }
   candidates_ = std::move(offer.candidates);
-  signalling_->provision(offer.sdp, [this](ProvisionResult result) { on_answer(std::move(result)); });
+  signalling_->provision(offer.sdp,
+                         [this](ProvisionResult result) { on_answer(std::move(result)); });
 }
 
 void ViewerLoadSession::on_answer(ProvisionResult result) {
@@ -59,7 +64,8 @@ void ViewerLoadSession::on_data_channel(rtc::SctpAssociation::Event event) {
     case Kind::Message: {
       if (!sl_data_ || event.stream != *sl_data_) return;
       ++sl_data_received_;
-      const std::string_view text(reinterpret_cast<const char*>(event.data.data()), event.data.size());
+      const std::string_view text(reinterpret_cast<const char*>(event.data.data()),
+                                  event.data.size());
       if (text.find("\"j\"") != std::string_view::npos) ++roster_joins_;
       return;
     }
@@ -79,7 +85,8 @@ void ViewerLoadSession::tick(std::chrono::steady_clock::time_point now) {
     // the first pose; the server may start mixing this speaker from here.
     sl_data_ = peer_.open_channel("SLData");
     if (!sl_data_) return fail("SLData could not be opened");
-    if (!peer_.send_text(*sl_data_, primary_join_message()) || !peer_.send_text(*sl_data_, pose_message(pose_))) {
+    if (!peer_.send_text(*sl_data_, primary_join_message()) ||
+        !peer_.send_text(*sl_data_, pose_message(pose_))) {
       return fail("SLData: the join or pose could not be sent");
     }
   }
@@ -98,8 +105,9 @@ void ViewerLoadSession::speak() {
   }
   const auto sent_ns = monotonic_ns();
   const auto payload = tone_->packet(frames_sent_);
-  const AudioPacketHeader header{kOpusPayloadType, kAudioLevelExtensionId, ssrc_,       sequence_++,
-                                 timestamp_,       tone_->level_minus_dbov(), spurt_start};
+  const AudioPacketHeader header{
+      kOpusPayloadType, kAudioLevelExtensionId,    ssrc_,      sequence_++,
+      timestamp_,       tone_->level_minus_dbov(), spurt_start};
   timestamp_ += kFrameSamples;
   const auto length = write_audio_packet(send_buffer_, header, payload);
   if (length == 0 || !peer_.send_rtp(send_buffer_, length)) return;
@@ -116,7 +124,8 @@ void ViewerLoadSession::stop() {
 
 LoadSession::Stage ViewerLoadSession::stage() const {
   if (stage_ == Stage::Failed || peer_.failure()) return Stage::Failed;
-  if (stage_ == Stage::Connecting && peer_.ready() && (!data_channel_ || sl_data_)) return Stage::Ready;
+  if (stage_ == Stage::Connecting && peer_.ready() && (!data_channel_ || sl_data_))
+    return Stage::Ready;
   return stage_;
 }
 

@@ -33,8 +33,9 @@ class ViewerLoadSession final : public LoadSession {
  public:
   // `tone`: what it says when speaking; null for a listener (its microphone muted: the viewer
   // then sends nothing the server mixes).
-  ViewerLoadSession(MediaContext& media, std::unique_ptr<ViewerSignalling> signalling, ViewerPose pose,
-                    const TonePackets* tone, std::size_t index, SpeechPattern pattern = {});
+  ViewerLoadSession(MediaContext& media, std::unique_ptr<ViewerSignalling> signalling,
+                    ViewerPose pose, const TonePackets* tone, std::size_t index,
+                    SpeechPattern pattern = {});
 
   void start() override;
   void tick(std::chrono::steady_clock::time_point now) override;
@@ -69,8 +70,8 @@ class ViewerLoadSession final : public LoadSession {
   std::vector<std::string> candidates_;
   Stage stage_ = Stage::Negotiating;
   std::string failure_;
-  bool data_channel_ = false;      // the answer kept m=application
-  bool sctp_up_ = false;           // the association is connected: SLData can be opened
+  bool data_channel_ = false;  // the answer kept m=application
+  bool sctp_up_ = false;       // the association is connected: SLData can be opened
   std::optional<std::uint16_t> sl_data_;
   std::uint32_t ssrc_;
   std::uint16_t sequence_ = 0;

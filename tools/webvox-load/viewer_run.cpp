@@ -1,6 +1,5 @@
 #include "viewer_run.hpp"
 
-
 #include <algorithm>
 #include <cmath>
 #include <boost/beast/core/detail/base64.hpp>
@@ -68,14 +67,16 @@ std::optional<double> find_number(const json& value, const std::string& key) {
   return found->get<double>();
 }
 
-std::optional<json> fetch_stats(asio::io_context& io, Driver& driver, const asio::ip::tcp::endpoint& server,
+std::optional<json> fetch_stats(asio::io_context& io, Driver& driver,
+                                const asio::ip::tcp::endpoint& server,
                                 const ViewerRunOptions& options) {
   auto request = http_get(options.stats_path);
   request.timeout = std::chrono::seconds(5);
   if (!options.stats_credentials.empty()) {
-    std::string encoded(boost::beast::detail::base64::encoded_size(options.stats_credentials.size()), '\0');
-    encoded.resize(boost::beast::detail::base64::encode(encoded.data(), options.stats_credentials.data(),
-                                                        options.stats_credentials.size()));
+    std::string encoded(
+        boost::beast::detail::base64::encoded_size(options.stats_credentials.size()), '\0');
+    encoded.resize(boost::beast::detail::base64::encode(
+        encoded.data(), options.stats_credentials.data(), options.stats_credentials.size()));
     request.headers.emplace_back("Authorization", "Basic " + encoded);
   }
   bool done = false;
@@ -84,7 +85,8 @@ std::optional<json> fetch_stats(asio::io_context& io, Driver& driver, const asio
     done = true;
     if (!reply || reply->status != 200) {
       std::cerr << "webvox-load: " << options.stats_path << ": "
-                << (reply ? "HTTP " + std::to_string(reply->status) : std::string("no answer")) << std::endl;
+                << (reply ? "HTTP " + std::to_string(reply->status) : std::string("no answer"))
+                << std::endl;
       return;
     }
     auto parsed = json::parse(reply->body, nullptr, false);
@@ -106,21 +108,34 @@ int run_viewers(const ViewerRunOptions& options) {
   const auto count = options.sessions;
   if (count == 0) throw std::runtime_error("no sessions: give --sessions");
   const bool spread = options.layout == "spread";
-  const auto groups = spread ? std::max<std::size_t>((count + options.group_size - 1) / std::max<std::size_t>(options.group_size, 1), 1) : 1;
-  const auto speakers = std::min(count, spread && options.speakers_per_group > 0 ? groups * options.speakers_per_group
-                                                                                 : options.speakers);
+  const auto groups =
+      spread
+          ? std::max<std::size_t>(
+                (count + options.group_size - 1) / std::max<std::size_t>(options.group_size, 1), 1)
+          : 1;
+  const auto speakers =
+      std::min(count, spread && options.speakers_per_group > 0 ? groups * options.speakers_per_group
+                                                               : options.speakers);
   // Everyone hears every speaker in range (no slot limit: the server mixes them all).
-  const Layout layout({spread ? Arrangement::Culled : Arrangement::Crowded, count, speakers, options.group_size, count});
+  const Layout layout({spread ? Arrangement::Culled : Arrangement::Crowded, count, speakers,
+                       options.group_size, count});
   const bool janus_door = options.target == "janus" || options.door == "janus";
   const auto room_number = local_room_number(options.region_id);
-  if (janus_door && !room_number) throw std::runtime_error("the addon cannot name this region's room");
+  if (janus_door && !room_number)
+    throw std::runtime_error("the addon cannot name this region's room");
 
   asio::io_context io;
   const auto certificate = rtc::DtlsCertificate::generate();
   LatencyHistogram unused_latency, unused_read_latency;
   MeasurementWindow window{~0ull, ~0ull};
-  MediaContext media{io, certificate, sdp_fingerprint(certificate), options.bind, PacketShape{}, unused_latency,
-                     unused_read_latency, window};
+  MediaContext media{io,
+                     certificate,
+                     sdp_fingerprint(certificate),
+                     options.bind,
+                     PacketShape{},
+                     unused_latency,
+                     unused_read_latency,
+                     window};
   const auto server = parse_server(options.server);
 
   std::vector<std::unique_ptr<TonePackets>> tones;
@@ -144,10 +159,13 @@ int run_viewers(const ViewerRunOptions& options) {
   // Viewer i: agent i, provisioned through the chosen door.
   const auto signalling_for = [&](std::size_t i) -> std::unique_ptr<ViewerSignalling> {
     const ViewerIdentity identity{agent_id(i), options.region_id};
-    if (!janus_door) return std::make_unique<VoiceRpcClient>(io, server, options.voice_rpc_path, identity);
-    const JanusApiSettings api{options.janus_path, "janus.plugin.audiobridge", options.janus_api_secret, 0};
+    if (!janus_door)
+      return std::make_unique<VoiceRpcClient>(io, server, options.voice_rpc_path, identity);
+    const JanusApiSettings api{options.janus_path, "janus.plugin.audiobridge",
+                               options.janus_api_secret, 0};
     return std::make_unique<JanusAddonClient>(
-        io, server, api, JanusAddonRoom{*room_number, local_room_description(options.region_id)}, identity);
+        io, server, api, JanusAddonRoom{*room_number, local_room_description(options.region_id)},
+        identity);
   };
   // The N viewers of the layout first, then the delay probes (a speaker, then its listener a
   // metre away, per pair).
@@ -155,22 +173,24 @@ int run_viewers(const ViewerRunOptions& options) {
   for (std::size_t i = 0; i < count; ++i) {
     const auto spot = layout.spot(i);
     const ViewerPose pose{kRegionOrigin + spot.x, kRegionOrigin + spot.y, spot.z, 0};
-    sessions.push_back(std::make_unique<ViewerLoadSession>(media, signalling_for(i), pose,
-                                                           layout.speaks(i) ? tones[i].get() : nullptr, i));
+    sessions.push_back(std::make_unique<ViewerLoadSession>(
+        media, signalling_for(i), pose, layout.speaks(i) ? tones[i].get() : nullptr, i));
   }
   const TonePackets probe_tone({1000, 0.25, options.bitrate, 50});
   for (std::size_t k = 0; k < options.delay_pairs; ++k) {
     for (std::size_t role = 0; role < 2; ++role) {
       const auto i = sessions.size();
-      const ViewerPose pose{kRegionOrigin + kProbeOrigin + kProbeSpacing * static_cast<double>(k) + static_cast<double>(role),
+      const ViewerPose pose{kRegionOrigin + kProbeOrigin + kProbeSpacing * static_cast<double>(k) +
+                                static_cast<double>(role),
                             kRegionOrigin + kProbeOrigin, 25, 0};
-      sessions.push_back(std::make_unique<ViewerLoadSession>(media, signalling_for(i), pose,
-                                                             role == 0 ? &probe_tone : nullptr, i, kProbeSpeech));
+      sessions.push_back(std::make_unique<ViewerLoadSession>(
+          media, signalling_for(i), pose, role == 0 ? &probe_tone : nullptr, i, kProbeSpeech));
     }
   }
   for (auto& session : sessions) driver.add(session.get());
   const std::span<const std::unique_ptr<ViewerLoadSession>> viewers(sessions.data(), count);
-  const std::span<const std::unique_ptr<ViewerLoadSession>> probes(sessions.data() + count, sessions.size() - count);
+  const std::span<const std::unique_ptr<ViewerLoadSession>> probes(sessions.data() + count,
+                                                                   sessions.size() - count);
 
   RunUsage usage(options.server_pid, options.server_cpu, options.client_cpu);
   usage.before_sessions();
@@ -180,14 +200,19 @@ int run_viewers(const ViewerRunOptions& options) {
   // provisioning at once (webvoxd, like any server, bounds the connections one source holds).
   std::size_t started = 0;
   const auto settled = [&] {
-    const auto provisioning = std::count_if(sessions.begin(), sessions.begin() + static_cast<std::ptrdiff_t>(started),
-                                            [](const auto& s) { return s->stage() == LoadSession::Stage::Negotiating; });
+    const auto provisioning =
+        std::count_if(sessions.begin(), sessions.begin() + static_cast<std::ptrdiff_t>(started),
+                      [](const auto& s) { return s->stage() == LoadSession::Stage::Negotiating; });
     for (auto waiting = static_cast<std::size_t>(provisioning);
-         started < sessions.size() && waiting < std::max<std::size_t>(options.connect_concurrency, 1); ++waiting) {
+         started < sessions.size() &&
+         waiting < std::max<std::size_t>(options.connect_concurrency, 1);
+         ++waiting) {
       sessions[started++]->start();
     }
-    return started == sessions.size() && std::all_of(sessions.begin(), sessions.end(), [](const auto& s) {
-             return s->stage() == LoadSession::Stage::Ready || s->stage() == LoadSession::Stage::Failed;
+    return started == sessions.size() &&
+           std::all_of(sessions.begin(), sessions.end(), [](const auto& s) {
+             return s->stage() == LoadSession::Stage::Ready ||
+                    s->stage() == LoadSession::Stage::Failed;
            });
   };
   driver.run_until(settled, std::chrono::duration_cast<std::chrono::steady_clock::duration>(
@@ -200,7 +225,8 @@ int run_viewers(const ViewerRunOptions& options) {
   usage.connected();
 
   const auto seconds = [](double value) {
-    return std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(value));
+    return std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+        std::chrono::duration<double>(value));
   };
   driver.set_speaking(true);
   driver.run_for(seconds(options.warmup_seconds));
@@ -221,7 +247,8 @@ int run_viewers(const ViewerRunOptions& options) {
   const auto late_after = static_cast<std::uint64_t>(options.late_ms * 1e6);
   MixFrameCounts hearing, silent;
   LatencyHistogram behind;
-  std::vector<LatencyHistogram> behind_by_second(static_cast<std::size_t>(std::ceil(options.seconds)));
+  std::vector<LatencyHistogram> behind_by_second(
+      static_cast<std::size_t>(std::ceil(options.seconds)));
   std::vector<double> clock_rates;
   std::int64_t largest_shift = 0;
   std::size_t hearing_listeners = 0, silent_listeners = 0, with_sl_data = 0, with_roster = 0;
@@ -240,7 +267,8 @@ int run_viewers(const ViewerRunOptions& options) {
       hearing += session.reception().count(window, late_after);
       session.reception().lateness(window, behind, &behind_by_second);
       if (const auto rate = session.reception().clock_rate(window)) clock_rates.push_back(*rate);
-      if (const auto shift = session.reception().shift_before(window)) largest_shift = std::max(largest_shift, *shift);
+      if (const auto shift = session.reception().shift_before(window))
+        largest_shift = std::max(largest_shift, *shift);
     }
   }
   const auto fraction = [](std::uint64_t part, std::uint64_t whole) {
@@ -250,7 +278,9 @@ int run_viewers(const ViewerRunOptions& options) {
   json rates_json = json::object();
   if (!clock_rates.empty()) {
     std::sort(clock_rates.begin(), clock_rates.end());
-    rates_json = {{"min", clock_rates.front()}, {"median", clock_rates[clock_rates.size() / 2]}, {"max", clock_rates.back()}};
+    rates_json = {{"min", clock_rates.front()},
+                  {"median", clock_rates[clock_rates.size() / 2]},
+                  {"max", clock_rates.back()}};
   }
   json by_second_json = json::array();
   for (const auto& histogram : behind_by_second) by_second_json.push_back(percentiles(histogram));
@@ -287,8 +317,10 @@ int run_viewers(const ViewerRunOptions& options) {
       {"silent_listeners", silent_listeners},
       {"silent_listener_packets", silent.packets},
       {"silent_listener_audio_frames", silent.received},
-      {"sl_data", {{"sessions_with_channel", with_sl_data}, {"sessions_with_roster_join", with_roster},
-                   {"messages_received", sl_data_received}}},
+      {"sl_data",
+       {{"sessions_with_channel", with_sl_data},
+        {"sessions_with_roster_join", with_roster},
+        {"messages_received", sl_data_received}}},
   };
   usage.add_to(result, ready + probes_ready, options.seconds);
   if (!probes.empty()) {
@@ -308,19 +340,18 @@ int run_viewers(const ViewerRunOptions& options) {
         delay.record(onset - *std::prev(after));
       }
     }
-    result["delay_probes"] = {{"pairs", probes.size() / 2},
-                              {"ready", probes_ready},
-                              {"failures", probe_failures},
-                              {"samples", delay.count()},
-                              {"unmatched_onsets", unmatched},
-                              {"spurt_to_mix_ms", percentiles(delay)}};
+    result["delay_probes"] = {
+        {"pairs", probes.size() / 2},    {"ready", probes_ready},
+        {"failures", probe_failures},    {"samples", delay.count()},
+        {"unmatched_onsets", unmatched}, {"spurt_to_mix_ms", percentiles(delay)}};
   }
   if (stats) {
     json mixer = {{"source", options.stats_path}};
     if (const auto p50 = find_number(*stats, "mix_delay_p50_ms")) mixer["delay_p50_ms"] = *p50;
     if (const auto p99 = find_number(*stats, "mix_delay_p99_ms")) mixer["delay_p99_ms"] = *p99;
     // What the speakers' jitter buffers did (webvoxd): why the delay is what it is.
-    if (const auto* packets = find_member(*stats, "speaker_packets", [](const json& v) { return v.is_object(); })) {
+    if (const auto* packets =
+            find_member(*stats, "speaker_packets", [](const json& v) { return v.is_object(); })) {
       mixer["speaker_packets"] = *packets;
     }
     result["server_mixer"] = mixer;

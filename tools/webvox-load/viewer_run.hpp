@@ -14,7 +14,7 @@ struct ViewerRunOptions {
   std::string target = "webvoxd";  // or "janus" (AudioBridge)
   std::string door = "jsonrpc";    // webvoxd: "jsonrpc" or "janus"; Janus: always "janus"
   std::string server = "127.0.0.1:8443";
-  std::string voice_rpc_path;      // /viewer-voice/<secret>
+  std::string voice_rpc_path;  // /viewer-voice/<secret>
   std::string janus_path = "/janus";
   std::string janus_api_secret;
   std::string region_id = "11111111-2222-3333-4444-555555555555";

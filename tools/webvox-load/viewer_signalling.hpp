@@ -18,7 +18,8 @@ struct ProvisionResult {
 class ViewerSignalling {
  public:
   virtual ~ViewerSignalling() = default;
-  virtual void provision(const std::string& offer_sdp, std::function<void(ProvisionResult)> done) = 0;
+  virtual void provision(const std::string& offer_sdp,
+                         std::function<void(ProvisionResult)> done) = 0;
   // After the answer: candidates (the viewer's form, no "candidate:" prefix, all of sdpMid
   // "0"), then {"completed":true}, as the viewer's trickle arrives.
   virtual void trickle(std::vector<std::string> candidates) = 0;

@@ -18,8 +18,8 @@ namespace webvox::load {
 class VoiceRpcClient final : public ViewerSignalling {
  public:
   // `path`: the door's path with its secret (/viewer-voice/<secret>).
-  VoiceRpcClient(boost::asio::io_context& io, boost::asio::ip::tcp::endpoint server, std::string path,
-                 ViewerIdentity identity);
+  VoiceRpcClient(boost::asio::io_context& io, boost::asio::ip::tcp::endpoint server,
+                 std::string path, ViewerIdentity identity);
 
   void provision(const std::string& offer_sdp, std::function<void(ProvisionResult)> done) override;
   void trickle(std::vector<std::string> candidates) override;

@@ -5,11 +5,14 @@ namespace webvox::load {
 using nlohmann::json;
 
 namespace {
-std::uint32_t speaker_ssrc(std::size_t index) { return 0x10000 + static_cast<std::uint32_t>(index); }
+std::uint32_t speaker_ssrc(std::size_t index) {
+  return 0x10000 + static_cast<std::uint32_t>(index);
+}
 }  // namespace
 
 WebvoxSession::WebvoxSession(MediaContext& media, boost::asio::ip::tcp::endpoint server,
-                             const Layout& layout, std::size_t slots, std::size_t index, std::string token)
+                             const Layout& layout, std::size_t slots, std::size_t index,
+                             std::string token)
     : media_(media),
       server_(server),
       layout_(layout),
@@ -21,14 +24,15 @@ WebvoxSession::WebvoxSession(MediaContext& media, boost::asio::ip::tcp::endpoint
 void WebvoxSession::start() {
   signalling_ = std::make_shared<SignallingClient>(
       media_.io, server_,
-      SignallingClient::Handlers{
-          [this] {
-            signalling_->send({{"type", "hello"}, {"token", token_}, {"name", "load " + std::to_string(index_)}});
-          },
-          [this](const json& message) { on_message(message); },
-          [this](const std::string& reason) {
-            if (!stopped_) fail("signalling closed: " + reason);
-          }});
+      SignallingClient::Handlers{[this] {
+                                   signalling_->send({{"type", "hello"},
+                                                      {"token", token_},
+                                                      {"name", "load " + std::to_string(index_)}});
+                                 },
+                                 [this](const json& message) { on_message(message); },
+                                 [this](const std::string& reason) {
+                                   if (!stopped_) fail("signalling closed: " + reason);
+                                 }});
   signalling_->connect();
 }
 
@@ -43,7 +47,8 @@ void WebvoxSession::on_message(const json& message) {
       return fail("the channel is not server-forwarded (webvoxd not in media-mode sfu)");
     }
     const auto spot = layout_.spot(index_);
-    signalling_->send({{"type", "position"}, {"x", spot.x}, {"y", spot.y}, {"z", spot.z}, {"yaw", 0.0}});
+    signalling_->send(
+        {{"type", "position"}, {"x", spot.x}, {"y", spot.y}, {"z", spot.z}, {"yaw", 0.0}});
     ClientOfferSettings offer;
     offer.transport = peer_.local();
     offer.send_ssrc = speaker_ssrc(index_);
@@ -62,7 +67,9 @@ void WebvoxSession::on_message(const json& message) {
 }
 
 void WebvoxSession::speak() {
-  if (layout_.speaks(index_)) peer_.send_probe(static_cast<std::uint32_t>(index_), speaker_ssrc(index_), layout_.level(index_));
+  if (layout_.speaks(index_))
+    peer_.send_probe(static_cast<std::uint32_t>(index_), speaker_ssrc(index_),
+                     layout_.level(index_));
 }
 
 LoadSession::Stage WebvoxSession::stage() const {

@@ -25,8 +25,8 @@ BIO_METHOD* datagram_method(int (*read)(BIO*, char*, int), int (*write)(BIO*, co
   static std::once_flag once;
   std::call_once(once, [&] {
     method = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "webvox DTLS datagrams");
-    if (!method || BIO_meth_set_read(method, read) != 1 ||
-        BIO_meth_set_write(method, write) != 1 || BIO_meth_set_ctrl(method, ctrl) != 1) {
+    if (!method || BIO_meth_set_read(method, read) != 1 || BIO_meth_set_write(method, write) != 1 ||
+        BIO_meth_set_ctrl(method, ctrl) != 1) {
       throw std::runtime_error("cannot create the DTLS BIO method");
     }
   });
@@ -85,7 +85,8 @@ int DtlsTransport::on_bio_read(BIO* bio, char* data, int capacity) {
     return -1;
   }
   // A datagram larger than OpenSSL's buffer is cut, as a datagram socket would cut it.
-  const auto length = std::min(self->incoming_.size(), static_cast<std::size_t>(std::max(capacity, 0)));
+  const auto length =
+      std::min(self->incoming_.size(), static_cast<std::size_t>(std::max(capacity, 0)));
   std::copy_n(self->incoming_.begin(), length, reinterpret_cast<std::uint8_t*>(data));
   self->incoming_ = {};
   return static_cast<int>(length);
@@ -187,8 +188,9 @@ void DtlsTransport::export_keying() {
   }
   // RFC 5764 §4.2: client key, server key, client salt, server salt.
   const auto slice = [&](std::size_t offset, std::size_t length) {
-    return std::vector<std::uint8_t>(material.begin() + static_cast<std::ptrdiff_t>(offset),
-                                     material.begin() + static_cast<std::ptrdiff_t>(offset + length));
+    return std::vector<std::uint8_t>(
+        material.begin() + static_cast<std::ptrdiff_t>(offset),
+        material.begin() + static_cast<std::ptrdiff_t>(offset + length));
   };
   const SrtpMasterKey client{slice(0, sizes->key), slice(2 * sizes->key, sizes->salt)};
   const SrtpMasterKey server{slice(sizes->key, sizes->key),

@@ -62,7 +62,8 @@ std::optional<std::vector<std::uint8_t>> IceControllingChecks::answer_request(
   if (!request || !request->is(stun::kBindingMethod, stun::StunClass::Request)) return std::nullopt;
   if (stun::check_fingerprint(*request) != stun::AttributeCheck::Valid) return std::nullopt;
   // The peer names us first: "our ufrag:its ufrag" (RFC 8445 §7.2.2), and signs with our password.
-  if (!request->username || *request->username != local_.ufrag + ":" + remote_.ufrag) return std::nullopt;
+  if (!request->username || *request->username != local_.ufrag + ":" + remote_.ufrag)
+    return std::nullopt;
   if (stun::check_message_integrity(*request, local_.password) != stun::AttributeCheck::Valid) {
     return std::nullopt;
   }

@@ -28,8 +28,8 @@ class IceControllingChecks {
   // agent does (libnice, even in Janus's ICE-lite mode, calls a path connected only after its
   // own check on it succeeded). A peer that claims the controlling role too gets 487: we keep
   // ours, and the controlled role is the only one an ICE-lite peer may take anyway.
-  std::optional<std::vector<std::uint8_t>> answer_request(std::span<const std::uint8_t> datagram,
-                                                          const stun::TransportAddress& source) const;
+  std::optional<std::vector<std::uint8_t>> answer_request(
+      std::span<const std::uint8_t> datagram, const stun::TransportAddress& source) const;
 
  private:
   stun::IceCredentials local_;

@@ -38,7 +38,8 @@ void MediaTransport::on_datagram(std::span<std::uint8_t> datagram) {
         return;
       }
       const bool rtcp = rtp::is_rtcp(datagram);
-      const auto result = rtcp ? srtp_in_->unprotect_rtcp(datagram) : srtp_in_->unprotect_rtp(datagram);
+      const auto result =
+          rtcp ? srtp_in_->unprotect_rtcp(datagram) : srtp_in_->unprotect_rtp(datagram);
       if (!result) {
         ++counters_.srtp_errors;
         return;
@@ -85,8 +86,10 @@ void MediaTransport::after_dtls_input() {
 
 void MediaTransport::on_dtls_connected() {
   const auto& keying = *dtls_.srtp_keying();
-  srtp_in_ = std::make_unique<SrtpSession>(keying.profile, keying.remote, SrtpSession::Direction::Inbound);
-  srtp_out_ = std::make_unique<SrtpSession>(keying.profile, keying.local, SrtpSession::Direction::Outbound);
+  srtp_in_ =
+      std::make_unique<SrtpSession>(keying.profile, keying.remote, SrtpSession::Direction::Inbound);
+  srtp_out_ =
+      std::make_unique<SrtpSession>(keying.profile, keying.local, SrtpSession::Direction::Outbound);
   if (data_channels_) {
     sctp_ = std::make_unique<SctpAssociation>(dtls_role_);
     sctp_->connect();
@@ -118,7 +121,8 @@ void MediaTransport::queue(std::span<const std::uint8_t> bytes) {
 
 bool MediaTransport::send_protected(std::span<std::uint8_t> buffer, std::size_t length, bool rtcp) {
   if (!srtp_out_) return false;
-  const auto result = rtcp ? srtp_out_->protect_rtcp(buffer, length) : srtp_out_->protect_rtp(buffer, length);
+  const auto result =
+      rtcp ? srtp_out_->protect_rtcp(buffer, length) : srtp_out_->protect_rtp(buffer, length);
   if (!result) {
     ++counters_.srtp_errors;
     return false;

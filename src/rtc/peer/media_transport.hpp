@@ -36,9 +36,9 @@ class MediaTransport {
  public:
   using Datagram = DatagramQueue::Datagram;
   struct Handlers {
-    std::function<void()> connected;                          // SRTP keys ready
-    std::function<void(std::span<std::uint8_t>)> rtp;         // decrypted in place
-    std::function<void(std::span<std::uint8_t>)> rtcp;        // decrypted in place
+    std::function<void()> connected;                           // SRTP keys ready
+    std::function<void(std::span<std::uint8_t>)> rtp;          // decrypted in place
+    std::function<void(std::span<std::uint8_t>)> rtcp;         // decrypted in place
     std::function<void(SctpAssociation::Event)> data_channel;  // opened, message, closed
   };
   struct Counters {

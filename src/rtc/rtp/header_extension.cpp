@@ -11,9 +11,12 @@ constexpr std::uint8_t kOneByteMaxId = 14;
 
 std::string_view to_string(ExtensionError error) {
   switch (error) {
-    case ExtensionError::UnknownProfile: return "not an RFC 8285 extension profile";
-    case ExtensionError::ElementRunsPastEnd: return "extension element runs past the block";
-    case ExtensionError::IdDoesNotFitForm: return "mapped id does not fit the extension form";
+    case ExtensionError::UnknownProfile:
+      return "not an RFC 8285 extension profile";
+    case ExtensionError::ElementRunsPastEnd:
+      return "extension element runs past the block";
+    case ExtensionError::IdDoesNotFitForm:
+      return "mapped id does not fit the extension form";
   }
   return "unknown extension error";
 }

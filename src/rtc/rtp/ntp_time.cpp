@@ -11,7 +11,8 @@ NtpTime to_ntp(std::chrono::system_clock::time_point time) {
   const auto rest = static_cast<std::uint64_t>((since_unix - whole).count());  // < 1e9
   NtpTime ntp;
   // The 32-bit seconds wrap in 2036 (era 1); receivers compare only differences.
-  ntp.seconds = static_cast<std::uint32_t>(static_cast<std::uint64_t>(whole.count()) + kNtpUnixOffsetSeconds);
+  ntp.seconds =
+      static_cast<std::uint32_t>(static_cast<std::uint64_t>(whole.count()) + kNtpUnixOffsetSeconds);
   ntp.fraction = static_cast<std::uint32_t>((rest << 32) / 1'000'000'000ull);
   return ntp;
 }

@@ -12,8 +12,7 @@ class ReceiveStatistics {
  public:
   // `arrival` is the arrival time in the stream's timestamp units (any origin): jitter compares
   // differences only.
-  void on_packet(std::uint16_t sequence_number, std::uint32_t rtp_timestamp,
-                 std::uint32_t arrival);
+  void on_packet(std::uint16_t sequence_number, std::uint32_t rtp_timestamp, std::uint32_t arrival);
 
   bool has_packets() const { return started_; }
   // Cycles of 2^16 in the high half, the highest sequence number seen in the low half.

@@ -4,7 +4,9 @@
 
 namespace webvox::rtc::rtp {
 
-std::uint32_t Bye::ssrc(std::size_t index) const { return base::big_endian::read_u32(ssrc_bytes, index * 4); }
+std::uint32_t Bye::ssrc(std::size_t index) const {
+  return base::big_endian::read_u32(ssrc_bytes, index * 4);
+}
 
 base::Expected<Bye, RtcpError> parse_bye(const RtcpPacketView& packet) {
   if (packet.packet_type != rtcp_type::kBye) return base::unexpected(RtcpError::WrongPacketType);

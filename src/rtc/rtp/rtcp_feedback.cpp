@@ -7,8 +7,7 @@ namespace {
 constexpr std::size_t kFeedbackHeaderSize = 12;  // common header + two SSRCs
 
 bool is_feedback_type(std::uint8_t packet_type) {
-  return packet_type == rtcp_type::kTransportFeedback ||
-         packet_type == rtcp_type::kPayloadFeedback;
+  return packet_type == rtcp_type::kTransportFeedback || packet_type == rtcp_type::kPayloadFeedback;
 }
 
 // Packs the run of `lost` starting at `first` into one entry; returns the index after it.
@@ -35,8 +34,8 @@ std::size_t nack_entry_count(std::span<const std::uint16_t> lost) {
 base::Expected<Feedback, RtcpError> parse_feedback(const RtcpPacketView& packet) {
   if (!is_feedback_type(packet.packet_type)) return base::unexpected(RtcpError::WrongPacketType);
   if (packet.body.size() < 8) return base::unexpected(RtcpError::BodyTooShort);
-  return Feedback{packet.count, base::big_endian::read_u32(packet.body, 0), base::big_endian::read_u32(packet.body, 4),
-                  packet.body.subspan(8)};
+  return Feedback{packet.count, base::big_endian::read_u32(packet.body, 0),
+                  base::big_endian::read_u32(packet.body, 4), packet.body.subspan(8)};
 }
 
 base::Expected<Nack, RtcpError> parse_nack(const RtcpPacketView& packet) {
@@ -52,8 +51,8 @@ base::Expected<Nack, RtcpError> parse_nack(const RtcpPacketView& packet) {
 }
 
 bool is_picture_loss_indication(const RtcpPacketView& packet) {
-  return packet.packet_type == rtcp_type::kPayloadFeedback &&
-         packet.count == kFeedbackFormatPli && packet.body.size() >= 8;
+  return packet.packet_type == rtcp_type::kPayloadFeedback && packet.count == kFeedbackFormatPli &&
+         packet.body.size() >= 8;
 }
 
 std::size_t nack_size(std::span<const std::uint16_t> lost) {

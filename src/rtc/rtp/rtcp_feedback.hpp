@@ -14,8 +14,8 @@
 // parse as generic feedback and are left to whoever knows them.
 namespace webvox::rtc::rtp {
 
-inline constexpr std::uint8_t kFeedbackFormatNack = 1;  // in RTPFB
-inline constexpr std::uint8_t kFeedbackFormatPli = 1;   // in PSFB
+inline constexpr std::uint8_t kFeedbackFormatNack = 1;               // in RTPFB
+inline constexpr std::uint8_t kFeedbackFormatPli = 1;                // in PSFB
 inline constexpr std::uint8_t kFeedbackFormatApplicationLayer = 15;  // in PSFB (REMB)
 
 struct Feedback {
@@ -40,7 +40,8 @@ struct Nack {
 
   std::size_t entry_count() const { return entry_bytes.size() / 4; }
   NackEntry entry(std::size_t index) const {
-    return {base::big_endian::read_u16(entry_bytes, index * 4), base::big_endian::read_u16(entry_bytes, index * 4 + 2)};
+    return {base::big_endian::read_u16(entry_bytes, index * 4),
+            base::big_endian::read_u16(entry_bytes, index * 4 + 2)};
   }
 
   // Calls f(sequence_number) for every packet reported lost, in wire order.

@@ -11,6 +11,7 @@ namespace webvox::rtc::rtp {
 inline constexpr double kRtcpIntervalCompensation = 2.71828 - 1.5;
 
 // `uniform` is a random number in [0, 1); it is clamped there.
-std::chrono::microseconds randomized_rtcp_interval(std::chrono::microseconds deterministic, double uniform);
+std::chrono::microseconds randomized_rtcp_interval(std::chrono::microseconds deterministic,
+                                                   double uniform);
 
 }  // namespace webvox::rtc::rtp

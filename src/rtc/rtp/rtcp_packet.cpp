@@ -6,16 +6,26 @@ namespace webvox::rtc::rtp {
 
 std::string_view to_string(RtcpError error) {
   switch (error) {
-    case RtcpError::TooShortForHeader: return "shorter than the 4-byte RTCP header";
-    case RtcpError::UnsupportedVersion: return "RTCP version is not 2";
-    case RtcpError::LengthPastEnd: return "length runs past the end of the compound packet";
-    case RtcpError::PaddingCountZero: return "padding flag set with a padding count of 0";
-    case RtcpError::PaddingLongerThanBody: return "padding longer than the packet body";
-    case RtcpError::WrongPacketType: return "not the packet type asked for";
-    case RtcpError::BodyTooShort: return "body shorter than its count or type requires";
-    case RtcpError::SdesItemPastEnd: return "SDES item or chunk runs past the end";
-    case RtcpError::ByeReasonPastEnd: return "BYE reason runs past the end";
-    case RtcpError::BadFeedbackLength: return "feedback control information of a bad length";
+    case RtcpError::TooShortForHeader:
+      return "shorter than the 4-byte RTCP header";
+    case RtcpError::UnsupportedVersion:
+      return "RTCP version is not 2";
+    case RtcpError::LengthPastEnd:
+      return "length runs past the end of the compound packet";
+    case RtcpError::PaddingCountZero:
+      return "padding flag set with a padding count of 0";
+    case RtcpError::PaddingLongerThanBody:
+      return "padding longer than the packet body";
+    case RtcpError::WrongPacketType:
+      return "not the packet type asked for";
+    case RtcpError::BodyTooShort:
+      return "body shorter than its count or type requires";
+    case RtcpError::SdesItemPastEnd:
+      return "SDES item or chunk runs past the end";
+    case RtcpError::ByeReasonPastEnd:
+      return "BYE reason runs past the end";
+    case RtcpError::BadFeedbackLength:
+      return "feedback control information of a bad length";
   }
   return "unknown RTCP error";
 }

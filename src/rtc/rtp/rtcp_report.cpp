@@ -49,10 +49,12 @@ ReportBlock ReportBlocks::operator[](std::size_t index) const {
 }
 
 base::Expected<SenderReport, RtcpError> parse_sender_report(const RtcpPacketView& packet) {
-  if (packet.packet_type != rtcp_type::kSenderReport) return base::unexpected(RtcpError::WrongPacketType);
+  if (packet.packet_type != rtcp_type::kSenderReport)
+    return base::unexpected(RtcpError::WrongPacketType);
   const std::size_t blocks_size = std::size_t{packet.count} * kReportBlockSize;
   // Anything after the blocks is a profile-specific extension, which is ignored.
-  if (packet.body.size() < 4 + kSenderInfoSize + blocks_size) return base::unexpected(RtcpError::BodyTooShort);
+  if (packet.body.size() < 4 + kSenderInfoSize + blocks_size)
+    return base::unexpected(RtcpError::BodyTooShort);
   const auto body = packet.body;
   SenderReport report;
   report.sender_ssrc = base::big_endian::read_u32(body, 0);
@@ -66,7 +68,8 @@ base::Expected<SenderReport, RtcpError> parse_sender_report(const RtcpPacketView
 }
 
 base::Expected<ReceiverReport, RtcpError> parse_receiver_report(const RtcpPacketView& packet) {
-  if (packet.packet_type != rtcp_type::kReceiverReport) return base::unexpected(RtcpError::WrongPacketType);
+  if (packet.packet_type != rtcp_type::kReceiverReport)
+    return base::unexpected(RtcpError::WrongPacketType);
   const std::size_t blocks_size = std::size_t{packet.count} * kReportBlockSize;
   if (packet.body.size() < 4 + blocks_size) return base::unexpected(RtcpError::BodyTooShort);
   ReceiverReport report;
@@ -92,8 +95,7 @@ std::optional<std::size_t> write_sender_report(std::span<std::uint8_t> out,
                                                std::span<const ReportBlock> blocks) {
   const std::size_t size = sender_report_size(blocks.size());
   if (blocks.size() > kMaxReportBlocks || out.size() < size) return std::nullopt;
-  write_rtcp_header(out, static_cast<std::uint8_t>(blocks.size()), rtcp_type::kSenderReport,
-                    size);
+  write_rtcp_header(out, static_cast<std::uint8_t>(blocks.size()), rtcp_type::kSenderReport, size);
   base::big_endian::write_u32(out, 4, sender_ssrc);
   base::big_endian::write_u32(out, 8, info.ntp_seconds);
   base::big_endian::write_u32(out, 12, info.ntp_fraction);

@@ -13,10 +13,10 @@ namespace webvox::rtc::rtp {
 
 struct ReportBlock {
   std::uint32_t ssrc = 0;
-  std::uint8_t fraction_lost = 0;  // lost share since the last report, in 1/256
+  std::uint8_t fraction_lost = 0;    // lost share since the last report, in 1/256
   std::int32_t cumulative_lost = 0;  // 24-bit signed on the wire: duplicates can make it < 0
   std::uint32_t extended_highest_sequence_number = 0;
-  std::uint32_t jitter = 0;  // in timestamp units
+  std::uint32_t jitter = 0;              // in timestamp units
   std::uint32_t last_sender_report = 0;  // middle 32 bits of the last SR's NTP time; 0 if none
   std::uint32_t delay_since_last_sender_report = 0;  // in 1/65536 s
 

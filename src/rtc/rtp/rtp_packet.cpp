@@ -6,13 +6,20 @@ namespace webvox::rtc::rtp {
 
 std::string_view to_string(RtpError error) {
   switch (error) {
-    case RtpError::TooShortForFixedHeader: return "shorter than the 12-byte fixed header";
-    case RtpError::UnsupportedVersion: return "RTP version is not 2";
-    case RtpError::TooShortForCsrcs: return "CSRC list runs past the end";
-    case RtpError::TooShortForExtensionHeader: return "header extension word runs past the end";
-    case RtpError::TooShortForExtensionData: return "header extension data runs past the end";
-    case RtpError::PaddingCountZero: return "padding flag set with a padding count of 0";
-    case RtpError::PaddingLongerThanPayload: return "padding longer than the payload";
+    case RtpError::TooShortForFixedHeader:
+      return "shorter than the 12-byte fixed header";
+    case RtpError::UnsupportedVersion:
+      return "RTP version is not 2";
+    case RtpError::TooShortForCsrcs:
+      return "CSRC list runs past the end";
+    case RtpError::TooShortForExtensionHeader:
+      return "header extension word runs past the end";
+    case RtpError::TooShortForExtensionData:
+      return "header extension data runs past the end";
+    case RtpError::PaddingCountZero:
+      return "padding flag set with a padding count of 0";
+    case RtpError::PaddingLongerThanPayload:
+      return "padding longer than the payload";
   }
   return "unknown RTP error";
 }
@@ -22,7 +29,8 @@ std::uint32_t RtpPacketView::csrc(std::size_t index) const {
 }
 
 base::Expected<RtpPacketView, RtpError> parse_rtp_packet(std::span<const std::uint8_t> packet) {
-  if (packet.size() < kRtpFixedHeaderSize) return base::unexpected(RtpError::TooShortForFixedHeader);
+  if (packet.size() < kRtpFixedHeaderSize)
+    return base::unexpected(RtpError::TooShortForFixedHeader);
   if ((packet[0] >> 6) != 2) return base::unexpected(RtpError::UnsupportedVersion);
 
   RtpPacketView view;
@@ -46,7 +54,8 @@ base::Expected<RtpPacketView, RtpError> parse_rtp_packet(std::span<const std::ui
     const std::uint16_t profile = base::big_endian::read_u16(packet, offset);
     const std::size_t data_size = std::size_t{base::big_endian::read_u16(packet, offset + 2)} * 4;
     offset += 4;
-    if (packet.size() - offset < data_size) return base::unexpected(RtpError::TooShortForExtensionData);
+    if (packet.size() - offset < data_size)
+      return base::unexpected(RtpError::TooShortForExtensionData);
     view.header_extension = RawHeaderExtension{profile, packet.subspan(offset, data_size)};
     offset += data_size;
   }

@@ -6,10 +6,14 @@ namespace webvox::rtc::rtp {
 
 std::string_view to_string(SlotDrop drop) {
   switch (drop) {
-    case SlotDrop::Duplicate: return "duplicate";
-    case SlotDrop::OlderThanSwitch: return "older than the source's first packet in the slot";
-    case SlotDrop::TooLate: return "beyond the reorder window";
-    case SlotDrop::FromFormerSource: return "late packet of a former source";
+    case SlotDrop::Duplicate:
+      return "duplicate";
+    case SlotDrop::OlderThanSwitch:
+      return "older than the source's first packet in the slot";
+    case SlotDrop::TooLate:
+      return "beyond the reorder window";
+    case SlotDrop::FromFormerSource:
+      return "late packet of a former source";
   }
   return "unknown drop";
 }
@@ -17,7 +21,7 @@ std::string_view to_string(SlotDrop drop) {
 SlotSequencer::SlotSequencer(SlotSequencerConfig config) : config_(config) {}
 
 base::Expected<SlotPacket, SlotDrop> SlotSequencer::map(const SourcePacket& packet,
-                                                Clock::time_point now) {
+                                                        Clock::time_point now) {
   if (!started_) {
     started_ = true;
     return start_source(packet, config_.first_sequence_number, config_.first_timestamp, now);
@@ -51,7 +55,7 @@ SlotPacket SlotSequencer::switch_source(const SourcePacket& packet, Clock::time_
 }
 
 base::Expected<SlotPacket, SlotDrop> SlotSequencer::map_current_source(const SourcePacket& packet,
-                                                               Clock::time_point now) {
+                                                                       Clock::time_point now) {
   const auto highest16 = static_cast<std::uint16_t>(highest_extended_sequence_);
   const auto delta = static_cast<std::int16_t>(packet.sequence_number - highest16);
   const std::int64_t extended = highest_extended_sequence_ + delta;
@@ -108,10 +112,10 @@ std::uint32_t SlotSequencer::switch_gap(Clock::time_point now) const {
   // A day is far beyond any real pause and keeps the multiplication below from overflowing;
   // the timestamp wraps modulo 2^32 anyway.
   constexpr auto kLongestGap = std::chrono::hours(24);
-  const auto elapsed = std::clamp<Clock::duration>(now - last_out_time_, Clock::duration::zero(),
-                                                   kLongestGap);
-  const auto micros = static_cast<std::uint64_t>(
-      std::chrono::duration_cast<microseconds>(elapsed).count());
+  const auto elapsed =
+      std::clamp<Clock::duration>(now - last_out_time_, Clock::duration::zero(), kLongestGap);
+  const auto micros =
+      static_cast<std::uint64_t>(std::chrono::duration_cast<microseconds>(elapsed).count());
   const auto ticks = static_cast<std::uint32_t>(micros * config_.clock_rate / 1'000'000);
   return std::max(ticks, config_.min_switch_gap);
 }

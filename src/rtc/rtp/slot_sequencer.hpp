@@ -73,7 +73,7 @@ class SlotSequencer {
                           std::uint32_t out_timestamp, Clock::time_point now);
   SlotPacket switch_source(const SourcePacket& packet, Clock::time_point now);
   base::Expected<SlotPacket, SlotDrop> map_current_source(const SourcePacket& packet,
-                                                   Clock::time_point now);
+                                                          Clock::time_point now);
   bool is_late_from_former_source(const SourcePacket& packet) const;
   void retire_current_source();
   void forget_former_source(std::uint32_t ssrc);

@@ -60,8 +60,8 @@ void start_usrsctp() {
 template <typename T>
 void set_option(struct socket* socket, int level, int name, const T& value) {
   if (usrsctp_setsockopt(socket, level, name, &value, sizeof value) != 0) {
-    throw std::runtime_error("usrsctp option " + std::to_string(name) + " failed: " +
-                             std::strerror(errno));
+    throw std::runtime_error("usrsctp option " + std::to_string(name) +
+                             " failed: " + std::strerror(errno));
   }
 }
 
@@ -88,8 +88,8 @@ SctpAssociation::SctpAssociation(DtlsRole role)
     : role_(role), next_stream_(role == DtlsRole::Client ? 0 : 1) {
   start_usrsctp();
   usrsctp_register_address(this);
-  socket_ = usrsctp_socket(AF_CONN, SOCK_STREAM, IPPROTO_SCTP, SctpCallbacks::receive, nullptr,
-                           0, this);
+  socket_ =
+      usrsctp_socket(AF_CONN, SOCK_STREAM, IPPROTO_SCTP, SctpCallbacks::receive, nullptr, 0, this);
   if (!socket_) {
     usrsctp_deregister_address(this);
     throw std::runtime_error(std::string("cannot create an SCTP socket: ") + std::strerror(errno));
@@ -257,8 +257,8 @@ bool SctpAssociation::send(std::uint16_t stream, std::uint32_t protocol,
   info.snd_sid = stream;
   info.snd_flags = SCTP_EOR;
   info.snd_ppid = htonl(protocol);
-  const auto sent = usrsctp_sendv(socket_, data.data(), data.size(), nullptr, 0, &info,
-                                  sizeof info, SCTP_SENDV_SNDINFO, 0);
+  const auto sent = usrsctp_sendv(socket_, data.data(), data.size(), nullptr, 0, &info, sizeof info,
+                                  SCTP_SENDV_SNDINFO, 0);
   return sent == static_cast<ssize_t>(data.size());
 }
 

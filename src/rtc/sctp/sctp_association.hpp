@@ -20,9 +20,9 @@ namespace webvox::rtc {
 // be used from one thread (the media thread), and advance_timers() called from it.
 class SctpAssociation {
  public:
-  static constexpr std::uint16_t kPort = 5000;  // a=sctp-port, what browsers use
+  static constexpr std::uint16_t kPort = 5000;            // a=sctp-port, what browsers use
   static constexpr std::size_t kMaxMessageSize = 262144;  // a=max-message-size we announce
-  static constexpr std::uint16_t kStreams = 16;  // streams each way: channel ids 0-15
+  static constexpr std::uint16_t kStreams = 16;           // streams each way: channel ids 0-15
 
   struct Event {
     enum class Kind { Connected, ChannelOpened, Message, ChannelClosed, Closed };

@@ -65,7 +65,7 @@ LocalDescription make_answer(const BrowserOffer& offer, const AnswerOptions& opt
 }
 
 base::Expected<std::string, WriteError> write_answer(const BrowserOffer& offer,
-                                               const AnswerOptions& options) {
+                                                     const AnswerOptions& options) {
   return write_description(make_answer(offer, options));
 }
 

@@ -32,7 +32,7 @@ struct AnswerOptions {
 LocalDescription make_answer(const BrowserOffer& offer, const AnswerOptions& options);
 
 base::Expected<std::string, WriteError> write_answer(const BrowserOffer& offer,
-                                               const AnswerOptions& options);
+                                                     const AnswerOptions& options);
 
 // The server's offer: type Offer and a=setup:actpass whatever the description says.
 base::Expected<std::string, WriteError> write_server_offer(LocalDescription description);

@@ -54,7 +54,7 @@ using OfferedSection = std::variant<OfferedAudio, OfferedDataChannel, RejectedSe
 
 struct BrowserOffer {
   IceCredentials ice;
-  Fingerprint fingerprint;          // the browser's sha-256 certificate fingerprint
+  Fingerprint fingerprint;  // the browser's sha-256 certificate fingerprint
   SetupRole offered_setup = SetupRole::ActPass;
   SetupRole server_setup = SetupRole::Passive;
   std::vector<std::string> bundle_mids;  // accepted sections, in m= line order

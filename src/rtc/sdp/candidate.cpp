@@ -171,19 +171,26 @@ std::string_view to_string(CandidateTransport transport) {
 
 std::string_view to_string(CandidateType type) {
   switch (type) {
-    case CandidateType::Host: return "host";
-    case CandidateType::ServerReflexive: return "srflx";
-    case CandidateType::PeerReflexive: return "prflx";
-    case CandidateType::Relayed: return "relay";
+    case CandidateType::Host:
+      return "host";
+    case CandidateType::ServerReflexive:
+      return "srflx";
+    case CandidateType::PeerReflexive:
+      return "prflx";
+    case CandidateType::Relayed:
+      return "relay";
   }
   return "host";
 }
 
 std::string_view to_string(TcpType type) {
   switch (type) {
-    case TcpType::Active: return "active";
-    case TcpType::Passive: return "passive";
-    case TcpType::SimultaneousOpen: return "so";
+    case TcpType::Active:
+      return "active";
+    case TcpType::Passive:
+      return "passive";
+    case TcpType::SimultaneousOpen:
+      return "so";
   }
   return "passive";
 }

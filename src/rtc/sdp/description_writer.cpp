@@ -55,9 +55,9 @@ std::optional<WriteError> check_transport(const LocalDescription& description) {
     }
   }
   const bool offer = description.type == DescriptionType::Offer;
-  const bool role_fits = offer ? description.setup == SetupRole::ActPass
-                               : (description.setup == SetupRole::Active ||
-                                  description.setup == SetupRole::Passive);
+  const bool role_fits =
+      offer ? description.setup == SetupRole::ActPass
+            : (description.setup == SetupRole::Active || description.setup == SetupRole::Passive);
   if (!role_fits) return WriteError{WriteErrorCode::SetupRoleDoesNotFitType, {}};
   return std::nullopt;
 }
@@ -70,7 +70,8 @@ bool is_valid_send_stream(const SendStream& stream) {
 // name[=value] pairs joined by ';': a name is a token, a value visible text without ';'.
 bool are_valid_format_parameters(const std::vector<FormatParameter>& parameters) {
   return std::all_of(parameters.begin(), parameters.end(), [](const FormatParameter& p) {
-    return is_token(p.name) && (p.value.empty() || (is_visible(p.value) && p.value.find(';') == std::string::npos));
+    return is_token(p.name) &&
+           (p.value.empty() || (is_visible(p.value) && p.value.find(';') == std::string::npos));
   });
 }
 
@@ -142,8 +143,8 @@ void write_media_line(std::string_view media, std::uint16_t port, std::string_vi
                       std::string_view formats, const LocalDescription& description,
                       LineWriter& out) {
   const auto& address = description.transport.advertised_addresses.front();
-  out.line("m=" + std::string(media) + ' ' + std::to_string(port) + ' ' + std::string(proto) +
-           ' ' + std::string(formats));
+  out.line("m=" + std::string(media) + ' ' + std::to_string(port) + ' ' + std::string(proto) + ' ' +
+           std::string(formats));
   out.line("c=IN " + address_type(address) + ' ' + address);
 }
 
@@ -155,8 +156,9 @@ void write_audio(const LocalAudioSection& audio, const LocalDescription& descrip
   out.attribute("mid", audio.mid);
   write_transport(description, bundle_tag, out);
   if (audio.audio_level_extension_id) {
-    out.attribute("extmap",
-                  format_extmap({*audio.audio_level_extension_id, {}, std::string(kAudioLevelUri), {}}));
+    out.attribute(
+        "extmap",
+        format_extmap({*audio.audio_level_extension_id, {}, std::string(kAudioLevelUri), {}}));
   }
   if (audio.mid_extension_id) {
     out.attribute("extmap", format_extmap({*audio.mid_extension_id, {}, std::string(kMidUri), {}}));
@@ -177,8 +179,8 @@ void write_audio(const LocalAudioSection& audio, const LocalDescription& descrip
   }
 }
 
-void write_data_channel(const LocalDataChannelSection& channel,
-                        const LocalDescription& description, bool bundle_tag, LineWriter& out) {
+void write_data_channel(const LocalDataChannelSection& channel, const LocalDescription& description,
+                        bool bundle_tag, LineWriter& out) {
   write_media_line("application", description.transport.udp_port, "UDP/DTLS/SCTP",
                    "webrtc-datachannel", description, out);
   out.attribute("mid", channel.mid);
@@ -220,17 +222,28 @@ base::Expected<std::string, WriteError> write_description(const LocalDescription
 
 std::string_view to_string(WriteErrorCode code) {
   switch (code) {
-    case WriteErrorCode::InvalidIceCredentials: return "invalid ICE credentials";
-    case WriteErrorCode::FingerprintNotSha256: return "fingerprint is not sha-256";
-    case WriteErrorCode::NoAdvertisedAddress: return "no advertised address";
-    case WriteErrorCode::InvalidAdvertisedAddress: return "invalid advertised address";
-    case WriteErrorCode::NoAcceptedSection: return "no accepted section";
-    case WriteErrorCode::InvalidMid: return "invalid mid";
-    case WriteErrorCode::DuplicateMid: return "duplicate mid";
-    case WriteErrorCode::SetupRoleDoesNotFitType: return "setup role does not fit the type";
-    case WriteErrorCode::SendingWithoutStream: return "sending section without a stream";
-    case WriteErrorCode::InvalidSendStream: return "invalid send stream";
-    case WriteErrorCode::InvalidFormatParameters: return "invalid Opus format parameters";
+    case WriteErrorCode::InvalidIceCredentials:
+      return "invalid ICE credentials";
+    case WriteErrorCode::FingerprintNotSha256:
+      return "fingerprint is not sha-256";
+    case WriteErrorCode::NoAdvertisedAddress:
+      return "no advertised address";
+    case WriteErrorCode::InvalidAdvertisedAddress:
+      return "invalid advertised address";
+    case WriteErrorCode::NoAcceptedSection:
+      return "no accepted section";
+    case WriteErrorCode::InvalidMid:
+      return "invalid mid";
+    case WriteErrorCode::DuplicateMid:
+      return "duplicate mid";
+    case WriteErrorCode::SetupRoleDoesNotFitType:
+      return "setup role does not fit the type";
+    case WriteErrorCode::SendingWithoutStream:
+      return "sending section without a stream";
+    case WriteErrorCode::InvalidSendStream:
+      return "invalid send stream";
+    case WriteErrorCode::InvalidFormatParameters:
+      return "invalid Opus format parameters";
   }
   return "unknown write error";
 }

@@ -18,10 +18,10 @@ enum class WriteErrorCode {
   NoAcceptedSection,
   InvalidMid,
   DuplicateMid,
-  SetupRoleDoesNotFitType,   // an offer must say actpass, an answer active or passive
-  SendingWithoutStream,      // a sending audio section without its SSRC
+  SetupRoleDoesNotFitType,  // an offer must say actpass, an answer active or passive
+  SendingWithoutStream,     // a sending audio section without its SSRC
   InvalidSendStream,
-  InvalidFormatParameters,   // an Opus parameter that would not read back as written
+  InvalidFormatParameters,  // an Opus parameter that would not read back as written
 };
 
 std::string_view to_string(WriteErrorCode code);

@@ -12,7 +12,7 @@
 namespace webvox::rtc::sdp {
 
 struct Fingerprint {
-  std::string hash_function;          // lower case, e.g. "sha-256"
+  std::string hash_function;  // lower case, e.g. "sha-256"
   std::vector<std::uint8_t> digest;
 
   friend bool operator==(const Fingerprint&, const Fingerprint&) = default;

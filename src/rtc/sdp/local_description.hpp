@@ -68,7 +68,7 @@ struct LocalDescription {
   // webvoxd is ICE-lite; the load generator's client side sends checks like a full agent, so
   // its offers must not claim lite (a full peer would then never check towards it).
   bool ice_lite = true;
-  std::vector<LocalSection> sections;    // in m= line order; accepted ones share one BUNDLE
+  std::vector<LocalSection> sections;  // in m= line order; accepted ones share one BUNDLE
 };
 
 }  // namespace webvox::rtc::sdp

@@ -210,20 +210,28 @@ bool is_valid_ice_pwd(std::string_view pwd) { return is_ice_credential(pwd, kMin
 
 std::string_view to_string(Direction direction) {
   switch (direction) {
-    case Direction::SendRecv: return "sendrecv";
-    case Direction::SendOnly: return "sendonly";
-    case Direction::RecvOnly: return "recvonly";
-    case Direction::Inactive: return "inactive";
+    case Direction::SendRecv:
+      return "sendrecv";
+    case Direction::SendOnly:
+      return "sendonly";
+    case Direction::RecvOnly:
+      return "recvonly";
+    case Direction::Inactive:
+      return "inactive";
   }
   return "inactive";
 }
 
 std::string_view to_string(SetupRole role) {
   switch (role) {
-    case SetupRole::ActPass: return "actpass";
-    case SetupRole::Active: return "active";
-    case SetupRole::Passive: return "passive";
-    case SetupRole::HoldConn: return "holdconn";
+    case SetupRole::ActPass:
+      return "actpass";
+    case SetupRole::Active:
+      return "active";
+    case SetupRole::Passive:
+      return "passive";
+    case SetupRole::HoldConn:
+      return "holdconn";
   }
   return "holdconn";
 }

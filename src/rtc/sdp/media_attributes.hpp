@@ -33,7 +33,7 @@ struct Fmtp {  // a=fmtp:<pt> <name>=<value>;…
   friend bool operator==(const Fmtp&, const Fmtp&) = default;
 };
 
-struct RtcpFeedback {  // a=rtcp-fb:<pt or *> <type> [<parameter>]
+struct RtcpFeedback {                        // a=rtcp-fb:<pt or *> <type> [<parameter>]
   std::optional<std::uint8_t> payload_type;  // nullopt for "*"
   std::string type;
   std::string parameter;

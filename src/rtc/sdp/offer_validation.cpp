@@ -12,7 +12,7 @@ constexpr std::uint32_t kOpusClockRate = 48000;
 constexpr std::uint32_t kOpusChannels = 2;
 
 base::Unexpected<OfferError> fail(OfferErrorCode code, std::optional<std::size_t> section = {},
-                            const std::optional<std::string>& mid = {}) {
+                                  const std::optional<std::string>& mid = {}) {
   return base::unexpected(OfferError{code, section, mid.value_or("")});
 }
 
@@ -80,8 +80,8 @@ const Group* find_bundle_group(const SessionDescription& offer) {
 
 std::optional<IceCredentials> effective_credentials(const SessionDescription& offer,
                                                     const MediaDescription& media) {
-  const auto& ufrag = media.transport.ice_ufrag ? media.transport.ice_ufrag
-                                                : offer.transport.ice_ufrag;
+  const auto& ufrag =
+      media.transport.ice_ufrag ? media.transport.ice_ufrag : offer.transport.ice_ufrag;
   const auto& pwd = media.transport.ice_pwd ? media.transport.ice_pwd : offer.transport.ice_pwd;
   if (!ufrag || !pwd) return std::nullopt;
   return IceCredentials{*ufrag, *pwd};
@@ -120,7 +120,8 @@ base::Expected<std::uint8_t, OfferErrorCode> find_opus(const MediaDescription& m
     }
     saw_other_opus = true;
   }
-  return base::unexpected(saw_other_opus ? OfferErrorCode::OpusNotStereo48k : OfferErrorCode::NoOpus);
+  return base::unexpected(saw_other_opus ? OfferErrorCode::OpusNotStereo48k
+                                         : OfferErrorCode::NoOpus);
 }
 
 std::vector<std::uint32_t> distinct_ssrcs(const MediaDescription& media) {
@@ -145,7 +146,7 @@ std::optional<Msid> stream_identity(const MediaDescription& media) {
 }
 
 base::Expected<OfferedAudio, OfferError> extract_audio(const SessionDescription& offer,
-                                                 std::size_t index) {
+                                                       std::size_t index) {
   const auto& media = offer.media[index];
   if (!media.rtcp_mux) return fail(OfferErrorCode::MissingRtcpMux, index, media.mid);
   const auto opus = find_opus(media);
@@ -153,8 +154,8 @@ base::Expected<OfferedAudio, OfferError> extract_audio(const SessionDescription&
 
   OfferedAudio audio;
   audio.mid = *media.mid;
-  audio.direction = media.transport.direction.value_or(
-      offer.transport.direction.value_or(Direction::SendRecv));
+  audio.direction =
+      media.transport.direction.value_or(offer.transport.direction.value_or(Direction::SendRecv));
   audio.opus_payload_type = *opus;
   for (const auto& fmtp : media.fmtps) {
     if (fmtp.payload_type == *opus) audio.opus_parameters = fmtp.parameters;
@@ -168,7 +169,7 @@ base::Expected<OfferedAudio, OfferError> extract_audio(const SessionDescription&
 }
 
 base::Expected<OfferedDataChannel, OfferError> extract_data_channel(const MediaDescription& media,
-                                                              std::size_t index) {
+                                                                    std::size_t index) {
   if (!media.sctp_port) return fail(OfferErrorCode::MissingSctpPort, index, media.mid);
   return OfferedDataChannel{*media.mid, *media.sctp_port, media.max_message_size};
 }
@@ -185,7 +186,7 @@ struct BundleTransport {
 };
 
 base::Expected<BundleTransport, OfferError> find_bundle(const SessionDescription& offer,
-                                                  const std::vector<SectionRole>& roles) {
+                                                        const std::vector<SectionRole>& roles) {
   const Group* group = find_bundle_group(offer);
   if (group == nullptr) return fail(OfferErrorCode::MissingBundleGroup);
   BundleTransport bundle;
@@ -211,8 +212,8 @@ base::Expected<BundleTransport, OfferError> find_bundle(const SessionDescription
 }
 
 std::optional<OfferError> extract_transport(const SessionDescription& offer,
-                                            const std::vector<SectionRole>& roles,
-                                            std::size_t tag, BrowserOffer& result) {
+                                            const std::vector<SectionRole>& roles, std::size_t tag,
+                                            BrowserOffer& result) {
   const auto& tag_media = offer.media[tag];
   const auto credentials = effective_credentials(offer, tag_media);
   if (!credentials) return OfferError{OfferErrorCode::MissingIceCredentials, tag, *tag_media.mid};
@@ -281,7 +282,9 @@ base::Expected<BrowserOffer, OfferError> validate_offer(const SessionDescription
         result.sections.emplace_back(std::move(*channel));
         break;
       }
-      case SectionRole::Rejected: result.sections.emplace_back(rejected(offer.media[i])); break;
+      case SectionRole::Rejected:
+        result.sections.emplace_back(rejected(offer.media[i]));
+        break;
     }
   }
   return result;
@@ -289,23 +292,40 @@ base::Expected<BrowserOffer, OfferError> validate_offer(const SessionDescription
 
 std::string_view to_string(OfferErrorCode code) {
   switch (code) {
-    case OfferErrorCode::NoMediaSections: return "offer has no media sections";
-    case OfferErrorCode::MissingMid: return "media section without a=mid";
-    case OfferErrorCode::DuplicateMid: return "two media sections share a mid";
-    case OfferErrorCode::MissingBundleGroup: return "no a=group:BUNDLE";
-    case OfferErrorCode::SectionNotBundled: return "media section not in the BUNDLE group";
-    case OfferErrorCode::MissingIceCredentials: return "no a=ice-ufrag/a=ice-pwd";
-    case OfferErrorCode::InconsistentIceCredentials: return "bundled sections differ in ICE credentials";
-    case OfferErrorCode::MissingFingerprint: return "no a=fingerprint";
-    case OfferErrorCode::NoSha256Fingerprint: return "no sha-256 fingerprint";
-    case OfferErrorCode::InconsistentFingerprints: return "bundled sections differ in fingerprints";
-    case OfferErrorCode::MissingSetup: return "no a=setup";
-    case OfferErrorCode::UnacceptableSetupRole: return "a=setup:holdconn";
-    case OfferErrorCode::NoAudioSection: return "no usable audio section";
-    case OfferErrorCode::NoOpus: return "audio section without Opus";
-    case OfferErrorCode::OpusNotStereo48k: return "Opus not offered as opus/48000/2";
-    case OfferErrorCode::MissingRtcpMux: return "audio section without a=rtcp-mux";
-    case OfferErrorCode::MissingSctpPort: return "data channel without a=sctp-port";
+    case OfferErrorCode::NoMediaSections:
+      return "offer has no media sections";
+    case OfferErrorCode::MissingMid:
+      return "media section without a=mid";
+    case OfferErrorCode::DuplicateMid:
+      return "two media sections share a mid";
+    case OfferErrorCode::MissingBundleGroup:
+      return "no a=group:BUNDLE";
+    case OfferErrorCode::SectionNotBundled:
+      return "media section not in the BUNDLE group";
+    case OfferErrorCode::MissingIceCredentials:
+      return "no a=ice-ufrag/a=ice-pwd";
+    case OfferErrorCode::InconsistentIceCredentials:
+      return "bundled sections differ in ICE credentials";
+    case OfferErrorCode::MissingFingerprint:
+      return "no a=fingerprint";
+    case OfferErrorCode::NoSha256Fingerprint:
+      return "no sha-256 fingerprint";
+    case OfferErrorCode::InconsistentFingerprints:
+      return "bundled sections differ in fingerprints";
+    case OfferErrorCode::MissingSetup:
+      return "no a=setup";
+    case OfferErrorCode::UnacceptableSetupRole:
+      return "a=setup:holdconn";
+    case OfferErrorCode::NoAudioSection:
+      return "no usable audio section";
+    case OfferErrorCode::NoOpus:
+      return "audio section without Opus";
+    case OfferErrorCode::OpusNotStereo48k:
+      return "Opus not offered as opus/48000/2";
+    case OfferErrorCode::MissingRtcpMux:
+      return "audio section without a=rtcp-mux";
+    case OfferErrorCode::MissingSctpPort:
+      return "data channel without a=sctp-port";
   }
   return "unknown offer error";
 }

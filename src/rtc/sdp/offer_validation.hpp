@@ -17,7 +17,7 @@ enum class OfferErrorCode {
   MissingMid,
   DuplicateMid,
   MissingBundleGroup,
-  SectionNotBundled,        // an accepted section is not in the BUNDLE group
+  SectionNotBundled,  // an accepted section is not in the BUNDLE group
   MissingIceCredentials,
   InconsistentIceCredentials,  // bundled sections disagree on ufrag/pwd
   MissingFingerprint,
@@ -27,7 +27,7 @@ enum class OfferErrorCode {
   UnacceptableSetupRole,
   NoAudioSection,
   NoOpus,
-  OpusNotStereo48k,         // opus rtpmap other than opus/48000/2
+  OpusNotStereo48k,  // opus rtpmap other than opus/48000/2
   MissingRtcpMux,
   MissingSctpPort,
 };

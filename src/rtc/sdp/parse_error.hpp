@@ -14,10 +14,10 @@ enum class ParseErrorCode {
   TooManyMediaSections,
   TooManyAttributes,
   TooManyFormatParameters,  // one payload type's fmtp parameters, merged over its lines
-  InvalidCharacter,     // NUL, a tab or another control character inside a line
-  MalformedLine,        // not "<letter>=<value>"
+  InvalidCharacter,         // NUL, a tab or another control character inside a line
+  MalformedLine,            // not "<letter>=<value>"
   UnknownLineType,
-  LineOutOfOrder,       // e.g. o= after m=, or v= not first
+  LineOutOfOrder,  // e.g. o= after m=, or v= not first
   MissingVersion,
   UnsupportedVersion,
   MissingOrigin,
@@ -28,10 +28,10 @@ enum class ParseErrorCode {
   MalformedConnection,
   MalformedTiming,
   MalformedMedia,
-  MalformedAttribute,   // a known attribute whose value does not follow its grammar
+  MalformedAttribute,  // a known attribute whose value does not follow its grammar
   MalformedCandidate,
   MalformedFingerprint,
-  DuplicateAttribute,   // a single-valued attribute given twice at one level
+  DuplicateAttribute,  // a single-valued attribute given twice at one level
   AttributeAtWrongLevel,
 };
 
@@ -39,8 +39,8 @@ std::string_view to_string(ParseErrorCode code);
 
 struct ParseError {
   ParseErrorCode code;
-  std::size_t line = 0;    // 1-based; 0 when the error concerns the whole description
-  std::string attribute;   // the attribute name for attribute errors, else empty
+  std::size_t line = 0;   // 1-based; 0 when the error concerns the whole description
+  std::string attribute;  // the attribute name for attribute errors, else empty
 
   std::string describe() const;
 };

@@ -176,9 +176,9 @@ std::optional<MaybeError> apply_transport_attribute(const NameValue& attribute,
 }
 
 bool is_media_only_attribute(std::string_view name) {
-  for (const auto known : {"mid", "rtpmap", "fmtp", "rtcp-fb", "msid", "ssrc", "ssrc-group",
-                           "rtcp-mux", "rtcp-rsize", "bundle-only", "sctp-port",
-                           "max-message-size", "candidate"}) {
+  for (const auto known :
+       {"mid", "rtpmap", "fmtp", "rtcp-fb", "msid", "ssrc", "ssrc-group", "rtcp-mux", "rtcp-rsize",
+        "bundle-only", "sctp-port", "max-message-size", "candidate"}) {
     if (name == known) return true;
   }
   return false;
@@ -238,7 +238,8 @@ MaybeError apply_media_valued(const NameValue& attribute, MediaDescription& medi
   const auto value = attribute.value;
   if (name == "mid") return store_once(parse_mid(value), media.mid);
   if (name == "rtpmap") return store_typed(parse_rtpmap(value), media.rtpmaps);
-  if (name == "fmtp") return store_fmtp(parse_fmtp(value), media.fmtps, limits.max_format_parameters);
+  if (name == "fmtp")
+    return store_fmtp(parse_fmtp(value), media.fmtps, limits.max_format_parameters);
   if (name == "rtcp-fb") return store_typed(parse_rtcp_feedback(value), media.rtcp_feedback);
   if (name == "msid") return store_typed(parse_msid(value), media.msids);
   if (name == "ssrc") return store_typed(parse_ssrc(value), media.ssrcs);
@@ -267,7 +268,8 @@ MaybeError apply_media_attribute(const NameValue& attribute, MediaDescription& m
     if (auto error = apply_media_flag(name, media, handled); error || handled) return error;
     if (is_media_only_attribute(name)) return ParseErrorCode::MalformedAttribute;
   } else {
-    if (auto error = apply_media_valued(attribute, media, limits, handled); error || handled) return error;
+    if (auto error = apply_media_valued(attribute, media, limits, handled); error || handled)
+      return error;
     const bool is_flag = name == "rtcp-mux" || name == "rtcp-rsize" || name == "bundle-only" ||
                          name == "end-of-candidates";
     if (is_flag) return ParseErrorCode::MalformedAttribute;
@@ -315,17 +317,32 @@ class DescriptionParser {
     const auto value = line.substr(2);
     if (!seen_version_ && type != 'v') return ParseErrorCode::MissingVersion;
     switch (type) {
-      case 'v': return parse_version(value);
-      case 'o': return parse_origin_line(value);
-      case 's': return parse_session_name(value);
-      case 't': return parse_timing_line(value);
-      case 'c': return parse_connection_line(value);
-      case 'm': return parse_media(value);
-      case 'a': return parse_attribute(value);
+      case 'v':
+        return parse_version(value);
+      case 'o':
+        return parse_origin_line(value);
+      case 's':
+        return parse_session_name(value);
+      case 't':
+        return parse_timing_line(value);
+      case 'c':
+        return parse_connection_line(value);
+      case 'm':
+        return parse_media(value);
+      case 'a':
+        return parse_attribute(value);
       // Informational, bandwidth, time zone, key and repeat lines: nothing WebRTC needs.
-      case 'i': case 'u': case 'e': case 'p': case 'b': case 'z': case 'k': case 'r':
+      case 'i':
+      case 'u':
+      case 'e':
+      case 'p':
+      case 'b':
+      case 'z':
+      case 'k':
+      case 'r':
         return std::nullopt;
-      default: return ParseErrorCode::UnknownLineType;
+      default:
+        return ParseErrorCode::UnknownLineType;
     }
   }
 
@@ -408,12 +425,12 @@ class DescriptionParser {
   }
 
   base::Unexpected<ParseError> fail(ParseErrorCode code, std::size_t line) const {
-    const bool about_attribute =
-        code == ParseErrorCode::MalformedAttribute || code == ParseErrorCode::MalformedCandidate ||
-        code == ParseErrorCode::MalformedFingerprint ||
-        code == ParseErrorCode::DuplicateAttribute ||
-        code == ParseErrorCode::AttributeAtWrongLevel ||
-        code == ParseErrorCode::TooManyFormatParameters;
+    const bool about_attribute = code == ParseErrorCode::MalformedAttribute ||
+                                 code == ParseErrorCode::MalformedCandidate ||
+                                 code == ParseErrorCode::MalformedFingerprint ||
+                                 code == ParseErrorCode::DuplicateAttribute ||
+                                 code == ParseErrorCode::AttributeAtWrongLevel ||
+                                 code == ParseErrorCode::TooManyFormatParameters;
     return base::unexpected(ParseError{code, line, about_attribute ? current_attribute_ : ""});
   }
 
@@ -429,7 +446,7 @@ class DescriptionParser {
 }  // namespace
 
 base::Expected<SessionDescription, ParseError> parse_session_description(std::string_view text,
-                                                                   const SdpLimits& limits) {
+                                                                         const SdpLimits& limits) {
   return DescriptionParser(limits).parse(text);
 }
 

@@ -44,8 +44,8 @@ std::vector<Candidate> server_candidates(const ServerTransport& transport) {
   if (!transport.tcp_port) return candidates;
   for (std::size_t i = 0; i < addresses.size(); ++i) {
     const auto preference = kTcpPassiveLocalPreferenceTop - static_cast<std::uint32_t>(i % 8192);
-    candidates.push_back(host_candidate(i, CandidateTransport::Tcp, addresses[i],
-                                        *transport.tcp_port, preference));
+    candidates.push_back(
+        host_candidate(i, CandidateTransport::Tcp, addresses[i], *transport.tcp_port, preference));
   }
   return candidates;
 }

@@ -57,11 +57,11 @@ struct TransportAttributes {
 };
 
 struct MediaDescription {
-  std::string media;                   // "audio", "video", "application", …
-  std::uint16_t port = 0;              // 0 rejects (or, in a bundle, bundle-only) the section
+  std::string media;       // "audio", "video", "application", …
+  std::uint16_t port = 0;  // 0 rejects (or, in a bundle, bundle-only) the section
   std::optional<std::uint32_t> port_count;
-  std::string proto;                   // "UDP/TLS/RTP/SAVPF", "UDP/DTLS/SCTP", …
-  std::vector<std::string> formats;    // payload types, or "webrtc-datachannel"
+  std::string proto;                 // "UDP/TLS/RTP/SAVPF", "UDP/DTLS/SCTP", …
+  std::vector<std::string> formats;  // payload types, or "webrtc-datachannel"
   std::optional<Connection> connection;
 
   std::optional<std::string> mid;

@@ -16,8 +16,8 @@ std::vector<FormatParameter> answer_opus_parameters() {
 
 // A further audio section: the viewer sends one track, and the listener's mix needs one.
 RejectedSection rejected_audio(const OfferedAudio& audio) {
-  return RejectedSection{"audio", "UDP/TLS/RTP/SAVPF", {std::to_string(audio.opus_payload_type)},
-                         audio.mid};
+  return RejectedSection{
+      "audio", "UDP/TLS/RTP/SAVPF", {std::to_string(audio.opus_payload_type)}, audio.mid};
 }
 
 const OfferedAudio* first_audio(const BrowserOffer& offer) {
@@ -29,12 +29,13 @@ const OfferedAudio* first_audio(const BrowserOffer& offer) {
 
 }  // namespace
 
-base::Expected<ViewerAnswer, ViewerAnswerError> answer_viewer_offer(const BrowserOffer& offer,
-                                                              const ViewerAnswerOptions& options) {
+base::Expected<ViewerAnswer, ViewerAnswerError> answer_viewer_offer(
+    const BrowserOffer& offer, const ViewerAnswerOptions& options) {
   const auto* audio = first_audio(offer);
   if (audio == nullptr) {
-    return base::unexpected(ViewerAnswerError{ViewerAnswerErrorCode::UnacceptableOffer,
-                                        std::string(to_string(OfferErrorCode::NoAudioSection))});
+    return base::unexpected(
+        ViewerAnswerError{ViewerAnswerErrorCode::UnacceptableOffer,
+                          std::string(to_string(OfferErrorCode::NoAudioSection))});
   }
   AnswerOptions answer_options;
   answer_options.session_id = options.session_id;
@@ -76,8 +77,8 @@ base::Expected<ViewerAnswer, ViewerAnswerError> answer_viewer_offer(const Browse
   return ViewerAnswer{std::move(*sdp), std::move(session)};
 }
 
-base::Expected<ViewerAnswer, ViewerAnswerError> answer_viewer_offer(std::string_view offer_sdp,
-                                                              const ViewerAnswerOptions& options) {
+base::Expected<ViewerAnswer, ViewerAnswerError> answer_viewer_offer(
+    std::string_view offer_sdp, const ViewerAnswerOptions& options) {
   const auto parsed = parse_session_description(offer_sdp);
   if (!parsed) {
     return base::unexpected(
@@ -94,9 +95,15 @@ base::Expected<ViewerAnswer, ViewerAnswerError> answer_viewer_offer(std::string_
 std::string ViewerAnswerError::describe() const {
   std::string text;
   switch (code) {
-    case ViewerAnswerErrorCode::UnparsableOffer: text = "unparsable offer"; break;
-    case ViewerAnswerErrorCode::UnacceptableOffer: text = "unacceptable offer"; break;
-    case ViewerAnswerErrorCode::CannotWriteAnswer: text = "cannot write the answer"; break;
+    case ViewerAnswerErrorCode::UnparsableOffer:
+      text = "unparsable offer";
+      break;
+    case ViewerAnswerErrorCode::UnacceptableOffer:
+      text = "unacceptable offer";
+      break;
+    case ViewerAnswerErrorCode::CannotWriteAnswer:
+      text = "cannot write the answer";
+      break;
   }
   if (!detail.empty()) text += ": " + detail;
   return text;

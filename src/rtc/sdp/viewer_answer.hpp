@@ -28,13 +28,13 @@ struct ViewerAnswerOptions {
 // What the media session needs from the negotiation.
 struct ViewerMediaSession {
   std::string audio_mid;
-  std::uint8_t opus_payload_type = 111;  // the viewer's, for both directions
+  std::uint8_t opus_payload_type = 111;                  // the viewer's, for both directions
   std::optional<std::uint8_t> audio_level_extension_id;  // when the viewer offered it
   std::vector<std::uint32_t> viewer_ssrcs;               // what the viewer sends from
-  std::optional<std::string> data_mid;  // the SLData data channel's section, when offered
+  std::optional<std::string> data_mid;          // the SLData data channel's section, when offered
   SetupRole server_setup = SetupRole::Passive;  // Passive: the server is the DTLS server
-  IceCredentials viewer_ice;       // the viewer's ice-ufrag/ice-pwd
-  Fingerprint viewer_fingerprint;  // sha-256 of the viewer's DTLS certificate
+  IceCredentials viewer_ice;                    // the viewer's ice-ufrag/ice-pwd
+  Fingerprint viewer_fingerprint;               // sha-256 of the viewer's DTLS certificate
 
   bool data_channels() const { return data_mid.has_value(); }
 };
@@ -65,11 +65,11 @@ inline constexpr std::string_view kViewerAnswerOpusParameters =
 // The answer to an offer validate_offer accepted. The first audio section is answered (send
 // and receive as the viewer offered; the viewer offers sendrecv) and any further audio
 // section rejected with port 0; the first data channel is accepted; other sections rejected.
-base::Expected<ViewerAnswer, ViewerAnswerError> answer_viewer_offer(const BrowserOffer& offer,
-                                                              const ViewerAnswerOptions& options);
+base::Expected<ViewerAnswer, ViewerAnswerError> answer_viewer_offer(
+    const BrowserOffer& offer, const ViewerAnswerOptions& options);
 
 // The same from the offer's text as the viewer sent it (parse, validate, answer).
-base::Expected<ViewerAnswer, ViewerAnswerError> answer_viewer_offer(std::string_view offer_sdp,
-                                                              const ViewerAnswerOptions& options);
+base::Expected<ViewerAnswer, ViewerAnswerError> answer_viewer_offer(
+    std::string_view offer_sdp, const ViewerAnswerOptions& options);
 
 }  // namespace webvox::rtc::sdp

@@ -39,12 +39,12 @@ AesCmHmacSuite::Keyed::Keyed(std::span<const std::uint8_t> master_key,
                   rtcp ? KeyLabel::RtcpAuthentication : KeyLabel::RtpAuthentication)
               .bytes) {
   std::array<std::uint8_t, 16> key{};
-  derive_session_key(master_key, master_salt, rtcp ? KeyLabel::RtcpEncryption : KeyLabel::RtpEncryption,
-                     key);
+  derive_session_key(master_key, master_salt,
+                     rtcp ? KeyLabel::RtcpEncryption : KeyLabel::RtpEncryption, key);
   derive_session_key(master_key, master_salt, rtcp ? KeyLabel::RtcpSalt : KeyLabel::RtpSalt, salt);
   context = EVP_CIPHER_CTX_new();
-  const bool ok = context &&
-                  EVP_EncryptInit_ex(context, EVP_aes_128_ctr(), nullptr, key.data(), nullptr) == 1;
+  const bool ok =
+      context && EVP_EncryptInit_ex(context, EVP_aes_128_ctr(), nullptr, key.data(), nullptr) == 1;
   OPENSSL_cleanse(key.data(), key.size());
   if (!ok) {
     EVP_CIPHER_CTX_free(context);
@@ -68,9 +68,9 @@ void AesCmHmacSuite::Keyed::apply_keystream(std::uint32_t ssrc, std::uint64_t in
   base::big_endian::xor_into(iv, 8, index, 6);
   int written = 0;
   // Setting only the IV keeps the key schedule and restarts the counter; nothing is allocated.
-  const bool ok =
-      EVP_EncryptInit_ex(context, nullptr, nullptr, nullptr, iv.data()) == 1 &&
-      EVP_EncryptUpdate(context, text.data(), &written, text.data(), static_cast<int>(text.size())) == 1;
+  const bool ok = EVP_EncryptInit_ex(context, nullptr, nullptr, nullptr, iv.data()) == 1 &&
+                  EVP_EncryptUpdate(context, text.data(), &written, text.data(),
+                                    static_cast<int>(text.size())) == 1;
   if (!ok) throw std::runtime_error("libcrypto failed to run AES-128-CTR");
 }
 

@@ -18,8 +18,8 @@ constexpr std::size_t kRtcpFixedHeader = 8;  // V/P/RC, PT, length, sender SSRC
 EVP_CIPHER_CTX* keyed_context(std::span<const std::uint8_t> key) {
   EVP_CIPHER_CTX* context = EVP_CIPHER_CTX_new();
   // The default IV length of GCM is the 12 bytes SRTP uses, so only the key is set here.
-  const bool ok = context &&
-                  EVP_CipherInit_ex(context, EVP_aes_128_gcm(), nullptr, key.data(), nullptr, 1) == 1;
+  const bool ok = context && EVP_CipherInit_ex(context, EVP_aes_128_gcm(), nullptr, key.data(),
+                                               nullptr, 1) == 1;
   if (!ok) {
     EVP_CIPHER_CTX_free(context);
     throw std::runtime_error("libcrypto cannot set up AES-128-GCM");
@@ -95,10 +95,12 @@ bool AesGcmSuite::begin(const Keyed& keyed, const Nonce& nonce, bool encrypt,
   EVP_CIPHER_CTX* context = keyed.context;
   int written = 0;
   // Setting only the IV keeps the key schedule; libcrypto's GCM allocates nothing for it.
-  bool ok = EVP_CipherInit_ex(context, nullptr, nullptr, nullptr, nonce.data(), encrypt ? 1 : 0) == 1 &&
-            EVP_CipherUpdate(context, nullptr, &written, aad.data(), as_int(aad.size())) == 1;
+  bool ok =
+      EVP_CipherInit_ex(context, nullptr, nullptr, nullptr, nonce.data(), encrypt ? 1 : 0) == 1 &&
+      EVP_CipherUpdate(context, nullptr, &written, aad.data(), as_int(aad.size())) == 1;
   if (ok && !aad_tail.empty()) {
-    ok = EVP_CipherUpdate(context, nullptr, &written, aad_tail.data(), as_int(aad_tail.size())) == 1;
+    ok =
+        EVP_CipherUpdate(context, nullptr, &written, aad_tail.data(), as_int(aad_tail.size())) == 1;
   }
   if (ok && !text.empty()) {
     ok = EVP_CipherUpdate(context, text.data(), &written, text.data(), as_int(text.size())) == 1;
@@ -110,9 +112,10 @@ void AesGcmSuite::seal(const Keyed& keyed, const Nonce& nonce, std::span<const s
                        std::span<const std::uint8_t> aad_tail, std::span<std::uint8_t> text,
                        std::span<std::uint8_t> tag) {
   int written = 0;
-  const bool ok = begin(keyed, nonce, true, aad, aad_tail, text) &&
-                  EVP_CipherFinal_ex(keyed.context, tag.data(), &written) == 1 &&
-                  EVP_CIPHER_CTX_ctrl(keyed.context, EVP_CTRL_GCM_GET_TAG, as_int(tag.size()), tag.data()) == 1;
+  const bool ok =
+      begin(keyed, nonce, true, aad, aad_tail, text) &&
+      EVP_CipherFinal_ex(keyed.context, tag.data(), &written) == 1 &&
+      EVP_CIPHER_CTX_ctrl(keyed.context, EVP_CTRL_GCM_GET_TAG, as_int(tag.size()), tag.data()) == 1;
   // Encrypting cannot fail with a key and IV set; if libcrypto says otherwise, nothing sane
   // can go on the wire.
   if (!ok) throw std::runtime_error("libcrypto failed to encrypt with AES-128-GCM");
@@ -158,7 +161,8 @@ void AesGcmSuite::protect_rtcp(std::span<std::uint8_t> packet, std::uint32_t ssr
   base::big_endian::write_u32(packet, length + kTagSize, 0x80000000u | srtcp_index);
   const auto iv = nonce(rtcp_, ssrc, srtcp_index >> 16, srtcp_index & 0xffff);
   seal(rtcp_, iv, packet.first(kRtcpFixedHeader), {index_word, 4},
-       packet.subspan(kRtcpFixedHeader, length - kRtcpFixedHeader), packet.subspan(length, kTagSize));
+       packet.subspan(kRtcpFixedHeader, length - kRtcpFixedHeader),
+       packet.subspan(length, kTagSize));
 }
 
 bool AesGcmSuite::unprotect_rtcp(std::span<std::uint8_t> packet, std::uint32_t ssrc,

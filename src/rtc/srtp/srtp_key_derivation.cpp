@@ -39,13 +39,12 @@ void derive_session_key(std::span<const std::uint8_t> master_key,
   std::fill(session_key.begin(), session_key.end(), std::uint8_t{0});
   std::unique_ptr<EVP_CIPHER_CTX, CipherContextDeleter> context(EVP_CIPHER_CTX_new());
   int written = 0;
-  const bool ok =
-      context &&
-      EVP_EncryptInit_ex(context.get(), EVP_aes_128_ctr(), nullptr, master_key.data(),
-                         counter.data()) == 1 &&
-      EVP_EncryptUpdate(context.get(), session_key.data(), &written, session_key.data(),
-                        static_cast<int>(session_key.size())) == 1 &&
-      static_cast<std::size_t>(written) == session_key.size();
+  const bool ok = context &&
+                  EVP_EncryptInit_ex(context.get(), EVP_aes_128_ctr(), nullptr, master_key.data(),
+                                     counter.data()) == 1 &&
+                  EVP_EncryptUpdate(context.get(), session_key.data(), &written, session_key.data(),
+                                    static_cast<int>(session_key.size())) == 1 &&
+                  static_cast<std::size_t>(written) == session_key.size();
   if (!ok) throw std::runtime_error("libcrypto failed to derive an SRTP session key");
 }
 

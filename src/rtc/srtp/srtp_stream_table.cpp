@@ -15,8 +15,7 @@ std::uint64_t RtpIndexTracker::estimate(std::uint16_t sequence) const {
   if (highest_sequence < kHalfSequenceSpace) {
     // A sequence number far above the highest is a late packet from before the last wrap.
     if (sequence > highest_sequence &&
-        static_cast<std::uint32_t>(sequence - highest_sequence) > kHalfSequenceSpace &&
-        roc > 0) {
+        static_cast<std::uint32_t>(sequence - highest_sequence) > kHalfSequenceSpace && roc > 0) {
       --roc;
     }
   } else if (sequence < highest_sequence - kHalfSequenceSpace) {

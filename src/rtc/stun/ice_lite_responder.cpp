@@ -86,21 +86,30 @@ CheckOutcome respond_to_stun(std::span<const std::uint8_t> packet, const Transpo
 
 std::string_view to_string(RejectionReason reason) {
   switch (reason) {
-    case RejectionReason::MissingCredentials: return "missing USERNAME or MESSAGE-INTEGRITY";
-    case RejectionReason::UnknownUsername: return "unknown username";
-    case RejectionReason::BadIntegrity: return "MESSAGE-INTEGRITY mismatch";
-    case RejectionReason::UnknownRequiredAttribute: return "unknown comprehension-required attribute";
-    case RejectionReason::RoleConflict: return "role conflict";
+    case RejectionReason::MissingCredentials:
+      return "missing USERNAME or MESSAGE-INTEGRITY";
+    case RejectionReason::UnknownUsername:
+      return "unknown username";
+    case RejectionReason::BadIntegrity:
+      return "MESSAGE-INTEGRITY mismatch";
+    case RejectionReason::UnknownRequiredAttribute:
+      return "unknown comprehension-required attribute";
+    case RejectionReason::RoleConflict:
+      return "role conflict";
   }
   return "rejected";
 }
 
 std::string_view to_string(DropReason reason) {
   switch (reason) {
-    case DropReason::Malformed: return "malformed";
-    case DropReason::NoFingerprint: return "no FINGERPRINT";
-    case DropReason::BadFingerprint: return "FINGERPRINT mismatch";
-    case DropReason::NotBindingRequest: return "not a Binding request";
+    case DropReason::Malformed:
+      return "malformed";
+    case DropReason::NoFingerprint:
+      return "no FINGERPRINT";
+    case DropReason::BadFingerprint:
+      return "FINGERPRINT mismatch";
+    case DropReason::NotBindingRequest:
+      return "not a Binding request";
   }
   return "dropped";
 }

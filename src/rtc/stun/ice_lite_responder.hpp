@@ -25,11 +25,11 @@ struct CheckAccepted {
 };
 
 enum class RejectionReason {
-  MissingCredentials,       // 400: no USERNAME or no MESSAGE-INTEGRITY
-  UnknownUsername,          // 401: no session with that ufrag, or the remote half is wrong
-  BadIntegrity,             // 401: wrong password or altered message
-  UnknownRequiredAttribute, // 420
-  RoleConflict,             // 487: the peer claims to be controlled too
+  MissingCredentials,        // 400: no USERNAME or no MESSAGE-INTEGRITY
+  UnknownUsername,           // 401: no session with that ufrag, or the remote half is wrong
+  BadIntegrity,              // 401: wrong password or altered message
+  UnknownRequiredAttribute,  // 420
+  RoleConflict,              // 487: the peer claims to be controlled too
 };
 
 // An error response to send back.
@@ -39,10 +39,10 @@ struct CheckRejected {
 };
 
 enum class DropReason {
-  Malformed,           // not a STUN message
-  NoFingerprint,       // ICE puts FINGERPRINT on every message; without it, not ours
+  Malformed,      // not a STUN message
+  NoFingerprint,  // ICE puts FINGERPRINT on every message; without it, not ours
   BadFingerprint,
-  NotBindingRequest,   // indications (keepalives), responses, other methods: nothing to answer
+  NotBindingRequest,  // indications (keepalives), responses, other methods: nothing to answer
 };
 
 // Nothing to send.

@@ -7,8 +7,7 @@ namespace webvox::rtc::stun {
 IceLiteSession::IceLiteSession(IceCredentials local, std::string remote_ufrag)
     : local_(std::move(local)), remote_ufrag_(std::move(remote_ufrag)) {}
 
-bool IceLiteSession::on_valid_check(const TransportAddress& from, bool use_candidate,
-                                    IceTime now) {
+bool IceLiteSession::on_valid_check(const TransportAddress& from, bool use_candidate, IceTime now) {
   // Consent is per path in RFC 7675; one media path per session makes it per session here.
   if (!last_valid_check_ || now > *last_valid_check_) last_valid_check_ = now;
   if (!use_candidate || nominated_ == from) return false;
@@ -19,8 +18,7 @@ bool IceLiteSession::on_valid_check(const TransportAddress& from, bool use_candi
 
 IceState IceLiteSession::state(IceTime now) const {
   if (!last_valid_check_) return IceState::Checking;
-  return now - *last_valid_check_ >= kConsentTimeout ? IceState::Disconnected
-                                                     : IceState::Connected;
+  return now - *last_valid_check_ >= kConsentTimeout ? IceState::Disconnected : IceState::Connected;
 }
 
 }  // namespace webvox::rtc::stun

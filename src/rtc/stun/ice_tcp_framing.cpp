@@ -15,8 +15,10 @@ constexpr std::size_t kLargestFrame = std::numeric_limits<std::uint16_t>::max();
 
 std::string_view to_string(FramingError error) {
   switch (error) {
-    case FramingError::EmptyFrame: return "empty frame";
-    case FramingError::FrameTooLong: return "frame too long";
+    case FramingError::EmptyFrame:
+      return "empty frame";
+    case FramingError::FrameTooLong:
+      return "frame too long";
   }
   return "framing error";
 }

@@ -37,8 +37,8 @@ std::optional<MessageIntegrity> compute_message_integrity(std::span<const std::u
   std::copy(header.begin(), header.end(), input.begin());
   MessageIntegrity mac{};
   unsigned int mac_size = 0;
-  const bool ok = HMAC(EVP_sha1(), password.data(), static_cast<int>(password.size()),
-                       input.data(), input.size(), mac.data(), &mac_size) != nullptr;
+  const bool ok = HMAC(EVP_sha1(), password.data(), static_cast<int>(password.size()), input.data(),
+                       input.size(), mac.data(), &mac_size) != nullptr;
   if (!ok || mac_size != mac.size()) return std::nullopt;
   return mac;
 }

@@ -9,7 +9,8 @@ bool is_plain_binding_request(const StunMessage& message) {
          !message.message_integrity_offset;
 }
 
-PlainBindingAnswer answer_plain_binding(const StunMessage& request, const TransportAddress& source) {
+PlainBindingAnswer answer_plain_binding(const StunMessage& request,
+                                        const TransportAddress& source) {
   const bool with_fingerprint = request.fingerprint_offset.has_value();
   if (!request.unknown_comprehension_required.empty()) {
     StunMessageBuilder builder(kBindingMethod, StunClass::ErrorResponse, request.transaction_id);

@@ -54,8 +54,8 @@ bool decode_known(StunMessage& message, const RawAttribute& attr) {
     case attribute::kUsername:
       if (value.size() > kMaxUsernameBytes) return false;
       if (!message.username) {
-        message.username = std::string_view(reinterpret_cast<const char*>(value.data()),
-                                            value.size());
+        message.username =
+            std::string_view(reinterpret_cast<const char*>(value.data()), value.size());
       }
       return true;
     case attribute::kMessageIntegrity:
@@ -130,14 +130,22 @@ std::optional<StunParseError> parse_attributes(StunMessage& message) {
 
 std::string_view to_string(StunParseError error) {
   switch (error) {
-    case StunParseError::TooShort: return "shorter than a STUN header";
-    case StunParseError::NotStun: return "not a STUN message";
-    case StunParseError::LengthNotMultipleOfFour: return "length not a multiple of 4";
-    case StunParseError::Truncated: return "truncated";
-    case StunParseError::TrailingBytes: return "bytes after the message";
-    case StunParseError::AttributeOverrun: return "attribute runs past the message";
-    case StunParseError::MalformedAttribute: return "malformed attribute";
-    case StunParseError::AttributeAfterFingerprint: return "attribute after FINGERPRINT";
+    case StunParseError::TooShort:
+      return "shorter than a STUN header";
+    case StunParseError::NotStun:
+      return "not a STUN message";
+    case StunParseError::LengthNotMultipleOfFour:
+      return "length not a multiple of 4";
+    case StunParseError::Truncated:
+      return "truncated";
+    case StunParseError::TrailingBytes:
+      return "bytes after the message";
+    case StunParseError::AttributeOverrun:
+      return "attribute runs past the message";
+    case StunParseError::MalformedAttribute:
+      return "malformed attribute";
+    case StunParseError::AttributeAfterFingerprint:
+      return "attribute after FINGERPRINT";
   }
   return "unknown STUN parse error";
 }
@@ -149,7 +157,8 @@ std::uint16_t encode_message_type(std::uint16_t method, StunClass message_class)
                                     ((klass & 0x2) << 7));
 }
 
-base::Expected<StunMessage, StunParseError> parse_stun_message(std::span<const std::uint8_t> bytes) {
+base::Expected<StunMessage, StunParseError> parse_stun_message(
+    std::span<const std::uint8_t> bytes) {
   if (bytes.size() < kHeaderSize) return base::unexpected(StunParseError::TooShort);
   const std::uint16_t type = base::big_endian::read_u16(bytes, 0);
   if (bytes[0] > kLargestFirstByte || base::big_endian::read_u32(bytes, 4) != kMagicCookie) {

@@ -110,10 +110,14 @@ void StunMessageBuilder::set_length() {
 
 std::string_view reason_phrase(StunErrorCode code) {
   switch (code) {
-    case StunErrorCode::BadRequest: return "Bad Request";
-    case StunErrorCode::Unauthorized: return "Unauthorized";
-    case StunErrorCode::UnknownAttribute: return "Unknown Attribute";
-    case StunErrorCode::RoleConflict: return "Role Conflict";
+    case StunErrorCode::BadRequest:
+      return "Bad Request";
+    case StunErrorCode::Unauthorized:
+      return "Unauthorized";
+    case StunErrorCode::UnknownAttribute:
+      return "Unknown Attribute";
+    case StunErrorCode::RoleConflict:
+      return "Role Conflict";
   }
   return "Error";
 }

@@ -14,8 +14,7 @@ TransportAddress TransportAddress::ipv4(std::array<std::uint8_t, 4> octets, std:
   return result;
 }
 
-TransportAddress TransportAddress::ipv6(std::array<std::uint8_t, 16> octets,
-                                        std::uint16_t port) {
+TransportAddress TransportAddress::ipv6(std::array<std::uint8_t, 16> octets, std::uint16_t port) {
   TransportAddress result;
   result.family = AddressFamily::IPv6;
   result.address = octets;

@@ -35,7 +35,8 @@ std::optional<TransportAddress> decode_xor_mapped_address(std::span<const std::u
   TransportAddress result;
   result.family = *family;
   if (value.size() != kFamilyAndPortSize + result.address_size()) return std::nullopt;
-  result.port = static_cast<std::uint16_t>(base::big_endian::read_u16(value, 2) ^ (kMagicCookie >> 16));
+  result.port =
+      static_cast<std::uint16_t>(base::big_endian::read_u16(value, 2) ^ (kMagicCookie >> 16));
   const auto pad = xor_pad(transaction_id);
   for (std::size_t i = 0; i < result.address_size(); ++i) {
     result.address[i] = value[kFamilyAndPortSize + i] ^ pad[i];
@@ -48,7 +49,8 @@ std::vector<std::uint8_t> encode_xor_mapped_address(const TransportAddress& addr
   std::vector<std::uint8_t> value;
   value.push_back(0);
   value.push_back(static_cast<std::uint8_t>(address.family));
-  base::big_endian::append_u16(value, static_cast<std::uint16_t>(address.port ^ (kMagicCookie >> 16)));
+  base::big_endian::append_u16(value,
+                               static_cast<std::uint16_t>(address.port ^ (kMagicCookie >> 16)));
   const auto pad = xor_pad(transaction_id);
   for (std::size_t i = 0; i < address.address_size(); ++i) {
     value.push_back(address.address[i] ^ pad[i]);

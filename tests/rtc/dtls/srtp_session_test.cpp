@@ -12,9 +12,18 @@ namespace {
 
 // An Opus-sized RTP packet (RFC 3550 header, payload type 111) in a buffer with room to grow.
 std::vector<std::uint8_t> rtp_packet(std::uint16_t sequence, std::size_t payload = 80) {
-  std::vector<std::uint8_t> packet{0x80, 111, static_cast<std::uint8_t>(sequence >> 8),
-                                   static_cast<std::uint8_t>(sequence), 0, 0, 0x03, 0xC0,
-                                   0x12, 0x34, 0x56, 0x78};
+  std::vector<std::uint8_t> packet{0x80,
+                                   111,
+                                   static_cast<std::uint8_t>(sequence >> 8),
+                                   static_cast<std::uint8_t>(sequence),
+                                   0,
+                                   0,
+                                   0x03,
+                                   0xC0,
+                                   0x12,
+                                   0x34,
+                                   0x56,
+                                   0x78};
   for (std::size_t i = 0; i < payload; ++i) packet.push_back(static_cast<std::uint8_t>(i * 7));
   return packet;
 }
@@ -34,7 +43,8 @@ std::vector<std::uint8_t> protect(SrtpSession& session, std::vector<std::uint8_t
                                   bool rtcp = false) {
   const auto length = plain.size();
   plain.resize(length + SrtpSession::kMaxTrailer);
-  const auto result = rtcp ? session.protect_rtcp(plain, length) : session.protect_rtp(plain, length);
+  const auto result =
+      rtcp ? session.protect_rtcp(plain, length) : session.protect_rtp(plain, length);
   plain.resize(length_of(result));
   return plain;
 }
@@ -114,8 +124,7 @@ TEST(SrtpSession, RefusesTooLittleRoomAndRunts) {
   SrtpSession sender(SrtpProfile::AeadAes128Gcm, key, Direction::Outbound);
   SrtpSession receiver(SrtpProfile::AeadAes128Gcm, key, Direction::Inbound);
   auto packet = rtp_packet(1);
-  EXPECT_EQ(sender.protect_rtp(packet, packet.size()).error(),
-            SrtpError::BufferTooSmall);
+  EXPECT_EQ(sender.protect_rtp(packet, packet.size()).error(), SrtpError::BufferTooSmall);
   std::vector<std::uint8_t> runt{0x80, 111};
   EXPECT_FALSE(receiver.unprotect_rtp(runt).has_value());
   std::vector<std::uint8_t> header_only(12, 0);

@@ -16,9 +16,18 @@ const TransportAddress kClientAddress = TransportAddress::ipv4({10, 0, 0, 2}, 50
 const TransportAddress kServerAddress = TransportAddress::ipv4({10, 0, 0, 1}, 3478);
 
 std::vector<std::uint8_t> opus_packet(std::uint16_t sequence) {
-  std::vector<std::uint8_t> packet{0x80, 111, static_cast<std::uint8_t>(sequence >> 8),
-                                   static_cast<std::uint8_t>(sequence), 0, 0, 0x03, 0xC0,
-                                   0xCA, 0xFE, 0xBA, 0xBE};
+  std::vector<std::uint8_t> packet{0x80,
+                                   111,
+                                   static_cast<std::uint8_t>(sequence >> 8),
+                                   static_cast<std::uint8_t>(sequence),
+                                   0,
+                                   0,
+                                   0x03,
+                                   0xC0,
+                                   0xCA,
+                                   0xFE,
+                                   0xBA,
+                                   0xBE};
   for (int i = 0; i < 60; ++i) packet.push_back(static_cast<std::uint8_t>(sequence + i));
   return packet;
 }
@@ -73,8 +82,8 @@ struct Network : stun::IceSessionLookup {
   }
 
   void connect() {
-    const auto outcome = stun::respond_to_stun(checks.next_request(), kClientAddress, *this,
-                                               stun::IceClock::now());
+    const auto outcome =
+        stun::respond_to_stun(checks.next_request(), kClientAddress, *this, stun::IceClock::now());
     const auto* accepted = std::get_if<stun::CheckAccepted>(&outcome);
     ASSERT_NE(accepted, nullptr);
     EXPECT_TRUE(accepted->nominated);
@@ -132,8 +141,8 @@ TEST(MediaTransport, DataChannelsOpenOverTheSameTransport) {
 TEST(MediaTransport, ChecksWithTheWrongPasswordNominateNothing) {
   Network net;
   IceControllingChecks impostor(net.client_ice, {"srvU", "not-the-server-password"});
-  const auto outcome = stun::respond_to_stun(impostor.next_request(), kClientAddress, net,
-                                             stun::IceClock::now());
+  const auto outcome =
+      stun::respond_to_stun(impostor.next_request(), kClientAddress, net, stun::IceClock::now());
   EXPECT_TRUE(std::holds_alternative<stun::CheckRejected>(outcome));
   EXPECT_FALSE(net.server.path().has_value());
 }

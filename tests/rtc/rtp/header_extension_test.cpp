@@ -47,13 +47,14 @@ TEST(HeaderExtension, FindsById) {
 }
 
 TEST(HeaderExtension, ReadsTwoByteFormWithEmptyAndLongElements) {
-  const Bytes packet = {0x90, 0x6f, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1,
-                        0x10, 0x00, 0x00, 0x03,          // two-byte form, appbits 0, 3 words
-                        0x05, 0x00,                      // id 5, empty
-                        0x00,                            // padding
-                        0x20, 0x04, 0xa, 0xb, 0xc, 0xd,  // id 32, 4 bytes
-                        0x01, 0x01, 0x7f,                // id 1, 1 byte
-                        0xee};                           // payload
+  const Bytes packet = {
+      0x90, 0x6f, 0,    1,   0,    0,    0,    1,
+      0,    0,    0,    1,   0x10, 0x00, 0x00, 0x03,  // two-byte form, appbits 0, 3 words
+      0x05, 0x00,                                     // id 5, empty
+      0x00,                                           // padding
+      0x20, 0x04, 0xa,  0xb, 0xc,  0xd,               // id 32, 4 bytes
+      0x01, 0x01, 0x7f,                               // id 1, 1 byte
+      0xee};                                          // payload
   std::optional<ExtensionError> error;
   const auto elements = elements_of(packet, &error);
   EXPECT_FALSE(error.has_value());

@@ -53,8 +53,7 @@ TEST(RtcpFeedback, RejectsNackWithoutWholeEntries) {
   Bytes packet(samples::kNack.begin(), samples::kNack.end());
   packet[3] = 0x02;
   packet.resize(12);
-  EXPECT_EQ(parse_nack(*RtcpCompoundReader(packet).next()).error(),
-            RtcpError::BadFeedbackLength);
+  EXPECT_EQ(parse_nack(*RtcpCompoundReader(packet).next()).error(), RtcpError::BadFeedbackLength);
   packet = Bytes{0x81, 0xcd, 0x00, 0x01, 0, 0, 0, 1};
   EXPECT_EQ(parse_nack(*RtcpCompoundReader(packet).next()).error(), RtcpError::BodyTooShort);
 }
@@ -67,8 +66,8 @@ TEST(RtcpFeedback, PliRoundTripsAndRembIsOnlyGenericFeedback) {
   EXPECT_TRUE(is_picture_loss_indication(*pli));
   EXPECT_EQ(parse_nack(*pli).error(), RtcpError::WrongPacketType);
 
-  const Bytes remb = {0x8f, 0xce, 0x00, 0x05, 0, 0, 0, 1, 0, 0, 0, 0,
-                      'R', 'E', 'M', 'B', 0x01, 0x0a, 0xbc, 0xde, 0x5a, 0x3c, 0x1f, 0x09};
+  const Bytes remb = {0x8f, 0xce, 0x00, 0x05, 0,    0,    0,    1,    0,    0,    0,    0,
+                      'R',  'E',  'M',  'B',  0x01, 0x0a, 0xbc, 0xde, 0x5a, 0x3c, 0x1f, 0x09};
   const auto view = RtcpCompoundReader(remb).next();
   ASSERT_TRUE(view.has_value());
   const auto feedback = parse_feedback(*view);

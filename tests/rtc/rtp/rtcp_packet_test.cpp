@@ -196,10 +196,11 @@ TEST(Rtcp, SdesTruncatedItemIsAnError) {
 }
 
 TEST(Rtcp, SdesSkipsOtherItemsAndReadsSeveralChunks) {
-  const Bytes packet = {0x82, 0xca, 0x00, 0x06,                     // 2 chunks
-                        0, 0, 0, 1, 0x06, 0x02, 'h', 'i', 0x01, 0x01, 'x', 0x00,  // TOOL, CNAME
-                        0, 0, 0, 2, 0x00, 0x00, 0x00, 0x00,          // no items
-                        0, 0, 0, 0};                                 // (slack)
+  const Bytes packet = {0x82, 0xca, 0x00, 0x06,  // 2 chunks
+                        0,    0,    0,    1,    0x06, 0x02, 'h',  'i',
+                        0x01, 0x01, 'x',  0x00,                          // TOOL, CNAME
+                        0,    0,    0,    2,    0x00, 0x00, 0x00, 0x00,  // no items
+                        0,    0,    0,    0};                            // (slack)
   const auto view = RtcpCompoundReader(packet).next();
   ASSERT_TRUE(view.has_value());
   SdesReader sdes(*view);
@@ -215,7 +216,7 @@ TEST(Rtcp, SdesSkipsOtherItemsAndReadsSeveralChunks) {
 
 TEST(Rtcp, ParsesByeWithReason) {
   const Bytes packet = {0x81, 0xcb, 0x00, 0x03, 0x5a, 0x3c, 0x1f, 0x09,
-                        0x05, 'g', 'o', 'n', 'e', '!', 0x00, 0x00};
+                        0x05, 'g',  'o',  'n',  'e',  '!',  0x00, 0x00};
   const auto view = RtcpCompoundReader(packet).next();
   const auto bye = parse_bye(*view);
   ASSERT_TRUE(bye.has_value());

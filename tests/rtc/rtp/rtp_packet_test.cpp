@@ -35,9 +35,10 @@ TEST(RtpPacket, ParsesChromeOpusPacket) {
 }
 
 TEST(RtpPacket, ParsesCsrcsMarkerAndPadding) {
-  const Bytes packet = {0xa2, 0xe0, 0x00, 0x01, 0, 0, 0, 2, 0, 0, 0, 3,  // P=1 CC=2 M=1 PT 96
+  const Bytes packet = {0xa2, 0xe0, 0x00, 0x01, 0,    0,    0,    2,
+                        0,    0,    0,    3,                             // P=1 CC=2 M=1 PT 96
                         0x11, 0x11, 0x11, 0x11, 0x22, 0x22, 0x22, 0x22,  // CSRCs
-                        0xaa, 0xbb, 0x00, 0x00, 0x03};                     // payload + 3 padding
+                        0xaa, 0xbb, 0x00, 0x00, 0x03};                   // payload + 3 padding
   const auto parsed = parse_rtp_packet(packet);
   ASSERT_TRUE(parsed.has_value()) << to_string(parsed.error());
   EXPECT_TRUE(parsed->marker);

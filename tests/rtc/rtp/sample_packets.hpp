@@ -12,14 +12,14 @@ inline constexpr std::uint8_t kAbsSendTimeId = 2;
 inline constexpr std::uint8_t kTransportCcId = 3;
 
 inline constexpr std::array<std::uint8_t, 36> kChromeOpus = {
-    0x90, 0x6f, 0x1a, 0x2b,  // V=2 X=1, PT 111, seq 0x1a2b
-    0x00, 0x01, 0xe2, 0x40,  // timestamp 123456
-    0x5a, 0x3c, 0x1f, 0x09,  // SSRC
-    0xbe, 0xde, 0x00, 0x03,  // one-byte extensions, 3 words
-    0x10, 0xa8,              // id 1, 1 byte: voice, -40 dBov
-    0x22, 0x12, 0x34, 0x56,  // id 2, 3 bytes: abs-send-time
-    0x31, 0x00, 0x05,        // id 3, 2 bytes: transport-wide sequence 5
-    0x00, 0x00, 0x00,        // padding to the word
+    0x90, 0x6f, 0x1a, 0x2b,                          // V=2 X=1, PT 111, seq 0x1a2b
+    0x00, 0x01, 0xe2, 0x40,                          // timestamp 123456
+    0x5a, 0x3c, 0x1f, 0x09,                          // SSRC
+    0xbe, 0xde, 0x00, 0x03,                          // one-byte extensions, 3 words
+    0x10, 0xa8,                                      // id 1, 1 byte: voice, -40 dBov
+    0x22, 0x12, 0x34, 0x56,                          // id 2, 3 bytes: abs-send-time
+    0x31, 0x00, 0x05,                                // id 3, 2 bytes: transport-wide sequence 5
+    0x00, 0x00, 0x00,                                // padding to the word
     0x78, 0x0b, 0xe4, 0xc1, 0x36, 0xec, 0xc5, 0x8d,  // Opus: TOC 0x78 (SILK WB 20 ms) + frame
 };
 inline constexpr std::size_t kChromeOpusHeaderSize = 28;
@@ -35,8 +35,8 @@ inline constexpr std::array<std::uint8_t, 56> kChromeSenderReportAndSdes = {
     0x00, 0x00, 0x9c, 0x40,  // 40000 octets
     0x81, 0xca, 0x00, 0x06,  // SDES, one chunk, 7 words
     0x5a, 0x3c, 0x1f, 0x09,  // SSRC
-    0x01, 0x10, 'a', 'b', 'c', 'd', 'E', 'F', 'G', 'H', 'i', 'j', 'k', 'l', 'M', 'N', 'O', 'P',
-    0x00, 0x00,  // end of items, padding to the word
+    0x01, 0x10, 'a',  'b',  'c', 'd', 'E', 'F', 'G',  'H',
+    'i',  'j',  'k',  'l',  'M', 'N', 'O', 'P', 0x00, 0x00,  // end of items, padding to the word
 };
 
 // Receiver report with one block, as a receiving browser sends about a stream.

@@ -95,7 +95,7 @@ TEST_F(SlotSequencerTest, DropsLatePacketsOfAFormerSource) {
 }
 
 TEST_F(SlotSequencerTest, ReorderedPacketsOfTheCurrentSourceMapConsistently) {
-  forward(kA, 200, 0);          // 1000
+  forward(kA, 200, 0);           // 1000
   forward(kA, 202, 2 * kFrame);  // 1002
   forward(kA, 203, 3 * kFrame);  // 1003
   const SlotPacket late = forward(kA, 201, kFrame);

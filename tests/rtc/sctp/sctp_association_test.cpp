@@ -25,8 +25,10 @@ struct SctpPair {
       auto from_client = client.take_outgoing();
       auto from_server = server.take_outgoing();
       if (from_client.empty() && from_server.empty()) break;
-      for (const auto& packet : from_client) if (!lose()) server.receive(packet);
-      for (const auto& packet : from_server) if (!lose()) client.receive(packet);
+      for (const auto& packet : from_client)
+        if (!lose()) server.receive(packet);
+      for (const auto& packet : from_server)
+        if (!lose()) client.receive(packet);
     }
     for (auto& e : client.take_events()) client_events.push_back(std::move(e));
     for (auto& e : server.take_events()) server_events.push_back(std::move(e));
@@ -40,7 +42,8 @@ struct SctpPair {
 };
 
 const SctpAssociation::Event* find(const std::vector<SctpAssociation::Event>& events, Kind kind) {
-  for (const auto& e : events) if (e.kind == kind) return &e;
+  for (const auto& e : events)
+    if (e.kind == kind) return &e;
   return nullptr;
 }
 
@@ -76,7 +79,8 @@ TEST(SctpAssociation, ABrowserOpenedChannelIsAnnouncedAndCarriesMessages) {
   EXPECT_FALSE(text->binary);
   EXPECT_EQ(std::string(text->data.begin(), text->data.end()), R"({"slot":0,"member":"k3J9"})");
   std::vector<SctpAssociation::Event> at_client;
-  for (const auto& e : pair.client_events) if (e.kind == Kind::Message) at_client.push_back(e);
+  for (const auto& e : pair.client_events)
+    if (e.kind == Kind::Message) at_client.push_back(e);
   ASSERT_EQ(at_client.size(), 2u);
   EXPECT_TRUE(at_client[0].binary);
   EXPECT_EQ(at_client[0].data, (std::vector<std::uint8_t>{1, 2, 3}));
@@ -152,7 +156,8 @@ TEST(SctpAssociation, LostPacketsAreRetransmittedWhenTimersAdvance) {
     message = find(pair.server_events, Kind::Message);
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
     const auto now = Clock::now();
-    SctpAssociation::advance_timers(std::chrono::duration_cast<std::chrono::milliseconds>(now - last));
+    SctpAssociation::advance_timers(
+        std::chrono::duration_cast<std::chrono::milliseconds>(now - last));
     last = now;
   }
   ASSERT_NE(message, nullptr);
@@ -165,7 +170,8 @@ TEST(SctpAssociation, NothingIsSentOnUnopenedStreamsOrBeforeConnecting) {
   SctpPair pair;
   pair.connect();
   EXPECT_FALSE(pair.client.send_text(42, "nobody opened this"));
-  EXPECT_FALSE(pair.client.send_binary(0, std::vector<std::uint8_t>(SctpAssociation::kMaxMessageSize + 1)));
+  EXPECT_FALSE(
+      pair.client.send_binary(0, std::vector<std::uint8_t>(SctpAssociation::kMaxMessageSize + 1)));
 }
 
 TEST(SctpAssociation, GarbageDoesNotHurt) {

@@ -38,8 +38,12 @@ Fingerprint server_fingerprint() {
 }
 
 ServerTransport server_transport() {
-  return ServerTransport{"wvx4", "serverpasswordserverpassword", server_fingerprint(),
-                         {"198.51.100.7", "2001:db8::7"}, 40000, 40001};
+  return ServerTransport{"wvx4",
+                         "serverpasswordserverpassword",
+                         server_fingerprint(),
+                         {"198.51.100.7", "2001:db8::7"},
+                         40000,
+                         40001};
 }
 
 AnswerOptions answer_options() {
@@ -93,8 +97,9 @@ TEST(OfferValidation, PicksSha256AmongFirefoxSessionFingerprints) {
 
 TEST(OfferValidation, SessionLevelCredentialsAreEnough) {
   auto text = without_lines_containing(chromium_offer(), "a=ice-");
-  text = replaced(text, "a=extmap-allow-mixed\r\n",
-                  "a=extmap-allow-mixed\r\na=ice-ufrag:SeSs\r\na=ice-pwd:sessionpasswordsessionpw\r\n");
+  text = replaced(
+      text, "a=extmap-allow-mixed\r\n",
+      "a=extmap-allow-mixed\r\na=ice-ufrag:SeSs\r\na=ice-pwd:sessionpasswordsessionpw\r\n");
   EXPECT_EQ(validated(text).ice, (IceCredentials{"SeSs", "sessionpasswordsessionpw"}));
 }
 
@@ -112,8 +117,8 @@ TEST(OfferValidation, SaysExactlyWhatIsUnacceptable) {
       {without_lines_containing(firefox_offer(), "a=fingerprint"),
        OfferErrorCode::MissingFingerprint, 0},
       {without_lines_containing(chromium_offer(), "opus"), OfferErrorCode::NoOpus, 0},
-      {replaced(chromium_offer(), "opus/48000/2", "opus/48000/1"),
-       OfferErrorCode::OpusNotStereo48k, 0},
+      {replaced(chromium_offer(), "opus/48000/2", "opus/48000/1"), OfferErrorCode::OpusNotStereo48k,
+       0},
       {without_lines_containing(chromium_offer(), "a=group"), OfferErrorCode::MissingBundleGroup,
        std::nullopt},
       {replaced(chromium_offer(), "a=group:BUNDLE 0 1", "a=group:BUNDLE 0"),
@@ -121,16 +126,16 @@ TEST(OfferValidation, SaysExactlyWhatIsUnacceptable) {
       {without_lines_containing(chromium_offer(), "a=setup"), OfferErrorCode::MissingSetup, 0},
       {replaced(chromium_offer(), "a=setup:actpass", "a=setup:holdconn"),
        OfferErrorCode::UnacceptableSetupRole, 0},
-      {without_lines_containing(chromium_offer(), "a=rtcp-mux"), OfferErrorCode::MissingRtcpMux,
-       0},
-      {without_lines_containing(chromium_offer(), "a=sctp-port"),
-       OfferErrorCode::MissingSctpPort, 1},
+      {without_lines_containing(chromium_offer(), "a=rtcp-mux"), OfferErrorCode::MissingRtcpMux, 0},
+      {without_lines_containing(chromium_offer(), "a=sctp-port"), OfferErrorCode::MissingSctpPort,
+       1},
       {replaced(chromium_offer(), "a=mid:1", "a=mid:0"), OfferErrorCode::DuplicateMid, 1},
       {without_lines_containing(chromium_offer(), "a=mid:1"), OfferErrorCode::MissingMid, 1},
-      {replaced(chromium_offer(), "a=ice-pwd:P2uYro0UCOQ4zxjKXaWCBui1\r\na=ice-options:trickle\r\n"
-                                  "a=fingerprint:sha-256 D2:FA:0E:C3:22:59:5E:14:95:69:92:3D:13:"
-                                  "B4:84:24:2C:C2:A2:C0:3E:FD:34:8E:5E:EA:6F:AF:52:CE:E6:0F\r\n"
-                                  "a=setup:actpass\r\na=mid:1",
+      {replaced(chromium_offer(),
+                "a=ice-pwd:P2uYro0UCOQ4zxjKXaWCBui1\r\na=ice-options:trickle\r\n"
+                "a=fingerprint:sha-256 D2:FA:0E:C3:22:59:5E:14:95:69:92:3D:13:"
+                "B4:84:24:2C:C2:A2:C0:3E:FD:34:8E:5E:EA:6F:AF:52:CE:E6:0F\r\n"
+                "a=setup:actpass\r\na=mid:1",
                 "a=ice-pwd:OtherPasswordOtherPasswd\r\na=ice-options:trickle\r\n"
                 "a=fingerprint:sha-256 D2:FA:0E:C3:22:59:5E:14:95:69:92:3D:13:"
                 "B4:84:24:2C:C2:A2:C0:3E:FD:34:8E:5E:EA:6F:AF:52:CE:E6:0F\r\n"
@@ -187,8 +192,7 @@ TEST(AnswerWriter, AnswerParsesBackWithEveryField) {
   EXPECT_EQ(audio.mid, "0");
   EXPECT_EQ(audio.transport.direction, Direction::RecvOnly);  // browser sends, no slot here
   EXPECT_EQ(audio.rtpmaps, (std::vector<Rtpmap>{{111, "opus", 48000, 2}}));
-  EXPECT_EQ(audio.fmtps,
-            (std::vector<Fmtp>{{111, {{"minptime", "10"}, {"useinbandfec", "1"}}}}));
+  EXPECT_EQ(audio.fmtps, (std::vector<Fmtp>{{111, {{"minptime", "10"}, {"useinbandfec", "1"}}}}));
   EXPECT_EQ(audio.transport.extmaps,
             (std::vector<Extmap>{{1, std::nullopt, std::string(kAudioLevelUri), ""},
                                  {4, std::nullopt, std::string(kMidUri), ""}}));
@@ -235,9 +239,10 @@ TEST(AnswerWriter, AnswerValidatesLikeAnOffer) {
 
 TEST(AnswerWriter, SendsSlotStreamsWhereTheBrowserReceives) {
   auto offer_text = replaced(chromium_offer(), "a=group:BUNDLE 0 1", "a=group:BUNDLE 0 1 2");
-  offer_text += "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=mid:2\r\n"
-                "a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level\r\na=recvonly\r\n"
-                "a=rtcp-mux\r\na=rtpmap:111 opus/48000/2\r\n";
+  offer_text +=
+      "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=mid:2\r\n"
+      "a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level\r\na=recvonly\r\n"
+      "a=rtcp-mux\r\na=rtpmap:111 opus/48000/2\r\n";
   auto options = answer_options();
   options.slot_streams = {{"2", {424242u, "webvox-slot", "webvox", "slot-2"}}};
   const auto text = write_answer(validated(offer_text), options);
@@ -256,8 +261,9 @@ TEST(AnswerWriter, SendsSlotStreamsWhereTheBrowserReceives) {
 
 TEST(AnswerWriter, RejectsVideoWithPortZeroOutsideTheBundle) {
   auto offer_text = replaced(chromium_offer(), "a=group:BUNDLE 0 1", "a=group:BUNDLE 0 1 2");
-  offer_text += "m=video 9 UDP/TLS/RTP/SAVPF 96 97\r\nc=IN IP4 0.0.0.0\r\na=mid:2\r\n"
-                "a=rtcp-mux\r\na=rtpmap:96 VP8/90000\r\na=rtpmap:97 rtx/90000\r\n";
+  offer_text +=
+      "m=video 9 UDP/TLS/RTP/SAVPF 96 97\r\nc=IN IP4 0.0.0.0\r\na=mid:2\r\n"
+      "a=rtcp-mux\r\na=rtpmap:96 VP8/90000\r\na=rtpmap:97 rtx/90000\r\n";
   const auto offer = validated(offer_text);
   ASSERT_EQ(offer.sections.size(), 3u);
   EXPECT_TRUE(std::holds_alternative<RejectedSection>(offer.sections[2]));
@@ -318,8 +324,7 @@ TEST(DescriptionWriter, RefusesWhatABrowserWouldNot) {
 
   auto bad_address = renegotiation_offer();
   bad_address.transport.advertised_addresses = {"1.2.3.4 typ relay"};
-  EXPECT_EQ(write_server_offer(bad_address).error().code,
-            WriteErrorCode::InvalidAdvertisedAddress);
+  EXPECT_EQ(write_server_offer(bad_address).error().code, WriteErrorCode::InvalidAdvertisedAddress);
 
   auto short_pwd = renegotiation_offer();
   short_pwd.transport.ice_pwd = "short";

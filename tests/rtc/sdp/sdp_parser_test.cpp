@@ -72,8 +72,7 @@ TEST(SdpParser, ReadsChromiumAudioSection) {
   EXPECT_EQ(audio.rtpmaps[0], (Rtpmap{111, "opus", 48000, 2}));
   EXPECT_EQ(audio.rtpmaps[2], (Rtpmap{9, "G722", 8000, std::nullopt}));
   ASSERT_EQ(audio.fmtps.size(), 2u);
-  EXPECT_EQ(audio.fmtps[0],
-            (Fmtp{111, {{"minptime", "10"}, {"useinbandfec", "1"}}}));
+  EXPECT_EQ(audio.fmtps[0], (Fmtp{111, {{"minptime", "10"}, {"useinbandfec", "1"}}}));
   EXPECT_EQ(audio.fmtps[1], (Fmtp{63, {{"111/111", ""}}}));
   ASSERT_EQ(audio.rtcp_feedback.size(), 1u);
   EXPECT_EQ(audio.rtcp_feedback[0], (RtcpFeedback{111, "transport-cc", ""}));
@@ -147,10 +146,10 @@ TEST(SdpParser, ReadsFirefoxWithBareLineFeeds) {
 }
 
 TEST(SdpParser, RejectsMalformedCandidateWithItsLine) {
-  for (const auto* bad : {"54321 typ host generation", "54321 type host", "99999 typ host",
-                          "54321 typ nat"}) {
-    const auto text = replaced(chromium_offer(), "54321 typ host generation 0 network-cost 999",
-                               bad);
+  for (const auto* bad :
+       {"54321 typ host generation", "54321 type host", "99999 typ host", "54321 typ nat"}) {
+    const auto text =
+        replaced(chromium_offer(), "54321 typ host generation 0 network-cost 999", bad);
     const auto error = parse_error(text);
     EXPECT_EQ(error.code, ParseErrorCode::MalformedCandidate) << bad;
     EXPECT_EQ(error.line, line_of(text, "a=candidate:1467250027")) << bad;
@@ -183,8 +182,8 @@ TEST(SdpParser, RejectsOverLongLine) {
 
 TEST(SdpParser, RejectsTooManyMediaSections) {
   std::string text = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n";
-  for (int i = 0; i < 65; ++i) text += "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:" +
-                                        std::to_string(i) + "\r\n";
+  for (int i = 0; i < 65; ++i)
+    text += "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:" + std::to_string(i) + "\r\n";
   const auto error = parse_error(text);
   EXPECT_EQ(error.code, ParseErrorCode::TooManyMediaSections);
   EXPECT_EQ(error.line, 4u + 64u * 2u + 1u);
@@ -216,9 +215,9 @@ TEST(SdpParser, RejectsStructuralProblems) {
             ParseErrorCode::MalformedLine);
   EXPECT_EQ(parse_error(replaced(chromium_offer(), "a=rtcp-mux", "x=rtcp-mux")).code,
             ParseErrorCode::UnknownLineType);
-  EXPECT_EQ(parse_error(replaced(chromium_offer(), "a=rtcp-mux", std::string("a=rtcp\0mux", 10)))
-                .code,
-            ParseErrorCode::InvalidCharacter);
+  EXPECT_EQ(
+      parse_error(replaced(chromium_offer(), "a=rtcp-mux", std::string("a=rtcp\0mux", 10))).code,
+      ParseErrorCode::InvalidCharacter);
 }
 
 TEST(SdpParser, RejectsMalformedKnownAttributes) {
@@ -229,8 +228,8 @@ TEST(SdpParser, RejectsMalformedKnownAttributes) {
     const char* attribute;
   };
   const Case cases[] = {
-      {"a=rtpmap:111 opus/48000/2", "a=rtpmap:128 opus/48000/2",
-       ParseErrorCode::MalformedAttribute, "rtpmap"},
+      {"a=rtpmap:111 opus/48000/2", "a=rtpmap:128 opus/48000/2", ParseErrorCode::MalformedAttribute,
+       "rtpmap"},
       {"a=extmap:1 urn", "a=extmap:0 urn", ParseErrorCode::MalformedAttribute, "extmap"},
       {"a=setup:actpass", "a=setup:maybe", ParseErrorCode::MalformedAttribute, "setup"},
       {"a=ice-ufrag:EsAw", "a=ice-ufrag:Es", ParseErrorCode::MalformedAttribute, "ice-ufrag"},
@@ -258,9 +257,9 @@ TEST(Candidate, RoundTripsThroughItsText) {
   ASSERT_TRUE(again);
   EXPECT_EQ(*again, *parsed);
   EXPECT_FALSE(parse_candidate_attribute("candidate:3 1 udp 1 1.2.3.4 1 host"));  // no typ
-  EXPECT_FALSE(parse_candidate("3 0 udp 1 1.2.3.4 1 typ host"));      // component 0
-  EXPECT_FALSE(parse_candidate("3 1 sctp 1 1.2.3.4 1 typ host"));     // transport
-  EXPECT_FALSE(parse_candidate("3 1 udp 1 1.2.3.4 1 typ host raddr")); // odd pair
+  EXPECT_FALSE(parse_candidate("3 0 udp 1 1.2.3.4 1 typ host"));                  // component 0
+  EXPECT_FALSE(parse_candidate("3 1 sctp 1 1.2.3.4 1 typ host"));                 // transport
+  EXPECT_FALSE(parse_candidate("3 1 udp 1 1.2.3.4 1 typ host raddr"));            // odd pair
 }
 
 }  // namespace

@@ -40,10 +40,10 @@ TEST(TrickledCandidate, PrefixOrNotGivesTheSameCandidate) {
       "network-id 1 network-cost 50");
   EXPECT_EQ(chromium.address, bare.address);
   EXPECT_EQ(chromium.port, bare.port);
-  EXPECT_EQ(chromium.extensions, (std::vector<CandidateExtension>{{"generation", "0"},
-                                                                  {"ufrag", "yk1W"},
-                                                                  {"network-id", "1"},
-                                                                  {"network-cost", "50"}}));
+  EXPECT_EQ(
+      chromium.extensions,
+      (std::vector<CandidateExtension>{
+          {"generation", "0"}, {"ufrag", "yk1W"}, {"network-id", "1"}, {"network-cost", "50"}}));
 }
 
 TEST(TrickledCandidate, ReadsTcpActiveOnPortNine) {

@@ -125,7 +125,7 @@ TEST(ViewerAnswer, HasExactlyOneFmtpAndOneRtpmapLine) {
   EXPECT_EQ(count_lines_starting(answer->sdp, "a=fmtp:"), 1u);
   EXPECT_EQ(count_lines_starting(answer->sdp, "a=rtpmap:"), 1u);
   EXPECT_NE(answer->sdp.find("\r\na=fmtp:111 minptime=10;useinbandfec=1;stereo=1;sprop-stereo=1;"
-                            "maxplaybackrate=48000;sprop-maxcapturerate=48000\r\n"),
+                             "maxplaybackrate=48000;sprop-maxcapturerate=48000\r\n"),
             std::string::npos);
   EXPECT_EQ(count_lines_starting(answer->sdp, "m="), 2u);
   // Every line CRLF-terminated: what the viewer hands to libwebrtc unchanged.
@@ -181,9 +181,9 @@ TEST(ViewerAnswer, KeepsTheOffersOrderAndPayloadType) {
 }
 
 TEST(ViewerAnswer, WithoutADataChannelAnswersAudioAlone) {
-  const auto offer = replaced(
-      chromium156_offer().substr(0, chromium156_offer().find("m=application")),
-      "a=group:BUNDLE 0 1", "a=group:BUNDLE 0");
+  const auto offer =
+      replaced(chromium156_offer().substr(0, chromium156_offer().find("m=application")),
+               "a=group:BUNDLE 0 1", "a=group:BUNDLE 0");
   const auto answer = answered(test::munge_like_viewer(offer));
   ASSERT_TRUE(answer);
   EXPECT_FALSE(answer->session.data_channels());
@@ -195,8 +195,9 @@ TEST(ViewerAnswer, WithoutADataChannelAnswersAudioAlone) {
 
 TEST(ViewerAnswer, RejectsASecondAudioSectionWithPortZero) {
   auto offer = replaced(chromium156_offer(), "a=group:BUNDLE 0 1", "a=group:BUNDLE 0 1 2");
-  offer += "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=mid:2\r\na=sendrecv\r\n"
-           "a=rtcp-mux\r\na=rtpmap:111 opus/48000/2\r\n";
+  offer +=
+      "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=mid:2\r\na=sendrecv\r\n"
+      "a=rtcp-mux\r\na=rtpmap:111 opus/48000/2\r\n";
   const auto answer = answered(test::munge_like_viewer(offer));
   ASSERT_TRUE(answer);
   const auto parsed = parse_session_description(answer->sdp);

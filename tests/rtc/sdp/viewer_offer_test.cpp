@@ -18,11 +18,13 @@ using test::munge_like_viewer;
 using test::replaced;
 using test::viewer_offer;
 
-const std::vector<FormatParameter> kMergedViewerOpus = {
-    {"minptime", "10"},           {"useinbandfec", "1"},
-    {"stereo", "1"},              {"sprop-stereo", "1"},
-    {"maxplaybackrate", "48000"}, {"sprop-maxplaybackrate", "48000"},
-    {"sprop-maxcapturerate", "48000"}};
+const std::vector<FormatParameter> kMergedViewerOpus = {{"minptime", "10"},
+                                                        {"useinbandfec", "1"},
+                                                        {"stereo", "1"},
+                                                        {"sprop-stereo", "1"},
+                                                        {"maxplaybackrate", "48000"},
+                                                        {"sprop-maxplaybackrate", "48000"},
+                                                        {"sprop-maxcapturerate", "48000"}};
 
 SessionDescription parsed_or_fail(std::string_view text) {
   auto parsed = parse_session_description(text);
@@ -137,7 +139,9 @@ TEST(ViewerOffer, CountsALoneCarriageReturnAsALineInErrors) {
   EXPECT_EQ(parsed.error().attribute, "rtpmap");
   const auto original_fmtp_line = [&] {
     const auto at = munged.find("a=fmtp:111 ");
-    return static_cast<std::size_t>(std::count(munged.begin(), munged.begin() + static_cast<long>(at), '\n')) + 1;
+    return static_cast<std::size_t>(
+               std::count(munged.begin(), munged.begin() + static_cast<long>(at), '\n')) +
+           1;
   }();
   EXPECT_EQ(parsed.error().line, original_fmtp_line + 2);
 }
@@ -158,7 +162,8 @@ TEST(ViewerOffer, NeverCrashesOnOddLineEnds) {
   }
   EXPECT_FALSE(parse_session_description("\r"));
   EXPECT_FALSE(parse_session_description("\r\r\r\n\n"));
-  EXPECT_EQ(parse_session_description("v=0\ro=- 1 1 IN IP4 0.0.0.0\rs=-\rt=0 0\r").has_value(), true);
+  EXPECT_EQ(parse_session_description("v=0\ro=- 1 1 IN IP4 0.0.0.0\rs=-\rt=0 0\r").has_value(),
+            true);
 }
 
 TEST(FmtpMerge, LaterParametersExtendAndOverrideEarlierOnes) {
@@ -177,8 +182,9 @@ TEST(FmtpMerge, LaterParametersExtendAndOverrideEarlierOnes) {
 TEST(FmtpMerge, OnlyMergesTheSamePayloadTypeInTheSameSection) {
   auto text = replaced(chromium156_offer(), "a=fmtp:63 111/111\r\n",
                        "a=fmtp:63 111/111\r\na=fmtp:111 stereo=1\r\n");
-  text += "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=mid:2\r\na=rtcp-mux\r\n"
-          "a=rtpmap:111 opus/48000/2\r\na=fmtp:111 minptime=40\r\n";
+  text +=
+      "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=mid:2\r\na=rtcp-mux\r\n"
+      "a=rtpmap:111 opus/48000/2\r\na=fmtp:111 minptime=40\r\n";
   const auto offer = parsed_or_fail(text);
   ASSERT_EQ(offer.media.size(), 3u);
   ASSERT_EQ(offer.media[0].fmtps.size(), 2u);
@@ -200,18 +206,18 @@ TEST(FmtpMerge, BoundsTheParametersOfOnePayloadType) {
   EXPECT_EQ(parsed.error().code, ParseErrorCode::TooManyFormatParameters);
   EXPECT_EQ(parsed.error().attribute, "fmtp");
   // Overriding a name already there adds nothing.
-  EXPECT_TRUE(parse_session_description(
-      replaced(viewer_offer(), "sprop-maxcapturerate=48000\n",
-               "sprop-maxcapturerate=48000;stereo=0\n"),
-      limits));
+  EXPECT_TRUE(parse_session_description(replaced(viewer_offer(), "sprop-maxcapturerate=48000\n",
+                                                 "sprop-maxcapturerate=48000;stereo=0\n"),
+                                        limits));
   // One line alone is held to the same bound.
   std::string many = "a=fmtp:111 ";
   for (int i = 0; i < 9; ++i) many += "p" + std::to_string(i) + "=1;";
-  EXPECT_EQ(parse_session_description(
-                replaced(chromium156_offer(), "a=fmtp:111 minptime=10;useinbandfec=1", many), limits)
-                .error()
-                .code,
-            ParseErrorCode::TooManyFormatParameters);
+  EXPECT_EQ(
+      parse_session_description(
+          replaced(chromium156_offer(), "a=fmtp:111 minptime=10;useinbandfec=1", many), limits)
+          .error()
+          .code,
+      ParseErrorCode::TooManyFormatParameters);
 }
 
 }  // namespace

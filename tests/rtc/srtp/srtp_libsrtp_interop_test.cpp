@@ -33,7 +33,10 @@ Bytes rtp_packet(const RtpShape& shape) {
                111,
                static_cast<std::uint8_t>(shape.sequence >> 8),
                static_cast<std::uint8_t>(shape.sequence),
-               0x00, 0x01, 0xE2, 0x40};
+               0x00,
+               0x01,
+               0xE2,
+               0x40};
   for (int shift = 24; shift >= 0; shift -= 8) {
     packet.push_back(static_cast<std::uint8_t>(shape.ssrc >> shift));
   }
@@ -55,9 +58,9 @@ Bytes rtp_packet(const RtpShape& shape) {
 // A sender report with `blocks` report blocks (RFC 3550 §6.4.1).
 Bytes rtcp_packet(std::uint32_t ssrc, std::size_t blocks) {
   const std::size_t words = 6 + 6 * blocks;
-  Bytes packet{static_cast<std::uint8_t>(0x80 | blocks), 200, 0,
-               static_cast<std::uint8_t>(words)};
-  for (int shift = 24; shift >= 0; shift -= 8) packet.push_back(static_cast<std::uint8_t>(ssrc >> shift));
+  Bytes packet{static_cast<std::uint8_t>(0x80 | blocks), 200, 0, static_cast<std::uint8_t>(words)};
+  for (int shift = 24; shift >= 0; shift -= 8)
+    packet.push_back(static_cast<std::uint8_t>(ssrc >> shift));
   for (std::size_t at = 0; at < words * 4 - 4; ++at) {
     packet.push_back(static_cast<std::uint8_t>(at * 13 + blocks));
   }
@@ -75,8 +78,8 @@ std::size_t length_of(const SrtpResult& result) {
 Bytes protect(SrtpSession& session, Bytes packet, bool rtcp = false) {
   const auto length = packet.size();
   packet.resize(length + SrtpSession::kMaxTrailer);
-  packet.resize(length_of(rtcp ? session.protect_rtcp(packet, length)
-                               : session.protect_rtp(packet, length)));
+  packet.resize(
+      length_of(rtcp ? session.protect_rtcp(packet, length) : session.protect_rtp(packet, length)));
   return packet;
 }
 
@@ -100,7 +103,8 @@ SrtpMasterKey master_key(SrtpProfile profile, std::uint8_t seed) {
   SrtpMasterKey key;
   for (int at = 0; at < 16; ++at) key.key.push_back(static_cast<std::uint8_t>(seed + at * 17));
   const int salt_size = profile == SrtpProfile::AeadAes128Gcm ? 12 : 14;
-  for (int at = 0; at < salt_size; ++at) key.salt.push_back(static_cast<std::uint8_t>(seed ^ (at * 29)));
+  for (int at = 0; at < salt_size; ++at)
+    key.salt.push_back(static_cast<std::uint8_t>(seed ^ (at * 29)));
   return key;
 }
 
@@ -123,9 +127,11 @@ RtpShape varied_shape(std::size_t payload_size, std::uint16_t sequence) {
 }  // namespace
 
 INSTANTIATE_TEST_SUITE_P(BothProfiles, SrtpInterop,
-                         ::testing::Values(SrtpProfile::AeadAes128Gcm, SrtpProfile::Aes128CmSha1_80),
+                         ::testing::Values(SrtpProfile::AeadAes128Gcm,
+                                           SrtpProfile::Aes128CmSha1_80),
                          [](const auto& info) {
-                           return info.param == SrtpProfile::AeadAes128Gcm ? "AesGcm" : "AesCmHmacSha1";
+                           return info.param == SrtpProfile::AeadAes128Gcm ? "AesGcm"
+                                                                           : "AesCmHmacSha1";
                          });
 
 // Same packets, same state: webvox's output must be libsrtp's byte for byte, and libsrtp must

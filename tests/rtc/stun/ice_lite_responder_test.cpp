@@ -93,9 +93,8 @@ TEST_F(IceLiteResponderTest, CheckWithoutUseCandidateConnectsButDoesNotNominate)
 }
 
 TEST_F(IceLiteResponderTest, MapsAnIpv6SourceIntoTheResponse) {
-  const auto source = TransportAddress::ipv6({0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                                              0, 0, 0x01},
-                                             443);
+  const auto source =
+      TransportAddress::ipv6({0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01}, 443);
   const auto outcome = respond(browser_check({.use_candidate = true}), source);
   const auto* accepted = std::get_if<CheckAccepted>(&outcome);
   ASSERT_NE(accepted, nullptr);
@@ -194,9 +193,8 @@ TEST_F(IceLiteResponderTest, DropsEveryTruncationOfAValidCheck) {
 TEST_F(IceLiteResponderTest, RoutesChecksToTheirOwnSessionOnASharedPort) {
   sessions_.add(IceLiteSession({"Yy77", "another-password-123456"}, "c3D4"));
   const auto other_address = TransportAddress::ipv4({198, 51, 100, 9}, 5000);
-  auto other_check = browser_check({.username = "Yy77:c3D4",
-                                    .password = "another-password-123456",
-                                    .use_candidate = true});
+  auto other_check = browser_check(
+      {.username = "Yy77:c3D4", .password = "another-password-123456", .use_candidate = true});
   ASSERT_TRUE(std::holds_alternative<CheckAccepted>(respond(other_check, other_address)));
   EXPECT_EQ(sessions_.find("Yy77")->nominated_address(), other_address);
   EXPECT_FALSE(session().nominated_address().has_value());
@@ -216,7 +214,8 @@ TEST_F(IceLiteResponderTest, Rfc5769RequestAuthenticatesAndGetsARoleConflict) {
 }
 
 TEST_F(IceLiteResponderTest, ConsentExpiresWithoutFurtherChecks) {
-  ASSERT_TRUE(std::holds_alternative<CheckAccepted>(respond(browser_check({.use_candidate = true}))));
+  ASSERT_TRUE(
+      std::holds_alternative<CheckAccepted>(respond(browser_check({.use_candidate = true}))));
   EXPECT_EQ(session().state(kNow + seconds(29)), IceState::Connected);
   EXPECT_EQ(session().state(kNow + seconds(30)), IceState::Disconnected);
 }

@@ -91,8 +91,7 @@ TEST(IceTcpDeframer, AnEmptyFrameBreaksTheStreamForGood) {
 TEST(IceTcpDeframer, RefusesAFrameOverTheLimitBeforeBufferingIt) {
   IceTcpDeframer deframer(100);
   EXPECT_TRUE(feed_ok(deframer, Bytes{0x00}).empty());
-  EXPECT_EQ(deframer.feed(Bytes{101, 0, 0, 0}).error(),
-            FramingError::FrameTooLong);
+  EXPECT_EQ(deframer.feed(Bytes{101, 0, 0, 0}).error(), FramingError::FrameTooLong);
   EXPECT_EQ(deframer.buffered_bytes(), 0u);
 
   IceTcpDeframer at_limit(100);

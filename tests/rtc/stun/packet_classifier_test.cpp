@@ -27,19 +27,17 @@ TEST(PacketClassifier, SplitsFirstBytesAsRfc7983Says) {
     std::uint8_t first;
     PacketKind kind;
   };
-  for (const auto& [first, kind] : {Case{4, PacketKind::Unknown}, Case{19, PacketKind::Unknown},
-                                    Case{20, PacketKind::Dtls}, Case{22, PacketKind::Dtls},
-                                    Case{63, PacketKind::Dtls}, Case{64, PacketKind::Unknown},
-                                    Case{127, PacketKind::Unknown}, Case{128, PacketKind::Rtp},
-                                    Case{0x90, PacketKind::Rtp}, Case{191, PacketKind::Rtp},
-                                    Case{192, PacketKind::Unknown}, Case{255, PacketKind::Unknown}}) {
+  for (const auto& [first, kind] :
+       {Case{4, PacketKind::Unknown}, Case{19, PacketKind::Unknown}, Case{20, PacketKind::Dtls},
+        Case{22, PacketKind::Dtls}, Case{63, PacketKind::Dtls}, Case{64, PacketKind::Unknown},
+        Case{127, PacketKind::Unknown}, Case{128, PacketKind::Rtp}, Case{0x90, PacketKind::Rtp},
+        Case{191, PacketKind::Rtp}, Case{192, PacketKind::Unknown},
+        Case{255, PacketKind::Unknown}}) {
     EXPECT_EQ(classify_packet(packet_starting_with(first)), kind) << int{first};
   }
 }
 
-TEST(PacketClassifier, EmptyIsUnknown) {
-  EXPECT_EQ(classify_packet({}), PacketKind::Unknown);
-}
+TEST(PacketClassifier, EmptyIsUnknown) { EXPECT_EQ(classify_packet({}), PacketKind::Unknown); }
 
 }  // namespace
 }  // namespace webvox::rtc::stun

@@ -31,7 +31,8 @@ std::vector<std::uint8_t> bare_request() {
   return StunMessageBuilder(kBindingMethod, StunClass::Request, kTransactionId).finish({}, false);
 }
 
-CheckOutcome respond(std::span<const std::uint8_t> packet, const TransportAddress& source = kClient) {
+CheckOutcome respond(std::span<const std::uint8_t> packet,
+                     const TransportAddress& source = kClient) {
   IceSessionTable no_sessions;
   return respond_to_stun(packet, source, no_sessions, kNow);
 }
@@ -84,7 +85,8 @@ TEST(PlainBinding, UnknownComprehensionRequiredAttributesGet420) {
   const std::vector<std::uint8_t> value{1, 2, 3, 4};
   for (const bool with_fingerprint : {false, true}) {
     StunMessageBuilder builder(kBindingMethod, StunClass::Request, kTransactionId);
-    builder.add_attribute(0x0042, value).add_attribute(0x001C, value);  // …, MESSAGE-INTEGRITY-SHA256
+    builder.add_attribute(0x0042, value)
+        .add_attribute(0x001C, value);  // …, MESSAGE-INTEGRITY-SHA256
     const auto outcome = respond(std::move(builder).finish({}, with_fingerprint));
     const auto* answered = std::get_if<BindingAnswered>(&outcome);
     ASSERT_NE(answered, nullptr);
@@ -95,10 +97,9 @@ TEST(PlainBinding, UnknownComprehensionRequiredAttributesGet420) {
     ASSERT_TRUE(response.error_code.has_value());
     EXPECT_EQ(response.error_code->code, 420);
     EXPECT_FALSE(response.xor_mapped_address.has_value());
-    const auto unknown = std::find_if(response.attributes.begin(), response.attributes.end(),
-                                      [](const RawAttribute& a) {
-                                        return a.type == attribute::kUnknownAttributes;
-                                      });
+    const auto unknown =
+        std::find_if(response.attributes.begin(), response.attributes.end(),
+                     [](const RawAttribute& a) { return a.type == attribute::kUnknownAttributes; });
     ASSERT_NE(unknown, response.attributes.end());
     EXPECT_EQ(std::vector<std::uint8_t>(unknown->value.begin(), unknown->value.end()),
               (std::vector<std::uint8_t>{0x00, 0x42, 0x00, 0x1C}));
@@ -134,14 +135,16 @@ TEST(PlainBinding, OnlyRequestsWithoutUsernameAndIntegrityArePlain) {
   EXPECT_FALSE(is_plain_binding_request(parse_or_throw(rfc5769::kRequest)));
   // Indications and responses are not requests: no FINGERPRINT-less answer for them.
   for (const auto message_class : {StunClass::Indication, StunClass::SuccessResponse}) {
-    const auto bytes = StunMessageBuilder(kBindingMethod, message_class, kTransactionId).finish({}, false);
+    const auto bytes =
+        StunMessageBuilder(kBindingMethod, message_class, kTransactionId).finish({}, false);
     EXPECT_FALSE(is_plain_binding_request(parse_or_throw(bytes)));
     const auto dropped = respond(bytes);
     ASSERT_TRUE(std::holds_alternative<CheckDropped>(dropped));
     EXPECT_EQ(std::get<CheckDropped>(dropped).reason, DropReason::NoFingerprint);
   }
   // Another method.
-  const auto allocate = StunMessageBuilder(0x003, StunClass::Request, kTransactionId).finish({}, true);
+  const auto allocate =
+      StunMessageBuilder(0x003, StunClass::Request, kTransactionId).finish({}, true);
   EXPECT_FALSE(is_plain_binding_request(parse_or_throw(allocate)));
   EXPECT_EQ(std::get<CheckDropped>(respond(allocate)).reason, DropReason::NotBindingRequest);
 }

@@ -39,8 +39,8 @@ TEST(StunMessage, ParsesTheRfc5769Request) {
 }
 
 TEST(StunMessage, VerifiesIntegrityAndFingerprintOfTheRfc5769Vectors) {
-  for (const auto* vector : {&rfc5769::kRequest, &rfc5769::kIpv4Response,
-                             &rfc5769::kIpv6Response}) {
+  for (const auto* vector :
+       {&rfc5769::kRequest, &rfc5769::kIpv4Response, &rfc5769::kIpv6Response}) {
     const auto message = parse_or_throw(*vector);
     EXPECT_EQ(check_message_integrity(message, rfc5769::kPassword), AttributeCheck::Valid);
     EXPECT_EQ(check_fingerprint(message), AttributeCheck::Valid);
@@ -94,12 +94,12 @@ TEST(StunMessage, ReportsMissingIntegrityAndFingerprint) {
 }
 
 TEST(StunMessage, RejectsEveryTruncationOfTheRfc5769Vectors) {
-  for (const auto* vector : {&rfc5769::kRequest, &rfc5769::kIpv4Response,
-                             &rfc5769::kIpv6Response}) {
+  for (const auto* vector :
+       {&rfc5769::kRequest, &rfc5769::kIpv4Response, &rfc5769::kIpv6Response}) {
     const std::span<const std::uint8_t> whole(*vector);
     for (std::size_t size = 0; size < whole.size(); ++size) {
-      const auto expected = size < kHeaderSize ? StunParseError::TooShort
-                                               : StunParseError::Truncated;
+      const auto expected =
+          size < kHeaderSize ? StunParseError::TooShort : StunParseError::Truncated;
       EXPECT_EQ(parse_error(whole.first(size)), expected) << "size " << size;
     }
   }
@@ -152,10 +152,10 @@ TEST(StunMessage, RejectsAttributesAfterFingerprint) {
 
 TEST(StunMessage, RejectsKnownAttributesWithImpossibleValues) {
   const std::vector<std::uint8_t> two_bytes{1, 2};
-  for (const auto type : {attribute::kPriority, attribute::kUseCandidate,
-                          attribute::kIceControlling, attribute::kIceControlled,
-                          attribute::kMessageIntegrity, attribute::kFingerprint,
-                          attribute::kXorMappedAddress, attribute::kErrorCode}) {
+  for (const auto type :
+       {attribute::kPriority, attribute::kUseCandidate, attribute::kIceControlling,
+        attribute::kIceControlled, attribute::kMessageIntegrity, attribute::kFingerprint,
+        attribute::kXorMappedAddress, attribute::kErrorCode}) {
     StunMessageBuilder builder(kBindingMethod, StunClass::Request, kTransactionId);
     builder.add_attribute(type, two_bytes);
     const auto bytes = std::move(builder).finish({}, false);
@@ -166,8 +166,7 @@ TEST(StunMessage, RejectsKnownAttributesWithImpossibleValues) {
 TEST(StunMessage, RejectsAnOverlongUsername) {
   StunMessageBuilder builder(kBindingMethod, StunClass::Request, kTransactionId);
   builder.add_username(std::string(kMaxUsernameBytes + 1, 'u'));
-  EXPECT_EQ(parse_error(std::move(builder).finish({}, false)),
-            StunParseError::MalformedAttribute);
+  EXPECT_EQ(parse_error(std::move(builder).finish({}, false)), StunParseError::MalformedAttribute);
 }
 
 TEST(StunMessage, SkipsUnknownAttributesAndListsComprehensionRequiredOnes) {
@@ -216,7 +215,8 @@ TEST(StunMessage, MessageTypeRoundTripsForEveryMethodAndClass) {
   for (std::uint16_t method = 0; method < 0x100; ++method) {
     for (const auto message_class : {StunClass::Request, StunClass::Indication,
                                      StunClass::SuccessResponse, StunClass::ErrorResponse}) {
-      const auto bytes = StunMessageBuilder(method, message_class, kTransactionId).finish({}, false);
+      const auto bytes =
+          StunMessageBuilder(method, message_class, kTransactionId).finish({}, false);
       const auto message = parse_or_throw(bytes);
       ASSERT_EQ(message.method, method);
       ASSERT_EQ(message.message_class, message_class);
