@@ -19,9 +19,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const WebSocketFrameMeter::Limits limits{4, 50, 100};
   WebSocketFrameMeter whole(limits);
   WebSocketFrameMeter split(limits);
-  whole.feed(bytes, 0.0);
+  const webvox::base::SteadyTime now{};
+  whole.feed(bytes, now);
   for (std::size_t at = 0; at < bytes.size(); at += step) {
-    split.feed(bytes.subspan(at, std::min(step, bytes.size() - at)), 0.0);
+    split.feed(bytes.subspan(at, std::min(step, bytes.size() - at)), now);
   }
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   WEBVOX_FUZZ_CHECK(whole.verdict() == split.verdict(), text);
