@@ -267,7 +267,10 @@ class Edges:
         await v.wait_until(lambda: v.heard.frames > frames + 25, HEAR_TIMEOUT, "V still receiving")
         self.assertTrue(v.hears(440)[0], "V no longer hears W after its garbage")
         self.assertIn(v.agent_id, self.w.roster)
-        other = await self.connect(880, x=-5)
+        # A newcomer still hears W. At x = -50 W (50 m away, gain 0.2) is 6 dB above V (55 m,
+        # 0.1), so W's tone is the dominant one: nearer, both within the channel's 10 m of full
+        # gain, the two tones came equally loud and either could dominate.
+        other = await self.connect(880, x=-50)
         await self.wait_hears(other, 440)
 
     async def test_logout_by_viewer_session(self):
