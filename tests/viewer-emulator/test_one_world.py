@@ -223,10 +223,9 @@ class OneWorld(unittest.IsolatedAsyncioTestCase):
                      "pose sent)")
 
     async def turn_viewer(self, yaw):
-        before = time.time() * 1000
         pose = global_pose(V_AT, yaw)
         await self.v.call("setPose", {"speaker": pose, "listener": pose})
-        await self.v.wait(lambda s: (s["lastPoseSent"] or 0) >= before, 5, "the pose sent")
+        await self.v.wait(lambda s: not s["poseDirty"], 5, "the pose sent")
 
     async def bridged_channel(self):
         """R's estate room's channel as GET /admin/viewer-voice lists it (waiting for the

@@ -42,7 +42,6 @@ import math
 import os
 import statistics
 import sys
-import time
 import unittest
 import uuid
 
@@ -161,10 +160,11 @@ class Door(unittest.IsolatedAsyncioTestCase):
     async def place(self, v, pose, listener=None, wait=True):
         """Sets avatar (and ear, unless `listener` is given) and, when the connection is up,
         waits until the viewer has sent it on SLData."""
-        before = time.time() * 1000
         await v.call("setPose", {"speaker": pose, "listener": listener or pose})
         if wait:
-            await v.wait(lambda s: (s["lastPoseSent"] or 0) >= before, 5, "the position sent")
+            # Not by timestamps: the page's clock (monotonic from its start) and the test's
+            # wall clock drift apart on a machine whose wall clock is being adjusted.
+            await v.wait(lambda s: not s["poseDirty"], 5, "the position sent")
 
     async def levels(self, listener, hz):
         """The tone's level in L and R at `listener`, settled (hearing.settled_levels)."""

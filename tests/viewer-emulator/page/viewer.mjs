@@ -306,6 +306,9 @@ class Viewer {
       received: this.received.length,
       sentCount: this.sent.length,
       lastPoseSent: this.lastPoseSent,
+      // A pose set and not sent yet: what a test waits on (in the page's own terms, not by
+      // comparing its clock with the test's).
+      poseDirty: this.poseDirty,
       levelDb: this.meter?.recentDb() ?? SILENCE_DB,
     };
   }
