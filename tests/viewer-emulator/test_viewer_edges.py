@@ -145,7 +145,14 @@ class Edges:
         return v
 
     async def wait_hears(self, v, hz):
-        await v.wait_until(lambda: v.hears(hz)[0], HEAR_TIMEOUT, "hearing %d Hz" % hz)
+        try:
+            await v.wait_until(lambda: v.hears(hz)[0], HEAR_TIMEOUT, "hearing %d Hz" % hz)
+        except AssertionError as failure:
+            # What it heard instead, and what the server counted: the failure's evidence.
+            heard, frequency, level = v.hears(hz)
+            raise AssertionError("%s; heard %s Hz at level %s over %d frames; server: %s"
+                                 % (failure, frequency, level, v.heard.frames,
+                                    doors.status(self.server)["service"])) from None
 
     async def wait_media_stops(self, v):
         """True once no frame has arrived for STALL_SECONDS."""
