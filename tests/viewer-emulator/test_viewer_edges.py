@@ -34,6 +34,7 @@ Debian's python3-aiortc (/usr/bin/python3).
 
 import asyncio
 import json
+import math
 import os
 import sys
 import time
@@ -47,6 +48,7 @@ sys.path.insert(0, os.path.join(_HERE, "..", "integration"))
 
 import webvox_harness as h  # noqa: E402
 import webvoxd_doors as doors  # noqa: E402
+import hearing  # noqa: E402
 import simulator  # noqa: E402
 
 SCALE = float(os.environ.get("WEBVOX_TIMEOUT_SCALE", "1"))
@@ -56,6 +58,7 @@ HEAR_TIMEOUT = 20.0 * SCALE
 LOGOUT_BOUND = 5.0 * SCALE
 VANISH_BOUND = 30.0 * SCALE
 STALL_SECONDS = 2.0
+NEWCOMER_FROM_W = 25.0  # metres, see test_sldata_garbage
 
 
 def sections(sdp):
@@ -274,10 +277,20 @@ class Edges:
         await v.wait_until(lambda: v.heard.frames > frames + 25, HEAR_TIMEOUT, "V still receiving")
         self.assertTrue(v.hears(440)[0], "V no longer hears W after its garbage")
         self.assertIn(v.agent_id, self.w.roster)
-        # A newcomer still hears W. At x = -50 W (50 m away, gain 0.2) is 6 dB above V (55 m,
-        # 0.1), so W's tone is the dominant one: nearer, both within the channel's 10 m of full
-        # gain, the two tones came equally loud and either could dominate.
-        other = await self.connect(880, x=-50)
+        # A newcomer still hears W. It stands where, under the region channel's distance model
+        # (the module's defaults: linear, full within 10 m, silent from 35 m), W is the louder
+        # tone by 6 dB and V still heard: nearer, both within 10 m, the two came equally loud
+        # and either could dominate; 35 m or more from W, it hears nobody once its position
+        # lands (a hearing that passed only on the frames before that).
+        w_gain, v_gain = hearing.gain(NEWCOMER_FROM_W), hearing.gain(NEWCOMER_FROM_W + 5)
+        self.assertGreater(v_gain, 0)
+        self.assertGreaterEqual(20 * math.log10(w_gain / v_gain), 6)
+        other = await self.connect(880, x=-NEWCOMER_FROM_W)
+        await self.wait_hears(other, 440)
+        # And keeps hearing it once its position has surely landed (sent with the join).
+        frames = other.heard.frames
+        await other.wait_until(lambda: other.heard.frames > frames + 50, HEAR_TIMEOUT,
+                               "the newcomer still receiving")
         await self.wait_hears(other, 440)
 
     async def test_logout_by_viewer_session(self):
