@@ -9,9 +9,10 @@ running page/viewer.mjs) and connects each page to a voice server through a simu
     await a.wait(lambda s: s["state"] == "SESSION_UP", 20, "SESSION_UP")
     levels = await a.measure(1000, tones=[660])
 
-Times are wall-clock epoch milliseconds (the page reports performance.timeOrigin + now(), the
-same clock as time.time()), so the page's first-audio mark is measured from the moment the
-provision request left here.
+Times are the page's own clock (performance.timeOrigin + now()): the first-audio mark is
+measured from a `provisionSent` mark the page makes just before the provision request leaves
+here, so both ends are read off one clock (the machine's wall clock may be stepped meanwhile;
+the mark's round trip makes the figure slightly larger, never smaller).
 """
 
 import asyncio
@@ -97,8 +98,9 @@ class ViewerBridge:
         return message
 
     async def call(self, key, method, *args, timeout=60.0):
+        # A method that returns nothing comes back without "value": None, as in Python.
         return (await self.command("call", timeout=timeout, key=key, method=method,
-                                   args=list(args)))["value"]
+                                   args=list(args))).get("value")
 
     async def quit(self, timeout=30.0):
         if self.proc.returncode is not None:
@@ -125,8 +127,6 @@ class EmulatedViewer:
         self.offer = None
         self.viewer_session = None
         self.answer = None
-        self.provision_sent_ms = None
-        self.provision_done_ms = None
         self.trickled = []           # what went to the simulator, in order
         self.trickle_task = None
         self.trickle_errors = []
@@ -161,10 +161,9 @@ class EmulatedViewer:
         the provision reply."""
         self.addon = addon
         self.region_id = str(region_id)
-        self.provision_sent_ms = time.time() * 1000
+        await self.call("mark", "provisionSent")
         reply = await addon.provision(self.agent_id, self.region_id, self.offer,
                                       parcel_local_id=parcel_local_id, **provision_args)
-        self.provision_done_ms = time.time() * 1000
         self.reply = reply
         # OnVoiceConnectionRequestSuccess: viewer_session and jsep{type: answer, sdp} or exit.
         jsep = reply.get("jsep") if isinstance(reply, dict) else None
@@ -219,7 +218,7 @@ class EmulatedViewer:
         marks = (await self.snapshot())["marks"]
         if "firstAudio" not in marks:
             return None
-        return marks["firstAudio"] - self.provision_sent_ms
+        return marks["firstAudio"] - marks["provisionSent"]
 
     async def logout(self):
         if self.trickle_task:
