@@ -11,6 +11,7 @@
 #include <random>
 
 #include "rtc/srtp/srtp_session.hpp"
+#include "rtp_test_packets.hpp"
 #include "sfu/sfu_room.hpp"
 
 using namespace webvox;
@@ -18,30 +19,9 @@ using Clock = sfu::SfuRoom::Clock;
 
 namespace {
 
+// Voice at -20 dBov with a typical 32 kbit/s Opus frame (80 bytes).
 std::vector<std::uint8_t> voice_packet(std::uint32_t ssrc, std::uint16_t sequence) {
-  const std::uint32_t ts = sequence * 960u;
-  std::vector<std::uint8_t> p{0x90,
-                              111,
-                              static_cast<std::uint8_t>(sequence >> 8),
-                              static_cast<std::uint8_t>(sequence),
-                              static_cast<std::uint8_t>(ts >> 24),
-                              static_cast<std::uint8_t>(ts >> 16),
-                              static_cast<std::uint8_t>(ts >> 8),
-                              static_cast<std::uint8_t>(ts),
-                              static_cast<std::uint8_t>(ssrc >> 24),
-                              static_cast<std::uint8_t>(ssrc >> 16),
-                              static_cast<std::uint8_t>(ssrc >> 8),
-                              static_cast<std::uint8_t>(ssrc),
-                              0xBE,
-                              0xDE,
-                              0x00,
-                              0x01,
-                              0x10,
-                              0x80 | 20,
-                              0x00,
-                              0x00};
-  p.resize(p.size() + 80, 0x55);  // a typical 32 kbit/s Opus frame
-  return p;
+  return test::voice_packet({111, false, sequence, sequence * 960u, ssrc}, 20, 80);
 }
 
 struct CountingSink : sfu::PacketSink {

@@ -15,6 +15,7 @@
 #include "rtc/peer/media_transport.hpp"
 #include "rtc/rtp/audio_level.hpp"
 #include "rtc/rtp/ntp_time.hpp"
+#include "rtc/rtp/rtp_header_writer.hpp"
 #include "rtc/rtp/rtp_packet.hpp"
 #include "rtc/sdp/viewer_answer.hpp"
 #include "rtc/srtp/srtp_session.hpp"
@@ -676,15 +677,8 @@ void ViewerService::mix(Room& room, Clock::time_point now) {
     session.timestamp += packet.timestamp_step;
     const auto length = rtc::rtp::kRtpFixedHeaderSize + packet.payload.size();
     packet_.resize(length + rtc::SrtpSession::kMaxTrailer);
-    packet_[0] = 0x80;
-    packet_[1] = static_cast<std::uint8_t>((packet.marker ? 0x80 : 0) |
-                                           (session.media.opus_payload_type & 0x7F));
-    packet_[2] = static_cast<std::uint8_t>(session.sequence >> 8);
-    packet_[3] = static_cast<std::uint8_t>(session.sequence);
-    for (int i = 0; i < 4; ++i) {
-      packet_[4 + i] = static_cast<std::uint8_t>(session.timestamp >> (24 - 8 * i));
-      packet_[8 + i] = static_cast<std::uint8_t>(session.ssrc >> (24 - 8 * i));
-    }
+    rtc::rtp::write_rtp_header(packet_, {session.media.opus_payload_type, packet.marker,
+                                         session.sequence, session.timestamp, session.ssrc});
     std::copy(packet.payload.begin(), packet.payload.end(),
               packet_.begin() + rtc::rtp::kRtpFixedHeaderSize);
     session.rtcp->on_rtp_sent(std::span<const std::uint8_t>(packet_).first(length), now);

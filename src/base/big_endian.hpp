@@ -47,6 +47,11 @@ inline void write_u32(std::span<std::uint8_t> bytes, std::size_t at, std::uint32
 
 // XORs the low `count` bytes of `value`, big-endian, into the bytes from `at` (SRTP builds its
 // IVs by XORing packet fields into a salt).
+inline void write_u64(std::span<std::uint8_t> bytes, std::size_t at, std::uint64_t value) {
+  write_u32(bytes, at, static_cast<std::uint32_t>(value >> 32));
+  write_u32(bytes, at + 4, static_cast<std::uint32_t>(value));
+}
+
 inline void xor_into(std::span<std::uint8_t> bytes, std::size_t at, std::uint64_t value,
                      std::size_t count) {
   for (std::size_t i = count; i-- > 0; value >>= 8)

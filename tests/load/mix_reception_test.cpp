@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "rtp_test_packets.hpp"
+
 namespace webvox::load {
 namespace {
 
@@ -15,16 +17,7 @@ constexpr std::uint64_t kStart = 1'000'000 * kMs;  // an arbitrary monotonic tim
 // A 12-byte RTP header and `payload_bytes` of payload.
 std::vector<std::uint8_t> packet(std::uint16_t sequence, std::uint32_t timestamp,
                                  std::size_t payload_bytes, std::uint32_t ssrc = 0x1234) {
-  std::vector<std::uint8_t> bytes(12 + payload_bytes, 0x11);
-  bytes[0] = 0x80;
-  bytes[1] = 111;
-  bytes[2] = static_cast<std::uint8_t>(sequence >> 8);
-  bytes[3] = static_cast<std::uint8_t>(sequence);
-  for (int i = 0; i < 4; ++i) {
-    bytes[4 + i] = static_cast<std::uint8_t>(timestamp >> (24 - 8 * i));
-    bytes[8 + i] = static_cast<std::uint8_t>(ssrc >> (24 - 8 * i));
-  }
-  return bytes;
+  return test::rtp_packet({111, false, sequence, timestamp, ssrc}, payload_bytes, 0x11);
 }
 
 // Frames 0…count-1, each `transit` after its 20 ms slot, from timestamp `first`.

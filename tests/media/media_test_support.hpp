@@ -11,25 +11,14 @@
 #include "rtc/dtls/dtls_certificate.hpp"
 #include "rtc/peer/media_transport.hpp"
 #include "rtc/srtp/srtp_session.hpp"
+#include "rtp_test_packets.hpp"
 
 namespace webvox::media::test {
 
 inline std::vector<std::uint8_t> opus_packet(std::uint16_t sequence,
                                              std::uint32_t ssrc = 0x01020304) {
-  std::vector<std::uint8_t> p{0x80,
-                              111,
-                              static_cast<std::uint8_t>(sequence >> 8),
-                              static_cast<std::uint8_t>(sequence),
-                              0,
-                              0,
-                              0,
-                              0,
-                              static_cast<std::uint8_t>(ssrc >> 24),
-                              static_cast<std::uint8_t>(ssrc >> 16),
-                              static_cast<std::uint8_t>(ssrc >> 8),
-                              static_cast<std::uint8_t>(ssrc)};
-  p.resize(12 + 80, static_cast<std::uint8_t>(sequence));
-  return p;
+  return webvox::test::rtp_packet({111, false, sequence, 0, ssrc}, 80,
+                                  static_cast<std::uint8_t>(sequence));
 }
 
 inline std::shared_ptr<rtc::MediaTransport> echo_transport(const rtc::DtlsCertificate& certificate,

@@ -9,6 +9,7 @@
 #include "rtc/rtp/rtcp_report.hpp"
 #include "rtc/rtp/rtcp_report_compound.hpp"
 #include "rtc/rtp/rtcp_sdes.hpp"
+#include "rtp_test_packets.hpp"
 
 using namespace webvox;
 using namespace std::chrono;
@@ -23,20 +24,7 @@ constexpr std::uint32_t kReporter = 0x77777777;
 
 std::vector<std::uint8_t> rtp_packet(std::uint32_t ssrc, std::uint16_t sequence,
                                      std::uint32_t timestamp, std::size_t payload = 60) {
-  std::vector<std::uint8_t> p{0x80,
-                              111,
-                              static_cast<std::uint8_t>(sequence >> 8),
-                              static_cast<std::uint8_t>(sequence),
-                              static_cast<std::uint8_t>(timestamp >> 24),
-                              static_cast<std::uint8_t>(timestamp >> 16),
-                              static_cast<std::uint8_t>(timestamp >> 8),
-                              static_cast<std::uint8_t>(timestamp),
-                              static_cast<std::uint8_t>(ssrc >> 24),
-                              static_cast<std::uint8_t>(ssrc >> 16),
-                              static_cast<std::uint8_t>(ssrc >> 8),
-                              static_cast<std::uint8_t>(ssrc)};
-  p.resize(12 + payload, 0x55);
-  return p;
+  return test::rtp_packet({111, false, sequence, timestamp, ssrc}, payload);
 }
 
 struct Report {

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "rtc/rtp/rtp_packet.hpp"
+#include "rtp_test_packets.hpp"
 #include "sfu/sfu_room.hpp"
 
 using namespace webvox;
@@ -15,27 +16,9 @@ namespace {
 std::vector<std::uint8_t> voice_packet(std::uint32_t ssrc, std::uint16_t sequence,
                                        std::uint32_t timestamp, std::uint8_t level = 20,
                                        std::uint8_t extension_id = 1) {
-  std::vector<std::uint8_t> p{0x90,
-                              111,
-                              static_cast<std::uint8_t>(sequence >> 8),
-                              static_cast<std::uint8_t>(sequence),
-                              static_cast<std::uint8_t>(timestamp >> 24),
-                              static_cast<std::uint8_t>(timestamp >> 16),
-                              static_cast<std::uint8_t>(timestamp >> 8),
-                              static_cast<std::uint8_t>(timestamp),
-                              static_cast<std::uint8_t>(ssrc >> 24),
-                              static_cast<std::uint8_t>(ssrc >> 16),
-                              static_cast<std::uint8_t>(ssrc >> 8),
-                              static_cast<std::uint8_t>(ssrc),
-                              0xBE,
-                              0xDE,
-                              0x00,
-                              0x01,
-                              static_cast<std::uint8_t>(extension_id << 4),
-                              static_cast<std::uint8_t>(0x80 | level),
-                              0x00,
-                              0x00};
-  for (int i = 0; i < 40; ++i) p.push_back(static_cast<std::uint8_t>(ssrc + i));
+  auto p = test::voice_packet({111, false, sequence, timestamp, ssrc}, level, 40, 0, extension_id);
+  // A payload of the sender's own: ssrc + i.
+  for (std::size_t i = 0; i < 40; ++i) p[p.size() - 40 + i] = static_cast<std::uint8_t>(ssrc + i);
   return p;
 }
 

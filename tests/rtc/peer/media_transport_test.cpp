@@ -6,6 +6,7 @@
 #include "rtc/peer/ice_checks.hpp"
 #include "rtc/peer/media_transport.hpp"
 #include "rtc/stun/ice_lite_responder.hpp"
+#include "rtp_test_packets.hpp"
 
 using namespace webvox::rtc;
 using stun::TransportAddress;
@@ -16,19 +17,9 @@ const TransportAddress kClientAddress = TransportAddress::ipv4({10, 0, 0, 2}, 50
 const TransportAddress kServerAddress = TransportAddress::ipv4({10, 0, 0, 1}, 3478);
 
 std::vector<std::uint8_t> opus_packet(std::uint16_t sequence) {
-  std::vector<std::uint8_t> packet{0x80,
-                                   111,
-                                   static_cast<std::uint8_t>(sequence >> 8),
-                                   static_cast<std::uint8_t>(sequence),
-                                   0,
-                                   0,
-                                   0x03,
-                                   0xC0,
-                                   0xCA,
-                                   0xFE,
-                                   0xBA,
-                                   0xBE};
-  for (int i = 0; i < 60; ++i) packet.push_back(static_cast<std::uint8_t>(sequence + i));
+  auto packet = webvox::test::rtp_packet({111, false, sequence, 0x03C0, 0xCAFEBABE}, 60);
+  // A payload each packet's own: sequence + i.
+  for (std::size_t i = 0; i < 60; ++i) packet[12 + i] = static_cast<std::uint8_t>(sequence + i);
   return packet;
 }
 
