@@ -273,8 +273,10 @@ export function chromiumArgs(wav) {
 }
 
 // One browser process per fake microphone: Chromium reads the capture file once per process.
-export async function launchBrowser(wav) {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: chromiumArgs(wav) });
+// executablePath: a wrapper that starts Chromium elsewhere (e.g. `ip netns exec NS chromium`);
+// args: further Chromium flags.
+export async function launchBrowser(wav, { executablePath = CHROMIUM, args = [] } = {}) {
+  return chromium.launch({ executablePath, headless: true, args: [...chromiumArgs(wav), ...args] });
 }
 
 // The same, as a browser the test can kill like a crash: its whole process group gets SIGKILL
