@@ -24,13 +24,10 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { spawn } from 'node:child_process';
-import { writeFileSync, chmodSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import {
-  Server, makeTempDir, makeTone, launchBrowser, openClient, waitFor, hzNear, SCALE, tearDown, SFU_MEDIA_ARGS, CHROMIUM, REPO,
+  Server, makeTempDir, makeTone, launchBrowser, openClient, waitFor, hzNear, SCALE, tearDown, SFU_MEDIA_ARGS,
 } from './lib.mjs';
+import { startLink, farChromium, secureOrigin } from './far_side.mjs';
 
 const AUDIO_TIMEOUT = 40000 * SCALE;
 const TEST_TIMEOUT = 120000 * SCALE;
@@ -62,32 +59,6 @@ let router;
 const browsers = {};
 const pages = {};
 const ids = {};
-
-// Starts impair_router.py and resolves once its link is up, with {ready line, stop()}; stop()
-// closes its standard input and resolves with its counters.
-async function startRouter() {
-  const proc = spawn('python3', [path.join(REPO, 'tests', 'support', 'impair_router.py'), '--netns', NETNS,
-    '--loss', String(LINK.loss), '--loss-model', LINK.lossModel, '--delay-ms', String(LINK.delayMs), '--jitter-ms', String(LINK.jitterMs),
-    '--seed', String(LINK.seed), '--max-seconds', String(Math.ceil((4 * TEST_TIMEOUT) / 1000))],
-  { stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: proc.stdout });
-  const messages = [];
-  let wake = () => {};
-  lines.on('line', (line) => { messages.push(JSON.parse(line)); wake(); });
-  const exited = new Promise((resolve) => proc.once('exit', (code) => { resolve(code); wake(); }));
-  const next = (what) => waitFor(async () => messages.find(what), Boolean, { timeout: 15000, interval: 50, what: 'impair_router' });
-  const ready = await next((m) => m.ready);
-  return {
-    ready,
-    async stop() {
-      proc.stdin.end();
-      const stopped = await next((m) => m.stopped);
-      await exited;
-      return stopped;
-    },
-    kill() { proc.kill('SIGTERM'); return exited; },
-  };
-}
 
 const api = (k, fn, arg) => pages[k].evaluate(fn, arg);
 
@@ -140,17 +111,11 @@ async function hears(k) {
 describe('voice over a link with 10 % loss and 60 ± 20 ms jitter', { timeout: TEST_TIMEOUT }, () => {
   before(async () => {
     tmp = makeTempDir('webvox-lossy-');
-    router = await startRouter();
-    const near = router.ready.near;
-    server = await new Server({ dir: tmp, listen: `${near}:${PORT}`, args: SFU_MEDIA_ARGS }).start();
-    // The page is served from the link's address, which Chromium does not count as a secure
-    // context by itself (getUserMedia needs one): it is told to, for that origin only.
-    const secure = [`--unsafely-treat-insecure-origin-as-secure=${server.base}`];
-    const farChromium = path.join(tmp, 'chromium-far');
-    writeFileSync(farChromium, `#!/bin/sh\nexec ip netns exec ${NETNS} ${CHROMIUM} "$@"\n`);
-    chmodSync(farChromium, 0o755);
+    router = await startLink(NETNS, { ...LINK, maxSeconds: Math.ceil((4 * TEST_TIMEOUT) / 1000) });
+    server = await new Server({ dir: tmp, listen: `${router.ready.near}:${PORT}`, args: SFU_MEDIA_ARGS }).start();
+    const secure = [secureOrigin(server.base)];
     browsers.ana = await launchBrowser(makeTone(tmp, people.ana.hz, 60), { args: secure });
-    browsers.ben = await launchBrowser(makeTone(tmp, people.ben.hz, 60), { executablePath: farChromium, args: secure });
+    browsers.ben = await launchBrowser(makeTone(tmp, people.ben.hz, 60), { executablePath: farChromium(tmp, NETNS), args: secure });
   });
 
   after(async () => {
