@@ -55,7 +55,8 @@ export function farChromium(dir, netns) {
 }
 
 // Chromium flag: getUserMedia needs a secure context, which a page served over plain HTTP from
-// the link's address is not, unless Chromium is told so for that origin.
-export function secureOrigin(base) {
-  return `--unsafely-treat-insecure-origin-as-secure=${base}`;
+// the link's address is not, unless Chromium is told so for that origin. One flag for all the
+// origins (Chromium keeps only the last of a repeated switch).
+export function secureOrigins(...bases) {
+  return `--unsafely-treat-insecure-origin-as-secure=${bases.join(',')}`;
 }

@@ -27,7 +27,7 @@ import assert from 'node:assert/strict';
 import {
   Server, makeTempDir, makeTone, launchBrowser, openClient, waitFor, hzNear, SCALE, tearDown, SFU_MEDIA_ARGS,
 } from './lib.mjs';
-import { startLink, farChromium, secureOrigin } from './far_side.mjs';
+import { startLink, farChromium, secureOrigins } from './far_side.mjs';
 
 const AUDIO_TIMEOUT = 40000 * SCALE;
 const TEST_TIMEOUT = 120000 * SCALE;
@@ -113,7 +113,7 @@ describe('voice over a link with 10 % loss and 60 ± 20 ms jitter', { timeout: T
     tmp = makeTempDir('webvox-lossy-');
     router = await startLink(NETNS, { ...LINK, maxSeconds: Math.ceil((4 * TEST_TIMEOUT) / 1000) });
     server = await new Server({ dir: tmp, listen: `${router.ready.near}:${PORT}`, args: SFU_MEDIA_ARGS }).start();
-    const secure = [secureOrigin(server.base)];
+    const secure = [secureOrigins(server.base)];
     browsers.ana = await launchBrowser(makeTone(tmp, people.ana.hz, 60), { args: secure });
     browsers.ben = await launchBrowser(makeTone(tmp, people.ben.hz, 60), { executablePath: farChromium(tmp, NETNS), args: secure });
   });

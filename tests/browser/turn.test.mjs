@@ -29,7 +29,7 @@ import path from 'node:path';
 import {
   Server, makeTempDir, makeTone, launchBrowser, openClient, waitFor, hzNear, SCALE, removeDir, SFU_MEDIA_ARGS,
 } from './lib.mjs';
-import { startLink, farChromium, secureOrigin } from './far_side.mjs';
+import { startLink, farChromium, secureOrigins } from './far_side.mjs';
 
 const AUDIO_TIMEOUT = 40000 * SCALE;
 const TEST_TIMEOUT = 120000 * SCALE;
@@ -231,9 +231,7 @@ describe('TURN for a browser that cannot reach the media ports', { timeout: 3 * 
     near = link.ready.near;
     firewallBen();
     coturn = await startCoturn(tmp);
-    const origins = Object.values(PORTS).map((p) => secureOrigin(`http://${near}:${p.http}`));
-    // One flag with both origins: Chromium keeps only the last of a repeated switch.
-    const secure = [`${origins[0]},${origins[1].split('=')[1]}`];
+    const secure = [secureOrigins(...Object.values(PORTS).map((p) => `http://${near}:${p.http}`))];
     browsers.ana = await launchBrowser(makeTone(tmp, people.ana.hz, 60), { args: secure });
     browsers.ben = await launchBrowser(makeTone(tmp, people.ben.hz, 60), { executablePath: farChromium(tmp, NETNS), args: secure });
   });
