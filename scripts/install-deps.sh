@@ -40,6 +40,8 @@ test_only=(
   python3-aiortc python3-numpy       # a scripted WebRTC peer and its tone detector
   chromium sox                       # real-browser tests with fake microphones playing tones
   nodejs npm                         # playwright-core drives Debian's chromium
+  coturn                             # browser.turn: a real TURN relay (use-auth-secret); the test runs its own
+  nftables                           # browser.turn: the firewall in the browser's namespace that forces the relay
 )
 
 # Only the SFU comparison needs Janus, and Debian's package enables a janus service on install:

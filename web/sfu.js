@@ -26,10 +26,13 @@ import { WebvoxError } from './errors.js';
 export class SfuLink extends EventTarget {
   // request(msg) sends a message and resolves with the server's direct reply (rejects with
   // err.code); getTrack() is the current mic track or null; sending() whether our voice should
-  // go to the server now (the floor, someone hears us).
-  constructor({ slots, request, getTrack, sending = () => true }) {
+  // go to the server now (the floor, someone hears us); iceServers the `welcome`'s STUN/TURN
+  // servers: a browser that cannot reach the media port (a firewall allowing only the TURN
+  // server) reaches webvoxd through its TURN relay.
+  constructor({ slots, request, getTrack, sending = () => true, iceServers = [] }) {
     super();
     this.slotCount = Math.max(0, Math.floor(Number(slots) || 0));
+    this.iceServers = iceServers;
     this._request = request;
     this._getTrack = getTrack;
     this._sending = sending;
@@ -141,7 +144,7 @@ export class SfuLink extends EventTarget {
     this._streams.clear();
     this._lastMidBytes.clear(); // the new connection's counters start at 0
     this._emit('slots');
-    const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+    const pc = new RTCPeerConnection({ iceServers: this.iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
     this.pc = pc;
     // Order matters: the server takes the first m-line as our voice, the rest as slots.
     this._sendTransceiver = pc.addTransceiver(this._wantedTrack() ?? 'audio', { direction: 'sendonly' });

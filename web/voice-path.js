@@ -41,7 +41,7 @@ export class VoicePath {
     this.close();
     const d = this._deps;
     if (mode === 'sfu') {
-      this.sfu = new SfuLink({ slots, request: d.request, getTrack: d.getTrack, sending: d.sending });
+      this.sfu = new SfuLink({ slots, iceServers: d.iceServers, request: d.request, getTrack: d.getTrack, sending: d.sending });
       this._onSfu(this.sfu);
     } else {
       this.mesh = new Mesh({

@@ -102,28 +102,37 @@ export function webvoxdPath() {
 
 export class Server {
   // args: further webvoxd options, after the ones every test needs (e.g. ['--media-mode', 'always-sfu']).
-  constructor({ binary = webvoxdPath(), dir = makeTempDir('webvoxd-'), args = [] } = {}) {
+  // listen: HOST:PORT; port 0 lets the system pick one (a restart then needs a fixed one).
+  constructor({ binary = webvoxdPath(), dir = makeTempDir('webvoxd-'), args = [], listen = '127.0.0.1:0' } = {}) {
     this.binary = binary;
     this.dir = dir;
     this.extraArgs = args;
+    this.listen = listen;
     this.proc = null;
     this.port = 0;
     this.logFile = path.join(dir, 'webvoxd.log');
   }
 
+  get host() {
+    return this.listen.slice(0, this.listen.lastIndexOf(':'));
+  }
+
   get base() {
-    return `http://127.0.0.1:${this.port}`;
+    return `http://${this.host}:${this.port}`;
   }
 
   get signalUrl() {
-    return `ws://127.0.0.1:${this.port}/signal`;
+    return `ws://${this.host}:${this.port}/signal`;
   }
 
+  // Starts webvoxd on its data folder; again after kill(), on the same folder (and, with a
+  // fixed listen port, the same ports): the log file is appended to.
   async start({ timeout = 20000 } = {}) {
-    const args = ['--data-dir', path.join(this.dir, 'data'), '--listen', '127.0.0.1:0',
+    const args = ['--data-dir', path.join(this.dir, 'data'), '--listen', this.listen,
       '--admin-user', ADMIN_USER, '--admin-password', ADMIN_PASSWORD, '--realm', REALM, ...this.extraArgs];
+    this.port = 0;
     this.proc = spawn(this.binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const log = createWriteStream(this.logFile);
+    const log = createWriteStream(this.logFile, { flags: 'a' });
     this.proc.stderr.pipe(log);
     const lines = createInterface({ input: this.proc.stdout });
     this.exited = new Promise((resolve) => this.proc.once('exit', (code, signal) => resolve({ code, signal })));
@@ -148,6 +157,15 @@ export class Server {
       clearTimeout(timer);
     }
     return this;
+  }
+
+  // Ends webvoxd like a crash or a power cut: SIGKILL, no goodbye to anyone. Resolves once it
+  // is gone (its sockets closed), with the time that happened (Date.now()).
+  async kill() {
+    if (!this.proc || this.proc.exitCode !== null || this.proc.signalCode !== null) throw new Error('webvoxd is not running');
+    this.proc.kill('SIGKILL');
+    await this.exited;
+    return Date.now();
   }
 
   async stop() {
@@ -255,8 +273,10 @@ export function chromiumArgs(wav) {
 }
 
 // One browser process per fake microphone: Chromium reads the capture file once per process.
-export async function launchBrowser(wav) {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: chromiumArgs(wav) });
+// executablePath: a wrapper that starts Chromium elsewhere (e.g. `ip netns exec NS chromium`);
+// args: further Chromium flags.
+export async function launchBrowser(wav, { executablePath = CHROMIUM, args = [] } = {}) {
+  return chromium.launch({ executablePath, headless: true, args: [...chromiumArgs(wav), ...args] });
 }
 
 // The same, as a browser the test can kill like a crash: its whole process group gets SIGKILL

@@ -2,10 +2,15 @@
 import { test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 
-// Just enough of a peer connection for Mesh to make and close peers that never negotiate.
+// Just enough of a peer connection for Mesh and SfuLink to make and close connections that
+// never negotiate; each keeps the configuration it was made with.
+const made = [];
 globalThis.RTCPeerConnection = class {
-  constructor() {
+  constructor(config) {
+    this.config = config;
     this.connectionState = 'new';
+    this.localDescription = null;
+    made.push(this);
   }
   close() {
     this.connectionState = 'closed';
@@ -13,7 +18,17 @@ globalThis.RTCPeerConnection = class {
   getTransceivers() {
     return [];
   }
+  addTransceiver() {
+    return {};
+  }
+  async createOffer() {
+    return { type: 'offer', sdp: '' };
+  }
+  async setLocalDescription(d) {
+    this.localDescription = d;
+  }
 };
+const ICE_SERVERS = [{ urls: ['turn:turn.example.org:3478'], username: '1700000000:a', credential: 'c' }];
 
 const { VoicePath } = await import('../../web/voice-path.js');
 
@@ -24,7 +39,7 @@ beforeEach(() => {
   wired = [];
   path = new VoicePath({
     selfId: 'm',
-    iceServers: [],
+    iceServers: ICE_SERVERS,
     send: () => {},
     request: () => new Promise(() => {}),
     getTrack: () => null,
@@ -81,4 +96,15 @@ test('close leaves no transport', () => {
   path.use('sfu', 2);
   path.close();
   assert.equal(path.mode, null);
+});
+
+test('both transports use the welcome\'s STUN/TURN servers: a firewalled browser relays', async () => {
+  path.use('mesh');
+  path.add('z', { initiator: false });
+  assert.deepEqual(made.at(-1).config.iceServers, ICE_SERVERS, 'a mesh peer');
+  path.use('sfu', 2);
+  path.start();
+  await Promise.resolve();
+  assert.deepEqual(made.at(-1).config.iceServers, ICE_SERVERS, 'the connection to the server');
+  path.close();
 });
