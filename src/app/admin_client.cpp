@@ -295,8 +295,8 @@ int run_admin_command(const AdminClientSettings& settings, const AdminCommand& c
     }
   } catch (const std::exception& e) {
     err << "webvoxd admin: cannot reach " << settings.url << ": " << e.what() << "\n";
-    if (!settings.insecure && url->tls) {
-      err << "webvoxd admin: (a self-signed certificate: --ca FILE, or --insecure)\n";
+    if (std::string_view(e.what()).find("certificate verify failed") != std::string_view::npos) {
+      err << "webvoxd admin: trust the server's certificate with --ca FILE (or --insecure)\n";
     }
     return 2;
   }

@@ -879,7 +879,9 @@ TEST_F(SignallingTest, KickedMemberIsToldAndLeavesAndWaitsBeforeRejoining) {
   EXPECT_EQ(a.link->last_of("member-left")["member"], b.session->member_id());
   EXPECT_EQ(hub.member_count(1001), 1u);
   // Signals to the kicked member no longer pass.
-  a.send({{"type", "signal"}, {"to", b.session->member_id()}, {"data", json::object()}});
+  a.send({{"type", "signal"},
+          {"to", b.session->member_id()},
+          {"data", {{"description", {{"type", "offer"}, {"sdp", "v=0"}}}}}});
   EXPECT_EQ(a.link->last()["code"], "unknown_member");
 
   b.send({{"type", "join"}, {"id", 3}, {"channel", kC1}}, 30);
