@@ -122,7 +122,8 @@ struct ViewerService::Session {
   Clock::time_point created{};
   bool media_up = false;
   bool speaker = false;  // a speaker in the mixer: it counts for its agent in the roster
-  bool operator_muted = false;  // the grid's operator muted it: its packets are dropped
+  // The grid's operator muted it (docs/admin.md): its packets are dropped.
+  bool operator_muted = false;
   std::optional<core::Vec3> avatar;                 // sp
   std::optional<core::Quaternion> avatar_rotation;  // sh
   std::optional<core::Vec3> ears;                   // lp, as sent (tethered when used)
