@@ -220,6 +220,7 @@ function updateSoundNotice() {
 
 sig.addEventListener('state', (e) => dispatch({ type: 'connection', ...e.detail }));
 sig.addEventListener('reconnected', (e) => dispatch({ type: 'reconnected', welcome: e.detail }));
+sig.addEventListener('removed', (e) => dispatch({ type: 'removed', channel: e.detail.channel, reason: e.detail.reason, retryAfter: e.detail.retryAfter }));
 sig.addEventListener('fatal', (e) => dispatch({ type: 'fatal', code: e.detail.code, retryAfter: e.detail.retryAfter }));
 sig.addEventListener('member-joined', (e) => call?.memberJoined(e.detail.member));
 sig.addEventListener('member-left', (e) => call?.memberLeft(e.detail.member));

@@ -18,6 +18,8 @@ export function sessionBanner(b, act) {
         code: b.code, kind: 'error', ...messages.authFailed(b.viaToken), dismissible: !b.viaToken,
         actions: b.viaToken ? [{ label: labels.useAccount, onClick: () => act.signOut() }] : [],
       };
+    case 'removed':
+      return { code: b.code, kind: 'info', ...messages.removed(b.reason, b.channel, b.retryAfter), dismissible: true };
     case 'replaced':
       return {
         code: b.code, kind: 'info', ...messages.replaced(b.channel), dismissible: false,

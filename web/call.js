@@ -55,6 +55,9 @@ export class Call {
     this.voice.use(joined.channelInfo?.forwarding, joined.channelInfo?.slots);
     ui.upsertParticipant({ ...this.self, muted: mic.muted }, { self: true });
     ui.setPeerState(this.self.member, '');
+    if (space.self.operatorMuted) {
+      ui.showBanner({ code: 'operator_muted', kind: 'warning', ...messages.operatorMuted() });
+    }
     // We are the newcomer: we offer to everyone already here.
     for (const m of joined.members ?? []) this._addMember(m, { initiator: true });
     if (mic.muted) sig.send({ type: 'state', muted: true, speaking: false });
@@ -126,13 +129,22 @@ export class Call {
       before: before && { hand: before.hand, floor: before.floor },
       msg, self, name: displayName(this.members.get(member)), moderated: this.space.floorModerated,
     });
-    this.space.applyMemberState(msg); // floor and hand, ours included
+    const wasOperatorMuted = !!before?.operatorMuted;
+    this.space.applyMemberState(msg); // floor, hand and operator mute, ours included
     this._announcer.add(...news);
+    if (self && typeof msg.operatorMuted === 'boolean' && msg.operatorMuted !== wasOperatorMuted) {
+      if (msg.operatorMuted) {
+        this._ui.showBanner({ code: 'operator_muted', kind: 'warning', ...messages.operatorMuted() });
+      } else {
+        this._ui.hideBanner('operator_muted');
+      }
+    }
     const m = this.members.get(member);
     if (!m) return;
     if (typeof muted === 'boolean') m.muted = muted;
     if (typeof speaking === 'boolean') m.speaking = speaking;
-    this._ui.upsertParticipant(m);
+    if (typeof msg.operatorMuted === 'boolean') m.operatorMuted = msg.operatorMuted;
+    this._ui.upsertParticipant({ ...m, muted: m.muted || !!m.operatorMuted });
   }
 
   positions(msg) {
@@ -269,7 +281,8 @@ export class Call {
       member: m.member,
       account: m.account ?? existing?.account ?? '',
       name: m.name ?? existing?.name ?? '',
-      muted: !!m.muted,
+      muted: !!m.muted || !!m.operatorMuted,
+      operatorMuted: !!m.operatorMuted,
       speaking: !!m.speaking,
       heard: false,
       level: FLOOR_DB,

@@ -17,6 +17,7 @@
 //   mic_denied, mic_no-device, mic_busy, mic_gone, mic_insecure, mic_unknown   microphone
 const RETRYABLE = new Set([
   'timeout', 'internal', 'rate_limited', 'busy', 'disconnected', 'channel_full', 'auth_throttled',
+  'kicked', // the operator's cool-down ends (docs/admin.md)
 ]);
 
 export class WebvoxError extends Error {

@@ -36,6 +36,18 @@ export const messages = {
     text: `${channel ? 'You’ll rejoin the channel automatically. ' : ''}${retrying(retryIn)}`,
   }),
 
+  operatorMuted: () => ({
+    title: 'The grid’s operator muted you',
+    text: 'Nobody in this channel hears you until the operator lets you speak again.',
+  }),
+
+  removed: (reason, channel, retryAfter) => ({
+    title: reason === 'closed' ? 'The grid’s operator closed this channel' : 'You were removed from the channel',
+    text: reason === 'closed'
+      ? `The call in ${channel || 'this channel'} was ended by the grid’s operator.`
+      : `The grid’s operator removed you from ${channel || 'this channel'}.${retryAfter ? ` You can join it again in ${retryAfter} s.` : ''}`,
+  }),
+
   replaced: (channel) => ({
     title: 'You joined from another window',
     text: `${channel ? 'Your account joined this channel somewhere else' : 'Your account connected somewhere else'}, so this window was disconnected.`,
@@ -62,6 +74,11 @@ export const messages = {
         return {
           title: 'Your link is for a different channel',
           text: tokenChannel ? `This link only lets you into ${tokenChannel}.` : 'This link doesn’t let you into that channel.',
+        };
+      case 'kicked':
+        return {
+          title: 'You were removed from this channel',
+          text: `The grid’s operator removed you from it. You can join it again in ${err.retryAfter ?? 'a few'} s.`,
         };
       case 'channel_full':
         return {

@@ -257,6 +257,19 @@ export function step(s, ev) {
         [...effects, { type: 'requestJoin', uri: s.target, gen }]);
     }
 
+    case 'removed': {
+      // The grid's operator took us out of the channel (kicked, or the channel closed): the
+      // call ends and, unlike a lost connection, we do not join it again by ourselves.
+      if (!ev.channel || (ev.channel !== s.channel && ev.channel !== s.target)) return out(s);
+      const next = { ...outOfCall(s), target: null };
+      next.phase = restingPhase(next);
+      return out(next, [
+        { type: 'teardown' },
+        { type: 'view', name: 'lobby' },
+        { type: 'banner', code: 'removed', reason: ev.reason, channel: ev.channel, retryAfter: ev.retryAfter },
+      ]);
+    }
+
     case 'fatal': {
       const channel = s.target || s.channel;
       const next = { ...outOfCall(s), phase: 'signed-out', welcome: null };

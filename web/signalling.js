@@ -13,7 +13,8 @@
 //   fatal         error message      auth_failed, auth_throttled or replaced: no automatic reconnect
 // A `busy` answer to hello (the server's password checks are all taken) is retried on the same
 // socket after its retryAfter.
-//   member-joined | member-left | member-state | positions | signal | slots | error   server pushes, as received
+//   member-joined | member-left | member-state | positions | signal | slots | forwarding |
+//   removed | error   server pushes, as received
 
 import { WebvoxError } from './errors.js';
 
@@ -30,7 +31,7 @@ const PONG_WITHIN_MS = 10000;
 const RATE_PER_S = 40;
 const BURST = 150;
 const CLOSE_REPLACED = 4001;
-const PUSH_TYPES = new Set(['member-joined', 'member-left', 'member-state', 'positions', 'signal', 'slots', 'forwarding']);
+const PUSH_TYPES = new Set(['member-joined', 'member-left', 'member-state', 'positions', 'signal', 'slots', 'forwarding', 'removed']);
 
 export class Signalling extends EventTarget {
   constructor({ url = defaultSignalUrl() } = {}) {

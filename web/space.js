@@ -71,7 +71,7 @@ export class ChannelSpace extends EventTarget {
     const target = msg.member === this.self.member ? this.self : this.others.get(msg.member);
     if (!target) return false;
     let changed = false;
-    for (const key of ['floor', 'hand']) {
+    for (const key of ['floor', 'hand', 'operatorMuted']) {
       if (typeof msg[key] === 'boolean' && target[key] !== msg[key]) {
         target[key] = msg[key];
         changed = true;
@@ -116,10 +116,12 @@ export class ChannelSpace extends EventTarget {
     return this.self.source === 'world' && now - this.worldAt < WORLD_HOLD_MS;
   }
 
-  // How loud member `id` plays here, 0…1.
+  // How loud member `id` plays here, 0…1. A member the grid's operator muted is silent: in a
+  // mesh the server carries no audio, so every client drops it (docs/admin.md).
   gainFor(id) {
     const speaker = this.others.get(id);
     if (!speaker) return this.audible ? 0 : 1;
+    if (speaker.operatorMuted) return 0;
     if (this.audible && !this.audible.has(id)) return 0;
     return hearingGain(this.channelInfo, speaker, this.self);
   }
@@ -137,14 +139,14 @@ export class ChannelSpace extends EventTarget {
   // Whether our microphone goes to member `id`: only to members that hear us, and to no one
   // while the channel's mode does not give us the floor.
   sendsTo(id) {
-    if (this.self.floor === false) return false;
+    if (this.self.floor === false || this.self.operatorMuted) return false;
     return this.listeners ? this.listeners.has(id) : true;
   }
 
   // Whether our microphone goes out at all (server-forwarded voice: to the server, which
   // forwards it to our listeners): not without the floor, nor while nobody hears us.
   sendsToAnyone() {
-    if (this.self.floor === false) return false;
+    if (this.self.floor === false || this.self.operatorMuted) return false;
     return this.listeners ? this.listeners.size > 0 : true;
   }
 
@@ -161,13 +163,14 @@ export class ChannelSpace extends EventTarget {
 const WORLD_HOLD_MS = 12000;
 
 function blankMember(member) {
-  return { member, role: 'participant', floor: true, hand: false, position: null, source: null };
+  return { member, role: 'participant', floor: true, hand: false, operatorMuted: false, position: null, source: null };
 }
 
 function applyMember(target, m) {
   if (m.role === 'moderator' || m.role === 'participant') target.role = m.role;
   if (typeof m.floor === 'boolean') target.floor = m.floor;
   if (typeof m.hand === 'boolean') target.hand = m.hand;
+  if (typeof m.operatorMuted === 'boolean') target.operatorMuted = m.operatorMuted;
   const position = m.position ? parsePosition(m.position) : null;
   if (position) {
     target.position = position;

@@ -40,6 +40,9 @@ http::Response HttpRoutes::route(const http::Request& request) {
   if (join_tokens_) {
     if (auto response = join_tokens_->serve(request)) return std::move(*response);
   }
+  if (channel_admin_) {
+    if (auto response = channel_admin_->serve(request)) return std::move(*response);
+  }
   if (world_) {
     if (auto response = world_->serve(request)) return std::move(*response);
   }

@@ -2,6 +2,7 @@
 
 #include <functional>
 
+#include "app/channel_admin_api.hpp"
 #include "app/join_token_api.hpp"
 #include "app/static_files.hpp"
 #include "app/viewer_doors.hpp"
@@ -12,7 +13,8 @@
 namespace webvox::app {
 
 // Maps HTTP requests to the application: /…/api2/{script} to the Vivox API (always HTTP 200
-// with an XML body, errors included), /admin/join-tokens to the token API, /world/… and /j/…
+// with an XML body, errors included), /admin/join-tokens to the token API, /admin/channels…
+// to the channel admin API, /world/… and /j/…
 // to the in-world HUD endpoints (when world-secret is set), /viewer-voice/… and /janus… to the
 // viewer-voice doors (when their secrets are set), other paths to the browser
 // client's files, and anything else to a plain 404. (The WebSocket at /signal is
@@ -32,6 +34,9 @@ class HttpRoutes final : public http::RequestHandler {
         viewer_doors_(viewer_doors),
         clock_(std::move(clock)) {}
 
+  // /admin/channels… (docs/admin.md); none: those paths answer 404.
+  void set_channel_admin(ChannelAdminApi* channel_admin) { channel_admin_ = channel_admin; }
+
   http::Response handle(const http::Request& request) override;
   // The viewer-voice doors answer later (a provision, a Janus long poll); the rest at once.
   void handle_async(http::Request request, http::Respond respond) override;
@@ -44,6 +49,7 @@ class HttpRoutes final : public http::RequestHandler {
   const StaticFiles* files_;
   WorldApi* world_;
   ViewerDoors* viewer_doors_;
+  ChannelAdminApi* channel_admin_ = nullptr;
   std::function<core::MonotonicTime()> clock_;
 };
 

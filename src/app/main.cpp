@@ -16,7 +16,9 @@
 #include <thread>
 #include <vector>
 
+#include "app/admin_client.hpp"
 #include "app/admin_gate.hpp"
+#include "app/channel_admin_api.hpp"
 #include "app/data_directory.hpp"
 #include "app/http_routes.hpp"
 #include "app/join_token_api.hpp"
@@ -308,6 +310,9 @@ int serve(const config::Config& config) {
   }
   app::HttpRoutes routes(vivox_api, &join_token_api, &files, world_api ? &*world_api : nullptr,
                          viewer_doors ? &*viewer_doors : nullptr);
+  app::ChannelAdminApi channel_admin(admin_gate, hub, services.channels, config.realm,
+                                     app::channel_admin_media(sfu.get(), viewers.get()));
+  routes.set_channel_admin(&channel_admin);
   http::HttpServer server(io, tls, routes, &signalling_endpoint, server_limits(config));
   spdlog::info(
       "connection budget: {} open at once, {} from one address", server.limits().max_connections,
@@ -384,6 +389,7 @@ int main(int argc, char** argv) {
                   "may grant the floor in lecture, presentation and auditorium channels");
   token->add_option("--ttl", token_request.ttl_seconds, "seconds the token stays valid (≤ 7 days)")
       ->capture_default_str();
+  app::AdminSubcommand admin(cli);
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -394,6 +400,7 @@ int main(int argc, char** argv) {
     spdlog::set_default_logger(spdlog::stderr_color_mt("webvoxd"));
     spdlog::set_level(spdlog::level::from_str(config.log_level));
     if (token->parsed()) return issue_token(config, token_request);
+    if (admin.parsed()) return admin.run(config, from_environment("WEBVOX_ADMIN_URL"));
     return serve(config);
   } catch (const std::exception& e) {
     std::cerr << "webvoxd: " << e.what() << std::endl;

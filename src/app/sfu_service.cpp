@@ -46,12 +46,15 @@ struct SfuService::Room {
   // Facts that may arrive before a member negotiates.
   std::map<std::string, core::Position> positions;
   std::map<std::string, bool> floors;
+  // Members the grid's operator muted: none of their packets are carried.
+  std::set<std::string> silenced;
   // Speakers heard through this room whose packets come from elsewhere (add_relayed).
   std::set<std::string> relayed;
   SfuBridge* bridge = nullptr;
 
   bool unused() const {
-    return members.empty() && positions.empty() && floors.empty() && relayed.empty() && !bridge;
+    return members.empty() && positions.empty() && floors.empty() && silenced.empty() &&
+           relayed.empty() && !bridge;
   }
 };
 
@@ -102,6 +105,7 @@ void SfuService::negotiate_on_media_thread(core::ChannelId channel,
   }
   auto& room = room_for(channel, properties);
   drop(room, member);  // a new offer replaces the member's previous connection
+  const auto tally = tally_for(channel, member);
 
   // Shared with the transport's handlers, which may outlive the member entry by a packet.
   const auto rtcp = std::make_shared<sfu::MemberRtcp>(negotiated->rtcp, MediaHost::random_ssrc(),
@@ -115,12 +119,12 @@ void SfuService::negotiate_on_media_thread(core::ChannelId channel,
                                   local_ice, negotiated->remote_ufrag, negotiated->data_channels},
       rtc::MediaTransport::Handlers{
           nullptr,
-          [this, channel, speaker = member, rtcp,
+          [this, channel, speaker = member, rtcp, tally,
            format = negotiated->format](std::span<std::uint8_t> packet) {
             const auto now = std::chrono::steady_clock::now();
             rtcp->on_rtp_received(packet, now);
             const auto it = rooms_.find(channel);
-            if (it == rooms_.end()) return;
+            if (it == rooms_.end() || !admit_speaker(*it->second, speaker, *tally)) return;
             it->second->sfu_room->on_rtp(speaker, packet, now);
             if (it->second->bridge) it->second->bridge->on_member_rtp(speaker, format, packet, now);
           },
@@ -202,6 +206,7 @@ void SfuService::add_relayed(core::ChannelId channel, const core::ChannelPropert
                              const std::string& member, sfu::MemberFormat format) {
   auto& room = room_for(channel, properties);
   if (!room.relayed.insert(member).second) return;
+  tally_for(channel, member);
   room.sfu_room->add(member, no_sink, {}, core::Role::Participant, format);
   apply_known_facts(room, member);
 }
@@ -211,7 +216,49 @@ void SfuService::relay_rtp(core::ChannelId channel, const std::string& member,
                            std::chrono::steady_clock::time_point now) {
   const auto it = rooms_.find(channel);
   if (it == rooms_.end() || !it->second->relayed.contains(member)) return;
+  if (!admit_speaker(*it->second, member, *tally_for(channel, member))) return;
   it->second->sfu_room->on_rtp(member, packet, now);
+}
+
+std::shared_ptr<SfuService::SpeakerTally> SfuService::tally_for(core::ChannelId channel,
+                                                                const std::string& member) {
+  std::lock_guard lock(tallies_mutex_);
+  auto& tally = tallies_[{channel, member}];
+  if (!tally) tally = std::make_shared<SpeakerTally>();
+  return tally;
+}
+
+bool SfuService::admit_speaker(const Room& room, const std::string& member, SpeakerTally& tally) {
+  if (room.silenced.contains(member)) {
+    tally.silenced.fetch_add(1);
+    return false;
+  }
+  tally.carried.fetch_add(1);
+  return true;
+}
+
+std::optional<SfuService::SpeakerCounts> SfuService::speaker_counts(
+    core::ChannelId channel, const std::string& member) const {
+  std::lock_guard lock(tallies_mutex_);
+  const auto it = tallies_.find({channel, member});
+  if (it == tallies_.end()) return std::nullopt;
+  // Silenced first: once a silenced packet is seen the mute is in force, and the carried
+  // count read after it is final until unmuted.
+  const auto silenced = it->second->silenced.load();
+  return SpeakerCounts{it->second->carried.load(), silenced};
+}
+
+void SfuService::set_silenced(core::ChannelId channel, const std::string& member, bool silenced) {
+  host_.post([=, this] {
+    auto& room = rooms_[channel];
+    if (!room) room = std::make_unique<Room>();
+    if (silenced) {
+      room->silenced.insert(member);  // kept for an offer that comes later, like floors
+    } else {
+      room->silenced.erase(member);
+      if (room->unused()) rooms_.erase(channel);
+    }
+  });
 }
 
 void SfuService::leave(core::ChannelId channel, const std::string& member) {
@@ -223,6 +270,11 @@ void SfuService::leave(core::ChannelId channel, const std::string& member) {
     if (it->second->bridge && !relayed) it->second->bridge->on_member_left(member);
     it->second->positions.erase(member);
     it->second->floors.erase(member);
+    it->second->silenced.erase(member);
+    {
+      std::lock_guard lock(tallies_mutex_);
+      tallies_.erase({channel, member});
+    }
     const auto forwarded = it->second->sfu_room ? it->second->sfu_room->size() : 0;
     if (it->second->unused()) rooms_.erase(it);
     // What is left once a member is gone (tests wait for this line to see nothing leaks).

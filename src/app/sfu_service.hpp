@@ -1,8 +1,10 @@
 #pragma once
 
 #include <boost/asio/steady_timer.hpp>
+#include <atomic>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -57,6 +59,17 @@ class SfuService final : public signalling::SfuControl {
   void place(core::ChannelId channel, const std::string& member,
              const core::Position& position) override;
   void set_floor(core::ChannelId channel, const std::string& member, bool floor) override;
+  void set_silenced(core::ChannelId channel, const std::string& member, bool silenced) override;
+
+  // A speaker's packets since it came to the channel's forwarding: carried (to its listeners'
+  // forwarding, and to the viewers' mix of a bridged room) or dropped because the grid's
+  // operator muted it. Any thread; nothing for a member the forwarding does not know.
+  struct SpeakerCounts {
+    std::uint64_t carried = 0;
+    std::uint64_t silenced = 0;
+  };
+  std::optional<SpeakerCounts> speaker_counts(core::ChannelId channel,
+                                              const std::string& member) const;
 
   // Media thread only (the viewer service shares it): a channel bridged to a viewer room.
   // Browser members' packets, positions and departures go to `bridge` (null: no longer).
@@ -72,6 +85,15 @@ class SfuService final : public signalling::SfuControl {
  private:
   struct Member;
   struct Room;
+  struct SpeakerTally {
+    std::atomic<std::uint64_t> carried{0};
+    std::atomic<std::uint64_t> silenced{0};
+  };
+
+  // The member's tally, made when first asked for (media thread).
+  std::shared_ptr<SpeakerTally> tally_for(core::ChannelId channel, const std::string& member);
+  // Counts the packet and says whether it may be carried (media thread).
+  static bool admit_speaker(const Room& room, const std::string& member, SpeakerTally& tally);
 
   void negotiate_on_media_thread(core::ChannelId channel, const core::ChannelProperties& properties,
                                  const std::string& member, core::Role role, const std::string& sdp,
@@ -92,6 +114,8 @@ class SfuService final : public signalling::SfuControl {
   media::MediaRouter& router_;
   boost::asio::steady_timer decide_timer_;
   std::map<core::ChannelId, std::unique_ptr<Room>> rooms_;
+  mutable std::mutex tallies_mutex_;
+  std::map<std::pair<core::ChannelId, std::string>, std::shared_ptr<SpeakerTally>> tallies_;
 };
 
 }  // namespace webvox::app

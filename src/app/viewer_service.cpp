@@ -96,6 +96,10 @@ std::string_view to_string(ViewerSessionEnd end) {
       return "connect_timeout";
     case ViewerSessionEnd::Silent:
       return "silent";
+    case ViewerSessionEnd::Kicked:
+      return "kicked";
+    case ViewerSessionEnd::Closed:
+      return "closed";
     case ViewerSessionEnd::kCount:
       break;
   }
@@ -119,6 +123,8 @@ struct ViewerService::Session {
   Clock::time_point created{};
   bool media_up = false;
   bool speaker = false;  // a speaker in the mixer: it counts for its agent in the roster
+  // The grid's operator muted it (docs/admin.md): its packets are dropped.
+  bool operator_muted = false;
   std::optional<core::Vec3> avatar;                 // sp
   std::optional<core::Quaternion> avatar_rotation;  // sh
   std::optional<core::Vec3> ears;                   // lp, as sent (tethered when used)
@@ -273,6 +279,13 @@ void ViewerService::provision_on_media_thread(
       end(*older->second, ViewerSessionEnd::Replaced);
     }
   }
+  if (setup.channel) {
+    if (const auto wait = kicked_.remaining(*setup.channel, agent, Clock::now())) {
+      return refuse(viewer::ProvisionFailure::Unavailable,
+                    "removed from this voice channel by the grid's operator; try again in " +
+                        std::to_string(wait->count()) + " s");
+    }
+  }
   if (sessions_.size() >= settings_.max_sessions) {
     return refuse(viewer::ProvisionFailure::Full,
                   "the server has as many viewer sessions as it takes");
@@ -301,6 +314,7 @@ void ViewerService::provision_on_media_thread(
   session->timestamp = MediaHost::random_ssrc();
   session->on_event = std::move(request.on_event);
   session->created = Clock::now();
+  session->operator_muted = setup.channel && operator_muted_.contains({*setup.channel, agent});
   session->rtcp =
       std::make_shared<sfu::MemberRtcp>(sfu::MemberRtcpSettings{ssrc, {ssrc}, std::string(kCname)},
                                         MediaHost::random_ssrc(), session->created);
@@ -417,15 +431,20 @@ void ViewerService::bridge_agent(Session& session, bool counts) {
   }
   const sfu::MemberFormat format{session.media.opus_payload_type,
                                  session.media.audio_level_extension_id.value_or(1)};
-  with_hub(
-      [this, hub, channel, properties = room.properties, info = std::move(info), format]() mutable {
-        const auto member = info.member;
-        if (!hub->join_viewer(channel, properties, std::move(info))) return;
-        // The forwarding's rooms belong to the media thread.
-        host_.post([this, channel, properties, member, format] {
-          world_.forwarding->add_relayed(channel, properties, member, format);
-        });
-      });
+  with_hub([this, hub, channel, properties = room.properties, info = std::move(info), format,
+            agent = session.agent]() mutable {
+    const auto member = info.member;
+    const auto account = info.account;
+    if (!hub->join_viewer(channel, properties, std::move(info))) return;
+    // The hub keeps the operator's mutes (they outlive this session while the channel has
+    // members, and end with it): the mix follows what it says.
+    const bool muted = hub->operator_muted(channel, account);
+    // The forwarding's rooms belong to the media thread.
+    host_.post([this, channel, properties, member, format, agent, muted] {
+      world_.forwarding->add_relayed(channel, properties, member, format);
+      apply_operator_muted(channel, agent, muted);
+    });
+  });
 }
 
 void ViewerService::with_hub(std::function<void()> call) {
@@ -480,6 +499,52 @@ void ViewerService::logout_all(const std::string& agent_id) {
   });
 }
 
+void ViewerService::end_in_channel(core::ChannelId channel, ViewerSessionEnd why,
+                                   const std::function<bool(const Session&)>& which) {
+  std::vector<Session*> ending;
+  for (auto& [id, session] : sessions_) {
+    if (session->room->channel == channel && which(*session)) ending.push_back(session.get());
+  }
+  for (auto* session : ending) end(*session, why);
+}
+
+void ViewerService::kick(core::ChannelId channel, const std::string& agent,
+                         std::chrono::seconds cooldown) {
+  host_.post([this, channel, agent, cooldown] {
+    const auto now = Clock::now();
+    kicked_.note(channel, agent, now, now + cooldown);
+    end_in_channel(channel, ViewerSessionEnd::Kicked,
+                   [&agent](const Session& session) { return session.agent == agent; });
+  });
+}
+
+void ViewerService::close_channel(core::ChannelId channel) {
+  host_.post([this, channel] {
+    end_in_channel(channel, ViewerSessionEnd::Closed, [](const Session&) { return true; });
+  });
+}
+
+void ViewerService::set_operator_muted(core::ChannelId channel, const std::string& agent,
+                                       bool muted) {
+  host_.post([this, channel, agent, muted] { apply_operator_muted(channel, agent, muted); });
+}
+
+void ViewerService::apply_operator_muted(core::ChannelId channel, const std::string& agent,
+                                         bool muted) {
+  if (muted) {
+    if (operator_muted_.size() >= kMaxOperatorMuted && !operator_muted_.contains({channel, agent}))
+      operator_muted_.erase(operator_muted_.begin());
+    operator_muted_.insert({channel, agent});
+  } else {
+    operator_muted_.erase({channel, agent});
+  }
+  for (auto& [id, session] : sessions_) {
+    if (session->room->channel == channel && session->agent == agent) {
+      session->operator_muted = muted;
+    }
+  }
+}
+
 void ViewerService::end(Session& session, ViewerSessionEnd why) {
   auto& room = *session.room;
   send_roster(room, room.roster.remove_session(session.id));
@@ -514,6 +579,10 @@ void ViewerService::on_rtp(Session& session, std::span<std::uint8_t> packet) {
     // A neighbour region's connection (mic-muted by the viewer anyway), or one that has not
     // joined: only where the agent is primary is it heard.
     ++counters_.rtp_not_mixed;
+    return;
+  }
+  if (session.operator_muted) {
+    ++counters_.rtp_operator_muted;
     return;
   }
   const auto parsed = rtc::rtp::parse_rtp_packet(packet);
@@ -738,6 +807,7 @@ nlohmann::json ViewerService::to_json(const Stats& stats) {
                         {"rtp_in", stats.rtp_in},
                         {"rtp_not_mixed", stats.rtp_not_mixed},
                         {"rtp_malformed", stats.rtp_malformed},
+                        {"rtp_operator_muted", stats.rtp_operator_muted},
                         {"mixed_packets_out", stats.mixed_packets_out},
                         {"sldata_in", stats.sldata_in},
                         {"sldata_out", stats.sldata_out},

@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -23,6 +24,7 @@
 #include "mixer/room_mixer.hpp"
 #include "rtc/sctp/sctp_association.hpp"
 #include "viewer/roster.hpp"
+#include "signalling/rejoin_cooldown.hpp"
 #include "viewer/viewer_voice.hpp"
 
 namespace webvox::signalling {
@@ -52,6 +54,8 @@ enum class ViewerSessionEnd : std::size_t {
   Replaced,        // a newer provision of the same agent in the same room
   ConnectTimeout,  // ICE and DTLS were not up within Settings::connect_timeout
   Silent,          // nothing from the viewer (no consent checks) for Settings::silence_timeout
+  Kicked,          // the grid's operator removed the agent from the channel (docs/admin.md)
+  Closed,          // the grid's operator closed the channel
   kCount,
 };
 std::string_view to_string(ViewerSessionEnd end);
@@ -107,6 +111,7 @@ class ViewerService final : public viewer::ViewerVoice {
     std::uint64_t rtp_in = 0;
     std::uint64_t rtp_not_mixed = 0;  // from a session that does not count (not primary)
     std::uint64_t rtp_malformed = 0;
+    std::uint64_t rtp_operator_muted = 0;  // from an agent the grid's operator muted
     std::uint64_t mixed_packets_out = 0;
     std::uint64_t sldata_in = 0;
     std::uint64_t sldata_out = 0;
@@ -138,6 +143,17 @@ class ViewerService final : public viewer::ViewerVoice {
                bool completed) override;
   void logout(const std::string& agent_id, const std::string& viewer_session) override;
   void logout_all(const std::string& agent_id) override;
+
+  // The grid's operator (docs/admin.md), for the agents in the rooms bridged to `channel`:
+  // ends their sessions (the viewer is told the call ended); a kicked agent's provisions into
+  // those rooms are refused for `cooldown`.
+  void kick(core::ChannelId channel, const std::string& agent, std::chrono::seconds cooldown);
+  void close_channel(core::ChannelId channel);
+  // None of the agent's packets reach the mix (nor, through the forwarding, browsers) while
+  // muted. The hub keeps the mute; each session that joins the channel takes it from there
+  // (until then a new session takes what it last was here).
+  void set_operator_muted(core::ChannelId channel, const std::string& agent, bool muted);
+  static constexpr std::size_t kMaxOperatorMuted = 10000;
 
   // As of the last media tick (20 ms); callable from any thread.
   Stats stats() const;
@@ -173,9 +189,18 @@ class ViewerService final : public viewer::ViewerVoice {
   void drop_sl_data(Session& session, SlDataDrop why);
   void publish_stats();
 
+  // Media thread: the mute of the agent's sessions in rooms bridged to `channel`, and of its
+  // later ones there.
+  void apply_operator_muted(core::ChannelId channel, const std::string& agent, bool muted);
+  // Ends every session in the rooms bridged to `channel` for which `which` is true.
+  void end_in_channel(core::ChannelId channel, ViewerSessionEnd why,
+                      const std::function<bool(const Session&)>& which);
+
   MediaHost& host_;
   Settings settings_;
   OneWorld world_;
+  signalling::RejoinCooldown kicked_;                                   // media thread
+  std::set<std::pair<core::ChannelId, std::string>> operator_muted_;    // media thread
   std::unordered_map<std::string, std::unique_ptr<Session>> sessions_;  // by viewer_session
   std::map<viewer::RoomKey, std::unique_ptr<Room>> rooms_;
   std::uint64_t next_number_ = 1;              // mixer speaker/listener ids

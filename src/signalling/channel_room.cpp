@@ -103,8 +103,20 @@ void ChannelRoom::update_state(const std::string& member, std::optional<bool> mu
   auto& info = it->second.info;
   if (muted) info.muted = *muted;
   if (speaking) info.speaking = *speaking;
-  if (info.muted || !info.floor) info.speaking = false;  // never relayed as heard
+  if (info.muted || !info.floor || info.operator_muted) info.speaking = false;  // never heard
   announce_state(it->second);
+}
+
+bool ChannelRoom::set_operator_muted(const std::string& member, bool muted) {
+  const auto it = entries_.find(member);
+  if (it == entries_.end()) return false;
+  auto& entry = it->second;
+  entry.info.operator_muted = muted;
+  if (muted) entry.info.speaking = false;
+  const auto message = serialize(member_state_message(entry.info));
+  entry.link->send(message);  // the member shows it is muted by the operator
+  broadcast(entry.info.member, message);
+  return true;
 }
 
 ChannelRoom::FloorResult ChannelRoom::set_floor(const std::string& by, const std::string& target,

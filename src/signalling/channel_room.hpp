@@ -53,6 +53,9 @@ class ChannelRoom {
 
   void update_state(const std::string& member, std::optional<bool> muted,
                     std::optional<bool> speaking);
+  // The grid's operator silences (or lets speak again) a member: everyone, the member too,
+  // gets its `member-state`. False when it is not here.
+  bool set_operator_muted(const std::string& member, bool muted);
   enum class FloorResult { Changed, Forbidden, UnknownMember, NotModerated };
   FloorResult set_floor(const std::string& by, const std::string& target, bool granted);
   void set_hand(const std::string& member, bool raised);

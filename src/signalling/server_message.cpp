@@ -12,7 +12,8 @@ json to_json(const MemberInfo& member) {
                  {"speaking", member.speaking},
                  {"role", core::to_string(member.role)},
                  {"floor", member.floor},
-                 {"hand", member.hand}};
+                 {"hand", member.hand},
+                 {"operatorMuted", member.operator_muted}};
   if (member.position) object["position"] = to_json(*member.position);
   if (member.viewer) object["viewer"] = true;
   return object;
@@ -28,8 +29,13 @@ json to_json(const PlacedPosition& placed) {
 }
 
 json member_state_message(const MemberInfo& member) {
-  return {{"type", "member-state"},      {"member", member.member}, {"muted", member.muted},
-          {"speaking", member.speaking}, {"floor", member.floor},   {"hand", member.hand}};
+  return {{"type", "member-state"},
+          {"member", member.member},
+          {"muted", member.muted},
+          {"speaking", member.speaking},
+          {"floor", member.floor},
+          {"hand", member.hand},
+          {"operatorMuted", member.operator_muted}};
 }
 
 namespace {
@@ -96,6 +102,28 @@ std::string error_message(const json& id, std::string_view code, std::string_vie
   return serialize_reply(
       {{"type", "error"}, {"code", code}, {"message", text}, {"retryAfter", retry_after.count()}},
       id);
+}
+
+std::string_view to_string(RemovalReason reason) {
+  switch (reason) {
+    case RemovalReason::Kicked:
+      return "kicked";
+    case RemovalReason::Closed:
+      return "closed";
+  }
+  return "kicked";
+}
+
+std::string removed_message(std::string_view channel, RemovalReason reason,
+                            std::optional<std::chrono::seconds> retry_after) {
+  json message = {{"type", "removed"},
+                  {"channel", channel},
+                  {"reason", to_string(reason)},
+                  {"message", reason == RemovalReason::Kicked
+                                  ? "removed from the channel by the grid's operator"
+                                  : "the grid's operator closed the channel"}};
+  if (retry_after) message["retryAfter"] = retry_after->count();
+  return serialize(message);
 }
 
 }  // namespace webvox::signalling

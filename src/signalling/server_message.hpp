@@ -36,6 +36,9 @@ struct MemberInfo {
   // viewer voice bridged into this channel (docs/viewers.md). Such members keep the channel
   // forwarded by the server.
   bool viewer = false;
+  // Silenced by the grid's operator (docs/admin.md): the server carries none of its audio
+  // where it carries audio, and every client drops it where the server carries none (mesh).
+  bool operator_muted = false;
 };
 
 nlohmann::json to_json(const MemberInfo& member);
@@ -67,6 +70,14 @@ std::string slots_message(std::span<const ReceiveSlot> slots);
 std::string serialize(const nlohmann::json& message);
 
 std::string error_message(const nlohmann::json& id, std::string_view code, std::string_view text);
+
+// Why the server took a member out of its channel (docs/admin.md).
+enum class RemovalReason { Kicked, Closed };
+std::string_view to_string(RemovalReason reason);
+// Tells a member it is no longer in `channel` (`removed`); `retry_after`: it may not join the
+// channel again before then (whole seconds, rounded up).
+std::string removed_message(std::string_view channel, RemovalReason reason,
+                            std::optional<std::chrono::seconds> retry_after);
 // An error that says when to try again (`retryAfter`, whole seconds): auth_throttled, busy.
 std::string error_message(const nlohmann::json& id, std::string_view code, std::string_view text,
                           std::chrono::seconds retry_after);

@@ -30,6 +30,9 @@ class SfuControl {
   virtual void place(core::ChannelId channel, const std::string& member,
                      const core::Position& position) = 0;
   virtual void set_floor(core::ChannelId channel, const std::string& member, bool floor) = 0;
+  // The grid's operator muted the member (docs/admin.md): none of its packets are carried,
+  // to browsers or to viewers, until it is unmuted or leaves.
+  virtual void set_silenced(core::ChannelId channel, const std::string& member, bool silenced) = 0;
 };
 
 }  // namespace webvox::signalling

@@ -1,5 +1,7 @@
 #include "signalling/signalling_hub.hpp"
 
+#include <algorithm>
+
 #include "base/secure_random.hpp"
 #include "signalling/signalling_session.hpp"
 
@@ -26,7 +28,13 @@ void SignallingHub::remove_locked(core::ChannelId channel, const std::string& me
   if (auto* sfu = sfu_of_locked(*room)) sfu->leave(channel, member);
   room->remove(member);
   // The others' audible lists lost this member: the next position tick tells them (see join).
-  if (room->empty()) rooms_.erase(channel);
+  if (room->empty()) erase_room_locked(channel);
+}
+
+void SignallingHub::erase_room_locked(core::ChannelId channel) {
+  rooms_.erase(channel);
+  operator_muted_.erase(operator_muted_.lower_bound({channel, std::string()}),
+                        operator_muted_.lower_bound({channel + 1, std::string()}));
 }
 
 void SignallingHub::refit_locked(core::ChannelId channel) {
@@ -59,6 +67,7 @@ void SignallingHub::switch_forwarding_locked(core::ChannelId channel, ChannelRoo
     for (const auto& member : members) {
       if (member.position) context_.sfu->place(channel, member.member, member.position->position);
       context_.sfu->set_floor(channel, member.member, member.floor);
+      if (member.operator_muted) context_.sfu->set_silenced(channel, member.member, true);
     }
   } else {
     for (const auto& member : members) context_.sfu->leave(channel, member.member);
@@ -70,6 +79,12 @@ SignallingHub::JoinOutcome SignallingHub::join(
     std::shared_ptr<PeerLink> link, std::optional<core::ChannelId> previous, base::SteadyTime now,
     const std::function<std::string(const JoinOutcome&)>& joined) {
   std::lock_guard lock(mutex_);
+  JoinOutcome outcome;
+  if (const auto wait = kicked_.remaining(channel, self.account, now)) {
+    outcome.kicked = *wait;
+    return outcome;
+  }
+  self.operator_muted = operator_muted_.contains({channel, self.account});
   const auto empty_room = [&] {
     return ChannelRoom(properties, decide_locked(core::ForwardingMode::Mesh, 0, false));
   };
@@ -83,10 +98,9 @@ SignallingHub::JoinOutcome SignallingHub::join(
     remove_locked(channel, *older);
     room = &rooms_.try_emplace(channel, empty_room()).first->second;  // may have been emptied
   }
-  JoinOutcome outcome;
   if (room->size() - room->viewer_count() >= context_.max_members_per_channel) {
     outcome.full = true;
-    if (room->empty()) rooms_.erase(channel);
+    if (room->empty()) erase_room_locked(channel);
     return outcome;
   }
   if (const auto world = world_positions_.find(self.account);
@@ -109,6 +123,11 @@ SignallingHub::JoinOutcome SignallingHub::join(
   auto* sfu = sfu_of_locked(*room);
   if (sfu && admission.self.position) {
     sfu->place(channel, admission.self.member, admission.self.position->position);
+  }
+  if (admission.self.operator_muted) {
+    // Kept even if replacing an older connection emptied the room a moment ago.
+    operator_muted_.insert({channel, admission.self.account});
+    if (sfu) sfu->set_silenced(channel, admission.self.member, true);
   }
   outcome.self = std::move(admission.self);
   outcome.hearing = std::move(admission.hearing);
@@ -146,12 +165,14 @@ bool SignallingHub::join_viewer(core::ChannelId channel, const core::ChannelProp
            .first->second;
   if (room->contains(self.member)) return true;
   self.viewer = true;
+  self.operator_muted = operator_muted_.contains({channel, self.account});
   switch_forwarding_locked(channel, *room, core::ForwardingMode::Sfu);
   auto admission = room->admit(std::move(self), std::make_shared<NoLink>());
   if (auto* sfu = sfu_of_locked(*room)) {
     if (admission.self.position)
       sfu->place(channel, admission.self.member, admission.self.position->position);
     sfu->set_floor(channel, admission.self.member, admission.self.floor);
+    if (admission.self.operator_muted) sfu->set_silenced(channel, admission.self.member, true);
   }
   return true;
 }
@@ -274,6 +295,94 @@ std::optional<core::ForwardingMode> SignallingHub::forwarding(core::ChannelId ch
   const auto* room = room_locked(channel);
   if (!room) return std::nullopt;
   return room->forwarding();
+}
+
+std::vector<SignallingHub::ChannelView> SignallingHub::channels() {
+  std::lock_guard lock(mutex_);
+  std::vector<ChannelView> out;
+  out.reserve(rooms_.size());
+  for (const auto& [id, room] : rooms_) out.push_back({id, room.forwarding(), room.members()});
+  std::sort(out.begin(), out.end(),
+            [](const ChannelView& a, const ChannelView& b) { return a.channel < b.channel; });
+  return out;
+}
+
+std::optional<SignallingHub::ChannelView> SignallingHub::channel_view(core::ChannelId channel) {
+  std::lock_guard lock(mutex_);
+  const auto* room = room_locked(channel);
+  if (!room) return std::nullopt;
+  return ChannelView{channel, room->forwarding(), room->members()};
+}
+
+namespace {
+
+std::vector<MemberInfo> members_of(const ChannelRoom& room, const std::string& account) {
+  std::vector<MemberInfo> out;
+  for (auto& member : room.members()) {
+    if (member.account == account) out.push_back(std::move(member));
+  }
+  return out;
+}
+
+}  // namespace
+
+SignallingHub::OperatorOutcome SignallingHub::kick(core::ChannelId channel, std::string_view uri,
+                                                   const std::string& account, base::SteadyTime now,
+                                                   std::chrono::seconds cooldown) {
+  std::lock_guard lock(mutex_);
+  OperatorOutcome outcome;
+  const auto* room = room_locked(channel);
+  if (!room) return {OperatorResult::UnknownChannel, {}};
+  outcome.members = members_of(*room, account);
+  if (outcome.members.empty()) return {OperatorResult::UnknownMember, {}};
+  kicked_.note(channel, account, now, now + cooldown);
+  const auto message = removed_message(uri, RemovalReason::Kicked, cooldown);
+  for (const auto& member : outcome.members) {
+    if (const auto* still = room_locked(channel)) still->send_to(member.member, message);
+    remove_locked(channel, member.member);
+  }
+  refit_locked(channel);
+  return outcome;
+}
+
+SignallingHub::OperatorOutcome SignallingHub::set_operator_muted(core::ChannelId channel,
+                                                                 const std::string& account,
+                                                                 bool muted) {
+  std::lock_guard lock(mutex_);
+  OperatorOutcome outcome;
+  auto* room = room_locked(channel);
+  if (!room) return {OperatorResult::UnknownChannel, {}};
+  outcome.members = members_of(*room, account);
+  if (outcome.members.empty()) return {OperatorResult::UnknownMember, {}};
+  auto* sfu = sfu_of_locked(*room);
+  for (const auto& member : outcome.members) {
+    room->set_operator_muted(member.member, muted);
+    if (sfu) sfu->set_silenced(channel, member.member, muted);
+  }
+  if (muted) {
+    operator_muted_.insert({channel, account});
+  } else {
+    operator_muted_.erase({channel, account});
+  }
+  return outcome;
+}
+
+bool SignallingHub::operator_muted(core::ChannelId channel, const std::string& account) {
+  std::lock_guard lock(mutex_);
+  return operator_muted_.contains({channel, account});
+}
+
+SignallingHub::OperatorOutcome SignallingHub::close(core::ChannelId channel, std::string_view uri) {
+  std::lock_guard lock(mutex_);
+  auto* room = room_locked(channel);
+  if (!room) return {OperatorResult::UnknownChannel, {}};
+  OperatorOutcome outcome{OperatorResult::Done, room->members()};
+  room->broadcast("", removed_message(uri, RemovalReason::Closed, std::nullopt));
+  if (auto* sfu = sfu_of_locked(*room)) {
+    for (const auto& member : outcome.members) sfu->leave(channel, member.member);
+  }
+  erase_room_locked(channel);
+  return outcome;
 }
 
 }  // namespace webvox::signalling

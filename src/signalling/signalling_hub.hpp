@@ -6,7 +6,9 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -20,6 +22,7 @@
 #include "signalling/sfu_control.hpp"
 #include "signalling/password_checks.hpp"
 #include "signalling/peer_link.hpp"
+#include "signalling/rejoin_cooldown.hpp"
 #include "signalling/server_message.hpp"
 
 namespace webvox::signalling {
@@ -55,6 +58,9 @@ class SignallingHub {
 
   struct JoinOutcome {
     bool full = false;
+    // The grid's operator kicked this account out of the channel: it may join again after
+    // this long (nothing else done).
+    std::optional<std::chrono::seconds> kicked;
     MemberInfo self;  // as the others see it: floor by the channel's mode, position if known
     std::vector<MemberInfo> others;
     core::Hearing hearing;
@@ -121,6 +127,35 @@ class SignallingHub {
   // How media flows in the channel now; nullopt while nobody is in it.
   std::optional<core::ForwardingMode> forwarding(core::ChannelId channel);
 
+  // What the grid's operator sees and does (docs/admin.md, app::ChannelAdmin).
+  struct ChannelView {
+    core::ChannelId channel = 0;
+    core::ForwardingMode forwarding = core::ForwardingMode::Mesh;
+    std::vector<MemberInfo> members;
+  };
+  // Every channel somebody is in, by id.
+  std::vector<ChannelView> channels();
+  std::optional<ChannelView> channel_view(core::ChannelId channel);
+  enum class OperatorResult { Done, UnknownChannel, UnknownMember };
+  struct OperatorOutcome {
+    OperatorResult result = OperatorResult::Done;
+    std::vector<MemberInfo> members;  // the members it acted on
+  };
+  // Takes every connection of `account` out of the channel (`uri`, as clients name it): each
+  // is told why (`removed`, reason kicked), the others see it leave, its forwarding goes, and
+  // the account may not join the channel again for `cooldown`.
+  OperatorOutcome kick(core::ChannelId channel, std::string_view uri, const std::string& account,
+                       base::SteadyTime now, std::chrono::seconds cooldown);
+  // Silences every connection of `account` in the channel (or lets it speak again): everyone
+  // gets its member-state (operatorMuted), and the SFU carries none of its packets. It stays
+  // muted when it joins again, until unmuted or until the channel empties.
+  OperatorOutcome set_operator_muted(core::ChannelId channel, const std::string& account,
+                                     bool muted);
+  // Whether the operator muted `account` in the channel (and it is still remembered).
+  bool operator_muted(core::ChannelId channel, const std::string& account);
+  // Ends the channel's call: every member is told (`removed`, reason closed) and leaves.
+  OperatorOutcome close(core::ChannelId channel, std::string_view uri);
+
  private:
   struct WorldPosition {
     core::Position position;
@@ -130,6 +165,8 @@ class SignallingHub {
   // Call with mutex_ held.
   // Removes a member without re-deciding the channel's forwarding (see refit_locked).
   void remove_locked(core::ChannelId channel, const std::string& member);
+  // Forgets an empty room, and what the operator muted in it.
+  void erase_room_locked(core::ChannelId channel);
   // Re-decides the forwarding of a channel whose membership shrank.
   void refit_locked(core::ChannelId channel);
   // Viewer members need the server to forward: their voice cannot join a mesh.
@@ -149,6 +186,9 @@ class SignallingHub {
   std::mutex mutex_;
   std::unordered_map<core::ChannelId, ChannelRoom> rooms_;
   std::unordered_map<std::string, WorldPosition> world_positions_;  // by account
+  RejoinCooldown kicked_;
+  // Accounts the operator muted, by channel: kept while the channel has members.
+  std::set<std::pair<core::ChannelId, std::string>> operator_muted_;
 };
 
 }  // namespace webvox::signalling

@@ -209,6 +209,13 @@ void SignallingSession::handle(const json& id, const Join& join, const SessionCl
   };
   const auto outcome = hub_.join(channel->id, channel->properties, std::move(self), link_, channel_,
                                  clock.monotonic, joined_message);
+  if (outcome.kicked) {
+    return link_->send(error_message(id, "kicked",
+                                     "the grid's operator removed you from this channel; try "
+                                     "again in " +
+                                         std::to_string(outcome.kicked->count()) + " s",
+                                     *outcome.kicked));
+  }
   if (outcome.full) return reply_error(id, "channel_full", "the channel is full");
   channel_ = channel->id;
   channel_uri_ = join.channel;

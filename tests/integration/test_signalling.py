@@ -119,7 +119,7 @@ class SignallingCase(unittest.IsolatedAsyncioTestCase):
         self.assertEqual(info, {"member": client.member, "account": client.account,
                                 "name": name or client.account, "muted": False,
                                 "speaking": False, "role": "participant", "floor": True,
-                                "hand": False})
+                                "hand": False, "operatorMuted": False})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -438,13 +438,16 @@ class ChannelTest(SignallingCase):
         # member-state
         await a2.send({"type": "state", "muted": True})
         self.assertEqual(await a1.recv(), {"type": "member-state", "member": a2.member,
-                                           "muted": True, "speaking": False, "floor": True, "hand": False})
+                                           "muted": True, "speaking": False, "floor": True, "hand": False,
+                                           "operatorMuted": False})
         await a2.send({"type": "state", "muted": False, "speaking": True, "floor": True, "hand": False})
         self.assertEqual(await a1.recv(), {"type": "member-state", "member": a2.member,
-                                           "muted": False, "speaking": True, "floor": True, "hand": False})
+                                           "muted": False, "speaking": True, "floor": True, "hand": False,
+                                           "operatorMuted": False})
         await a2.send({"type": "state"})  # both left out: the current state again
         self.assertEqual(await a1.recv(), {"type": "member-state", "member": a2.member,
-                                           "muted": False, "speaking": True, "floor": True, "hand": False})
+                                           "muted": False, "speaking": True, "floor": True, "hand": False,
+                                           "operatorMuted": False})
         await a2.assert_quiet()  # not echoed to the sender
         await b1.assert_quiet()
         # A newcomer sees the current state.

@@ -88,6 +88,9 @@ struct FakeSfu final : signalling::SfuControl {
   void set_floor(core::ChannelId, const std::string& member, bool floor) override {
     calls.push_back("floor " + member + " " + (floor ? "1" : "0"));
   }
+  void set_silenced(core::ChannelId, const std::string& member, bool silenced) override {
+    calls.push_back("silence " + member + " " + (silenced ? "1" : "0"));
+  }
   std::size_t count(const std::string& call) const {
     return std::count(calls.begin(), calls.end(), call);
   }
@@ -858,3 +861,151 @@ TEST_F(DeferredSignInTest, RefusedJoinTokensAreReportedWithTheirSource) {
 }
 
 }  // namespace
+
+// The grid operator's actions (docs/admin.md): kick, mute, close.
+
+TEST_F(SignallingTest, KickedMemberIsToldAndLeavesAndWaitsBeforeRejoining) {
+  auto a = joined("xA", "pa", kC1);
+  auto b = joined("xB", "pb", kC1);
+  const auto kicked = hub.kick(1001, kC1, "xB", after(0), std::chrono::seconds(60));
+  ASSERT_EQ(kicked.result, signalling::SignallingHub::OperatorResult::Done);
+  ASSERT_EQ(kicked.members.size(), 1u);
+  EXPECT_EQ(kicked.members[0].member, b.session->member_id());
+  const auto removed = b.link->last();
+  EXPECT_EQ(removed["type"], "removed");
+  EXPECT_EQ(removed["reason"], "kicked");
+  EXPECT_EQ(removed["channel"], kC1);
+  EXPECT_EQ(removed["retryAfter"], 60);
+  EXPECT_EQ(a.link->last_of("member-left")["member"], b.session->member_id());
+  EXPECT_EQ(hub.member_count(1001), 1u);
+  // Signals to the kicked member no longer pass.
+  a.send({{"type", "signal"},
+          {"to", b.session->member_id()},
+          {"data", {{"description", {{"type", "offer"}, {"sdp", "v=0"}}}}}});
+  EXPECT_EQ(a.link->last()["code"], "unknown_member");
+
+  b.send({{"type", "join"}, {"id", 3}, {"channel", kC1}}, 30);
+  EXPECT_EQ(b.link->last()["code"], "kicked");
+  EXPECT_EQ(b.link->last()["retryAfter"], 30);
+  EXPECT_EQ(hub.member_count(1001), 1u);
+  // Another channel is open to it, and the cool-down ends.
+  b.send({{"type", "join"}, {"channel", kC2}}, 31);
+  EXPECT_EQ(b.link->last()["type"], "joined");
+  b.send({{"type", "join"}, {"channel", kC1}}, 60);
+  EXPECT_EQ(b.link->last()["type"], "joined");
+}
+
+TEST_F(SignallingTest, KickNamesUnknownChannelsAndMembers) {
+  auto a = joined("xA", "pa", kC1);
+  EXPECT_EQ(hub.kick(1002, kC2, "xA", after(0), std::chrono::seconds(60)).result,
+            signalling::SignallingHub::OperatorResult::UnknownChannel);
+  EXPECT_EQ(hub.kick(1001, kC1, "xB", after(0), std::chrono::seconds(60)).result,
+            signalling::SignallingHub::OperatorResult::UnknownMember);
+  EXPECT_EQ(hub.set_operator_muted(1001, "xB", true).result,
+            signalling::SignallingHub::OperatorResult::UnknownMember);
+  EXPECT_EQ(hub.close(1002, kC2).result, signalling::SignallingHub::OperatorResult::UnknownChannel);
+  // Nothing was done to the one who is there.
+  EXPECT_EQ(hub.member_count(1001), 1u);
+  EXPECT_EQ(a.link->last()["type"], "joined");
+}
+
+TEST_F(SignallingTest, OperatorMuteIsToldToEveryoneAndOutlivesARejoin) {
+  auto a = joined("xA", "pa", kC1);
+  auto b = joined("xB", "pb", kC1);
+  ASSERT_EQ(hub.set_operator_muted(1001, "xB", true).result,
+            signalling::SignallingHub::OperatorResult::Done);
+  for (auto* client : {&a, &b}) {
+    const auto state = client->link->last();
+    EXPECT_EQ(state["type"], "member-state");
+    EXPECT_EQ(state["member"], b.session->member_id());
+    EXPECT_EQ(state["operatorMuted"], true);
+  }
+  // Speaking is never relayed while muted by the operator.
+  b.send({{"type", "state"}, {"speaking", true}});
+  EXPECT_EQ(a.link->last()["speaking"], false);
+  // Leaving and joining again does not lift it; the operator does.
+  b.send({{"type", "leave"}});
+  b.send({{"type", "join"}, {"channel", kC1}});
+  EXPECT_EQ(b.link->last()["self"]["operatorMuted"], true);
+  EXPECT_EQ(a.link->last_of("member-joined")["member"]["operatorMuted"], true);
+  ASSERT_EQ(hub.set_operator_muted(1001, "xB", false).result,
+            signalling::SignallingHub::OperatorResult::Done);
+  EXPECT_EQ(a.link->last()["operatorMuted"], false);
+  const auto view = hub.channel_view(1001);
+  ASSERT_TRUE(view);
+  for (const auto& member : view->members) EXPECT_FALSE(member.operator_muted);
+}
+
+TEST_F(SignallingTest, AnEmptiedChannelForgetsItsOperatorMutes) {
+  auto a = joined("xA", "pa", kC1);
+  hub.set_operator_muted(1001, "xA", true);
+  a.send({{"type", "leave"}});
+  EXPECT_FALSE(hub.channel_view(1001));
+  a.send({{"type", "join"}, {"channel", kC1}});
+  EXPECT_EQ(a.link->last()["self"]["operatorMuted"], false);
+}
+
+TEST_F(SignallingTest, CloseTellsEveryoneAndEndsTheCall) {
+  auto a = joined("xA", "pa", kC1);
+  auto b = joined("xB", "pb", kC1);
+  auto c = joined("xC", "pc", kC2);
+  const auto closed = hub.close(1001, kC1);
+  EXPECT_EQ(closed.members.size(), 2u);
+  for (auto* client : {&a, &b}) {
+    EXPECT_EQ(client->link->last()["type"], "removed");
+    EXPECT_EQ(client->link->last()["reason"], "closed");
+    EXPECT_FALSE(client->link->last().contains("retryAfter"));
+  }
+  EXPECT_EQ(c.link->last()["type"], "joined");  // another channel is untouched
+  const auto channels = hub.channels();
+  ASSERT_EQ(channels.size(), 1u);
+  EXPECT_EQ(channels[0].channel, 1002);
+  // A closed channel may be joined again: a new call.
+  a.send({{"type", "join"}, {"channel", kC1}});
+  EXPECT_EQ(a.link->last()["type"], "joined");
+  EXPECT_TRUE(a.link->last()["members"].empty());
+}
+
+TEST_F(ForwardingSwitchTest, OperatorMuteSilencesTheMemberInTheForwarding) {
+  auto a = joined("xA", "pa", kC1);
+  auto b = joined("xB", "pb", kC1);
+  auto c = joined("xC", "pc", kC1);  // three: forwarded
+  ASSERT_EQ(hub.forwarding(1001), core::ForwardingMode::Sfu);
+  hub.set_operator_muted(1001, "xC", true);
+  EXPECT_EQ(sfu.count("silence " + c.session->member_id() + " 1"), 1u);
+  hub.set_operator_muted(1001, "xC", false);
+  EXPECT_EQ(sfu.count("silence " + c.session->member_id() + " 0"), 1u);
+  // Muted while a mesh, then forwarded: the SFU learns it when the channel switches.
+  b.send({{"type", "leave"}});
+  c.send({{"type", "leave"}});
+  ASSERT_EQ(hub.forwarding(1001), core::ForwardingMode::Mesh);
+  hub.set_operator_muted(1001, "xA", true);
+  EXPECT_EQ(sfu.count("silence " + a.session->member_id() + " 1"), 0u);
+  b.send({{"type", "join"}, {"channel", kC1}});
+  c.send({{"type", "join"}, {"channel", kC1}});
+  ASSERT_EQ(hub.forwarding(1001), core::ForwardingMode::Sfu);
+  EXPECT_EQ(sfu.count("silence " + a.session->member_id() + " 1"), 1u);
+  // Kicking a forwarded member takes it out of the forwarding.
+  const auto left_before = sfu.count("leave " + b.session->member_id());
+  hub.kick(1001, kC1, "xB", after(0), std::chrono::seconds(60));
+  EXPECT_EQ(sfu.count("leave " + b.session->member_id()), left_before + 1);
+}
+
+TEST(RejoinCooldown, EndsAndStaysBounded) {
+  signalling::RejoinCooldown cooldown;
+  cooldown.note(1, "xA", after(0), after(10));
+  EXPECT_EQ(cooldown.remaining(1, "xA", after(0.5)), std::chrono::seconds(10));
+  EXPECT_EQ(cooldown.remaining(1, "xA", after(9.1)), std::chrono::seconds(1));
+  EXPECT_FALSE(cooldown.remaining(1, "xA", after(10)));
+  EXPECT_FALSE(cooldown.remaining(2, "xA", after(1)));
+  cooldown.note(1, "xA", after(1), after(5));  // never shortened
+  EXPECT_EQ(cooldown.remaining(1, "xA", after(6)), std::chrono::seconds(4));
+  for (std::size_t i = 0; i < signalling::RejoinCooldown::kMaxEntries + 50; ++i) {
+    cooldown.note(2, "x" + std::to_string(i), after(1), after(100 + static_cast<double>(i)));
+  }
+  EXPECT_EQ(cooldown.size(), signalling::RejoinCooldown::kMaxEntries);
+  // The newest is kept; the one closest to its end made room.
+  EXPECT_TRUE(cooldown.remaining(
+      2, "x" + std::to_string(signalling::RejoinCooldown::kMaxEntries + 49), after(2)));
+  EXPECT_FALSE(cooldown.remaining(2, "x0", after(2)));
+}

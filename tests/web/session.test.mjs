@@ -516,3 +516,26 @@ describe('Session', () => {
     assert.throws(() => step(initialSession(), { type: 'nonsense' }), /unknown event/);
   });
 });
+
+describe('removed by the grid\'s operator (docs/admin.md)', () => {
+  it('a kick ends the call, shows why, and does not rejoin by itself', () => {
+    const { state, effects } = step(inCall(), { type: 'removed', channel: CHAN_A, reason: 'kicked', retryAfter: 60 });
+    assert.equal(state.channel, null);
+    assert.equal(state.target, null);
+    assert.equal(state.phase, 'lobby');
+    assert.deepEqual(types(effects), ['teardown', 'view', 'banner']);
+    assert.deepEqual(find(effects, 'banner'), { type: 'banner', code: 'removed', reason: 'kicked', channel: CHAN_A, retryAfter: 60 });
+    // A reconnect later finds no target: it stays in the lobby.
+    const again = step(state, { type: 'reconnected', welcome: WELCOME });
+    assert.equal(again.state.join, null);
+  });
+
+  it('a closed channel ends the call too; news of another channel changes nothing', () => {
+    const closed = step(inCall(), { type: 'removed', channel: CHAN_A, reason: 'closed' });
+    assert.equal(closed.state.channel, null);
+    assert.equal(find(closed.effects, 'banner').reason, 'closed');
+    const other = step(inCall(), { type: 'removed', channel: CHAN_B, reason: 'kicked' });
+    assert.equal(other.state.channel, CHAN_A);
+    assert.deepEqual(other.effects, []);
+  });
+});

@@ -108,6 +108,25 @@ describe('ChannelSpace', () => {
     assert.ok(Math.abs(s.panFor('A') - 1) < 1e-12, 'A (east) is now on the right');
   });
 });
+describe('ChannelSpace and the grid operator\'s mute (docs/admin.md)', () => {
+  it('a member the operator muted plays silent, and comes back when unmuted', () => {
+    const s = space();
+    assert.ok(s.gainFor('B') > 0);
+    s.applyMemberState({ type: 'member-state', member: 'B', operatorMuted: true });
+    assert.equal(s.gainFor('B'), 0);
+    s.applyMemberState({ type: 'member-state', member: 'B', operatorMuted: false });
+    assert.ok(s.gainFor('B') > 0);
+  });
+
+  it('while we are muted by the operator our voice goes to no one', () => {
+    const s = space(joined({ self: member('L', { operatorMuted: true }) }));
+    assert.equal(s.sendsToAnyone(), false);
+    assert.equal(s.sendsTo('A'), false);
+    s.applyMemberState({ type: 'member-state', member: 'L', operatorMuted: false });
+    assert.equal(s.sendsTo('A'), true);
+  });
+});
+
 
 describe('PositionReporter', () => {
   function setup() {
