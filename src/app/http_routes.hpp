@@ -3,6 +3,7 @@
 #include <functional>
 
 #include "app/join_token_api.hpp"
+#include "app/operations_endpoints.hpp"
 #include "app/static_files.hpp"
 #include "app/viewer_doors.hpp"
 #include "app/world_api.hpp"
@@ -14,7 +15,8 @@ namespace webvox::app {
 // Maps HTTP requests to the application: /…/api2/{script} to the Vivox API (always HTTP 200
 // with an XML body, errors included), /admin/join-tokens to the token API, /world/… and /j/…
 // to the in-world HUD endpoints (when world-secret is set), /viewer-voice/… and /janus… to the
-// viewer-voice doors (when their secrets are set), other paths to the browser
+// viewer-voice doors (when their secrets are set), /metrics, /healthz and /readyz to the
+// operations endpoints (when set), other paths to the browser
 // client's files, and anything else to a plain 404. (The WebSocket at /signal is
 // served before routing, see SignallingEndpoint.)
 class HttpRoutes final : public http::RequestHandler {
@@ -32,6 +34,11 @@ class HttpRoutes final : public http::RequestHandler {
         viewer_doors_(viewer_doors),
         clock_(std::move(clock)) {}
 
+  // GET /metrics, /healthz and /readyz (null: 404 like any unknown path).
+  void set_operations(OperationsEndpoints* operations) { operations_ = operations; }
+  // Where each Vivox call is counted and timed (null: not counted).
+  void set_vivox_metrics(VivoxCallMetrics* metrics) { vivox_metrics_ = metrics; }
+
   http::Response handle(const http::Request& request) override;
   // The viewer-voice doors answer later (a provision, a Janus long poll); the rest at once.
   void handle_async(http::Request request, http::Respond respond) override;
@@ -45,6 +52,8 @@ class HttpRoutes final : public http::RequestHandler {
   WorldApi* world_;
   ViewerDoors* viewer_doors_;
   std::function<core::MonotonicTime()> clock_;
+  OperationsEndpoints* operations_ = nullptr;
+  VivoxCallMetrics* vivox_metrics_ = nullptr;
 };
 
 }  // namespace webvox::app

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -121,6 +123,17 @@ class SignallingHub {
   // How media flows in the channel now; nullopt while nobody is in it.
   std::optional<core::ForwardingMode> forwarding(core::ChannelId channel);
 
+  // Who is here now, for metrics: signalling connections (open, and signed in with a hello),
+  // channels by how their media flows, their members (viewers bridged in counted apart).
+  struct Census {
+    std::size_t sessions = 0, signed_in = 0;
+    std::size_t mesh_channels = 0, forwarded_channels = 0;
+    std::size_t mesh_members = 0, forwarded_members = 0, viewer_members = 0;
+  };
+  Census census();
+  // SignallingSession's bookkeeping: its creation and end, its first welcome.
+  void count_session(int opened, int signed_in);
+
  private:
   struct WorldPosition {
     core::Position position;
@@ -149,6 +162,7 @@ class SignallingHub {
   std::mutex mutex_;
   std::unordered_map<core::ChannelId, ChannelRoom> rooms_;
   std::unordered_map<std::string, WorldPosition> world_positions_;  // by account
+  std::atomic<std::int64_t> sessions_{0}, signed_in_{0};
 };
 
 }  // namespace webvox::signalling

@@ -113,4 +113,48 @@ std::string channel_search_response(const std::vector<core::Channel>& channels,
   return doc.str();
 }
 
+std::string_view error_code_name(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::ExpiredCredentials:
+      return "expired_credentials";
+    case ErrorCode::MissingCredentials:
+      return "missing_credentials";
+    case ErrorCode::NotAuthorized:
+      return "not_authorized";
+    case ErrorCode::MissingParameter:
+      return "missing_parameter";
+    case ErrorCode::InvalidParameter:
+      return "invalid_parameter";
+    case ErrorCode::AccountNotFound:
+      return "account_not_found";
+    case ErrorCode::NotFound:
+      return "not_found";
+    case ErrorCode::Conflict:
+      return "conflict";
+    case ErrorCode::TooManyAttempts:
+      return "too_many_attempts";
+    case ErrorCode::Internal:
+      return "internal";
+  }
+  return "error";
+}
+
+std::string_view response_result(std::string_view response) {
+  constexpr std::string_view kOk = "<level0><status>OK</status>";
+  if (response.find(kOk) != std::string_view::npos) return "ok";
+  constexpr std::string_view kCode = "<code>";
+  const auto at = response.find(kCode);
+  if (at == std::string_view::npos) return "error";
+  int code = 0;
+  std::size_t i = at + kCode.size();
+  std::size_t digits = 0;
+  for (; i < response.size() && response[i] >= '0' && response[i] <= '9' && digits < 4;
+       ++i, ++digits) {
+    code = code * 10 + (response[i] - '0');
+  }
+  if (digits == 0) return "error";
+  const auto name = error_code_name(static_cast<ErrorCode>(code));
+  return name;
+}
+
 }  // namespace webvox::vivox
