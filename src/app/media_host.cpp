@@ -87,6 +87,7 @@ MediaHost::Stats MediaHost::stats() const {
   stats.udp = edge_.counters();
   if (tcp_edge_) {
     stats.tcp = tcp_edge_->counters();
+    stats.tcp_sends = tcp_edge_->connection_totals();
     stats.tcp_connections = tcp_edge_->connections();
   }
   return stats;

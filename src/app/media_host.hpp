@@ -82,6 +82,7 @@ class MediaHost {
     std::size_t paths = 0;
     media::UdpMediaEdge::Counters udp;
     media::TcpMediaEdge::Counters tcp;
+    media::TcpMediaConnection::Counters tcp_sends;  // every ICE-TCP connection's, closed ones too
     std::size_t tcp_connections = 0;
   };
   Stats stats() const;
