@@ -113,31 +113,33 @@ std::string channel_search_response(const std::vector<core::Channel>& channels,
   return doc.str();
 }
 
-std::string_view error_code_name(ErrorCode code) {
-  switch (code) {
-    case ErrorCode::ExpiredCredentials:
-      return "expired_credentials";
-    case ErrorCode::MissingCredentials:
-      return "missing_credentials";
-    case ErrorCode::NotAuthorized:
-      return "not_authorized";
-    case ErrorCode::MissingParameter:
-      return "missing_parameter";
-    case ErrorCode::InvalidParameter:
-      return "invalid_parameter";
-    case ErrorCode::AccountNotFound:
-      return "account_not_found";
-    case ErrorCode::NotFound:
-      return "not_found";
-    case ErrorCode::Conflict:
-      return "conflict";
-    case ErrorCode::TooManyAttempts:
-      return "too_many_attempts";
-    case ErrorCode::Internal:
-      return "internal";
+namespace {
+
+constexpr std::pair<ErrorCode, std::string_view> kErrorNames[] = {
+    {ErrorCode::ExpiredCredentials, "expired_credentials"},
+    {ErrorCode::MissingCredentials, "missing_credentials"},
+    {ErrorCode::NotAuthorized, "not_authorized"},
+    {ErrorCode::MissingParameter, "missing_parameter"},
+    {ErrorCode::InvalidParameter, "invalid_parameter"},
+    {ErrorCode::AccountNotFound, "account_not_found"},
+    {ErrorCode::NotFound, "not_found"},
+    {ErrorCode::Conflict, "conflict"},
+    {ErrorCode::TooManyAttempts, "too_many_attempts"},
+    {ErrorCode::Internal, "internal"},
+};
+
+// The name of the code with this number; "error" for a number that is no ErrorCode (compared
+// as numbers: casting an unknown one to the enum would be undefined).
+std::string_view error_code_name(int number) {
+  for (const auto& [code, name] : kErrorNames) {
+    if (static_cast<int>(code) == number) return name;
   }
   return "error";
 }
+
+}  // namespace
+
+std::string_view error_code_name(ErrorCode code) { return error_code_name(static_cast<int>(code)); }
 
 std::string_view response_result(std::string_view response) {
   constexpr std::string_view kOk = "<level0><status>OK</status>";
@@ -145,16 +147,14 @@ std::string_view response_result(std::string_view response) {
   constexpr std::string_view kCode = "<code>";
   const auto at = response.find(kCode);
   if (at == std::string_view::npos) return "error";
-  int code = 0;
-  std::size_t i = at + kCode.size();
+  int number = 0;
   std::size_t digits = 0;
-  for (; i < response.size() && response[i] >= '0' && response[i] <= '9' && digits < 4;
+  for (std::size_t i = at + kCode.size();
+       i < response.size() && response[i] >= '0' && response[i] <= '9' && digits < 4;
        ++i, ++digits) {
-    code = code * 10 + (response[i] - '0');
+    number = number * 10 + (response[i] - '0');
   }
-  if (digits == 0) return "error";
-  const auto name = error_code_name(static_cast<ErrorCode>(code));
-  return name;
+  return digits == 0 ? "error" : error_code_name(number);
 }
 
 }  // namespace webvox::vivox
