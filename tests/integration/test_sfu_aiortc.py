@@ -363,6 +363,13 @@ class SfuTwelvePeersTest(unittest.IsolatedAsyncioTestCase):
                        m["webvox_sfu_rooms"], m['webvox_channel_members{mode="forwarded"}'])
             == (n, n, 1.0, n),
             DROP_BOUND_SECONDS)
+        # What was forwarded so far shows in /metrics: packets, and their bytes (each at least
+        # an RTP header).
+        forwarded = state["webvox_forwarded_packets_total"]
+        self.assertGreater(forwarded, 0)
+        self.assertGreaterEqual(state["webvox_forwarded_bytes_total"], 12 * forwarded)
+        self.assertEqual(state['webvox_media_dropped_packets_total{layer="transport",'
+                               'reason="srtp_auth_failed"}'], 0)
         print("# killed %s: gone for all others after %.2f s at most (bound %.0f s); server: "
               "%d connection(s), %d path(s) on the media port"
               % (victim.label, max(gone_after), DROP_BOUND_SECONDS,
