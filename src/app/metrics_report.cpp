@@ -1,6 +1,8 @@
 #include "app/metrics_report.hpp"
 
 #include <array>
+#include <initializer_list>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -11,6 +13,25 @@ namespace {
 
 using base::PrometheusText;
 using Type = PrometheusText::Type;
+
+using CountRows = std::initializer_list<std::pair<const char*, std::uint64_t>>;
+using SizeRows = std::initializer_list<std::pair<const char*, std::size_t>>;
+
+// A counter family with one label: one sample per (label value, count).
+void counter_by(PrometheusText& out, std::string_view name, std::string_view help,
+                const char* label, CountRows rows) {
+  out.family(name, Type::Counter, help);
+  for (const auto& [value, count] : rows) out.sample(name, {{label, value}}, count);
+}
+
+// A gauge family with one label: one sample per (label value, size now).
+void gauge_by(PrometheusText& out, std::string_view name, std::string_view help, const char* label,
+              SizeRows rows) {
+  out.family(name, Type::Gauge, help);
+  for (const auto& [value, size] : rows) {
+    out.sample(name, {{label, value}}, static_cast<double>(size));
+  }
+}
 
 struct Reason {
   const char* layer;
@@ -144,12 +165,11 @@ std::string render_metrics(const MetricsSnapshot& s) {
             static_cast<double>(s.http.open));
   out.counter("webvox_http_connections_accepted_total", "Connections admitted since start.",
               s.http.accepted);
-  out.family("webvox_http_connections_refused_total", Type::Counter,
+  counter_by(out, "webvox_http_connections_refused_total",
              "Connections closed at once: the whole budget (total) or the source's share "
-             "(per_source) was full.");
-  out.sample("webvox_http_connections_refused_total", {{"reason", "total"}}, s.http.refused_total);
-  out.sample("webvox_http_connections_refused_total", {{"reason", "per_source"}},
-             s.http.refused_per_source);
+             "(per_source) was full.",
+             "reason",
+             {{"total", s.http.refused_total}, {"per_source", s.http.refused_per_source}});
   out.counter("webvox_http_accept_failures_total", "accept() failures (out of descriptors…).",
               s.http.accept_failures);
 
@@ -158,22 +178,20 @@ std::string render_metrics(const MetricsSnapshot& s) {
             static_cast<double>(s.census.sessions));
   out.gauge("webvox_signed_in_sessions", "Browser signalling sessions signed in (hello) now.",
             static_cast<double>(s.census.signed_in));
-  out.family("webvox_channels", Type::Gauge,
-             "Channels with members now, by how voice flows: mesh (peer to peer), forwarded "
-             "(through the server), viewer_mix (viewer voice rooms, mixed by the server).");
-  out.sample("webvox_channels", {{"mode", "mesh"}}, static_cast<double>(s.census.mesh_channels));
-  out.sample("webvox_channels", {{"mode", "forwarded"}},
-             static_cast<double>(s.census.forwarded_channels));
-  out.sample("webvox_channels", {{"mode", "viewer_mix"}}, static_cast<double>(s.viewers.rooms));
-  out.family("webvox_channel_members", Type::Gauge,
-             "Members in those channels now: browsers in mesh and forwarded channels, viewer "
-             "sessions in viewer voice rooms.");
-  out.sample("webvox_channel_members", {{"mode", "mesh"}},
-             static_cast<double>(s.census.mesh_members));
-  out.sample("webvox_channel_members", {{"mode", "forwarded"}},
-             static_cast<double>(s.census.forwarded_members));
-  out.sample("webvox_channel_members", {{"mode", "viewer_mix"}},
-             static_cast<double>(s.viewers.sessions));
+  gauge_by(out, "webvox_channels",
+           "Channels with members now, by how voice flows: mesh (peer to peer), forwarded "
+           "(through the server), viewer_mix (viewer voice rooms, mixed by the server).",
+           "mode",
+           {{"mesh", s.census.mesh_channels},
+            {"forwarded", s.census.forwarded_channels},
+            {"viewer_mix", s.viewers.rooms}});
+  gauge_by(out, "webvox_channel_members",
+           "Members in those channels now: browsers in mesh and forwarded channels, viewer "
+           "sessions in viewer voice rooms.",
+           "mode",
+           {{"mesh", s.census.mesh_members},
+            {"forwarded", s.census.forwarded_members},
+            {"viewer_mix", s.viewers.sessions}});
 
   // The media port.
   out.gauge("webvox_media_connections",
@@ -191,46 +209,36 @@ std::string render_metrics(const MetricsSnapshot& s) {
              s.media.transports.rtcp_in);
   out.sample("webvox_media_packets_total", {{"direction", "sent"}, {"kind", "rtp"}},
              s.media.transports.rtp_out);
-  out.family("webvox_media_udp_datagrams_total", Type::Counter,
-             "Datagrams on the UDP media port: received, sent (taken by the kernel).");
-  out.sample("webvox_media_udp_datagrams_total", {{"direction", "received"}},
-             s.media.udp.datagrams_in);
-  out.sample("webvox_media_udp_datagrams_total", {{"direction", "sent"}},
-             s.media.udp.datagrams_out);
-  out.family("webvox_media_udp_send_calls_total", Type::Counter,
+  counter_by(out, "webvox_media_udp_datagrams_total",
+             "Datagrams on the UDP media port: received, sent (taken by the kernel).", "direction",
+             {{"received", s.media.udp.datagrams_in}, {"sent", s.media.udp.datagrams_out}});
+  counter_by(out, "webvox_media_udp_send_calls_total",
              "sendmmsg calls: all of them, those the kernel took only part of (partial) or none "
-             "of (failed).");
-  out.sample("webvox_media_udp_send_calls_total", {{"outcome", "all"}}, s.media.udp.send_calls);
-  out.sample("webvox_media_udp_send_calls_total", {{"outcome", "partial"}},
-             s.media.udp.partial_sends);
-  out.sample("webvox_media_udp_send_calls_total", {{"outcome", "failed"}},
-             s.media.udp.failed_sends);
-  out.family("webvox_media_stun_total", Type::Counter,
+             "of (failed).",
+             "outcome",
+             {{"all", s.media.udp.send_calls},
+              {"partial", s.media.udp.partial_sends},
+              {"failed", s.media.udp.failed_sends}});
+  const auto& router = s.media.router;
+  counter_by(out, "webvox_media_stun_total",
              "STUN on the media port: ICE checks answered or refused, plain Binding requests "
-             "answered (with the mapped address, or 420 for unknown attributes).");
-  out.sample("webvox_media_stun_total", {{"outcome", "check_answered"}},
-             s.media.router.stun_answered);
-  out.sample("webvox_media_stun_total", {{"outcome", "check_refused"}},
-             s.media.router.stun_refused);
-  out.sample("webvox_media_stun_total", {{"outcome", "binding_answered"}},
-             s.media.router.binding_answered);
-  out.sample("webvox_media_stun_total", {{"outcome", "binding_unknown_attribute"}},
-             s.media.router.binding_unknown_attribute);
-  out.family("webvox_media_tcp_connection_events_total", Type::Counter,
-             "ICE-TCP connections: accepted, refused (over the cap), closed for bad framing, "
-             "garbage, no valid check in time, or any reason (closed).");
+             "answered (with the mapped address, or 420 for unknown attributes).",
+             "outcome",
+             {{"check_answered", router.stun_answered},
+              {"check_refused", router.stun_refused},
+              {"binding_answered", router.binding_answered},
+              {"binding_unknown_attribute", router.binding_unknown_attribute}});
   const auto& tcp = s.media.tcp;
-  const std::array<std::pair<const char*, std::uint64_t>, 6> tcp_rows{{
-      {"accepted", tcp.accepted},
-      {"refused", tcp.refused},
-      {"closed_bad_framing", tcp.closed_bad_framing},
-      {"closed_garbage", tcp.closed_garbage},
-      {"closed_unauthenticated", tcp.closed_unauthenticated},
-      {"closed", tcp.closed},
-  }};
-  for (const auto& [outcome, count] : tcp_rows) {
-    out.sample("webvox_media_tcp_connection_events_total", {{"outcome", outcome}}, count);
-  }
+  counter_by(out, "webvox_media_tcp_connection_events_total",
+             "ICE-TCP connections: accepted, refused (over the cap), closed for bad framing, "
+             "garbage, no valid check in time, or any reason (closed).",
+             "outcome",
+             {{"accepted", tcp.accepted},
+              {"refused", tcp.refused},
+              {"closed_bad_framing", tcp.closed_bad_framing},
+              {"closed_garbage", tcp.closed_garbage},
+              {"closed_unauthenticated", tcp.closed_unauthenticated},
+              {"closed", tcp.closed}});
   out.family("webvox_media_dropped_packets_total", Type::Counter,
              "Packets the media path dropped, by the layer that dropped them and why "
              "(docs/metrics.md explains each reason).");
@@ -251,11 +259,9 @@ std::string render_metrics(const MetricsSnapshot& s) {
               "Speakers' RTP packets that reached the forwarding.", s.sfu.forwarding.received);
 
   // Viewer voice.
-  out.family("webvox_viewer_provisions_total", Type::Counter,
-             "Viewer voice sessions asked for: made (ok) or refused.");
-  out.sample("webvox_viewer_provisions_total", {{"result", "ok"}}, s.viewers.provisioned);
-  out.sample("webvox_viewer_provisions_total", {{"result", "refused"}},
-             s.viewers.provision_refused);
+  counter_by(out, "webvox_viewer_provisions_total",
+             "Viewer voice sessions asked for: made (ok) or refused.", "result",
+             {{"ok", s.viewers.provisioned}, {"refused", s.viewers.provision_refused}});
   out.counter("webvox_viewer_mixed_packets_total", "Mixed packets sent to viewers.",
               s.viewers.mixed_packets_out);
   out.family("webvox_viewer_sldata_dropped_total", Type::Counter,
