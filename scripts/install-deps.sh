@@ -41,6 +41,7 @@ test_only=(
   chromium sox                       # real-browser tests with fake microphones playing tones
   nodejs npm                         # playwright-core drives Debian's chromium
   prometheus                         # promtool checks /metrics follows the exposition format and naming rules
+                                     # (under systemd the package also enables a prometheus service on :9090)
 )
 
 # Only the SFU comparison needs Janus, and Debian's package enables a janus service on install:
