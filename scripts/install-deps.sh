@@ -42,6 +42,8 @@ test_only=(
   nodejs npm                         # playwright-core drives Debian's chromium
   coturn                             # browser.turn: a real TURN relay (use-auth-secret); the test runs its own
   nftables                           # browser.turn: the firewall in the browser's namespace that forces the relay
+  prometheus                         # promtool checks /metrics follows the exposition format and naming rules
+                                     # (under systemd the package also enables a prometheus service on :9090)
 )
 
 # Only the SFU comparison needs Janus, and Debian's package enables a janus service on install:

@@ -49,12 +49,14 @@ std::optional<http::Response> AdminGate::refuse(const http::Request& request,
   const auto now = monotonic_now_();
   const auto check = admin_.check_credentials(credentials.first, credentials.second, {source, now});
   if (check.verdict == core::CredentialVerdict::Throttled) {
+    throttled_.fetch_add(1, std::memory_order_relaxed);
     const auto wait = std::to_string(check.admission.retry_after.count());
     auto response = admin_error(429, "too many failed sign-ins; try again in " + wait + " s");
     response.headers.emplace_back("Retry-After", wait);
     return response;
   }
   if (check.verdict == core::CredentialVerdict::Refused) {
+    refused_.fetch_add(1, std::memory_order_relaxed);
     if (const auto left_out = refused_log_.take(now)) {
       spdlog::warn("{} from {} with bad admin credentials ({}); {}{}", what, source,
                    admin_.is_admin_user(credentials.first)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -22,10 +24,16 @@ class AdminGate {
   // `what` names the endpoint in the log ("join token request").
   std::optional<http::Response> refuse(const http::Request& request, std::string_view what);
 
+  // Requests turned away since start: bad or missing credentials (401), not checked because
+  // of too many failures (429). Any thread.
+  std::uint64_t refused() const { return refused_.load(std::memory_order_relaxed); }
+  std::uint64_t throttled() const { return throttled_.load(std::memory_order_relaxed); }
+
  private:
   core::AdminAuth& admin_;
   std::function<core::MonotonicTime()> monotonic_now_;
   base::LogBudget refused_log_{5, 20};
+  std::atomic<std::uint64_t> refused_{0}, throttled_{0};
 };
 
 // {"error": reason} with this status (and WWW-Authenticate on 401).

@@ -5,6 +5,7 @@
 #include "app/log_redaction.hpp"
 #include "app/source_key.hpp"
 #include "base/log_text.hpp"
+#include "vivox/vivox_response.hpp"
 
 namespace webvox::app {
 
@@ -35,7 +36,16 @@ http::Response HttpRoutes::route(const http::Request& request) {
   if (auto call = vivox::parse_vivox_request(request.target, request.body, form)) {
     call->source = source_key(request.peer_address);
     call->received = clock_();
-    return http::Response{200, "text/xml; charset=utf-8", vivox_.handle(*call), {}};
+    const auto started = std::chrono::steady_clock::now();
+    auto body = vivox_.handle(*call);
+    if (vivox_metrics_) {
+      vivox_metrics_->record(call->script, vivox::response_result(body),
+                             std::chrono::steady_clock::now() - started);
+    }
+    return http::Response{200, "text/xml; charset=utf-8", std::move(body), {}};
+  }
+  if (operations_) {
+    if (auto response = operations_->serve(request)) return std::move(*response);
   }
   if (join_tokens_) {
     if (auto response = join_tokens_->serve(request)) return std::move(*response);

@@ -4,6 +4,7 @@
 
 #include "app/channel_admin_api.hpp"
 #include "app/join_token_api.hpp"
+#include "app/operations_endpoints.hpp"
 #include "app/static_files.hpp"
 #include "app/viewer_doors.hpp"
 #include "app/world_api.hpp"
@@ -16,7 +17,8 @@ namespace webvox::app {
 // with an XML body, errors included), /admin/join-tokens to the token API, /admin/channels…
 // to the channel admin API, /world/… and /j/…
 // to the in-world HUD endpoints (when world-secret is set), /viewer-voice/… and /janus… to the
-// viewer-voice doors (when their secrets are set), other paths to the browser
+// viewer-voice doors (when their secrets are set), /metrics, /healthz and /readyz to the
+// operations endpoints (when set), other paths to the browser
 // client's files, and anything else to a plain 404. (The WebSocket at /signal is
 // served before routing, see SignallingEndpoint.)
 class HttpRoutes final : public http::RequestHandler {
@@ -36,6 +38,10 @@ class HttpRoutes final : public http::RequestHandler {
 
   // /admin/channels… (docs/admin.md); none: those paths answer 404.
   void set_channel_admin(ChannelAdminApi* channel_admin) { channel_admin_ = channel_admin; }
+  // GET /metrics, /healthz and /readyz (null: 404 like any unknown path).
+  void set_operations(OperationsEndpoints* operations) { operations_ = operations; }
+  // Where each Vivox call is counted and timed (null: not counted).
+  void set_vivox_metrics(VivoxCallMetrics* metrics) { vivox_metrics_ = metrics; }
 
   http::Response handle(const http::Request& request) override;
   // The viewer-voice doors answer later (a provision, a Janus long poll); the rest at once.
@@ -51,6 +57,8 @@ class HttpRoutes final : public http::RequestHandler {
   ViewerDoors* viewer_doors_;
   ChannelAdminApi* channel_admin_ = nullptr;
   std::function<core::MonotonicTime()> clock_;
+  OperationsEndpoints* operations_ = nullptr;
+  VivoxCallMetrics* vivox_metrics_ = nullptr;
 };
 
 }  // namespace webvox::app

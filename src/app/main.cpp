@@ -21,6 +21,9 @@
 #include "app/channel_admin_api.hpp"
 #include "app/data_directory.hpp"
 #include "app/http_routes.hpp"
+#include "app/json_log_format.hpp"
+#include "app/operations_endpoints.hpp"
+#include "app/vivox_call_metrics.hpp"
 #include "app/join_token_api.hpp"
 #include "app/media_host.hpp"
 #include "app/password_check_service.hpp"
@@ -314,6 +317,32 @@ int serve(const config::Config& config) {
                                      app::channel_admin_media(sfu.get(), viewers.get()));
   routes.set_channel_admin(&channel_admin);
   http::HttpServer server(io, tls, routes, &signalling_endpoint, server_limits(config));
+  // /metrics, /healthz, /readyz (docs/metrics.md).
+  app::VivoxCallMetrics vivox_metrics;
+  app::MetricsSources metric_sources{WEBVOX_VERSION,
+                                     static_cast<double>(unix_now()),
+                                     [&server] { return server.stats(); },
+                                     &hub,
+                                     media.get(),
+                                     sfu.get(),
+                                     viewers.get(),
+                                     &vivox_metrics,
+                                     &admin_gate,
+                                     &password_checks};
+  app::ReadinessChecks readiness;
+  readiness.store = [&services] { return services.database.write_problem(); };
+  if (media) {
+    readiness.media = [&media]() -> std::optional<std::string> {
+      if (media->ticking(std::chrono::steady_clock::now(), std::chrono::seconds(2))) return {};
+      return "the media thread is not ticking";
+    };
+  }
+  app::OperationsEndpoints operations(metric_sources, readiness, &admin_gate,
+                                      config.metrics_public);
+  routes.set_operations(&operations);
+  routes.set_vivox_metrics(&vivox_metrics);
+  spdlog::info("GET /metrics {}; /healthz and /readyz open",
+               config.metrics_public ? "open (metrics-public)" : "behind the admin credentials");
   spdlog::info(
       "connection budget: {} open at once, {} from one address", server.limits().max_connections,
       config.max_connections_per_source == 0 ? std::string("no limit")
@@ -398,6 +427,9 @@ int main(int argc, char** argv) {
   try {
     const auto config = config::resolve_config(config_file, flags, from_environment);
     spdlog::set_default_logger(spdlog::stderr_color_mt("webvoxd"));
+    if (config.log_format == "json") {
+      spdlog::set_formatter(std::make_unique<app::JsonLogFormatter>());
+    }
     spdlog::set_level(spdlog::level::from_str(config.log_level));
     if (token->parsed()) return issue_token(config, token_request);
     if (admin.parsed()) return admin.run(config, from_environment("WEBVOX_ADMIN_URL"));

@@ -78,9 +78,34 @@ void MediaHost::start() {
   thread_ = std::thread([this] { io_.run(); });
 }
 
+MediaHost::Stats MediaHost::stats() const {
+  Stats stats;
+  stats.router = router_.counters();
+  stats.transports = router_.transport_totals();
+  stats.connections = router_.transports();
+  stats.paths = router_.paths();
+  stats.udp = edge_.counters();
+  if (tcp_edge_) {
+    stats.tcp = tcp_edge_->counters();
+    stats.tcp_sends = tcp_edge_->connection_totals();
+    stats.tcp_connections = tcp_edge_->connections();
+  }
+  return stats;
+}
+
+bool MediaHost::ticking(std::chrono::steady_clock::time_point now,
+                        std::chrono::steady_clock::duration within) const {
+  if (stopped_flag_.load(std::memory_order_relaxed)) return false;
+  const auto seen = last_tick_seen_.load(std::memory_order_relaxed);
+  if (seen == 0) return false;
+  const std::chrono::steady_clock::time_point last{std::chrono::steady_clock::duration(seen)};
+  return now - last <= within;
+}
+
 void MediaHost::stop() {
   if (stopped_) return;
   stopped_ = true;
+  stopped_flag_.store(true, std::memory_order_relaxed);
   asio::post(io_, [this] {
     tick_timer_.cancel();
     edge_.stop();
@@ -114,6 +139,7 @@ void MediaHost::schedule_tick() {
     last_tick_ += elapsed;
     for (const auto& handler : tick_handlers_) handler(now);
     router_.send_pending();
+    last_tick_seen_.store(now.time_since_epoch().count(), std::memory_order_relaxed);
     schedule_tick();
   });
 }

@@ -5,6 +5,7 @@
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -73,6 +74,23 @@ class MediaHost {
   // Nothing when the ICE-TCP fallback is off.
   std::optional<std::uint16_t> tcp_port() const { return tcp_port_; }
 
+  // What the router and the edges counted since start. Media thread only (post to ask).
+  struct Stats {
+    media::MediaRouter::Counters router;
+    rtc::MediaTransport::Counters transports;  // every session's, closed ones included
+    std::size_t connections = 0;               // transports the router serves now
+    std::size_t paths = 0;
+    media::UdpMediaEdge::Counters udp;
+    media::TcpMediaEdge::Counters tcp;
+    media::TcpMediaConnection::Counters tcp_sends;  // every ICE-TCP connection's, closed ones too
+    std::size_t tcp_connections = 0;
+  };
+  Stats stats() const;
+  // Whether the media thread ran a tick within `within` of `now` (it ticks every kTick):
+  // false before start, after stop, or when the thread is stuck. Any thread.
+  bool ticking(std::chrono::steady_clock::time_point now,
+               std::chrono::steady_clock::duration within) const;
+
   // Fresh ICE credentials for one session (RFC 8839 §5.4 characters).
   static rtc::stun::IceCredentials new_ice_credentials();
   // The transport part of an answer with these credentials: addresses, ports, fingerprint.
@@ -99,6 +117,9 @@ class MediaHost {
   std::vector<TickHandler> tick_handlers_;
   std::thread thread_;
   bool stopped_ = false;
+  // When the last tick ran, steady clock nanoseconds since its epoch; 0: none yet.
+  std::atomic<std::int64_t> last_tick_seen_{0};
+  std::atomic<bool> stopped_flag_{false};  // stopped_, for other threads
 };
 
 // The DTLS code compares fingerprints in SDP's "AB:CD:…" form, without the hash name.

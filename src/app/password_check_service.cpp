@@ -28,6 +28,9 @@ std::optional<PasswordVerdict> PasswordCheckService::check(signalling::PasswordA
   auto account_key = throttle_account(attempt.account);
   const auto admission = throttle_.admit(attempt.source, account_key, now);
   if (!admission.allowed()) {
+    if (admission.decision != core::CredentialThrottle::Decision::SourceBusy) {
+      throttled_.fetch_add(1, std::memory_order_relaxed);
+    }
     if (const auto left_out = throttled_log_.take(now)) {
       spdlog::warn("hello from {} not checked: {}; try again in {} s{}", attempt.source,
                    core::describe(admission.decision), admission.retry_after.count(),
@@ -69,6 +72,7 @@ void PasswordCheckService::run(const signalling::PasswordAttempt& attempt,
     throttle_.succeeded(attempt.source, account_key, now);
     verdict.outcome = PasswordVerdict::Outcome::Accepted;
   } else {
+    password_refused_.fetch_add(1, std::memory_order_relaxed);
     log_refused(attempt, throttle_.failed(attempt.source, account_key, now), now);
   }
   post_([done, verdict, session = clocks_.session] { done(verdict, session()); });
@@ -93,6 +97,7 @@ void PasswordCheckService::log_refused(const signalling::PasswordAttempt& attemp
 }
 
 void PasswordCheckService::token_refused(std::string_view source, std::string_view reason) {
+  token_refused_.fetch_add(1, std::memory_order_relaxed);
   const auto now = clocks_.monotonic();
   if (const auto left_out = refused_log_.take(now)) {
     spdlog::warn("hello from {} refused: {}{}", source, reason, base::left_out_note(*left_out));

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 
 #include "app/worker_pool.hpp"
@@ -46,6 +48,17 @@ class PasswordCheckService final : public signalling::PasswordChecks {
   // for anything that cannot be an account name (so junk names cannot fill the table).
   static std::string throttle_account(std::string_view account);
 
+  // Hellos refused since start: wrong password or no such account, not checked because the
+  // throttle said so, a join token that was not valid. Any thread.
+  struct Failures {
+    std::uint64_t password_refused = 0, throttled = 0, token_refused = 0;
+  };
+  Failures failures() const {
+    return {password_refused_.load(std::memory_order_relaxed),
+            throttled_.load(std::memory_order_relaxed),
+            token_refused_.load(std::memory_order_relaxed)};
+  }
+
  private:
   void run(const signalling::PasswordAttempt& attempt, const std::string& account_key,
            const Done& done);
@@ -58,6 +71,7 @@ class PasswordCheckService final : public signalling::PasswordChecks {
   Clocks clocks_;
   base::LogBudget refused_log_{5, 20};
   base::LogBudget throttled_log_{1, 5};
+  std::atomic<std::uint64_t> password_refused_{0}, throttled_{0}, token_refused_{0};
   // Last: destroyed first, so no job outlives what it uses.
   WorkerPool pool_;
 };

@@ -174,7 +174,29 @@ void SfuService::drop(Room& room, const std::string& member) {
   if (it == room.members.end() || !room.sfu_room) return;
   room.sfu_room->remove(member);
   router_.remove(it->second.transport->ice().local().ufrag);
+  closed_rtcp_ += it->second.rtcp->counters();
   room.members.erase(it);
+}
+
+void SfuService::erase_room(std::map<core::ChannelId, std::unique_ptr<Room>>::iterator room) {
+  if (room->second->sfu_room) closed_forwarding_ += room->second->sfu_room->counters();
+  rooms_.erase(room);
+}
+
+SfuService::Stats SfuService::stats() const {
+  Stats stats;
+  stats.forwarding = closed_forwarding_;
+  stats.rtcp = closed_rtcp_;
+  for (const auto& [channel, room] : rooms_) {
+    if (room->sfu_room) {
+      ++stats.rooms;
+      stats.forwarding += room->sfu_room->counters();
+    }
+    stats.members += room->members.size();
+    stats.relayed += room->relayed.size();
+    for (const auto& [id, member] : room->members) stats.rtcp += member.rtcp->counters();
+  }
+  return stats;
 }
 
 namespace {
@@ -193,7 +215,7 @@ void SfuService::set_bridge(core::ChannelId channel, SfuBridge* bridge) {
   if (!room) room = std::make_unique<Room>();
   room->bridge = bridge;
   if (!bridge) {
-    if (room->unused()) rooms_.erase(channel);
+    if (room->unused()) erase_room(rooms_.find(channel));
     return;
   }
   // Browser members placed before the bridge came: the viewers' side learns where they are.
@@ -276,7 +298,7 @@ void SfuService::leave(core::ChannelId channel, const std::string& member) {
       tallies_.erase({channel, member});
     }
     const auto forwarded = it->second->sfu_room ? it->second->sfu_room->size() : 0;
-    if (it->second->unused()) rooms_.erase(it);
+    if (it->second->unused()) erase_room(it);
     // What is left once a member is gone (tests wait for this line to see nothing leaks).
     spdlog::info(
         "sfu: {} left channel {}: {} forwarded there, {} channel(s), {} connection(s) "

@@ -82,6 +82,17 @@ class SfuService final : public signalling::SfuControl {
   void relay_rtp(core::ChannelId channel, const std::string& member,
                  std::span<const std::uint8_t> packet, std::chrono::steady_clock::time_point now);
 
+  // What the forwarding holds and has done since start, rooms and members gone included.
+  struct Stats {
+    std::size_t rooms = 0;    // channels with forwarding now
+    std::size_t members = 0;  // browser members with a connection to the server
+    std::size_t relayed = 0;  // speakers relayed from elsewhere (viewers)
+    sfu::SfuRoom::Counters forwarding;
+    sfu::MemberRtcp::Counters rtcp;
+  };
+  // Media thread only (post to the host to ask from elsewhere).
+  Stats stats() const;
+
  private:
   struct Member;
   struct Room;
@@ -100,6 +111,8 @@ class SfuService final : public signalling::SfuControl {
                                  const std::shared_ptr<signalling::PeerLink>& link,
                                  const nlohmann::json& id);
   void drop(Room& room, const std::string& member);
+  // Forgets an unused room, keeping its counters for stats().
+  void erase_room(std::map<core::ChannelId, std::unique_ptr<Room>>::iterator room);
   // The position and floor said before `member` was added to the room's forwarding.
   void apply_known_facts(Room& room, const std::string& member);
   Room& room_for(core::ChannelId channel, const core::ChannelProperties& properties);
@@ -116,6 +129,9 @@ class SfuService final : public signalling::SfuControl {
   std::map<core::ChannelId, std::unique_ptr<Room>> rooms_;
   mutable std::mutex tallies_mutex_;
   std::map<std::pair<core::ChannelId, std::string>, std::shared_ptr<SpeakerTally>> tallies_;
+  // Of the rooms and members gone (media thread).
+  sfu::SfuRoom::Counters closed_forwarding_;
+  sfu::MemberRtcp::Counters closed_rtcp_;
 };
 
 }  // namespace webvox::app

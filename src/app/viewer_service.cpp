@@ -773,6 +773,7 @@ void ViewerService::mix(Room& room, Clock::time_point now) {
 void ViewerService::publish_stats() {
   counters_.mix_delay_p50_ms = static_cast<double>(delays_.percentile(0.5).count());
   counters_.mix_delay_p99_ms = static_cast<double>(delays_.percentile(0.99).count());
+  counters_.mix_delay = delays_;
   counters_.room_list.clear();
   counters_.speakers = closed_rooms_speakers_;
   for (const auto& [key, room] : rooms_) {

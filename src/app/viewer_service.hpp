@@ -121,6 +121,7 @@ class ViewerService final : public viewer::ViewerVoice {
     // every room since start, in milliseconds.
     double mix_delay_p50_ms = 0;
     double mix_delay_p99_ms = 0;
+    mixer::DelayHistogram mix_delay;  // the samples behind the two percentiles
     // What became of the speakers' packets (jitter buffers, decoding), every room since start.
     mixer::SpeakerStats speakers;
     struct RoomInfo {

@@ -34,6 +34,11 @@ struct Config {
   std::optional<std::filesystem::path> tls_cert;
   std::optional<std::filesystem::path> tls_key;
   std::string log_level = "info";
+  // "text" (spdlog's lines) or "json" (one object per line: time, level, logger, message).
+  std::string log_format = "text";
+  // GET /metrics without admin credentials (a scraper on loopback or behind a proxy that
+  // guards the path); false: it asks for the admin's HTTP Basic credentials, as /admin/… does.
+  bool metrics_public = false;
   unsigned threads = 2;
   // The browser client's files; empty: the web/ folder of the source tree webvoxd was built from.
   std::filesystem::path web_root;

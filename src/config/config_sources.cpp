@@ -81,6 +81,9 @@ const std::map<std::string, std::string>& setting_descriptions() {
       {"tls-cert", "PEM certificate chain (default: self-signed, made in the data folder)"},
       {"tls-key", "PEM private key of tls-cert"},
       {"log-level", "trace, debug, info, warn, error, critical or off (default info)"},
+      {"log-format", "text (default) or json: one JSON object per log line"},
+      {"metrics-public",
+       "true: GET /metrics needs no admin credentials (default false; docs/metrics.md)"},
       {"threads", "network threads (default 2)"},
       {"web-root", "folder of the browser client (default: web/ of the source tree)"},
       {"token-key", "join-token signing key, base64url of 32+ bytes (default: DATA_DIR/token-key)"},
@@ -147,9 +150,11 @@ Settings read_toml_file(const std::filesystem::path& path) {
       settings[name] = *text;
     } else if (const auto number = node.value_exact<std::int64_t>()) {
       settings[name] = std::to_string(*number);
+    } else if (const auto flag = node.value_exact<bool>()) {
+      settings[name] = *flag ? "true" : "false";
     } else {
       throw ConfigError("config file " + path.string() + ": '" + name +
-                        "' must be a string or a whole number");
+                        "' must be a string, a whole number or true/false");
     }
   }
   return settings;
@@ -206,6 +211,16 @@ void apply_settings(const Settings& settings, Config& config) {
                           "error, critical, off");
       }
       config.log_level = value;
+    } else if (name == "log-format") {
+      if (value != "text" && value != "json") {
+        throw ConfigError("log-format: '" + value + "' is not text or json");
+      }
+      config.log_format = value;
+    } else if (name == "metrics-public") {
+      if (value != "true" && value != "false") {
+        throw ConfigError("metrics-public: '" + value + "' is not true or false");
+      }
+      config.metrics_public = value == "true";
     } else if (name == "threads") {
       config.threads = parse_unsigned(name, value, 1, 256);
     } else if (name == "web-root") {

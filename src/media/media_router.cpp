@@ -35,10 +35,17 @@ void MediaRouter::remove(const std::string& local_ufrag) {
     released.push_back(path->second.path);
     path = by_path_.erase(path);
   }
+  retired_ += it->second->counters();
   by_ufrag_.erase(it);
   for (const auto& path : released) {
     if (auto* writer = writer_for(path)) writer->release(path);
   }
+}
+
+rtc::MediaTransport::Counters MediaRouter::transport_totals() const {
+  auto totals = retired_;
+  for (const auto& [ufrag, transport] : by_ufrag_) totals += transport->counters();
+  return totals;
 }
 
 void MediaRouter::forget_path(const TransportAddress& path) { by_path_.erase(path); }

@@ -83,6 +83,8 @@ class MediaRouter final : public rtc::stun::IceSessionLookup {
   // Connections it serves (one per negotiated member), and the network paths they are on.
   std::size_t transports() const { return by_ufrag_.size(); }
   std::size_t paths() const { return by_path_.size(); }
+  // Every transport's counters added up, those removed since start included.
+  rtc::MediaTransport::Counters transport_totals() const;
 
  private:
   rtc::stun::IceLiteSession* find(std::string_view local_ufrag) override;
@@ -99,6 +101,7 @@ class MediaRouter final : public rtc::stun::IceSessionLookup {
   PathWriter* tcp_writer_ = nullptr;
   ReflectionLimiter binding_limits_;
   Counters counters_;
+  rtc::MediaTransport::Counters retired_;  // of the transports removed
 };
 
 }  // namespace webvox::media

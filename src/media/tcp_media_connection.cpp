@@ -64,8 +64,16 @@ void TcpMediaConnection::read() {
 void TcpMediaConnection::send(std::span<const std::uint8_t> packet) {
   auto framed = rtc::stun::frame_packet(packet);
   auto* bytes = framed ? &*framed : nullptr;
-  if (!open_ || bytes == nullptr || queued_bytes_ + bytes->size() > limits_.max_queued_bytes) {
-    ++counters_.dropped_out;
+  if (!open_) {
+    ++counters_.dropped_closed;
+    return;
+  }
+  if (bytes == nullptr) {
+    ++counters_.dropped_unframeable;
+    return;
+  }
+  if (queued_bytes_ + bytes->size() > limits_.max_queued_bytes) {
+    ++counters_.dropped_queue_full;
     return;
   }
   queued_bytes_ += bytes->size();

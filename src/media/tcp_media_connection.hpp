@@ -50,7 +50,11 @@ class TcpMediaConnection final : public std::enable_shared_from_this<TcpMediaCon
     virtual void on_closed(TcpMediaConnection& connection, CloseReason reason) = 0;
   };
   struct Counters {
-    std::uint64_t frames_in = 0, frames_out = 0, dropped_out = 0;
+    std::uint64_t frames_in = 0, frames_out = 0;
+    // Packets to send that were dropped: the connection had closed, the packet cannot be
+    // framed (empty, or too long for the 16-bit length prefix), the queue was over its limit
+    // (a peer not reading).
+    std::uint64_t dropped_closed = 0, dropped_unframeable = 0, dropped_queue_full = 0;
   };
 
   TcpMediaConnection(boost::asio::ip::tcp::socket socket, Owner& owner, Limits limits);

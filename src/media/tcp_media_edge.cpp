@@ -76,6 +76,24 @@ void TcpMediaEdge::on_frame(TcpMediaConnection& connection, std::span<std::uint8
   router_.deliver(frame, connection.path());
 }
 
+namespace {
+
+void add_to(TcpMediaConnection::Counters& total, const TcpMediaConnection::Counters& more) {
+  total.frames_in += more.frames_in;
+  total.frames_out += more.frames_out;
+  total.dropped_closed += more.dropped_closed;
+  total.dropped_unframeable += more.dropped_unframeable;
+  total.dropped_queue_full += more.dropped_queue_full;
+}
+
+}  // namespace
+
+TcpMediaConnection::Counters TcpMediaEdge::connection_totals() const {
+  auto total = closed_connections_;
+  for (const auto& [path, connection] : connections_) add_to(total, connection->counters());
+  return total;
+}
+
 void TcpMediaEdge::on_read_done(TcpMediaConnection&) { router_.send_pending(); }
 
 void TcpMediaEdge::on_closed(TcpMediaConnection& connection, CloseReason reason) {
@@ -93,6 +111,7 @@ void TcpMediaEdge::on_closed(TcpMediaConnection& connection, CloseReason reason)
       break;
   }
   ++counters_.closed;
+  add_to(closed_connections_, connection.counters());
   router_.forget_path(connection.path());
   connections_.erase(connection.path().to_string());
 }

@@ -47,6 +47,8 @@ class TcpMediaEdge final : public PathWriter, private TcpMediaConnection::Owner 
   void release(const rtc::stun::TransportAddress& path) override;
 
   std::size_t connections() const { return connections_.size(); }
+  // Every connection's counters added up, closed ones included.
+  TcpMediaConnection::Counters connection_totals() const;
   std::size_t unauthenticated() const;
   const Counters& counters() const { return counters_; }
 
@@ -63,6 +65,7 @@ class TcpMediaEdge final : public PathWriter, private TcpMediaConnection::Owner 
   // live connections to one listening port.
   std::map<std::string, std::shared_ptr<TcpMediaConnection>> connections_;
   Counters counters_;
+  TcpMediaConnection::Counters closed_connections_;  // of the connections gone
   bool stopped_ = false;
 };
 

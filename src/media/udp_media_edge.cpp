@@ -118,7 +118,12 @@ void UdpMediaEdge::send_pending() {
         ::sendmmsg(socket_.native_handle(), headers.data(), static_cast<unsigned>(count), 0);
     ++counters_.send_calls;
     // A full socket buffer drops what did not fit, as the network would: media is real time.
-    if (sent > 0) counters_.datagrams_out += static_cast<std::uint64_t>(sent);
+    const auto taken = static_cast<std::size_t>(std::max(sent, 0));
+    counters_.datagrams_out += taken;
+    if (taken < count) {
+      ++(taken == 0 ? counters_.failed_sends : counters_.partial_sends);
+      counters_.datagrams_unsent += count - taken;
+    }
     done += count;
   }
   pending_.clear();

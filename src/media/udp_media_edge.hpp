@@ -21,6 +21,10 @@ class UdpMediaEdge final : public PathWriter {
  public:
   struct Counters {
     std::uint64_t datagrams_in = 0, datagrams_out = 0, send_calls = 0;
+    // sendmmsg calls the kernel took only part of (some datagrams sent), or none of (an error
+    // on the first: a full socket buffer, an unreachable address); and the datagrams it did
+    // not take, which are dropped (media is real time).
+    std::uint64_t partial_sends = 0, failed_sends = 0, datagrams_unsent = 0;
   };
 
   // A burst (every member's packet of one 20 ms period, a flood of junk) must wait in the

@@ -16,6 +16,8 @@ class DelayHistogram {
 
   void add(std::chrono::nanoseconds delay);
   std::uint64_t count() const { return count_; }
+  // Samples in bin `i` (delays from i to i+1 ms; the last bin: kBins-1 ms and longer).
+  std::uint64_t bin(std::size_t i) const { return i < kBins ? bins_[i] : 0; }
   // The delay below which `fraction` (0…1) of the samples fall, to the bin's upper edge;
   // zero when empty.
   std::chrono::milliseconds percentile(double fraction) const;

@@ -38,6 +38,17 @@ class MemberRtcp {
   struct Counters {
     std::uint64_t rtcp_in = 0, sender_reports_in = 0, receiver_reports_in = 0, feedback_in = 0,
                   other_in = 0, malformed_in = 0, compounds_out = 0;
+
+    Counters& operator+=(const Counters& other) {
+      rtcp_in += other.rtcp_in;
+      sender_reports_in += other.sender_reports_in;
+      receiver_reports_in += other.receiver_reports_in;
+      feedback_in += other.feedback_in;
+      other_in += other.other_in;
+      malformed_in += other.malformed_in;
+      compounds_out += other.compounds_out;
+      return *this;
+    }
   };
   // A browser sends one audio stream; a few more cover a track replaced mid-call.
   static constexpr std::size_t kMaxSources = 4;

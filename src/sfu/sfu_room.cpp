@@ -59,6 +59,21 @@ void SfuRoom::place(const std::string& member, const core::Position& position) {
   if (auto* entry = find(member)) entry->hearing.position = position;
 }
 
+SfuRoom::Counters& SfuRoom::Counters::operator+=(const Counters& other) {
+  received += other.received;
+  forwarded += other.forwarded;
+  forwarded_bytes += other.forwarded_bytes;
+  malformed += other.malformed;
+  unknown_speaker += other.unknown_speaker;
+  unrouted += other.unrouted;
+  not_opus += other.not_opus;
+  slot_duplicate += other.slot_duplicate;
+  slot_older_than_switch += other.slot_older_than_switch;
+  slot_too_late += other.slot_too_late;
+  slot_from_former_source += other.slot_from_former_source;
+  return *this;
+}
+
 void SfuRoom::set_floor(const std::string& member, bool floor) {
   if (auto* entry = find(member)) entry->hearing.floor = floor;
 }
@@ -67,8 +82,12 @@ void SfuRoom::on_rtp(const std::string& speaker, std::span<const std::uint8_t> p
                      Clock::time_point now) {
   ++counters_.received;
   auto* entry = find(speaker);
+  if (!entry) {
+    ++counters_.unknown_speaker;
+    return;
+  }
   const auto view = rtc::rtp::parse_rtp_packet(packet);
-  if (!entry || !view) {
+  if (!view) {
     ++counters_.malformed;
     return;
   }
@@ -94,7 +113,24 @@ void SfuRoom::forward(const Route& route, std::span<const std::uint8_t> packet,
                       Clock::time_point now) {
   auto& listener = *route.listener;
   const auto mapped = listener.sequencers[route.slot].map({source_ssrc, sequence, timestamp}, now);
-  if (!mapped) return;  // duplicate, late, or from before the switch: the receiver needs none
+  if (!mapped) {
+    // Duplicate, late, or from before the switch: the receiver needs none.
+    switch (mapped.error()) {
+      case rtc::rtp::SlotDrop::Duplicate:
+        ++counters_.slot_duplicate;
+        break;
+      case rtc::rtp::SlotDrop::OlderThanSwitch:
+        ++counters_.slot_older_than_switch;
+        break;
+      case rtc::rtp::SlotDrop::TooLate:
+        ++counters_.slot_too_late;
+        break;
+      case rtc::rtp::SlotDrop::FromFormerSource:
+        ++counters_.slot_from_former_source;
+        break;
+    }
+    return;
+  }
   scratch_.resize(packet.size() + settings_.trailer_room);
   std::copy(packet.begin(), packet.end(), scratch_.begin());
   const std::span<std::uint8_t> out(scratch_.data(), packet.size());
@@ -105,6 +141,7 @@ void SfuRoom::forward(const Route& route, std::span<const std::uint8_t> packet,
   if (mapped->source_switched) rtc::rtp::set_marker(out, true);
   listener.sink->send_rtp(scratch_, packet.size());
   ++counters_.forwarded;
+  counters_.forwarded_bytes += packet.size();
 }
 
 std::vector<SfuRoom::SlotUpdate> SfuRoom::decide(Clock::time_point now) {

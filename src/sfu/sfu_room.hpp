@@ -55,10 +55,17 @@ class SfuRoom {
   };
   struct Counters {
     std::uint64_t received = 0;
-    std::uint64_t forwarded = 0;
-    std::uint64_t malformed = 0;
-    std::uint64_t unrouted = 0;  // nobody had the speaker on a slot
+    std::uint64_t forwarded = 0;        // packets sent to a listener's slot
+    std::uint64_t forwarded_bytes = 0;  // their RTP bytes, before SRTP
+    std::uint64_t malformed = 0;        // not an RTP packet
+    std::uint64_t unknown_speaker = 0;  // from nobody in the room (left since it was sent)
+    std::uint64_t unrouted = 0;         // nobody had the speaker on a slot
     std::uint64_t not_opus = 0;  // another payload type than the speaker's Opus: not forwarded
+    // Copies for one listener's slot that its SlotSequencer refused, by rtc::rtp::SlotDrop.
+    std::uint64_t slot_duplicate = 0, slot_older_than_switch = 0, slot_too_late = 0,
+                  slot_from_former_source = 0;
+
+    Counters& operator+=(const Counters& other);
   };
 
   SfuRoom(core::ChannelProperties channel, SfuRoomSettings settings);

@@ -17,6 +17,30 @@ std::shared_ptr<SignallingSession> SignallingHub::connect(std::shared_ptr<PeerLi
                                              std::move(source));
 }
 
+void SignallingHub::count_session(int opened, int signed_in) {
+  sessions_.fetch_add(opened, std::memory_order_relaxed);
+  signed_in_.fetch_add(signed_in, std::memory_order_relaxed);
+}
+
+SignallingHub::Census SignallingHub::census() {
+  Census census;
+  census.sessions = static_cast<std::size_t>(std::max<std::int64_t>(0, sessions_.load()));
+  census.signed_in = static_cast<std::size_t>(std::max<std::int64_t>(0, signed_in_.load()));
+  std::lock_guard lock(mutex_);
+  for (const auto& [channel, room] : rooms_) {
+    const auto viewers = room.viewer_count();
+    census.viewer_members += viewers;
+    if (room.forwarding() == core::ForwardingMode::Sfu) {
+      ++census.forwarded_channels;
+      census.forwarded_members += room.size() - viewers;
+    } else {
+      ++census.mesh_channels;
+      census.mesh_members += room.size() - viewers;
+    }
+  }
+  return census;
+}
+
 ChannelRoom* SignallingHub::room_locked(core::ChannelId channel) {
   const auto room = rooms_.find(channel);
   return room == rooms_.end() ? nullptr : &room->second;

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -155,6 +157,16 @@ class SignallingHub {
   bool operator_muted(core::ChannelId channel, const std::string& account);
   // Ends the channel's call: every member is told (`removed`, reason closed) and leaves.
   OperatorOutcome close(core::ChannelId channel, std::string_view uri);
+  // Who is here now, for metrics: signalling connections (open, and signed in with a hello),
+  // channels by how their media flows, their members (viewers bridged in counted apart).
+  struct Census {
+    std::size_t sessions = 0, signed_in = 0;
+    std::size_t mesh_channels = 0, forwarded_channels = 0;
+    std::size_t mesh_members = 0, forwarded_members = 0, viewer_members = 0;
+  };
+  Census census();
+  // SignallingSession's bookkeeping: its creation and end, its first welcome.
+  void count_session(int opened, int signed_in);
 
  private:
   struct WorldPosition {
@@ -189,6 +201,7 @@ class SignallingHub {
   RejoinCooldown kicked_;
   // Accounts the operator muted, by channel: kept while the channel has members.
   std::set<std::pair<core::ChannelId, std::string>> operator_muted_;
+  std::atomic<std::int64_t> sessions_{0}, signed_in_{0};
 };
 
 }  // namespace webvox::signalling

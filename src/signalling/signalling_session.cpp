@@ -14,7 +14,11 @@ SignallingSession::SignallingSession(SignallingHub& hub, std::shared_ptr<PeerLin
     : hub_(hub),
       link_(std::move(link)),
       member_id_(std::move(member_id)),
-      source_(std::move(source)) {}
+      source_(std::move(source)) {
+  hub_.count_session(+1, 0);
+}
+
+SignallingSession::~SignallingSession() { hub_.count_session(-1, account_ ? -1 : 0); }
 
 bool SignallingSession::signed_in() const {
   std::lock_guard lock(mutex_);
@@ -162,6 +166,7 @@ void SignallingSession::finish_password_sign_in(const PasswordVerdict& verdict,
 void SignallingSession::welcome(const json& id, const std::string& account, const std::string& name,
                                 const SessionClock& clock) {
   const auto& context = hub_.context();
+  if (!account_) hub_.count_session(0, +1);
   account_ = account;
   name_ = name;
   json welcome = {{"type", "welcome"},

@@ -42,6 +42,9 @@ class SignallingSession : public std::enable_shared_from_this<SignallingSession>
   // `source`: the throttle's key for the client's address.
   SignallingSession(SignallingHub& hub, std::shared_ptr<PeerLink> link, std::string member_id,
                     std::string source = {});
+  ~SignallingSession();
+  SignallingSession(const SignallingSession&) = delete;
+  SignallingSession& operator=(const SignallingSession&) = delete;
 
   void on_message(std::string_view text, const SessionClock& clock);
   // The connection is gone: leave the channel.

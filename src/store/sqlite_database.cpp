@@ -170,6 +170,19 @@ std::string SqliteDatabase::integrity_check() {
   return result;
 }
 
+std::optional<std::string> SqliteDatabase::write_problem() {
+  std::lock_guard lock(mutex_);
+  if (sqlite3_db_readonly(db_, "main") != 0) return "the database is open read-only";
+  char* error = nullptr;
+  if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, &error) != SQLITE_OK) {
+    std::string why = error ? error : sqlite3_errmsg(db_);
+    sqlite3_free(error);
+    return "cannot start a write: " + why;
+  }
+  sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  return std::nullopt;
+}
+
 Statement::Statement(SqliteDatabase& db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
 
 Statement::~Statement() {

@@ -71,6 +71,9 @@ class SqliteDatabase {
   [[noreturn]] void fail(std::string_view what) const;
   // "ok", or what PRAGMA integrity_check reports.
   std::string integrity_check();
+  // Nothing when a write could start now (the file is open for writing and its write lock
+  // can be taken: BEGIN IMMEDIATE, then ROLLBACK); else why not, as SQLite says it.
+  std::optional<std::string> write_problem();
 
  private:
   void migrate();

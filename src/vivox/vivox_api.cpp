@@ -20,6 +20,13 @@ const VivoxApi::Route VivoxApi::kRoutes[] = {
 VivoxApi::VivoxApi(VivoxServices services, std::string realm)
     : services_(services), realm_(std::move(realm)) {}
 
+bool VivoxApi::known_script(std::string_view script) {
+  for (const auto& route : kRoutes) {
+    if (route.script == script) return true;
+  }
+  return false;
+}
+
 RequiredParameter require(const base::Parameters& parameters, std::string_view key) {
   const auto value = parameters.get(key);
   if (value && !value->empty()) return {*value, std::nullopt};

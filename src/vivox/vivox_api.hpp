@@ -25,6 +25,9 @@ class VivoxApi {
   VivoxApi(VivoxServices services, std::string realm);
 
   std::string handle(const VivoxRequest& request);
+  // Whether `script` is one of the calls it serves ("viv_signin.php", …): a bounded set of
+  // names, so metrics may be labelled by it.
+  static bool known_script(std::string_view script);
 
  private:
   using Handler = std::string (VivoxApi::*)(const VivoxRequest&);

@@ -113,4 +113,48 @@ std::string channel_search_response(const std::vector<core::Channel>& channels,
   return doc.str();
 }
 
+namespace {
+
+constexpr std::pair<ErrorCode, std::string_view> kErrorNames[] = {
+    {ErrorCode::ExpiredCredentials, "expired_credentials"},
+    {ErrorCode::MissingCredentials, "missing_credentials"},
+    {ErrorCode::NotAuthorized, "not_authorized"},
+    {ErrorCode::MissingParameter, "missing_parameter"},
+    {ErrorCode::InvalidParameter, "invalid_parameter"},
+    {ErrorCode::AccountNotFound, "account_not_found"},
+    {ErrorCode::NotFound, "not_found"},
+    {ErrorCode::Conflict, "conflict"},
+    {ErrorCode::TooManyAttempts, "too_many_attempts"},
+    {ErrorCode::Internal, "internal"},
+};
+
+// The name of the code with this number; "error" for a number that is no ErrorCode (compared
+// as numbers: casting an unknown one to the enum would be undefined).
+std::string_view error_code_name(int number) {
+  for (const auto& [code, name] : kErrorNames) {
+    if (static_cast<int>(code) == number) return name;
+  }
+  return "error";
+}
+
+}  // namespace
+
+std::string_view error_code_name(ErrorCode code) { return error_code_name(static_cast<int>(code)); }
+
+std::string_view response_result(std::string_view response) {
+  constexpr std::string_view kOk = "<level0><status>OK</status>";
+  if (response.find(kOk) != std::string_view::npos) return "ok";
+  constexpr std::string_view kCode = "<code>";
+  const auto at = response.find(kCode);
+  if (at == std::string_view::npos) return "error";
+  int number = 0;
+  std::size_t digits = 0;
+  for (std::size_t i = at + kCode.size();
+       i < response.size() && response[i] >= '0' && response[i] <= '9' && digits < 4;
+       ++i, ++digits) {
+    number = number * 10 + (response[i] - '0');
+  }
+  return digits == 0 ? "error" : error_code_name(number);
+}
+
 }  // namespace webvox::vivox

@@ -32,6 +32,12 @@ std::string sign_in_response(std::string_view auth_token);
 std::string channel_search_response(const std::vector<core::Channel>& channels,
                                     std::string_view realm);
 
+// What a response built here says, as a short name for metrics: "ok", or the error code's
+// name ("not_authorized", "too_many_attempts", …; "error" for a code it does not know).
+// Reads only the <status> and the first <code> the builders above write.
+std::string_view response_result(std::string_view response);
+std::string_view error_code_name(ErrorCode code);
+
 // What search reports as <type>: "positional_M", "channel" or "dir".
 std::string_view search_type_name(core::ChannelType type);
 

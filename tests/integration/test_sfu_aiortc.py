@@ -19,10 +19,10 @@ from a settled `slots` table on:
 
 Then one member is killed: a Chromium page's whole browser gets SIGKILL (with browsers), or
 an aiortc peer's socket is cut and its media stopped without any goodbye (without). Every
-other member must see it leave within DROP_BOUND_SECONDS, the server must log that its SFU
-state is gone (`sfu: M left channel …`, with what is left: the forwarding room, connections and
-network paths of the others only), and the remaining eleven must still hear exactly the
-speakers in range. When all have left, the server's log says no forwarding state is left.
+other member must see it leave within DROP_BOUND_SECONDS, the server's /metrics must show its
+SFU state gone (what is left: one forwarding room, and the connections, network paths and
+forwarded members of the others only), and the remaining eleven must still hear exactly the
+speakers in range. When all have left, /metrics shows no forwarding state left.
 
 Runs inside a loopback-only network namespace (re-runs itself under `unshare -n` as root);
 skipped without root/unshare or python3-aiortc (and, with browsers, Chromium, node or sox).
@@ -33,7 +33,6 @@ skipped without root/unshare or python3-aiortc (and, with browsers, Chromium, no
 import asyncio
 import math
 import os
-import re
 import sys
 import time
 
@@ -61,9 +60,6 @@ DROP_BOUND_SECONDS = 10.0   # a killed member must be gone for the others within
 AUDIBLE_DB = -45.0          # Chromium: a tone played at gain 1 arrives around -9 dBFS
 SILENT_DB = -100.0          # Chromium: the floor is -200 (nothing played)
 STALL_SECONDS = 3.0         # Chromium: how long an out-of-range byte counter must stand still
-LEFT_LINE = re.compile(r"sfu: (\S+) left channel (\d+): (\d+) forwarded there, (\d+) channel\(s\), "
-                       r"(\d+) connection\(s\) and (\d+) path\(s\) on the media port")
-
 
 def gain(info, distance):
     """docs/signalling.md, "Positions and hearing", over a channel's channelInfo."""
@@ -360,15 +356,25 @@ class SfuTwelvePeersTest(unittest.IsolatedAsyncioTestCase):
                                      DROP_BOUND_SECONDS - (time.monotonic() - killed_at))
                 gone_after.append(time.monotonic() - killed_at)
 
-        # The server's SFU state for it is gone; only the others' is left.
-        line = await self.wait_for_log(LEFT_LINE, lambda match: match.group(1) == victim.id,
-                                       DROP_BOUND_SECONDS)
-        _, _, forwarded, channels, connections, paths = line.groups()
-        self.assertEqual((int(forwarded), int(channels), int(connections)),
-                         (len(remaining), 1, len(remaining)), line.group(0))
-        self.assertEqual(int(paths), len(remaining), line.group(0))
-        print("# killed %s: gone for all others after %.2f s at most (bound %.0f s); server: %s"
-              % (victim.label, max(gone_after), DROP_BOUND_SECONDS, line.group(0)), file=sys.stderr)
+        # The server's SFU state for it is gone; only the others' is left (read from /metrics).
+        n = float(len(remaining))
+        state = await self.wait_for_metrics(
+            lambda m: (m["webvox_media_connections"], m["webvox_media_paths"],
+                       m["webvox_sfu_rooms"], m['webvox_channel_members{mode="forwarded"}'])
+            == (n, n, 1.0, n),
+            DROP_BOUND_SECONDS)
+        # What was forwarded so far shows in /metrics: packets, and their bytes (each at least
+        # an RTP header).
+        forwarded = state["webvox_forwarded_packets_total"]
+        self.assertGreater(forwarded, 0)
+        self.assertGreaterEqual(state["webvox_forwarded_bytes_total"], 12 * forwarded)
+        self.assertEqual(state['webvox_media_dropped_packets_total{layer="transport",'
+                               'reason="srtp_auth_failed"}'], 0)
+        print("# killed %s: gone for all others after %.2f s at most (bound %.0f s); server: "
+              "%d connection(s), %d path(s) on the media port"
+              % (victim.label, max(gone_after), DROP_BOUND_SECONDS,
+                 state["webvox_media_connections"], state["webvox_media_paths"]),
+              file=sys.stderr)
 
         # The rest still hear exactly who they should.
         settle_s, hear_s = await self.check_hearing(remaining)
@@ -381,22 +387,28 @@ class SfuTwelvePeersTest(unittest.IsolatedAsyncioTestCase):
                 await m.peer.stop()
         if self.pages:
             await self.pages.quit()
-        line = await self.wait_for_log(LEFT_LINE, lambda match: match.group(4) == "0",
-                                       DROP_BOUND_SECONDS)
-        self.assertEqual(line.group(3, 4, 5, 6), ("0", "0", "0", "0"), line.group(0))
+        await self.wait_for_metrics(
+            lambda m: (m["webvox_media_connections"], m["webvox_media_paths"],
+                       m["webvox_sfu_rooms"]) == (0.0, 0.0, 0.0),
+            DROP_BOUND_SECONDS)
 
-    async def wait_for_log(self, pattern, check, timeout):
-        """The first line of webvoxd's log matching `pattern` for which check(match) holds."""
+    async def wait_for_metrics(self, check, timeout):
+        """webvoxd's /metrics once check(samples) holds; fails with the last samples after
+        `timeout`. Read off the event loop, which carries the peers' media."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
-            for match in pattern.finditer(self.server.stderr_text()):
-                if check(match):
-                    return match
+            samples = await loop.run_in_executor(None, self.server.metrics)
+            if check(samples):
+                return samples
             if loop.time() > deadline:
-                raise AssertionError("webvoxd logged no such SFU clean-up within %.0f s:\n%s"
-                                     % (timeout, self.server.stderr_text()[-3000:]))
-            await asyncio.sleep(0.1)  # polling the log file; the deadline decides
+                raise AssertionError(
+                    "webvoxd's SFU state did not clean up within %.0f s: %s"
+                    % (timeout, {k: v for k, v in samples.items()
+                                 if k.startswith(("webvox_media_connections",
+                                                  "webvox_media_paths", "webvox_sfu_rooms",
+                                                  "webvox_channel_members"))}))
+            await asyncio.sleep(0.1)  # polling the endpoint; the deadline decides
 
 
 if __name__ == "__main__":

@@ -438,6 +438,16 @@ class WebvoxServer:
     def database_path(self):
         return os.path.join(self.data_dir, "webvox.sqlite3")
 
+    def metrics(self, admin_user=ADMIN_USER, admin_password=ADMIN_PASSWORD):
+        """GET /metrics (docs/metrics.md) with the admin's credentials: {'name{labels}': float}.
+        What tests read to learn the server's state, instead of its log."""
+        token = base64.b64encode(("%s:%s" % (admin_user, admin_password)).encode()).decode()
+        response = module_request(self.port, "/metrics", tls=False,
+                                  extra_headers=[("Authorization", "Basic " + token)])
+        if response.status != 200:
+            raise ServerError("GET /metrics: %r" % response)
+        return parse_metrics(response.text())
+
 
 def start_server(testcase, data_dir=None, prefix="webvox-it-", **kw):
     """Start a webvoxd for `testcase` (killed at cleanup if still running); without a
@@ -448,6 +458,23 @@ def start_server(testcase, data_dir=None, prefix="webvox-it-", **kw):
     testcase.addCleanup(server.cleanup)
     server.start()
     return server
+
+
+_METRIC_SAMPLE = re.compile(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (\S+)$")
+
+
+def parse_metrics(text):
+    """The samples of a Prometheus text exposition: {'name{labels}': float}, labels as
+    written. Fails on a line that is neither a comment nor a sample."""
+    samples = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        match = _METRIC_SAMPLE.match(line)
+        if not match:
+            raise ServerError("not a Prometheus sample line: %r" % line)
+        samples[match.group(1) + (match.group(2) or "")] = float(match.group(3))
+    return samples
 
 
 def run_to_exit(args, env=None, timeout=15.0):

@@ -121,6 +121,20 @@ TEST(MediaRouter, RemovingATransportReleasesEveryPathItHad) {
   EXPECT_EQ(f.check_from(udp_path).verdict, media::MediaRouter::Verdict::Rejected);
 }
 
+TEST(MediaRouter, TransportTotalsKeepTheCountsOfRemovedTransports) {
+  RouterFixture f;
+  const auto path = address(1, 5000, TransportProtocol::Udp);
+  f.check_from(path);
+  // Media before the keys: counted by the transport, then kept when it goes.
+  auto packet = media::test::opus_packet(1);
+  ASSERT_TRUE(f.router.deliver(packet, path));
+  EXPECT_EQ(f.router.transport_totals().media_before_keys, 1u);
+  f.router.remove("rtrSrv01");
+  EXPECT_EQ(f.router.transports(), 0u);
+  EXPECT_EQ(f.router.transport_totals().media_before_keys, 1u);
+  EXPECT_EQ(f.router.transport_totals().unknown_kind, 0u);
+}
+
 TEST(MediaRouter, AForgottenPathNoLongerDelivers) {
   RouterFixture f;
   const auto tcp_path = address(1, 6000, TransportProtocol::Tcp);

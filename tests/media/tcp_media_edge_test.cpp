@@ -155,7 +155,8 @@ TEST(TcpMediaEdge, AClientReachesItsSessionOverTcpOnlyAndSrtpEchoes) {
   net.send_client_output(*connection);
   ASSERT_TRUE(net.run_until([&] { return net.echoed == 100; })) << net.echoed;
   EXPECT_EQ(net.server->counters().rtp_in, 100u);
-  EXPECT_EQ(net.server->counters().srtp_errors, 0u);
+  EXPECT_EQ(net.server->counters().srtp_auth_failed, 0u);
+  EXPECT_EQ(net.server->counters().srtp_replayed, 0u);
   EXPECT_EQ(net.edge.connections(), 1u);
   EXPECT_EQ(net.edge.unauthenticated(), 0u);
   EXPECT_FALSE(connection->closed);
@@ -263,4 +264,40 @@ TEST(TcpMediaEdge, AnswersAFramedPlainBindingRequestWithoutAuthenticating) {
   // Not an ICE check: the connection still has to authenticate in time.
   ASSERT_TRUE(net.run_until([&] { return client->closed; }, std::chrono::seconds(3)));
   EXPECT_EQ(net.edge.counters().closed_unauthenticated, 1u);
+}
+
+namespace {
+
+struct SilentOwner final : media::TcpMediaConnection::Owner {
+  void on_frame(media::TcpMediaConnection&, std::span<std::uint8_t>) override {}
+  void on_read_done(media::TcpMediaConnection&) override {}
+  void on_closed(media::TcpMediaConnection&, media::TcpMediaConnection::CloseReason) override {}
+};
+
+}  // namespace
+
+TEST(TcpMediaConnection, EachDroppedSendIsCountedUnderItsReason) {
+  asio::io_context io;
+  tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
+  tcp::socket client(io);
+  client.connect(acceptor.local_endpoint());
+  SilentOwner owner;
+  media::TcpMediaConnection::Limits limits;
+  limits.max_queued_bytes = 100;
+  auto connection = std::make_shared<media::TcpMediaConnection>(acceptor.accept(), owner, limits);
+
+  // Longer than the 16-bit length prefix can say.
+  connection->send(std::vector<std::uint8_t>(70000, 1));
+  EXPECT_EQ(connection->counters().dropped_unframeable, 1u);
+  EXPECT_EQ(connection->counters().dropped_queue_full, 0u);
+  // Over the queue's limit (nothing runs the io_context, so nothing leaves the queue).
+  connection->send(std::vector<std::uint8_t>(60, 2));
+  connection->send(std::vector<std::uint8_t>(60, 3));
+  EXPECT_EQ(connection->counters().dropped_queue_full, 1u);
+  EXPECT_EQ(connection->counters().dropped_unframeable, 1u);
+  // After close.
+  connection->close(media::TcpMediaConnection::CloseReason::Released);
+  connection->send(std::vector<std::uint8_t>(10, 4));
+  EXPECT_EQ(connection->counters().dropped_closed, 1u);
+  EXPECT_EQ(connection->counters().dropped_queue_full, 1u);
 }

@@ -104,6 +104,32 @@ TEST(UdpMediaEdge, AClientConnectsThroughTheSharedPortAndMediaEchoes) {
   EXPECT_LT(net.edge.counters().send_calls, net.edge.counters().datagrams_out);
 }
 
+TEST(UdpMediaEdge, APartialSendmmsgCountsWhatTheKernelDidNotTake) {
+  Loopback net;
+  udp::socket receiver(net.io, {asio::ip::make_address("127.0.0.1"), 0});
+  const auto good = media::to_transport_address(receiver.local_endpoint());
+  // An IPv6 destination on the IPv4 socket: the kernel refuses it, after taking the first.
+  const auto refused =
+      rtc::stun::TransportAddress::ipv6({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, 9);
+  const std::vector<std::uint8_t> bytes{1, 2, 3};
+  net.edge.write(good, bytes);
+  net.edge.write(refused, bytes);
+  net.edge.write(good, bytes);
+  net.edge.send_pending();
+  EXPECT_EQ(net.edge.counters().send_calls, 1u);
+  EXPECT_EQ(net.edge.counters().datagrams_out, 1u);
+  EXPECT_EQ(net.edge.counters().partial_sends, 1u);
+  EXPECT_EQ(net.edge.counters().failed_sends, 0u);
+  EXPECT_EQ(net.edge.counters().datagrams_unsent, 2u);
+
+  // Refused on the first datagram: nothing taken at all.
+  net.edge.write(refused, bytes);
+  net.edge.send_pending();
+  EXPECT_EQ(net.edge.counters().failed_sends, 1u);
+  EXPECT_EQ(net.edge.counters().partial_sends, 1u);
+  EXPECT_EQ(net.edge.counters().datagrams_unsent, 3u);
+}
+
 TEST(UdpMediaEdge, StrangersAreIgnoredAndWrongCredentialsRefused) {
   Loopback net;
   udp::socket stranger(net.io, {asio::ip::make_address("127.0.0.1"), 0});

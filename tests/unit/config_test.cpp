@@ -217,3 +217,26 @@ TEST(Config, ConnectionBudgetFollowsTheFileLimitUnlessSetAndZeroLiftsThePerSourc
   g.env["WEBVOX_MAX_CONNECTIONS_PER_SOURCE"] = "lots";
   EXPECT_THROW(g.resolve(), ConfigError);
 }
+
+TEST(Config, MetricsArePrivateAndLogsTextByDefault) {
+  Fixture f;
+  const auto config = f.resolve();
+  EXPECT_FALSE(config.metrics_public);
+  EXPECT_EQ(config.log_format, "text");
+}
+
+TEST(Config, MetricsPublicIsATomlBooleanOrTrueFalseTextAndLogFormatJson) {
+  Fixture f;
+  f.file = write_toml("metrics-public = true\nlog-format = \"json\"\n");
+  auto config = f.resolve();
+  EXPECT_TRUE(config.metrics_public);
+  EXPECT_EQ(config.log_format, "json");
+  f.env["WEBVOX_METRICS_PUBLIC"] = "false";
+  EXPECT_FALSE(f.resolve().metrics_public);
+  for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+           {"metrics-public", "yes"}, {"metrics-public", ""}, {"log-format", "xml"}}) {
+    Fixture g;
+    g.flags[name] = value;
+    EXPECT_THROW(g.resolve(), ConfigError) << name << "=" << value;
+  }
+}

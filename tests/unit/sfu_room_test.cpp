@@ -152,8 +152,31 @@ TEST(SfuRoom, SilentSpeakersTakeNoSlotAndMalformedPacketsAreCounted) {
   }
   EXPECT_TRUE(r.sinks["l"].packets.empty());
   r.room->on_rtp("a", std::vector<std::uint8_t>{0x80, 111, 0}, r.now);
+  EXPECT_EQ(r.room->counters().malformed, 1u);
+  EXPECT_EQ(r.room->counters().unknown_speaker, 0u);
+  // A well-formed packet from someone not in the room is no malformed packet.
   r.room->on_rtp("nobody", voice_packet(1, 1, 1), r.now);
-  EXPECT_EQ(r.room->counters().malformed, 2u);
+  EXPECT_EQ(r.room->counters().unknown_speaker, 1u);
+  EXPECT_EQ(r.room->counters().malformed, 1u);
+}
+
+TEST(SfuRoom, ADuplicatePacketIsCountedAsASlotDrop) {
+  Room r;
+  r.add("l", 0, 1000);
+  r.add("a", 5, 2000);
+  r.talk({{"a", 0xA}}, 10);
+  const auto forwarded = r.room->counters().forwarded;
+  const auto unrouted = r.room->counters().unrouted;  // before the first decision
+  ASSERT_GT(forwarded, 0u);
+  const auto sent = r.sinks["l"].packets.size();
+  EXPECT_EQ(r.room->counters().forwarded_bytes, forwarded * voice_packet(0xA, 1, 960).size());
+  // Packet 10 again (talk sent 1…10): the listener's slot has sent it already.
+  r.room->on_rtp("a", voice_packet(0xA, 10, 10 * 960u), r.now);
+  EXPECT_EQ(r.sinks["l"].packets.size(), sent);
+  EXPECT_EQ(r.room->counters().forwarded, forwarded);
+  EXPECT_EQ(r.room->counters().slot_duplicate, 1u);
+  EXPECT_EQ(r.room->counters().slot_too_late, 0u);
+  EXPECT_EQ(r.room->counters().unrouted, unrouted);
 }
 
 TEST(SfuRoom, LeavingStopsForwardingAtOnce) {

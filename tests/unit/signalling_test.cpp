@@ -213,6 +213,29 @@ TEST_F(SignallingTest, WrongPasswordIsRefusedAndClosed) {
   EXPECT_FALSE(client.session->signed_in());
 }
 
+TEST_F(SignallingTest, TheCensusCountsSessionsSignInsChannelsAndMembers) {
+  auto stranger = connect();
+  auto refused = connect();
+  refused.send({{"type", "hello"}, {"account", "xA"}, {"password", "nope"}});
+  {
+    auto a = joined("xA", "pa", kC1);
+    auto b = joined("xB", "pb", kC1);
+    auto c = joined("xC", "pc", kC2);
+    const auto census = hub.census();
+    EXPECT_EQ(census.sessions, 5u);
+    EXPECT_EQ(census.signed_in, 3u);
+    EXPECT_EQ(census.mesh_channels, 2u);
+    EXPECT_EQ(census.mesh_members, 3u);
+    EXPECT_EQ(census.forwarded_channels, 0u);
+    EXPECT_EQ(census.viewer_members, 0u);
+    c.session->on_closed();
+  }
+  // The three signed-in sessions are gone with their connections.
+  const auto census = hub.census();
+  EXPECT_EQ(census.sessions, 2u);
+  EXPECT_EQ(census.signed_in, 0u);
+}
+
 TEST_F(SignallingTest, OnlyHelloBeforeSignIn) {
   auto client = connect();
   client.send({{"type", "join"}, {"id", 5}, {"channel", kC1}});

@@ -50,6 +50,17 @@ TEST_F(SqliteStoreTest, EverythingSurvivesReopening) {
   EXPECT_EQ(db.integrity_check(), "ok");
 }
 
+TEST_F(SqliteStoreTest, AWriteCanStartOnAnOpenDatabaseAndItsLockIsGivenBack) {
+  store::SqliteDatabase db(path());
+  EXPECT_EQ(db.write_problem(), std::nullopt);
+  // The check took and gave back the write lock: a write from another connection goes
+  // through at once, and the check works again after it.
+  store::SqliteDatabase other(path());
+  store::SqliteAccountRepository(other).upsert({"xA", "hash-a"});
+  EXPECT_EQ(db.write_problem(), std::nullopt);
+  EXPECT_EQ(store::SqliteAccountRepository(db).find("xA")->password_hash, "hash-a");
+}
+
 TEST_F(SqliteStoreTest, UsesWriteAheadLogging) {
   store::SqliteDatabase db(path());
   std::lock_guard lock(db.mutex());

@@ -14,6 +14,22 @@ MediaTransport::MediaTransport(MediaTransportSettings settings, Handlers handler
       data_channels_(settings.data_channels),
       dtls_(*settings.certificate, settings.dtls_role, std::move(settings.remote_fingerprint)) {}
 
+MediaTransport::Counters& MediaTransport::Counters::operator+=(const Counters& other) {
+  rtp_in += other.rtp_in;
+  rtp_out += other.rtp_out;
+  rtcp_in += other.rtcp_in;
+  srtp_replayed += other.srtp_replayed;
+  srtp_auth_failed += other.srtp_auth_failed;
+  srtp_unprotect_failed += other.srtp_unprotect_failed;
+  srtp_protect_failed += other.srtp_protect_failed;
+  late_dtls += other.late_dtls;
+  media_before_keys += other.media_before_keys;
+  unknown_kind += other.unknown_kind;
+  stray_sctp += other.stray_sctp;
+  no_path += other.no_path;
+  return *this;
+}
+
 std::optional<stun::TransportAddress> MediaTransport::path() const {
   return chosen_path_ ? chosen_path_ : ice_.nominated_address();
 }
@@ -27,21 +43,31 @@ void MediaTransport::on_datagram(std::span<std::uint8_t> datagram) {
   switch (stun::classify_packet(datagram)) {
     case stun::PacketKind::Dtls:
       if (dtls_.association_released()) {
-        ++counters_.dropped;  // a late retransmission: the handshake is long done
+        ++counters_.late_dtls;  // a late retransmission: the handshake is long done
         return;
       }
       dtls_.receive(datagram);
       return after_dtls_input();
     case stun::PacketKind::Rtp: {
       if (!srtp_in_) {
-        ++counters_.dropped;  // media before the keys: nothing to decrypt it with
+        ++counters_.media_before_keys;  // media before the keys: nothing to decrypt it with
         return;
       }
       const bool rtcp = rtp::is_rtcp(datagram);
       const auto result =
           rtcp ? srtp_in_->unprotect_rtcp(datagram) : srtp_in_->unprotect_rtp(datagram);
       if (!result) {
-        ++counters_.srtp_errors;
+        switch (result.error()) {
+          case SrtpError::Replayed:
+            ++counters_.srtp_replayed;
+            break;
+          case SrtpError::AuthenticationFailed:
+            ++counters_.srtp_auth_failed;
+            break;
+          default:
+            ++counters_.srtp_unprotect_failed;
+            break;
+        }
         return;
       }
       const auto plain = datagram.first(*result);
@@ -58,7 +84,7 @@ void MediaTransport::on_datagram(std::span<std::uint8_t> datagram) {
       return;
     }
     default:
-      ++counters_.dropped;
+      ++counters_.unknown_kind;
       return;
   }
 }
@@ -80,7 +106,7 @@ void MediaTransport::after_dtls_input() {
     for (const auto& packet : received) sctp_->receive(packet);
     flush_sctp();
   } else {
-    counters_.dropped += received.size();
+    counters_.stray_sctp += received.size();
   }
 }
 
@@ -113,7 +139,7 @@ void MediaTransport::flush_sctp() {
 void MediaTransport::queue(std::span<const std::uint8_t> bytes) {
   const auto to = path();
   if (!to) {
-    ++counters_.dropped;  // no path yet: DTLS retransmits once there is one
+    ++counters_.no_path;  // no path yet: DTLS retransmits once there is one
     return;
   }
   outgoing_.push(*to, bytes);
@@ -124,7 +150,7 @@ bool MediaTransport::send_protected(std::span<std::uint8_t> buffer, std::size_t 
   const auto result =
       rtcp ? srtp_out_->protect_rtcp(buffer, length) : srtp_out_->protect_rtp(buffer, length);
   if (!result) {
-    ++counters_.srtp_errors;
+    ++counters_.srtp_protect_failed;
     return false;
   }
   if (!rtcp) ++counters_.rtp_out;

@@ -41,8 +41,22 @@ class MediaTransport {
     std::function<void(std::span<std::uint8_t>)> rtcp;         // decrypted in place
     std::function<void(SctpAssociation::Event)> data_channel;  // opened, message, closed
   };
+  // Every packet that goes nowhere is counted under its own reason.
   struct Counters {
-    std::uint64_t rtp_in = 0, rtp_out = 0, rtcp_in = 0, srtp_errors = 0, dropped = 0;
+    std::uint64_t rtp_in = 0, rtp_out = 0, rtcp_in = 0;
+    // Inbound SRTP/SRTCP refused: seen before (or older than the replay window), failed
+    // authentication (forged, corrupted, other keys), or anything else (too short, a stream
+    // beyond the table's bound).
+    std::uint64_t srtp_replayed = 0, srtp_auth_failed = 0, srtp_unprotect_failed = 0;
+    // Outbound packets SRTP could not protect (no room for the trailer, libcrypto).
+    std::uint64_t srtp_protect_failed = 0;
+    // Dropped before SRTP: a DTLS record after the handshake state was freed, media before the
+    // keys, a datagram that is neither DTLS nor RTP/RTCP, SCTP data with no association to take
+    // it (data channels not negotiated), something to send before a path exists.
+    std::uint64_t late_dtls = 0, media_before_keys = 0, unknown_kind = 0, stray_sctp = 0,
+                  no_path = 0;
+
+    Counters& operator+=(const Counters& other);
   };
 
   MediaTransport(MediaTransportSettings settings, Handlers handlers);

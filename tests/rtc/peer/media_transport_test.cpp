@@ -106,7 +106,8 @@ TEST(MediaTransport, AClientReachesTheServerAndMediaFlowsBothWays) {
   ASSERT_EQ(net.at_client.size(), 1u);
   EXPECT_EQ(net.at_client[0], opus_packet(7));
   EXPECT_EQ(net.server.counters().rtp_in, 50u);
-  EXPECT_EQ(net.server.counters().srtp_errors, 0u);
+  EXPECT_EQ(net.server.counters().srtp_auth_failed, 0u);
+  EXPECT_EQ(net.server.counters().srtp_replayed, 0u);
 }
 
 TEST(MediaTransport, DataChannelsOpenOverTheSameTransport) {
@@ -142,11 +143,24 @@ TEST(MediaTransport, MediaBeforeTheHandshakeIsDroppedNotDecrypted) {
   Network net;
   auto packet = opus_packet(1);
   net.server.on_datagram(packet);
-  EXPECT_EQ(net.server.counters().dropped, 1u);
+  EXPECT_EQ(net.server.counters().media_before_keys, 1u);
+  EXPECT_EQ(net.server.counters().unknown_kind, 0u);
   EXPECT_TRUE(net.at_server.empty());
+  // Neither DTLS nor RTP: a reason of its own.
   std::vector<std::uint8_t> junk{0xFF, 0x00, 0x01};
   net.server.on_datagram(junk);
-  EXPECT_EQ(net.server.counters().dropped, 2u);
+  EXPECT_EQ(net.server.counters().unknown_kind, 1u);
+  EXPECT_EQ(net.server.counters().media_before_keys, 1u);
+}
+
+TEST(MediaTransport, AHandshakeWithNoPathYetIsCountedAsNoPath) {
+  Network net;
+  // The DTLS client's first flight has nowhere to go before a path is chosen.
+  net.client.start_dtls();
+  EXPECT_GE(net.client.counters().no_path, 1u);
+  EXPECT_TRUE(net.client.take_outgoing().empty());
+  EXPECT_EQ(net.client.counters().unknown_kind, 0u);
+  EXPECT_EQ(net.client.counters().media_before_keys, 0u);
 }
 
 TEST(MediaTransport, ForgedSrtpIsCountedAndDropped) {
@@ -157,8 +171,25 @@ TEST(MediaTransport, ForgedSrtpIsCountedAndDropped) {
   ASSERT_EQ(datagrams.size(), 1u);
   datagrams[0].bytes[20] ^= 0x40;
   net.server.on_datagram(datagrams[0].bytes);
-  EXPECT_EQ(net.server.counters().srtp_errors, 1u);
+  EXPECT_EQ(net.server.counters().srtp_auth_failed, 1u);
+  EXPECT_EQ(net.server.counters().srtp_replayed, 0u);
   EXPECT_TRUE(net.at_server.empty());
+}
+
+TEST(MediaTransport, ReplayedSrtpIsCountedApartFromForgedSrtp) {
+  Network net;
+  net.connect();
+  ASSERT_TRUE(send_opus(net.client, 3));
+  auto datagrams = net.client.take_outgoing();
+  ASSERT_EQ(datagrams.size(), 1u);
+  auto copy = datagrams[0].bytes;
+  net.server.on_datagram(datagrams[0].bytes);
+  ASSERT_EQ(net.at_server.size(), 1u);
+  net.server.on_datagram(copy);  // the same packet again: a replay, not a forgery
+  EXPECT_EQ(net.at_server.size(), 1u);
+  EXPECT_EQ(net.server.counters().srtp_replayed, 1u);
+  EXPECT_EQ(net.server.counters().srtp_auth_failed, 0u);
+  EXPECT_EQ(net.server.counters().rtp_in, 1u);
 }
 
 TEST(MediaTransport, WithoutDataChannelsNoAssociationRunsAndSctpIsDropped) {
@@ -170,7 +201,9 @@ TEST(MediaTransport, WithoutDataChannelsNoAssociationRunsAndSctpIsDropped) {
   // dropped there, counted, instead of piling up.
   ASSERT_NE(net.client.data_channels(), nullptr);
   net.pump();
-  EXPECT_GT(net.server.counters().dropped, 0u);
+  EXPECT_GT(net.server.counters().stray_sctp, 0u);
+  EXPECT_EQ(net.server.counters().late_dtls, 0u);
+  EXPECT_EQ(net.server.counters().unknown_kind, 0u);
   EXPECT_FALSE(net.client.data_channels()->connected());
 
   ASSERT_TRUE(send_opus(net.client, 1));
@@ -192,10 +225,12 @@ TEST(MediaTransport, WithoutDataChannelsTheHandshakeStateGoesWithTheFirstSrtp) {
   EXPECT_FALSE(net.client.dtls_association_released());  // it carries data channels
 
   // A late DTLS record is dropped and counted; media goes on both ways.
-  const auto dropped = net.server.counters().dropped;
+  const auto before = net.server.counters();
   std::vector<std::uint8_t> late_record{22, 0xFE, 0xFD, 0, 0, 0, 0, 0, 0, 0, 9, 0, 1, 0};
   net.server.on_datagram(late_record);
-  EXPECT_EQ(net.server.counters().dropped, dropped + 1);
+  EXPECT_EQ(net.server.counters().late_dtls, before.late_dtls + 1);
+  EXPECT_EQ(net.server.counters().stray_sctp, before.stray_sctp);
+  EXPECT_EQ(net.server.counters().unknown_kind, before.unknown_kind);
   ASSERT_TRUE(send_opus(net.server, 2));
   ASSERT_TRUE(send_opus(net.client, 3));
   net.pump();
