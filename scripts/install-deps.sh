@@ -40,6 +40,7 @@ test_only=(
   python3-aiortc python3-numpy       # a scripted WebRTC peer and its tone detector
   chromium sox                       # real-browser tests with fake microphones playing tones
   nodejs npm                         # playwright-core drives Debian's chromium
+  debhelper systemd                  # tests/package: dpkg-buildpackage's dh, systemd-analyze verify of the unit
 )
 
 # Only the SFU comparison needs Janus, and Debian's package enables a janus service on install:
