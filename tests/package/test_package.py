@@ -211,6 +211,13 @@ class PackageTest(unittest.TestCase):
                            ("PrivateTmp", "yes")):
             self.assertEqual(unit.get(key), value, key)
         self.assertGreaterEqual(int(unit["LimitNOFILE"]), 65536)
+        # systemd's exposure rating of the sandbox (0 best, 10 worst), offline: a setting
+        # dropped from the unit raises it.
+        proc = run(["systemd-analyze", "security", "--offline=true", "--no-pager", UNIT])
+        exposure = re.search(r"Overall exposure level for webvoxd\.service: ([0-9.]+)",
+                             proc.stdout)
+        self.assertIsNotNone(exposure, proc.stdout)
+        self.assertLessEqual(float(exposure.group(1)), 2.0, proc.stdout)
 
     # -- the service, run as its unit says ------------------------------------------------------
 
