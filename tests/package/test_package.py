@@ -131,9 +131,13 @@ class PackageTest(unittest.TestCase):
                 raise h.missing("%s (Debian package %s)" % (tool, package))
         if processes_running(BINARY):
             raise AssertionError("a %s is already running here; stop it first" % BINARY)
+        # The test ends by purging the package, which deletes /var/lib/webvox: never on a
+        # machine where someone installed it for real.
+        if installed(PACKAGE) or os.path.exists(os.path.join(STATE_ROOT, "webvox")):
+            raise AssertionError(
+                "%s is installed here (or /var/lib/webvox exists): this test would purge it and "
+                "its data. Back it up and run dpkg --purge %s first." % (PACKAGE, PACKAGE))
         cls.build_package()
-        if installed(PACKAGE):
-            run(["dpkg", "--purge", PACKAGE])
         cls.install_output = run(["dpkg", "-i", cls.deb]).stdout
 
     @classmethod
