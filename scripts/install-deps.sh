@@ -44,6 +44,7 @@ test_only=(
   nftables                           # browser.turn: the firewall in the browser's namespace that forces the relay
   prometheus                         # promtool checks /metrics follows the exposition format and naming rules
                                      # (under systemd the package also enables a prometheus service on :9090)
+  debhelper systemd                  # tests/package: dpkg-buildpackage's dh, systemd-analyze verify of the unit
 )
 
 # Only the SFU comparison needs Janus, and Debian's package enables a janus service on install:

@@ -25,6 +25,7 @@
 #include "app/operations_endpoints.hpp"
 #include "app/vivox_call_metrics.hpp"
 #include "app/join_token_api.hpp"
+#include "app/journal_stream.hpp"
 #include "app/media_host.hpp"
 #include "app/password_check_service.hpp"
 #include "app/open_file_limit.hpp"
@@ -51,6 +52,7 @@
 #include "signalling/signalling_hub.hpp"
 #include "store/sqlite_account_repository.hpp"
 #include "store/sqlite_admin_session_repository.hpp"
+#include "store/sqlite_backup.hpp"
 #include "store/sqlite_channel_repository.hpp"
 #include "store/sqlite_database.hpp"
 #include "vivox/vivox_api.hpp"
@@ -95,7 +97,11 @@ core::AdminCredentials admin_credentials(const config::Config& config) {
   if (config.admin_password) return {config.admin_user, *config.admin_password};
   const auto password =
       in_data_dir(config, [&] { return app::load_or_create_admin_password(config.data_dir); });
-  if (password.generated) {
+  if (password.generated && app::stdout_is_journal()) {
+    // Under systemd standard output is the journal, which is a log: the file only.
+    std::cout << "webvoxd: generated admin password for user '" << config.admin_user
+              << "', kept in " << password.file.string() << std::endl;
+  } else if (password.generated) {
     // Shown once, on the terminal only (never in the log): the operator needs it for the
     // region module's vivox_admin_password.
     std::cout << "webvoxd: generated admin password for user '" << config.admin_user
@@ -399,6 +405,15 @@ int issue_token(const config::Config& config, const app::JoinTokenRequest& reque
   return 0;
 }
 
+// `webvoxd backup --to FILE`: a checked copy of the store, safe while the server runs.
+int back_up_store(const config::Config& config, const std::filesystem::path& target) {
+  const auto summary =
+      store::backup_database(store::SqliteDatabase::file_in(config.data_dir), target);
+  std::cout << "webvoxd backup: " << target.string() << ": " << summary.bytes
+            << " bytes, schema version " << summary.schema_version << ", integrity ok" << std::endl;
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -419,6 +434,11 @@ int main(int argc, char** argv) {
   token->add_option("--ttl", token_request.ttl_seconds, "seconds the token stays valid (≤ 7 days)")
       ->capture_default_str();
   app::AdminSubcommand admin(cli);
+  std::string backup_target;
+  auto* backup = cli.add_subcommand(
+      "backup", "copy the SQLite store into FILE, checked, while the server may be running");
+  backup->add_option("--to", backup_target, "the copy; an earlier one there is replaced")
+      ->required();
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -433,6 +453,7 @@ int main(int argc, char** argv) {
     spdlog::set_level(spdlog::level::from_str(config.log_level));
     if (token->parsed()) return issue_token(config, token_request);
     if (admin.parsed()) return admin.run(config, from_environment("WEBVOX_ADMIN_URL"));
+    if (backup->parsed()) return back_up_store(config, backup_target);
     return serve(config);
   } catch (const std::exception& e) {
     std::cerr << "webvoxd: " << e.what() << std::endl;
