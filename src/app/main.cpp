@@ -38,6 +38,7 @@
 #include "app/sfu_service.hpp"
 #include "app/signalling_endpoint.hpp"
 #include "app/static_files.hpp"
+#include "app/web_root.hpp"
 #include "app/world_api.hpp"
 #include "config/config.hpp"
 #include "core/account_service.hpp"
@@ -226,7 +227,10 @@ int serve(const config::Config& config) {
   vivox::VivoxApi vivox_api({admin, services.accounts, services.channels}, config.realm);
   const app::JoinTokenIssuer issuer(signer, services.channels, config.realm);
   app::JoinTokenApi join_token_api(admin, issuer, unix_now, std::chrono::steady_clock::now);
-  const app::StaticFiles files(config.web_root.empty() ? WEBVOX_DEFAULT_WEB_ROOT : config.web_root);
+  const app::StaticFiles files(
+      config.web_root.empty()
+          ? app::default_web_root(app::running_executable(), WEBVOX_DEFAULT_WEB_ROOT)
+          : config.web_root);
 
   // Started unless no channel may ever be forwarded: in auto any channel may grow into it.
   // Viewer voice needs the media port whatever media-mode says about browsers.

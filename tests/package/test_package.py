@@ -6,7 +6,8 @@ browser do, back its store up while it is being written, stop it, purge the pack
 that it is gone.
 
 Run alone (as root):  /usr/bin/python3 tests/package/test_package.py --source . --work build/pkg
-(--deb FILE tests a package built before instead of building one.)
+(--deb FILE tests a package built before instead of building one; --prebuilt BUILD_DIR packs
+that build's webvoxd instead of compiling it, as CTest does with the suite's own build.)
 It installs and purges the package `webvoxd` on this machine.
 """
 
@@ -186,6 +187,9 @@ class PackageTest(unittest.TestCase):
         # against real time.
         env["DEB_BUILD_OPTIONS"] = "parallel=%d nocheck noopt" % int(
             os.environ.get("WEBVOX_PACKAGE_JOBS", "1"))
+        if ARGS.prebuilt:
+            # Pack what the suite built (debian/rules): the packaging is what is checked.
+            env["WEBVOX_DEB_PREBUILT"] = os.path.abspath(ARGS.prebuilt)
         env["DEB_CFLAGS_STRIP"] = env["DEB_CXXFLAGS_STRIP"] = "-g"
         started = time.monotonic()
         cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -352,6 +356,15 @@ class PackageTest(unittest.TestCase):
         self.assertEqual(page.status, 200)
         with open(os.path.join(WEB_ROOT, "index.html"), "rb") as f:
             self.assertEqual(page.body, f.read())
+        # From the installed copy, not a source tree's: a file only the installed one has.
+        marker = os.path.join(WEB_ROOT, "package-test-%s.txt" % uuid.uuid4().hex)
+        with open(marker, "w") as f:
+            f.write("installed\n")
+        try:
+            only_installed = h.module_request(port, "/" + os.path.basename(marker), tls=False)
+            self.assertEqual((only_installed.status, only_installed.body), (200, b"installed\n"))
+        finally:
+            os.remove(marker)
 
         # A backup while the simulator keeps provisioning accounts.
         provisioned = []
@@ -436,6 +449,8 @@ def main():
     parser.add_argument("--source", required=True, help="the checkout to package")
     parser.add_argument("--work", required=True, help="folder for the copy and the .deb")
     parser.add_argument("--deb", help="test this .deb instead of building one (not in CTest)")
+    parser.add_argument("--prebuilt", help="package this CMake build folder's webvoxd instead "
+                        "of compiling it again (CTest: the suite's own build)")
     ARGS, rest = parser.parse_known_args()
     unittest.main(argv=[sys.argv[0]] + rest, verbosity=2, failfast=True)
 
