@@ -217,6 +217,23 @@ class ChurnTest(unittest.IsolatedAsyncioTestCase):
         await probe.close()
         await observer.wait_left(probe.member)
 
+        # And its own counts (GET /metrics): only the observer's signalling session and
+        # membership are left, and no WebRTC connection or path on the media port.
+        expected = {"webvox_signalling_sessions": 1, "webvox_signed_in_sessions": 1,
+                    "webvox_channel_members": 1, "webvox_media_connections": 0,
+                    "webvox_media_paths": 0}
+        deadline = time.monotonic() + 10
+        while True:
+            samples = self.server.metrics()
+            counts = {name: sum(v for k, v in samples.items()
+                                if k == name or k.startswith(name + "{"))
+                      for name in expected}
+            if counts == expected:
+                break
+            if time.monotonic() > deadline:
+                self.fail("after the churn webvoxd counts %r, not %r" % (counts, expected))
+            await asyncio.sleep(0.1)
+
         growth = rss["end"] - rss["warm"]
         bound = RSS_BOUND_KIB[self.sanitized]
         print("\n# churn: %d cycles (%d with aiortc media) in %.1f s (%.1f ms each; the last %d in "
