@@ -325,6 +325,7 @@ class RaisedFileLimitTest(ServerCase):
             close_all(idle)
         self.assert_module_served()
         self.assertNotIn("accept failed", self.server.stderr_text())
+        self.assertEqual(self.server.metrics().get("webvox_http_accept_failures_total"), 0)
         self.assertIn("open-file limit raised from 1024 to %d" % self.HARD,
                       self.server.stderr_text())
 
@@ -366,6 +367,16 @@ class FixedFileLimitTest(ServerCase):
         finally:
             close_all(idle)
         self.assertIn("open-file limit is 1024 and cannot be raised", self.server.stderr_text())
+        # The server's own count of what the log said once (GET /metrics, once the budget
+        # has room again): the refusals it made, and no accept() failure. Fewer than the
+        # client saw: connections the kernel turned away from a full accept queue never reach
+        # webvoxd (588 of 1,051 here on 2026-12-03).
+        samples = self.server.metrics()
+        counted = sum(v for k, v in samples.items()
+                      if k.startswith("webvox_http_connections_refused_total"))
+        self.assertGreater(counted, 0)
+        self.assertLessEqual(counted, refused)
+        self.assertEqual(samples.get("webvox_http_accept_failures_total"), 0)
 
 
 class ShutdownTest(unittest.TestCase):
