@@ -25,6 +25,7 @@ import os
 import queue
 import re
 import signal
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -135,7 +136,12 @@ def main():
         ["-UWEBVOX_TESTS", "-UWEBVOX_BENCH", env.get("WEBVOX_CMAKE_OPTIONS", "")]).strip()
 
     hide = [os.path.join(HERE, "without_test_packages.sh")]
-    for package in args.keep:
+    keep = list(args.keep)
+    # scripts/build.sh compiles through ccache where it is installed; its library (hiredis)
+    # is also one that coturn, a test package, pulls in: keep the launcher the build uses.
+    if shutil.which("ccache"):
+        keep.append("ccache")
+    for package in keep:
         hide += ["--keep", package]
     with tempfile.TemporaryDirectory(prefix="webvox-run-path-") as scratch:
         env["WEBVOX_DATA_DIR"] = os.path.join(scratch, "data")
