@@ -15,6 +15,7 @@
 #include "libsrtp_oracle.hpp"
 #include "rtc/srtp/srtp_hmac_sha1.hpp"
 #include "rtc/srtp/srtp_session.hpp"
+#include "rtp_test_packets.hpp"
 
 using namespace webvox;
 using rtc::SrtpProfile;
@@ -26,29 +27,9 @@ namespace {
 constexpr std::size_t kPayload = 80;
 constexpr std::size_t kBatch = 8192;  // distinct sequence numbers per receiver
 
+// A 100-byte Opus packet with an audio-level extension (voice, -20 dBov), as a browser sends.
 std::vector<std::uint8_t> opus_packet(std::uint16_t sequence) {
-  std::vector<std::uint8_t> p{0x90,
-                              111,
-                              static_cast<std::uint8_t>(sequence >> 8),
-                              static_cast<std::uint8_t>(sequence),
-                              0,
-                              0,
-                              0x03,
-                              0xC0,
-                              0x12,
-                              0x34,
-                              0x56,
-                              0x78,
-                              0xBE,
-                              0xDE,
-                              0x00,
-                              0x01,
-                              0x10,
-                              0x80 | 20,
-                              0x00,
-                              0x00};
-  p.resize(p.size() + kPayload, 0x55);
-  return p;
+  return test::voice_packet({111, false, sequence, 0x03C0, 0x12345678}, 20, kPayload);
 }
 
 rtc::SrtpMasterKey master_key(SrtpProfile profile) {
