@@ -17,15 +17,10 @@ std::shared_ptr<SignallingSession> SignallingHub::connect(std::shared_ptr<PeerLi
                                              std::move(source));
 }
 
-void SignallingHub::count_session(int opened, int signed_in) {
-  sessions_.fetch_add(opened, std::memory_order_relaxed);
-  signed_in_.fetch_add(signed_in, std::memory_order_relaxed);
-}
-
 SignallingHub::Census SignallingHub::census() {
   Census census;
-  census.sessions = static_cast<std::size_t>(std::max<std::int64_t>(0, sessions_.load()));
-  census.signed_in = static_cast<std::size_t>(std::max<std::int64_t>(0, signed_in_.load()));
+  census.sessions = static_cast<std::size_t>(std::max<std::int64_t>(0, tally_->sessions.load()));
+  census.signed_in = static_cast<std::size_t>(std::max<std::int64_t>(0, tally_->signed_in.load()));
   std::lock_guard lock(mutex_);
   for (const auto& [channel, room] : rooms_) {
     const auto viewers = room.viewer_count();

@@ -165,8 +165,17 @@ class SignallingHub {
     std::size_t mesh_members = 0, forwarded_members = 0, viewer_members = 0;
   };
   Census census();
-  // SignallingSession's bookkeeping: its creation and end, its first welcome.
-  void count_session(int opened, int signed_in);
+  // SignallingSession's bookkeeping: its creation and end, its first welcome. Shared with
+  // every session, which counts itself out in its destructor: that may run after the hub is
+  // gone (a handler still queued in the io_context when webvoxd stops holds the session).
+  struct SessionTally {
+    std::atomic<std::int64_t> sessions{0}, signed_in{0};
+    void count(int opened, int signed_in_now) {
+      sessions.fetch_add(opened, std::memory_order_relaxed);
+      signed_in.fetch_add(signed_in_now, std::memory_order_relaxed);
+    }
+  };
+  const std::shared_ptr<SessionTally>& session_tally() const { return tally_; }
 
  private:
   struct WorldPosition {
@@ -201,7 +210,7 @@ class SignallingHub {
   RejoinCooldown kicked_;
   // Accounts the operator muted, by channel: kept while the channel has members.
   std::set<std::pair<core::ChannelId, std::string>> operator_muted_;
-  std::atomic<std::int64_t> sessions_{0}, signed_in_{0};
+  std::shared_ptr<SessionTally> tally_ = std::make_shared<SessionTally>();
 };
 
 }  // namespace webvox::signalling

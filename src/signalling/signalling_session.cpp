@@ -14,11 +14,13 @@ SignallingSession::SignallingSession(SignallingHub& hub, std::shared_ptr<PeerLin
     : hub_(hub),
       link_(std::move(link)),
       member_id_(std::move(member_id)),
-      source_(std::move(source)) {
-  hub_.count_session(+1, 0);
+      source_(std::move(source)),
+      tally_(hub.session_tally()) {
+  tally_->count(+1, 0);
 }
 
-SignallingSession::~SignallingSession() { hub_.count_session(-1, account_ ? -1 : 0); }
+// Only the tally: the hub may be gone by now (see SignallingHub::SessionTally).
+SignallingSession::~SignallingSession() { tally_->count(-1, account_ ? -1 : 0); }
 
 bool SignallingSession::signed_in() const {
   std::lock_guard lock(mutex_);
@@ -166,7 +168,7 @@ void SignallingSession::finish_password_sign_in(const PasswordVerdict& verdict,
 void SignallingSession::welcome(const json& id, const std::string& account, const std::string& name,
                                 const SessionClock& clock) {
   const auto& context = hub_.context();
-  if (!account_) hub_.count_session(0, +1);
+  if (!account_) tally_->count(0, +1);
   account_ = account;
   name_ = name;
   json welcome = {{"type", "welcome"},
