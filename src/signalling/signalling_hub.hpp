@@ -26,6 +26,7 @@
 #include "signalling/peer_link.hpp"
 #include "signalling/rejoin_cooldown.hpp"
 #include "signalling/server_message.hpp"
+#include "signalling/session_tally.hpp"
 
 namespace webvox::signalling {
 
@@ -165,16 +166,7 @@ class SignallingHub {
     std::size_t mesh_members = 0, forwarded_members = 0, viewer_members = 0;
   };
   Census census();
-  // SignallingSession's bookkeeping: its creation and end, its first welcome. Shared with
-  // every session, which counts itself out in its destructor: that may run after the hub is
-  // gone (a handler still queued in the io_context when webvoxd stops holds the session).
-  struct SessionTally {
-    std::atomic<std::int64_t> sessions{0}, signed_in{0};
-    void count(int opened, int signed_in_now) {
-      sessions.fetch_add(opened, std::memory_order_relaxed);
-      signed_in.fetch_add(signed_in_now, std::memory_order_relaxed);
-    }
-  };
+  // SignallingSession's bookkeeping: its creation and end, its first welcome.
   const std::shared_ptr<SessionTally>& session_tally() const { return tally_; }
 
  private:

@@ -19,7 +19,7 @@ SignallingSession::SignallingSession(SignallingHub& hub, std::shared_ptr<PeerLin
   tally_->count(+1, 0);
 }
 
-// Only the tally: the hub may be gone by now (see SignallingHub::SessionTally).
+// Only the tally: the hub may be gone by now (see SessionTally).
 SignallingSession::~SignallingSession() { tally_->count(-1, account_ ? -1 : 0); }
 
 bool SignallingSession::signed_in() const {

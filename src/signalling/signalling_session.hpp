@@ -14,6 +14,7 @@
 #include "signalling/client_message.hpp"
 #include "signalling/password_checks.hpp"
 #include "signalling/peer_link.hpp"
+#include "signalling/session_tally.hpp"
 #include "signalling/session_clock.hpp"
 
 namespace webvox::signalling {
@@ -90,7 +91,7 @@ class SignallingSession : public std::enable_shared_from_this<SignallingSession>
   std::shared_ptr<PeerLink> link_;
   std::string member_id_;
   std::string source_;
-  std::shared_ptr<SignallingHub::SessionTally> tally_;
+  std::shared_ptr<SessionTally> tally_;
   std::optional<PendingHello> pending_hello_;
   std::deque<std::string> held_;  // messages that came while pending_hello_ is checked
   std::optional<std::string> account_;
